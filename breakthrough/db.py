@@ -1,0 +1,73 @@
+"""The database: engine from a URL, migrations at start-up, the data version."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, text
+
+from breakthrough.models import Setting
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'breakthrough.db'}"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    """`BREAKTHROUGH_DATABASE_URL`, or the embedded SQLite file under data/."""
+    return os.environ.get("BREAKTHROUGH_DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url`; SQLite files get WAL mode and enforced foreign keys."""
+    url = url or database_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to the newest migration (safe to call at every start)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def data_version(engine: Engine) -> int:
+    """A number that changes whenever data is written: cache keys include it."""
+    with engine.connect() as conn:
+        value = conn.execute(select(Setting.value).where(Setting.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def bump_data_version(conn) -> int:
+    """Increment the data version inside the caller's transaction."""
+    current = conn.execute(select(Setting.value).where(Setting.key == "data_version")).scalar()
+    new = int(current or 0) + 1
+    if current is None:
+        conn.execute(Setting.__table__.insert().values(key="data_version", value=new))
+    else:
+        conn.execute(Setting.__table__.update().where(Setting.key == "data_version").values(value=new))
+    return new
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when no person has been loaded yet."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM person")).scalar() == 0

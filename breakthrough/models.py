@@ -1,0 +1,235 @@
+"""Database tables (SPEC §2), as SQLAlchemy 2 typed models.
+
+Raw records (activities, opportunities) carry `(source, external_id)` as their
+identity so a re-import updates instead of duplicating. Page figures read the
+rollup tables (`activity_daily`), kept up to date by `breakthrough.rollups`
+inside the same transaction that writes the raw rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Money = Numeric(16, 2, asdecimal=False)
+
+ROLES = ("rep", "manager", "leader")
+ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "other")
+OPPORTUNITY_STATUSES = ("open", "won", "lost")
+SESSION_TYPES = ("one_on_one", "joint_call", "debrief", "pipeline_review", "deal_review", "other")
+COMMITMENT_STATUSES = ("open", "done", "missed")
+RUBRIC = ("preparation", "diagnosis", "focus", "accountability", "follow_through", "development")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Team(Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+
+
+class Person(Base):
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="rep")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    hire_date: Mapped[dt.date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PersonAlias(Base):
+    """A CRM user id (or other identifier) that names a person in one source."""
+
+    __tablename__ = "person_alias"
+    __table_args__ = (UniqueConstraint("source", "alias"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    alias: Mapped[str] = mapped_column(String(200))
+
+
+class Account(Base):
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    tier: Mapped[str | None] = mapped_column(String(40))
+    is_target: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    source_profile: Mapped[str] = mapped_column(String(80))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="committed")
+
+
+class Activity(Base):
+    __tablename__ = "activity"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_activity_rep_day", "rep_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(100))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    ts: Mapped[dt.datetime] = mapped_column(DateTime)
+    day: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(20))
+    raw_type: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(60))
+    duration_s: Mapped[int | None] = mapped_column(Integer)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    opportunity_ref: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class ActivityDaily(Base):
+    """Rollup: activity counts per rep, day, type and outcome (kept by `rollups`)."""
+
+    __tablename__ = "activity_daily"
+    __table_args__ = (Index("ix_activity_daily_day", "day"),)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(60), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class Opportunity(Base):
+    __tablename__ = "opportunity"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_opportunity_owner_status_close", "owner_id", "status", "close_date"),
+        Index("ix_opportunity_owner_created", "owner_id", "created_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    created_date: Mapped[dt.date] = mapped_column(Date)
+    close_date: Mapped[dt.date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[float | None] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    probability: Mapped[float | None] = mapped_column(Float)
+    lead_source: Mapped[str | None] = mapped_column(String(100))
+    stage_since: Mapped[dt.date | None] = mapped_column(Date)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class OpportunityHistory(Base):
+    """What an opportunity looked like before an import changed it."""
+
+    __tablename__ = "opportunity_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[float | None] = mapped_column(Money)
+    close_date: Mapped[dt.date | None] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class StageMap(Base):
+    __tablename__ = "stage_map"
+    __table_args__ = (UniqueConstraint("source", "stage"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+
+
+class Quota(Base):
+    """A person's (or a team's) quota for a month, or for a quarter when `period` is 'quarter'."""
+
+    __tablename__ = "quota"
+    __table_args__ = (
+        UniqueConstraint("person_id", "team_id", "period", "period_start"),
+        Index("ix_quota_start", "period_start"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    period: Mapped[str] = mapped_column(String(10), default="month")
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[float] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class CoachingSession(Base):
+    __tablename__ = "coaching_session"
+    __table_args__ = (Index("ix_session_manager_date", "manager_id", "date"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(20))
+    duration_min: Mapped[int] = mapped_column(Integer, default=30)
+    focus_driver: Mapped[str | None] = mapped_column(String(40))
+    focus_text: Mapped[str | None] = mapped_column(Text)
+    preparation: Mapped[int | None] = mapped_column(Integer)
+    diagnosis: Mapped[int | None] = mapped_column(Integer)
+    focus: Mapped[int | None] = mapped_column(Integer)
+    accountability: Mapped[int | None] = mapped_column(Integer)
+    follow_through: Mapped[int | None] = mapped_column(Integer)
+    development: Mapped[int | None] = mapped_column(Integer)
+    scored_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("coaching_session.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    driver: Mapped[str | None] = mapped_column(String(40))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    reviewed_session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_session.id"))
+    reviewed_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Setting(Base):
+    """One setting (SPEC §2 settings) as a JSON value; see `breakthrough.settings`."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)

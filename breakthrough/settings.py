@@ -1,0 +1,75 @@
+"""Settings (SPEC §2): defaults, and loading/saving them in the `setting` table."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from breakthrough.models import Setting
+
+
+@dataclass(frozen=True)
+class Settings:
+    fiscal_year_start_month: int = 1
+    holiday_country: str | None = "US"
+    coverage_policy: str = "derived"  # "derived" (1 / win rate) or "fixed"
+    fixed_coverage: float = 3.0
+    on_track_threshold: float = 1.0  # ratio at or above: on track
+    at_risk_threshold: float = 0.8  # ratio at or above (and below on track): at risk
+    lookback_days: int = 180
+    shrinkage_k: float = 10.0
+    low_confidence_trials: int = 5
+    calls_per_week_standard: float | None = None
+    meetings_per_week_standard: float | None = None
+    opportunities_per_week_standard: float | None = None
+    reporting_currency: str = "USD"
+    currency_rates: dict[str, float] = field(default_factory=lambda: {"USD": 1.0, "EUR": 1.08, "GBP": 1.27})
+    # coaching (SPEC §6)
+    cadence_one_on_one: int = 4
+    cadence_joint_call: int = 2
+    cadence_pipeline_review: int = 2
+    coaching_hours_target: float = 3.0
+    debrief_window_days: int = 2
+    rubric_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "preparation": 1.0,
+            "diagnosis": 1.0,
+            "focus": 1.0,
+            "accountability": 1.0,
+            "follow_through": 1.0,
+            "development": 1.0,
+        }
+    )
+
+    def rate(self, currency: str) -> float | None:
+        """Value of one unit of `currency` in the reporting currency, or None if unknown."""
+        if currency == self.reporting_currency:
+            return 1.0
+        rates = self.currency_rates
+        if currency in rates and self.reporting_currency in rates:
+            return rates[currency] / rates[self.reporting_currency]
+        return None
+
+
+FIELDS = {f.name for f in dataclasses.fields(Settings)}
+
+
+def load(engine) -> Settings:
+    """The stored settings, with defaults for anything not stored."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDS))).all()
+    return Settings(**{k: v for k, v in rows})
+
+
+def save(engine, settings: Settings) -> None:
+    """Store every setting that differs from its default; bump the data version."""
+    from breakthrough.db import bump_data_version
+
+    values = dataclasses.asdict(settings)
+    with engine.begin() as conn:
+        conn.execute(Setting.__table__.delete().where(Setting.key.in_(FIELDS)))
+        rows = [{"key": k, "value": v} for k, v in values.items()]
+        conn.execute(Setting.__table__.insert(), rows)
+        bump_data_version(conn)
