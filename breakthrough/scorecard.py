@@ -1,0 +1,231 @@
+"""Every rep's required-versus-actual figures for one period and as-of date.
+
+This is the one place the Overview and Rep pages get their numbers from: it
+gathers the inputs (`queries`), shrinks each rep's rates towards their team's
+(`rates`) and runs the reverse funnel (`funnel`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from breakthrough import funnel, periods, queries, rates
+from breakthrough.money import to_reporting
+from breakthrough.periods import Period
+from breakthrough.settings import Settings
+
+RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
+PACE_DAYS = 28  # actual pace: the last 4 weeks
+
+
+@dataclass(frozen=True)
+class RepFigures:
+    rep_id: int
+    name: str
+    team: str | None
+    manager: str | None
+    quota: float
+    won: float
+    open_pipeline: float
+    past_due_pipeline: float
+    past_due_count: int
+    rates: dict[str, rates.Rate]
+    median_cycle_days: float | None
+    funnel: funnel.Funnel
+    unconverted: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    period: Period
+    as_of: dt.date
+    elapsed_share: float
+    weeks_left: float
+    reps: dict[int, RepFigures] = field(default_factory=dict)
+
+    def totals(self, rep_ids=None) -> dict[str, float | None]:
+        """Team totals over `rep_ids` (all reps when None)."""
+        chosen = [self.reps[i] for i in (rep_ids if rep_ids is not None else self.reps)]
+        quota = sum(r.quota for r in chosen)
+        won = sum(r.won for r in chosen)
+        attainment = won / quota if quota else None
+        pace = attainment / self.elapsed_share if attainment is not None and self.elapsed_share else None
+        return {
+            "quota": quota,
+            "won": won,
+            "gap": max(quota - won, 0.0),
+            "attainment": attainment,
+            "elapsed_share": self.elapsed_share,
+            "results_pace": pace,
+        }
+
+
+def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
+    """Figures for every active rep (filtering by team, manager or rep is the caller's)."""
+    country = settings.holiday_country
+    reps = _active_reps(engine)
+    inputs = _gather(engine, settings, period, as_of, reps)
+    card = Scorecard(
+        period=period,
+        as_of=as_of,
+        elapsed_share=periods.elapsed_share(period, as_of, country),
+        weeks_left=periods.weeks_left(period, as_of, country),
+    )
+    for rep_id, row in reps.iterrows():
+        card.reps[rep_id] = _rep_figures(rep_id, row, inputs, settings, card, period, as_of)
+    return card
+
+
+def _active_reps(engine: Engine) -> pd.DataFrame:
+    everyone = queries.people(engine)
+    return everyone[(everyone["role"] == "rep") & everyone["active"].astype(bool)]
+
+
+def _gather(engine, settings, period, as_of, reps) -> dict:
+    """All per-rep inputs as Series indexed by rep id (missing reps mean zero)."""
+    lb_start = as_of - dt.timedelta(days=settings.lookback_days)
+    pace_start = as_of - dt.timedelta(days=PACE_DAYS - 1)
+    nxt = periods.next_period(period, settings.fiscal_year_start_month)
+    won_lb = queries.amounts_by_owner(engine, "won", lb_start, as_of)
+    lost_lb = queries.amounts_by_owner(engine, "lost", lb_start, as_of)
+    open_now = queries.amounts_by_owner(engine, "open", as_of, period.end)
+    past_due = queries.amounts_by_owner(engine, "open", None, as_of - dt.timedelta(days=1))
+    won_period = queries.amounts_by_owner(engine, "won", period.start, as_of)
+    won_amount, unconverted = to_reporting(won_lb, settings)
+    data = {
+        "team_id": reps["team_id"],
+        "quota": period_quota(engine, settings, period),
+        "next_quota": period_quota(engine, settings, nxt),
+        "won": to_reporting(won_period, settings)[0],
+        "open": to_reporting(open_now, settings)[0],
+        "past_due": to_reporting(past_due, settings)[0],
+        "past_due_n": past_due.groupby("rep_id")["n"].sum(),
+        "won_n": won_lb.groupby("rep_id")["n"].sum(),
+        "lost_n": lost_lb.groupby("rep_id")["n"].sum(),
+        "won_amount": won_amount,
+        "created_lb": queries.opportunities_created(engine, lb_start, as_of),
+        "created_pace": queries.opportunities_created(engine, pace_start, as_of),
+    }
+    acts_lb = queries.activity_counts(engine, lb_start, as_of)
+    acts_pace = queries.activity_counts(engine, pace_start, as_of)
+    data |= {"calls_lb": acts_lb["calls"], "meetings_lb": acts_lb["meetings"]}
+    data |= {"calls_pace": acts_pace["calls"], "meetings_pace": acts_pace["meetings"]}
+    frame = pd.DataFrame(data).reindex(reps.index)
+    numeric = frame.columns.drop("team_id")
+    frame[numeric] = frame[numeric].astype(float).fillna(0.0)
+    return {
+        "frame": frame,
+        "cycles": queries.won_cycles(engine, lb_start, as_of),
+        "unconverted": unconverted,
+        "team_rates": _team_rates(frame),
+    }
+
+
+def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Series:
+    """Each person's quota for `period` in the reporting currency.
+
+    A quarter's quota is the sum of its months unless a quarter row is given.
+    """
+    rows = queries.quota_rows(engine, period.start, period.end)
+    if rows.empty:
+        return pd.Series(dtype=float)
+    fy = settings.fiscal_year_start_month
+    rows["quarter"] = rows["period_start"].map(lambda d: periods.period_containing(d, "quarter", fy).key)
+    has_quarter_row = rows[rows["period"] == "quarter"][["person_id", "quarter"]].drop_duplicates()
+    overridden = rows.merge(has_quarter_row.assign(_q=True), on=["person_id", "quarter"], how="left")["_q"].fillna(False)
+    keep = rows[(rows["period"] == "quarter") | ~overridden.to_numpy()]
+    return to_reporting(keep, settings, key="person_id")[0]
+
+
+def _team_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Pooled rates per team, falling back to the whole organisation's."""
+    cols = ["won_n", "lost_n", "won_amount", "created_lb", "meetings_lb", "calls_lb"]
+    org = frame[cols].sum()
+    teams = frame.groupby("team_id", dropna=False)[cols].sum()
+    pooled = pd.DataFrame(index=teams.index)
+    for name, (num, den) in _RATE_PARTS.items():
+        fallback = rates.team_rate(org[num], _den(org, den))
+        pooled[name] = [rates.team_rate(t[num], _den(t, den), fallback) for _, t in teams.iterrows()]
+    return pooled
+
+
+_RATE_PARTS = {
+    "win_rate": ("won_n", ("won_n", "lost_n")),
+    "deal_size": ("won_amount", ("won_n",)),
+    "meeting_to_opp": ("created_lb", ("meetings_lb",)),
+    "call_to_meeting": ("meetings_lb", ("calls_lb",)),
+}
+
+
+def _den(row, parts) -> float:
+    return float(sum(row[p] for p in parts))
+
+
+def _rep_rates(row, team_rates, settings) -> dict[str, rates.Rate]:
+    prior = team_rates.loc[row["team_id"]] if row["team_id"] in team_rates.index else team_rates.iloc[0]
+    k, low = settings.shrinkage_k, settings.low_confidence_trials
+    return {
+        name: rates.shrunk(row[num], _den(row, den), prior[name], k, low)
+        for name, (num, den) in _RATE_PARTS.items()
+    }
+
+
+def _cycles(cycles: pd.DataFrame, rep_id: int, team_ids: list[int]) -> tuple[list[float], list[float]]:
+    rep = cycles.loc[cycles["rep_id"] == rep_id, "days"].tolist()
+    team = cycles.loc[cycles["rep_id"].isin(team_ids), "days"].tolist()
+    return rep, team
+
+
+def _rep_figures(rep_id, person, inputs, settings, card, period, as_of) -> RepFigures:
+    frame = inputs["frame"]
+    row = frame.loc[rep_id]
+    rep_rates = _rep_rates(row, inputs["team_rates"], settings)
+    team_ids = frame.index[frame["team_id"] == row["team_id"]].tolist()
+    rep_cycles, team_cycles = _cycles(inputs["cycles"], rep_id, team_ids)
+    days_left = (period.end - as_of).days
+    k = settings.shrinkage_k
+    median_cycle = rates.shrunk_median_cycle(rep_cycles, team_cycles, k)
+    fin = funnel.FunnelInputs(
+        quota=row["quota"],
+        won=row["won"],
+        open_pipeline=row["open"],
+        win_rate=rep_rates["win_rate"].value or 0.0,
+        deal_size=rep_rates["deal_size"].value or 0.0,
+        meeting_to_opp=rep_rates["meeting_to_opp"].value or 0.0,
+        call_to_meeting=rep_rates["call_to_meeting"].value or 0.0,
+        weeks_left=card.weeks_left,
+        calendar_days_left=days_left,
+        median_cycle_days=median_cycle,
+        closable_share=rates.closable_share(rep_cycles, team_cycles, days_left, k),
+        next_quota=row["next_quota"],
+        calls_pw=row["calls_pace"] / 4,
+        meetings_pw=row["meetings_pace"] / 4,
+        opps_pw=row["created_pace"] / 4,
+        fixed_coverage=settings.fixed_coverage if settings.coverage_policy == "fixed" else None,
+        standards={
+            "calls": settings.calls_per_week_standard,
+            "meetings": settings.meetings_per_week_standard,
+            "opportunities": settings.opportunities_per_week_standard,
+        },
+        on_track=settings.on_track_threshold,
+        at_risk=settings.at_risk_threshold,
+    )
+    return RepFigures(
+        rep_id=int(rep_id),
+        name=person["name"],
+        team=person["team"],
+        manager=person["manager"],
+        quota=row["quota"],
+        won=row["won"],
+        open_pipeline=row["open"],
+        past_due_pipeline=row["past_due"],
+        past_due_count=int(row["past_due_n"]),
+        rates=rep_rates,
+        median_cycle_days=median_cycle,
+        funnel=funnel.compute(fin),
+        unconverted=frozenset(inputs["unconverted"].get(rep_id, set())),
+    )
