@@ -229,3 +229,41 @@ def _rep_figures(rep_id, person, inputs, settings, card, period, as_of) -> RepFi
         funnel=funnel.compute(fin),
         unconverted=frozenset(inputs["unconverted"].get(rep_id, set())),
     )
+
+
+STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New opps"}
+
+
+def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
+    """One row per rep: quota, won, weekly pace needed vs actual per stage, coverage, statuses.
+
+    Infinite figures (unreachable requirements, coverage when the quota is met)
+    are left empty; the status column says what they mean.
+    """
+    rows = [_overview_row(card.reps[i]) for i in rep_ids if i in card.reps]
+    return pd.DataFrame(rows).replace([float("inf")], float("nan"))
+
+
+def _overview_row(rep: RepFigures) -> dict:
+    f = rep.funnel
+    row = {
+        "rep_id": rep.rep_id,
+        "Rep": rep.name,
+        "Team": rep.team,
+        "Manager": rep.manager,
+        "Quota": rep.quota,
+        "Won": rep.won,
+        "Attainment": f.attainment,
+        "Gap": f.gap,
+    }
+    for stage, label in STAGE_LABELS.items():
+        req = f.stages[stage]
+        row[f"{label}/wk needed"] = req.required_pw
+        row[f"{label}/wk actual"] = req.actual_pw
+        row[f"{label} pace"] = req.pace_ratio
+        row[f"{label} status"] = req.status
+    row["Coverage"] = f.coverage
+    row["Coverage needed"] = f.coverage_ratio
+    row["Coverage status"] = "quota met" if f.gap == 0 else f.coverage_status
+    row["Past-due pipeline"] = rep.past_due_pipeline
+    return row

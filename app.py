@@ -1,0 +1,30 @@
+"""Breakthrough — the frame: page config, navigation, the shared filter bar."""
+
+import logging
+
+import streamlit as st
+
+from components import filters, store
+
+st.set_page_config(page_title="Breakthrough", page_icon="📈", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="📊", url_path="overview", default=True),
+    st.Page("pages/rep.py", title="Rep", icon="🧑‍💼", url_path="rep"),
+    st.Page("pages/settings.py", title="Settings", icon="⚙️", url_path="settings"),
+]
+
+page = st.navigation(PAGES)
+store.engine()
+filters.filter_bar()
+if store.is_demo(store.version()):
+    st.info(
+        "You are looking at **demo data** for a fictional company (Northwind). "
+        "Upload your CRM exports to see your own team.",
+        icon="🧪",
+    )
+try:
+    page.run()
+except Exception:  # a page must never show a traceback
+    logging.getLogger("breakthrough").exception("page failed")
+    st.error("Something went wrong while drawing this page. Try another filter; if it persists, report it with the link.")

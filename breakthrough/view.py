@@ -1,0 +1,54 @@
+"""What a page shows: the resolved filters (SPEC §8), independent of Streamlit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from breakthrough.formatting import day
+from breakthrough.periods import Period
+
+ALL_TEAMS, ALL_MANAGERS, ALL_REPS = "All teams", "All managers", "All reps"
+
+
+@dataclass(frozen=True)
+class View:
+    period: Period
+    as_of: dt.date
+    team: str | None = None
+    manager: str | None = None
+    rep: str | None = None
+    rep_ids: tuple[int, ...] = ()
+    rep_id: int | None = None
+
+    def describe(self) -> str:
+        """The view in words: `Q4 FY2026 · Enterprise East · as of 27 Nov 2026`."""
+        parts = [self.period.label, self.team or ALL_TEAMS]
+        if self.manager:
+            parts.append(f"manager {self.manager}")
+        if self.rep:
+            parts.append(self.rep)
+        parts.append(f"as of {day(self.as_of)}")
+        return " · ".join(parts)
+
+
+def reps_in_scope(people: pd.DataFrame, team: str | None, manager: str | None) -> pd.DataFrame:
+    """Active reps of `team` and `manager` (either may be None for all)."""
+    reps = people[(people["role"] == "rep") & people["active"].astype(bool)]
+    if team:
+        reps = reps[reps["team"] == team]
+    if manager:
+        reps = reps[reps["manager"] == manager]
+    return reps
+
+
+def managers_in_scope(people: pd.DataFrame, team: str | None) -> list[str]:
+    """Managers of the active reps of `team` (all teams when None)."""
+    return sorted(reps_in_scope(people, team, None)["manager"].dropna().unique())
+
+
+def effective_as_of(as_of: dt.date, period: Period) -> dt.date:
+    """The as-of date moved inside the period (a past period is seen as of its last day)."""
+    return min(max(as_of, period.start), period.end)

@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces: filter bar, KPI rows, status badges, charts, tables."""

@@ -1,0 +1,17 @@
+"""Status shown in words with an icon and a colour (never colour alone)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from breakthrough.formatting import status as status_text
+
+COLOURS = {"on track": "green", "at risk": "orange", "behind": "red", "quota met": "green"}
+
+
+def badge(label: str | None) -> None:
+    """A coloured badge such as `⛔ behind`."""
+    if not label:
+        st.badge("no requirement", color="gray")
+        return
+    st.badge(status_text(label), color=COLOURS.get(label, "gray"))

@@ -1,0 +1,62 @@
+"""Plotly charts with titles, labelled axes and status in words (hover and legend)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+STATUS_COLOURS = {"on track": "#2e7d32", "at risk": "#ef8f00", "behind": "#c62828"}
+STAGE_COLOURS = {"Calls": "#1f77b4", "Meetings": "#9467bd", "New opps": "#17becf"}
+
+
+def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
+    """Horizontal grouped bars: each rep's pace ratio (actual ÷ needed) for calls, meetings, new opps."""
+    fig = go.Figure()
+    order = rows.sort_values("Calls pace", na_position="first")
+    for stage, colour in STAGE_COLOURS.items():
+        ratio = (order[f"{stage} pace"] * 100).clip(upper=300)
+        fig.add_bar(
+            y=order["Rep"], x=ratio, name=stage, orientation="h", marker_color=colour,
+            customdata=order[[f"{stage} status", "rep_id"]].to_numpy(),
+            hovertemplate="%{y}<br>" + stage + " pace: %{x:.0f}% of needed (%{customdata[0]})<extra></extra>",
+        )
+    fig.add_vline(x=100, line_dash="dash", line_color="#444", annotation_text="100% = on pace to quota")
+    fig.update_layout(
+        title="Weekly pace against what quota needs, by rep",
+        xaxis_title="Actual weekly pace as % of needed (capped at 300%)",
+        yaxis_title=None, barmode="group", height=max(420, 34 * len(order) + 120),
+        legend_title_text="Activity", margin=dict(l=10, r=10, t=60, b=40),
+    )
+    return fig
+
+
+def reverse_funnel(stages: pd.DataFrame) -> go.Figure:
+    """Needed vs actual weekly count at each funnel stage, for one rep."""
+    fig = go.Figure()
+    fig.add_bar(x=stages["Stage"], y=stages["Needed per week"], name="Needed per week", marker_color="#90a4ae",
+                text=stages["Needed text"], textposition="outside")
+    fig.add_bar(x=stages["Stage"], y=stages["Actual per week"], name="Actual per week (last 4 weeks)",
+                marker_color=[STATUS_COLOURS.get(s, "#607d8b") for s in stages["Status"]],
+                text=stages["Actual text"], textposition="outside")
+    fig.update_layout(
+        title="Reverse funnel: weekly activity needed to hit quota vs actual",
+        yaxis_title="Per working week", xaxis_title=None, barmode="group", height=420,
+        margin=dict(l=10, r=10, t=60, b=40),
+    )
+    return fig
+
+
+def weekly_activity(weeks: pd.DataFrame, needed_calls: float | None, needed_meetings: float | None) -> go.Figure:
+    """Calls and meetings held per week, with the weekly pace quota needs as dashed lines."""
+    fig = go.Figure()
+    fig.add_bar(x=weeks["Week"], y=weeks["Calls"], name="Calls", marker_color=STAGE_COLOURS["Calls"])
+    fig.add_bar(x=weeks["Week"], y=weeks["Meetings"], name="Meetings held", marker_color=STAGE_COLOURS["Meetings"])
+    for value, name in ((needed_calls, "Calls needed per week"), (needed_meetings, "Meetings needed per week")):
+        if value is not None and pd.notna(value):
+            fig.add_hline(y=value, line_dash="dash", annotation_text=f"{name}: {value:,.1f}")
+    fig.update_layout(
+        title="Weekly activity against the pace quota needs",
+        xaxis_title="Week starting", yaxis_title="Count per week", barmode="group", height=380,
+        margin=dict(l=10, r=10, t=60, b=40),
+    )
+    return fig

@@ -1,0 +1,113 @@
+"""The shared filter bar: period, as-of, team, manager, rep — all in the URL.
+
+Each widget is bound to a query parameter (`bind="query-params"`), so a copied
+link opens the same view. A URL value that does not exist is named in a notice
+and replaced by the default, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from breakthrough import periods
+from breakthrough.view import ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope
+from components import store
+from components.text import plain
+
+KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
+VIEW_KEY = "_view"
+
+
+def filter_bar() -> View:
+    """Draw the filters in the sidebar; return the resolved view (also kept for the page)."""
+    version = store.version()
+    cfg = store.settings(version)
+    people = store.people(version)
+    first, last = store.data_span(version)
+    default_as_of = periods.as_of_date(last, dt.date.today())
+    notices: list[str] = []
+    team_names = sorted(people.loc[people["role"] == "rep", "team"].dropna().unique())
+    with st.sidebar:
+        st.header("View")
+        as_of = _as_of_input(default_as_of, first, notices)
+        period = _period_input(first or as_of, max(last or as_of, as_of), as_of, cfg.fiscal_year_start_month, notices)
+        team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices)
+        manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team), "a manager in this team", notices)
+        scope = reps_in_scope(people, team, manager)
+        rep = _choice("rep", "Rep", ALL_REPS, sorted(scope["name"]), "a rep in this view", notices)
+    for text in notices:
+        st.warning(text, icon="🔗")
+    rep_ids = scope[scope["name"] == rep].index if rep else []
+    view = View(
+        period=period,
+        as_of=effective_as_of(as_of, period),
+        team=team,
+        manager=manager,
+        rep=rep,
+        rep_ids=tuple(int(i) for i in scope.index),
+        rep_id=int(rep_ids[0]) if len(rep_ids) else None,
+    )
+    st.session_state[VIEW_KEY] = view
+    return view
+
+
+def current() -> View:
+    """The view the frame resolved for this run."""
+    return st.session_state[VIEW_KEY]
+
+
+def _notice(key: str, raw: str, what: str, fallback: str) -> str:
+    return f"The link's `{key}` parameter “{plain(raw)}” is not {what}; showing {fallback} instead."
+
+
+def _choice(key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str]) -> str | None:
+    options = [everyone, *names]
+    raw = st.query_params.get(key)
+    if raw is not None and raw not in options:
+        notices.append(_notice(key, raw, what, everyone.lower()))
+    value = st.selectbox(label, options, key=key, bind="query-params")
+    return None if value == everyone else value
+
+
+def _as_of_input(default: dt.date, first: dt.date | None, notices: list[str]) -> dt.date:
+    raw = st.query_params.get("asof")
+    if raw is not None and not _is_date(raw):
+        notices.append(_notice("asof", raw, "a date (write it as YYYY-MM-DD)", f"the latest data, {default.isoformat()}"))
+    return st.date_input(
+        "As of",
+        value=default,
+        min_value=first,
+        key="asof",
+        bind="query-params",
+        format="YYYY-MM-DD",
+        help="Figures are worked out as if today were this day.",
+    )
+
+
+def _is_date(raw: str) -> bool:
+    try:
+        dt.date.fromisoformat(raw)
+    except ValueError:
+        return False
+    return True
+
+
+def _period_input(first: dt.date, last: dt.date, as_of: dt.date, fy_start: int, notices: list[str]) -> periods.Period:
+    raw_kind = st.query_params.get("kind")
+    if raw_kind is not None and raw_kind not in KINDS:
+        notices.append(_notice("kind", raw_kind, "Month, Quarter or Year", "Quarter"))
+    kind_label = st.segmented_control("Period", list(KINDS), default="Quarter", key="kind", bind="query-params")
+    kind = KINDS.get(kind_label or "Quarter", "quarter")
+    options = periods.list_periods(first, last, kind, fy_start)
+    current_key = periods.period_containing(as_of, kind, fy_start).key
+    keys = [p.key for p in options]
+    index = keys.index(current_key) if current_key in keys else len(options) - 1
+    raw = st.query_params.get("period")
+    if raw is not None and raw not in [p.label for p in options]:
+        notices.append(_notice("period", raw, "a period with data", options[index].label))
+    return st.selectbox(
+        "Which", options, index=index, key="period", bind="query-params",
+        format_func=lambda p: p.label, label_visibility="collapsed",
+    )

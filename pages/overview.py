@@ -1,0 +1,48 @@
+"""Overview: the team's quota position and every rep's pace against what quota needs."""
+
+import streamlit as st
+
+from breakthrough import scorecard
+from breakthrough.formatting import money, percent
+from components import charts, filters, store
+from components.kpis import kpi_row
+from components.tables import overview_table
+
+view = filters.current()
+version = store.version()
+cfg = store.settings(version)
+card = store.card(view.period.key, view.as_of, version)
+cur = cfg.reporting_currency
+
+st.title("Overview")
+st.caption(view.describe())
+
+totals = card.totals([i for i in view.rep_ids if i in card.reps])
+kpi_row([
+    ("Quota", money(totals["quota"], cur), f"Sum of the reps' quotas for {view.period.label}."),
+    ("Won", money(totals["won"], cur), "Closed-won amount with a close date in the period up to the as-of date."),
+    ("Gap to quota", money(totals["gap"], cur), "Quota minus won, never below zero."),
+    (
+        "Attainment",
+        f"{percent(totals['attainment'])} vs {percent(totals['elapsed_share'])} elapsed",
+        "Won ÷ quota, beside the share of the period's working days already gone.",
+    ),
+])
+
+rows = scorecard.overview_rows(card, view.rep_ids)
+if rows.empty:
+    st.info("No active reps in this view. Choose another team or manager in the sidebar.")
+    st.stop()
+
+behind = int((rows["Calls status"] == "behind").sum())
+st.markdown(
+    f"**{behind} of {len(rows)} reps** are behind the call pace their quota needs; "
+    f"**{int((rows['Coverage status'] == 'behind').sum())}** lack the pipeline coverage it needs."
+)
+st.subheader("Every rep against the pace quota needs")
+st.caption(
+    "Needed = weekly count required for the rest of the period (reverse funnel from the rep's own rates); "
+    "actual = average per week over the last 4 weeks. Click a column header to sort."
+)
+overview_table(rows, cur)
+st.plotly_chart(charts.pace_by_rep(rows), key="pace_chart")

@@ -1,0 +1,118 @@
+"""Rep: one salesperson's reverse funnel, pace, pipeline and rates."""
+
+import datetime as dt
+
+import streamlit as st
+
+from breakthrough import periods, rep_detail
+from breakthrough.formatting import day, money, number, percent, ratio, status
+from components import charts, filters, store
+from components.badges import badge
+from components.kpis import kpi_row
+from components.tables import with_statuses
+
+view = filters.current()
+version = store.version()
+cfg = store.settings(version)
+cur = cfg.reporting_currency
+
+st.title("Rep")
+if view.rep_id is None:
+    st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
+    people = store.people(version)
+    for rep_id in view.rep_ids:
+        st.page_link("pages/rep.py", label=people.loc[rep_id, "name"], query_params={"rep": people.loc[rep_id, "name"]})
+    st.stop()
+
+card = store.card(view.period.key, view.as_of, version)
+rep = card.reps[view.rep_id]
+f = rep.funnel
+st.header(rep.name, anchor=False)
+st.caption(f"{rep.team or 'No team'} · manager {rep.manager or '–'} · {view.describe()}")
+
+kpi_row([
+    ("Quota", money(rep.quota, cur), f"{rep.name}'s quota for {view.period.label}."),
+    ("Won", money(rep.won, cur), "Closed-won with a close date in the period, up to the as-of date."),
+    ("Gap to quota", money(f.gap, cur), "Quota minus won, never below zero."),
+    ("Attainment", f"{percent(f.attainment)} vs {percent(card.elapsed_share)} elapsed", "Won ÷ quota."),
+    ("Weeks left", number(card.weeks_left, 1), "Working days left in the period ÷ 5."),
+])
+if rep.unconverted:
+    st.warning(f"Some deals are in a currency without a rate ({', '.join(sorted(rep.unconverted))}): add it in Settings.")
+
+if f.cycle_warning:
+    nxt = periods.next_period(view.period, cfg.fiscal_year_start_month)
+    st.warning(
+        f"Only {(view.period.end - view.as_of).days} days remain in {view.period.label}, shorter than "
+        f"{rep.name}'s typical won-deal cycle of {number(rep.median_cycle_days, 0)} days: new opportunities "
+        f"created now will mostly close next period. Create **{money(f.next_period_pipeline, cur)}** of pipeline "
+        f"now for {nxt.label}.",
+        icon="⏳",
+    )
+
+st.subheader("Reverse funnel: what quota needs each week")
+stages = rep_detail.funnel_rows(rep)
+st.plotly_chart(charts.reverse_funnel(stages), key="rep_funnel")
+shown = with_statuses(stages.drop(columns=["Needed text", "Actual text"]))
+shown["Pace"] = shown["Pace"] * 100
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Pace": st.column_config.NumberColumn("Pace (% of needed)", format="%.0f%%"),
+        **{c: st.column_config.NumberColumn(c, format="%.1f") for c in shown.columns if "eeded" in c or "per week" in c},
+    },
+)
+
+st.subheader("Pipeline")
+cov_label = "quota met" if f.gap == 0 else f.coverage_status
+cols = st.columns(4)
+cols[0].metric("Open pipeline this period", money(rep.open_pipeline, cur), border=True,
+               help="Open deals with a close date from the as-of date to the period end.")
+cols[1].metric("Pipeline needed", money(f.required_pipeline, cur), border=True,
+               help=f"Gap × coverage ratio ({ratio(f.coverage_ratio)}).")
+cols[2].metric("Coverage", ratio(f.coverage), border=True, help="Open pipeline ÷ gap.")
+with cols[2]:
+    badge(cov_label)
+cols[3].metric("Past-due pipeline", money(rep.past_due_pipeline, cur), border=True,
+               help=f"{rep.past_due_count} open deals whose close date has passed: not counted as coverage.")
+st.markdown(f"Pipeline shortfall: **{money(f.pipeline_shortfall, cur)}** · status: **{status(cov_label)}**")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Conversion rates")
+    rates = rep_detail.rate_rows(rep)
+    st.dataframe(
+        rates, hide_index=True, width="stretch",
+        column_config={
+            "Used in the funnel": st.column_config.NumberColumn(format="%.3f"),
+            "Rep's own": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    st.caption(
+        "Rates are the rep's own, pulled towards the team's when the sample is small (shrinkage). "
+        f"Average won deal is in {cur}. Median won-deal cycle: {number(rep.median_cycle_days, 0)} days."
+    )
+with right:
+    st.subheader("Levers: 10 % better at…")
+    levers = rep_detail.lever_rows(rep)
+    levers["Cuts projected gap by"] = levers["Cuts projected gap by"].round(0)
+    st.dataframe(levers, hide_index=True, width="stretch",
+                 column_config={"Cuts projected gap by": st.column_config.NumberColumn(f"Cuts projected gap by ({cur})", format="localized")})
+    st.caption(f"Projected period revenue {money(f.projected, cur)}; projected gap {money(f.projected_gap, cur)}.")
+
+st.subheader("Weekly activity")
+start = view.as_of - dt.timedelta(weeks=13)
+weeks = rep_detail.weekly(store.rep_activity(rep.rep_id, start, view.as_of, version), view.as_of)
+st.plotly_chart(
+    charts.weekly_activity(weeks, f.stages["calls"].required_pw, f.stages["meetings"].required_pw),
+    key="rep_weekly",
+)
+
+st.subheader("Deals")
+in_period, past_due = rep_detail.deal_lists(store.rep_deals(rep.rep_id, version), view.as_of, view.period.end)
+st.markdown(f"**Open, closing by {day(view.period.end)} ({len(in_period)})**")
+st.dataframe(in_period, hide_index=True, width="stretch")
+st.markdown(f"**Past due ({len(past_due)})** — open deals whose close date has passed: update or close them.")
+st.dataframe(past_due, hide_index=True, width="stretch")

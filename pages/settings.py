@@ -1,0 +1,107 @@
+"""Settings: the rules behind every figure, stored in the database."""
+
+import calendar
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from breakthrough import settings as settings_store
+from breakthrough.settings import Settings
+from components import store
+
+MONTHS = list(calendar.month_name)[1:]
+
+st.title("Settings")
+st.caption("These rules drive every figure. Saving them recomputes the dashboard at once.")
+cfg = store.settings(store.version())
+if st.session_state.pop("_settings_saved", False):
+    st.success("Settings saved. Every page now uses them.", icon="✅")
+
+
+def _optional(value: float) -> float | None:
+    return value if value > 0 else None
+
+
+with st.form("settings"):
+    st.subheader("Calendar")
+    c1, c2 = st.columns(2)
+    fy_month = c1.selectbox("Fiscal year starts in", MONTHS, index=cfg.fiscal_year_start_month - 1)
+    country = c2.text_input(
+        "Public holidays of (country code)", value=cfg.holiday_country or "",
+        help="Two-letter code such as US, GB, DE, FR. Leave empty for Monday–Friday with no holidays.",
+    )
+    st.subheader("Pipeline coverage")
+    c1, c2 = st.columns(2)
+    policy = c1.radio(
+        "Coverage ratio", ["derived", "fixed"], index=0 if cfg.coverage_policy == "derived" else 1, horizontal=True,
+        format_func=lambda p: "1 ÷ the rep's win rate" if p == "derived" else "a fixed ratio",
+    )
+    fixed = c2.number_input("Fixed coverage ratio (×)", min_value=1.0, max_value=20.0, value=float(cfg.fixed_coverage), step=0.5)
+    st.subheader("Status thresholds")
+    c1, c2 = st.columns(2)
+    on_track = c1.number_input("On track at or above (% of needed)", 1, 300, int(round(cfg.on_track_threshold * 100)))
+    at_risk = c2.number_input("At risk at or above (% of needed); below is behind", 1, 300, int(round(cfg.at_risk_threshold * 100)))
+    st.subheader("Rates")
+    c1, c2, c3 = st.columns(3)
+    lookback = c1.number_input("Look-back window (days)", 30, 730, cfg.lookback_days)
+    k = c2.number_input("Shrinkage strength k", 0.0, 100.0, float(cfg.shrinkage_k), step=1.0,
+                        help="How many deals' worth of weight the team's rate gets beside the rep's own.")
+    low = c3.number_input("Low confidence below (trials)", 1, 100, cfg.low_confidence_trials)
+    st.subheader("Fixed activity standards per week (0 = none)")
+    c1, c2, c3 = st.columns(3)
+    calls_std = c1.number_input("Calls", 0.0, 1000.0, float(cfg.calls_per_week_standard or 0))
+    meetings_std = c2.number_input("Meetings", 0.0, 200.0, float(cfg.meetings_per_week_standard or 0))
+    opps_std = c3.number_input("New opportunities", 0.0, 200.0, float(cfg.opportunities_per_week_standard or 0))
+    st.subheader("Money")
+    currency = st.text_input("Reporting currency", value=cfg.reporting_currency, max_chars=3)
+    rates = st.data_editor(
+        pd.DataFrame({"Currency": list(cfg.currency_rates), "Value of one unit": list(cfg.currency_rates.values())}),
+        num_rows="dynamic", hide_index=True, key="rates",
+        help="Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.",
+    )
+    saved = st.form_submit_button("Save settings", type="primary")
+
+
+def _problems(new: Settings) -> list[str]:
+    found = []
+    if new.at_risk_threshold >= new.on_track_threshold:
+        found.append("“At risk” must be below “On track”: lower the at-risk threshold.")
+    if new.reporting_currency not in new.currency_rates:
+        found.append(f"Reporting currency {new.reporting_currency} has no rate in the table: add a row for it.")
+    if new.holiday_country:
+        try:
+            from breakthrough.periods import holidays_for
+
+            holidays_for(new.holiday_country, [2026])
+        except ValueError as err:
+            found.append(f"Holiday country: {err}")
+    return found
+
+
+if saved:
+    table = rates.dropna()
+    new = dataclasses.replace(
+        cfg,
+        fiscal_year_start_month=MONTHS.index(fy_month) + 1,
+        holiday_country=country.strip().upper() or None,
+        coverage_policy=policy,
+        fixed_coverage=float(fixed),
+        on_track_threshold=on_track / 100,
+        at_risk_threshold=at_risk / 100,
+        lookback_days=int(lookback),
+        shrinkage_k=float(k),
+        low_confidence_trials=int(low),
+        calls_per_week_standard=_optional(calls_std),
+        meetings_per_week_standard=_optional(meetings_std),
+        opportunities_per_week_standard=_optional(opps_std),
+        reporting_currency=currency.strip().upper(),
+        currency_rates={str(c).strip().upper(): float(v) for c, v in zip(table["Currency"], table["Value of one unit"]) if float(v) > 0},
+    )
+    problems = _problems(new)
+    for text in problems:
+        st.error(text)
+    if not problems:
+        settings_store.save(store.engine(), new)
+        st.session_state["_settings_saved"] = True
+        st.rerun()
