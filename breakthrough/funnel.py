@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")
 LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
+LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
 
 
 def status(ratio: float | None, on_track: float = 1.0, at_risk: float = 0.8) -> str | None:
@@ -159,9 +160,6 @@ def _improved(inputs: FunnelInputs, lever: str) -> FunnelInputs:
         "deal_size": {"deal_size": inputs.deal_size * up},  # only new deals: OP keeps its amounts
     }
     return replace(inputs, **changes[lever])
-
-
-LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
 
 
 def levers(inputs: FunnelInputs, projected_gap: float) -> dict[str, float]:

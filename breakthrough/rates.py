@@ -14,6 +14,7 @@ gets close to their own.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,10 +34,10 @@ class Rate:
 def shrunk(successes: float, trials: float, prior: float | None, k: float, min_trials: int = 5) -> Rate:
     """`(successes + k·prior) / (trials + k)`: the rep's ratio pulled towards the team's `prior`.
 
-    Without a prior the rep's own ratio is used; with neither, the value is None.
+    Without a prior (None or NaN) the rep's own ratio is used; with neither, the value is None.
     """
     raw = successes / trials if trials > 0 else None
-    if prior is None:
+    if prior is None or math.isnan(prior):
         value = raw
     elif trials + k > 0:
         value = (successes + k * prior) / (trials + k)
