@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from components import filters, store
+from components import frame
 
 st.set_page_config(page_title="Breakthrough", page_icon="📈", layout="wide")
 
@@ -15,16 +15,11 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-store.engine()
-filters.filter_bar()
-if store.is_demo(store.version()):
-    st.info(
-        "You are looking at **demo data** for a fictional company (Northwind). "
-        "Upload your CRM exports to see your own team.",
-        icon="🧪",
-    )
+frame.frame()
 try:
     page.run()
 except Exception:  # a page must never show a traceback
     logging.getLogger("breakthrough").exception("page failed")
     st.error("Something went wrong while drawing this page. Try another filter; if it persists, report it with the link.")
+finally:
+    frame.end_of_run()

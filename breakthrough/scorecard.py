@@ -237,11 +237,10 @@ STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New 
 def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
     """One row per rep: quota, won, weekly pace needed vs actual per stage, coverage, statuses.
 
-    Infinite figures (unreachable requirements, coverage when the quota is met)
-    are left empty; the status column says what they mean.
+    Infinite figures stay infinite (a pace with nothing needed, coverage when
+    the quota is met, a need no pace can reach); the status column says what they mean.
     """
-    rows = [_overview_row(card.reps[i]) for i in rep_ids if i in card.reps]
-    return pd.DataFrame(rows).replace([float("inf")], float("nan"))
+    return pd.DataFrame([_overview_row(card.reps[i]) for i in rep_ids if i in card.reps])
 
 
 def _overview_row(rep: RepFigures) -> dict:

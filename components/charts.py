@@ -12,9 +12,9 @@ STAGE_COLOURS = {"Calls": "#1f77b4", "Meetings": "#9467bd", "New opps": "#17becf
 def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
     """Horizontal grouped bars: each rep's pace ratio (actual ÷ needed) for calls, meetings, new opps."""
     fig = go.Figure()
-    order = rows.sort_values("Calls pace", na_position="first")
+    order = rows.sort_values("Calls pace", ascending=False, na_position="first")  # plotly draws bottom-up: worst on top
     for stage, colour in STAGE_COLOURS.items():
-        ratio = (order[f"{stage} pace"] * 100).clip(upper=300)
+        ratio = (order[f"{stage} pace"] * 100).clip(upper=300)  # "nothing needed" (∞) shows as the cap
         fig.add_bar(
             y=order["Rep"], x=ratio, name=stage, orientation="h", marker_color=colour,
             customdata=order[[f"{stage} status", "rep_id"]].to_numpy(),

@@ -17,7 +17,6 @@ from components import store
 from components.text import plain
 
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
-VIEW_KEY = "_view"
 
 
 def filter_bar() -> View:
@@ -49,13 +48,7 @@ def filter_bar() -> View:
         rep_ids=tuple(int(i) for i in scope.index),
         rep_id=int(rep_ids[0]) if len(rep_ids) else None,
     )
-    st.session_state[VIEW_KEY] = view
     return view
-
-
-def current() -> View:
-    """The view the frame resolved for this run."""
-    return st.session_state[VIEW_KEY]
 
 
 def _notice(key: str, raw: str, what: str, fallback: str) -> str:

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
+from breakthrough.formatting import percent
 
-def kpi_row(items: list[tuple[str, str, str | None]]) -> None:
-    """One `st.metric` per (label, value, help) in equal columns."""
-    for column, (label, value, help_text) in zip(st.columns(len(items)), items):
-        column.metric(label, value, help=help_text, border=True)
+
+class Kpi(NamedTuple):
+    label: str
+    value: str
+    help: str | None = None
+    delta: str | None = None
+
+
+def kpi_row(items: list[Kpi | tuple]) -> None:
+    """One `st.metric` per KPI in equal columns; a delta is written in words, coloured by its sign."""
+    for column, item in zip(st.columns(len(items)), items):
+        kpi = Kpi(*item)
+        column.metric(kpi.label, kpi.value, delta=kpi.delta, help=kpi.help, border=True)
+
+
+def attainment_kpi(attainment: float | None, elapsed: float) -> Kpi:
+    """Attainment, with how far it is ahead of or behind the share of the period elapsed."""
+    delta = None
+    if attainment is not None:
+        points = (attainment - elapsed) * 100
+        delta = f"{points:+.0f} pts vs {percent(elapsed)} of period elapsed"
+    return Kpi("Attainment", percent(attainment), "Won ÷ quota, beside the share of the period's working days gone.", delta)

@@ -14,57 +14,66 @@ from breakthrough import db, demo, periods, queries, scorecard
 from breakthrough import settings as settings_store
 
 
-@st.cache_resource(show_spinner="Opening the database…")
+DataKey = tuple[str, int]  # (database URL, data version): part of every cache key
+
+
 def engine():
+    """The engine for `BREAKTHROUGH_DATABASE_URL` (or the embedded SQLite file)."""
+    return _engine(db.database_url())
+
+
+@st.cache_resource(show_spinner="Opening the database (the first start loads the demo data)…")
+def _engine(url: str):
     """The SQLAlchemy engine, migrated; an empty database gets the S demo."""
-    eng = db.make_engine()
+    eng = db.make_engine(url)
     db.migrate(eng)
     if db.is_empty(eng):
         demo.generate(eng, scale="S")
     return eng
 
 
-def version() -> int:
-    return db.data_version(engine())
+def version() -> DataKey:
+    """Which data the figures are for: changes on every import, undo or settings save."""
+    return db.database_url(), db.data_version(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def settings(data_version: int) -> settings_store.Settings:
+def settings(data_version: DataKey) -> settings_store.Settings:
     return settings_store.load(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def people(data_version: int):
+def people(data_version: DataKey):
     return queries.people(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def teams(data_version: int):
+def teams(data_version: DataKey):
     return queries.teams(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def data_span(data_version: int) -> tuple[dt.date | None, dt.date | None]:
+def data_span(data_version: DataKey) -> tuple[dt.date | None, dt.date | None]:
     return queries.first_data_day(engine()), queries.last_data_day(engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def is_demo(data_version: int) -> bool:
+def is_demo(data_version: DataKey) -> bool:
     return queries.is_demo(engine())
 
 
 @st.cache_data(show_spinner="Working out the figures…", max_entries=32)
-def card(period_key: str, as_of: dt.date, data_version: int) -> scorecard.Scorecard:
+def card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Scorecard:
     cfg = settings(data_version)
     period = periods.parse_period(period_key, cfg.fiscal_year_start_month)
     return scorecard.build(engine(), cfg, period, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_activity(rep_id: int, start: dt.date, end: dt.date, data_version: int):
+def rep_activity(rep_id: int, start: dt.date, end: dt.date, data_version: DataKey):
     return queries.weekly_activity(engine(), rep_id, start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_deals(rep_id: int, data_version: int):
+def rep_deals(rep_id: int, data_version: DataKey):
     return queries.opportunity_records(engine(), rep_id)

@@ -1,37 +1,43 @@
-"""Tables: numbers stay numbers (so columns sort), formatted for people."""
+"""Tables: numbers stay numbers (so columns sort) and are shown formatted for people."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 import streamlit as st
 
+from breakthrough import formatting
 from breakthrough.formatting import SYMBOLS, status
+
+MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
 
 def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
     """Status columns written as `✅ on track` / `⚠️ at risk` / `⛔ behind`."""
     out = frame.copy()
-    for col in [c for c in out.columns if c.endswith("status")]:
+    for col in [c for c in out.columns if c.lower().endswith("status")]:
         out[col] = out[col].map(status)
     return out
 
 
+def _pace(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return "no need" if math.isinf(value) else formatting.percent(value)
+
+
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
-    """The Overview's rep table, sortable by every column."""
+    """The Overview's rep table, sortable by every column (sorting uses the numbers)."""
     shown = with_statuses(rows.drop(columns=["rep_id"]))
-    for col in ("Quota", "Won", "Gap", "Past-due pipeline"):
-        shown[col] = shown[col].round(0)
-    for col in [c for c in shown.columns if c.endswith(" pace") or c == "Attainment"]:
-        shown[col] = shown[col] * 100
-    sym = SYMBOLS.get(currency, "")
-    config = {
-        col: st.column_config.NumberColumn(f"{col} ({sym or currency})", format="localized")
-        for col in ("Quota", "Won", "Gap", "Past-due pipeline")
-    }
-    config |= {
-        col: st.column_config.NumberColumn(col + (" %" if col == "Attainment" else " (% of needed)"), format="%.0f%%")
-        for col in shown.columns if col.endswith(" pace") or col == "Attainment"
-    }
-    config |= {col: st.column_config.NumberColumn(col, format="%.1f") for col in shown.columns if "/wk" in col}
-    config |= {col: st.column_config.NumberColumn(col, format="%.1f×") for col in ("Coverage", "Coverage needed")}
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="overview_table")
+    symbol = SYMBOLS.get(currency, "")
+    formats = {col: (lambda v: formatting.money(v, currency)) for col in MONEY}
+    formats |= {col: _pace for col in shown.columns if col.endswith(" pace")}
+    formats |= {"Attainment": formatting.percent}
+    formats |= {col: (lambda v: formatting.number(v, 1)) for col in shown.columns if "/wk" in col}
+    formats |= {col: formatting.ratio for col in ("Coverage", "Coverage needed")}
+    styled = shown.style.format(formats, na_rep="–")
+    labels = {col: f"{col} ({symbol or currency})" for col in MONEY}
+    labels |= {col: f"{col} (% of needed)" for col in shown.columns if col.endswith(" pace")}
+    config = {col: st.column_config.Column(label) for col, label in labels.items()}
+    st.dataframe(styled, column_config=config, hide_index=True, width="stretch", key="overview_table")

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from breakthrough import scorecard
-from breakthrough.formatting import money, percent
-from components import charts, filters, store
-from components.kpis import kpi_row
+from breakthrough.formatting import money
+from components import charts, store
+from components.frame import current_view
+from components.kpis import attainment_kpi, kpi_row
 from components.tables import overview_table
 
-view = filters.current()
+view = current_view()
 version = store.version()
 cfg = store.settings(version)
 card = store.card(view.period.key, view.as_of, version)
@@ -22,11 +23,7 @@ kpi_row([
     ("Quota", money(totals["quota"], cur), f"Sum of the reps' quotas for {view.period.label}."),
     ("Won", money(totals["won"], cur), "Closed-won amount with a close date in the period up to the as-of date."),
     ("Gap to quota", money(totals["gap"], cur), "Quota minus won, never below zero."),
-    (
-        "Attainment",
-        f"{percent(totals['attainment'])} vs {percent(totals['elapsed_share'])} elapsed",
-        "Won ÷ quota, beside the share of the period's working days already gone.",
-    ),
+    attainment_kpi(totals["attainment"], totals["elapsed_share"]),
 ])
 
 rows = scorecard.overview_rows(card, view.rep_ids)

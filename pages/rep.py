@@ -5,13 +5,14 @@ import datetime as dt
 import streamlit as st
 
 from breakthrough import periods, rep_detail
-from breakthrough.formatting import day, money, number, percent, ratio, status
-from components import charts, filters, store
+from breakthrough.formatting import day, money, number, ratio, status
+from components import charts, store
+from components.frame import current_view
 from components.badges import badge
-from components.kpis import kpi_row
+from components.kpis import attainment_kpi, kpi_row
 from components.tables import with_statuses
 
-view = filters.current()
+view = current_view()
 version = store.version()
 cfg = store.settings(version)
 cur = cfg.reporting_currency
@@ -34,7 +35,7 @@ kpi_row([
     ("Quota", money(rep.quota, cur), f"{rep.name}'s quota for {view.period.label}."),
     ("Won", money(rep.won, cur), "Closed-won with a close date in the period, up to the as-of date."),
     ("Gap to quota", money(f.gap, cur), "Quota minus won, never below zero."),
-    ("Attainment", f"{percent(f.attainment)} vs {percent(card.elapsed_share)} elapsed", "Won ÷ quota."),
+    attainment_kpi(f.attainment, card.elapsed_share),
     ("Weeks left", number(card.weeks_left, 1), "Working days left in the period ÷ 5."),
 ])
 if rep.unconverted:

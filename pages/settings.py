@@ -9,9 +9,11 @@ import streamlit as st
 from breakthrough import settings as settings_store
 from breakthrough.settings import Settings
 from components import store
+from components.frame import current_view
 
 MONTHS = list(calendar.month_name)[1:]
 
+current_view()  # the shared filters stay in the sidebar (and in the URL)
 st.title("Settings")
 st.caption("These rules drive every figure. Saving them recomputes the dashboard at once.")
 cfg = store.settings(store.version())
@@ -58,8 +60,8 @@ with st.form("settings"):
     rates = st.data_editor(
         pd.DataFrame({"Currency": list(cfg.currency_rates), "Value of one unit": list(cfg.currency_rates.values())}),
         num_rows="dynamic", hide_index=True, key="rates",
-        help="Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.",
     )
+    st.caption("Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.")
     saved = st.form_submit_button("Save settings", type="primary")
 
 

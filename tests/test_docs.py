@@ -1,0 +1,111 @@
+"""The docs name every page, filter, setting and figure the app shows: a new one fails here until documented."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from breakthrough import rep_detail, scorecard
+from breakthrough.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def text(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def headings(name: str) -> set[str]:
+    return {h.strip().lower() for h in re.findall(r"^#+ (.+)$", text(name), flags=re.M)}
+
+
+def page_titles() -> list[str]:
+    return re.findall(r'st\.Page\([^)]*title="([^"]+)"', (ROOT / "app.py").read_text())
+
+
+def url_parameters() -> list[str]:
+    source = (ROOT / "components" / "filters.py").read_text()
+    return sorted(set(re.findall(r'key="(\w+)"', source)) | set(re.findall(r'_choice\(\s*"(\w+)"', source)))
+
+
+# What a column or label on a page is called in docs/metrics.md when the words differ.
+FIGURE_HEADINGS = {
+    "Gap": "gap",
+    "Calls/wk needed": "required calls per week",
+    "Meetings/wk needed": "required meetings per week",
+    "New opps/wk needed": "required opportunities per week",
+    "Calls/wk actual": "actual weekly pace",
+    "Meetings/wk actual": "actual weekly pace",
+    "New opps/wk actual": "actual weekly pace",
+    "Calls pace": "pace ratio",
+    "Meetings pace": "pace ratio",
+    "New opps pace": "pace ratio",
+    "Calls status": "status: on track, at risk, behind",
+    "Meetings status": "status: on track, at risk, behind",
+    "New opps status": "status: on track, at risk, behind",
+    "Coverage needed": "coverage ratio",
+    "Coverage status": "status: on track, at risk, behind",
+    "Call → meeting": "call → meeting rate",
+    "Meeting → opportunity": "meeting → opportunity rate",
+    "Average won deal": "average deal size",
+}
+NOT_FIGURES = {"rep_id", "Rep", "Team", "Manager"}
+
+
+def figure_labels() -> list[str]:
+    overview = [
+        "Quota", "Won", "Gap", "Attainment", "Calls/wk needed", "Calls/wk actual", "Calls pace", "Calls status",
+        "Meetings/wk needed", "Meetings/wk actual", "Meetings pace", "Meetings status", "New opps/wk needed",
+        "New opps/wk actual", "New opps pace", "New opps status", "Coverage", "Coverage needed",
+        "Coverage status", "Past-due pipeline",
+    ]
+    return overview + list(rep_detail.RATES.values()) + [
+        "Weeks left", "Open pipeline", "Required pipeline", "Pipeline shortfall", "Lever sensitivity",
+        "Projected period revenue", "Projected gap", "Next period's pipeline", "Median sales cycle",
+        "Elapsed share", "As-of date", "Sample size and low confidence",
+    ]
+
+
+def test_every_overview_column_is_in_the_checked_list(demo_engine):
+    from breakthrough import periods, settings
+
+    cfg = settings.load(demo_engine)
+    period = periods.period_containing(dt.date(2026, 11, 27), "quarter", cfg.fiscal_year_start_month)
+    card = scorecard.build(demo_engine, cfg, period, dt.date(2026, 11, 27))
+    columns = set(scorecard.overview_rows(card, list(card.reps)).columns) - NOT_FIGURES
+    assert columns <= set(figure_labels())
+
+
+@pytest.mark.parametrize("label", figure_labels())
+def test_every_figure_has_a_section_in_metrics_doc(label):
+    assert FIGURE_HEADINGS.get(label, label).lower() in headings("metrics.md")
+
+
+@pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(Settings)])
+def test_every_setting_is_documented(field):
+    assert f"`{field}`" in text("settings.md")
+
+
+@pytest.mark.parametrize("title", page_titles())
+def test_every_page_is_documented(title):
+    assert title.lower() in headings("pages.md")
+
+
+def test_pages_are_found():
+    assert page_titles()[:3] == ["Overview", "Rep", "Settings"]
+
+
+@pytest.mark.parametrize("param", url_parameters())
+def test_every_url_parameter_is_documented(param):
+    assert f"`{param}`" in text("pages.md")
+
+
+def test_readme_links_every_doc():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for doc in DOCS.glob("*.md"):
+        assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
