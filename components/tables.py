@@ -41,3 +41,32 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     labels |= {col: f"{col} (% of needed)" for col in shown.columns if col.endswith(" pace")}
     config = {col: st.column_config.Column(label) for col, label in labels.items()}
     st.dataframe(styled, column_config=config, hide_index=True, width="stretch", key="overview_table")
+
+
+def table(
+    frame: pd.DataFrame,
+    currency: str = "USD",
+    money: tuple[str, ...] = (),
+    percent: tuple[str, ...] = (),
+    numbers: dict[str, int] | None = None,
+    key: str | None = None,
+) -> None:
+    """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`."""
+    shown = with_statuses(frame)
+    formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
+    formats |= {col: _pace for col in percent}
+    formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
+    st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, width="stretch", key=key)
+
+
+def rates_table(rates: pd.DataFrame, currency: str) -> None:
+    """Conversion rates as percentages, the average deal as money, with sample sizes."""
+    def show(label: str, value: float | None) -> str:
+        if label == "Average won deal":
+            return formatting.money(value, currency)
+        return formatting.percent(value, 1)
+
+    shown = rates.copy()
+    for col in ("Used in the funnel", "Rep's own"):
+        shown[col] = [show(label, v) for label, v in zip(rates["Rate"], rates[col])]
+    st.dataframe(shown, hide_index=True, width="stretch", key="rep_rates")

@@ -10,7 +10,7 @@ from components import charts, store
 from components.frame import current_view
 from components.badges import badge
 from components.kpis import attainment_kpi, kpi_row
-from components.tables import with_statuses
+from components.tables import rates_table, table
 
 view = current_view()
 version = store.version()
@@ -54,17 +54,8 @@ if f.cycle_warning:
 st.subheader("Reverse funnel: what quota needs each week")
 stages = rep_detail.funnel_rows(rep)
 st.plotly_chart(charts.reverse_funnel(stages), key="rep_funnel")
-shown = with_statuses(stages.drop(columns=["Needed text", "Actual text"]))
-shown["Pace"] = shown["Pace"] * 100
-st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Pace": st.column_config.NumberColumn("Pace (% of needed)", format="%.0f%%"),
-        **{c: st.column_config.NumberColumn(c, format="%.1f") for c in shown.columns if "eeded" in c or "per week" in c},
-    },
-)
+shown = stages.drop(columns=["Needed text", "Actual text"])
+table(shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages")
 
 st.subheader("Pipeline")
 cov_label = "quota met" if f.gap == 0 else f.coverage_status
@@ -83,24 +74,14 @@ st.markdown(f"Pipeline shortfall: **{money(f.pipeline_shortfall, cur)}** · stat
 left, right = st.columns(2)
 with left:
     st.subheader("Conversion rates")
-    rates = rep_detail.rate_rows(rep)
-    st.dataframe(
-        rates, hide_index=True, width="stretch",
-        column_config={
-            "Used in the funnel": st.column_config.NumberColumn(format="%.3f"),
-            "Rep's own": st.column_config.NumberColumn(format="%.3f"),
-        },
-    )
+    rates_table(rep_detail.rate_rows(rep), cur)
     st.caption(
         "Rates are the rep's own, pulled towards the team's when the sample is small (shrinkage). "
-        f"Average won deal is in {cur}. Median won-deal cycle: {number(rep.median_cycle_days, 0)} days."
+        f"Median won-deal cycle: {number(rep.median_cycle_days, 0)} days."
     )
 with right:
     st.subheader("Levers: 10 % better at…")
-    levers = rep_detail.lever_rows(rep)
-    levers["Cuts projected gap by"] = levers["Cuts projected gap by"].round(0)
-    st.dataframe(levers, hide_index=True, width="stretch",
-                 column_config={"Cuts projected gap by": st.column_config.NumberColumn(f"Cuts projected gap by ({cur})", format="localized")})
+    table(rep_detail.lever_rows(rep), cur, money=("Cuts projected gap by",), key="rep_levers")
     st.caption(f"Projected period revenue {money(f.projected, cur)}; projected gap {money(f.projected_gap, cur)}.")
 
 st.subheader("Weekly activity")
@@ -114,6 +95,6 @@ st.plotly_chart(
 st.subheader("Deals")
 in_period, past_due = rep_detail.deal_lists(store.rep_deals(rep.rep_id, version), view.as_of, view.period.end)
 st.markdown(f"**Open, closing by {day(view.period.end)} ({len(in_period)})**")
-st.dataframe(in_period, hide_index=True, width="stretch")
+table(in_period, cur, numbers={"Amount": 0}, key="rep_open_deals")
 st.markdown(f"**Past due ({len(past_due)})** — open deals whose close date has passed: update or close them.")
-st.dataframe(past_due, hide_index=True, width="stretch")
+table(past_due, cur, numbers={"Amount": 0}, key="rep_past_due")
