@@ -53,6 +53,8 @@ def table(
 ) -> None:
     """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`."""
     shown = with_statuses(frame)
+    for col in (*money, *percent, *(numbers or {})):
+        shown[col] = pd.to_numeric(shown[col], errors="coerce")  # None → NaN, shown as "–"
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
     formats |= {col: _pace for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
