@@ -1,0 +1,255 @@
+"""Benchmark: import speed and memory, page compute times, against plain-SQLite and DuckDB yardsticks.
+
+    python bench/run.py --scale S|M|L [--out bench/out]
+
+Generates the demo at that scale, writes its activity and opportunity exports as
+CSV, then measures each figure (steps that need their own memory reading run in
+a child process) and prints one JSON object and a readable table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TODAY = dt.date(2026, 11, 27)
+ACTIVITY_COLUMNS = ["Activity ID", "Assigned", "Assigned Email", "Date", "Type", "Outcome", "Duration (s)", "Subject", "Opportunity ID"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="S", choices=["S", "M", "L"])
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--arg", action="append", default=[], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(STEPS[args.step](*args.arg)))
+        return
+    results = run(args.scale, Path(args.out) / args.scale)
+    print(json.dumps(results))
+    print_table(results)
+
+
+def run(scale: str, out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    demo_db = out / "demo.db"
+    results: dict = {"scale": scale, "machine": machine()}
+    results["demo_generate_s"] = child("generate", scale, str(demo_db))["seconds"]
+    exports = child("export", str(demo_db), str(out))
+    results |= {"activity_rows": exports["activity_rows"], "csv_mb": exports["csv_mb"]}
+    results |= child("import", exports["activities_csv"], str(out / "import.db"), str(demo_db))
+    results["raw_sqlite_load_s"] = child("raw_load", exports["activities_csv"], str(out / "raw.db"))["seconds"]
+    results["duckdb_raw_aggregate_ms"] = child("duckdb", str(demo_db))["ms"]
+    results |= child("pages", str(demo_db))
+    results["apptest_overview_ms"] = child("apptest", str(demo_db))["ms"]
+    results["targets"] = targets(results)
+    return results
+
+
+def child(step: str, *args: str) -> dict:
+    """Run one step in a fresh Python process (so its peak memory is its own)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, *[f"--arg={a}" for a in args]]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"bench step {step} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    import platform
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- steps (each runs in its own process) -----------------------------------------------------
+
+
+def step_generate(scale: str, db_path: str) -> dict:
+    from breakthrough import demo
+    from breakthrough.db import make_engine, migrate
+
+    Path(db_path).unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{db_path}")
+    migrate(engine)
+    start = time.perf_counter()
+    demo.generate(engine, scale=scale, seed=7, today=TODAY)
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_export(db_path: str, out: str) -> dict:
+    """Write the demo's activities (our template's shape) and opportunities as CSV exports."""
+    import sqlite3
+
+    import pandas as pd
+
+    conn = sqlite3.connect(db_path)
+    acts = pd.read_sql_query(
+        "SELECT a.external_id, p.name, p.email, a.ts, a.raw_type, a.outcome, a.duration_s, a.subject, a.opportunity_ref "
+        "FROM activity a JOIN person p ON p.id = a.rep_id ORDER BY a.id", conn)
+    acts.columns = ACTIVITY_COLUMNS
+    activities_csv = Path(out) / "activities.csv"
+    acts.to_csv(activities_csv, index=False)
+    opps = pd.read_sql_query(
+        "SELECT o.external_id AS 'Opportunity ID', p.name AS 'Opportunity Owner', o.name AS 'Opportunity Name', "
+        "o.stage AS 'Stage', o.amount AS 'Amount', o.currency AS 'Currency', o.created_date AS 'Created Date', "
+        "o.close_date AS 'Close Date' FROM opportunity o LEFT JOIN person p ON p.id = o.owner_id ORDER BY o.id", conn)
+    opportunities_csv = Path(out) / "opportunities.csv"
+    opps.to_csv(opportunities_csv, index=False)
+    return {
+        "activities_csv": str(activities_csv),
+        "opportunities_csv": str(opportunities_csv),
+        "activity_rows": len(acts),
+        "csv_mb": round(activities_csv.stat().st_size / 2**20, 1),
+    }
+
+
+def step_import(csv_path: str, db_path: str, demo_db: str) -> dict:
+    """Import the activity CSV through the Data page's code path into a fresh database holding the people."""
+    from bench.importer import import_activities
+
+    Path(db_path).unlink(missing_ok=True)
+    base_rss = peak_rss_mb()
+    try:
+        seconds = import_activities(csv_path, db_path, demo_db)
+    except NotImplementedError:
+        return {"import_activities_s": None, "import_peak_rss_mb": None, "import_baseline_rss_mb": round(base_rss, 1)}
+    return {
+        "import_activities_s": seconds,
+        "import_peak_rss_mb": round(peak_rss_mb(), 1),
+        "import_baseline_rss_mb": round(base_rss, 1),
+    }
+
+
+def step_raw_load(csv_path: str, db_path: str) -> dict:
+    """The yardstick: csv rows into an indexed table with plain sqlite3 executemany, one transaction."""
+    import csv
+    import sqlite3
+
+    Path(db_path).unlink(missing_ok=True)
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "CREATE TABLE activity (id INTEGER PRIMARY KEY, source TEXT, external_id TEXT, rep TEXT, email TEXT, ts TEXT, "
+        "day TEXT, type TEXT, outcome TEXT, duration_s INTEGER, subject TEXT, opportunity_ref TEXT, "
+        "UNIQUE (source, external_id))")
+    conn.execute("CREATE INDEX ix_rep_day ON activity (rep, day)")
+    start = time.perf_counter()
+    with open(csv_path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        rows = (("bench", r[0], r[1], r[2], r[3], r[3][:10], r[4], r[5], r[6] or None, r[7], r[8]) for r in reader)
+        conn.executemany(
+            "INSERT INTO activity (source, external_id, rep, email, ts, day, type, outcome, duration_s, subject, "
+            "opportunity_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.commit()
+    return {"seconds": time.perf_counter() - start}
+
+
+def step_duckdb(db_path: str) -> dict:
+    """The yardstick for page compute: DuckDB's per-rep, per-week, per-type count over the raw rows."""
+    import sqlite3
+
+    import duckdb
+    import pandas as pd
+
+    raw = pd.read_sql_query("SELECT rep_id, day, type FROM activity", sqlite3.connect(db_path))
+    raw["day"] = pd.to_datetime(raw["day"])
+    con = duckdb.connect()
+    con.execute("CREATE TABLE activity AS SELECT * FROM raw")
+    query = (
+        "SELECT rep_id, date_trunc('week', day) AS week, type, count(*) FROM activity "
+        "WHERE day BETWEEN ? AND ? GROUP BY ALL"
+    )
+    window = (TODAY - dt.timedelta(days=180), TODAY)
+    con.execute(query, window).fetchall()
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        con.execute(query, window).fetchall()
+        times.append(time.perf_counter() - start)
+    return {"ms": round(min(times) * 1000, 1)}
+
+
+def step_pages(db_path: str) -> dict:
+    """Every figure of the Overview after a data change (cold) and again (warm); Rep and Coaching pages cold."""
+    from bench.pages import measure_pages
+
+    return measure_pages(f"sqlite:///{db_path}", TODAY)
+
+
+def step_apptest(db_path: str) -> dict:
+    """The Overview page through AppTest, cache warm (second run)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["BREAKTHROUGH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params["asof"] = TODAY.isoformat()
+    at.run()
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    assert not at.exception, at.exception
+    return {"ms": round(min(times) * 1000, 1)}
+
+
+STEPS = {
+    "generate": step_generate,
+    "export": step_export,
+    "import": step_import,
+    "raw_load": step_raw_load,
+    "duckdb": step_duckdb,
+    "pages": step_pages,
+    "apptest": step_apptest,
+}
+
+
+# --- targets and report -------------------------------------------------------------------------
+
+
+def targets(r: dict) -> dict:
+    """Each issue-#7 target: the measured value, the limit and whether it is met."""
+    checks = {
+        "import_activities_s ≤ 1.5 × raw_sqlite_load_s": (r["import_activities_s"], 1.5 * r["raw_sqlite_load_s"]),
+        "import_peak_rss_mb ≤ csv_mb + 300": (r["import_peak_rss_mb"], r["csv_mb"] + 300),
+        "overview_cold_ms ≤ duckdb_raw_aggregate_ms": (r["overview_cold_ms"], r["duckdb_raw_aggregate_ms"]),
+        "overview_warm_ms ≤ 50": (r["overview_warm_ms"], 50),
+        "apptest_overview_ms ≤ 300": (r["apptest_overview_ms"], 300),
+    }
+    return {
+        name: {"value": None, "limit": None, "met": None} if v is None else
+        {"value": round(v, 2), "limit": round(lim, 2), "met": v <= lim}
+        for name, (v, lim) in checks.items()
+    }
+
+
+def print_table(r: dict) -> None:
+    print(f"\nBreakthrough benchmark, scale {r['scale']} ({r['activity_rows']:,} activities, {r['csv_mb']} MB CSV)")
+    for key, value in r.items():
+        if key not in ("targets", "machine", "scale"):
+            print(f"  {key:<28} {value}")
+    print("Targets:")
+    for name, t in r["targets"].items():
+        verdict = "n/a " if t["met"] is None else "met " if t["met"] else "MISS"
+        print(f"  {verdict}  {name:<48} {t['value']} (limit {t['limit']})")
+
+
+if __name__ == "__main__":
+    main()
