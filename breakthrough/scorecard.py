@@ -95,18 +95,23 @@ def _gather(engine, settings, period, as_of, reps) -> dict:
     open_now = queries.amounts_by_owner(engine, "open", as_of, period.end)
     past_due = queries.amounts_by_owner(engine, "open", None, as_of - dt.timedelta(days=1))
     won_period = queries.amounts_by_owner(engine, "won", period.start, as_of)
-    won_amount, unconverted = to_reporting(won_lb, settings)
+    converted = {name: to_reporting(frame, settings) for name, frame in
+                 (("won_amount", won_lb), ("won", won_period), ("open", open_now), ("past_due", past_due))}
+    unconverted: dict = {}
+    for _, missing in converted.values():
+        for rep_id, currencies in missing.items():
+            unconverted.setdefault(rep_id, set()).update(currencies)
     data = {
         "team_id": reps["team_id"],
         "quota": period_quota(engine, settings, period),
         "next_quota": period_quota(engine, settings, nxt),
-        "won": to_reporting(won_period, settings)[0],
-        "open": to_reporting(open_now, settings)[0],
-        "past_due": to_reporting(past_due, settings)[0],
+        "won": converted["won"][0],
+        "open": converted["open"][0],
+        "past_due": converted["past_due"][0],
         "past_due_n": past_due.groupby("rep_id")["n"].sum(),
         "won_n": won_lb.groupby("rep_id")["n"].sum(),
         "lost_n": lost_lb.groupby("rep_id")["n"].sum(),
-        "won_amount": won_amount,
+        "won_amount": converted["won_amount"][0],
         "created_lb": queries.opportunities_created(engine, lb_start, as_of),
         "created_pace": queries.opportunities_created(engine, pace_start, as_of),
     }
@@ -135,9 +140,10 @@ def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Serie
         return pd.Series(dtype=float)
     fy = settings.fiscal_year_start_month
     rows["quarter"] = rows["period_start"].map(lambda d: periods.period_containing(d, "quarter", fy).key)
-    has_quarter_row = rows[rows["period"] == "quarter"][["person_id", "quarter"]].drop_duplicates()
-    overridden = rows.merge(has_quarter_row.assign(_q=True), on=["person_id", "quarter"], how="left")["_q"].fillna(False)
-    keep = rows[(rows["period"] == "quarter") | ~overridden.to_numpy()]
+    is_quarter = rows["period"] == "quarter"
+    quarter_rows = set(zip(rows.loc[is_quarter, "person_id"], rows.loc[is_quarter, "quarter"]))
+    overridden = [key in quarter_rows for key in zip(rows["person_id"], rows["quarter"])]
+    keep = rows[is_quarter | ~pd.Series(overridden, index=rows.index, dtype=bool)]
     return to_reporting(keep, settings, key="person_id")[0]
 
 
