@@ -127,6 +127,19 @@ class ActivityDaily(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class ActivityRepDay(Base):
+    """Rollup: per rep and day, the counts the pages need (kept by `rollups` with `activity_daily`)."""
+
+    __tablename__ = "activity_rep_day"
+    __table_args__ = (Index("ix_activity_rep_day_day", "day"),)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer)
+    meetings_held: Mapped[int] = mapped_column(Integer)
+    emails: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[int] = mapped_column(Integer)
+
+
 class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (

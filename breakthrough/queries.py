@@ -13,10 +13,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from breakthrough.models import ActivityDaily, Opportunity, Person, Quota, Setting, Team
-
-MEETING_TYPES = ("meeting", "demo")
-NOT_HELD = ("no show", "no-show", "no_show", "cancelled", "canceled", "scheduled", "rescheduled")
+from breakthrough.models import ActivityDaily, ActivityRepDay, Opportunity, Person, Quota, Setting, Team
+from breakthrough.rollups import MEETING_TYPES, NOT_HELD  # noqa: F401  (re-exported for callers)
 
 
 def _frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
@@ -87,17 +85,11 @@ def quota_rows(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 def activity_counts(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Calls, meetings held, emails and all activities per rep over [start, end] (from the rollup)."""
-    held = and_(ActivityDaily.type.in_(MEETING_TYPES), func.lower(ActivityDaily.outcome).not_in(NOT_HELD))
+    t = ActivityRepDay
     stmt = (
-        select(
-            ActivityDaily.rep_id,
-            func.sum(case((ActivityDaily.type == "call", ActivityDaily.n), else_=0)),
-            func.sum(case((held, ActivityDaily.n), else_=0)),
-            func.sum(case((ActivityDaily.type == "email", ActivityDaily.n), else_=0)),
-            func.sum(ActivityDaily.n),
-        )
-        .where(ActivityDaily.day.between(start, end))
-        .group_by(ActivityDaily.rep_id)
+        select(t.rep_id, func.sum(t.calls), func.sum(t.meetings_held), func.sum(t.emails), func.sum(t.activities))
+        .where(t.day.between(start, end))
+        .group_by(t.rep_id)
     )
     frame = _frame(engine, stmt, ["rep_id", "calls", "meetings", "emails", "activities"])
     return frame.set_index("rep_id").astype(float)
@@ -105,16 +97,8 @@ def activity_counts(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
 
 def weekly_activity(engine: Engine, rep_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One rep's calls and meetings held per day over [start, end] (from the rollup)."""
-    held = and_(ActivityDaily.type.in_(MEETING_TYPES), func.lower(ActivityDaily.outcome).not_in(NOT_HELD))
-    stmt = (
-        select(
-            ActivityDaily.day,
-            func.sum(case((ActivityDaily.type == "call", ActivityDaily.n), else_=0)),
-            func.sum(case((held, ActivityDaily.n), else_=0)),
-        )
-        .where(ActivityDaily.rep_id == rep_id, ActivityDaily.day.between(start, end))
-        .group_by(ActivityDaily.day)
-    )
+    t = ActivityRepDay
+    stmt = select(t.day, t.calls, t.meetings_held).where(t.rep_id == rep_id, t.day.between(start, end))
     frame = _frame(engine, stmt, ["day", "calls", "meetings"])
     frame["day"] = frame["day"].map(_as_date)
     return frame
