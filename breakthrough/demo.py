@@ -110,7 +110,7 @@ REP_SLOTS = {0: ("low_activity", "low_win_rate"), 1: ("ahead",), 2: ("poor_call_
 MANAGER_SLOTS = {0: "coaches_often_shallow", 1: "coaches_well", 3: "coaches_rarely"}
 STORY_FACTORS: dict[str, dict[str, float]] = {
     "low_activity": {"calls_week": 0.3, "emails_week": 0.4},
-    "poor_call_to_meeting": {"calls_week": 1.4, "c2m": 0.25},
+    "poor_call_to_meeting": {"calls_week": 1.4, "c2m": 0.2},  # 0.25 left her focus on win rate at seed 7
     "low_win_rate": {"m2o": 1.6, "win_rate": 0.27},
     "small_deals": {"deal_size": 0.24},
     "ahead": {"calls_week": 1.2, "c2m": 1.1, "m2o": 1.05, "win_rate": 1.1, "deal_size": 1.05},

@@ -246,3 +246,39 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
+
+
+class ImportChange(Base):
+    """What an import did to one row, so its batch can be undone exactly.
+
+    Rows of tables stamped with `batch_id` (activity, opportunity, quota,
+    coaching_session, opportunity_history) that a batch *inserted* are found by
+    their `batch_id`; only their updates are recorded here, with the previous
+    values and the batch that wrote them before. Rows of the other tables
+    (person, person_alias, team, account, stage_map) are recorded for inserts too.
+    """
+
+    __tablename__ = "import_change"
+    __table_args__ = (Index("ix_import_change_row", "table_name", "row_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # "insert" or "update"
+    previous_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    previous: Mapped[object | None] = mapped_column(JSON)
+
+
+class ImportSummary(Base):
+    """What a batch did, beyond `import_batch`'s counts: inserted, updated, unchanged, and when it was undone."""
+
+    __tablename__ = "import_summary"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    people_created: Mapped[int] = mapped_column(Integer, default=0)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    detail: Mapped[object | None] = mapped_column(JSON)

@@ -22,15 +22,21 @@ class View:
     rep: str | None = None
     rep_ids: tuple[int, ...] = ()
     rep_id: int | None = None
+    benchmark: str = "top quartile"  # what great looks like: "top quartile" or "median" (URL `bench`)
+    driver: str | None = None  # the driver drilled into, a key of breakthrough.diagnosis.DRIVERS (URL `driver`)
+    present: bool = False  # presentation mode: no sidebar, large type (URL `present`)
+    anon: bool = False  # privacy mode: other reps as "Rep A", "Rep B"…, no coaching notes (URL `anon`)
 
     def describe(self) -> str:
-        """The view in words: `Q4 FY2026 · Enterprise East · as of 27 Nov 2026`."""
+        """The view in words: `Q4 FY2026 · Enterprise East · as of 27 Nov 2026 · benchmark: top quartile`."""
         parts = [self.period.label, self.team or ALL_TEAMS]
         if self.manager:
             parts.append(f"manager {self.manager}")
         if self.rep:
             parts.append(self.rep)
         parts.append(f"as of {day(self.as_of)}")
+        if self.benchmark:
+            parts.append(f"benchmark: {self.benchmark}")
         return " · ".join(parts)
 
 

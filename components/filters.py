@@ -11,12 +11,14 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import periods
+from breakthrough import diagnosis, periods
 from breakthrough.view import ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope
 from components import store
 from components.text import plain
 
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
+BENCHMARKS = {"Top quartile": "top quartile", "Median": "median"}
+ALL_DRIVERS = "All drivers"
 
 
 def filter_bar() -> View:
@@ -36,6 +38,9 @@ def filter_bar() -> View:
         manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team), "a manager in this team", notices)
         scope = reps_in_scope(people, team, manager)
         rep = _choice("rep", "Rep", ALL_REPS, sorted(scope["name"]), "a rep in this view", notices)
+        driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in diagnosis.DRIVERS.values()], "a driver", notices)
+        benchmark = _benchmark_input(notices)
+        present, anon = _share_modes()
     for text in notices:
         st.warning(text, icon="🔗")
     rep_ids = scope[scope["name"] == rep].index if rep else []
@@ -47,8 +52,22 @@ def filter_bar() -> View:
         rep=rep,
         rep_ids=tuple(int(i) for i in scope.index),
         rep_id=int(rep_ids[0]) if len(rep_ids) else None,
+        benchmark=benchmark,
+        driver=diagnosis.key_of(driver),
+        present=present,
+        anon=anon,
     )
     return view
+
+
+def _share_modes() -> tuple[bool, bool]:
+    """Presentation and privacy modes, bound to `present` and `anon` (`=1` works too: components.sharing)."""
+    st.subheader("Share")
+    present = st.toggle("Presentation mode", key="present", bind="query-params",
+                        help="No sidebar, large type: for a projector. Leave it with the button at the top.")
+    anon = st.toggle("Privacy mode", key="anon", bind="query-params",
+                     help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes.")
+    return present, anon
 
 
 def _notice(key: str, raw: str, what: str, fallback: str) -> str:
@@ -62,6 +81,16 @@ def _choice(key: str, label: str, everyone: str, names: list[str], what: str, no
         notices.append(_notice(key, raw, what, everyone.lower()))
     value = st.selectbox(label, options, key=key, bind="query-params")
     return None if value == everyone else value
+
+
+def _benchmark_input(notices: list[str]) -> str:
+    """What great looks like: the team's top quartile (default) or median, bound to `bench`."""
+    raw = st.query_params.get("bench")
+    if raw is not None and raw not in BENCHMARKS:
+        notices.append(_notice("bench", raw, "Top quartile or Median", "Top quartile"))
+    choice = st.radio("Benchmark", list(BENCHMARKS), key="bench", bind="query-params", horizontal=True,
+                      help="What each rep's drivers are compared with: the team's top quartile or its median.")
+    return BENCHMARKS.get(choice, "top quartile")
 
 
 def _as_of_input(default: dt.date, first: dt.date | None, notices: list[str]) -> dt.date:

@@ -15,15 +15,20 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough.view import View
-from components import filters, store
+from components import filters, sharing, store
 
 VIEW_KEY = "_view"
 
 
-def frame() -> View:
-    """Draw the filter bar and the demo notice; remember the view for this run."""
+def frame(page=None) -> View:
+    """Draw the filter bar, the share controls and the demo notice; remember the view for this run.
+
+    `page` is the `st.Page` that `st.navigation` chose (its title names the meeting pack).
+    """
     store.engine()
+    sharing.accept_short_flags()
     view = filters.filter_bar()
+    sharing.start(view, page)
     if store.is_demo(store.version()):
         st.info(
             "You are looking at **demo data** for a fictional company (Northwind). "

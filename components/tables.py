@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from breakthrough import formatting
+from breakthrough import exports, formatting
 from breakthrough.formatting import SYMBOLS, status
+from components import sharing
 
 MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
@@ -28,8 +29,8 @@ def _pace(value: float) -> str:
 
 
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
-    """The Overview's rep table, sortable by every column (sorting uses the numbers)."""
-    shown = with_statuses(rows.drop(columns=["rep_id"]))
+    """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable."""
+    shown = with_statuses(sharing.private(rows).drop(columns=["rep_id"]))
     symbol = SYMBOLS.get(currency, "")
     formats = {col: (lambda v: formatting.money(v, currency)) for col in MONEY}
     formats |= {col: _pace for col in shown.columns if col.endswith(" pace")}
@@ -41,6 +42,10 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     labels |= {col: f"{col} (% of needed)" for col in shown.columns if col.endswith(" pace")}
     config = {col: st.column_config.Column(label) for col, label in labels.items()}
     st.dataframe(styled, column_config=config, hide_index=True, width="stretch", key="overview_table")
+    percents = ["Attainment", *(c for c in shown.columns if c.endswith(" pace"))]
+    sheet = exports.spreadsheet_frame(shown, currency, MONEY, percents, ("Coverage", "Coverage needed"))
+    _offer(sheet, _formatted(shown, formats).rename(columns=labels), "Every rep against the pace quota needs",
+           "overview", "overview_table")
 
 
 def table(
@@ -50,15 +55,21 @@ def table(
     percent: tuple[str, ...] = (),
     numbers: dict[str, int] | None = None,
     key: str | None = None,
+    title: str | None = None,
 ) -> None:
-    """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`."""
-    shown = with_statuses(frame)
+    """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`; downloadable.
+
+    Other reps' names are hidden in privacy mode; `title` names it in the meeting pack and the file names.
+    """
+    shown = with_statuses(sharing.private(frame))
     for col in (*money, *percent, *(numbers or {})):
         shown[col] = pd.to_numeric(shown[col], errors="coerce")  # None → NaN, shown as "–"
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
     formats |= {col: _pace for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
     st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, width="stretch", key=key)
+    name = title or (key or "table").replace("_", " ").capitalize()
+    _offer(exports.spreadsheet_frame(shown, currency, money, percent), _formatted(shown, formats), name, name, key)
 
 
 def rates_table(rates: pd.DataFrame, currency: str) -> None:
@@ -72,3 +83,30 @@ def rates_table(rates: pd.DataFrame, currency: str) -> None:
     for col in ("Used in the funnel", "Rep's own"):
         shown[col] = [show(label, v) for label, v in zip(rates["Rate"], rates[col])]
     st.dataframe(shown, hide_index=True, width="stretch", key="rep_rates")
+    _offer(shown, shown, "Conversion rates", "conversion rates", "rep_rates")
+
+
+def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
+    """The table as people see it (every formatted column as text), for the meeting pack."""
+    out = shown.copy()
+    for col, fmt in formats.items():
+        if col in out.columns:
+            out[col] = [fmt(v) for v in out[col]]
+    return out
+
+
+def _offer(sheet: pd.DataFrame, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
+    """CSV and Excel downloads of `sheet` (numbers stay numbers), and `formatted` in the meeting pack."""
+    sharing.downloads(sheet, name, key, _excel_formats(sheet))
+    sharing.record_table(title, formatted)
+
+
+def _excel_formats(sheet: pd.DataFrame) -> dict[str, str]:
+    """By the unit `exports.spreadsheet_frame` put in a header: one decimal for `(%)` and `(×)`, else thousands."""
+    formats = {}
+    for col in map(str, sheet.columns):
+        if col.endswith(("(%)", "(×)")):
+            formats[col] = "0.0"
+        elif pd.api.types.is_numeric_dtype(sheet[col]):
+            formats[col] = "#,##0.00"
+    return formats

@@ -6,7 +6,9 @@ import streamlit as st
 
 from breakthrough import periods, rep_detail
 from breakthrough.formatting import day, money, number, ratio, status
-from components import charts, store
+from components import charts, sharing, store
+from components import coaching as coaching_ui
+from components import diagnosis as diagnosis_panel
 from components.frame import current_view
 from components.badges import badge
 from components.kpis import attainment_kpi, kpi_row
@@ -22,7 +24,7 @@ if view.rep_id is None:
     st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
     people = store.people(version)
     for rep_id in view.rep_ids:
-        st.page_link("pages/rep.py", label=people.loc[rep_id, "name"], query_params={"rep": people.loc[rep_id, "name"]})
+        st.page_link("pages/rep.py", label=sharing.text(people.loc[rep_id, "name"]), query_params={"rep": people.loc[rep_id, "name"]})
     st.stop()
 
 card = store.card(view.period.key, view.as_of, version)
@@ -38,6 +40,7 @@ kpi_row([
     attainment_kpi(f.attainment, card.elapsed_share),
     ("Weeks left", number(card.weeks_left, 1), "Working days left in the period ÷ 5."),
 ])
+diagnosis_panel.rep_section(view)
 if rep.unconverted:
     st.warning(f"Some deals are in a currency without a rate ({', '.join(sorted(rep.unconverted))}): add it in Settings.")
 
@@ -53,7 +56,7 @@ if f.cycle_warning:
 
 st.subheader("Reverse funnel: what quota needs each week")
 stages = rep_detail.funnel_rows(rep)
-st.plotly_chart(charts.reverse_funnel(stages), key="rep_funnel")
+sharing.chart(charts.reverse_funnel(stages), key="rep_funnel")
 shown = stages.drop(columns=["Needed text", "Actual text"])
 table(shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages")
 
@@ -87,7 +90,7 @@ with right:
 st.subheader("Weekly activity")
 start = view.as_of - dt.timedelta(weeks=13)
 weeks = rep_detail.weekly(store.rep_activity(rep.rep_id, start, view.as_of, version), view.as_of)
-st.plotly_chart(
+sharing.chart(
     charts.weekly_activity(weeks, f.stages["calls"].required_pw, f.stages["meetings"].required_pw),
     key="rep_weekly",
 )
@@ -98,3 +101,5 @@ st.markdown(f"**Open, closing by {day(view.period.end)} ({len(in_period)})**")
 table(in_period, cur, numbers={"Amount": 0}, key="rep_open_deals")
 st.markdown(f"**Past due ({len(past_due)})** — open deals whose close date has passed: update or close them.")
 table(past_due, cur, numbers={"Amount": 0}, key="rep_past_due")
+
+coaching_ui.rep_section(view)

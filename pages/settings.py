@@ -8,10 +8,12 @@ import streamlit as st
 
 from breakthrough import settings as settings_store
 from breakthrough.settings import Settings
+from breakthrough.rubric import DIMENSIONS
 from components import store
 from components.frame import current_view
 
 MONTHS = list(calendar.month_name)[1:]
+RUBRIC_LABELS = {dim: d.label for dim, d in DIMENSIONS.items()}
 
 current_view()  # the shared filters stay in the sidebar (and in the URL)
 st.title("Settings")
@@ -62,6 +64,18 @@ with st.form("settings"):
         num_rows="dynamic", hide_index=True, key="rates",
     )
     st.caption("Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.")
+    st.subheader("Coaching")
+    c1, c2, c3 = st.columns(3)
+    cad_1on1 = c1.number_input("One-on-ones per rep per 4 weeks", 0, 20, cfg.cadence_one_on_one)
+    cad_joint = c2.number_input("Joint calls per rep per 4 weeks", 0, 20, cfg.cadence_joint_call)
+    cad_pipe = c3.number_input("Pipeline reviews per rep per 4 weeks", 0, 20, cfg.cadence_pipeline_review)
+    c1, c2 = st.columns(2)
+    hours = c1.number_input("Coaching hours per rep per month", 0.0, 40.0, float(cfg.coaching_hours_target), step=0.5)
+    debrief = c2.number_input("Debrief within (working days after a joint call)", 0, 10, cfg.debrief_window_days)
+    st.caption("Rubric weights: how much each dimension counts in a session's quality (0 leaves it out).")
+    weight_cols = st.columns(len(RUBRIC_LABELS))
+    weights = {dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
+               for col, (dim, label) in zip(weight_cols, RUBRIC_LABELS.items())}
     saved = st.form_submit_button("Save settings", type="primary")
 
 
@@ -78,6 +92,8 @@ def _problems(new: Settings) -> list[str]:
             holidays_for(new.holiday_country, [2026])
         except ValueError as err:
             found.append(f"Holiday country: {err}")
+    if not any(w > 0 for w in new.rubric_weights.values()):
+        found.append("Rubric weights: every weight is 0, so no session could be scored. Give at least one dimension a weight.")
     return found
 
 
@@ -99,6 +115,12 @@ if saved:
         opportunities_per_week_standard=_optional(opps_std),
         reporting_currency=currency.strip().upper(),
         currency_rates={str(c).strip().upper(): float(v) for c, v in zip(table["Currency"], table["Value of one unit"]) if float(v) > 0},
+        cadence_one_on_one=int(cad_1on1),
+        cadence_joint_call=int(cad_joint),
+        cadence_pipeline_review=int(cad_pipe),
+        coaching_hours_target=float(hours),
+        debrief_window_days=int(debrief),
+        rubric_weights={dim: float(w) for dim, w in weights.items()},
     )
     problems = _problems(new)
     for text in problems:

@@ -97,7 +97,8 @@ def test_every_page_is_documented(title):
 
 
 def test_pages_are_found():
-    assert page_titles()[:3] == ["Overview", "Rep", "Settings"]
+    titles = page_titles()
+    assert titles[:2] == ["Overview", "Rep"] and titles[-1] == "Settings"
 
 
 @pytest.mark.parametrize("param", url_parameters())

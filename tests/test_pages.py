@@ -127,10 +127,11 @@ def test_rep_page_shows_the_selected_reps_funnel(app, demo_engine):
     shown = metrics(at)
     assert shown["Quota"] == money(rep.quota, cfg.reporting_currency)
     assert shown["Gap to quota"] == money(rep.funnel.gap, cfg.reporting_currency)
-    funnel_table = at.dataframe[0].value.set_index("Stage")
+    tables = [d.value for d in at.dataframe]  # found by their columns: the diagnosis section's tables come first
+    funnel_table = next(t for t in tables if "Needed per week" in t.columns).set_index("Stage")
     assert funnel_table.loc["Calls", "Actual per week"] == pytest.approx(rep.funnel.stages["calls"].actual_pw)
     assert funnel_table.loc["Calls", "Status"] == "⛔ behind"
-    rates = at.dataframe[1].value.set_index("Rate")
+    rates = next(t for t in tables if "Sample size" in t.columns).set_index("Rate")
     assert rates.loc["Win rate", "Sample size"] == int(rep.rates["win_rate"].trials)
 
 

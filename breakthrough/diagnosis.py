@@ -1,0 +1,300 @@
+"""Where execution falls short (SPEC §5): drivers, benchmarks, driver impact, the focus driver, the quadrant.
+
+For every rep, each driver's value is set beside "what great looks like" — the 75th percentile
+(top quartile) or the median of the rep's team. The **impact** of a driver is how much the projected
+period revenue `P` (breakthrough.funnel.projected_revenue) would grow with that one driver at the
+benchmark, counted only where the benchmark is better. The driver with the largest impact is the rep's
+**focus**: the one thing to coach. See docs/diagnosis.md for a worked example.
+
+Pipeline coverage is benchmarked and shown, but has no impact of its own: the open pipeline already
+counts in `P` at the win rate, and pipeline for the rest of the period can only come from the drivers
+that build it (activity, conversion, deal size) — whose impacts are counted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from breakthrough import funnel, rates
+from breakthrough.scorecard import RepFigures, Scorecard
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One driver: its name for people, its unit, and which direction is better."""
+
+    label: str
+    unit: str  # "per week" | "rate" | "money" | "ratio" | "days"
+    higher_is_better: bool = True
+
+
+DRIVERS: dict[str, Driver] = {
+    "activity": Driver("Activity volume", "per week"),
+    "call_to_meeting": Driver("Call → meeting", "rate"),
+    "meeting_to_opp": Driver("Meeting → opportunity", "rate"),
+    "win_rate": Driver("Win rate", "rate"),
+    "deal_size": Driver("Deal size", "money"),
+    "coverage": Driver("Pipeline coverage", "ratio"),
+    "cycle": Driver("Sales cycle", "days", higher_is_better=False),
+}
+NO_IMPACT = frozenset({"coverage"})  # benchmarked, but closed through the drivers that build pipeline
+BENCHMARKS = {"top quartile": 0.75, "median": 0.5}
+MIN_GROUP = 4  # a team smaller than this is benchmarked against everyone in the scorecard
+QUADRANTS = {
+    "retain": ("Retain and stretch", "Results and activity on pace: keep them, and stretch the goal."),
+    "develop": ("Develop skills", "Activity on pace but results behind: coach the conversion drivers."),
+    "motivate": ("Motivate", "Results on pace but activity behind: motivate, and protect next period's pipeline."),
+    "accountability": ("Accountability", "Both behind: a direct accountability conversation."),
+}
+
+
+def label(key: str | None) -> str:
+    """A driver's name for people ("–" for none)."""
+    return DRIVERS[key].label if key in DRIVERS else "–"
+
+
+def key_of(text: str | None) -> str | None:
+    """The driver key for a label or key (as found in a URL); None when it names no driver."""
+    for key, driver in DRIVERS.items():
+        if text in (key, driver.label):
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class Cycles:
+    """What the closable share `pin` is made of: won-deal cycles (days) of the rep and of the team."""
+
+    rep: tuple[float, ...] = ()
+    team: tuple[float, ...] = ()
+    days_left: float = 0.0
+    k: float = 10.0
+
+    def closable(self, scale: float = 1.0) -> float:
+        """`pin` with every cycle multiplied by `scale` (a shorter cycle when `scale` < 1)."""
+        rep = [c * scale for c in self.rep]
+        team = [c * scale for c in self.team]
+        return rates.closable_share(rep, team, self.days_left, self.k)
+
+
+@dataclass(frozen=True)
+class DriverFigure:
+    """One driver of one rep: value, benchmark, gap (positive = short of the benchmark) and impact."""
+
+    key: str
+    value: float | None
+    benchmark: float | None
+    gap: float | None
+    impact: float | None  # None for drivers without an impact of their own (coverage)
+
+
+@dataclass(frozen=True)
+class RepDiagnosis:
+    rep_id: int
+    name: str
+    team: str | None
+    projected: float
+    figures: dict[str, DriverFigure]
+    focus: str | None
+    activity_pace: float | None  # calls pace ratio: actual ÷ required per week
+    results_pace: float | None  # attainment ÷ elapsed share
+    quadrant: str | None
+
+    @property
+    def focus_impact(self) -> float:
+        """The money the focus driver is worth (0 when there is no focus)."""
+        if self.focus is None:
+            return 0.0
+        return self.figures[self.focus].impact or 0.0
+
+    @property
+    def short(self) -> list[str]:
+        """Drivers below the benchmark (with or without an impact this period)."""
+        return [k for k, f in self.figures.items() if f.gap is not None and f.gap > 0]
+
+    def ranked(self) -> list[DriverFigure]:
+        """Drivers by impact, largest first (drivers without an impact last, in their usual order)."""
+        order = list(DRIVERS)
+        return sorted(self.figures.values(), key=lambda f: (f.impact is None, -(f.impact or 0), order.index(f.key)))
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    benchmark: str  # "top quartile" | "median"
+    reps: dict[int, RepDiagnosis] = field(default_factory=dict)
+
+
+# --- driver values and benchmarks ---------------------------------------------------------------
+
+
+def driver_values(rep: RepFigures) -> dict[str, float | None]:
+    """The rep's value of each driver: calls per week (last 4 weeks), shrunk rates, coverage, median cycle."""
+    r = rep.rates
+    return {
+        "activity": rep.funnel.stages["calls"].actual_pw,
+        "call_to_meeting": r["call_to_meeting"].value,
+        "meeting_to_opp": r["meeting_to_opp"].value,
+        "win_rate": r["win_rate"].value,
+        "deal_size": r["deal_size"].value,
+        "coverage": rep.funnel.coverage,
+        "cycle": rep.median_cycle_days,
+    }
+
+
+def benchmark(values: Sequence[float | None], key: str, level: float) -> float | None:
+    """The `level` quantile of the finite values (from the short end for lower-is-better drivers)."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return None
+    q = level if DRIVERS[key].higher_is_better else 1 - level
+    return float(np.quantile(finite, q))
+
+
+def benchmarks(values: Mapping[int, Mapping[str, float | None]], members: Sequence[int], level: float) -> dict:
+    """Each driver's benchmark over the reps in `members`."""
+    return {key: benchmark([values[i][key] for i in members], key, level) for key in DRIVERS}
+
+
+def gap(key: str, value: float | None, bench: float | None) -> float | None:
+    """How far the value falls short of the benchmark, in the driver's unit (negative when better)."""
+    if value is None or bench is None:
+        return None
+    return bench - value if DRIVERS[key].higher_is_better else value - bench
+
+
+def _worse(key: str, value: float | None, bench: float | None) -> bool:
+    g = gap(key, value, bench)
+    return g is not None and g > 0
+
+
+# --- projected revenue and impact ---------------------------------------------------------------
+
+
+def funnel_inputs(rep: RepFigures, card: Scorecard, closable: float) -> funnel.FunnelInputs:
+    """What `projected_revenue` needs for this rep (the same inputs the scorecard used)."""
+    r, f = rep.rates, rep.funnel
+    return funnel.FunnelInputs(
+        quota=rep.quota, won=rep.won, open_pipeline=rep.open_pipeline,
+        win_rate=r["win_rate"].value or 0.0, deal_size=r["deal_size"].value or 0.0,
+        meeting_to_opp=r["meeting_to_opp"].value or 0.0, call_to_meeting=r["call_to_meeting"].value or 0.0,
+        weeks_left=card.weeks_left, calendar_days_left=(card.period.end - card.as_of).days,
+        median_cycle_days=rep.median_cycle_days, closable_share=closable, next_quota=0.0,
+        calls_pw=f.stages["calls"].actual_pw, meetings_pw=f.stages["meetings"].actual_pw,
+        opps_pw=f.stages["opportunities"].actual_pw,
+    )  # fmt: skip
+
+
+def at_benchmark(inputs: funnel.FunnelInputs, key: str, value: float, bench: float, cycles: Cycles):
+    """The inputs with one driver moved to its benchmark (win rate capped at 100 %)."""
+    if key == "cycle":
+        return replace(inputs, closable_share=cycles.closable(bench / value) if value > 0 else inputs.closable_share)
+    field_name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
+                  "win_rate": "win_rate", "deal_size": "deal_size"}[key]  # fmt: skip
+    return replace(inputs, **{field_name: min(bench, 1.0) if key == "win_rate" else bench})
+
+
+def impact(inputs: funnel.FunnelInputs, key: str, value: float | None, bench: float | None, cycles: Cycles) -> float | None:
+    """P with the driver at its benchmark − P; 0 unless the benchmark is better; None for coverage."""
+    if key in NO_IMPACT:
+        return None
+    if not _worse(key, value, bench):
+        return 0.0
+    better = funnel.projected_revenue(at_benchmark(inputs, key, value, bench, cycles))
+    return float(max(better - funnel.projected_revenue(inputs), 0.0))
+
+
+def focus(impacts: Mapping[str, float | None]) -> str | None:
+    """The driver with the largest positive impact (the first in the usual order on a tie); None if none."""
+    best = max((v or 0.0 for v in impacts.values()), default=0.0)
+    if best <= 0:
+        return None
+    return next(k for k in DRIVERS if k in impacts and (impacts[k] or 0.0) == best)
+
+
+# --- the quadrant ------------------------------------------------------------------------------
+
+
+def quadrant(activity_pace: float | None, results_pace: float | None, on_track: float = 1.0) -> str | None:
+    """retain / develop / motivate / accountability from activity pace and results pace (None if unknown)."""
+    if activity_pace is None or results_pace is None or math.isnan(activity_pace) or math.isnan(results_pace):
+        return None
+    activity_met, results_met = activity_pace >= on_track, results_pace >= on_track
+    if activity_met:
+        return "retain" if results_met else "develop"
+    return "motivate" if results_met else "accountability"
+
+
+def results_pace(rep: RepFigures, elapsed_share: float) -> float | None:
+    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period starts)."""
+    attainment = rep.funnel.attainment
+    if attainment is None or elapsed_share <= 0:
+        return None
+    return attainment / elapsed_share
+
+
+# --- everyone ------------------------------------------------------------------------------------
+
+
+def cycles_by_rep(card: Scorecard, cycles: pd.DataFrame, k: float) -> dict[int, Cycles]:
+    """Each rep's and their team's won-deal cycles (as the scorecard groups them) for `pin`."""
+    days_left = (card.period.end - card.as_of).days
+    own = cycles.groupby("rep_id")["days"].agg(tuple).to_dict()
+    teams: dict[str, tuple[float, ...]] = {}
+    for rep_id, rep in card.reps.items():
+        if rep.team is not None:
+            teams[rep.team] = teams.get(rep.team, ()) + own.get(rep_id, ())
+    return {rep_id: Cycles(own.get(rep_id, ()), teams.get(rep.team, ()) if rep.team is not None else (), days_left, k)
+            for rep_id, rep in card.reps.items()}  # fmt: skip
+
+
+def peer_groups(card: Scorecard) -> dict[int, tuple[int, ...]]:
+    """Each rep's benchmark group: their team, or everyone when the team is smaller than 4 (or unknown)."""
+    teams: dict[str, list[int]] = {}
+    for rep_id, rep in card.reps.items():
+        if rep.team is not None:
+            teams.setdefault(rep.team, []).append(rep_id)
+    everyone = tuple(card.reps)
+    return {i: tuple(teams[r.team]) if r.team in teams and len(teams[r.team]) >= MIN_GROUP else everyone
+            for i, r in card.reps.items()}  # fmt: skip
+
+
+def peer_group(card: Scorecard, rep_id: int) -> list[int]:
+    """The reps one rep is benchmarked against (see `peer_groups`)."""
+    return list(peer_groups(card)[rep_id])
+
+
+def diagnose_rep(rep: RepFigures, card: Scorecard, bench: Mapping[str, float | None], cycles: Cycles,
+                 on_track: float = 1.0) -> RepDiagnosis:
+    """One rep's drivers against the benchmarks, impacts, focus and quadrant."""
+    values = driver_values(rep)
+    inputs = funnel_inputs(rep, card, cycles.closable())
+    figures = {
+        key: DriverFigure(key, values[key], bench.get(key), gap(key, values[key], bench.get(key)),
+                          impact(inputs, key, values[key], bench.get(key), cycles))
+        for key in DRIVERS
+    }  # fmt: skip
+    activity, results = rep.funnel.stages["calls"].pace_ratio, results_pace(rep, card.elapsed_share)
+    return RepDiagnosis(
+        rep_id=rep.rep_id, name=rep.name, team=rep.team, projected=funnel.projected_revenue(inputs),
+        figures=figures, focus=focus({k: f.impact for k, f in figures.items()}),
+        activity_pace=activity, results_pace=results, quadrant=quadrant(activity, results, on_track),
+    )  # fmt: skip
+
+
+def build(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile",
+          on_track: float = 1.0) -> Diagnosis:
+    """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median")."""
+    level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
+    values = {i: driver_values(r) for i, r in card.reps.items()}
+    by_rep = cycles_by_rep(card, cycles, k)
+    out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
+    groups = peer_groups(card)
+    by_group = {members: benchmarks(values, members, level) for members in set(groups.values())}
+    for rep_id, rep in card.reps.items():
+        out.reps[rep_id] = diagnose_rep(rep, card, by_group[groups[rep_id]], by_rep[rep_id], on_track)
+    return out

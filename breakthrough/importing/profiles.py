@@ -1,0 +1,310 @@
+"""What each entity's fields mean, and the built-in column mappings of each CRM's exports.
+
+A `Profile` maps an entity's fields to the header names one source uses; the
+best profile for a file is detected from its headers (`detect`). A mapping the
+user corrects is saved as a named profile in the `setting` table (key
+`import_profile:<name>`) and offered first for files with the same headers.
+Stages map to open / won / lost per source (`stage_status`): the `stage_map`
+table first, then the source's defaults, then the words in the stage name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from breakthrough.models import Setting, StageMap
+
+ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
+SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",
+           "template": "Breakthrough template"}
+PROFILE_PREFIX = "import_profile:"
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    meaning: str
+    kind: str = "text"
+    required: bool = False
+
+
+F = Field
+CRM_ID = F("crm_id", "CRM id", "The record's id in the CRM. Without one, a key is made from the row's content.")
+OWNER = F("owner", "Owner", "Who owns the record: a name, an email or a CRM user id. Matched to a person.",
+          "person", True)
+OWNER_EMAIL = F("owner_email", "Owner email", "The owner's email, matched before the owner's name.", "email")
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "opportunities": (
+        CRM_ID, OWNER, OWNER_EMAIL,
+        F("name", "Deal name", "The opportunity's name.", "text", True),
+        F("account", "Account", "The customer's account name (created when new).", "account"),
+        F("stage", "Stage", "The sales stage; mapped to open, won or lost by the stage map.", "stage", True),
+        F("status", "Status", "open / won / lost when the CRM gives it (Pipedrive); overrides the stage map.",
+          "status"),
+        F("amount", "Amount", "The deal's value; a currency code or symbol in it is kept.", "amount"),
+        F("currency", "Currency", "Three-letter currency code of the amount.", "currency"),
+        F("close_date", "Close date", "Expected close date (open deals) or the date it closed.", "date"),
+        F("created_date", "Created date", "When the opportunity was created.", "date", True),
+        F("won_time", "Won date", "When a won deal was won (used as its close date).", "date"),
+        F("lost_time", "Lost date", "When a lost deal was lost (used as its close date).", "date"),
+        F("probability", "Probability (%)", "The CRM's win probability, 0–100.", "percent"),
+        F("lead_source", "Lead source", "Where the lead came from.", "text"),
+        F("type", "Type", "Deal type (new business, renewal…): read, not stored.", "info"),
+        F("pipeline", "Pipeline", "The CRM pipeline: read, not stored (map its stages in the stage map).", "info"),
+    ),
+    "activities": (
+        CRM_ID, OWNER, OWNER_EMAIL,
+        F("date", "Date", "When the activity happened (a date, or a date and time).", "datetime", True),
+        F("time", "Time", "The time of day, when the export puts it in its own column.", "time"),
+        F("type", "Type", "Call, email, meeting, demo; anything else is kept as “other” with its label.", "type"),
+        F("subtype", "Subtype", "Used as the type when Type is empty (Salesforce Task Subtype).", "type"),
+        F("outcome", "Outcome", "What happened: connected, no answer, held, no show…", "outcome"),
+        F("duration", "Duration", "How long it took (0:05:23, 5m 23s, or a number).", "duration"),
+        F("done", "Done", "Whether it happened; activities not done yet (To do, Not Started) are skipped.", "flag"),
+        F("account", "Account", "The customer's account name (created when new).", "account"),
+        F("opportunity", "Opportunity", "The deal it belongs to (its name or id), kept as a reference.", "text"),
+        F("subject", "Subject", "The activity's subject line.", "text"),
+    ),
+    "people": (
+        F("name", "Name", "The person's full name.", "text", True),
+        F("email", "Email", "Work email: the surest way to match owners.", "email"),
+        F("role", "Role", "rep, manager or leader (rep when empty). Only reps are counted in figures.", "role"),
+        F("team", "Team", "The team's name (created when new).", "text"),
+        F("manager", "Manager", "The manager's name or email (a person in the database or in this file).",
+          "text"),
+        F("hire_date", "Hire date", "When the person started (for ramp-up).", "date"),
+        F("active", "Active", "yes / no: people no longer active are kept but left out of views.", "flag"),
+        F("crm_user_id", "CRM user id", "The person's user id in the CRM, so exports naming owners by id match.",
+          "text"),
+    ),
+    "accounts": (
+        F("name", "Account", "The account's name.", "text", True),
+        F("tier", "Tier", "Account tier, such as A, B, C.", "text"),
+        F("is_target", "Target account", "yes / no: a target account for the right-prospects figure.", "flag"),
+    ),
+    "quotas": (
+        F("person", "Person", "Whose quota: a name or email (or leave empty and give a team).", "person"),
+        F("team", "Team", "A team's quota, when the row is for a team.", "text"),
+        F("period_start", "Period", "The month (2026-11, Nov 2026 or its first day) or the quarter's first day.",
+          "period", True),
+        F("period", "Period type", "month or quarter (month when empty).", "period_type"),
+        F("amount", "Amount", "The quota amount; a currency code or symbol in it is kept.", "amount", True),
+        F("currency", "Currency", "Three-letter currency code of the amount.", "currency"),
+    ),
+    "coaching sessions": (
+        F("manager", "Manager", "Who coached: a name or email.", "person", True),
+        F("rep", "Rep", "Who was coached: a name or email.", "person", True),
+        F("date", "Date", "The day of the session.", "date", True),
+        F("type", "Type", "one-on-one, joint call, debrief, pipeline review, deal review or other.", "session_type",
+          True),
+        F("duration_min", "Minutes", "How long it lasted, in minutes (30 when empty).", "count"),
+        F("focus_driver", "Focus driver", "The one driver worked on: activity, call_to_meeting, meeting_to_opp, "
+          "win_rate, deal_size, coverage or cycle.", "driver"),
+        F("focus_text", "Focus", "The focus in words.", "text"),
+        *(F(d, d.replace("_", " ").capitalize(), f"Rubric score 1–5 for {d.replace('_', ' ')} (empty: unscored).",
+            "score") for d in ("preparation", "diagnosis", "focus", "accountability", "follow_through",
+                               "development")),
+        F("scored_by", "Scored by", "Who scored the session (name or email).", "person"),
+        F("notes", "Notes", "Free text, shown as text only.", "text"),
+    ),
+}
+
+
+def field_map(entity: str) -> dict[str, Field]:
+    return {f.key: f for f in FIELDS[entity]}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A source's header names for an entity's fields (first name found in the file wins)."""
+
+    key: str
+    label: str
+    source: str
+    entity: str
+    columns: dict[str, tuple[str, ...]]
+    constants: dict[str, str] = field(default_factory=dict)  # field → value when no column gives it
+    duration_unit: str = "seconds"
+    saved: bool = False
+    headers: tuple[str, ...] = ()  # a saved profile: the headers of the file it was made for
+
+
+def _template(entity: str) -> Profile:
+    columns = {f.key: (f.key, f.label) for f in FIELDS[entity]}
+    return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
+                   columns)
+
+
+BUILT_IN: tuple[Profile, ...] = (
+    Profile("salesforce_opportunities", "Salesforce report — opportunities", "salesforce", "opportunities", {
+        "crm_id": ("Opportunity ID", "Opportunity Id"),
+        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner"),
+        "owner_email": ("Opportunity Owner Email", "Owner Email"),
+        "name": ("Opportunity Name",), "account": ("Account Name",), "stage": ("Stage",),
+        "amount": ("Amount",), "currency": ("Amount Currency", "Opportunity Currency"),
+        "close_date": ("Close Date",), "created_date": ("Created Date",), "probability": ("Probability (%)",),
+        "type": ("Type",), "lead_source": ("Lead Source",)}),
+    Profile("salesforce_activities", "Salesforce report — activities", "salesforce", "activities", {
+        "crm_id": ("Activity ID", "Task ID", "Event ID"),
+        "owner": ("Assigned", "Assigned To", "Assigned: Full Name"), "owner_email": ("Assigned Email",),
+        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date"), "type": ("Type",),
+        "subtype": ("Task Subtype", "Task/Event Subtype"), "outcome": ("Call Result", "Outcome"), "done": ("Status",),
+        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)"),
+        "account": ("Company / Account", "Account Name", "Account"),
+        "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID")}),
+    Profile("hubspot_deals", "HubSpot export — deals", "hubspot", "opportunities", {
+        "crm_id": ("Record ID", "Deal ID"), "name": ("Deal Name",), "stage": ("Deal Stage",),
+        "pipeline": ("Pipeline",), "amount": ("Amount",), "currency": ("Currency", "Deal currency code"),
+        "close_date": ("Close Date",), "created_date": ("Create Date",), "owner": ("Deal owner", "Deal Owner"),
+        "account": ("Associated Company", "Associated Company (Primary)", "Company name"),
+        "type": ("Deal Type",), "lead_source": ("Original Source", "Original Traffic Source")}),
+    Profile("hubspot_calls", "HubSpot export — calls", "hubspot", "activities", {
+        "crm_id": ("Record ID",), "date": ("Activity date",), "owner": ("Activity assigned to",),
+        "outcome": ("Call outcome",), "duration": ("Call duration",), "subject": ("Call title",),
+        "account": ("Associated Company", "Associated Company (Primary)")},
+        constants={"type": "Call"}, duration_unit="ms"),
+    Profile("hubspot_meetings", "HubSpot export — meetings", "hubspot", "activities", {
+        "crm_id": ("Record ID",), "date": ("Activity date", "Meeting start time"),
+        "owner": ("Activity assigned to",), "outcome": ("Meeting outcome",), "subject": ("Meeting name",),
+        "account": ("Associated Company", "Associated Company (Primary)")},
+        constants={"type": "Meeting"}),
+    Profile("pipedrive_deals", "Pipedrive export — deals", "pipedrive", "opportunities", {
+        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner",),
+        "amount": ("Deal - Value",), "currency": ("Deal - Currency",), "status": ("Deal - Status",),
+        "stage": ("Deal - Stage",), "won_time": ("Deal - Won time", "Won time"),
+        "lost_time": ("Deal - Lost time", "Lost time"),
+        "close_date": ("Deal - Expected close date", "Expected close date"),
+        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created"),
+        "account": ("Deal - Organization",), "probability": ("Deal - Probability",)}),
+    Profile("pipedrive_activities", "Pipedrive export — activities", "pipedrive", "activities", {
+        "crm_id": ("Activity - ID",), "subject": ("Activity - Subject",), "type": ("Activity - Type",),
+        "done": ("Activity - Done",), "date": ("Activity - Due date",), "time": ("Activity - Due time",),
+        "duration": ("Activity - Duration",), "owner": ("Activity - Assigned to user",),
+        "account": ("Activity - Organization",), "opportunity": ("Activity - Deal",)},
+        duration_unit="minutes"),
+    *(_template(entity) for entity in ENTITIES),
+)
+PROFILES = {p.key: p for p in BUILT_IN}
+
+
+def norm(header: str) -> str:
+    """A header compared case- and space-insensitively."""
+    return " ".join(header.replace("\ufeff", "").lower().split())
+
+
+def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
+    """Field → the file's header for it (the first of the profile's names present), or None."""
+    present = {norm(h): h for h in reversed(headers)}
+    return {f.key: next((present[norm(n)] for n in profile.columns.get(f.key, ()) if norm(n) in present), None)
+            for f in FIELDS[profile.entity]}
+
+
+@dataclass(frozen=True)
+class Detection:
+    profile: Profile
+    mapping: dict[str, str | None]
+    matched: int  # headers of the file the profile knows
+    missing: tuple[str, ...]  # required fields with no column
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def missing_fields(entity: str, mapping: dict[str, str | None], constants: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Labels of the required fields with no column (or constant)."""
+    constants = constants or {}
+    return tuple(f.label for f in FIELDS[entity] if f.required and not mapping.get(f.key) and f.key not in constants)
+
+
+def detect(headers: list[str], saved: list[Profile] = ()) -> list[Detection]:
+    """Every profile scored against the headers, best first (a saved profile with the same headers leads)."""
+    found = []
+    for profile in [*saved, *BUILT_IN]:
+        mapping = mapping_for(profile, headers)
+        matched = len({h for h in mapping.values() if h})
+        missing = missing_fields(profile.entity, mapping, profile.constants)
+        bonus = 1000 if profile.saved and _signature(headers) == _signature(profile.headers) else 0
+        found.append(Detection(profile, mapping, matched + bonus, missing))
+    return sorted(found, key=lambda d: (-d.matched, bool(d.missing), d.profile.source == "template"))
+
+
+def _signature(headers) -> tuple[str, ...]:
+    return tuple(sorted(norm(h) for h in headers))
+
+
+# ----------------------------------------------------------------------------- saved profiles
+
+
+def save_profile(engine: Engine, name: str, base: Profile, mapping: dict[str, str | None], headers: list[str]) -> Profile:
+    """Store a corrected mapping under `name` (replacing one of that name); return it as a profile."""
+    name = " ".join(name.split())[:60]
+    if not name:
+        raise ValueError("Give the profile a name.")
+    columns = {k: (v,) for k, v in mapping.items() if v}
+    constants = {k: v for k, v in base.constants.items() if k not in columns}
+    value = {"name": name, "base": base.key, "source": base.source, "entity": base.entity, "columns": columns,
+             "constants": constants, "duration_unit": base.duration_unit, "headers": list(headers)}
+    key = PROFILE_PREFIX + name
+    with engine.begin() as conn:
+        conn.execute(delete(Setting).where(Setting.key == key))
+        conn.execute(insert(Setting).values(key=key, value=value))
+    return _from_stored(value)
+
+
+def saved_profiles(engine: Engine) -> list[Profile]:
+    """Every saved profile, by name."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Setting.value).where(Setting.key.startswith(PROFILE_PREFIX))).scalars().all()
+    return sorted((_from_stored(v) for v in rows if isinstance(v, dict)), key=lambda p: p.label)
+
+
+def delete_profile(engine: Engine, name: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(Setting).where(Setting.key == PROFILE_PREFIX + name))
+
+
+def _from_stored(value: dict) -> Profile:
+    columns = {k: tuple(v) for k, v in value.get("columns", {}).items()}
+    return Profile(f"saved:{value['name']}", value["name"], value["source"], value["entity"], columns,
+                   dict(value.get("constants", {})), value.get("duration_unit", "seconds"), saved=True,
+                   headers=tuple(value.get("headers", ())))
+
+
+# ----------------------------------------------------------------------------- stages
+
+STATUSES = ("open", "won", "lost")
+DEFAULT_STAGES: dict[str, dict[str, str]] = {
+    "salesforce": {"closed won": "won", "closed lost": "lost"},
+    "hubspot": {"closed won": "won", "closed lost": "lost", "closedwon": "won", "closedlost": "lost"},
+    "pipedrive": {},
+    "template": {"closed won": "won", "closed lost": "lost", "won": "won", "lost": "lost"},
+}
+_LOST = re.compile(r"\b(lost|not won|disqualified|dead|cancell?ed|churned)\b|closedlost", re.IGNORECASE)
+_WON = re.compile(r"\b(won|signed|renewed)\b|closedwon", re.IGNORECASE)
+
+
+def stage_key(stage: str) -> str:
+    return " ".join(stage.lower().split())
+
+
+def guess_status(stage: str) -> str:
+    """open / won / lost from the words of a stage name (the default the user can change)."""
+    if _LOST.search(stage):
+        return "lost"
+    return "won" if _WON.search(stage) else "open"
+
+
+def stage_map(conn: Connection, source: str) -> dict[str, str]:
+    """Stage (compared case-insensitively) → status: the source's defaults, then what the user saved."""
+    saved = conn.execute(select(StageMap.stage, StageMap.status).where(StageMap.source == source)).all()
+    return {**DEFAULT_STAGES.get(source, {}), **{stage_key(s): st for s, st in saved}}
+
+
+def stage_status(stage: str, mapping: dict[str, str]) -> str:
+    return mapping.get(stage_key(stage)) or guess_status(stage)

@@ -1,0 +1,154 @@
+"""A first quick pass over a file: what its date and amount columns prove, who owns its rows, which stages.
+
+The survey decides nothing silently: a date column whose slashed dates all read
+either way (every day ≤ 12), or that mixes day-first and month-first dates,
+becomes a question for the user (`questions`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from breakthrough.importing.cells import ORDER_WORDS, AmountEvidence, DateEvidence
+from breakthrough.importing.people import Directory, owner_label
+from breakthrough.importing.plan import Plan
+from breakthrough.importing.profiles import field_map
+from breakthrough.importing.reading import CHUNK_ROWS, Reader
+
+PEOPLE_FIELDS = {"owner": "owner_email", "person": None, "manager": None, "rep": None, "scored_by": None}
+MAX_DISTINCT = 5_000
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Survey:
+    headers: list[str]
+    rows: int = 0
+    dates: dict[str, DateEvidence] = field(default_factory=dict)
+    amounts: dict[str, AmountEvidence] = field(default_factory=dict)
+    people: Counter = field(default_factory=Counter)  # (field, text, email) → rows
+    stages: Counter = field(default_factory=Counter)  # stage → rows
+    footer_lines: int = 0
+    blank_lines: int = 0
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+
+def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress | None = None,
+           chunk_rows: int = CHUNK_ROWS) -> Survey:
+    """One pass over the file, collecting evidence for the columns the plan maps."""
+    reader = Reader(source, chunk_rows)
+    found = Survey(reader.headers, delimiter=reader.delimiter)
+    index = {h: i for i, h in enumerate(reader.headers)}
+    fields = field_map(plan.entity)
+    mapped = {k: index[h] for k, h in plan.mapping.items() if h in index and k in fields}
+    people = {k: e for k, e in PEOPLE_FIELDS.items() if k in mapped and fields[k].kind == "person"}
+    dates = {k: i for k, i in mapped.items() if fields[k].kind in ("date", "datetime", "period")}
+    amounts = {k: i for k, i in mapped.items() if fields[k].kind == "amount"}
+    found.dates = {k: DateEvidence() for k in dates}
+    found.amounts = {k: AmountEvidence() for k in amounts}
+    size = _size(reader)
+    for chunk in reader.chunks():
+        _collect(found, chunk.rows, mapped, dates, amounts, people)
+        if progress:
+            progress(min(reader.stream.tell() / size, 1.0), f"Reading… {reader.stats.rows:,} rows")
+    found.rows, found.footer_lines = reader.stats.rows, reader.stats.footer_lines
+    found.blank_lines, found.encoding = reader.stats.blank_lines, reader.stats.encoding
+    return found
+
+
+def _size(reader: Reader) -> int:
+    stream = reader.stream
+    here = stream.tell()
+    end = stream.seek(0, 2)
+    stream.seek(here)
+    return max(end, 1)
+
+
+def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, amounts: dict, people: dict) -> None:
+    for key, i in dates.items():
+        evidence = found.dates[key]
+        for value in {row[i] for row in rows}:
+            evidence.add(value)
+    for key, i in amounts.items():
+        evidence = found.amounts[key]
+        for row in rows:
+            evidence.add(row[i])
+    for key, email_key in people.items():
+        if key in mapped:
+            j = mapped.get(email_key) if email_key else None
+            pairs = Counter((row[mapped[key]].strip(), row[j].strip() if j is not None else "") for row in rows)
+            _add_capped(found.people, {(key, *p): n for p, n in pairs.items() if p != ("", "")})
+    if "stage" in mapped:
+        _add_capped(found.stages, Counter(row[mapped["stage"]].strip() for row in rows if row[mapped["stage"]].strip()))
+
+
+def _add_capped(counter: Counter, new: dict) -> None:
+    for key, n in new.items():
+        if key in counter or len(counter) < MAX_DISTINCT:
+            counter[key] += n
+
+
+# ----------------------------------------------------------------------------- what to ask
+
+
+@dataclass(frozen=True)
+class DateQuestion:
+    field: str
+    header: str
+    why: str
+    examples: tuple[str, ...]
+
+
+def date_questions(found: Survey, plan: Plan) -> list[DateQuestion]:
+    """Date columns the user must answer (day-first or month-first), unless the plan already says."""
+    questions = []
+    for key, evidence in found.dates.items():
+        if key in plan.date_orders or not (evidence.ambiguous or evidence.mixed):
+            continue
+        if evidence.ambiguous:
+            why = (f"Every date in “{plan.mapping[key]}” has a day of 12 or less, so a date like "
+                   f"{evidence.examples['either']} reads either way. Which order does the export use?")
+        else:
+            why = (f"“{plan.mapping[key]}” has day-first dates ({evidence.examples['dmy']}) and month-first dates "
+                   f"({evidence.examples['mdy']}). Which order is right? Rows in the other order will be rejected.")
+        examples = tuple(evidence.examples[k] for k in ("either", "dmy", "mdy") if k in evidence.examples)
+        questions.append(DateQuestion(key, plan.mapping[key] or key, why, examples))
+    return questions
+
+
+def decided_orders(found: Survey) -> dict[str, str]:
+    """Date orders the values prove (mdy or dmy), to read the columns they were proven for."""
+    return {k: e.order() for k, e in found.dates.items() if e.order() in ORDER_WORDS}
+
+
+def decided_marks(found: Survey) -> dict[str, str]:
+    return {k: e.mark() for k, e in found.amounts.items() if e.mark()}
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    label: str  # how the file names them
+    field: str
+    rows: int
+    status: str  # "matched", "new" (may be created), "problem"
+    detail: str  # the person matched, or the problem
+
+
+def people_found(found: Survey, directory: Directory) -> list[PersonRow]:
+    """Every distinct person cell of the file: matched (to whom), new, or a problem (why)."""
+    out = []
+    for (key, text, email), n in found.people.most_common():
+        match = directory.match(text, email)
+        label = owner_label(match.name, match.email) or text
+        if match.person_id is not None:
+            out.append(PersonRow(label, key, n, "matched", str(match.person_id)))
+        elif match.problem:
+            out.append(PersonRow(text or email, key, n, "problem", match.problem))
+        else:
+            out.append(PersonRow(label, key, n, "new", ""))
+    return out

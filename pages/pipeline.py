@@ -1,0 +1,19 @@
+"""Pipeline: stage funnel, coverage by rep, hygiene and right prospects — every figure down to its deals."""
+
+import streamlit as st
+
+from components import pipeline_health as health
+from components.frame import current_view
+
+view = current_view()
+
+st.title("Pipeline")
+st.caption(view.describe() + (" · pick a rep in the sidebar to see one rep beside the team" if not view.rep else ""))
+if not view.rep_ids:
+    st.info("No active reps in this view. Choose another team or manager in the sidebar.")
+    st.stop()
+
+health.stage_section(view)
+health.coverage_section(view)
+health.hygiene_section(view)
+health.prospects_section(view)

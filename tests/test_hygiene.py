@@ -1,0 +1,172 @@
+"""Pipeline hygiene rules on crafted deals (SPEC §5), worked by hand; the queries behind them on a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import insert
+
+from breakthrough import hygiene, records
+from breakthrough.models import Activity, Opportunity, OpportunityHistory, Person, Team
+
+AS_OF = dt.date(2026, 11, 27)
+
+
+def day(n: int) -> dt.date:
+    """`n` days before the as-of date."""
+    return AS_OF - dt.timedelta(days=n)
+
+
+def deal(i, rep=1, team=1, stage="Proposal", close=5, since=10, created=60, last=3):
+    """An open deal: close date `close` days after as-of (negative = past), the rest in days before as-of."""
+    return {"id": i, "crm_id": f"O{i}", "rep_id": rep, "team_id": team, "deal": f"Deal {i}", "stage": stage,
+            "amount": 1000.0, "currency": "USD", "created": day(created), "close_date": AS_OF + dt.timedelta(days=close),
+            "stage_since": None if since is None else day(since), "last_activity": None if last is None else day(last)}  # fmt: skip
+
+
+def deals(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows))
+
+
+NO_HISTORY = pd.DataFrame(columns=["id", "changed_at", "close_date"])
+
+
+@pytest.mark.parametrize(
+    "close, expected",
+    [(-1, True), (-40, True), (0, False), (1, False)],  # closing today is not past due
+)
+def test_past_due(close, expected):
+    assert hygiene.past_due(deals(deal(1, close=close)), AS_OF).tolist() == [expected]
+
+
+@pytest.mark.parametrize(
+    "last, created, expected",
+    [
+        (3, 60, False),
+        (29, 60, False),  # 29 days ago: inside the 30 days
+        (30, 60, True),  # 30 days without anything
+        (45, 60, True),
+        (None, 60, True),  # never touched, created 60 days ago
+        (None, 10, False),  # never touched, but only 10 days old
+        (None, 30, True),
+    ],
+)
+def test_no_activity_in_30_days(last, created, expected):
+    assert hygiene.no_activity(deals(deal(1, last=last, created=created)), AS_OF).tolist() == [expected]
+
+
+def test_stalled_is_beyond_the_teams_75th_percentile_for_the_stage():
+    # team 1, Proposal: 10, 20, 30, 40, 100 days in stage → 75th percentile at position 0.75 × 4 = 3 → 40 days:
+    # only the 100-day deal is beyond it. Team 1, Negotiation: one deal, its own percentile: not stalled.
+    # Team 2, Proposal: 50 and 60 → 75th percentile 50 + 0.75 × 10 = 57.5: the 60-day deal is stalled,
+    # although 50 days would be stalled in team 1.
+    frame = deals(
+        deal(1, since=10), deal(2, since=20), deal(3, since=30), deal(4, since=40), deal(5, since=100),
+        deal(6, stage="Negotiation", since=300),
+        deal(7, team=2, since=50), deal(8, team=2, since=60),
+    )
+    assert hygiene.stall_limits(frame, AS_OF).tolist() == [40, 40, 40, 40, 40, 300, 57.5, 57.5]
+    assert hygiene.stalled(frame, AS_OF).tolist() == [False, False, False, False, True, False, False, True]
+
+
+def test_days_in_stage_falls_back_to_created():
+    frame = deals(deal(1, since=None, created=12))
+    assert hygiene.days_in_stage(frame, AS_OF).tolist() == [12]
+
+
+@pytest.mark.parametrize(
+    "dates, expected",
+    [
+        ([day(0)], 0),
+        ([day(30), day(0)], 1),  # pushed once
+        ([day(60), day(30), day(0)], 2),  # pushed twice
+        ([day(30), day(60), day(0)], 1),  # pulled in, then pushed: one push
+        ([day(30), day(30), day(0)], 1),  # an unchanged date is no push
+        ([None, day(30), day(0)], 1),  # unknown dates are skipped
+        ([], 0),
+    ],
+)
+def test_pushes_count_later_close_dates(dates, expected):
+    assert hygiene.pushes(dates) == expected
+
+
+def test_flag_applies_every_rule_and_counts_per_rep():
+    frame = deals(
+        deal(1, close=-3, last=2),  # past due only
+        deal(2, last=None, created=90),  # no activity only
+        deal(3, since=100),  # stalled: team 1 Proposal has 10, 10, 100, 10, 10 days → 75th percentile 10
+        deal(4, rep=2),  # pushed twice (history below)
+        deal(5, rep=2, close=-1, last=40),  # past due and quiet: counted once in "any"
+    )
+    frame.loc[[0, 1, 3, 4], "stage_since"] = day(10)
+    history = pd.DataFrame({"id": [4, 4, 5], "changed_at": [dt.datetime(2026, 9, 1), dt.datetime(2026, 10, 1),
+                                                             dt.datetime(2026, 10, 1)],
+                            "close_date": [day(60), day(30), day(90)]})  # fmt: skip
+    flagged = hygiene.flag(frame, history, AS_OF)
+    assert flagged["past_due"].tolist() == [True, False, False, False, True]
+    assert flagged["no_activity"].tolist() == [False, True, False, False, True]
+    assert flagged["stalled"].tolist() == [False, False, True, False, False]
+    assert flagged["pushes"].tolist() == [0, 0, 0, 2, 1]  # deal 4: day 60 → 30 → +5; deal 5: day 90 → day 1
+    assert flagged["pushed"].tolist() == [False, False, False, True, False]
+    counts = hygiene.per_rep(flagged, [1, 2, 3])
+    assert counts.loc[1].tolist() == [3, 1, 1, 1, 0, 3]  # open, past due, quiet, stalled, pushed, any
+    assert counts.loc[2].tolist() == [2, 1, 1, 0, 1, 2]
+    assert counts.loc[3].tolist() == [0, 0, 0, 0, 0, 0]  # a rep without open deals
+
+
+def test_no_open_deals_flags_nothing():
+    empty = pd.DataFrame(columns=list(deal(1)))
+    flagged = hygiene.flag(empty, NO_HISTORY, AS_OF)
+    assert flagged.empty
+    assert hygiene.per_rep(flagged, [1]).loc[1].sum() == 0
+
+
+# --- the queries, on SQLite and PostgreSQL ---------------------------------------------------------
+
+
+def _seed(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(Team).values(id=1, name="East"))
+        conn.execute(insert(Person).values(id=1, name="Ann Lee", name_key="ann lee", role="rep", team_id=1))
+        opp = dict(source="crm", owner_id=1, stage="Proposal", amount=1000, currency="USD", stage_since=day(5))
+        conn.execute(insert(Opportunity), [
+            dict(opp, id=1, external_id="O1", name="Quiet", created_date=day(90), close_date=day(-10), status="open"),
+            dict(opp, id=2, external_id="O2", name="Busy", created_date=day(90), close_date=day(3), status="open"),
+            dict(opp, id=3, external_id="O3", name="Won", created_date=day(90), close_date=day(3), status="won"),
+            dict(opp, id=4, external_id="O4", name="Future", created_date=AS_OF + dt.timedelta(days=1),
+                 close_date=day(-20), status="open"),
+        ])  # fmt: skip
+        act = dict(source="crm", rep_id=1, type="email", outcome="sent")
+        conn.execute(insert(Activity), [
+            dict(act, external_id="A1", ts=dt.datetime(2026, 9, 1, 9), day=dt.date(2026, 9, 1), opportunity_ref="O1"),
+            dict(act, external_id="A2", ts=dt.datetime(2026, 11, 20, 9), day=dt.date(2026, 11, 20), opportunity_ref="O2"),
+            dict(act, external_id="A3", ts=dt.datetime(2026, 11, 28, 9), day=dt.date(2026, 11, 28), opportunity_ref="O1"),
+            dict(act, source="other", external_id="A4", ts=dt.datetime(2026, 11, 25, 9), day=dt.date(2026, 11, 25),
+                 opportunity_ref="O1"),  # another source's O1 is another deal
+        ])  # fmt: skip
+        hist = [(1, day(80), "2026-09-01"), (1, day(40), "2026-10-01"), (1, day(20), "2026-12-01")]
+        conn.execute(insert(OpportunityHistory), [
+            dict(opportunity_id=i, stage="Proposal", amount=1000, close_date=c, changed_at=dt.datetime.fromisoformat(w))
+            for i, c, w in hist
+        ])  # fmt: skip
+
+
+def test_open_deals_carry_their_last_activity_up_to_as_of(engine):
+    _seed(engine)
+    frame = records.open_deals(engine, AS_OF).set_index("crm_id")
+    assert sorted(frame.index) == ["O1", "O2"]  # won and not-yet-created deals left out
+    assert frame.loc["O1", "last_activity"] == dt.date(2026, 9, 1)  # the 28 Nov email is after as-of
+    assert frame.loc["O2", "last_activity"] == dt.date(2026, 11, 20)
+    assert frame.loc["O1", "team_id"] == 1
+
+
+def test_close_date_history_is_recorded_up_to_as_of(engine):
+    _seed(engine)
+    history = records.close_date_history(engine, AS_OF)
+    assert history["close_date"].tolist() == [day(80), day(40)]  # the change on 1 Dec is after as-of
+    flagged = hygiene.flag(records.open_deals(engine, AS_OF), history, AS_OF).set_index("crm_id")
+    # O1: closes day(80) → day(40) → day(-10) = 10 days from now: pushed twice, and quiet since 1 Sep
+    assert flagged.loc["O1", "pushes"] == 2 and flagged.loc["O1", "pushed"]
+    assert flagged.loc["O1", "no_activity"] and not flagged.loc["O2", "no_activity"]

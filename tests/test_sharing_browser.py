@@ -1,0 +1,202 @@
+"""Sharing in a real browser: links carry the view, modes for meetings, downloads, the offline meeting pack."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from urllib.parse import parse_qs, quote, urlsplit
+
+import openpyxl
+import pytest
+
+from breakthrough import demo, periods, queries, scorecard
+from breakthrough import settings as settings_store
+from conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+LOW_ACTIVITY = demo.STORIES["low_activity"]
+
+
+def card_and_currency(engine):
+    cfg = settings_store.load(engine)
+    as_of = periods.as_of_date(queries.last_data_day(engine), dt.date.today())
+    period = periods.period_containing(as_of, "quarter", cfg.fiscal_year_start_month)
+    return scorecard.build(engine, cfg, period, as_of), cfg.reporting_currency
+
+
+def rep_names(engine) -> list[str]:
+    people = queries.people(engine)
+    return list(people.loc[people["role"] == "rep", "name"])
+
+
+def params(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def metric_values(pg) -> list[str]:
+    return pg.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def choose(pg, label: str, option: str) -> None:
+    """Pick `option` in the sidebar select box labelled `label`."""
+    pg.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text=label).click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def download(pg, button_name: str):
+    with pg.expect_download(timeout=60_000) as info:
+        pg.get_by_role("button", name=button_name).first.click()
+    return info.value
+
+
+def test_changing_a_filter_updates_the_url_and_the_link_opens_the_same_view_elsewhere(server, page, browser):
+    page.goto(server + "/")
+    wait_for_app(page)
+    choose(page, "Team", "EMEA")
+    page.wait_for_url("**team=EMEA**")
+    wait_for_app(page)
+    assert params(page.url) == {"team": ["EMEA"]}  # only what differs from the defaults
+    shown = metric_values(page)
+    page.get_by_role("button", name="🔗 Copy link to this view").click()
+    copied = page.locator("[data-testid='stCode']").inner_text().strip()
+    assert copied == page.url  # the link shown is the address of this view
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})  # another machine, no session
+    try:
+        fresh = other.new_page()
+        fresh.goto(copied)
+        wait_for_app(fresh)
+        assert metric_values(fresh) == shown
+        assert "EMEA" in fresh.locator("[data-testid='stCaptionContainer']").filter(has_text="as of").first.inner_text()
+    finally:
+        other.close()
+
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Rep").first.click()
+    page.wait_for_url("**/rep?**")
+    assert params(page.url)["team"] == ["EMEA"]  # moving between pages keeps the filters
+
+
+def test_a_deep_link_to_a_rep_opens_that_rep_in_a_new_browser(server, page, demo_engine):
+    card, _ = card_and_currency(demo_engine)
+    rep = next(r for r in card.reps.values() if r.name == LOW_ACTIVITY)
+    page.goto(f"{server}/rep?rep={quote(LOW_ACTIVITY)}&kind=Quarter")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stMainBlockContainer'] h2").first.inner_text().strip() == LOW_ACTIVITY
+    assert page.get_by_text("Page not found").count() == 0
+    quota = page.locator("[data-testid='stMetric']").filter(has_text="Quota").first
+    assert f"{rep.quota:,.0f}" in quota.inner_text()
+
+
+def test_presentation_mode_hides_the_sidebar_and_can_be_left(server, page):
+    page.goto(server + "/?present=1&team=EMEA")
+    wait_for_app(page)
+    assert page.locator("h1").first.is_visible()
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    assert page.locator("header[data-testid='stHeader']").is_hidden()
+    assert params(page.url)["present"] == ["true"]
+    page.get_by_role("button", name="✕ Leave presentation").click()
+    page.locator("[data-testid='stSidebar']").wait_for(state="visible")
+    wait_for_app(page)
+    assert "present" not in params(page.url) and params(page.url)["team"] == ["EMEA"]
+
+
+def ytick_labels(pg, chart: int = 0) -> list[str]:
+    plot = pg.locator("[data-testid='stPlotlyChart']").nth(chart)
+    plot.locator(".ytick").first.wait_for()
+    return [t.strip() for t in plot.locator(".ytick").all_text_contents()]
+
+
+def test_privacy_mode_hides_other_reps_names_in_tables_and_charts(server, page, demo_engine):
+    names = set(rep_names(demo_engine))
+    page.goto(server + "/")
+    wait_for_app(page)
+    assert set(ytick_labels(page)) <= names  # without privacy mode the chart names the reps
+
+    page.goto(f"{server}/?anon=1&rep={quote(LOW_ACTIVITY)}")
+    wait_for_app(page)
+    letters = {f"Rep {c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWX"}  # 24 reps: A … X
+    labels = ytick_labels(page)
+    assert LOW_ACTIVITY in labels and set(labels) - {LOW_ACTIVITY} <= letters and len(labels) == 24
+    rows = list(csv.DictReader(io.StringIO(download(page, "⬇️ CSV").path().read_text(encoding="utf-8-sig"))))
+    assert sorted(r["Rep"] for r in rows) == sorted(labels)  # the table download uses the chart's letters
+    assert page.get_by_text("Privacy mode: other reps are shown as Rep A, Rep B").count() == 1
+
+
+def test_privacy_mode_leaves_no_other_reps_name_anywhere_on_the_overview(server, page, demo_engine):
+    """Every section of the page (the diagnosis panel too) goes through components.sharing."""
+    page.goto(f"{server}/?anon=1&rep={quote(LOW_ACTIVITY)}")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot .ytick").first.wait_for()
+    page.wait_for_timeout(2000)
+    html = page.content()
+    assert [n for n in rep_names(demo_engine) if n != LOW_ACTIVITY and n in html] == []
+
+
+def test_csv_download_has_the_tables_rows(server, page, demo_engine):
+    card, currency = card_and_currency(demo_engine)
+    emea = {r.name: r for r in card.reps.values() if r.team == "EMEA"}
+    page.goto(server + "/?team=EMEA")
+    wait_for_app(page)
+    got = download(page, "⬇️ CSV")
+    assert got.suggested_filename.startswith("breakthrough-overview-") and got.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(got.path().read_text(encoding="utf-8-sig"))))
+    assert sorted(r["Rep"] for r in rows) == sorted(emea)
+    for row in rows:
+        assert float(row[f"Quota ({currency})"]) == pytest.approx(round(emea[row["Rep"]].quota, 2))
+        assert row["Calls status"] in {"✅ on track", "⚠️ at risk", "⛔ behind"}
+
+    sheet = openpyxl.load_workbook(io.BytesIO(download(page, "⬇️ Excel").path().read_bytes())).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:4] == ("Rep", "Team", "Manager", f"Quota ({currency})")
+    assert sorted(r[0] for r in table[1:]) == sorted(emea)  # the same 6 rows as the CSV
+
+
+def test_meeting_pack_opens_from_disk_with_no_network_and_draws_its_charts(server, page, tmp_path):
+    page.goto(server + "/?team=EMEA")
+    wait_for_app(page)
+    pack = tmp_path / "pack.html"
+    download(page, "📦 Meeting pack").save_as(pack)
+
+    requested = []
+    page.context.set_offline(True)
+    page.context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(pack.as_uri())
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert page.locator(".js-plotly-plot").first.locator(".ytick").count() == 6  # the pace chart: one per EMEA rep
+    assert "EMEA" in page.locator(".banner").inner_text()
+    assert page.locator("table tbody tr").count() >= 6
+    assert [u for u in requested if not u.startswith(("file:", "data:", "blob:"))] == []
+
+
+HOSTILE = {
+    "team": "<script>alert(1)</script>",
+    "rep": "Zoë 🚀 \u202e مرحبا",
+    "asof": "2026-02-30",
+    "present": "<img src=x onerror=alert(1)>",
+    "junk": "x" * 10_000,
+}
+
+
+def test_a_long_or_hostile_link_never_shows_a_traceback(server, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/?" + "&".join(f"{k}={quote(v)}" for k, v in HOSTILE.items()))
+    wait_for_app(page)
+    body = page.locator("body").inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0 and "Traceback" not in body
+    assert dialogs == []  # no script from the link ran
+    for key in ("team", "rep", "asof", "present"):
+        assert f"link's {key} parameter" in body  # each bad value named in a notice
+    assert page.locator("h1").first.inner_text() == "Overview"
+
+
+def test_an_unknown_page_gives_a_notice_and_opens_the_overview(server, page):
+    page.goto(server + "/nowhere?team=EMEA")
+    wait_for_app(page)
+    assert page.get_by_text("The link's page “nowhere” does not exist; showing Overview instead.").count() == 1
+    assert page.locator("h1").first.inner_text() == "Overview"
+    assert params(page.url) == {"team": ["EMEA"]}
