@@ -239,7 +239,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str | None = None, formats: d
     name = text(name)
     stem = exports.file_stem("breakthrough", name, share.view.as_of.isoformat() if share else "")
     key = key or f"table{next(share.counter) if share else 0}"
-    left, right, _ = st.columns([1, 1, 8])
+    row = st.container(horizontal=True, gap="small")
+    left = right = row
     left.download_button("⬇️ CSV", data=lambda: exports.csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
                          on_click="ignore", key=f"{key}_csv", type="tertiary", help="This table as CSV (UTF-8).")
     right.download_button("⬇️ Excel", data=lambda: exports.excel_bytes(frame, name, formats), file_name=f"{stem}.xlsx",

@@ -37,7 +37,7 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     formats |= {"Attainment": formatting.percent}
     formats |= {col: (lambda v: formatting.number(v, 1)) for col in shown.columns if "/wk" in col}
     formats |= {col: formatting.ratio for col in ("Coverage", "Coverage needed")}
-    styled = shown.style.format(formats, na_rep="–")
+    styled = _displayed(shown, formats)
     labels = {col: f"{col} ({symbol or currency})" for col in MONEY}
     labels |= {col: f"{col} (% of needed)" for col in shown.columns if col.endswith(" pace")}
     config = {col: st.column_config.Column(label) for col, label in labels.items()}
@@ -67,7 +67,7 @@ def table(
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
     formats |= {col: _pace for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
-    st.dataframe(shown.style.format(formats, na_rep="–"), hide_index=True, width="stretch", key=key)
+    st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
     name = title or (key or "table").replace("_", " ").capitalize()
     _offer(exports.spreadsheet_frame(shown, currency, money, percent), _formatted(shown, formats), name, name, key)
 
@@ -84,6 +84,17 @@ def rates_table(rates: pd.DataFrame, currency: str) -> None:
         shown[col] = [show(label, v) for label, v in zip(rates["Rate"], rates[col])]
     st.dataframe(shown, hide_index=True, width="stretch", key="rep_rates")
     _offer(shown, shown, "Conversion rates", "conversion rates", "rep_rates")
+
+
+def _displayed(shown: pd.DataFrame, formats: dict):
+    """What st.dataframe gets: numbers stay numbers (they sort) but are shown formatted; a column
+    with blanks is shown as text, because Streamlit writes a blank number as "None"."""
+    out = shown.copy()
+    with_blanks = [c for c in formats if c in out.columns and out[c].isna().any()]
+    for col in with_blanks:
+        out[col] = [formats[col](v) if pd.notna(v) else "–" for v in out[col]]
+    numeric = {c: f for c, f in formats.items() if c not in with_blanks}
+    return out.style.format(numeric, na_rep="–")
 
 
 def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:

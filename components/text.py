@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 def plain(text: object, limit: int = 80) -> str:
-    """`text` escaped so markdown shows it literally, cut to `limit` characters."""
-    value = str(text)
+    """`text` escaped so markdown shows it literally, without control, direction or invisible
+    characters (a right-to-left override cannot reverse the message), cut to `limit` characters."""
+    value = "".join(c for c in str(text) if unicodedata.category(c) not in ("Cc", "Cf"))
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return _MARKDOWN.sub(r"\\\1", value)
