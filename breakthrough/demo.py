@@ -13,7 +13,6 @@ app has something real to find (see `STORY_FACTORS` and `STYLES`).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
@@ -24,6 +23,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from breakthrough import models as m
 from breakthrough import names as nm
 from breakthrough.db import bump_data_version
+from breakthrough.importing.people import name_key  # one normaliser for the demo and for imports
 from breakthrough.rollups import refresh_activity_daily
 from breakthrough.settings import FIELDS, Settings
 
@@ -379,13 +379,6 @@ def _person(pid: int, name: str, role: str, team_id, manager_id, hired: dt.date)
     email = ".".join("".join(c for c in part if c.isalpha()) for part in name_key(name).split())
     return {"id": pid, "name": name, "name_key": name_key(name), "email": f"{email}@{DOMAIN}", "role": role,
             "team_id": team_id, "manager_id": manager_id, "hire_date": hired, "active": True}
-
-
-def name_key(name: str) -> str:
-    """Lower-cased, accent-stripped, whitespace-collapsed name (how people are matched)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().split())
 
 
 def _years_ago(rng: np.random.Generator, today: dt.date, low: float, high: float) -> dt.date:
