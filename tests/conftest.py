@@ -192,3 +192,27 @@ def wait_for_app(pg, timeout_ms: int = 60_000) -> None:
         timeout=timeout_ms,
     )
     pg.wait_for_timeout(500)
+
+
+# --- pages through AppTest ------------------------------------------------------------------------
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def demo_app(demo_url, monkeypatch):
+    """`demo_app(page=None, **query_params)`: app.py run through AppTest on the shared demo (then `page`)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", demo_url)
+
+    def make(page: str | None = None, **params):
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    return make

@@ -28,16 +28,9 @@ STORY_FOCUS = [
 
 
 @pytest.fixture
-def app(demo_url, monkeypatch):
-    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", demo_url)
-
+def app(demo_app):
     def make(page: str | None = None, **params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
+        at = demo_app(page, **params)
         assert not at.exception
         assert not [e.value for e in at.error]
         return at

@@ -24,19 +24,8 @@ LOW_ACTIVITY = demo.STORIES["low_activity"]
 
 
 @pytest.fixture
-def app(demo_url, monkeypatch):
-    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", demo_url)
-
-    def make(page: str | None = None, **params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
-
-    return make
+def app(demo_app):
+    return demo_app
 
 
 def assert_ok(at: AppTest) -> None:
