@@ -1,4 +1,9 @@
-"""Page compute times measured on the domain package (what each page computes), cold and warm."""
+"""Page compute times measured on the domain package (what each page computes), cold and warm.
+
+`overview_figures`, `rep_figures` (and `bench.coaching.coaching_figures`) call the same domain
+functions, with the same arguments, as the pages and their components do — the frame's filter
+bar included — so "cold" is what a first page view after a data change costs.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,53 @@ import datetime as dt
 import os
 import time
 
-from breakthrough import periods, queries, rep_detail, scorecard
+from breakthrough import coaching, diagnosis, hygiene, periods, pipeline, queries, records, rep_detail, scorecard
 from breakthrough import settings as settings_store
 from breakthrough.db import make_engine
 
+PACE_DAYS = 28
+
+
+def frame_figures(engine):
+    """The filter bar and demo notice: people, teams, the data's first and last day, the demo flag."""
+    return (queries.people(engine), queries.teams(engine), queries.first_data_day(engine),
+            queries.last_data_day(engine), queries.is_demo(engine))
+
 
 def overview_figures(engine, cfg, period, as_of):
-    """Everything the Overview shows: the scorecard, the rep rows and the totals."""
+    """Everything the Overview shows: the frame, scorecard, rep rows, totals, and the diagnosis section."""
+    frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rows = scorecard.overview_rows(card, list(card.reps))
-    return card, rows, card.totals()
+    cycles = queries.won_cycles(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    diag = diagnosis.build(card, cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
+    return card, rows, card.totals(), diag
 
 
 def rep_figures(engine, cfg, period, as_of, rep_id):
-    card = scorecard.build(engine, cfg, period, as_of)
+    """Everything the Rep page shows for one rep: scorecard, diagnosis, the focus records, funnel, deals, coaching."""
+    card, _, _, diag = overview_figures(engine, cfg, period, as_of)
     rep = card.reps[rep_id]
     daily = queries.weekly_activity(engine, rep_id, as_of - dt.timedelta(weeks=13), as_of)
-    return rep_detail.funnel_rows(rep), rep_detail.rate_rows(rep), rep_detail.weekly(daily, as_of), \
-        queries.opportunity_records(engine, rep_id)
+    deals = queries.opportunity_records(engine, rep_id)
+    pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
+    calls = records.activity_records(engine, [rep_id], pace, as_of, "call")  # the default driver's records
+    return (rep_detail.funnel_rows(rep), rep_detail.rate_rows(rep), rep_detail.lever_rows(rep),
+            rep_detail.weekly(daily, as_of), rep_detail.deal_lists(deals, as_of, period.end), calls,
+            diag.reps[rep_id], coaching.for_rep(engine, cfg, rep_id, as_of))
+
+
+def pipeline_figures(engine, cfg, period, as_of):
+    """Everything the Pipeline page shows for all reps: stage funnel, coverage, hygiene, right prospects."""
+    card = overview_figures(engine, cfg, period, as_of)[0]
+    ids = list(card.reps)
+    order = records.stage_order(engine)
+    cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
+    flags = hygiene.flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)
+    targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
+    return (stages, pipeline.coverage_rows(card, ids), hygiene.per_rep(flags, ids),
+            pipeline.right_prospects(targets[1], card, ids))
 
 
 def timed(fn, *args) -> float:
@@ -36,7 +70,7 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     engine = make_engine(url)
     cfg = settings_store.load(engine)
     period = periods.period_containing(as_of, "quarter", cfg.fiscal_year_start_month)
-    timed(overview_figures, engine, cfg, period, as_of)  # open files, warm SQLite's page cache
+    timed(overview_figures, engine, cfg, period, as_of)  # open files, warm the database's page cache
     cold = min(timed(overview_figures, engine, cfg, period, as_of) for _ in range(3))
     os.environ["BREAKTHROUGH_DATABASE_URL"] = url
     _warm_overview(period.key, as_of)  # fills the cache
@@ -45,21 +79,24 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     rep = min(timed(rep_figures, engine, cfg, period, as_of, rep_id) for _ in range(3))
     result = {"overview_cold_ms": round(cold, 1), "overview_warm_ms": round(warm, 2), "rep_page_cold_ms": round(rep, 1)}
     result["coaching_page_cold_ms"] = _coaching_ms(engine, cfg, period, as_of)
+    result["pipeline_page_cold_ms"] = round(min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(2)), 1)
     return result
 
 
 def _warm_overview(period_key: str, as_of: dt.date):
-    """The Overview's cached path (components.store) after its first call."""
+    """The Overview's cached path (components.store, components.diagnosis) after its first call."""
+    from components import diagnosis as diagnosis_panel
     from components import store
 
     version = store.version()
+    store.settings(version), store.people(version), store.teams(version), store.data_span(version)
+    store.is_demo(version)
     card = store.card(period_key, as_of, version)
-    return scorecard.overview_rows(card, list(card.reps))
+    diag = diagnosis_panel.diagnosed(period_key, as_of, "top quartile", version)
+    return scorecard.overview_rows(card, list(card.reps)), card.totals(), diag
 
 
 def _coaching_ms(engine, cfg, period, as_of) -> float | None:
-    try:
-        from bench.coaching import coaching_figures
-    except ImportError:
-        return None
+    from bench.coaching import coaching_figures
+
     return round(min(timed(coaching_figures, engine, cfg, period, as_of) for _ in range(3)), 1)

@@ -1,6 +1,8 @@
 """Benchmark: import speed and memory, page compute times, against plain-SQLite and DuckDB yardsticks.
 
     python bench/run.py --scale S|M|L [--out bench/out]
+    python bench/run.py --step pages --arg=<SQLite file or database URL>     # page figures only
+    python bench/run.py --step apptest --arg=<SQLite file or database URL>   # the Overview through AppTest
 
 Generates the demo at that scale, writes its activity and opportunity exports as
 CSV, then measures each figure (steps that need their own memory reading run in
@@ -186,18 +188,23 @@ def step_duckdb(db_path: str) -> dict:
     return {"ms": round(min(times) * 1000, 1)}
 
 
+def database_url(db: str) -> str:
+    """A SQLite file path, or a database URL as it is (to time the pages on PostgreSQL)."""
+    return db if "://" in db else f"sqlite:///{db}"
+
+
 def step_pages(db_path: str) -> dict:
     """Every figure of the Overview after a data change (cold) and again (warm); Rep and Coaching pages cold."""
     from bench.pages import measure_pages
 
-    return measure_pages(f"sqlite:///{db_path}", TODAY)
+    return measure_pages(database_url(db_path), TODAY)
 
 
 def step_apptest(db_path: str) -> dict:
     """The Overview page through AppTest, cache warm (second run)."""
     from streamlit.testing.v1 import AppTest
 
-    os.environ["BREAKTHROUGH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["BREAKTHROUGH_DATABASE_URL"] = database_url(db_path)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.query_params["asof"] = TODAY.isoformat()
     at.run()

@@ -277,8 +277,11 @@ def focused_effects(engine: Engine, settings: Settings, sessions: pd.DataFrame, 
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
     first = max(min(focused["date"]) - dt.timedelta(days=impact.DAYS), queries.first_data_day(engine) or as_of)
-    ledger = impact.Ledger(impact.daily_counts(engine, settings, first, as_of), first, as_of)
-    return impact.session_effects(focused, ledger, peers(people))
+    colleagues = peers(people)
+    coached = {int(r) for r in focused["rep_id"]}
+    needed = sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))  # only these reps are summed
+    ledger = impact.Ledger(impact.daily_counts(engine, settings, first, as_of, needed), first, as_of)
+    return impact.session_effects(focused, ledger, colleagues)
 
 
 # --- one rep ----------------------------------------------------------------------------------

@@ -73,7 +73,9 @@ def pushes(close_dates: Sequence[dt.date | None]) -> int:
 
 def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Pushes of each deal: its earlier close dates (history, oldest first) then its current one."""
-    earlier = history.groupby("id")["close_date"].agg(list).to_dict() if not history.empty else {}
+    earlier: dict = {}
+    for i, close in zip(history["id"], history["close_date"]):  # oldest first, as `history` is ordered
+        earlier.setdefault(i, []).append(close)
     counts = [pushes([*earlier.get(i, []), close]) for i, close in zip(deals["id"], deals["close_date"])]
     return pd.Series(counts, index=deals.index, dtype=int)
 

@@ -125,9 +125,14 @@ class Ledger:
         return found
 
 
-def daily_counts(engine: Engine, settings: Settings, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per rep and day: calls, meetings held (rollup), opportunities created, won, lost, won amount."""
-    frames = [_activity(engine, start, end), _created(engine, start, end), _closed(engine, settings, start, end)]
+def daily_counts(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
+                 rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per rep and day: calls, meetings held (rollup), opportunities created, won, lost, won amount.
+
+    `rep_ids` limits the reps read (all when None): the Rep page needs one rep and their colleagues.
+    """
+    frames = [_activity(engine, start, end, rep_ids), _created(engine, start, end, rep_ids),
+              _closed(engine, settings, start, end, rep_ids)]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["rep_id", "day", *MEASURES])
@@ -139,31 +144,38 @@ def daily_counts(engine: Engine, settings: Settings, start: dt.date, end: dt.dat
 
 def _rows(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
     with engine.connect() as conn:
-        frame = pd.DataFrame([tuple(r) for r in conn.execute(stmt)], columns=columns)
+        frame = pd.DataFrame([tuple(r) for r in conn.execute(stmt).all()], columns=columns)  # one fetch
     frame["day"] = pd.to_datetime(frame["day"]).dt.date if len(frame) else frame["day"]
     return frame
 
 
-def _activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+def _only(column, rep_ids: Sequence[int] | None) -> list:
+    """A condition limiting `column` to `rep_ids` (none when all reps are wanted)."""
+    return [] if rep_ids is None else [column.in_([int(r) for r in rep_ids])]
+
+
+def _activity(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Calls and meetings held per rep and day (the `activity_rep_day` rollup)."""
     t = ActivityRepDay
-    stmt = select(t.rep_id, t.day, t.calls, t.meetings_held).where(t.day.between(start, end))
+    stmt = select(t.rep_id, t.day, t.calls, t.meetings_held).where(t.day.between(start, end), *_only(t.rep_id, rep_ids))
     return _rows(engine, stmt, ["rep_id", "day", "calls", "meetings"])
 
 
-def _created(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+def _created(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
     o = Opportunity
     stmt = (select(o.owner_id, o.created_date, func.count())
-            .where(o.owner_id.is_not(None), o.created_date.between(start, end))
+            .where(o.owner_id.is_not(None), o.created_date.between(start, end), *_only(o.owner_id, rep_ids))
             .group_by(o.owner_id, o.created_date))
     return _rows(engine, stmt, ["rep_id", "day", "opps"])
 
 
-def _closed(engine: Engine, settings: Settings, start: dt.date, end: dt.date) -> pd.DataFrame:
+def _closed(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
+            rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Won and lost deals per owner and close day; won amounts in the reporting currency."""
     o = Opportunity
     stmt = (select(o.owner_id, o.close_date, o.status, o.currency, func.count(), func.coalesce(func.sum(o.amount), 0))
-            .where(o.owner_id.is_not(None), o.status.in_(("won", "lost")), o.close_date.between(start, end))
+            .where(o.owner_id.is_not(None), o.status.in_(("won", "lost")), o.close_date.between(start, end),
+                   *_only(o.owner_id, rep_ids))
             .group_by(o.owner_id, o.close_date, o.status, o.currency))
     frame = _rows(engine, stmt, ["rep_id", "day", "status", "currency", "n", "amount"])
     rate = frame["currency"].map(settings.rate).astype(float)  # no rate: the amount is left out (NaN → 0)

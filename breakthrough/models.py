@@ -97,7 +97,8 @@ class Activity(Base):
     __tablename__ = "activity"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index("ix_activity_rep_day", "rep_id", "day"),
+        Index("ix_activity_rep_day", "rep_id", "day", "account_id"),  # account: right prospects read the index only
+        Index("ix_activity_deal_day", "opportunity_ref", "source", "day"),  # a deal's last activity (hygiene)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -131,7 +132,10 @@ class ActivityRepDay(Base):
     """Rollup: per rep and day, the counts the pages need (kept by `rollups` with `activity_daily`)."""
 
     __tablename__ = "activity_rep_day"
-    __table_args__ = (Index("ix_activity_rep_day_day", "day"),)
+    __table_args__ = (
+        Index("ix_activity_rep_day_day", "day"),
+        Index("ix_activity_rep_day_cover", "day", "rep_id", "calls", "meetings_held", "emails", "activities"),
+    )
     rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     calls: Mapped[int] = mapped_column(Integer)
@@ -146,6 +150,9 @@ class Opportunity(Base):
         UniqueConstraint("source", "external_id"),
         Index("ix_opportunity_owner_status_close", "owner_id", "status", "close_date"),
         Index("ix_opportunity_owner_created", "owner_id", "created_date"),
+        # covering indexes for the page figures (docs/performance.md): read in close- or created-date order
+        Index("ix_opportunity_status_close", "status", "close_date", "owner_id", "currency", "amount", "created_date"),
+        Index("ix_opportunity_created_owner", "created_date", "owner_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))

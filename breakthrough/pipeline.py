@@ -31,8 +31,8 @@ def furthest(cohort: pd.DataFrame, order: Sequence[str]) -> pd.Series:
     """Index (into `stages(order)`) of the furthest stage each deal reached."""
     position = {stage: i for i, stage in enumerate(order)}
     current = cohort["stage"].map(position).where(cohort["status"] == "open").fillna(0)
-    earlier = cohort["history"].map(lambda h: max((position[s] for s in h if s in position), default=0))
-    reached = np.maximum(current.to_numpy(dtype=int), earlier.to_numpy(dtype=int))
+    earlier = [max((position[s] for s in h if s in position), default=0) if h else 0 for h in cohort["history"]]
+    reached = np.maximum(current.to_numpy(dtype=int), np.asarray(earlier, dtype=int))
     return pd.Series(np.where(cohort["status"] == "won", len(order), reached), index=cohort.index, dtype=int)
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
 from breakthrough.models import ActivityDaily, ActivityRepDay, Opportunity, Person, Quota, Setting, Team
-from breakthrough.rollups import MEETING_TYPES, NOT_HELD  # noqa: F401  (re-exported for callers)
 
 
 def _frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
@@ -133,14 +132,21 @@ def amounts_by_owner(engine: Engine, status: str, start: dt.date | None, end: dt
 
 def won_cycles(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Days from created to closed of every won deal closed in [start, end], per owner."""
-    stmt = select(Opportunity.owner_id, Opportunity.created_date, Opportunity.close_date).where(
+    days = _days_between(engine, Opportunity.created_date, Opportunity.close_date)
+    stmt = select(Opportunity.owner_id, days).where(
         Opportunity.owner_id.is_not(None),
         Opportunity.status == "won",
         Opportunity.close_date.between(start, end),
     )
-    frame = _frame(engine, stmt, ["rep_id", "created", "closed"])
-    days = [(_as_date(c) - _as_date(o)).days for o, c in zip(frame["created"], frame["closed"])]
-    return pd.DataFrame({"rep_id": frame["rep_id"], "days": pd.Series(days, dtype=float)})
+    frame = _frame(engine, stmt, ["rep_id", "days"])
+    return pd.DataFrame({"rep_id": frame["rep_id"], "days": frame["days"].astype(float)})
+
+
+def _days_between(engine: Engine, first, last):
+    """Whole days from date column `first` to `last`, computed by the database (no per-row parsing here)."""
+    if engine.dialect.name == "sqlite":
+        return func.julianday(last) - func.julianday(first)
+    return last - first  # PostgreSQL: date − date is an integer number of days
 
 
 def opportunity_records(engine: Engine, rep_id: int, status: str | None = None) -> pd.DataFrame:

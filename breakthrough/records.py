@@ -13,7 +13,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person
-from breakthrough.queries import MEETING_TYPES, NOT_HELD, _as_date, _frame
+from breakthrough.queries import _as_date, _frame
+from breakthrough.rollups import MEETING_TYPES, NOT_HELD
 
 ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
 DEAL_COLUMNS = ["CRM id", "Deal", "Rep", "Account", "Stage", "Status", "Amount", "Currency", "Created",
@@ -90,19 +91,20 @@ def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = No
 
 def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene)."""
-    last = (
-        select(Activity.source, Activity.opportunity_ref, func.max(Activity.day).label("last_day"))
-        .where(Activity.opportunity_ref.is_not(None), Activity.day <= as_of)
-        .group_by(Activity.source, Activity.opportunity_ref)
-        .subquery()
+    last = (  # one index seek per open deal (ix_activity_deal_day), not a scan of every activity
+        select(func.max(Activity.day))
+        .where(Activity.opportunity_ref == Opportunity.external_id, Activity.source == Opportunity.source,
+               Activity.day <= as_of)
+        .correlate(Opportunity)
+        .scalar_subquery()
     )
     stmt = (
         select(Opportunity.id, Opportunity.external_id, Opportunity.owner_id, Person.team_id, Opportunity.name,
                Opportunity.stage, Opportunity.amount, Opportunity.currency, Opportunity.created_date,
-               Opportunity.close_date, Opportunity.stage_since, last.c.last_day)
+               Opportunity.close_date, Opportunity.stage_since, last)
         .join(Person, Person.id == Opportunity.owner_id)
-        .outerjoin(last, and_(last.c.source == Opportunity.source, last.c.opportunity_ref == Opportunity.external_id))
         .where(Opportunity.status == "open", Opportunity.created_date <= as_of)
+        .order_by(Opportunity.id)
     )  # fmt: skip
     cols = ["id", "crm_id", "rep_id", "team_id", "deal", "stage", "amount", "currency", "created", "close_date",
             "stage_since", "last_activity"]
@@ -143,7 +145,15 @@ def history_stages(engine: Engine, start: dt.date, end: dt.date) -> dict[int, li
         .distinct()
     )
     frame = _frame(engine, stmt, ["id", "stage"])
-    return frame.groupby("id")["stage"].agg(list).to_dict() if not frame.empty else {}
+    return _lists(frame["id"], frame["stage"])
+
+
+def _lists(keys, values) -> dict:
+    """`{key: [its values in row order]}` (what `groupby(key).agg(list)` gives, without a pandas call per group)."""
+    found: dict = {}
+    for key, value in zip(keys, values):
+        found.setdefault(key, []).append(value)
+    return found
 
 
 def stage_order(engine: Engine) -> list[str]:

@@ -75,9 +75,17 @@ def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) ->
         elapsed_share=periods.elapsed_share(period, as_of, country),
         weeks_left=periods.weeks_left(period, as_of, country),
     )
-    for rep_id, row in reps.iterrows():
-        card.reps[rep_id] = _rep_figures(rep_id, row, inputs, settings, card, period, as_of)
+    people = reps[["name", "team", "manager"]].to_dict("index")
+    for rep_id, row in _rows(inputs["frame"]):
+        card.reps[rep_id] = _rep_figures(rep_id, people[rep_id], row, inputs, settings, card, period, as_of)
     return card
+
+
+def _rows(frame: pd.DataFrame):
+    """(rep id, {column: value}) per row, values as `frame.loc[rep_id]` gives them, without pandas per row."""
+    columns = {c: frame[c].to_numpy() for c in frame.columns}
+    for pos, rep_id in enumerate(frame.index):
+        yield rep_id, {c: values[pos] for c, values in columns.items()}
 
 
 def _active_reps(engine: Engine) -> pd.DataFrame:
@@ -122,12 +130,34 @@ def _gather(engine, settings, period, as_of, reps) -> dict:
     frame = pd.DataFrame(data).reindex(reps.index)
     numeric = frame.columns.drop("team_id")
     frame[numeric] = frame[numeric].astype(float).fillna(0.0)
+    cycles = queries.won_cycles(engine, lb_start, as_of)
+    team_rates = _team_rates(frame)
     return {
         "frame": frame,
-        "cycles": queries.won_cycles(engine, lb_start, as_of),
+        "cycles": cycles,
         "unconverted": unconverted,
-        "team_rates": _team_rates(frame),
+        "team_rates": team_rates,
+        "by_rep": cycles.groupby("rep_id", sort=False)["days"].agg(list).to_dict(),
+        "teams": _Teams(frame, cycles, team_rates),
     }
+
+
+class _Teams:
+    """Per team, computed once for all its reps: member ids, pooled-rate prior and won-deal cycles."""
+
+    def __init__(self, frame: pd.DataFrame, cycles: pd.DataFrame, team_rates: pd.DataFrame) -> None:
+        self.frame, self.cycles, self.team_rates = frame, cycles, team_rates
+        self._found: dict = {}
+
+    def get(self, team_id) -> tuple[list[int], pd.Series, list[float]]:
+        """(team member ids, the team's prior rates, the team's won-deal cycles) as the per-rep code found them."""
+        if team_id not in self._found:
+            members = self.frame.index[self.frame["team_id"] == team_id].tolist()
+            rates_ = self.team_rates
+            prior = rates_.loc[team_id] if team_id in rates_.index else rates_.iloc[0]
+            days = self.cycles.loc[self.cycles["rep_id"].isin(members), "days"].tolist()
+            self._found[team_id] = (members, prior, days)
+        return self._found[team_id]
 
 
 def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Series:
@@ -139,7 +169,8 @@ def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Serie
     if rows.empty:
         return pd.Series(dtype=float)
     fy = settings.fiscal_year_start_month
-    rows["quarter"] = rows["period_start"].map(lambda d: periods.period_containing(d, "quarter", fy).key)
+    quarters = {d: periods.period_containing(d, "quarter", fy).key for d in set(rows["period_start"])}
+    rows["quarter"] = rows["period_start"].map(quarters)  # each distinct start worked out once
     is_quarter = rows["period"] == "quarter"
     quarter_rows = set(zip(rows.loc[is_quarter, "person_id"], rows.loc[is_quarter, "quarter"]))
     overridden = [key in quarter_rows for key in zip(rows["person_id"], rows["quarter"])]
@@ -171,8 +202,8 @@ def _den(row, parts) -> float:
     return float(sum(row[p] for p in parts))
 
 
-def _rep_rates(row, team_rates, settings) -> dict[str, rates.Rate]:
-    prior = team_rates.loc[row["team_id"]] if row["team_id"] in team_rates.index else team_rates.iloc[0]
+def _rep_rates(row, prior, settings) -> dict[str, rates.Rate]:
+    """The rep's shrunk rates, pulled towards `prior` (the team's pooled rates)."""
     k, low = settings.shrinkage_k, settings.low_confidence_trials
     return {
         name: rates.shrunk(row[num], _den(row, den), prior[name], k, low)
@@ -180,18 +211,10 @@ def _rep_rates(row, team_rates, settings) -> dict[str, rates.Rate]:
     }
 
 
-def _cycles(cycles: pd.DataFrame, rep_id: int, team_ids: list[int]) -> tuple[list[float], list[float]]:
-    rep = cycles.loc[cycles["rep_id"] == rep_id, "days"].tolist()
-    team = cycles.loc[cycles["rep_id"].isin(team_ids), "days"].tolist()
-    return rep, team
-
-
-def _rep_figures(rep_id, person, inputs, settings, card, period, as_of) -> RepFigures:
-    frame = inputs["frame"]
-    row = frame.loc[rep_id]
-    rep_rates = _rep_rates(row, inputs["team_rates"], settings)
-    team_ids = frame.index[frame["team_id"] == row["team_id"]].tolist()
-    rep_cycles, team_cycles = _cycles(inputs["cycles"], rep_id, team_ids)
+def _rep_figures(rep_id, person, row, inputs, settings, card, period, as_of) -> RepFigures:
+    _, prior, team_cycles = inputs["teams"].get(row["team_id"])
+    rep_rates = _rep_rates(row, prior, settings)
+    rep_cycles = inputs["by_rep"].get(rep_id, [])
     days_left = (period.end - as_of).days
     k = settings.shrinkage_k
     median_cycle = rates.shrunk_median_cycle(rep_cycles, team_cycles, k)

@@ -1,0 +1,15 @@
+"""What the Coaching page computes (pages/coaching.py via components/coaching.py), for the benchmark."""
+
+from __future__ import annotations
+
+from breakthrough import coaching, queries, scorecard
+from breakthrough.view import reps_in_scope
+from bench.pages import frame_figures
+
+
+def coaching_figures(engine, cfg, period, as_of):
+    """The frame, the scorecard and every manager's coaching figures for all teams (no team chosen)."""
+    frame_figures(engine)
+    card = scorecard.build(engine, cfg, period, as_of)
+    rep_ids = reps_in_scope(queries.people(engine), None, None).index
+    return coaching.build(engine, cfg, card, as_of, rep_ids)
