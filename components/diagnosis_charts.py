@@ -143,13 +143,16 @@ def stage_funnel(stages: pd.DataFrame, currency: str, who: str) -> go.Figure:
 def coverage(rows: pd.DataFrame) -> go.Figure:
     """Each rep's pipeline coverage (bars) against the coverage their gap needs (markers)."""
     shown = rows[rows["Coverage status"] != "quota met"]
+    needed = pd.to_numeric(shown["Coverage needed"], errors="coerce").replace(float("inf"), float("nan"))
+    cap = max(3 * (needed.max() if needed.notna().any() else 0), 5.0)  # one huge ratio must not flatten the rest
     fig = go.Figure()
-    fig.add_bar(x=shown["Rep"], y=shown["Coverage"], name="Coverage (open pipeline ÷ gap)", marker_color="#1f77b4",
-                text=[formatting.ratio(v) for v in shown["Coverage"]], textposition="outside")
+    fig.add_bar(x=shown["Rep"], y=shown["Coverage"].clip(upper=cap), name="Coverage (open pipeline ÷ gap)",
+                marker_color="#1f77b4", text=[formatting.ratio(v) for v in shown["Coverage"]], textposition="auto")
     fig.add_scatter(x=shown["Rep"], y=shown["Coverage needed"], mode="markers", name="Coverage needed",
                     marker=dict(symbol="line-ew-open", size=28, color="#c62828", line=dict(width=3)))
     fig.update_layout(
         title="Pipeline coverage by rep against what the gap needs (reps who met quota left out)",
-        xaxis_title="Rep", yaxis_title="Coverage (× gap)", height=420, margin=dict(l=10, r=10, t=60, b=40),
+        xaxis_title="Rep", yaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)", height=420,
+        margin=dict(l=10, r=10, t=60, b=40), yaxis_range=[0, cap * 1.05],
     )
     return fig
