@@ -16,7 +16,8 @@ from sqlalchemy.orm import aliased
 from breakthrough.models import ActivityDaily, ActivityRepDay, Opportunity, Person, Quota, Setting, Team
 
 
-def _frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
+def read_frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
+    """The rows of `stmt` as a DataFrame with `columns`."""
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
@@ -35,11 +36,11 @@ def people(engine: Engine) -> pd.DataFrame:
         .order_by(Person.name)
     )
     cols = ["id", "name", "email", "role", "team_id", "team", "manager_id", "manager", "hire_date", "active"]
-    return _frame(engine, stmt, cols).set_index("id")
+    return read_frame(engine, stmt, cols).set_index("id")
 
 
 def teams(engine: Engine) -> pd.DataFrame:
-    return _frame(engine, select(Team.id, Team.name, Team.parent_id).order_by(Team.name), ["id", "name", "parent_id"])
+    return read_frame(engine, select(Team.id, Team.name, Team.parent_id).order_by(Team.name), ["id", "name", "parent_id"])
 
 
 def last_data_day(engine: Engine) -> dt.date | None:
@@ -49,7 +50,7 @@ def last_data_day(engine: Engine) -> dt.date | None:
             conn.execute(select(func.max(ActivityDaily.day))).scalar(),
             conn.execute(select(func.max(Opportunity.created_date))).scalar(),
         ]
-    days = [_as_date(d) for d in days if d is not None]
+    days = [as_date(d) for d in days if d is not None]
     return max(days) if days else None
 
 
@@ -59,11 +60,14 @@ def first_data_day(engine: Engine) -> dt.date | None:
             conn.execute(select(func.min(ActivityDaily.day))).scalar(),
             conn.execute(select(func.min(Opportunity.created_date))).scalar(),
         ]
-    days = [_as_date(d) for d in days if d is not None]
+    days = [as_date(d) for d in days if d is not None]
     return min(days) if days else None
 
 
-def _as_date(value) -> dt.date:
+def as_date(value) -> dt.date | None:
+    """A date from what a driver returns (SQLite gives ISO text); None for a missing value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -77,8 +81,8 @@ def quota_rows(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     stmt = select(Quota.person_id, Quota.period, Quota.period_start, Quota.amount, Quota.currency).where(
         Quota.person_id.is_not(None), Quota.period_start.between(start, end)
     )
-    frame = _frame(engine, stmt, ["person_id", "period", "period_start", "amount", "currency"])
-    frame["period_start"] = frame["period_start"].map(_as_date)
+    frame = read_frame(engine, stmt, ["person_id", "period", "period_start", "amount", "currency"])
+    frame["period_start"] = frame["period_start"].map(as_date)
     return frame
 
 
@@ -90,7 +94,7 @@ def activity_counts(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
         .where(t.day.between(start, end))
         .group_by(t.rep_id)
     )
-    frame = _frame(engine, stmt, ["rep_id", "calls", "meetings", "emails", "activities"])
+    frame = read_frame(engine, stmt, ["rep_id", "calls", "meetings", "emails", "activities"])
     return frame.set_index("rep_id").astype(float)
 
 
@@ -98,8 +102,8 @@ def weekly_activity(engine: Engine, rep_id: int, start: dt.date, end: dt.date) -
     """One rep's calls and meetings held per day over [start, end] (from the rollup)."""
     t = ActivityRepDay
     stmt = select(t.day, t.calls, t.meetings_held).where(t.rep_id == rep_id, t.day.between(start, end))
-    frame = _frame(engine, stmt, ["day", "calls", "meetings"])
-    frame["day"] = frame["day"].map(_as_date)
+    frame = read_frame(engine, stmt, ["day", "calls", "meetings"])
+    frame["day"] = frame["day"].map(as_date)
     return frame
 
 
@@ -110,7 +114,7 @@ def opportunities_created(engine: Engine, start: dt.date, end: dt.date) -> pd.Se
         .where(Opportunity.owner_id.is_not(None), Opportunity.created_date.between(start, end))
         .group_by(Opportunity.owner_id)
     )
-    frame = _frame(engine, stmt, ["rep_id", "n"])
+    frame = read_frame(engine, stmt, ["rep_id", "n"])
     return frame.set_index("rep_id")["n"].astype(float)
 
 
@@ -126,7 +130,7 @@ def amounts_by_owner(engine: Engine, status: str, start: dt.date | None, end: dt
         .where(*conditions)
         .group_by(Opportunity.owner_id, Opportunity.currency)
     )
-    frame = _frame(engine, stmt, ["rep_id", "currency", "n", "amount"])
+    frame = read_frame(engine, stmt, ["rep_id", "currency", "n", "amount"])
     return frame.astype({"n": float, "amount": float})
 
 
@@ -138,7 +142,7 @@ def won_cycles(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
         Opportunity.status == "won",
         Opportunity.close_date.between(start, end),
     )
-    frame = _frame(engine, stmt, ["rep_id", "days"])
+    frame = read_frame(engine, stmt, ["rep_id", "days"])
     return pd.DataFrame({"rep_id": frame["rep_id"], "days": frame["days"].astype(float)})
 
 
@@ -159,7 +163,7 @@ def opportunity_records(engine: Engine, rep_id: int, status: str | None = None) 
         stmt = stmt.where(Opportunity.status == status)
     stmt = stmt.order_by(Opportunity.close_date.desc())
     cols = ["CRM id", "Deal", "Stage", "Status", "Amount", "Currency", "Created", "Close date"]
-    frame = _frame(engine, stmt, cols)
+    frame = read_frame(engine, stmt, cols)
     for col in ("Created", "Close date"):
-        frame[col] = frame[col].map(lambda d: _as_date(d) if d is not None else None)
+        frame[col] = frame[col].map(lambda d: as_date(d) if d is not None else None)
     return frame

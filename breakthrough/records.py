@@ -13,7 +13,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person
-from breakthrough.queries import _as_date, _frame
+from breakthrough.queries import as_date
+from breakthrough.queries import read_frame
 from breakthrough.rollups import MEETING_TYPES, NOT_HELD
 
 ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
@@ -26,7 +27,7 @@ CHUNK = 900  # CRM ids bound per query
 
 def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     for col in columns:
-        frame[col] = frame[col].map(lambda d: _as_date(d) if d is not None else None)
+        frame[col] = frame[col].map(lambda d: as_date(d) if d is not None else None)
     return frame
 
 
@@ -48,7 +49,7 @@ def activity_records(engine: Engine, rep_ids: Sequence[int], start: dt.date, end
         .order_by(Activity.ts.desc(), Activity.external_id)
         .limit(limit)
     )  # fmt: skip
-    return _dates(_frame(engine, stmt, ACTIVITY_COLUMNS), ["Date"])
+    return _dates(read_frame(engine, stmt, ACTIVITY_COLUMNS), ["Date"])
 
 
 def _deal_select():
@@ -86,7 +87,7 @@ def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = No
     if ids is not None:
         stmt = stmt.where(Opportunity.external_id.in_(list(ids)))
     stmt = stmt.order_by(Opportunity.close_date.desc(), Opportunity.external_id).limit(limit)
-    return _dates(_frame(engine, stmt, DEAL_COLUMNS), ["Created", "Close date", "In stage since"])
+    return _dates(read_frame(engine, stmt, DEAL_COLUMNS), ["Created", "Close date", "In stage since"])
 
 
 def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -108,7 +109,7 @@ def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     )  # fmt: skip
     cols = ["id", "crm_id", "rep_id", "team_id", "deal", "stage", "amount", "currency", "created", "close_date",
             "stage_since", "last_activity"]
-    return _dates(_frame(engine, stmt, cols), ["created", "close_date", "stage_since", "last_activity"])
+    return _dates(read_frame(engine, stmt, cols), ["created", "close_date", "stage_since", "last_activity"])
 
 
 def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -119,7 +120,7 @@ def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
         .where(Opportunity.status == "open", OpportunityHistory.changed_at < as_of + dt.timedelta(days=1))
         .order_by(OpportunityHistory.opportunity_id, OpportunityHistory.changed_at)
     )
-    return _dates(_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
+    return _dates(read_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
 
 
 def stage_cohort(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -130,7 +131,7 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
         .where(Opportunity.owner_id.is_not(None), Opportunity.created_date.between(start, end))
     )  # fmt: skip
     cols = ["id", "crm_id", "rep_id", "stage", "status", "amount", "currency"]
-    frame = _frame(engine, stmt, cols)
+    frame = read_frame(engine, stmt, cols)
     history = history_stages(engine, start, end)
     frame["history"] = frame["id"].map(history).map(lambda v: v if isinstance(v, list) else [])
     return frame
@@ -144,7 +145,7 @@ def history_stages(engine: Engine, start: dt.date, end: dt.date) -> dict[int, li
         .where(Opportunity.created_date.between(start, end))
         .distinct()
     )
-    frame = _frame(engine, stmt, ["id", "stage"])
+    frame = read_frame(engine, stmt, ["id", "stage"])
     return _lists(frame["id"], frame["stage"])
 
 
@@ -163,7 +164,7 @@ def stage_order(engine: Engine) -> list[str]:
         .where(Opportunity.status == "open")
         .group_by(Opportunity.stage)
     )
-    frame = _frame(engine, stmt, ["stage", "p"])
+    frame = read_frame(engine, stmt, ["stage", "p"])
     return frame.sort_values(["p", "stage"])["stage"].tolist()
 
 
@@ -176,7 +177,7 @@ def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
         .where(Activity.rep_id.is_not(None), Activity.day.between(start, end))
         .group_by(Activity.rep_id)
     )
-    frame = _frame(engine, stmt, ["rep_id", "with_account", "on_target"])
+    frame = read_frame(engine, stmt, ["rep_id", "with_account", "on_target"])
     return frame.set_index("rep_id").astype(float)
 
 

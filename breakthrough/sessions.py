@@ -15,6 +15,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from breakthrough.db import bump_data_version
 from breakthrough.formatting import day
+from breakthrough.queries import as_date as _as_date
+from breakthrough.queries import read_frame as _frame
 from breakthrough.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 
 TYPE_LABELS = {
@@ -298,13 +300,3 @@ def sessions_by_id(engine: Engine, ids) -> pd.DataFrame:
     return frame
 
 
-def _frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
-    with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
-
-
-def _as_date(value):
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from breakthrough import models as m
 from breakthrough.importing.people import ANY_SOURCE, name_key
 from breakthrough.importing.reading import CHUNK_ROWS
+from breakthrough.queries import as_date as _as_date
 from breakthrough.importing.validation import written_columns
 from breakthrough.rollups import refresh_activity_daily
 
@@ -506,10 +507,6 @@ class PersonWriter(Writer):
                                            .returning(table.c.id)).scalar_one()
                 self.run.changes.inserted("person_alias", [new_id])
                 existing[alias.lower()] = person_id
-
-
-def _as_date(value) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 WRITERS: dict[str, type[Writer]] = {"activities": ActivityWriter, "opportunities": OpportunityWriter,
