@@ -160,6 +160,24 @@ def benchmarks(values: Mapping[int, Mapping[str, float | None]], members: Sequen
     return {key: benchmark([values[i][key] for i in members], key, level) for key in DRIVERS}
 
 
+def benchmarks_all(values: Mapping[int, Mapping[str, float | None]], groups, level: float) -> dict:
+    """`benchmarks` of each group of reps, the quantiles of equally many values taken in one call."""
+    found: dict = {members: {} for members in groups}
+    batches: dict[tuple[int, float], list] = {}
+    for members in groups:
+        for key in DRIVERS:
+            finite = [v for v in (values[i][key] for i in members) if v is not None and math.isfinite(v)]
+            q = level if DRIVERS[key].higher_is_better else 1 - level
+            if finite:
+                batches.setdefault((len(finite), q), []).append((members, key, finite))
+            found[members][key] = None
+    for (_, q), batch in batches.items():
+        quantiles = np.quantile(np.array([finite for _, _, finite in batch]), q, axis=1)
+        for (members, key, _), bench in zip(batch, quantiles.tolist()):
+            found[members][key] = bench
+    return found
+
+
 def gap(key: str, value: float | None, bench: float | None) -> float | None:
     """How far the value falls short of the benchmark, in the driver's unit (negative when better)."""
     if value is None or bench is None:
@@ -288,13 +306,127 @@ def diagnose_rep(rep: RepFigures, card: Scorecard, bench: Mapping[str, float | N
 
 def build(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile",
           on_track: float = 1.0) -> Diagnosis:
-    """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median")."""
+    """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median").
+
+    The same figures `diagnose_rep` gives rep by rep, with the projections of all reps worked out at once.
+    """
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
-    values = {i: driver_values(r) for i, r in card.reps.items()}
-    by_rep = cycles_by_rep(card, cycles, k)
     out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
+    values = {i: driver_values(r) for i, r in card.reps.items()}
     groups = peer_groups(card)
-    by_group = {members: benchmarks(values, members, level) for members in set(groups.values())}
-    for rep_id, rep in card.reps.items():
-        out.reps[rep_id] = diagnose_rep(rep, card, by_group[groups[rep_id]], by_rep[rep_id], on_track)
+    by_group = benchmarks_all(values, set(groups.values()), level)
+    benches = [by_group[groups[i]] for i in card.reps]
+    projected, impacts = _impacts(card, list(values.values()), benches, cycles, k)
+    columns = [_figures(key, [v[key] for v in values.values()], [b.get(key) for b in benches], impacts[key])
+               for key in DRIVERS]  # fmt: skip
+    focuses = _focus_all(impacts)
+    for (rep_id, rep), p, figures, f in zip(card.reps.items(), projected, zip(*columns), focuses):
+        out.reps[rep_id] = _rep_diagnosis(rep, card, dict(zip(DRIVERS, figures)), p, f, on_track)
     return out
+
+
+def _focus_all(impacts: dict[str, list]) -> list[str | None]:
+    """`focus` for every rep: the first driver (in the usual order) with the largest positive impact."""
+    keys = list(impacts)
+    worth = np.array([[i or 0.0 for i in impacts[key]] for key in keys], dtype=float)
+    if not worth.size:
+        return [None] * worth.shape[-1]
+    return [keys[b] if w > 0 else None for b, w in zip(worth.argmax(axis=0).tolist(), worth.max(axis=0).tolist())]
+
+
+def _figures(key: str, values: list, benches: list, impacts: list) -> list[DriverFigure]:
+    """One driver's figure for every rep (the gap as `gap` works it out)."""
+    sign = 1 if DRIVERS[key].higher_is_better else -1
+    return [DriverFigure(key, v, b, None if v is None or b is None else (b - v if sign > 0 else v - b), i)
+            for v, b, i in zip(values, benches, impacts)]  # fmt: skip
+
+
+def _rep_diagnosis(rep: RepFigures, card: Scorecard, figures: dict, projected: float, focus_: str | None,
+                   on_track: float) -> RepDiagnosis:
+    activity, results = rep.funnel.stages["calls"].pace_ratio, results_pace(rep, card.elapsed_share)
+    return RepDiagnosis(rep.rep_id, rep.name, rep.team, projected, figures, focus_, activity, results,
+                        quadrant(activity, results, on_track))
+
+
+# --- every rep's impacts at once ---------------------------------------------------------------------
+# `impact` for all reps: the projections on numpy arrays, with the same arithmetic in the same order.
+
+_FIELDS = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
+           "win_rate": "win_rate", "deal_size": "deal_size"}  # fmt: skip
+
+
+def _impacts(card: Scorecard, values: list[dict], benches: list[dict], cycles: pd.DataFrame, k: float):
+    """(P per rep, {driver: impact per rep}) — None for drivers without an impact of their own."""
+    packed = _Cycles(card, cycles, k)
+    inputs = _all_inputs(card, packed.closable(np.ones(len(card.reps))))
+    base = funnel.projected_revenue(inputs)
+    impacts: dict[str, list] = {}
+    for key in DRIVERS:
+        value = np.array([np.nan if v[key] is None else v[key] for v in values], dtype=float)
+        bench = np.array([np.nan if b.get(key) is None else b[key] for b in benches], dtype=float)
+        impacts[key] = None if key in NO_IMPACT else _driver_impact(key, value, bench, inputs, base, packed)
+    return base.tolist(), {key: found or [None] * len(values) for key, found in impacts.items()}
+
+
+def _driver_impact(key, value, bench, inputs, base, packed) -> list[float]:
+    """P with this driver at its benchmark − P, per rep; 0 where the benchmark is not better."""
+    with np.errstate(invalid="ignore"):
+        worse = (bench - value if DRIVERS[key].higher_is_better else value - bench) > 0
+    if key == "cycle":
+        moved = worse & (value > 0)  # a shorter cycle: every cycle × benchmark ÷ value
+        scale = np.where(moved, bench / np.where(value > 0, value, 1.0), 1.0)
+        better = replace(inputs, closable_share=np.where(moved, packed.closable(scale), inputs.closable_share))
+    else:
+        moved = np.where(1.0 < bench, 1.0, bench) if key == "win_rate" else bench
+        better = replace(inputs, **{_FIELDS[key]: np.where(worse, moved, getattr(inputs, _FIELDS[key]))})
+    gain = funnel.projected_revenue(better) - base
+    return np.where(worse, np.where(0.0 > gain, 0.0, gain), 0.0).tolist()
+
+
+def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:
+    """`funnel_inputs` of every rep, as arrays."""
+    reps = list(card.reps.values())
+    rate = lambda name: np.array([r.rates[name].value or 0.0 for r in reps], dtype=float)  # noqa: E731
+    pace = lambda stage: np.array([r.funnel.stages[stage].actual_pw for r in reps], dtype=float)  # noqa: E731
+    return funnel.FunnelInputs(
+        quota=np.array([r.quota for r in reps], dtype=float), won=np.array([r.won for r in reps], dtype=float),
+        open_pipeline=np.array([r.open_pipeline for r in reps], dtype=float), win_rate=rate("win_rate"),
+        deal_size=rate("deal_size"), meeting_to_opp=rate("meeting_to_opp"), call_to_meeting=rate("call_to_meeting"),
+        weeks_left=card.weeks_left, calendar_days_left=(card.period.end - card.as_of).days,
+        median_cycle_days=np.array([_nan(r.median_cycle_days) for r in reps]), closable_share=closable,
+        next_quota=np.zeros(len(reps)), calls_pw=pace("calls"), meetings_pw=pace("meetings"),
+        opps_pw=pace("opportunities"),
+    )  # fmt: skip
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+class _Cycles:
+    """Every rep's and team's won-deal cycles (as `cycles_by_rep` groups them), for `pin` at any scale."""
+
+    def __init__(self, card: Scorecard, cycles: pd.DataFrame, k: float) -> None:
+        where = pd.Index(list(card.reps)).get_indexer(cycles["rep_id"]) if len(cycles) else np.array([], dtype=int)
+        self.days = cycles["days"].to_numpy(dtype=float)[where >= 0] if len(cycles) else np.array([])
+        self.rep, self.n, self.k = where[where >= 0], len(card.reps), k
+        self.days_left = (card.period.end - card.as_of).days
+        codes: dict = {}
+        team_of = np.array([codes.setdefault(r.team, len(codes)) if r.team is not None else -1
+                            for r in card.reps.values()], dtype=np.int64)  # fmt: skip
+        of_cycle = team_of[self.rep]
+        order = np.argsort(of_cycle, kind="stable")  # cycles team by team (those of reps without a team first)
+        bounds = np.searchsorted(of_cycle[order], np.arange(len(codes) + 1)).tolist()
+        self.teams = [(np.flatnonzero(team_of == t), self.days[order[bounds[t]:bounds[t + 1]]])
+                      for t in range(len(codes))]  # fmt: skip
+
+    def closable(self, scale: np.ndarray) -> np.ndarray:
+        """`Cycles.closable(scale)` per rep: the shrunk share of cycles × scale that fit in the days left."""
+        fits = self.days * scale[self.rep] <= self.days_left
+        rep_n = np.bincount(self.rep, minlength=self.n)
+        rep_short = np.bincount(self.rep[fits], minlength=self.n)
+        team_n, team_short = np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=np.int64)
+        for members, days in self.teams:
+            team_n[members] = len(days)
+            team_short[members] = np.count_nonzero(days[None, :] * scale[members, None] <= self.days_left, axis=1)
+        return rates.closable_share_all(rep_short, rep_n, team_short, team_n, self.days_left > 0, self.k)

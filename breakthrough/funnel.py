@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")
 LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
@@ -195,3 +197,144 @@ def compute(inputs: FunnelInputs) -> Funnel:
         cycle_warning=i.median_cycle_days is not None and i.calendar_days_left < i.median_cycle_days,
         next_period_pipeline=_times(i.next_quota, c),
     )
+
+
+# --- every rep at once ------------------------------------------------------------------------------
+# The same arithmetic as above, in the same order, on numpy arrays (one entry per rep), so each
+# rep's figures are exactly what `compute` gives for them; the scorecard uses it for all reps.
+
+
+def compute_all(inputs: FunnelInputs) -> list[Funnel]:
+    """`compute` for many reps: the per-rep fields of `inputs` are arrays (NaN for a missing median cycle)."""
+    i = inputs
+    gap = _max0(i.quota - i.won)
+    c = _coverage_ratio_all(i)
+    required = _times_all(gap, c)
+    shortfall = _max0(required - i.open_pipeline)
+    projected = projected_revenue(i)
+    projected_gap = _max0(i.quota - projected)
+    columns = {
+        "gap": gap,
+        "attainment": _none_where(i.quota > 0, _divide(i.won, i.quota)),
+        "coverage_ratio": c,
+        "required_pipeline": required,
+        "coverage": _ratio_all(i.open_pipeline, gap),
+        "coverage_status": _status_all(_ratio_all(i.open_pipeline, required), i),
+        "pipeline_shortfall": shortfall,
+        "projected": projected,
+        "projected_gap": projected_gap,
+        "cycle_warning": ~np.isnan(i.median_cycle_days) & (i.calendar_days_left < i.median_cycle_days),
+        "next_period_pipeline": _times_all(i.next_quota, c),
+    }
+    return _funnels(columns, _stages_all(shortfall, i), _levers_all(i, projected_gap))
+
+
+def _funnels(columns: dict, stages_: dict[str, dict], levers_: dict[str, np.ndarray]) -> list[Funnel]:
+    """One `Funnel` per rep from the columns worked out for everyone."""
+    n = len(columns["gap"])
+    reqs = {stage: [Requirement(stage, *values) for values in zip(*(_per_rep(cols[f], n) for f in REQUIREMENT))]
+            for stage, cols in stages_.items()}  # fmt: skip
+    levers_ = [dict(zip(levers_, values)) for values in zip(*(_per_rep(col, n) for col in levers_.values()))]
+    stages_ = [dict(zip(reqs, values)) for values in zip(*reqs.values())]
+    columns |= {"stages": stages_, "levers": levers_}
+    return [Funnel(*values) for values in zip(*(_per_rep(columns[f], n) for f in FUNNEL))]
+
+
+REQUIREMENT = ("required_total", "derived_pw", "standard_pw", "required_pw", "actual_pw", "pace_ratio", "status")
+FUNNEL = ("gap", "attainment", "coverage_ratio", "required_pipeline", "coverage", "coverage_status",
+          "pipeline_shortfall", "stages", "projected", "projected_gap", "levers", "cycle_warning",
+          "next_period_pipeline")  # `Funnel`'s fields in order
+
+
+def _per_rep(column, n: int) -> list:
+    """A column as a list of Python values, one per rep (a value shared by everyone repeated)."""
+    if isinstance(column, np.ndarray):
+        return column.tolist()
+    return column if isinstance(column, list) else [column] * n
+
+
+def _max0(x: np.ndarray) -> np.ndarray:
+    """`max(x, 0.0)` per entry, as Python's `max` gives it (x unless 0.0 is larger)."""
+    return np.where(0.0 > x, 0.0, x)
+
+
+def _divide(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """numerator ÷ divisor where the divisor is above 0 (other entries are not used by the callers)."""
+    safe = np.where(divisor > 0, divisor, 1.0)
+    return np.where(divisor > 0, numerator / safe, np.inf)
+
+
+def _none_where(valid: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The values, None where not `valid` (an object array)."""
+    out = values.astype(object)
+    out[~valid] = None
+    return out
+
+
+def _div_all(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """`_div` per entry: 0 when the numerator is 0, ∞ when the divisor is not above 0."""
+    return np.where(numerator == 0, 0.0, _divide(numerator, divisor))
+
+
+def _times_all(amount: np.ndarray, factor) -> np.ndarray:
+    """`_times` per entry: 0 where the amount is 0, even if the factor is infinite."""
+    with np.errstate(invalid="ignore"):
+        return np.where(amount == 0, 0.0, amount * factor)
+
+
+def _ratio_all(actual: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """`_ratio` per entry: actual ÷ required; ∞ where nothing is required."""
+    with np.errstate(invalid="ignore"):
+        return _divide(actual, required)
+
+
+def _coverage_ratio_all(inputs: FunnelInputs) -> np.ndarray:
+    """C per rep: the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
+    if inputs.fixed_coverage is not None:
+        return np.full(len(inputs.win_rate), float(inputs.fixed_coverage))
+    return _divide(np.ones(len(inputs.win_rate)), inputs.win_rate)
+
+
+def _status_all(ratio: np.ndarray, inputs: FunnelInputs) -> np.ndarray:
+    """`status` per entry (None for NaN)."""
+    found = np.where(ratio >= inputs.on_track, ON_TRACK, np.where(ratio >= inputs.at_risk, AT_RISK, BEHIND))
+    return _none_where(~np.isnan(ratio), found)
+
+
+def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs) -> dict[str, dict]:
+    """RO, RM and RC per rep with their weekly pace: the columns of each stage's `Requirement`."""
+    i = inputs
+    opps = _div_all(shortfall, i.deal_size)
+    meetings = _div_all(opps, i.meeting_to_opp)
+    calls = _div_all(meetings, i.call_to_meeting)
+    totals = {"opportunities": (opps, i.opps_pw), "meetings": (meetings, i.meetings_pw), "calls": (calls, i.calls_pw)}
+    return {stage: _requirement_all(stage, *totals[stage], i) for stage in STAGES}
+
+
+def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray, inputs: FunnelInputs) -> dict:
+    derived = _div_all(total, np.full(len(total), inputs.weeks_left))
+    standard = inputs.standards.get(stage)
+    bar = derived if standard is None else np.where(standard > derived, standard, derived)
+    ratio = _ratio_all(actual_pw, bar)
+    return {"required_total": total, "derived_pw": derived, "standard_pw": standard, "required_pw": bar,
+            "actual_pw": actual_pw, "pace_ratio": ratio, "status": _status_all(ratio, inputs)}  # fmt: skip
+
+
+def _improved_all(inputs: FunnelInputs, lever: str) -> FunnelInputs:
+    """`_improved` for arrays: one driver 10 % better for every rep (win rate capped at 100 %)."""
+    up = 1 + LEVER_STEP
+    if lever == "win_rate":
+        better = inputs.win_rate * up
+        return replace(inputs, win_rate=np.where(1.0 < better, 1.0, better))
+    name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
+            "deal_size": "deal_size"}[lever]  # fmt: skip
+    return replace(inputs, **{name: getattr(inputs, name) * up})
+
+
+def _levers_all(inputs: FunnelInputs, projected_gap: np.ndarray) -> dict[str, np.ndarray]:
+    """`levers` per rep: how much a 10 % better driver cuts the projected gap."""
+    cuts = {}
+    for lever in LEVERS:
+        new_gap = _max0(inputs.quota - projected_revenue(_improved_all(inputs, lever)))
+        cuts[lever] = _max0(projected_gap - new_gap)
+    return cuts

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 Money = Numeric(16, 2, asdecimal=False)
+RunningMoney = Numeric(20, 2, asdecimal=False)  # running totals of amounts: room for many deals' sums
 
 ROLES = ("rep", "manager", "leader")
 ACTIVITY_TYPES = ("call", "email", "meeting", "demo", "other")
@@ -144,6 +146,23 @@ class ActivityRepDay(Base):
     activities: Mapped[int] = mapped_column(Integer)
 
 
+class ActivityRunning(Base):
+    """Rollup: each rep's activity counts *through* each day (kept by `rollups` with `activity_rep_day`).
+
+    Every rep has a row on every day of the table, so the count over any window [a, b] is two look-ups:
+    the total through b minus the total through the last day before a.
+    """
+
+    __tablename__ = "activity_running"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows stored in key order: a look-up reads one page
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer)
+    meetings_held: Mapped[int] = mapped_column(Integer)
+    emails: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[int] = mapped_column(Integer)
+
+
 class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (
@@ -170,6 +189,41 @@ class Opportunity(Base):
     lead_source: Mapped[str | None] = mapped_column(String(100))
     stage_since: Mapped[dt.date | None] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+class OpportunityRunning(Base):
+    """Rollup: per owner and currency, deal counts and amounts *through* each day (kept by `rollups`).
+
+    Won, lost and open deals count on their close date, every deal on its created date (`created`).
+    Amounts keep their currency: pages convert them with the Settings rates when they read them.
+    Every owner and currency has a row on every day of the table, so any window is two look-ups.
+    """
+
+    __tablename__ = "opportunity_running"
+    __table_args__ = {"sqlite_with_rowid": False}
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    won: Mapped[int] = mapped_column(Integer)
+    won_amount: Mapped[float] = mapped_column(RunningMoney)
+    lost: Mapped[int] = mapped_column(Integer)
+    open: Mapped[int] = mapped_column(Integer)
+    open_amount: Mapped[float] = mapped_column(RunningMoney)
+    created: Mapped[int] = mapped_column(Integer)
+
+
+class WonDealCycles(Base):
+    """Rollup: each owner's won deals as two packed arrays, read in one row per owner (kept by `rollups`).
+
+    `close_days`: close dates as days since 1970-01-01; `cycle_days`: whole days from created to closed.
+    Both little-endian 32-bit integers, in close-date order (`rollups.pack_cycles` / `unpack_cycles`).
+    """
+
+    __tablename__ = "won_deal_cycles"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    close_days: Mapped[bytes] = mapped_column(LargeBinary)
+    cycle_days: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class OpportunityHistory(Base):

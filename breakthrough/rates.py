@@ -19,6 +19,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -88,3 +90,64 @@ def closable_share(
     team_share = _share_within(team_cycles, days_left)
     short = sum(1 for c in rep_cycles if c <= days_left)
     return shrunk(short, len(rep_cycles), team_share, k).value
+
+
+# --- many reps at once ------------------------------------------------------------------------------
+# The same arithmetic as above on numpy arrays (one entry per rep), for the scorecard and diagnosis.
+
+
+def shrunk_all(successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float,
+               min_trials: int = 5) -> list[Rate]:
+    """`shrunk` for each entry; NaN in `prior` means no prior."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(trials > 0, successes / trials, np.nan)
+        pooled = np.where(trials + k > 0, (successes + k * prior) / (trials + k), prior)
+    value = np.where(np.isnan(prior), raw, pooled)
+    low = trials < min_trials
+    return [Rate(_value(v), _value(r), s, t, lo)
+            for v, r, s, t, lo in zip(value.tolist(), raw.tolist(), successes.tolist(), trials.tolist(), low.tolist())]
+
+
+def _value(x: float) -> float | None:
+    """None for NaN (no value), else the value."""
+    return None if x != x else x
+
+
+def group_medians(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """`median` of each group's values (groups numbered 0..n−1); NaN for a group without values."""
+    sorted_values, counts = _sorted_by_group(groups, values), np.bincount(groups, minlength=n)
+    middle = np.cumsum(counts) - counts + counts // 2
+    out = np.full(n, np.nan)
+    odd, even = counts % 2 == 1, (counts > 0) & (counts % 2 == 0)
+    out[odd] = sorted_values[middle[odd]]
+    out[even] = (sorted_values[middle[even] - 1] + sorted_values[middle[even]]) / 2
+    return out
+
+
+def _sorted_by_group(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The values sorted by group, then value: whole numbers (days) by one sort of a combined integer key."""
+    if not len(values):
+        return values
+    low, span = values.min(), values.max() - values.min() + 1
+    if np.array_equal(values, np.floor(values)) and span * (groups.max() + 1) < 2**52:
+        key = np.sort(groups.astype(np.int64) * int(span) + (values - low).astype(np.int64))
+        return (key % int(span) + low).astype(float)
+    return values[np.lexsort((values, groups))]
+
+
+def shrunk_median_cycle_all(rep: np.ndarray, team: np.ndarray, n: np.ndarray, k: float) -> np.ndarray:
+    """`shrunk_median_cycle` per rep from the rep's and team's medians (NaN: none) and the rep's deal count."""
+    with np.errstate(invalid="ignore"):
+        pooled = np.where(n + k > 0, (n * rep + k * team) / (n + k), team)
+    return np.where(np.isnan(team), rep, np.where(np.isnan(rep), team, pooled))
+
+
+def closable_share_all(rep_short: np.ndarray, rep_n: np.ndarray, team_short: np.ndarray, team_n: np.ndarray,
+                       days_remain: bool, k: float) -> np.ndarray:
+    """`closable_share` per rep from counts: cycles that fit (`*_short`) and all cycles (`*_n`) of rep and team."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = rep_short / rep_n
+        team_share = team_short / team_n
+        pooled = np.where(rep_n + k > 0, (rep_short + k * team_share) / (rep_n + k), team_share)
+    no_data = 1.0 if days_remain else 0.0
+    return np.where(team_n == 0, np.where(rep_n == 0, no_data, own), pooled)

@@ -4,22 +4,43 @@
 `activity_rep_day` condenses it to what the pages count per rep and day (calls,
 meetings held, emails, all activities). Every writer of activities (demo
 generator, importer, undo) calls `refresh_activity_daily` inside its own
-transaction, for the reps and days it touched, so both rollups are never out of
+transaction, for the reps and days it touched, so the rollups are never out of
 step with the raw rows.
+
+Running totals make any date window two look-ups instead of a scan of one row per
+rep and day: `activity_running` (each rep's counts through each day, kept with
+`activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
+by close date and created deals by created date, per currency). `won_deal_cycles`
+packs each owner's won-deal cycles into one row. Every writer of opportunities
+(demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
+own transaction for the owners it touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, literal, select
+import numpy as np
+from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, select, true, union
+from sqlalchemy import union_all
 
-from breakthrough.models import Activity, ActivityDaily, ActivityRepDay
+from breakthrough.models import (
+    Activity,
+    ActivityDaily,
+    ActivityRepDay,
+    ActivityRunning,
+    Opportunity,
+    OpportunityRunning,
+    WonDealCycles,
+)
 
 NO_OUTCOME = ""  # rollup key for activities without an outcome
 MEETING_TYPES = ("meeting", "demo")
 NOT_HELD = ("no show", "no-show", "no_show", "cancelled", "canceled", "scheduled", "rescheduled")
+EPOCH = dt.date(1970, 1, 1).toordinal()  # packed close days count from 1 Jan 1970
+PACKED = np.dtype("<i4")  # little-endian 32-bit integers, whatever the machine
 
 
 def refresh_activity_daily(
@@ -47,7 +68,13 @@ def held() -> object:
     return and_(ActivityDaily.type.in_(MEETING_TYPES), func.lower(ActivityDaily.outcome).not_in(NOT_HELD))
 
 
+def refresh_from_daily(conn: Connection, rep_ids, day_from, day_to) -> None:
+    """Recount what follows from `activity_daily` (after a writer added to it directly) for these reps and days."""
+    _refresh_rep_day(conn, rep_ids, day_from, day_to)
+
+
 def _refresh_rep_day(conn: Connection, rep_ids, day_from, day_to) -> None:
+    """Recount `activity_rep_day` from `activity_daily` (and the running totals that follow from it)."""
     daily = ActivityDaily
     rep_day_filter = _conditions(ActivityRepDay, rep_ids, day_from, day_to)
     conn.execute(delete(ActivityRepDay).where(*rep_day_filter))
@@ -65,6 +92,7 @@ def _refresh_rep_day(conn: Connection, rep_ids, day_from, day_to) -> None:
     )
     columns = ["rep_id", "day", "calls", "meetings_held", "emails", "activities"]
     conn.execute(insert(ActivityRepDay).from_select(columns, counts))
+    refresh_running(conn, ACTIVITY_RUNNING, rep_ids)
 
 
 def _conditions(table, rep_ids, day_from, day_to) -> list:
@@ -82,3 +110,153 @@ def _conditions(table, rep_ids, day_from, day_to) -> list:
 def _filters(rep_ids, day_from, day_to):
     rollup = _conditions(ActivityDaily, rep_ids, day_from, day_to)
     return [and_(*rollup)] if rollup else [], _conditions(Activity, rep_ids, day_from, day_to)
+
+
+# --- running totals -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Running:
+    """A running-totals table: its key columns (the first names the person), the totals it keeps,
+    `daily(ids)`: what happened per key and day for those people (everyone when None), and
+    `days()`: a statement whose `day` column holds every day with data (repeats allowed)."""
+
+    table: type
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    daily: Callable[[list[int] | None], Select]
+    days: Callable[[], Select]
+
+
+def refresh_opportunity_rollups(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
+    """Recount `opportunity_running` and `won_deal_cycles` from `opportunity` for these owners (all if None)."""
+    refresh_running(conn, OPPORTUNITY_RUNNING, owner_ids)
+    refresh_won_cycles(conn, owner_ids)
+
+
+def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
+    """Rewrite the running totals of these people (everyone if None) over the table's days.
+
+    The table's days are exactly the days that have data, and every key has a row on each of them,
+    so the table follows from the data alone. When the days change (a first or a last event on
+    some day), everyone is rewritten; otherwise only these people.
+    """
+    ids = None if ids is None else sorted(set(ids))
+    table = spec.table.__table__
+    if ids is not None and _days(conn, select(table.c.day)) != _days(conn, spec.days()):
+        ids = None
+    conn.execute(delete(table).where(*_people(table, spec, ids)))
+    conn.execute(insert(table).from_select(["day", *spec.keys, *spec.values], _totals(spec, ids)))
+
+
+def _totals(spec: Running, ids: list[int] | None) -> Select:
+    """Every key of these people on every day: its values summed up to that day (0 before its first)."""
+    daily = spec.daily(ids).cte("daily")
+    table = spec.table.__table__  # after the delete: the other people's days, which are every day with data
+    calendar = union(select(table.c.day), select(daily.c.day)).subquery("calendar")
+    keys = select(*(daily.c[k] for k in spec.keys)).distinct().subquery("keys")
+    part = [keys.c[k] for k in spec.keys]
+    same_day = and_(*(daily.c[k] == keys.c[k] for k in spec.keys), daily.c.day == calendar.c.day)
+    totals = [func.sum(func.coalesce(daily.c[v], 0)).over(partition_by=part, order_by=calendar.c.day)
+              for v in spec.values]  # fmt: skip
+    stmt = select(calendar.c.day, *part, *totals).select_from(keys.join(calendar, true()).outerjoin(daily, same_day))
+    return stmt.order_by(calendar.c.day, *part)  # stored day by day: a look-up reads adjacent rows
+
+
+def _days(conn: Connection, rows: Select) -> set:
+    """The distinct days of a statement with a `day` column."""
+    found = rows.subquery()
+    return set(conn.execute(select(found.c.day).distinct()).scalars())
+
+
+def _people(table, spec: Running, ids: list[int] | None) -> list:
+    return [] if ids is None else [table.c[spec.keys[0]].in_(ids)]
+
+
+def _activity_days(ids: list[int] | None) -> Select:
+    """Per rep and day: calls, meetings held, emails and all activities (from `activity_rep_day`)."""
+    t = ActivityRepDay
+    chosen = [] if ids is None else [t.rep_id.in_(ids)]
+    return select(t.rep_id, t.day, t.calls, t.meetings_held, t.emails, t.activities).where(*chosen)
+
+
+DEAL_VALUES = ("won", "won_amount", "lost", "open", "open_amount", "created")
+
+
+def _deal_days(ids: list[int] | None) -> Select:
+    """Per owner, currency and day: deals won, lost and open by close date (with amounts), created by created date."""
+    both = _deal_events(ids).subquery()
+    sums = [func.sum(both.c[v]).label(v) for v in DEAL_VALUES]
+    return select(both.c.owner_id, both.c.currency, both.c.day, *sums).group_by(
+        both.c.owner_id, both.c.currency, both.c.day)
+
+
+def _deal_events(ids: list[int] | None):
+    """Each owned deal twice: on its close day (won, lost or open, with its amount) and on its created day."""
+    o = Opportunity
+    owned = [o.owner_id.is_not(None)] + ([] if ids is None else [o.owner_id.in_(ids)])
+    count = lambda status: case((o.status == status, 1), else_=0)  # noqa: E731
+    amount = lambda status: case((o.status == status, func.coalesce(o.amount, 0)), else_=0)  # noqa: E731
+    closed = select(o.owner_id, o.currency, o.close_date.label("day"), count("won").label("won"),
+                    amount("won").label("won_amount"), count("lost").label("lost"), count("open").label("open"),
+                    amount("open").label("open_amount"), literal(0).label("created")
+                    ).where(*owned, o.close_date.is_not(None))  # fmt: skip
+    created = select(o.owner_id, o.currency, o.created_date, literal(0), literal(0), literal(0), literal(0),
+                     literal(0), literal(1)).where(*owned)  # fmt: skip
+    return union_all(closed, created)
+
+
+def _deal_event_days():
+    """Every close day and created day of an owned deal."""
+    o = Opportunity
+    return union_all(select(o.close_date.label("day")).where(o.owner_id.is_not(None), o.close_date.is_not(None)),
+                     select(o.created_date).where(o.owner_id.is_not(None)))
+
+
+ACTIVITY_RUNNING = Running(ActivityRunning, ("rep_id",), ("calls", "meetings_held", "emails", "activities"),
+                           _activity_days, lambda: select(ActivityRepDay.day))
+OPPORTUNITY_RUNNING = Running(OpportunityRunning, ("owner_id", "currency"), DEAL_VALUES, _deal_days, _deal_event_days)
+
+
+# --- won-deal cycles, packed per owner ------------------------------------------------------------
+
+
+def refresh_won_cycles(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
+    """Rewrite `won_deal_cycles` for these owners (all if None) from their won deals."""
+    o, t = Opportunity, WonDealCycles
+    ids = None if owner_ids is None else sorted(set(owner_ids))
+    conn.execute(delete(t).where(*([] if ids is None else [t.owner_id.in_(ids)])))
+    won = select(o.owner_id, o.close_date, o.created_date).where(
+        o.owner_id.is_not(None), o.status == "won", o.close_date.is_not(None),
+        *([] if ids is None else [o.owner_id.in_(ids)]))
+    rows = conn.execute(won).all()
+    if rows:
+        conn.execute(insert(t), cycle_rows(rows))
+
+
+def cycle_rows(deals: list[tuple]) -> list[dict]:
+    """`won_deal_cycles` rows from (owner id, close date, created date) of won deals."""
+    owners = np.array([d[0] for d in deals], dtype=np.int64)
+    close = np.array([_ordinal(d[1]) - EPOCH for d in deals], dtype=np.int64)
+    cycle = close - np.array([_ordinal(d[2]) - EPOCH for d in deals], dtype=np.int64)
+    order = np.lexsort((cycle, close, owners))
+    owners, close, cycle = owners[order], close[order], cycle[order]
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    ends = np.r_[starts[1:], len(owners)]
+    return [{"owner_id": int(owners[a]), "deals": int(b - a), **pack_cycles(close[a:b], cycle[a:b])}
+            for a, b in zip(starts, ends)]  # fmt: skip
+
+
+def pack_cycles(close_days: np.ndarray, cycle_days: np.ndarray) -> dict[str, bytes]:
+    """One owner's won deals as the two packed columns of `won_deal_cycles`."""
+    return {"close_days": close_days.astype(PACKED).tobytes(), "cycle_days": cycle_days.astype(PACKED).tobytes()}
+
+
+def unpack_cycles(close_days: bytes, cycle_days: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(close days since 1 Jan 1970, cycle days) of one owner's won deals, in close-date order."""
+    return np.frombuffer(close_days, dtype=PACKED), np.frombuffer(cycle_days, dtype=PACKED)
+
+
+def _ordinal(day) -> int:
+    """A date's ordinal, also from the ISO text a driver may return."""
+    return (dt.date.fromisoformat(day) if isinstance(day, str) else day).toordinal()

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from breakthrough import funnel, periods, queries, rates
-from breakthrough.money import to_reporting
+from breakthrough import funnel, inputs, periods, queries, rates
 from breakthrough.periods import Period
 from breakthrough.settings import Settings
 
 RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
-PACE_DAYS = 28  # actual pace: the last 4 weeks
+PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
 
 
 @dataclass(frozen=True)
@@ -67,97 +67,20 @@ class Scorecard:
 def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
     """Figures for every active rep (filtering by team, manager or rep is the caller's)."""
     country = settings.holiday_country
-    reps = _active_reps(engine)
-    inputs = _gather(engine, settings, period, as_of, reps)
+    with engine.connect() as conn:  # one connection for every query
+        reps = _Reps(queries.active_reps(conn))
+        found = inputs.gather(conn, settings, period, as_of, reps.ids, reps.team_ids)
     card = Scorecard(
         period=period,
         as_of=as_of,
         elapsed_share=periods.elapsed_share(period, as_of, country),
         weeks_left=periods.weeks_left(period, as_of, country),
     )
-    people = reps[["name", "team", "manager"]].to_dict("index")
-    for rep_id, row in _rows(inputs["frame"]):
-        card.reps[rep_id] = _rep_figures(rep_id, people[rep_id], row, inputs, settings, card, period, as_of)
+    rep_rates = _rep_rates(found, settings)
+    cycles = _cycles(found, settings.shrinkage_k, (period.end - as_of).days)
+    funnels = funnel.compute_all(_funnel_inputs(found, rep_rates, cycles, settings, card))
+    card.reps.update(_rep_figures(reps, found, rep_rates, cycles["median"], funnels))
     return card
-
-
-def _rows(frame: pd.DataFrame):
-    """(rep id, {column: value}) per row, values as `frame.loc[rep_id]` gives them, without pandas per row."""
-    columns = {c: frame[c].to_numpy() for c in frame.columns}
-    for pos, rep_id in enumerate(frame.index):
-        yield rep_id, {c: values[pos] for c, values in columns.items()}
-
-
-def _active_reps(engine: Engine) -> pd.DataFrame:
-    everyone = queries.people(engine)
-    return everyone[(everyone["role"] == "rep") & everyone["active"].astype(bool)]
-
-
-def _gather(engine, settings, period, as_of, reps) -> dict:
-    """All per-rep inputs as Series indexed by rep id (missing reps mean zero)."""
-    lb_start = as_of - dt.timedelta(days=settings.lookback_days)
-    pace_start = as_of - dt.timedelta(days=PACE_DAYS - 1)
-    nxt = periods.next_period(period, settings.fiscal_year_start_month)
-    won_lb = queries.amounts_by_owner(engine, "won", lb_start, as_of)
-    lost_lb = queries.amounts_by_owner(engine, "lost", lb_start, as_of)
-    open_now = queries.amounts_by_owner(engine, "open", as_of, period.end)
-    past_due = queries.amounts_by_owner(engine, "open", None, as_of - dt.timedelta(days=1))
-    won_period = queries.amounts_by_owner(engine, "won", period.start, as_of)
-    converted = {name: to_reporting(frame, settings) for name, frame in
-                 (("won_amount", won_lb), ("won", won_period), ("open", open_now), ("past_due", past_due))}
-    unconverted: dict = {}
-    for _, missing in converted.values():
-        for rep_id, currencies in missing.items():
-            unconverted.setdefault(rep_id, set()).update(currencies)
-    data = {
-        "team_id": reps["team_id"],
-        "quota": period_quota(engine, settings, period),
-        "next_quota": period_quota(engine, settings, nxt),
-        "won": converted["won"][0],
-        "open": converted["open"][0],
-        "past_due": converted["past_due"][0],
-        "past_due_n": past_due.groupby("rep_id")["n"].sum(),
-        "won_n": won_lb.groupby("rep_id")["n"].sum(),
-        "lost_n": lost_lb.groupby("rep_id")["n"].sum(),
-        "won_amount": converted["won_amount"][0],
-        "created_lb": queries.opportunities_created(engine, lb_start, as_of),
-        "created_pace": queries.opportunities_created(engine, pace_start, as_of),
-    }
-    acts_lb = queries.activity_counts(engine, lb_start, as_of)
-    acts_pace = queries.activity_counts(engine, pace_start, as_of)
-    data |= {"calls_lb": acts_lb["calls"], "meetings_lb": acts_lb["meetings"]}
-    data |= {"calls_pace": acts_pace["calls"], "meetings_pace": acts_pace["meetings"]}
-    frame = pd.DataFrame(data).reindex(reps.index)
-    numeric = frame.columns.drop("team_id")
-    frame[numeric] = frame[numeric].astype(float).fillna(0.0)
-    cycles = queries.won_cycles(engine, lb_start, as_of)
-    team_rates = _team_rates(frame)
-    return {
-        "frame": frame,
-        "cycles": cycles,
-        "unconverted": unconverted,
-        "team_rates": team_rates,
-        "by_rep": cycles.groupby("rep_id", sort=False)["days"].agg(list).to_dict(),
-        "teams": _Teams(frame, cycles, team_rates),
-    }
-
-
-class _Teams:
-    """Per team, computed once for all its reps: member ids, pooled-rate prior and won-deal cycles."""
-
-    def __init__(self, frame: pd.DataFrame, cycles: pd.DataFrame, team_rates: pd.DataFrame) -> None:
-        self.frame, self.cycles, self.team_rates = frame, cycles, team_rates
-        self._found: dict = {}
-
-    def get(self, team_id) -> tuple[list[int], pd.Series, list[float]]:
-        """(team member ids, the team's prior rates, the team's won-deal cycles) as the per-rep code found them."""
-        if team_id not in self._found:
-            members = self.frame.index[self.frame["team_id"] == team_id].tolist()
-            rates_ = self.team_rates
-            prior = rates_.loc[team_id] if team_id in rates_.index else rates_.iloc[0]
-            days = self.cycles.loc[self.cycles["rep_id"].isin(members), "days"].tolist()
-            self._found[team_id] = (members, prior, days)
-        return self._found[team_id]
 
 
 def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Series:
@@ -165,29 +88,10 @@ def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Serie
 
     A quarter's quota is the sum of its months unless a quarter row is given.
     """
-    rows = queries.quota_rows(engine, period.start, period.end)
-    if rows.empty:
-        return pd.Series(dtype=float)
-    fy = settings.fiscal_year_start_month
-    quarters = {d: periods.period_containing(d, "quarter", fy).key for d in set(rows["period_start"])}
-    rows["quarter"] = rows["period_start"].map(quarters)  # each distinct start worked out once
-    is_quarter = rows["period"] == "quarter"
-    quarter_rows = set(zip(rows.loc[is_quarter, "person_id"], rows.loc[is_quarter, "quarter"]))
-    overridden = [key in quarter_rows for key in zip(rows["person_id"], rows["quarter"])]
-    keep = rows[is_quarter | ~pd.Series(overridden, index=rows.index, dtype=bool)]
-    return to_reporting(keep, settings, key="person_id")[0]
+    return inputs.quotas(engine, settings, [period])
 
 
-def _team_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pooled rates per team, falling back to the whole organisation's."""
-    cols = ["won_n", "lost_n", "won_amount", "created_lb", "meetings_lb", "calls_lb"]
-    org = frame[cols].sum()
-    teams = frame.groupby("team_id", dropna=False)[cols].sum()
-    pooled = pd.DataFrame(index=teams.index)
-    for name, (num, den) in _RATE_PARTS.items():
-        fallback = rates.team_rate(org[num], _den(org, den))
-        pooled[name] = [rates.team_rate(t[num], _den(t, den), fallback) for _, t in teams.iterrows()]
-    return pooled
+# --- rates, cycles and the funnel for every rep at once -------------------------------------------
 
 
 _RATE_PARTS = {
@@ -199,41 +103,86 @@ _RATE_PARTS = {
 
 
 def _den(row, parts) -> float:
-    return float(sum(row[p] for p in parts))
+    return sum(row[p] for p in parts)
 
 
-def _rep_rates(row, prior, settings) -> dict[str, rates.Rate]:
-    """The rep's shrunk rates, pulled towards `prior` (the team's pooled rates)."""
+def _team_rates(found: inputs.Inputs) -> dict[str, np.ndarray]:
+    """Each rep's prior: the pooled rates of their team (reps without a team pooled together),
+    falling back to the whole organisation's where a team has no trials."""
+    team_of_rep, teams = pd.factorize(found.team_ids, use_na_sentinel=False)
+    data = found.data
+    sums = {c: np.bincount(team_of_rep, weights=data[c], minlength=len(teams))
+            for c in ("won_n", "lost_n", "created_lb", "meetings_lb", "calls_lb")}  # whole numbers: exact sums
+    sums["won_amount"] = pd.Series(data["won_amount"]).groupby(team_of_rep).sum().to_numpy()  # as pandas adds money
+    pooled = {}
+    for name, (num, den) in _RATE_PARTS.items():
+        trials = _den(sums, den)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(trials > 0, sums[num] / trials, _organisation_rate(data, num, den) if (trials <= 0).any()
+                            else np.nan)  # fmt: skip
+        pooled[name] = rate[team_of_rep]
+    return pooled
+
+
+def _organisation_rate(data: dict[str, np.ndarray], num: str, den: tuple[str, ...]) -> float:
+    """The whole organisation's pooled rate (NaN without trials), for teams without trials of their own."""
+    rate = rates.team_rate(np.sum(data[num]), _den({p: np.sum(data[p]) for p in den}, den))
+    return np.nan if rate is None else rate
+
+
+def _rep_rates(found: inputs.Inputs, settings: Settings) -> dict[str, list[rates.Rate]]:
+    """Every rep's shrunk rates, pulled towards their team's pooled rates."""
+    data, prior = found.data, _team_rates(found)
     k, low = settings.shrinkage_k, settings.low_confidence_trials
+    return {name: rates.shrunk_all(data[num], _den(data, den), prior[name], k, low)
+            for name, (num, den) in _RATE_PARTS.items()}  # fmt: skip
+
+
+def _cycles(found: inputs.Inputs, k: float, days_left: int) -> dict[str, np.ndarray]:
+    """Each rep's shrunk median won-deal cycle and closable share `pin`, against their team's cycles."""
+    team_of_rep, _ = pd.factorize(found.team_ids, use_na_sentinel=True)  # no team: −1 (no team cycles)
+    n_reps, n_teams = len(team_of_rep), int(team_of_rep.max(initial=-1)) + 1
+    rep = found.rep_ids.get_indexer(found.cycles["rep_id"])  # −1: not an active rep
+    days = found.cycles["days"].to_numpy(dtype=float)[rep >= 0]
+    rep = rep[rep >= 0]
+    team, fits = team_of_rep[rep], days <= days_left
+    in_team = team >= 0
+    rep_n, rep_short = np.bincount(rep, minlength=n_reps), np.bincount(rep[fits], minlength=n_reps)
+    team_n = _per_rep(np.bincount(team[in_team], minlength=n_teams), team_of_rep, 0)
+    team_short = _per_rep(np.bincount(team[in_team & fits], minlength=n_teams), team_of_rep, 0)
+    team_median = _per_rep(rates.group_medians(team[in_team], days[in_team], n_teams), team_of_rep, np.nan)
+    own_median = rates.group_medians(rep, days, n_reps)
     return {
-        name: rates.shrunk(row[num], _den(row, den), prior[name], k, low)
-        for name, (num, den) in _RATE_PARTS.items()
+        "median": rates.shrunk_median_cycle_all(own_median, team_median, rep_n, k),
+        "closable": rates.closable_share_all(rep_short, rep_n, team_short, team_n, days_left > 0, k),
     }
 
 
-def _rep_figures(rep_id, person, row, inputs, settings, card, period, as_of) -> RepFigures:
-    _, prior, team_cycles = inputs["teams"].get(row["team_id"])
-    rep_rates = _rep_rates(row, prior, settings)
-    rep_cycles = inputs["by_rep"].get(rep_id, [])
-    days_left = (period.end - as_of).days
-    k = settings.shrinkage_k
-    median_cycle = rates.shrunk_median_cycle(rep_cycles, team_cycles, k)
-    fin = funnel.FunnelInputs(
-        quota=row["quota"],
-        won=row["won"],
-        open_pipeline=row["open"],
-        win_rate=rep_rates["win_rate"].value or 0.0,
-        deal_size=rep_rates["deal_size"].value or 0.0,
-        meeting_to_opp=rep_rates["meeting_to_opp"].value or 0.0,
-        call_to_meeting=rep_rates["call_to_meeting"].value or 0.0,
+def _per_rep(per_team: np.ndarray, team_of_rep: np.ndarray, missing) -> np.ndarray:
+    """Each rep's team's value (`missing` for a rep without a team)."""
+    return np.append(per_team, missing)[np.where(team_of_rep >= 0, team_of_rep, len(per_team))]
+
+
+def _funnel_inputs(found: inputs.Inputs, rep_rates: dict, cycles: dict, settings: Settings, card: Scorecard):
+    """The reverse funnel's inputs for every rep, as arrays."""
+    data = found.data
+    value = {name: np.array([r.value or 0.0 for r in rates_], dtype=float) for name, rates_ in rep_rates.items()}
+    return funnel.FunnelInputs(
+        quota=data["quota"],
+        won=data["won"],
+        open_pipeline=data["open"],
+        win_rate=value["win_rate"],
+        deal_size=value["deal_size"],
+        meeting_to_opp=value["meeting_to_opp"],
+        call_to_meeting=value["call_to_meeting"],
         weeks_left=card.weeks_left,
-        calendar_days_left=days_left,
-        median_cycle_days=median_cycle,
-        closable_share=rates.closable_share(rep_cycles, team_cycles, days_left, k),
-        next_quota=row["next_quota"],
-        calls_pw=row["calls_pace"] / 4,
-        meetings_pw=row["meetings_pace"] / 4,
-        opps_pw=row["created_pace"] / 4,
+        calendar_days_left=(card.period.end - card.as_of).days,
+        median_cycle_days=cycles["median"],
+        closable_share=cycles["closable"],
+        next_quota=data["next_quota"],
+        calls_pw=data["calls_pace"] / 4,
+        meetings_pw=data["meetings_pace"] / 4,
+        opps_pw=data["created_pace"] / 4,
         fixed_coverage=settings.fixed_coverage if settings.coverage_policy == "fixed" else None,
         standards={
             "calls": settings.calls_per_week_standard,
@@ -243,21 +192,35 @@ def _rep_figures(rep_id, person, row, inputs, settings, card, period, as_of) -> 
         on_track=settings.on_track_threshold,
         at_risk=settings.at_risk_threshold,
     )
-    return RepFigures(
-        rep_id=int(rep_id),
-        name=person["name"],
-        team=person["team"],
-        manager=person["manager"],
-        quota=row["quota"],
-        won=row["won"],
-        open_pipeline=row["open"],
-        past_due_pipeline=row["past_due"],
-        past_due_count=int(row["past_due_n"]),
-        rates=rep_rates,
-        median_cycle_days=median_cycle,
-        funnel=funnel.compute(fin),
-        unconverted=frozenset(inputs["unconverted"].get(rep_id, set())),
-    )
+
+
+class _Reps:
+    """The active reps' columns, from `queries.active_reps` rows (missing team or manager names as NaN,
+    as the people table in pandas gives them)."""
+
+    def __init__(self, rows: list) -> None:
+        columns = dict(zip(queries.PEOPLE_COLUMNS, zip(*rows))) if rows else {}
+        self.ids = list(columns.get("id", ()))
+        self.team_ids = [np.nan if t is None else t for t in columns.get("team_id", ())]
+        self.names = list(columns.get("name", ()))
+        self.teams = [np.nan if t is None else t for t in columns.get("team", ())]
+        self.managers = [np.nan if m is None else m for m in columns.get("manager", ())]
+
+
+def _rep_figures(reps: _Reps, found: inputs.Inputs, rep_rates, median_cycle, funnels) -> dict[int, RepFigures]:
+    """One `RepFigures` per rep from the arrays worked out for everyone."""
+    data = [found.data[name].tolist() for name in ("quota", "won", "open", "past_due")]
+    past_due_count = [int(n) for n in found.data["past_due_n"].tolist()]
+    rates_ = [dict(zip(rep_rates, values)) for values in zip(*rep_rates.values())]
+    medians = [None if m != m else m for m in median_cycle.tolist()]
+    missing = found.unconverted
+    return {i: RepFigures(i, name, team, manager, *money, due, rr, median, f,
+                          frozenset(missing[i]) if i in missing else NONE)
+            for i, name, team, manager, *money, due, rr, median, f in zip(
+                reps.ids, reps.names, reps.teams, reps.managers, *data, past_due_count, rates_, medians, funnels)}
+
+
+NONE = frozenset()
 
 
 STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New opps"}
@@ -272,6 +235,10 @@ def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
     return pd.DataFrame([_overview_row(card.reps[i]) for i in rep_ids if i in card.reps])
 
 
+STAGE_COLUMNS = {stage: (f"{label}/wk needed", f"{label}/wk actual", f"{label} pace", f"{label} status")
+                 for stage, label in STAGE_LABELS.items()}  # fmt: skip
+
+
 def _overview_row(rep: RepFigures) -> dict:
     f = rep.funnel
     row = {
@@ -284,12 +251,9 @@ def _overview_row(rep: RepFigures) -> dict:
         "Attainment": f.attainment,
         "Gap": f.gap,
     }
-    for stage, label in STAGE_LABELS.items():
+    for stage, (needed, actual, pace, status) in STAGE_COLUMNS.items():
         req = f.stages[stage]
-        row[f"{label}/wk needed"] = req.required_pw
-        row[f"{label}/wk actual"] = req.actual_pw
-        row[f"{label} pace"] = req.pace_ratio
-        row[f"{label} status"] = req.status
+        row[needed], row[actual], row[pace], row[status] = req.required_pw, req.actual_pw, req.pace_ratio, req.status
     row["Coverage"] = f.coverage
     row["Coverage needed"] = f.coverage_ratio
     row["Coverage status"] = "quota met" if f.gap == 0 else f.coverage_status

@@ -80,6 +80,47 @@ def test_migrations_match_the_models(engine):
     assert diff == []
 
 
+RUNNING_TABLES = ("activity_running", "opportunity_running", "won_deal_cycles")
+
+
+def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps):
+    """Migration 0005 creates the running totals and fills them from the rows already there."""
+    add_activities(engine, reps, ACTIVITIES)
+    deals = [dict(OPPORTUNITY, external_id=f"o{i}", owner_id=reps[owner], status=status, close_date=close,
+                  amount=amount, currency=currency)
+             for i, (owner, status, close, amount, currency) in enumerate([
+                 ("A", "won", D2, 100.5, "USD"), ("A", "won", D3, 200.0, "EUR"), ("B", "lost", D3, None, "USD"),
+                 ("B", "open", None, 70.0, "USD"), ("A", "open", D3, 30.25, "USD")])]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(Opportunity), deals)
+        rollups.refresh_activity_daily(conn)
+        rollups.refresh_opportunity_rollups(conn)
+    refreshed = _tables(engine, RUNNING_TABLES)
+    _alembic(engine, "downgrade", "0004_page_indexes")
+    assert not set(RUNNING_TABLES) & set(inspect(engine).get_table_names())
+    migrate(engine)
+    assert _tables(engine, RUNNING_TABLES) == refreshed
+    assert all(refreshed.values())  # every table had rows to compare
+
+
+def _tables(engine, names) -> dict[str, list]:
+    with engine.connect() as conn:
+        return {n: sorted(tuple(r) for r in conn.execute(select(Base.metadata.tables[n]))) for n in names}
+
+
+def _alembic(engine, action: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from breakthrough.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, action)(cfg, revision)
+
+
 # --- unique keys (SPEC §2) --------------------------------------------------------------------
 
 PERSON_ID = "person_id"  # stands for the id of a person the test inserts first (person_alias needs one)

@@ -268,3 +268,50 @@ class _Card:
 )
 def test_peer_groups(teams, rep_id, expected):
     assert diagnosis.peer_groups(_Card(teams))[rep_id] == expected
+
+
+# --- all reps at once: `build` gives each rep what `diagnose_rep` gives -----------------------------
+
+
+@pytest.mark.parametrize("benchmark_name", ["top quartile", "median"])
+@pytest.mark.parametrize("as_of", [TODAY, dt.date(2026, 10, 1), dt.date(2026, 12, 20)])
+def test_build_diagnoses_every_rep_as_diagnose_rep_does(demo_engine, benchmark_name, as_of):
+    cfg = settings_store.load(demo_engine)
+    card = scorecard.build(demo_engine, cfg, periods.period_containing(as_of, "quarter", 1), as_of)
+    cycles = queries.won_cycles(demo_engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    level = diagnosis.BENCHMARKS[benchmark_name]
+    values = {i: diagnosis.driver_values(r) for i, r in card.reps.items()}
+    by_rep = diagnosis.cycles_by_rep(card, cycles, cfg.shrinkage_k)
+    built = diagnosis.build(card, cycles, cfg.shrinkage_k, benchmark_name)
+    impacts = 0
+    for rep_id, rep in card.reps.items():
+        bench = diagnosis.benchmarks(values, diagnosis.peer_group(card, rep_id), level)
+        one = diagnosis.diagnose_rep(rep, card, bench, by_rep[rep_id])
+        assert built.reps[rep_id] == one
+        impacts += sum(1 for f in one.figures.values() if f.impact)
+    assert impacts > len(card.reps)  # most reps have drivers worth something: the comparison is not of zeros
+
+
+def test_the_cycle_driver_at_its_benchmark_for_all_reps_is_impact_rep_by_rep(demo_engine):
+    cfg = settings_store.load(demo_engine)
+    as_of = dt.date(2026, 12, 10)  # 21 days left: many won-deal cycles no longer fit
+    card = scorecard.build(demo_engine, cfg, periods.period_containing(as_of, "quarter", 1), as_of)
+    cycles = queries.won_cycles(demo_engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    built = diagnosis.build(card, cycles, cfg.shrinkage_k)
+    by_rep = diagnosis.cycles_by_rep(card, cycles, cfg.shrinkage_k)
+    found = 0
+    for rep_id, rep in card.reps.items():
+        figure = built.reps[rep_id].figures["cycle"]
+        inputs = diagnosis.funnel_inputs(rep, card, by_rep[rep_id].closable())
+        assert figure.impact == impact(inputs, "cycle", figure.value, figure.benchmark, by_rep[rep_id])
+        found += bool(figure.impact)
+    assert found > 0  # some reps' cycle is worth money at this date
+
+
+@pytest.mark.parametrize("level", [0.75, 0.5, 0.9])
+def test_benchmarks_of_all_groups_at_once_are_each_groups(demo_diagnosis, level):
+    card, _, _ = demo_diagnosis
+    values = {i: diagnosis.driver_values(r) for i, r in card.reps.items()}
+    groups = set(diagnosis.peer_groups(card).values()) | {tuple(card.reps)[:3]}  # and a group of three
+    assert diagnosis.benchmarks_all(values, groups, level) == {
+        members: diagnosis.benchmarks(values, members, level) for members in groups}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import MISSING, fields, replace
 
+import numpy as np
 import pytest
 
 from breakthrough.funnel import (
@@ -26,6 +27,7 @@ from breakthrough.funnel import (
     FunnelInputs,
     Requirement,
     compute,
+    compute_all,
     projected_revenue,
     status,
 )
@@ -308,3 +310,40 @@ def test_optional_inputs_default_to_derived_coverage_no_standards_and_spec_thres
                 and f.default_factory is MISSING}  # fmt: skip
     inputs = FunnelInputs(**required)
     assert (inputs.fixed_coverage, dict(inputs.standards), inputs.on_track, inputs.at_risk) == (None, {}, 1.0, 0.8)
+
+
+# --- every rep at once: `compute_all` gives each rep exactly what `compute` gives -----------------
+
+PER_REP = ("quota", "won", "open_pipeline", "win_rate", "deal_size", "meeting_to_opp", "call_to_meeting",
+           "median_cycle_days", "closable_share", "next_quota", "calls_pw", "meetings_pw", "opps_pw")  # fmt: skip
+
+
+def all_at_once(reps: list[FunnelInputs]) -> FunnelInputs:
+    """Several reps' inputs as one `FunnelInputs` of arrays (the fields every rep shares stay single values)."""
+    shared = {f.name for f in fields(FunnelInputs)} - set(PER_REP)
+    assert all(getattr(r, name) == getattr(reps[0], name) for r in reps for name in shared)
+    arrays = {name: np.array([math.nan if getattr(r, name) is None else getattr(r, name) for r in reps], dtype=float)
+              for name in PER_REP}  # fmt: skip
+    return replace(reps[0], **arrays)
+
+
+@pytest.mark.parametrize(
+    "overrides, path, expected",
+    [pytest.param(o, p, e, id=f"{name}: {p}") for name, o, p, e in CASES],
+)
+def test_funnel_figures_for_all_reps_at_once(overrides, path, expected):
+    # the case's rep beside two others (the base rep, and one with half the calls) in one batch
+    rep = replace(BASE, **overrides)
+    others = [replace(rep, **{k: getattr(BASE, k) for k in PER_REP}), replace(rep, calls_pw=rep.calls_pw / 2)]
+    funnels = compute_all(all_at_once([rep, *others]))
+    assert_same(figure(funnels[0], path), expected)
+    assert funnels == [compute(r) for r in (rep, *others)]  # every figure the same, to the last bit
+
+
+@pytest.mark.parametrize("inputs", [SMALL, BASE, replace(BASE, quota=88_000), replace(BASE, win_rate=0.95)])
+def test_levers_for_all_reps_at_once(inputs):
+    assert compute_all(all_at_once([inputs]))[0].levers == compute(inputs).levers
+
+
+def test_no_reps_at_once_is_no_funnels():
+    assert compute_all(replace(all_at_once([BASE]), **{name: np.zeros(0) for name in PER_REP})) == []

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
-from breakthrough.rates import Rate, closable_share, median, shrunk, shrunk_median_cycle, team_rate
+from breakthrough.rates import (
+    Rate, closable_share, closable_share_all, group_medians, median, shrunk, shrunk_all, shrunk_median_cycle,
+    shrunk_median_cycle_all, team_rate,
+)
 
 
-@pytest.mark.parametrize(
-    "successes, trials, prior, k, value, raw, low_confidence",
-    [
+SHRUNK_CASES = [
         # a rep with no history gets the team's rate
         (0, 0, 0.25, 10, 0.25, None, True),
         # 3 won of 10 closed, team 25 %: pulled a little towards the team
@@ -39,8 +43,10 @@ from breakthrough.rates import Rate, closable_share, median, shrunk, shrunk_medi
         # average deal size, shrunk on amounts: 4 won deals worth 50,000, team average 20,000
         (50_000, 4, 20_000, 10, (50_000 + 10 * 20_000) / (4 + 10), 50_000 / 4, True),
         (0, 0, 20_000, 10, 20_000, None, True),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("successes, trials, prior, k, value, raw, low_confidence", SHRUNK_CASES)
 def test_shrunk(successes, trials, prior, k, value, raw, low_confidence):
     rate = shrunk(successes, trials, prior, k)
     assert rate.value == (None if value is None else pytest.approx(value))
@@ -74,23 +80,22 @@ def test_team_rate(successes, trials, fallback, expected):
     assert team_rate(successes, trials, fallback) == expected
 
 
-@pytest.mark.parametrize(
-    "values, expected",
-    [
-        ([], None),
-        ([5], 5),
-        ([3, 1, 2], 2),
-        ([4, 1, 3, 2], (2 + 3) / 2),
-        ([10.0, 10.0, 40.0], 10.0),
-    ],
-)
+MEDIAN_CASES = [
+    ([], None),
+    ([5], 5),
+    ([3, 1, 2], 2),
+    ([4, 1, 3, 2], (2 + 3) / 2),
+    ([10.0, 10.0, 40.0], 10.0),
+    ([2.5, -1.0], (-1.0 + 2.5) / 2),  # not whole days: sorted another way, same median
+]
+
+
+@pytest.mark.parametrize("values, expected", MEDIAN_CASES)
 def test_median(values, expected):
     assert median(values) == expected
 
 
-@pytest.mark.parametrize(
-    "rep, team, k, expected",
-    [
+MEDIAN_CYCLE_CASES = [
         # rep median 20 from 3 deals, team median 60: (3·20 + 10·60) / (3 + 10)
         ([10, 20, 30], [40, 50, 60, 70, 80], 10, (3 * 20 + 10 * 60) / (3 + 10)),
         # 30 rep deals, median (40+50)/2 = 45 … build it as 15 × 40 and 15 × 50
@@ -99,16 +104,16 @@ def test_median(values, expected):
         ([10, 30], [], 10, (10 + 30) / 2),  # only the rep
         ([], [], 10, None),  # neither
         ([10, 20, 30], [60], 0, 20),  # k = 0: the rep's own median
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("rep, team, k, expected", MEDIAN_CYCLE_CASES)
 def test_shrunk_median_cycle(rep, team, k, expected):
     result = shrunk_median_cycle(rep, team, k)
     assert result == (None if expected is None else pytest.approx(expected))
 
 
-@pytest.mark.parametrize(
-    "rep, team, days_left, k, expected",
-    [
+CLOSABLE_CASES = [
         # rep: 3 of 4 cycles ≤ 35 days (10, 20, 30); team: 3 of 5 (10, 20, 30) → 0.6
         ([10, 20, 30, 90], [10, 20, 30, 40, 100], 35, 10, (3 + 10 * (3 / 5)) / (4 + 10)),
         # team: 4 of 5 fit in 45 days (10, 20, 30, 40) → 0.8; rep still 3 of 4
@@ -127,7 +132,57 @@ def test_shrunk_median_cycle(rep, team, k, expected):
         ([], [], 0, 10, 0.0),
         # k = 0: the rep's own share
         ([10, 20, 30, 90], [100], 35, 0, 3 / 4),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("rep, team, days_left, k, expected", CLOSABLE_CASES)
 def test_closable_share(rep, team, days_left, k, expected):
     assert closable_share(rep, team, days_left, k) == pytest.approx(expected)
+
+
+# --- many reps at once: the same figures from arrays ------------------------------------------------
+
+
+@pytest.mark.parametrize("successes, trials, prior, k, value, raw, low_confidence", SHRUNK_CASES)
+def test_shrunk_for_many_reps_at_once(successes, trials, prior, k, value, raw, low_confidence):
+    # the case's rep between two others: 1 of 4 and 0 of 0, under the same prior
+    s, t = np.array([1.0, successes, 0.0]), np.array([4.0, trials, 0.0])
+    p = np.full(3, np.nan if prior is None else prior)
+    rates = shrunk_all(s, t, p, k)
+    assert rates[1].value == (None if value is None else pytest.approx(value))
+    assert rates == [shrunk(*args, None if prior is None else prior, k) for args in zip(s.tolist(), t.tolist())]
+
+
+@pytest.mark.parametrize("values, expected", MEDIAN_CASES)
+def test_medians_of_many_groups_at_once(values, expected):
+    # group 1 holds the case's values; groups 0 and 2 hold others, interleaved with them
+    groups = np.array([0, 2] + [1] * len(values) + [0, 2])
+    days = np.array([7.0, 1.0] + list(values) + [9.0, 3.0])
+    medians = group_medians(groups, days, 3)
+    assert medians.tolist()[::2] == [(7 + 9) / 2, (1 + 3) / 2]
+    assert _value(medians[1]) == expected  # NaN: a group without values has no median
+
+
+@pytest.mark.parametrize("rep, team, k, expected", MEDIAN_CYCLE_CASES)
+def test_shrunk_median_cycle_for_many_reps_at_once(rep, team, k, expected):
+    found = shrunk_median_cycle_all(np.array([_nan(median(rep))]), np.array([_nan(median(team))]),
+                                    np.array([len(rep)]), k)  # fmt: skip
+    assert _value(found[0]) == (None if expected is None else pytest.approx(expected))
+    assert _value(found[0]) == shrunk_median_cycle(rep, team, k)
+
+
+@pytest.mark.parametrize("rep, team, days_left, k, expected", CLOSABLE_CASES)
+def test_closable_share_for_many_reps_at_once(rep, team, days_left, k, expected):
+    short = lambda cycles: sum(1 for c in cycles if c <= days_left)  # noqa: E731
+    found = closable_share_all(np.array([short(rep)]), np.array([len(rep)]), np.array([short(team)]),
+                               np.array([len(team)]), days_left > 0, k)  # fmt: skip
+    assert found[0] == pytest.approx(expected)
+    assert found[0] == closable_share(rep, team, days_left, k)
+
+
+def _nan(value):
+    return math.nan if value is None else value
+
+
+def _value(x):
+    return None if math.isnan(x) else x

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import periods, rollups, scorecard
+from breakthrough import inputs, periods, rollups, scorecard
 from breakthrough.models import Activity, Opportunity, Person, Quota, Team
+from breakthrough.money import to_reporting
 from breakthrough.settings import Settings
 
 AS_OF = dt.date(2026, 11, 13)  # a Friday in Q4 FY2026 (Oct 1 – Dec 31)
@@ -69,6 +71,7 @@ def small(engine):
                  activity(103, 2, D(2026, 11, 12), "demo", "held")]
         conn.execute(insert(Activity), acts)
         rollups.refresh_activity_daily(conn)
+        rollups.refresh_opportunity_rollups(conn)  # as every writer of deals does
     return engine
 
 
@@ -143,3 +146,86 @@ def test_overview_rows_follow_the_scorecard(card):
     assert rows.loc["Ann", "Quota"] == 30_000
     assert rows.loc["Bob", "Won"] == pytest.approx(1_080)
     assert rows.loc["Ann", "Calls/wk actual"] == pytest.approx(3.0)
+
+
+# --- the edges of every window: each figure is a window of close (or created) dates -----------------
+# AS_OF 13 Nov 2026, Q4 = 1 Oct – 31 Dec, look-back 180 days: 17 May – 13 Nov; last 4 weeks: 17 Oct – 13 Nov.
+OLD = D(2026, 1, 5)  # created before every window
+EDGES = [  # (deal, created, close, status, amount)
+    ("w1", OLD, D(2026, 5, 17), "won", 1_000),  # first day of the look-back
+    ("w2", OLD, D(2026, 5, 16), "won", 2_000),  # the day before it
+    ("w3", OLD, D(2026, 10, 1), "won", 400),  # first day of the period
+    ("w4", OLD, D(2026, 9, 30), "won", 800),  # the day before it
+    ("w5", OLD, D(2026, 11, 13), "won", 50),  # the as-of date
+    ("w6", OLD, D(2026, 11, 14), "won", 7_000),  # the day after it
+    ("o1", OLD, D(2026, 11, 13), "open", 10),  # closes on the as-of date: pipeline
+    ("o2", D(2026, 10, 17), D(2026, 12, 31), "open", 20),  # last day of the period; created 4 weeks back
+    ("o3", D(2026, 10, 16), D(2027, 1, 1), "open", 40),  # after the period; created a day before the 4 weeks
+    ("o4", OLD, D(2026, 11, 12), "open", 80),  # a day past due
+    ("o5", OLD, D(2020, 1, 1), "open", 160),  # long past due
+    ("l1", OLD, D(2026, 5, 17), "lost", 5),  # lost on the first day of the look-back
+    ("l2", OLD, D(2026, 11, 14), "lost", 5),  # lost after the as-of date
+]
+
+
+@pytest.fixture
+def edges(engine):
+    with engine.begin() as conn:
+        conn.execute(insert(Team), [{"id": 1, "name": "T"}])
+        conn.execute(insert(Person), [{"id": 1, "name": "Ann", "name_key": "ann", "role": "rep", "team_id": 1}])
+        conn.execute(insert(Opportunity), [deal(i, 1, created, close, status, amount)
+                                           for i, (_, created, close, status, amount) in enumerate(EDGES)])
+        rollups.refresh_opportunity_rollups(conn)
+    return scorecard.build(engine, CFG, Q4, AS_OF).reps[1]
+
+
+@pytest.mark.parametrize("figure, expected", [
+    (lambda r: r.won, 400 + 50),  # w3, w5
+    (lambda r: r.rates["win_rate"].successes, 4),  # w1, w3, w4, w5
+    (lambda r: r.rates["win_rate"].trials, 4 + 1),  # and l1
+    (lambda r: r.rates["deal_size"].successes, 1_000 + 400 + 800 + 50),
+    (lambda r: r.open_pipeline, 10 + 20),  # o1, o2
+    (lambda r: r.past_due_pipeline, 80 + 160),  # o4, o5
+    (lambda r: r.past_due_count, 2),
+    (lambda r: r.rates["meeting_to_opp"].successes, 2),  # created in the look-back: o2, o3
+    (lambda r: r.funnel.stages["opportunities"].actual_pw, 1 / 4),  # created in the last 4 weeks: o2
+])  # fmt: skip
+def test_each_window_includes_both_of_its_edges(edges, figure, expected):
+    assert figure(edges) == expected
+
+
+@pytest.mark.parametrize("rates, reporting, expected_won, flagged", [
+    ({"USD": 1.0, "EUR": 1.08}, "USD", 8_000, {2: {"XYZ"}}),  # Bob's XYZ deal has no rate
+    ({"USD": 1.0, "EUR": 1.08, "XYZ": 0.5}, "USD", 8_000, {}),  # now it has one
+    ({"USD": 1.0, "EUR": 1.25}, "EUR", 8_000 / 1.25, {2: {"XYZ"}}),  # reported in euros: 8,000 USD = 6,400 EUR
+])  # fmt: skip
+def test_amounts_are_converted_with_the_rates_of_the_moment(small, rates, reporting, expected_won, flagged):
+    # Settings rates change without any data changing: the rollups keep currencies, the scorecard converts
+    cfg = Settings(holiday_country=None, shrinkage_k=10, currency_rates=rates, reporting_currency=reporting)
+    card = scorecard.build(small, cfg, Q4, AS_OF)
+    assert card.reps[1].won == pytest.approx(expected_won)
+    assert {i: set(r.unconverted) for i, r in card.reps.items() if r.unconverted} == flagged
+
+
+def test_to_reporting_on_arrays_is_money_to_reporting():
+    # keys 1..3: mixed currencies, a currency without a rate, three rows for one key (summed in row order)
+    frame = pd.DataFrame({"rep_id": [1, 1, 2, 3, 3, 3, 2], "currency": ["USD", "EUR", "XYZ", "EUR", "EUR", "EUR",
+                                                                        "USD"],
+                          "amount": [100.0, 10.0, 5.0, 0.1, 0.2, 0.3, 7.0]})  # fmt: skip
+    expected, missing = to_reporting(frame, CFG)
+    totals, flagged = inputs.to_reporting_arrays(frame["rep_id"].to_numpy(), frame["currency"].to_numpy(dtype=object),
+                                                 frame["amount"].to_numpy(), CFG)  # fmt: skip
+    assert totals.to_dict() == expected.to_dict() == {1: 100.0 + 10.0 * 1.08, 2: 7.0, 3: expected[3]}
+    assert expected[3] == pytest.approx((0.1 + 0.2 + 0.3) * 1.08)
+    assert flagged == missing == {2: {"XYZ"}}
+
+
+@pytest.mark.parametrize("period, expected", [
+    (Q4, {1: 3 * 10_000, 2: 20_000}),  # Bob's quarter row overrides his months
+    (periods.parse_period("2026-11", 1), {1: 10_000, 2: 5_000}),  # a month: no quarter row starts in it
+    (periods.parse_period("2026-10", 1), {1: 10_000, 2: 20_000}),  # Bob's quarter row starts in October
+    (periods.parse_period("FY2027-Q1", 1), {1: 3 * 12_000}),  # next quarter: Ann only
+    (periods.parse_period("FY2026", 1), {1: 3 * 10_000, 2: 20_000}),  # the year: Q4's rows only
+])  # fmt: skip
+def test_period_quota(small, period, expected):
+    assert scorecard.period_quota(small, CFG, period).to_dict() == expected

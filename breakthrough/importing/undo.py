@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from breakthrough import models as m
 from breakthrough.db import bump_data_version
 from breakthrough.importing.writers import _as_date, _from_json, _parts
-from breakthrough.rollups import refresh_activity_daily
+from breakthrough.rollups import refresh_activity_daily, refresh_opportunity_rollups
 
 
 class UndoError(ValueError):
@@ -78,6 +78,7 @@ def _undo_rows(conn: Connection, batch_id: int) -> None:
     more_reps, more_days = _activity_span(conn, batch_id)
     if reps | more_reps:
         refresh_activity_daily(conn, sorted(reps | more_reps), min(days + more_days), max(days + more_days))
+    refresh_opportunity_rollups(conn)  # every owner: the deals this batch removed are gone already
     for name in ("person_alias", "person", "account", "team", "stage_map"):
         table = m.Base.metadata.tables[name]
         _restore(conn, table, batch_id)

@@ -20,7 +20,7 @@ from breakthrough.importing.people import ANY_SOURCE, name_key
 from breakthrough.importing.reading import CHUNK_ROWS
 from breakthrough.queries import as_date as _as_date
 from breakthrough.importing.validation import written_columns
-from breakthrough.rollups import refresh_activity_daily
+from breakthrough.rollups import refresh_activity_daily, refresh_opportunity_rollups
 
 if TYPE_CHECKING:
     from breakthrough.importing.writing import Batch, Run
@@ -341,6 +341,17 @@ class OpportunityWriter(KeyedWriter):
                 for old, new in pairs if any(not _same(old[c], new.get(c)) for c in self.HISTORY if c in self.columns)]
         if rows:
             self.conn.execute(insert(m.OpportunityHistory), rows)
+
+    def touched(self, inserts: list[dict], updates: list[tuple[dict, dict]]) -> None:
+        """Remember whose deals this batch wrote (an updated deal's owner before and after), for the rollups."""
+        rows = [*inserts, *(new for _, new in updates), *(old for old, _ in updates)]
+        self.owners = getattr(self, "owners", set()) | {r.get("owner_id", ...) for r in rows}  # ...: not known
+
+    def finish(self) -> None:
+        """Recount those owners' deal rollups in this transaction (everyone's when an owner was not known)."""
+        owners = getattr(self, "owners", set()) - {None}
+        if not self.dry and owners:
+            refresh_opportunity_rollups(self.conn, None if ... in owners else sorted(owners))
 
 
 class QuotaWriter(Writer):

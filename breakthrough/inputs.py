@@ -1,0 +1,161 @@
+"""What the scorecard reads from the database for one period and as-of date, as arrays in rep order.
+
+Every window of dates (the look-back, the last four weeks, the period so far, the rest of the
+period, everything past due) comes from the running totals in two queries (`queries.deal_totals`,
+`queries.activity_totals`); quotas of this period and the next in one; won-deal cycles in one.
+Amounts are converted to the reporting currency here, with the Settings rates of the moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from breakthrough import periods, queries
+from breakthrough.periods import Period
+from breakthrough.settings import Settings
+
+PACE_DAYS = 28  # actual pace: the last 4 weeks
+MONEY = {  # figure: (count telling which rows have deals, their amount) among `deal_totals`' columns
+    "won_amount": ("lb_won", "lb_won_amount"),  # won in the look-back
+    "won": ("period_won", "period_won_amount"),  # won in the period up to the as-of date
+    "open": ("open_open", "open_open_amount"),  # open, closing between the as-of date and period end
+    "past_due": ("past_due_open", "past_due_open_amount"),  # open, closing before the as-of date
+}
+COUNTS = {"won_n": "lb_won", "lost_n": "lb_lost", "past_due_n": "past_due_open", "created_lb": "lb_created",
+          "created_pace": "pace_created"}  # fmt: skip
+ACTIVITY = {"calls_lb": "lb_calls", "meetings_lb": "lb_meetings_held", "calls_pace": "pace_calls",
+            "meetings_pace": "pace_meetings_held"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Per-rep figures (`data[name][position]`, 0 where a rep has none), won-deal cycles, unconverted currencies."""
+
+    rep_ids: pd.Index
+    team_ids: np.ndarray  # float; NaN for a rep without a team
+    data: dict[str, np.ndarray]
+    cycles: pd.DataFrame  # rep_id, days: every won deal of the look-back (all owners)
+    unconverted: dict[int, set[str]]
+
+
+def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.date, rep_ids, team_ids) -> Inputs:
+    """Everything the scorecard needs for these reps (in this order)."""
+    reps = pd.Index(rep_ids)
+    deal_windows, activity_windows = windows(settings, period, as_of)
+    deals = queries.deal_totals(engine, deal_windows)
+    data, unconverted = money(deals, settings, reps)
+    data |= counts(deals, queries.activity_totals(engine, activity_windows), reps)
+    nxt = periods.next_period(period, settings.fiscal_year_start_month)
+    data |= dict(zip(("quota", "next_quota"), _by_rep(quotas(engine, settings, [period, nxt]), 2, reps)))
+    cycles = queries.won_cycles(engine, deal_windows["lb"][0], as_of)
+    return Inputs(reps, np.asarray(team_ids, dtype=float), data, cycles, unconverted)
+
+
+def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, dict]:
+    """The deal and activity windows: (first day or None, last day, totals) by name."""
+    lookback = as_of - dt.timedelta(days=settings.lookback_days)
+    pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
+    deals = {
+        "lb": (lookback, as_of, ("won", "won_amount", "lost", "created")),
+        "period": (period.start, as_of, ("won", "won_amount")),
+        "open": (as_of, period.end, ("open", "open_amount")),
+        "past_due": (None, as_of - dt.timedelta(days=1), ("open", "open_amount")),
+        "pace": (pace, as_of, ("created",)),
+    }
+    activity = {"lb": (lookback, as_of, ("calls", "meetings_held")), "pace": (pace, as_of, ("calls", "meetings_held"))}
+    return deals, activity
+
+
+def money(deals: dict[str, np.ndarray], settings: Settings, reps: pd.Index) -> tuple[dict[str, np.ndarray], dict]:
+    """Each money figure per rep in the reporting currency, and the currencies left out for want of a rate.
+
+    Only (rep, currency) rows with deals in a window count for it, as a grouped query would give them,
+    so a currency is flagged only where it has deals. One conversion for the four figures.
+    """
+    key, currency, amount = [], [], []
+    for code, (count, value) in enumerate(MONEY.values()):
+        chosen = deals[count] > 0
+        key.append(deals["rep_id"][chosen].astype(np.int64) * len(MONEY) + code)
+        currency.append(deals["currency"][chosen].astype(object))
+        amount.append(deals[value][chosen].astype(float))
+    totals, missing = to_reporting_arrays(np.concatenate(key), np.concatenate(currency), np.concatenate(amount),
+                                          settings)  # fmt: skip
+    unconverted: dict[int, set[str]] = {}
+    for k, currencies in missing.items():
+        unconverted.setdefault(k // len(MONEY), set()).update(currencies)
+    return dict(zip(MONEY, _by_rep(totals, len(MONEY), reps))), unconverted
+
+
+def to_reporting_arrays(keys: np.ndarray, currencies: np.ndarray, amounts: np.ndarray, settings: Settings):
+    """`money.to_reporting` on arrays: (total per key in the reporting currency, {key: currencies without a rate}).
+
+    The same arithmetic: each amount times its rate, summed per key by pandas (rows without a rate left out).
+    """
+    which, names = pd.factorize(currencies)
+    rate = np.array([np.nan if settings.rate(c) is None else settings.rate(c) for c in names.tolist()])[which]
+    missing: dict[int, set[str]] = {}
+    for k, c in zip(keys[np.isnan(rate)].tolist(), currencies[np.isnan(rate)].tolist()):
+        missing.setdefault(k, set()).add(c)
+    return to_reporting_codes(keys, amounts, rate), missing
+
+
+def to_reporting_codes(keys: np.ndarray, amounts: np.ndarray, rate: np.ndarray) -> pd.Series:
+    """Each amount times its rate (NaN: none), summed per key by pandas; a key with only unrated amounts gets 0."""
+    converted = pd.Series(np.where(np.isnan(rate), np.nan, amounts * rate))
+    return converted.groupby(keys).sum(min_count=1).fillna(0.0)
+
+
+def _by_rep(totals: pd.Series, parts: int, reps: pd.Index) -> list[np.ndarray]:
+    """Totals of composite keys `person × parts + part` as one array per part, in rep order (0 where none)."""
+    keys, values = totals.index.to_numpy(dtype=np.int64), totals.to_numpy(dtype=float)
+    where = reps.get_indexer(keys // parts)
+    found = np.zeros((parts, len(reps)))
+    found[(keys % parts)[where >= 0], where[where >= 0]] = values[where >= 0]
+    return list(found)
+
+
+def counts(deals: dict[str, np.ndarray], acts: dict[str, np.ndarray], reps: pd.Index) -> dict[str, np.ndarray]:
+    """Deal counts (won, lost, past due, created) and activity counts per rep."""
+    where = reps.get_indexer(deals["rep_id"])
+    mine = where >= 0
+    found = {name: np.bincount(where[mine], weights=deals[col][mine].astype(float), minlength=len(reps))
+             for name, col in COUNTS.items()}  # fmt: skip
+    where = reps.get_indexer(acts["rep_id"])
+    for name, col in ACTIVITY.items():
+        found[name] = np.zeros(len(reps))
+        found[name][where[where >= 0]] = acts[col][where >= 0].astype(float)
+    return found
+
+
+def quotas(engine: queries.Bind, settings: Settings, chosen: list[Period]) -> pd.Series:
+    """Each person's quota for each of these back-to-back periods, in the reporting currency, indexed by
+    `person id × len(chosen) + the period's position` (by person id for one period).
+
+    A quarter's quota is the sum of its months unless a quarter row is given (for the same period).
+    """
+    currencies = sorted({settings.reporting_currency, *settings.currency_rates})
+    rows = queries.quota_parts(engine, [p.end for p in chosen], _quarter_starts(chosen, settings), chosen[0].start,
+                               currencies)  # fmt: skip
+    key = rows["key"].astype(np.int64)
+    if not len(key):
+        return pd.Series(dtype=float)
+    is_quarter, slot = key % 2 == 1, key // 2  # slot: person, period and quarter
+    keep = is_quarter | ~np.isin(slot, slot[is_quarter])  # a month row gives way to its quarter's row
+    n_quarters = len(_quarter_starts(chosen, settings))
+    rate = np.array([np.nan if settings.rate(c) is None else settings.rate(c) for c in currencies] + [np.nan])
+    return to_reporting_codes((slot // n_quarters)[keep], rows["amount"][keep].astype(float),
+                              rate[rows["currency"].astype(np.int64)[keep]])  # fmt: skip
+
+
+def _quarter_starts(chosen: list[Period], settings: Settings) -> list[dt.date]:
+    """The first day of every fiscal quarter from the first period's start to the last one's end."""
+    fy = settings.fiscal_year_start_month
+    quarter, starts = periods.period_containing(chosen[0].start, "quarter", fy), []
+    while quarter.start <= chosen[-1].end:
+        starts.append(quarter.start)
+        quarter = periods.next_period(quarter, fy)
+    return starts
