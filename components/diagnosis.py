@@ -13,12 +13,12 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from breakthrough import diagnosis, queries, records
+from breakthrough import diagnosis, records
 from breakthrough.diagnosis import DRIVERS, QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
 from breakthrough.view import View
 from components import diagnosis_charts as charts
-from components import sharing, store
+from components import columns, figures, sharing, store
 from components.tables import table
 
 DRILL = "_drill_to_rep"  # set by a click callback: open the Rep page on the next run
@@ -26,13 +26,7 @@ CLICKS = "_drill_clicks"  # bumps the chart keys so a drilled chart starts unsel
 PACE_DAYS = 28
 
 
-@st.cache_data(show_spinner="Finding each rep's focus…", max_entries=32)
-def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version) -> Diagnosis:
-    """Every rep's drivers against the benchmark (cached on small values)."""
-    cfg = store.settings(data_version)
-    card = store.card(period_key, as_of, data_version)
-    cycles = queries.won_cycles(store.engine(), as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    return diagnosis.build(card, cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
+diagnosed = store.diagnosed  # every rep's drivers against the benchmark, cached (bench/pages.py calls it here)
 
 
 def for_view(view: View) -> Diagnosis:
@@ -109,7 +103,7 @@ def overview_section(view: View) -> None:
     follow_drill()
     cur = store.settings(store.version()).reporting_currency
     diag = for_view(view)
-    reps = sorted((diag.reps[i] for i in view.rep_ids if i in diag.reps), key=lambda r: -r.focus_impact)
+    reps = figures.ranked(diag, view.rep_ids)
     if not reps:
         return
     names = {r.rep_id: r.name for r in reps}
@@ -121,17 +115,16 @@ def overview_section(view: View) -> None:
     )
     rows = focus_rows(reps, cur)
     key = _key("focus_table")
-    st.dataframe(
-        sharing.private(rows.drop(columns=["focus"])).style.format({"Worth": lambda v: money(v, cur)}), hide_index=True,
-        width="stretch", key=key, on_select=partial(_on_focus_row, key, rows), selection_mode="single-row",
-        column_config={"Worth": st.column_config.Column(f"Worth ({cur})")},
-    )  # fmt: skip
+    shown, config = columns.grid(sharing.private(rows.drop(columns=["focus"])), {"Worth": columns.money(cur)},
+                                 {"Worth": f"Worth ({cur})"})
+    st.dataframe(shown, hide_index=True, width="stretch", key=key, on_select=partial(_on_focus_row, key, rows),
+                 selection_mode="single-row", column_config=config)
     key = _key("driver_heatmap")
-    sharing.chart(charts.heatmap(reps, cur, diag.benchmark), key=key, on_select=partial(_on_chart_click, key, names),
-                  selection_mode="points")  # fmt: skip
+    clicked = partial(_on_chart_click, key, names)
+    sharing.chart(figures.heatmap(view), key=key, on_select=clicked, selection_mode="points", private=True)
     key = _key("quadrant")
-    sharing.chart(charts.quadrant(reps), key=key, on_select=partial(_on_chart_click, key, names),
-                  selection_mode="points")
+    clicked = partial(_on_chart_click, key, names)
+    sharing.chart(figures.quadrant(view), key=key, on_select=clicked, selection_mode="points", private=True)
     st.caption(" · ".join(f"**{title}**: {text.split(': ', 1)[-1]}" for title, text in QUADRANTS.values()))
 
 

@@ -70,12 +70,13 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
     )  # fmt: skip
     fig.update_layout(
         title=dict(text=f"Each rep's drivers against the team's {benchmark} (★ = focus; click a cell for its records)",
-                   y=0.99, yanchor="top"),
+                   y=1, yanchor="top", pad=dict(t=10)),  # the top, whatever the height: clear of the column labels
         yaxis_title="Rep", height=max(360, 30 * len(reps) + 140),
         margin=dict(l=10, r=10, t=100, b=20), clickmode="event+select", hovermode="closest", hoverdistance=-1,
     )  # fmt: skip
     fig.update_xaxes(side="top", tickangle=0)
-    fig.update_yaxes(autorange="reversed")
+    rows = len(dict.fromkeys(names))  # one row per name; a range of its own, not padded for the click squares
+    fig.update_yaxes(range=[rows - 0.5, -0.5])
     return fig
 
 

@@ -12,7 +12,7 @@ Pages and components that draw their own tables or charts:
 - `private(frame)` — a DataFrame with other reps' names hidden when the view asks for it;
 - `text(value)` — the same for one piece of text (a label, a link);
 - `chart(fig, key=...)` — instead of `st.plotly_chart`: hides names, joins the meeting pack;
-- `downloads(frame, name, key)` — CSV and Excel buttons (formulas neutralised);
+- `downloads(frame, name, key)` — CSV and Excel buttons (formulas neutralised; the frame may be made on click);
 - `record_table(title, formatted)` — adds a table, formatted for people, to the meeting pack.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -205,10 +206,13 @@ def text(value: str) -> str:
     return anonymise.text(value, share.names) if share and share.names else value
 
 
-def chart(fig, key: str | None = None, title: str | None = None, **kwargs):
-    """Draw a Plotly figure (names hidden in privacy mode) and add it to the meeting pack."""
+def chart(fig, key: str | None = None, title: str | None = None, private: bool = False, **kwargs):
+    """Draw a Plotly figure (names hidden in privacy mode) and add it to the meeting pack.
+
+    `private=True`: `fig` already hides the names (components.figures caches it that way).
+    """
     share = current()
-    if share and share.names:
+    if share and share.names and not private:
         fig = anonymise.figure(fig, share.names)
     result = st.plotly_chart(fig, key=key, **kwargs)
     if share:
@@ -231,18 +235,28 @@ def record_table(title: str, formatted: pd.DataFrame) -> None:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str | None = None, formats: dict[str, str] | None = None) -> None:
-    """"CSV" and "Excel" buttons for a table (formulas neutralised, made on click); none while presenting."""
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str | None = None,
+              formats: dict[str, str] | Callable[[pd.DataFrame], dict[str, str]] | None = None) -> None:
+    """"CSV" and "Excel" buttons for a table (formulas neutralised, made on click); none while presenting.
+
+    `frame` may be a function making the table and `formats` (Excel number formats by column) a function of
+    it: both then run only when a button is clicked.
+    """
     share = current()
     if share and share.view.present:
         return
     name = text(name)
     stem = exports.file_stem("breakthrough", name, share.view.as_of.isoformat() if share else "")
     key = key or f"table{next(share.counter) if share else 0}"
+    table = frame if callable(frame) else (lambda: frame)
+    excel_formats = formats if callable(formats) else (lambda _: formats)
     row = st.container(horizontal=True, gap="small")
-    left = right = row
-    left.download_button("⬇️ CSV", data=lambda: exports.csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                         on_click="ignore", key=f"{key}_csv", type="tertiary", help="This table as CSV (UTF-8).")
-    right.download_button("⬇️ Excel", data=lambda: exports.excel_bytes(frame, name, formats), file_name=f"{stem}.xlsx",
-                          mime=XLSX, on_click="ignore", key=f"{key}_xlsx", type="tertiary",
-                          help="This table as an Excel workbook.")
+    row.download_button("⬇️ CSV", data=lambda: exports.csv_bytes(table()), file_name=f"{stem}.csv", mime="text/csv",
+                        on_click="ignore", key=f"{key}_csv", type="tertiary", help="This table as CSV (UTF-8).")
+    row.download_button("⬇️ Excel", data=lambda: _excel(table(), name, excel_formats), file_name=f"{stem}.xlsx",
+                        mime=XLSX, on_click="ignore", key=f"{key}_xlsx", type="tertiary",
+                        help="This table as an Excel workbook.")
+
+
+def _excel(frame: pd.DataFrame, name: str, formats: Callable) -> bytes:
+    return exports.excel_bytes(frame, name, formats(frame))

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import db, demo, periods, queries, scorecard
+from breakthrough import db, demo, diagnosis, periods, queries, scorecard
 from breakthrough import settings as settings_store
 
 
@@ -67,6 +67,15 @@ def card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Sc
     cfg = settings(data_version)
     period = periods.parse_period(period_key, cfg.fiscal_year_start_month)
     return scorecard.build(engine(), cfg, period, as_of)
+
+
+@st.cache_data(show_spinner="Finding each rep's focus…", max_entries=32)
+def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> diagnosis.Diagnosis:
+    """Every rep's drivers against the benchmark."""
+    cfg = settings(data_version)
+    scores = card(period_key, as_of, data_version)
+    cycles = queries.won_cycles(engine(), as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    return diagnosis.build(scores, cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from breakthrough import exports, formatting
 from breakthrough.formatting import SYMBOLS, status
-from components import sharing
+from components import columns, sharing
 
 MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
@@ -22,29 +20,25 @@ def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _pace(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return "no need" if math.isinf(value) else formatting.percent(value)
-
-
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
-    """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable."""
+    """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable.
+
+    Numbers stay numbers and `st.column_config` formats them (components.columns); a pace or
+    coverage with nothing needed is blank, shown as "no need".
+    """
     shown = with_statuses(sharing.private(rows).drop(columns=["rep_id"]))
-    symbol = SYMBOLS.get(currency, "")
-    formats = {col: (lambda v: formatting.money(v, currency)) for col in MONEY}
-    formats |= {col: _pace for col in shown.columns if col.endswith(" pace")}
-    formats |= {"Attainment": formatting.percent}
-    formats |= {col: (lambda v: formatting.number(v, 1)) for col in shown.columns if "/wk" in col}
-    formats |= {col: formatting.ratio for col in ("Coverage", "Coverage needed")}
-    styled = _displayed(shown, formats)
-    labels = {col: f"{col} ({symbol or currency})" for col in MONEY}
-    labels |= {col: f"{col} (% of needed)" for col in shown.columns if col.endswith(" pace")}
-    config = {col: st.column_config.Column(label) for col, label in labels.items()}
-    st.dataframe(styled, column_config=config, hide_index=True, width="stretch", key="overview_table")
-    percents = ["Attainment", *(c for c in shown.columns if c.endswith(" pace"))]
-    sheet = exports.spreadsheet_frame(shown, currency, MONEY, percents, ("Coverage", "Coverage needed"))
-    _offer(sheet, _formatted(shown, formats).rename(columns=labels), "Every rep against the pace quota needs",
+    paces = [col for col in shown.columns if col.endswith(" pace")]
+    ratios = ("Coverage", "Coverage needed")
+    formats = {col: columns.money(currency) for col in MONEY} | {"Attainment": columns.PERCENT}
+    formats |= {col: columns.PACE for col in paces} | {col: columns.number(1) for col in shown.columns if "/wk" in col}
+    formats |= {col: columns.RATIO for col in ratios}
+    labels = {col: f"{col} ({SYMBOLS.get(currency) or currency})" for col in MONEY}
+    labels |= {col: f"{col} (% of needed)" for col in paces}
+    data, config = columns.grid(shown, formats, labels, need_free=[*paces, "Coverage"])
+    st.dataframe(data, column_config=config, hide_index=True, width="stretch", key="overview_table",
+                 placeholder=columns.NO_NEED)
+    _offer(lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
+           columns.as_text(shown, formats).rename(columns=labels), "Every rep against the pace quota needs",
            "overview", "overview_table")
 
 
@@ -65,7 +59,7 @@ def table(
     for col in (*money, *percent, *(numbers or {})):
         shown[col] = pd.to_numeric(shown[col], errors="coerce")  # None → NaN, shown as "–"
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
-    formats |= {col: _pace for col in percent}
+    formats |= {col: columns.pace_text for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
     st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
     name = title or (key or "table").replace("_", " ").capitalize()
@@ -106,9 +100,10 @@ def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
     return out
 
 
-def _offer(sheet: pd.DataFrame, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
-    """CSV and Excel downloads of `sheet` (numbers stay numbers), and `formatted` in the meeting pack."""
-    sharing.downloads(sheet, name, key, _excel_formats(sheet))
+def _offer(sheet, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
+    """CSV and Excel downloads of `sheet` (numbers stay numbers; a frame, or a function making it when a
+    button is clicked), and `formatted` in the meeting pack."""
+    sharing.downloads(sheet, name, key, _excel_formats)
     sharing.record_table(title, formatted)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from breakthrough import scorecard
 from breakthrough.formatting import money
-from components import charts, sharing, store
+from components import figures, sharing, store
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
 from components.kpis import attainment_kpi, kpi_row
@@ -43,5 +43,5 @@ st.caption(
     "actual = average per week over the last 4 weeks. Click a column header to sort."
 )
 overview_table(rows, cur)
-sharing.chart(charts.pace_by_rep(rows), key="pace_chart")
+sharing.chart(figures.pace_by_rep(view), key="pace_chart", private=True)
 diagnosis_panel.overview_section(view)
