@@ -21,6 +21,7 @@ COPIED = (m.Team, m.Person, m.PersonAlias)  # parents before children
 
 def import_activities(csv_path: str, db_path: str, demo_db: str) -> float:
     """Seconds to import `csv_path` into a fresh database at `db_path` that holds demo_db's people."""
+    from breakthrough.importing import writing  # noqa: F401  (loaded already in the app, as the page imports it)
     from breakthrough.importing.upload import import_file
 
     Path(db_path).unlink(missing_ok=True)

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from breakthrough.importing.cells import ORDER_WORDS, AmountEvidence, DateEvidence
+import numpy as np
+import pyarrow.compute as pc
+
+from breakthrough.importing import columnar
+from breakthrough.importing.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, amount_mark
 from breakthrough.importing.people import Directory, owner_label
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.profiles import field_map
@@ -21,6 +25,7 @@ from breakthrough.importing.reading import CHUNK_ROWS, Reader
 
 PEOPLE_FIELDS = {"owner": "owner_email", "person": None, "manager": None, "rep": None, "scored_by": None}
 MAX_DISTINCT = 5_000
+ISO_START = r"^\s*\d{4}-\d{1,2}-\d{1,2}"  # what `cells.classify_date` calls ISO (ASCII digits only: a subset)
 Progress = Callable[[float, str], None]
 
 
@@ -41,7 +46,25 @@ class Survey:
 def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress | None = None,
            chunk_rows: int = CHUNK_ROWS) -> Survey:
     """One pass over the file, collecting evidence for the columns the plan maps."""
+    if columnar.suitable(source):
+        try:
+            return _survey_columns(source, plan, progress)
+        except columnar.NotPlain:
+            pass
     reader = Reader(source, chunk_rows)
+    found, targets = _start(reader, plan)
+    size = _size(reader)
+    for chunk in reader.chunks():
+        _collect(found, chunk.rows, *targets)
+        if progress:
+            progress(min(reader.stream.tell() / size, 1.0), f"Reading… {reader.stats.rows:,} rows")
+    found.rows, found.footer_lines = reader.stats.rows, reader.stats.footer_lines
+    found.blank_lines, found.encoding = reader.stats.blank_lines, reader.stats.encoding
+    return found
+
+
+def _start(reader: Reader, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, dict]]:
+    """An empty survey and the columns to look at: (mapped, dates, amounts, people) by field → column index."""
     found = Survey(reader.headers, delimiter=reader.delimiter)
     index = {h: i for i, h in enumerate(reader.headers)}
     fields = field_map(plan.entity)
@@ -51,14 +74,75 @@ def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress
     amounts = {k: i for k, i in mapped.items() if fields[k].kind == "amount"}
     found.dates = {k: DateEvidence() for k in dates}
     found.amounts = {k: AmountEvidence() for k in amounts}
-    size = _size(reader)
-    for chunk in reader.chunks():
-        _collect(found, chunk.rows, mapped, dates, amounts, people)
+    return found, (mapped, dates, amounts, people)
+
+
+def _survey_columns(source, plan: Plan, progress: Progress | None) -> Survey:
+    """The same survey over a plain file read column-wise (see `columnar`); raises NotPlain to fall back."""
+    reader = Reader(source)
+    found, (mapped, dates, amounts, people) = _start(reader, plan)
+    headers, size, rows = reader.headers, columnar.size_of(source), 0
+    used = {*dates, *amounts, *people, *(e for e in people.values() if e), "stage"}
+    for part in columnar.batches(source, reader, only=[headers[i] for k, i in mapped.items() if k in used]):
+        column = {k: part.columns[headers[i]] for k, i in mapped.items() if headers[i] in part.columns}
+        for key in dates:
+            _dates(found.dates[key], column[key])
+        for key in amounts:
+            _amounts(found.amounts[key], column[key])
+        for key, email_key in people.items():
+            pairs = _counted([column[key], column[email_key]] if email_key in column else [column[key]])
+            pairs = {p if len(p) == 2 else (*p, ""): n for p, n in pairs.items()}
+            _add_capped(found.people, {(key, *p): n for p, n in pairs.items() if p != ("", "")})
+        if "stage" in column:
+            _add_capped(found.stages, {s: n for (s,), n in _counted([column["stage"]]).items() if s})
+        rows += len(part)
         if progress:
-            progress(min(reader.stream.tell() / size, 1.0), f"Reading… {reader.stats.rows:,} rows")
-    found.rows, found.footer_lines = reader.stats.rows, reader.stats.footer_lines
-    found.blank_lines, found.encoding = reader.stats.blank_lines, reader.stats.encoding
+            progress(min(part.end / size, 1.0), f"Reading… {rows:,} rows")
+    found.rows, found.encoding = rows, reader._decoder.encoding or "utf-8"
     return found
+
+
+def _dates(evidence: DateEvidence, column) -> None:
+    """Every distinct cell as evidence; ISO ones are counted in one go (they prove no order).
+
+    Only whether a kind was seen matters (`DateEvidence.order`), so a column of ISO dates is
+    settled without listing its distinct values.
+    """
+    iso = pc.match_substring_regex(column, ISO_START)
+    if pc.all(iso).as_py():
+        distinct = column
+    else:
+        distinct = pc.unique(column)
+        iso = pc.match_substring_regex(distinct, ISO_START)
+        for text in pc.filter(distinct, pc.invert(iso)).to_pylist():
+            evidence.add(text)
+    known = pc.filter(distinct, iso)
+    if len(known):
+        evidence.counts[ISO] += len(known)
+        evidence.examples.setdefault(ISO, known[0].as_py().strip())
+
+
+def _amounts(evidence: AmountEvidence, column) -> None:
+    for item in pc.value_counts(column).to_pylist():
+        mark = amount_mark(item["values"]) if item["values"] else None
+        if mark:
+            evidence.counts[mark] += item["counts"]
+
+
+def _counted(columns: list) -> Counter:
+    """Rows per distinct combination of the columns' trimmed cells, in the order they first appear."""
+    encoded = [pc.dictionary_encode(c) for c in columns]
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    for e in encoded:
+        code = code * (len(e.dictionary) + 1) + np.asarray(e.indices, dtype=np.int64)
+    _, first, counts = np.unique(code, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    texts = [e.dictionary.to_pylist() for e in encoded]
+    out: Counter = Counter()
+    for j in order:
+        at = first[j]
+        out[tuple(t[e.indices[at].as_py()].strip() for t, e in zip(texts, encoded))] += int(counts[j])
+    return out
 
 
 def _size(reader: Reader) -> int:
