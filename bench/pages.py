@@ -29,8 +29,7 @@ def overview_figures(engine, cfg, period, as_of):
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rows = scorecard.overview_rows(card, list(card.reps))
-    cycles = queries.won_cycles(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    diag = diagnosis.build(card, cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
+    diag = diagnosis.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
     return card, rows, card.totals(), diag
 
 

@@ -46,6 +46,7 @@ class Scorecard:
     elapsed_share: float
     weeks_left: float
     reps: dict[int, RepFigures] = field(default_factory=dict)
+    won_cycles: pd.DataFrame | None = None  # rep_id, days: every won deal of the look-back, as the figures read them
 
     def totals(self, rep_ids=None) -> dict[str, float | None]:
         """Team totals over `rep_ids` (all reps when None)."""
@@ -75,6 +76,7 @@ def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) ->
         as_of=as_of,
         elapsed_share=periods.elapsed_share(period, as_of, country),
         weeks_left=periods.weeks_left(period, as_of, country),
+        won_cycles=found.cycles,
     )
     rep_rates = _rep_rates(found, settings)
     cycles = _cycles(found, settings.shrinkage_k, (period.end - as_of).days)

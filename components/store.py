@@ -74,8 +74,7 @@ def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: Dat
     """Every rep's drivers against the benchmark."""
     cfg = settings(data_version)
     scores = card(period_key, as_of, data_version)
-    cycles = queries.won_cycles(engine(), as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    return diagnosis.build(scores, cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
+    return diagnosis.build(scores, scores.won_cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -297,6 +297,24 @@ def test_a_big_first_load_rebuilds_the_indexes_and_a_failure_leaves_them_as_they
 
 
 @settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 3), st.integers(0, 3)),
+                     min_size=1, max_size=60))
+def test_packed_and_grouped_counts_agree(rows):
+    key = {name: np.array([r[i] for r in rows], dtype=np.int64) for i, name in enumerate(bulk.PACKING)}
+    packed = bulk._packed_counts(key).sort_values(list(bulk.PACKING)).reset_index(drop=True)
+    grouped = bulk._grouped_counts(key).sort_values(list(bulk.PACKING)).reset_index(drop=True)
+    assert packed.to_dict("list") == grouped.to_dict("list")
+    assert int(packed["n"].sum()) == len(rows)
+
+
+@pytest.mark.parametrize("rep, day, fits", [(0, 0, True), ((1 << 24) - 1, (1 << 17) - 1, True), (1 << 24, 0, False),
+                                            (5, -1, False), (5, 1 << 17, False)])
+def test_keys_are_packed_only_when_every_part_fits(rep, day, fits):
+    key = {"rep": np.array([rep]), "day": np.array([day]), "type": np.array([0]), "outcome": np.array([0])}
+    assert bulk._packable(key) is fits
+
+
+@settings(max_examples=60, deadline=None)
 @given(keys=st.lists(st.lists(st.integers(0, 40), max_size=30), min_size=1, max_size=6))
 def test_occurrences_number_each_key_and_remember_its_first_line(keys):
     seen, naive, line = Occurrences(), {}, 2

@@ -371,9 +371,9 @@ class Tally:
         known = np.flatnonzero(pd.notna(reps))
         if len(known):
             day = _mapped(np.asarray(days, dtype=object)[known], _day_number, None).astype(np.int64)
-            frame = pd.DataFrame({"rep": reps[known].astype(np.int64), "day": day,
-                                  "type": self._codes(types[known]), "outcome": self._codes(outcomes[known])})
-            self.parts.append(frame.groupby(list(frame.columns), sort=False).size().rename("n").reset_index())
+            key = {"rep": reps[known].astype(np.int64), "day": day, "type": self._codes(types[known]),
+                   "outcome": self._codes(outcomes[known])}
+            self.parts.append(_packed_counts(key) if _packable(key) else _grouped_counts(key))
 
     def _codes(self, values: np.ndarray) -> np.ndarray:
         return _mapped(values, lambda v: self.words.setdefault(v, len(self.words)),
@@ -389,6 +389,32 @@ class Tally:
             days = [day[d] for d in part["day"].tolist()]
             yield list(zip(part["rep"].tolist(), days, words[part["type"].to_numpy()].tolist(),
                            words[part["outcome"].to_numpy()].tolist(), part["n"].tolist()))
+
+
+PACKING = {"rep": 24, "day": 17, "type": 10, "outcome": 12}  # bits per key part: 63 in all
+
+
+def _packable(key: dict[str, np.ndarray]) -> bool:
+    """Every part of the key fits its bits (days from 1970 to 2328, up to 16 million people)."""
+    return all(len(v) == 0 or (v.min() >= 0 and v.max() < 1 << PACKING[k]) for k, v in key.items())
+
+
+def _packed_counts(key: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Rows per distinct key, the key packed into one 64-bit number so one sort counts them."""
+    packed = np.zeros(len(key["rep"]), dtype=np.int64)
+    for name, bits in PACKING.items():
+        packed = (packed << bits) | key[name]
+    distinct, n = np.unique(packed, return_counts=True)
+    parts = {}
+    for name, bits in reversed(PACKING.items()):
+        parts[name], distinct = distinct & ((1 << bits) - 1), distinct >> bits
+    return pd.DataFrame({name: parts[name] for name in PACKING} | {"n": n})
+
+
+def _grouped_counts(key: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The same counts by a pandas group-by (for keys too big to pack)."""
+    frame = pd.DataFrame(key)
+    return frame.groupby(list(frame.columns), sort=False).size().rename("n").reset_index()
 
 
 def add_activity_counts(conn: Connection, tally: Tally) -> None:

@@ -33,7 +33,7 @@ from breakthrough.importing.reading import FOOTER_MARKERS, Reader, open_source
 BLOCK_BYTES = 1 << 20  # text Arrow parses at a time (bigger blocks make its read-ahead hold far more memory)
 BATCH_ROWS = 50_000  # rows handed on at a time
 MIN_BYTES = 1 << 20  # smaller files are read the careful way (it is quick enough there)
-DISTINCT_SHARE = 0.05  # a column with fewer distinct values than this share is parsed per distinct value
+DISTINCT_SHARE = 0.2  # a column with fewer distinct values than this share is parsed per distinct value
 # First and last characters that Python's str.strip() never removes, for "already clean" text.
 _SOLID = r"[!-~\p{L}\p{N}]"
 SIMPLE_TEXT = rf"(?s)^{_SOLID}(.*{_SOLID})?$"
