@@ -237,7 +237,7 @@ def test_a_file_that_stops_being_plain_part_way_is_read_row_by_row_instead(paths
 def test_a_header_spanning_two_lines_is_read_row_by_row(paths, fresh, small_blocks):
     header = ["owner", "type", "crm_id", "date", "outcome", "duration", "account", "subject\n(line two)"]
     raw = csv_bytes(filler(2000, seed=8), header=header)
-    results = both(paths, fresh, raw)
+    results = both(paths, fresh, raw, dump=without_ids if ON_POSTGRES else dump)  # the first try drew a batch id
     assert_same(results)
     assert paths.chunks == 0
 
