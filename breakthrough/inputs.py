@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from breakthrough import periods, queries
+from breakthrough.money import to_reporting_arrays, to_reporting_codes
 from breakthrough.periods import Period
 from breakthrough.settings import Settings
 
@@ -88,25 +89,6 @@ def money(deals: dict[str, np.ndarray], settings: Settings, reps: pd.Index) -> t
     for k, currencies in missing.items():
         unconverted.setdefault(k // len(MONEY), set()).update(currencies)
     return dict(zip(MONEY, _by_rep(totals, len(MONEY), reps))), unconverted
-
-
-def to_reporting_arrays(keys: np.ndarray, currencies: np.ndarray, amounts: np.ndarray, settings: Settings):
-    """`money.to_reporting` on arrays: (total per key in the reporting currency, {key: currencies without a rate}).
-
-    The same arithmetic: each amount times its rate, summed per key by pandas (rows without a rate left out).
-    """
-    which, names = pd.factorize(currencies)
-    rate = np.array([np.nan if settings.rate(c) is None else settings.rate(c) for c in names.tolist()])[which]
-    missing: dict[int, set[str]] = {}
-    for k, c in zip(keys[np.isnan(rate)].tolist(), currencies[np.isnan(rate)].tolist()):
-        missing.setdefault(k, set()).add(c)
-    return to_reporting_codes(keys, amounts, rate), missing
-
-
-def to_reporting_codes(keys: np.ndarray, amounts: np.ndarray, rate: np.ndarray) -> pd.Series:
-    """Each amount times its rate (NaN: none), summed per key by pandas; a key with only unrated amounts gets 0."""
-    converted = pd.Series(np.where(np.isnan(rate), np.nan, amounts * rate))
-    return converted.groupby(keys).sum(min_count=1).fillna(0.0)
 
 
 def _by_rep(totals: pd.Series, parts: int, reps: pd.Index) -> list[np.ndarray]:

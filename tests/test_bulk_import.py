@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import insert, inspect as schema, select
 
 from breakthrough.db import make_engine, migrate
-from breakthrough.importing import bulk, columnar, survey as surveying, upload, writing
+from breakthrough.importing import bulk, columnar, upload, writing
 from breakthrough.importing.people import name_key
 from breakthrough.importing.reading import FileError
 from breakthrough.importing.writing import Occurrences

@@ -23,7 +23,6 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
 
@@ -31,13 +30,10 @@ from breakthrough import models as m
 from breakthrough import rollups
 from breakthrough.importing import columnar
 from breakthrough.importing.profiles import field_map
-from breakthrough.importing.validation import LIMITS, Reject, RowError, activity_type, content_key
+from breakthrough.importing.validation import LIMITS, PARSED_KINDS, Reject, RowError, activity_type, content_key
 
 TABLE = m.Activity.__table__
 EPOCH = dt.date(1970, 1, 1).toordinal()
-PARSED_KINDS = frozenset({"date", "datetime", "time", "amount", "currency", "percent", "duration", "flag", "score",
-                          "count", "outcome", "role", "session_type", "driver", "status", "period", "period_type",
-                          "email"})  # kinds `validation._parser` has its own parser for
 BIG_LOAD_ROWS = 100_000  # a first load at least this big (and bigger than the table) rebuilds indexes once
 
 

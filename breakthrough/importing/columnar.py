@@ -20,7 +20,6 @@ import codecs
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +28,7 @@ import pyarrow.csv as pv
 
 from breakthrough.importing import cells as c
 from breakthrough.importing.reading import FOOTER_MARKERS, Reader, open_source
+from breakthrough.importing.validation import parse_cell
 
 BLOCK_BYTES = 1 << 20  # text Arrow parses at a time (bigger blocks make its read-ahead hold far more memory)
 BATCH_ROWS = 50_000  # rows handed on at a time
@@ -262,19 +262,10 @@ def _per_distinct(column: pa.Array, parse: Callable[[str], object]) -> Parsed:
     encoded = pc.dictionary_encode(column)
     distinct = encoded.dictionary.to_pylist()
     parsed = np.empty(len(distinct), dtype=object)
-    parsed[:] = [_parse(parse, t) for t in distinct]
+    parsed[:] = [parse_cell(parse, t) for t in distinct]
     values = parsed[np.asarray(encoded.indices)] if len(column) else np.empty(0, dtype=object)
     failed = np.array([v.__class__ is c.CellError for v in parsed], dtype=bool)
     return Parsed(values, failed[np.asarray(encoded.indices)] if len(column) else np.zeros(0, bool))
-
-
-def _parse(parse: Callable[[str], object], text: str) -> object:
-    if not text or text.isspace():
-        return None
-    try:
-        return parse(text)
-    except c.CellError as err:
-        return err
 
 
 def _clean_text(column: pa.Array, limit: int | None) -> Parsed | None:

@@ -182,7 +182,7 @@ class Columns:
         columns, bad = [], set()
         for _, i, _, parse in self.parsers:
             texts = [row[i] for row in rows]
-            parsed = {t: _parse(parse, t) for t in set(texts)}
+            parsed = {t: parse_cell(parse, t) for t in set(texts)}
             columns.append([parsed[t] for t in texts])
             if any(v.__class__ is c.CellError for v in parsed.values()):
                 bad.update(j for j, t in enumerate(texts) if parsed[t].__class__ is c.CellError)
@@ -194,13 +194,19 @@ class Columns:
                 if v.__class__ is c.CellError]
 
 
-def _parse(parse: Callable[[str], object], text: str) -> object:
+def parse_cell(parse: Callable[[str], object], text: str) -> object:
+    """One cell through `parse`: None when empty, the CellError (not raised) when it cannot be read."""
     if not text or text.isspace():
         return None
     try:
         return parse(text)
     except c.CellError as err:
         return err
+
+
+PARSED_KINDS = frozenset({"date", "datetime", "time", "amount", "currency", "percent", "duration", "flag", "score",
+                          "count", "outcome", "role", "session_type", "driver", "status", "period", "period_type",
+                          "email"})  # kinds with a parser of their own; every other kind is trimmed text
 
 
 def _parser(kind: str, key: str, plan: Plan) -> Callable[[str], object]:
@@ -215,7 +221,7 @@ def _parser(kind: str, key: str, plan: Plan) -> Callable[[str], object]:
         "role": role, "session_type": session_type, "driver": driver, "status": status_word,
         "period": lambda t: month_start(t, order), "period_type": _period_type, "email": email,
     }
-    return parsers.get(kind) or (lambda t: _text(t, limit))
+    return parsers[kind] if kind in PARSED_KINDS else (lambda t: _text(t, limit))
 
 
 def _text(raw: str, limit: int | None) -> str:

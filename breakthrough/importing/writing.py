@@ -115,14 +115,6 @@ def _paths(source, plan: Plan) -> list[bool]:
     return [True, False] if plan.entity == "activities" and columnar.suitable(source) else [False]
 
 
-def file_sha256(source) -> str:
-    digest = hashlib.sha256()
-    stream = _Hashing(_open(source), digest)
-    while stream.read(1 << 20):
-        pass
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class Batch:
     id: int
