@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -115,7 +116,7 @@ def active_reps(engine: Bind) -> list:
         return conn.execute(ACTIVE_REPS).all()
 
 
-def teams(engine: Engine) -> pd.DataFrame:
+def teams(engine: Bind) -> pd.DataFrame:
     return read_frame(engine, select(Team.id, Team.name, Team.parent_id).order_by(Team.name), ["id", "name", "parent_id"])
 
 
@@ -150,9 +151,35 @@ def is_demo(engine: Bind) -> bool:
         return bool(conn.execute(select(Setting.value).where(Setting.key == "demo")).scalar())
 
 
+@dataclass(frozen=True)
+class FrameFacts:
+    """What the frame around every page reads: people, teams, the data's first and last day, the demo flag."""
+
+    people: pd.DataFrame
+    teams: pd.DataFrame
+    first_day: dt.date | None
+    last_day: dt.date | None
+    demo: bool
+
+
+SPAN_AND_DEMO = select(*(select(a).scalar_subquery() for a in (
+    func.min(ActivityDaily.day), func.min(Opportunity.created_date), func.max(ActivityDaily.day),
+    func.max(Opportunity.created_date), select(Setting.value).where(Setting.key == "demo").scalar_subquery())))
+
+
+def frame_facts(engine: Bind) -> FrameFacts:
+    """`people`, `teams`, `first_data_day`, `last_data_day` and `is_demo` in three reads on one connection."""
+    with connected(engine) as conn:
+        found_people, found_teams = people(conn), teams(conn)
+        first_activity, first_deal, last_activity, last_deal, demo = conn.execute(SPAN_AND_DEMO).one()
+    first = [d for d in (as_date(first_activity), as_date(first_deal)) if d is not None]
+    last = [d for d in (as_date(last_activity), as_date(last_deal)) if d is not None]
+    return FrameFacts(found_people, found_teams, min(first, default=None), max(last, default=None), bool(demo))
+
+
 def quota_parts(engine: Bind, ends: list[dt.date], quarters: list[dt.date], start: dt.date,
                 currencies: list[str]) -> dict[str, np.ndarray]:
-    """Person quota rows starting in [start, ends[-1]], oldest first, as three columns of numbers:
+    """Person quota amounts starting in [start, ends[-1]], summed per key and currency, as three columns of numbers:
 
     - `key` = ((person id × len(ends) + period) × len(quarters) + quarter) × 2 + (1 for a quarter row, 0 for a
       month row), where `period` is the index of the first of `ends` on or after the row's start and `quarter`
@@ -177,9 +204,10 @@ def _quota_statement(n_ends: int, n_quarters: int, n_currencies: int):
     found = [(q.currency == bindparam(f"c_{i}"), i) for i in range(n_currencies)]
     currency = case(*found, else_=-1) if found else literal(-1)
     return (
-        select(key, cast(q.amount, Float), currency)  # PostgreSQL: a float, no Decimal to convert
+        select(key, cast(func.sum(q.amount), Float), currency)  # PostgreSQL: a float, no Decimal to convert
         .where(q.person_id.is_not(None), q.period_start.between(day("start"), day(f"end_{n_ends - 1}")))
-        .order_by(q.period_start, q.id)
+        .group_by(key, currency)  # a quarter's months in one row per currency
+        .order_by(key, currency)
     )
 
 
@@ -273,15 +301,30 @@ def weekly_activity(engine: Engine, rep_id: int, start: dt.date, end: dt.date) -
 
 def won_cycles(engine: Bind, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Days from created to closed of every won deal closed in [start, end], per owner (from `won_deal_cycles`)."""
-    t = WonDealCycles
     with connected(engine) as conn:
-        rows = conn.execute(select(t.owner_id, t.deals, t.close_days, t.cycle_days).order_by(t.owner_id)).all()
+        rows = _packed_cycles(conn)
     owners = np.repeat(np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
     close, cycle = unpack_cycles(b"".join(r[2] for r in rows), b"".join(r[3] for r in rows))
     inside = (close >= start.toordinal() - EPOCH) & (close <= end.toordinal() - EPOCH)
     if not inside.any():
         return pd.DataFrame({"rep_id": pd.Series(dtype=object), "days": pd.Series(dtype=float)})
     return pd.DataFrame({"rep_id": owners[inside], "days": cycle[inside].astype(float)})
+
+
+WON_CYCLES = select(WonDealCycles.owner_id, WonDealCycles.deals, WonDealCycles.close_days,
+                    WonDealCycles.cycle_days).order_by(WonDealCycles.owner_id)
+
+
+def _packed_cycles(conn: Connection) -> list:
+    """`won_deal_cycles` rows; PostgreSQL sends them in binary (bytes as they are, not as hex text to decode)."""
+    if conn.dialect.name != "postgresql":
+        return conn.execute(WON_CYCLES).all()
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(WON_CYCLES.compile(dialect=conn.dialect)), binary=True)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def opportunity_records(engine: Engine, rep_id: int, status: str | None = None) -> pd.DataFrame:

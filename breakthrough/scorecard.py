@@ -22,7 +22,7 @@ RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
 PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
 class RepFigures:
     rep_id: int
     name: str
@@ -228,36 +228,36 @@ NONE = frozenset()
 STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New opps"}
 
 
+STAGE_COLUMNS = {stage: (f"{label}/wk needed", f"{label}/wk actual", f"{label} pace", f"{label} status")
+                 for stage, label in STAGE_LABELS.items()}  # fmt: skip
+
+
 def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
     """One row per rep: quota, won, weekly pace needed vs actual per stage, coverage, statuses.
 
     Infinite figures stay infinite (a pace with nothing needed, coverage when
     the quota is met, a need no pace can reach); the status column says what they mean.
     """
-    return pd.DataFrame([_overview_row(card.reps[i]) for i in rep_ids if i in card.reps])
-
-
-STAGE_COLUMNS = {stage: (f"{label}/wk needed", f"{label}/wk actual", f"{label} pace", f"{label} status")
-                 for stage, label in STAGE_LABELS.items()}  # fmt: skip
-
-
-def _overview_row(rep: RepFigures) -> dict:
-    f = rep.funnel
-    row = {
-        "rep_id": rep.rep_id,
-        "Rep": rep.name,
-        "Team": rep.team,
-        "Manager": rep.manager,
-        "Quota": rep.quota,
-        "Won": rep.won,
-        "Attainment": f.attainment,
-        "Gap": f.gap,
+    reps = [card.reps[i] for i in rep_ids if i in card.reps]
+    if not reps:
+        return pd.DataFrame()
+    funnels = [r.funnel for r in reps]
+    columns = {
+        "rep_id": [r.rep_id for r in reps],
+        "Rep": [r.name for r in reps],
+        "Team": [r.team for r in reps],
+        "Manager": [r.manager for r in reps],
+        "Quota": [r.quota for r in reps],
+        "Won": [r.won for r in reps],
+        "Attainment": [f.attainment for f in funnels],
+        "Gap": [f.gap for f in funnels],
     }
-    for stage, (needed, actual, pace, status) in STAGE_COLUMNS.items():
-        req = f.stages[stage]
-        row[needed], row[actual], row[pace], row[status] = req.required_pw, req.actual_pw, req.pace_ratio, req.status
-    row["Coverage"] = f.coverage
-    row["Coverage needed"] = f.coverage_ratio
-    row["Coverage status"] = "quota met" if f.gap == 0 else f.coverage_status
-    row["Past-due pipeline"] = rep.past_due_pipeline
-    return row
+    for stage, names in STAGE_COLUMNS.items():
+        reqs = [f.stages[stage] for f in funnels]
+        for name, field_ in zip(names, ("required_pw", "actual_pw", "pace_ratio", "status")):
+            columns[name] = [getattr(q, field_) for q in reqs]
+    columns["Coverage"] = [f.coverage for f in funnels]
+    columns["Coverage needed"] = [f.coverage_ratio for f in funnels]
+    columns["Coverage status"] = ["quota met" if f.gap == 0 else f.coverage_status for f in funnels]
+    columns["Past-due pipeline"] = [r.past_due_pipeline for r in reps]
+    return pd.DataFrame(columns)

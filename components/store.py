@@ -43,23 +43,26 @@ def settings(data_version: DataKey) -> settings_store.Settings:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def frame(data_version: DataKey) -> queries.FrameFacts:
+    """People, teams, the data's span and the demo flag: read together, once per data version."""
+    return queries.frame_facts(engine())
+
+
 def people(data_version: DataKey):
-    return queries.people(engine())
+    return frame(data_version).people
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def teams(data_version: DataKey):
-    return queries.teams(engine())
+    return frame(data_version).teams
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def data_span(data_version: DataKey) -> tuple[dt.date | None, dt.date | None]:
-    return queries.first_data_day(engine()), queries.last_data_day(engine())
+    facts = frame(data_version)
+    return facts.first_day, facts.last_day
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def is_demo(data_version: DataKey) -> bool:
-    return queries.is_demo(engine())
+    return frame(data_version).demo
 
 
 @st.cache_data(show_spinner="Working out the figures…", max_entries=32)

@@ -229,3 +229,20 @@ def test_to_reporting_on_arrays_is_money_to_reporting():
 ])  # fmt: skip
 def test_period_quota(small, period, expected):
     assert scorecard.period_quota(small, CFG, period).to_dict() == expected
+
+
+@pytest.mark.parametrize("rows, expected", [
+    # a quarter's months in two currencies (EUR at 1.08): each month's amount converted, then added
+    ([("month", D(2026, 10, 1), 1_000.10, "USD"), ("month", D(2026, 11, 1), 2_000.20, "USD"),
+      ("month", D(2026, 12, 1), 500, "EUR")], 1_000.10 + 2_000.20 + 500 * 1.08),
+    # a quarter row in euros overrides dollar months
+    ([("month", D(2026, 10, 1), 1_000, "USD"), ("quarter", D(2026, 10, 1), 4_000, "EUR")], 4_000 * 1.08),
+    # a currency without a rate is left out
+    ([("month", D(2026, 10, 1), 1_000, "USD"), ("month", D(2026, 11, 1), 700, "XYZ")], 1_000),
+])  # fmt: skip
+def test_quota_in_several_currencies(engine, rows, expected):
+    with engine.begin() as conn:
+        conn.execute(insert(Person), [{"id": 9, "name": "Cy", "name_key": "cy", "role": "rep"}])
+        conn.execute(insert(Quota), [{"person_id": 9, "period": p, "period_start": d, "amount": a, "currency": c}
+                                     for p, d, a, c in rows])  # fmt: skip
+    assert scorecard.period_quota(engine, CFG, Q4)[9] == pytest.approx(expected, rel=1e-12)
