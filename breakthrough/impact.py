@@ -6,8 +6,12 @@ For a session with a focus driver, on day `d`:
 - effect = (rep after − rep before) − (team after − team before).
 
 Per manager and driver: the mean effect, `n`, and a 95 % interval `mean ± 1.96 · sd / √n`;
-below 5 sessions the figure is "not enough data yet". Driver values come from the
-`activity_rep_day` rollup (calls, meetings held) and opportunities (created, won, lost).
+below 5 sessions the figure is "not enough data yet".
+
+The pages read each rep's totals *through* each day from the running-total rollups
+(`activity_running`: calls, meetings held; `opportunity_running`: deals created, won, lost and the
+won amount) into a `Ledger` (`running_ledger`), and work out every session's four values at once
+with index arithmetic (`effects_at_once`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +27,9 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from breakthrough.formatting import money, number, percent
-from breakthrough.models import ActivityRepDay, Opportunity
+from breakthrough.queries import as_date
+from breakthrough.rows import by_column, fetch
+from breakthrough.models import ActivityRunning, OpportunityRunning
 from breakthrough.settings import Settings
 
 WEEKS = 4
@@ -32,38 +38,6 @@ MIN_SESSIONS = 5
 Z95 = 1.96
 MEASURES = ("calls", "meetings", "opps", "won", "lost", "won_amount")
 MEASURED = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")  # coverage, cycle: not per 4 weeks
-
-
-NEEDS = {  # the measures each driver is worked out from
-    "activity": ("calls",),
-    "call_to_meeting": ("meetings", "calls"),
-    "meeting_to_opp": ("opps", "meetings"),
-    "win_rate": ("won", "lost"),
-    "deal_size": ("won_amount", "won"),
-}
-
-
-def driver_value(driver: str, sums: Mapping[str, float], reps: int = 1) -> float | None:
-    """A driver's value from window sums: calls per rep per week, or a ratio (None when it divides by 0)."""
-    if driver == "activity":
-        return sums["calls"] / reps / WEEKS if reps else None
-    parts = {
-        "call_to_meeting": ("meetings", "calls"),
-        "meeting_to_opp": ("opps", "meetings"),
-        "win_rate": ("won", "closed"),
-        "deal_size": ("won_amount", "won"),
-    }
-    num, den = parts[driver]
-    denominator = sums["won"] + sums["lost"] if den == "closed" else sums[den]
-    return sums[num] / denominator if denominator > 0 else None
-
-
-def did(rep_before, rep_after, team_before, team_after) -> float | None:
-    """(rep after − rep before) − (team after − team before); None when any value is missing."""
-    values = (rep_before, rep_after, team_before, team_after)
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
-        return None
-    return (rep_after - rep_before) - (team_after - team_before)
 
 
 @dataclass(frozen=True)
@@ -92,101 +66,22 @@ def summarise(values: Sequence[float]) -> Effect:
     return Effect(n, mean, mean - half, mean + half)
 
 
-# --- daily counts and window sums --------------------------------------------------------------
+# --- the ledger ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class Ledger:
-    """Daily counts per rep over [start, end], summed over any window of days in O(1)."""
+    """Each rep's totals through each day of [start, end]: `cum[m][i]` sums measure `m` over the days
+    start … start + i − 1 (row 0 is all zeros), one column per rep (`column[rep]`), so the sum over the
+    days first…last is `cum[m][last − start + 1] − cum[m][first − start]`."""
 
-    def __init__(self, daily: pd.DataFrame, start: dt.date, end: dt.date):
-        self.start, self.end = start, end
-        reps = sorted(set(int(r) for r in daily["rep_id"])) if not daily.empty else []
-        self.column = {r: i for i, r in enumerate(reps)}
-        days = (end - start).days + 1
-        self.cum = {m: np.zeros((days + 1, len(reps))) for m in MEASURES}
-        if not daily.empty:
-            rows = np.array([(d - start).days for d in daily["day"]]) + 1
-            cols = np.array([self.column[int(r)] for r in daily["rep_id"]])
-            for m in MEASURES:
-                np.add.at(self.cum[m], (rows, cols), daily[m].to_numpy(dtype=float))
-                self.cum[m] = self.cum[m].cumsum(axis=0)
-
-    def covers(self, first: dt.date, last: dt.date) -> bool:
-        return self.start <= first and last <= self.end
-
-    def sums(self, rep_ids: Iterable[int], first: dt.date, last: dt.date,
-             measures: Iterable[str] = MEASURES) -> dict[str, float]:
-        """`measures` summed over `rep_ids` and the days first…last (inside the ledger); others are 0."""
-        cols = [self.column[r] for r in rep_ids if r in self.column]
-        lo, hi = (first - self.start).days, (last - self.start).days + 1
-        found = dict.fromkeys(MEASURES, 0.0)
-        for m in measures:
-            found[m] = float((self.cum[m][hi, cols] - self.cum[m][lo, cols]).sum())
-        return found
+    start: dt.date
+    end: dt.date
+    column: dict[int, int]
+    cum: dict[str, np.ndarray]
 
 
-def daily_counts(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
-                 rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Per rep and day: calls, meetings held (rollup), opportunities created, won, lost, won amount.
-
-    `rep_ids` limits the reps read (all when None): the Rep page needs one rep and their colleagues.
-    """
-    frames = [_activity(engine, start, end, rep_ids), _created(engine, start, end, rep_ids),
-              _closed(engine, settings, start, end, rep_ids)]
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=["rep_id", "day", *MEASURES])
-    daily = pd.concat(frames).groupby(["rep_id", "day"], as_index=False).sum()
-    for m in MEASURES:
-        daily[m] = daily[m].astype(float) if m in daily else 0.0
-    return daily
-
-
-def _rows(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
-    with engine.connect() as conn:
-        frame = pd.DataFrame([tuple(r) for r in conn.execute(stmt).all()], columns=columns)  # one fetch
-    frame["day"] = pd.to_datetime(frame["day"]).dt.date if len(frame) else frame["day"]
-    return frame
-
-
-def _only(column, rep_ids: Sequence[int] | None) -> list:
-    """A condition limiting `column` to `rep_ids` (none when all reps are wanted)."""
-    return [] if rep_ids is None else [column.in_([int(r) for r in rep_ids])]
-
-
-def _activity(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Calls and meetings held per rep and day (the `activity_rep_day` rollup)."""
-    t = ActivityRepDay
-    stmt = select(t.rep_id, t.day, t.calls, t.meetings_held).where(t.day.between(start, end), *_only(t.rep_id, rep_ids))
-    return _rows(engine, stmt, ["rep_id", "day", "calls", "meetings"])
-
-
-def _created(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    o = Opportunity
-    stmt = (select(o.owner_id, o.created_date, func.count())
-            .where(o.owner_id.is_not(None), o.created_date.between(start, end), *_only(o.owner_id, rep_ids))
-            .group_by(o.owner_id, o.created_date))
-    return _rows(engine, stmt, ["rep_id", "day", "opps"])
-
-
-def _closed(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
-            rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Won and lost deals per owner and close day; won amounts in the reporting currency."""
-    o = Opportunity
-    stmt = (select(o.owner_id, o.close_date, o.status, o.currency, func.count(), func.coalesce(func.sum(o.amount), 0))
-            .where(o.owner_id.is_not(None), o.status.in_(("won", "lost")), o.close_date.between(start, end),
-                   *_only(o.owner_id, rep_ids))
-            .group_by(o.owner_id, o.close_date, o.status, o.currency))
-    frame = _rows(engine, stmt, ["rep_id", "day", "status", "currency", "n", "amount"])
-    rate = frame["currency"].map(settings.rate).astype(float)  # no rate: the amount is left out (NaN → 0)
-    won = frame["status"] == "won"
-    frame["won"] = frame["n"].where(won, 0).astype(float)
-    frame["lost"] = frame["n"].where(~won, 0).astype(float)
-    frame["won_amount"] = (frame["amount"].astype(float) * rate).where(won, 0.0).fillna(0.0)
-    return frame[["rep_id", "day", "won", "lost", "won_amount"]]
-
-
-# --- per session -------------------------------------------------------------------------------
+# --- per session: the windows, and the effect in words ---------------------------------------
 
 EFFECT_COLUMNS = ["session_id", "manager_id", "rep_id", "date", "driver",
                   "rep_before", "rep_after", "team_before", "team_after", "effect"]
@@ -196,35 +91,6 @@ def windows(day: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.da
     """The 4 weeks before a session (d − 28 … d − 1) and the 4 weeks after it (d + 1 … d + 28)."""
     one = dt.timedelta(days=1)
     return (day - dt.timedelta(days=DAYS), day - one), (day + one, day + dt.timedelta(days=DAYS))
-
-
-def _value(ledger: Ledger, driver: str, reps: Sequence[int], span) -> float | None:
-    if not reps or not ledger.covers(*span):
-        return None
-    return driver_value(driver, ledger.sums(reps, *span, NEEDS[driver]), len(reps))
-
-
-def session_effects(sessions: pd.DataFrame, ledger: Ledger, peers: Mapping[int, Sequence[int]]) -> pd.DataFrame:
-    """One row per session with a measured focus driver: rep and team values before/after, and the effect.
-
-    `peers[rep]` are the rep's colleagues (the rest of the team). A window outside the ledger
-    (before the data starts, or not over by the as-of date) leaves its values empty, and the effect too.
-    """
-    rows = []
-    for s in sessions[sessions["focus_driver"].isin(MEASURED)].itertuples():
-        before, after = windows(s.date)
-        rep, team = [int(s.rep_id)], list(peers.get(int(s.rep_id), ()))
-        values = [_value(ledger, s.focus_driver, rep, before), _value(ledger, s.focus_driver, rep, after),
-                  _value(ledger, s.focus_driver, team, before), _value(ledger, s.focus_driver, team, after)]
-        rows.append([int(s.id), int(s.manager_id), int(s.rep_id), s.date, s.focus_driver, *values, did(*values)])
-    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
-
-
-def by_driver(effects: pd.DataFrame) -> dict[str, Effect]:
-    """The summary per driver over the sessions whose effect could be measured."""
-    measured = effects.dropna(subset=["effect"])
-    return {d: summarise(measured.loc[measured["driver"] == d, "effect"].tolist()) for d in MEASURED
-            if (measured["driver"] == d).any()}
 
 
 def effect_text(driver: str, value: float | None, currency: str = "USD", signed: bool = True) -> str:
@@ -245,3 +111,179 @@ def summary_text(driver: str, effect: Effect, currency: str = "USD") -> str:
         return f"not enough data yet (n = {effect.n})"
     low, high = (effect_text(driver, v, currency) for v in (effect.low, effect.high))
     return f"{effect_text(driver, effect.mean, currency)} (95 % interval {low} to {high}, n = {effect.n})"
+
+
+# --- all sessions at once, from the running totals -------------------------------------------------
+#
+# `running_ledger` reads each rep's totals *through* each day from the rollups (`activity_running`,
+# `opportunity_running`) instead of counting per day; `effects_at_once` works out every session's four
+# window values with index arithmetic on the ledger.
+
+OPPORTUNITY_MEASURES = {"opps": "created", "won": "won", "lost": "lost", "won_amount": "won_amount"}
+
+
+def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
+                   rep_ids: Sequence[int]) -> Ledger:
+    """The ledger of `rep_ids` over [start, end], from the running-total rollups (no per-day counting)."""
+    reps = sorted({int(r) for r in rep_ids})
+    days = max((end - start).days + 1, 0)  # none when the data starts after the as-of date
+    cum = _activity_through(engine, start, end, reps, days) | _deals_through(engine, settings, start, end, reps, days)
+    columns = {r: i for i, r in enumerate(reps)}
+    return Ledger(start, end, columns, {m: np.asarray(cum[m], dtype=float) for m in MEASURES})
+
+
+def _read_through(engine: Engine, model, key, values: Sequence[str], start: dt.date, end: dt.date,
+                  reps: Sequence[int], extra: Sequence = ()) -> dict[str, list]:
+    """Rows of a running table for these reps from the last table day before `start` up to `end`, by column."""
+    before = select(func.max(model.day)).where(model.day < start).scalar_subquery()
+    stmt = (select(model.day, key, *extra, *(getattr(model, v) for v in values))
+            .where(model.day <= end, model.day >= func.coalesce(before, start), key.in_(list(reps))))
+    names = ["day", "key", *(f"extra{i}" for i in range(len(extra))), *values]
+    return by_column(fetch(engine, stmt), names)
+
+
+def _positions(days: list, start: dt.date) -> np.ndarray:
+    """Each row's place on the ledger's calendar: 0 for the day before `start` (or earlier), 1 for `start`…"""
+    codes, uniques = pd.factorize(np.array(days, dtype=object))
+    place = np.array([(as_date(u) - start).days + 1 for u in uniques], dtype=np.int64)
+    return np.maximum(place[codes], 0) if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _dense(places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], days: int,
+           width: int) -> dict[str, np.ndarray]:
+    """Totals through each calendar day (rows 0…days) per column, carried over days without a row, from 0
+    at day 0: `cum[i] − cum[j]` is the sum over days j+1…i, as in `Ledger`. One array per name of `values`.
+
+    Worked out on the days that have rows (a column missing on one of them keeps its last total), then
+    spread over the calendar."""
+    seen, row = np.unique(np.r_[0, places], return_inverse=True)  # day 0 always: the start of every total
+    row = row[1:]
+    present = np.zeros((len(seen), width), dtype=bool)
+    present[row, columns] = True
+    latest = None if present[1:].all() or not width else np.maximum.accumulate(
+        np.where(present, np.arange(len(seen))[:, None], 0), axis=0)
+    day_row = np.searchsorted(seen, np.arange(days + 1), side="right") - 1  # each day's last day with rows
+    found = {}
+    for name, column in values.items():
+        grid = np.zeros((len(seen), width))
+        grid[row, columns] = np.asarray(column, dtype=float)
+        if latest is not None:
+            grid = np.take_along_axis(grid, latest, axis=0)
+        carried = grid[day_row]
+        found[name] = carried - carried[0]
+    return found
+
+
+def _activity_through(engine: Engine, start: dt.date, end: dt.date, reps: list[int], days: int) -> dict:
+    t = ActivityRunning
+    found = _read_through(engine, t, t.rep_id, ("calls", "meetings_held"), start, end, reps)
+    places, column = _positions(found["day"], start), _place_of(reps, found["key"])
+    counts = _dense(places, column, {"calls": found["calls"], "meetings": found["meetings_held"]}, days, len(reps))
+    return counts
+
+
+def _place_of(reps: list[int], keys: list) -> np.ndarray:
+    """Where each key sits among the sorted `reps` (every key is one of them: the query asked for those)."""
+    return np.searchsorted(np.asarray(reps, dtype=np.int64), np.asarray(keys, dtype=np.int64))
+
+
+def _deals_through(engine: Engine, settings: Settings, start: dt.date, end: dt.date, reps: list[int],
+                   days: int) -> dict:
+    """Deals created, won, lost and the won amount (reporting currency; none without a rate) per rep."""
+    t = OpportunityRunning
+    found = _read_through(engine, t, t.owner_id, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps,
+                          (t.currency,))
+    places = _positions(found["day"], start)
+    currency, currencies = pd.factorize(np.array(found["extra0"], dtype=object))
+    keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
+    rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
+    per_key = _dense(places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days,
+                     len(reps) * len(currencies))
+    shape = (days + 1, len(reps), len(currencies))
+    return {m: (values.reshape(shape) * (rate if m == "won_amount" else 1.0)).sum(axis=2)
+            for m, values in per_key.items()}
+
+
+def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int, int]) -> pd.DataFrame:
+    """One row per session with a measured focus driver: the rep's and the team's values in the 4 weeks
+    before and after (`windows`), and the effect — all sessions at once, with index arithmetic.
+
+    `team_of[rep]` is the team of each active rep with one; a rep's colleagues are the other active reps
+    of that team (`coaching.peers`), all of them columns of the ledger. A window outside the ledger
+    (before the data starts, or not over by the as-of date) leaves its values empty, and the effect too.
+    """
+    focused = sessions[sessions["focus_driver"].isin(MEASURED)]
+    if focused.empty:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    reps = focused["rep_id"].to_numpy(dtype=np.int64)
+    day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
+    last = (ledger.end - ledger.start).days
+    spans = {"before": (day - DAYS, day - 1, (day - DAYS >= 0) & (day - 1 <= last)),
+             "after": (day + 1, day + DAYS, (day + 1 >= 0) & (day + DAYS <= last))}
+    own, team, size, column_team = _membership(ledger, team_of, reps)
+    teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
+    values = {}
+    for name, (first, final, covered) in spans.items():
+        lo, hi = np.clip(first, 0, max(last + 1, 0)), np.clip(final + 1, 0, max(last + 1, 0))
+        rep_sums = {m: _window(ledger.cum[m], own, lo, hi) for m in MEASURES}
+        team_sums = {m: _window(teams[m], team, lo, hi) - rep_sums[m] * (team >= 0) for m in MEASURES}
+        drivers = focused["focus_driver"].to_numpy()
+        values[f"rep_{name}"] = np.where(covered, driver_values(drivers, rep_sums, np.ones(len(reps))), np.nan)
+        values[f"team_{name}"] = np.where(covered & (size > 0), driver_values(drivers, team_sums, size), np.nan)
+    effect = (values["rep_after"] - values["rep_before"]) - (values["team_after"] - values["team_before"])
+    return pd.DataFrame({"session_id": focused["id"].astype(int).to_numpy(),
+                         "manager_id": focused["manager_id"].astype(int).to_numpy(), "rep_id": reps,
+                         "date": focused["date"].to_numpy(), "driver": focused["focus_driver"].to_numpy(),
+                         **{c: values[c] for c in EFFECT_COLUMNS[5:9]}, "effect": effect})
+
+
+def _membership(ledger: Ledger, team_of: Mapping[int, int], reps: np.ndarray):
+    """Per session: the rep's ledger column (−1: no counts), team number (−1: no team) and colleague count;
+    and each ledger column's team number (−1: none)."""
+    numbers = {t: i for i, t in enumerate(sorted(set(team_of.values())))}
+    sizes = np.bincount([numbers[t] for t in team_of.values()], minlength=len(numbers))
+    team = np.array([numbers[team_of[int(r)]] if int(r) in team_of else -1 for r in reps], dtype=np.int64)
+    own = np.array([ledger.column.get(int(r), -1) for r in reps], dtype=np.int64)
+    size = np.where(team >= 0, sizes[np.maximum(team, 0)] - 1, 0) if len(sizes) else np.zeros(len(reps))
+    column_team = np.full(len(ledger.column), -1, dtype=np.int64)
+    for rep, column in ledger.column.items():
+        column_team[column] = numbers[team_of[rep]] if rep in team_of else -1
+    return own, team, size.astype(float), column_team
+
+
+def _team_totals(cum: np.ndarray, column_team: np.ndarray, teams: int) -> np.ndarray:
+    """Each team's totals through each day: the sum of its columns (teams numbered 0 … teams − 1)."""
+    out = np.zeros((cum.shape[0], teams))
+    chosen = np.flatnonzero((column_team >= 0) & (column_team < teams))
+    if not len(chosen):
+        return out
+    chosen = chosen[np.argsort(column_team[chosen], kind="stable")]
+    numbers = column_team[chosen]
+    starts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])
+    out[:, numbers[starts]] = np.add.reduceat(cum[:, chosen], starts, axis=1)
+    return out
+
+
+def _window(cum: np.ndarray, column: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per session: the sum over its window of its column (0 for a column of −1)."""
+    found = np.zeros(len(column))
+    chosen = column >= 0
+    found[chosen] = cum[hi[chosen], column[chosen]] - cum[lo[chosen], column[chosen]]
+    return found
+
+
+def driver_values(drivers: np.ndarray, sums: Mapping[str, np.ndarray], reps: np.ndarray) -> np.ndarray:
+    """Each window's driver value from its sums: calls per rep per week, or a ratio (NaN where it divides by 0)."""
+    out = np.full(len(drivers), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = {
+            "activity": (sums["calls"] / reps / WEEKS, reps),
+            "call_to_meeting": (sums["meetings"] / sums["calls"], sums["calls"]),
+            "meeting_to_opp": (sums["opps"] / sums["meetings"], sums["meetings"]),
+            "win_rate": (sums["won"] / (sums["won"] + sums["lost"]), sums["won"] + sums["lost"]),
+            "deal_size": (sums["won_amount"] / sums["won"], sums["won"]),
+        }
+    for driver, (value, denominator) in parts.items():
+        chosen = (drivers == driver) & (denominator > 0)
+        out[chosen] = value[chosen]
+    return out

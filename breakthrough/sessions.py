@@ -17,6 +17,7 @@ from breakthrough.db import bump_data_version
 from breakthrough.formatting import day
 from breakthrough.queries import as_date as _as_date
 from breakthrough.queries import read_frame as _frame
+from breakthrough.rows import as_dates, by_column, collector_paused, fetch
 from breakthrough.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 
 TYPE_LABELS = {
@@ -241,9 +242,21 @@ def sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.D
     stmt = select(*[getattr(s, c) for c in SESSION_COLUMNS]).where(s.date.between(start, end))
     if rep_ids is not None:
         stmt = stmt.where(s.rep_id.in_([int(i) for i in rep_ids]))
-    frame = _frame(engine, stmt.order_by(s.date, s.id), SESSION_COLUMNS)
-    frame["date"] = frame["date"].map(_as_date)
-    return frame
+    return _read(engine, stmt.order_by(s.date, s.id), SESSION_COLUMNS, ("date",))
+
+
+def _read(engine: Engine, stmt, columns: list[str], dates: tuple[str, ...]) -> pd.DataFrame:
+    """`_frame` with `dates` as `datetime.date` (None when missing), built column by column: the same frame
+    as from rows, in a fraction of the time; each distinct date is read once."""
+    found = fetch(engine, stmt)
+    if not found:
+        frame = pd.DataFrame([], columns=columns)
+        for col in dates:
+            frame[col] = frame[col].map(_as_date)
+        return frame
+    values = by_column(found, columns)
+    with collector_paused():
+        return pd.DataFrame({c: as_dates(v) if c in dates else v for c, v in values.items()}, columns=columns)
 
 
 def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
@@ -257,10 +270,7 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
     )
     if rep_ids is not None:
         stmt = stmt.where(c.rep_id.in_([int(i) for i in rep_ids]))
-    frame = _frame(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS)
-    for col in ("session_date", "due_date", "reviewed_date"):
-        frame[col] = frame[col].map(_as_date)
-    return frame
+    return _read(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS, ("session_date", "due_date", "reviewed_date"))
 
 
 def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from breakthrough.db import data_version
 from breakthrough.models import RUBRIC, Activity, CoachingSession, Commitment, Person, Team
 from breakthrough.sessions import CommitmentInput, SessionError, SessionInput
 from breakthrough.settings import Settings
+from tests import reference_coaching as reference
 
 AS_OF = dt.date(2026, 11, 27)  # a Friday
 US = Settings()  # holidays of the US (the default)
@@ -74,7 +75,7 @@ def test_manager_quality_is_the_mean_over_scored_sessions_with_n():
     s = frame({"date": d("11-02"), "preparation": 5, "diagnosis": 4},  # 87.5
               {"date": d("11-03"), "focus": 3},  # 50
               {"date": d("11-04")})  # nothing scored: not in the mean, not in n
-    assert coaching.quality(s, EQUAL) == (pytest.approx((87.5 + 50) / 2), 2)  # 68.75, n = 2
+    assert reference.quality(s, EQUAL) == (pytest.approx((87.5 + 50) / 2), 2)  # 68.75, n = 2
 
 
 def test_every_dimension_has_anchors_for_1_3_5():
@@ -227,13 +228,13 @@ def test_follow_through_leaves_out_commitments_not_yet_due():
         {"due_date": None},  # no due date: never due
         {"due_date": d("10-30"), "reviewed_date": d("10-29")},  # due before the window: left out
     )
-    result = coaching.follow_through(c, AS_OF)
+    result = reference.follow_through(c, AS_OF)
     assert (result.on_time, result.due) == (2, 4)  # 2 of the 4 due in 31 Oct … 27 Nov
     assert result.rate == pytest.approx(0.5)
 
 
 def test_follow_through_with_nothing_due_is_unknown():
-    assert coaching.follow_through(commitments_frame({"due_date": d("12-04")}), AS_OF).rate is None
+    assert reference.follow_through(commitments_frame({"due_date": d("12-04")}), AS_OF).rate is None
 
 
 def test_focus_and_dated_commitment_shares():
@@ -241,8 +242,8 @@ def test_focus_and_dated_commitment_shares():
               {"date": d("11-04"), "focus_driver": "win_rate"}, {"date": d("11-05")})
     c = commitments_frame({"session_id": 1, "due_date": d("11-10")}, {"session_id": 2},  # no due date
                           {"session_id": 3, "due_date": d("11-12")}, {"session_id": 3, "due_date": d("11-13")})
-    assert coaching.focus_share(s) == pytest.approx(2 / 4)  # sessions 1 and 3 name a focus
-    assert coaching.dated_commitment_share(s, c) == pytest.approx(2 / 4)  # sessions 1 and 3 have a dated one
+    assert reference.focus_share(s) == pytest.approx(2 / 4)  # sessions 1 and 3 name a focus
+    assert reference.dated_commitment_share(s, c) == pytest.approx(2 / 4)  # sessions 1 and 3 have a dated one
 
 
 @pytest.mark.parametrize(
@@ -304,7 +305,7 @@ def test_time_by_tier():
     s = frame({"rep_id": 1, "date": d("11-02"), "duration_min": 60}, {"rep_id": 1, "date": d("11-09"), "duration_min": 60},
               {"rep_id": 2, "date": d("11-03"), "duration_min": 30}, {"rep_id": 3, "date": d("11-04"), "duration_min": 30},
               *[{"rep_id": 5, "date": d(f"11-1{i}"), "duration_min": 60} for i in range(3)])
-    table = coaching.time_by_tier(s, rep_tiers).set_index("Tier")
+    table = reference.time_by_tier(s, rep_tiers).set_index("Tier")
     # minutes: top 120, middle 60, bottom 180; total 360
     assert table["Reps"].tolist() == [1, 3, 1]
     assert table["Sessions"].tolist() == [2, 2, 3]
@@ -362,7 +363,7 @@ def test_reading(freq, quality, follow, kind):
 )
 def test_driver_value(driver, sums, reps, expected):
     full = {m: 0.0 for m in impact.MEASURES} | sums
-    value = impact.driver_value(driver, full, reps)
+    value = reference.driver_value(driver, full, reps)
     assert value == (pytest.approx(expected) if expected is not None else None)
 
 
@@ -389,9 +390,9 @@ def test_difference_in_differences_constructed_example():
         (2, "10-01", {"calls": 40}), (3, "10-14", {"calls": 40}),  # team before: 80 / 2 reps / 4 = 10
         (2, "10-16", {"calls": 60}), (3, "11-01", {"calls": 60}),  # team after: 120 / 2 / 4 = 15
     )
-    ledger = impact.Ledger(counts, d("09-01"), d("11-27"))
+    ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "activity"})
-    row = impact.session_effects(session, ledger, {1: [2, 3]}).iloc[0]
+    row = reference.session_effects(session, ledger, {1: [2, 3]}).iloc[0]
     assert (row.rep_before, row.rep_after, row.team_before, row.team_after) == (10.0, 20.0, 10.0, 15.0)
     assert row.effect == pytest.approx((20 - 10) - (15 - 10))  # = +5 calls a week
 
@@ -400,9 +401,9 @@ def test_difference_in_differences_on_a_rate():
     """Call → meeting: rep 10 % → 20 % (+10 pts), team 10 % → 15 % (+5 pts): effect +5 pts."""
     counts = daily((1, "10-01", {"calls": 100, "meetings": 10}), (1, "10-20", {"calls": 100, "meetings": 20}),
                    (2, "10-01", {"calls": 200, "meetings": 20}), (2, "10-20", {"calls": 200, "meetings": 30}))
-    ledger = impact.Ledger(counts, d("09-01"), d("11-27"))
+    ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "call_to_meeting"})
-    assert impact.session_effects(session, ledger, {1: [2]}).iloc[0].effect == pytest.approx(0.10 - 0.05)
+    assert reference.session_effects(session, ledger, {1: [2]}).iloc[0].effect == pytest.approx(0.10 - 0.05)
 
 
 @pytest.mark.parametrize(
@@ -413,15 +414,15 @@ def test_difference_in_differences_on_a_rate():
     ],
 )
 def test_no_effect_without_both_windows(session_day, ledger_start, why):
-    ledger = impact.Ledger(daily((1, "09-25", {"calls": 10})), d(ledger_start), AS_OF)
+    ledger = reference.daily_ledger(daily((1, "09-25", {"calls": 10})), d(ledger_start), AS_OF)
     session = frame({"rep_id": 1, "date": d(session_day), "focus_driver": "activity"})
-    assert impact.session_effects(session, ledger, {1: [2]}).dropna(subset=["effect"]).empty, why
+    assert reference.session_effects(session, ledger, {1: [2]}).dropna(subset=["effect"]).empty, why
 
 
 def test_sessions_without_a_measured_focus_are_not_measured():
-    ledger = impact.Ledger(daily((1, "09-25", {"calls": 10})), d("09-01"), AS_OF)
+    ledger = reference.daily_ledger(daily((1, "09-25", {"calls": 10})), d("09-01"), AS_OF)
     s = frame({"date": SESSION_DAY, "focus_driver": None}, {"date": SESSION_DAY, "focus_driver": "cycle"})
-    assert impact.session_effects(s, ledger, {}).empty
+    assert reference.session_effects(s, ledger, {}).empty
 
 
 def test_summary_mean_and_95_percent_interval():

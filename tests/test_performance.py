@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from sqlalchemy import insert, inspect
 
 from bench import coaching as bench_coaching
 from bench import importer, pages
-from breakthrough import impact, periods, queries, records, rollups
+from breakthrough import periods, queries, records, rollups
 from breakthrough import settings as settings_store
 from breakthrough.models import Activity, Opportunity, Person, Team
 from tests.conftest import TODAY
@@ -87,20 +86,6 @@ def test_a_deals_last_activity_is_its_own_sources_latest_up_to_as_of(engine):
 def test_the_migrated_schema_has_the_page_indexes(engine, table, name, columns):
     found = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes(table)}
     assert found.get(name) == columns
-
-
-# --- impact: the Rep page reads only the reps it sums -------------------------------------------------
-
-
-def test_daily_counts_for_some_reps_are_those_reps_rows_of_everyones(demo_engine):
-    cfg = settings_store.load(demo_engine)
-    start = AS_OF - dt.timedelta(days=90)
-    everyone = impact.daily_counts(demo_engine, cfg, start, AS_OF)
-    some = sorted(everyone["rep_id"].unique())[:3]
-    mine = impact.daily_counts(demo_engine, cfg, start, AS_OF, some)
-    expected = everyone[everyone["rep_id"].isin(some)].reset_index(drop=True)
-    assert len(mine) > 0 and set(mine["rep_id"]) == set(some)
-    pd.testing.assert_frame_equal(mine.reset_index(drop=True), expected)
 
 
 # --- the benchmark's pieces ------------------------------------------------------------------------------

@@ -1,0 +1,433 @@
+"""The Coaching page's figures worked out all at once (issue #7): the same figures as one at a time.
+
+The quick paths — the ledger read from the running-total rollups, every session's before/after values
+with index arithmetic, every manager's figures from one split of the sessions, quality and the session
+reads built column by column — are checked against the one-at-a-time reference in
+`tests/reference_coaching.py` (`focused_effects_per_session`, `every_manager_one_by_one`,
+`with_quality_per_session`), on the shared demo and on hand-built cases whose figures are worked
+out here.
+
+Dates: 2026; the as-of date is Friday 27 Nov.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import insert, select
+
+from breakthrough import coaching, impact, periods, queries, rollups, scorecard, sessions
+from breakthrough import settings as settings_store
+from breakthrough.models import RUBRIC, Activity, Opportunity, Person, Team
+from breakthrough.queries import as_date, read_frame
+from breakthrough.settings import Settings
+from breakthrough.view import reps_in_scope
+from tests import reference_coaching as reference
+from tests.conftest import TODAY
+from tests.test_coaching import DEBRIEF_CASES, US, d, frame
+
+AS_OF = dt.date(2026, 11, 27)
+DEAL_SIZE_REL = 1e-9  # amounts: running sums and daily sums may differ in the last bits of a float
+
+
+# --- the hand-built organisation: team Alpha (Ann, Bob, Cat; Dan left), team Beta (Eve) ------------------
+
+
+@pytest.fixture
+def org(engine):
+    with engine.begin() as conn:
+        alpha, beta = (conn.execute(insert(Team).values(name=n).returning(Team.id)).scalar_one() for n in ("Alpha", "Beta"))
+
+        def person(name, role, team, manager=None, active=True):
+            values = dict(name=name, name_key=name.lower(), role=role, team_id=team, manager_id=manager,
+                          hire_date=dt.date(2024, 1, 8), active=active)
+            return conn.execute(insert(Person).values(**values).returning(Person.id)).scalar_one()
+
+        mia, ned = person("Mia", "manager", alpha), person("Ned", "manager", beta)
+        ids = dict(alpha=alpha, beta=beta, mia=mia, ned=ned, ann=person("Ann", "rep", alpha, mia),
+                   bob=person("Bob", "rep", alpha, mia), cat=person("Cat", "rep", alpha, mia),
+                   dan=person("Dan", "rep", alpha, mia, active=False), eve=person("Eve", "rep", beta, ned))
+    return SimpleNamespace(**ids)
+
+
+def add_activity(engine, rows: list[tuple[int, str, str, str | None, int]]) -> None:
+    """(rep, "mm-dd", type, outcome, how many) raw records, and the rollups refreshed as every writer does."""
+    records = [{"source": "t", "external_id": f"{r}-{day}-{kind}-{i}", "rep_id": r, "day": d(day),
+                "ts": dt.datetime.combine(d(day), dt.time(10)), "type": kind, "outcome": outcome}
+               for r, day, kind, outcome, n in rows for i in range(n)]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(Activity), records)
+        rollups.refresh_activity_daily(conn)
+
+
+def add_deals(engine, rows: list[tuple[int, str, str | None, str, float | None, str]]) -> None:
+    """(owner, created "mm-dd", closed "mm-dd" or None, status, amount, currency) deals, rollups refreshed."""
+    deals = [{"source": "t", "external_id": f"o{i}", "owner_id": o, "name": f"Deal {i}", "created_date": d(c),
+              "close_date": d(x) if x else None, "stage": s, "status": s, "amount": a, "currency": cur}
+             for i, (o, c, x, s, a, cur) in enumerate(rows)]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(Opportunity), deals)
+        rollups.refresh_opportunity_rollups(conn)
+
+
+@pytest.fixture
+def filled(engine, org):
+    """Activity and deals around a session on Thu 15 Oct (before: 17 Sep … 14 Oct, after: 16 Oct … 12 Nov)."""
+    a, b, c, dan, e = org.ann, org.bob, org.cat, org.dan, org.eve
+    add_activity(engine, [
+        (a, "09-10", "call", "connected", 7),  # before the ledger starts (17 Sep): in no window
+        (a, "09-17", "call", "connected", 10), (a, "10-02", "call", "no answer", 30),  # Ann before: 40 calls
+        (a, "10-05", "meeting", "held", 4), (a, "10-06", "meeting", "no_show", 3),  # 4 held (no-show left out)
+        (a, "10-15", "call", "connected", 500),  # the session day itself: in neither window
+        (a, "10-16", "call", "connected", 50), (a, "11-12", "call", "connected", 30),  # Ann after: 80 calls
+        (a, "10-20", "demo", "held", 8),  # a demo held counts as a meeting: 8 after
+        (b, "09-21", "call", "connected", 40), (b, "10-19", "call", "connected", 60),  # Bob 40 → 60
+        (b, "10-19", "meeting", "held", 6),
+        (c, "10-14", "call", "connected", 20), (c, "11-01", "call", "connected", 20),  # Cat 20 → 20
+        (dan, "10-01", "call", "connected", 99),  # Dan has left: not a colleague any more
+        (e, "10-01", "call", "connected", 10), (e, "10-26", "call", "connected", 30),  # Eve alone in Beta
+    ])  # fmt: skip
+    add_deals(engine, [
+        (a, "09-20", "10-10", "won", 1000.0, "USD"), (a, "09-25", "10-12", "lost", 500.0, "USD"),
+        (a, "10-01", None, "open", 700.0, "USD"),  # created before, no close date
+        (a, "10-20", "10-30", "won", 2000.0, "EUR"),  # 2,000 EUR × 1.08 = 2,160 USD
+        (a, "10-21", "11-02", "won", 300.0, "JPY"),  # no rate for JPY: counted, its amount left out
+        (a, "10-22", "11-03", "won", None, "USD"),  # no amount: counted, adds 0
+        (a, "10-23", "12-20", "open", 900.0, "USD"),  # closes after the as-of date
+        (b, "09-18", "10-01", "won", 400.0, "USD"), (b, "10-17", "11-10", "won", 600.0, "USD"),
+        (b, "10-18", "11-11", "lost", 50.0, "GBP"),
+        (c, "10-25", "10-28", "won", 100.0, "USD"),
+    ])  # fmt: skip
+    return org
+
+
+def ledgers(engine, start: dt.date, reps: list[int]) -> tuple[impact.Ledger, impact.Ledger]:
+    """(from the running totals, from the daily counts) over start … 27 Nov."""
+    cfg = Settings()
+    return (impact.running_ledger(engine, cfg, start, AS_OF, reps),
+            reference.daily_ledger(reference.daily_counts(engine, cfg, start, AS_OF, reps), start, AS_OF))
+
+
+# --- the ledger from the running totals ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who, first, last, expected", [
+    # before: calls 17 Sep and 2 Oct; 4 meetings held; created 20 Sep, 25 Sep, 1 Oct; won 10 Oct, lost 12 Oct
+    ("ann", "09-17", "10-14", {"calls": 10 + 30, "meetings": 4, "opps": 3, "won": 1, "lost": 1, "won_amount": 1000}),
+    # after: 50 + 30 calls; 8 demos held; created 20, 21, 22, 23 Oct; won 30 Oct (2,160 USD), 2 Nov (JPY: 0), 3 Nov (none: 0)
+    ("ann", "10-16", "11-12", {"calls": 80, "meetings": 8, "opps": 4, "won": 3, "lost": 0, "won_amount": 2000 * 1.08}),
+    ("ann", "10-15", "10-15", {"calls": 500, "meetings": 0, "opps": 0, "won": 0, "lost": 0, "won_amount": 0}),
+    ("ann", "09-17", "11-27", {"calls": 10 + 30 + 500 + 50 + 30, "meetings": 12, "opps": 7, "won": 4, "lost": 1,
+                               "won_amount": 1000 + 2160}),  # all 7 deals created 20 Sep … 23 Oct
+    ("bob", "09-17", "10-14", {"calls": 40, "meetings": 0, "opps": 1, "won": 1, "lost": 0, "won_amount": 400}),
+    ("bob", "10-16", "11-12", {"calls": 60, "meetings": 6, "opps": 2, "won": 1, "lost": 1, "won_amount": 600}),
+    ("bob", "10-03", "10-04", {"calls": 0, "meetings": 0, "opps": 0, "won": 0, "lost": 0, "won_amount": 0}),  # a weekend
+    ("eve", "09-17", "11-27", {"calls": 40, "meetings": 0, "opps": 0, "won": 0, "lost": 0, "won_amount": 0}),
+])  # fmt: skip
+def test_running_ledger_sums_worked_out_by_hand(engine, filled, who, first, last, expected):
+    reps = [filled.ann, filled.bob, filled.cat, filled.eve]
+    running, daily = ledgers(engine, d("09-17"), reps)
+    rep = [getattr(filled, who)]
+    assert reference.window_sums(running, rep, d(first), d(last)) == pytest.approx(expected)
+    assert reference.window_sums(daily, rep, d(first), d(last)) == pytest.approx(expected)  # the reference agrees
+
+
+@pytest.mark.parametrize("start, ann_calls", [
+    ("09-17", 10 + 30 + 500 + 50 + 30),  # 620: the 7 calls of 10 Sep are before it
+    ("09-10", 7 + 620), ("09-01", 627),
+    ("10-16", 50 + 30),  # from the day after the session
+    ("11-27", 0),  # one day without activity
+])  # fmt: skip
+def test_running_ledger_equals_the_daily_ledger_on_every_day(engine, filled, start, ann_calls):
+    """Cumulated counts through every day of the ledger, for every rep (and one with no data at all)."""
+    reps = sorted([filled.ann, filled.bob, filled.cat, filled.eve, filled.mia])  # a ledger's columns: by rep id
+    running, daily = ledgers(engine, d(start), reps)
+    for m in impact.MEASURES:
+        got = running.cum[m]
+        want = np.zeros_like(got)
+        for rep, column in daily.column.items():
+            want[:, reps.index(rep)] = daily.cum[m][:, column]
+        assert running.column == {r: i for i, r in enumerate(reps)}
+        np.testing.assert_allclose(got, want, rtol=DEAL_SIZE_REL, atol=0, err_msg=m)
+    assert reference.window_sums(running, [filled.ann], d(start), AS_OF)["calls"] == ann_calls
+
+
+def test_running_ledger_of_an_empty_database_is_all_zeros(engine, org):
+    running = impact.running_ledger(engine, Settings(), d("10-01"), AS_OF, [org.ann])
+    assert reference.window_sums(running, [org.ann], d("10-01"), AS_OF) == dict.fromkeys(impact.MEASURES, 0.0)
+
+
+@pytest.mark.parametrize("places, columns, values, expected", [
+    # day 0 is the day before the ledger: it is subtracted from everything
+    ([0, 2], [0, 0], [5.0, 9.0], [[0], [0], [4], [4]]),  # 5 through day 0, 9 through day 2 (kept on day 3)
+    ([1, 3], [0, 1], [2.0, 7.0], [[0, 0], [2, 0], [2, 0], [2, 7]]),  # each column carried on its own
+    ([], [], [], [[0], [0], [0], [0]]),
+])  # fmt: skip
+def test_dense_totals_carry_over_days_without_a_row(places, columns, values, expected):
+    found = impact._dense(np.array(places, dtype=np.int64), np.array(columns, dtype=np.int64),
+                          {"calls": values, "twice": [2 * v for v in values]}, 3, len(expected[0]))  # fmt: skip
+    assert found["calls"].tolist() == expected
+    assert found["twice"].tolist() == (2 * np.array(expected)).tolist()
+
+
+@pytest.mark.parametrize("column_team, teams, expected", [
+    ([0, 1, 0, -1], 2, [[1 + 3, 2], [10 + 30, 20]]),  # team 0: columns 0 and 2; column 3 has no team
+    ([1, 1, 1, 1], 3, [[0, 1 + 2 + 3 + 4, 0], [0, 100, 0]]),  # teams 0 and 2 have no column here
+    ([-1, -1, -1, -1], 1, [[0], [0]]),
+])  # fmt: skip
+def test_team_totals_add_up_their_columns(column_team, teams, expected):
+    cum = np.array([[1.0, 2, 3, 4], [10, 20, 30, 40]])
+    assert impact._team_totals(cum, np.array(column_team), teams).tolist() == expected
+
+
+# --- every session at once ---------------------------------------------------------------------------------
+
+
+def hand_ledger(start: str = "09-01") -> impact.Ledger:
+    """Reps 1, 2, 3 (team 7) and 4 (team 8); 5 has no team; calls, meetings and deals around 15 Oct."""
+    rows = [(1, "09-20", {"calls": 40, "meetings": 4, "opps": 2, "won": 1, "lost": 1, "won_amount": 100}),
+            (1, "10-20", {"calls": 80, "meetings": 12, "opps": 3, "won": 2, "lost": 0, "won_amount": 500}),
+            (2, "10-01", {"calls": 40, "meetings": 4, "won": 1, "lost": 3, "won_amount": 50}),
+            (2, "10-16", {"calls": 60, "meetings": 3, "opps": 1}),
+            (3, "10-14", {"calls": 40, "meetings": 6, "opps": 2, "won": 2, "lost": 2, "won_amount": 80}),
+            (3, "11-01", {"calls": 60, "meetings": 9, "won": 1, "lost": 1, "won_amount": 30}),
+            (4, "10-02", {"calls": 10}), (5, "10-03", {"calls": 5})]
+    out = [{"rep_id": r, "day": d(day), **dict.fromkeys(impact.MEASURES, 0.0), **counts} for r, day, counts in rows]
+    return reference.daily_ledger(pd.DataFrame(out), d(start), AS_OF)
+
+
+TEAMS = {1: 7, 2: 7, 3: 7, 4: 8}  # active reps and their teams; rep 5 has none
+PEERS = {1: [2, 3], 2: [1, 3], 3: [1, 2], 4: []}
+
+
+@pytest.mark.parametrize("rep, day, driver, values", [
+    # Ann: 40 → 80 calls = 10 → 20 a week; colleagues 2 and 3: 80 → 120 calls / 2 reps / 4 weeks = 10 → 15
+    (1, "10-15", "activity", (10.0, 20.0, 10.0, 15.0)),
+    (1, "10-15", "call_to_meeting", (4 / 40, 12 / 80, 10 / 80, 12 / 120)),
+    (1, "10-15", "meeting_to_opp", (2 / 4, 3 / 12, 2 / 10, 1 / 12)),
+    (1, "10-15", "win_rate", (1 / 2, 2 / 2, 3 / 8, 1 / 2)),  # team before: won 1 + 2, lost 3 + 2
+    (1, "10-15", "deal_size", (100.0, 250.0, 130 / 3, 30.0)),
+    (3, "10-15", "activity", (10.0, 15.0, 10.0, 17.5)),  # colleagues 1 and 2: 80 → (80 + 60) / 2 / 4
+    (4, "10-15", "activity", (2.5, 0.0, None, None)),  # alone in team 8: no colleagues
+    (5, "10-15", "activity", (1.25, 0.0, None, None)),  # no team
+    # after 11 Nov … 8 Dec: past the as-of date; before 13 Oct … 9 Nov: Ann 80 calls, team (60 + 40 + 60) / 2
+    (1, "11-10", "activity", (20.0, None, 20.0, None)),
+    # before 23 Aug … 19 Sep: before the ledger; after 21 Sep … 18 Oct: Ann closed nothing, team won 1 + 2, lost 3 + 2
+    (1, "09-20", "win_rate", (None, None, None, 3 / 8)),
+    # Bob won nothing after; colleagues 1 and 3: before (100 + 80) / (1 + 2), after (500 + 30) / (2 + 1)
+    (2, "10-15", "deal_size", (50.0, None, 180 / 3, 530 / 3)),
+    (6, "10-15", "activity", (0.0, 0.0, None, None)),  # a rep the ledger has no column for
+])  # fmt: skip
+def test_effects_at_once_worked_out_by_hand(rep, day, driver, values):
+    session = frame({"rep_id": rep, "date": d(day), "focus_driver": driver})
+    fast = impact.effects_at_once(session, hand_ledger(), TEAMS).iloc[0]
+    slow = reference.session_effects(session, hand_ledger(), PEERS).iloc[0]
+    for row in (fast, slow):
+        got = [row.rep_before, row.rep_after, row.team_before, row.team_after]
+        assert [None if pd.isna(v) else pytest.approx(v) for v in got] == [
+            None if v is None else pytest.approx(v) for v in values]
+    both = None if None in values else (values[1] - values[0]) - (values[3] - values[2])
+    assert (None if pd.isna(fast.effect) else pytest.approx(fast.effect)) == both
+
+
+def test_effects_at_once_equal_one_at_a_time_on_every_day_and_driver():
+    """Every measured driver, for each rep, on every day of the ledger: the same rows to the last bit."""
+    days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(0, 88)]
+    rows = [{"rep_id": r, "date": day, "focus_driver": drv, "manager_id": 9}
+            for r in (1, 2, 3, 4, 5) for day in days for drv in impact.MEASURED]  # fmt: skip
+    s = frame(*rows)
+    fast = impact.effects_at_once(s, hand_ledger(), TEAMS)
+    slow = reference.session_effects(s, hand_ledger(), PEERS)
+    assert len(fast) == 5 * 88 * 5 and fast["effect"].notna().sum() > 100
+    pd.testing.assert_frame_equal(fast, slow.astype(fast.dtypes.to_dict()), check_exact=True)
+
+
+def test_effects_at_once_without_focused_sessions_is_empty():
+    s = frame({"date": d("10-15"), "focus_driver": None}, {"date": d("10-15"), "focus_driver": "cycle"})
+    assert impact.effects_at_once(s, hand_ledger(), TEAMS).empty
+
+
+def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
+    cfg = settings_store.load(engine)
+    people = queries.people(engine)
+    s = frame(*[{"rep_id": r, "manager_id": filled.mia, "date": d(day), "focus_driver": drv}
+                for r in (filled.ann, filled.bob, filled.cat, filled.dan)
+                for day in ("09-20", "10-15", "10-16", "10-27", "11-02")
+                for drv in (*impact.MEASURED, "cycle")])  # fmt: skip
+    fast = coaching.focused_effects(engine, cfg, s, people, AS_OF)
+    slow = reference.focused_effects_per_session(engine, cfg, s, people, AS_OF)
+    ann = fast[(fast["rep_id"] == filled.ann) & (fast["date"] == d("10-15")) & (fast["driver"] == "activity")]
+    # Ann 40 → 80 calls (10 → 20 a week); Bob and Cat (Dan has left) 60 → 80 calls / 2 / 4 = 7.5 → 10
+    assert ann[["rep_before", "rep_after", "team_before", "team_after", "effect"]].iloc[0].tolist() == [
+        10.0, 20.0, 7.5, 10.0, (20 - 10) - (10 - 7.5)]
+    assert_same_effects(fast, slow)
+
+
+def assert_same_effects(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
+    """The same rows; values exact, but amounts (deal size) to 1e-9 of their size."""
+    assert len(fast) == len(slow) > 0 and fast["effect"].notna().any()
+    pd.testing.assert_frame_equal(fast.iloc[:, :5], slow.iloc[:, :5], check_exact=True)
+    money = (fast["driver"] == "deal_size").to_numpy()
+    for column in impact.EFFECT_COLUMNS[5:]:
+        a, b = fast[column].to_numpy(dtype=float), slow[column].to_numpy(dtype=float)
+        assert np.array_equal(np.isnan(a), np.isnan(b)), column
+        assert np.array_equal(a[~money], b[~money], equal_nan=True), column
+        np.testing.assert_allclose(a[money], b[money], rtol=DEAL_SIZE_REL, atol=1e-9, err_msg=column)
+
+
+# --- every manager at once ---------------------------------------------------------------------------------
+
+
+def test_every_manager_equals_one_by_one_on_hand_built_sessions():
+    """Debriefs over Thanksgiving, a rep under another manager, commitments due and reviewed, unscored sessions."""
+    people = pd.DataFrame({"name": ["Mia", "Ned", "Ann", "Bob", "Cy"], "team": [None, None, "A", "A", "B"],
+                           "team_id": [None, None, 1, 1, 2], "manager_id": [None, None, 1, 1, 2],
+                           "hire_date": [None, None, d("01-05"), d("11-16"), None]},
+                          index=pd.Index([1, 2, 11, 12, 13], name="id"))  # fmt: skip
+    s = pd.concat([DEBRIEF_CASES, frame(
+        {"date": d("11-10"), "rep_id": 13, "manager_id": 2, "type": "one_on_one", "preparation": 5, "focus_driver": "activity"},
+        {"date": d("11-02"), "rep_id": 13, "manager_id": 1, "type": "one_on_one"},  # Mia with Ned's rep: not hers
+        {"date": d("10-01"), "rep_id": 11, "type": "one_on_one", "diagnosis": 2, "focus": 4},  # before the window
+        {"date": d("11-26"), "rep_id": 12, "type": "pipeline_review", "duration_min": 90, "accountability": 3},
+    ).assign(id=lambda f: f["id"] + 100)], ignore_index=True)  # fmt: skip
+    s = coaching.with_quality(s, dict.fromkeys(RUBRIC, 1.0))
+    c = pd.DataFrame([  # session 1 (20 Nov) and 101 (10 Nov) agreed these
+        {"id": 1, "session_id": 1, "due_date": d("11-25"), "reviewed_date": d("11-24")},  # on time
+        {"id": 2, "session_id": 1, "due_date": d("11-20"), "reviewed_date": d("11-23")},  # late
+        {"id": 3, "session_id": 1, "due_date": d("12-04"), "reviewed_date": None},  # not due yet
+        {"id": 4, "session_id": 101, "due_date": d("11-12"), "reviewed_date": None},  # Ned's, missed
+        {"id": 5, "session_id": 3, "due_date": None, "reviewed_date": None},  # no due date
+    ])
+    effects = pd.DataFrame({"session_id": [101, 102, 103, 104], "manager_id": [2, 2, 2, 1], "rep_id": [13, 13, 13, 11],
+                            "date": [d("11-10")] * 4, "driver": ["activity", "activity", "activity", "win_rate"],
+                            "effect": [np.nan, 1.0, 3.0, 0.5]})  # fmt: skip
+    card = SimpleNamespace(reps={11: funnel(0.9), 12: funnel(None), 13: funnel(0.2)}, elapsed_share=0.5)
+    reps = people.loc[[11, 12, 13]]
+    for cfg in (US, dataclasses.replace(US, holiday_country=None), dataclasses.replace(US, debrief_window_days=5)):
+        fast = coaching.every_manager(people, reps, s, c, effects, card, cfg, AS_OF)
+        slow = reference.every_manager_one_by_one(people, reps, s, c, effects, card, cfg, AS_OF)
+        assert_same_managers(fast, slow)
+    # Mia: sessions 1–6 and 104 in 31 Oct … 27 Nov (103 is older; 102 is with Ned's rep, 7 is Ned's with hers)
+    mia, ned = fast[1], fast[2]
+    assert (mia.sessions_n, mia.quality, mia.quality_n) == (7, 50.0, 1)  # only 104 scored: (3 − 1) / 4 = 50
+    assert mia.follow_through == coaching.FollowThrough(1, 2)  # ids 1 and 2 due in the window; 1 reviewed in time
+    assert mia.dated_commitment_share == 1 / 7  # session 1 of the 7
+    assert mia.without_one_on_one == {11: d("10-01"), 12: None}  # no one-on-one since 7 Nov
+    # the 5-day window (the loop's last): 20 Nov debriefed after 2 working days and 6 Nov after 4, both in time;
+    # 25 Nov still pending; 2 Nov late (its debrief on 3 Nov was Ned's)
+    assert (mia.debriefs.in_time, mia.debriefs.due, mia.debriefs.pending) == (2, 3, 1)
+    assert ned.frequency["one_on_one"].held == 1 and ned.quality == 100.0  # 101: preparation 5 only
+    assert (ned.impact["activity"].n, ned.impact["activity"].mean) == (2, 2.0)  # (1 + 3) / 2; the NaN left out
+    assert mia.impact["win_rate"].n == 1
+
+
+def funnel(attainment):
+    return SimpleNamespace(funnel=SimpleNamespace(attainment=attainment))
+
+
+def assert_same_managers(fast: dict, slow: dict) -> None:
+    assert list(fast) == list(slow) and fast
+    for m in fast:
+        for f in dataclasses.fields(fast[m]):
+            a, b = getattr(fast[m], f.name), getattr(slow[m], f.name)
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b, check_exact=True)
+            else:
+                assert a == b, (m, f.name)
+
+
+# --- on the shared demo --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(demo_engine):
+    engine = demo_engine
+    cfg = settings_store.load(engine)
+    period = periods.period_containing(TODAY, "quarter", cfg.fiscal_year_start_month)
+    card = scorecard.build(engine, cfg, period, TODAY)
+    people = queries.people(engine)
+    reps = people.loc[list(reps_in_scope(people, None, None).index), ["name", "team", "team_id", "manager_id", "hire_date"]]
+    start = TODAY - dt.timedelta(days=cfg.lookback_days)
+    s = coaching.with_quality(sessions.sessions(engine, start, TODAY, reps.index), cfg.rubric_weights)
+    c = sessions.commitments(engine, start, TODAY, reps.index)
+    return SimpleNamespace(engine=engine, cfg=cfg, card=card, people=people, reps=reps, sessions=s, commitments=c)
+
+
+def test_demo_effects_equal_the_reference(demo):
+    fast = coaching.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
+    slow = reference.focused_effects_per_session(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
+    assert fast["effect"].notna().sum() > 50
+    assert_same_effects(fast, slow)
+
+
+def test_demo_rep_effects_equal_the_reference(demo):
+    """The Rep page reads one rep and their colleagues."""
+    rep = int(demo.sessions.loc[demo.sessions["focus_driver"] == "activity", "rep_id"].iloc[0])
+    mine = demo.sessions[demo.sessions["rep_id"] == rep]
+    fast = coaching.focused_effects(demo.engine, demo.cfg, mine, demo.people, TODAY)
+    slow = reference.focused_effects_per_session(demo.engine, demo.cfg, mine, demo.people, TODAY)
+    assert_same_effects(fast, slow)
+
+
+def test_demo_managers_equal_one_by_one(demo):
+    effects = coaching.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
+    args = (demo.people, demo.reps, demo.sessions, demo.commitments, effects, demo.card, demo.cfg, TODAY)
+    fast, slow = coaching.every_manager(*args), reference.every_manager_one_by_one(*args)
+    assert sum(m.debriefs.due for m in fast.values()) > 0 and sum(m.follow_through.due for m in fast.values()) > 0
+    assert any(m.impact for m in fast.values()) and any(m.without_one_on_one for m in fast.values())
+    assert_same_managers(fast, slow)
+
+
+@pytest.mark.parametrize("weights", [
+    dict.fromkeys(RUBRIC, 1.0),
+    {**dict.fromkeys(RUBRIC, 1.0), "focus": 0.0, "diagnosis": 2.5},
+    dict.fromkeys(RUBRIC, 0.0),  # nothing weighs: no quality at all
+])  # fmt: skip
+def test_demo_quality_equals_one_session_at_a_time(demo, weights):
+    fast = coaching.with_quality(demo.sessions, weights)
+    slow = reference.with_quality_per_session(demo.sessions, weights)
+    assert fast["quality"].notna().any() == (sum(weights.values()) > 0)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("rep_ids", [None, "some", [10**9]])
+def test_demo_session_reads_equal_the_row_by_row_frames(demo, rep_ids):
+    """Built column by column, the frames are those built from rows with dates mapped one by one."""
+    some = list(demo.reps.index[:3]) if rep_ids == "some" else rep_ids
+    start = TODAY - dt.timedelta(days=demo.cfg.lookback_days)
+    s, c = sessions.CoachingSession, sessions.Commitment
+    stmt = select(*[getattr(s, col) for col in sessions.SESSION_COLUMNS]).where(s.date.between(start, TODAY))
+    stmt = stmt if some is None else stmt.where(s.rep_id.in_(some))
+    want = read_frame(demo.engine, stmt.order_by(s.date, s.id), sessions.SESSION_COLUMNS)
+    want["date"] = want["date"].map(as_date)
+    pd.testing.assert_frame_equal(sessions.sessions(demo.engine, start, TODAY, some), want, check_exact=True)
+    stmt = (select(c.id, c.session_id, s.manager_id, c.rep_id, s.date, c.text, c.driver, c.due_date, c.status,
+                   c.reviewed_session_id, c.reviewed_date).join(s, s.id == c.session_id).where(s.date.between(start, TODAY)))
+    stmt = stmt if some is None else stmt.where(c.rep_id.in_(some))
+    want = read_frame(demo.engine, stmt.order_by(s.date, c.id), sessions.COMMITMENT_COLUMNS)
+    for col in ("session_date", "due_date", "reviewed_date"):
+        want[col] = want[col].map(as_date)
+    got = sessions.commitments(demo.engine, start, TODAY, some)
+    assert (len(got) > 0) == (rep_ids != [10**9])
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_an_as_of_date_before_the_data_measures_nothing(engine, filled):
+    """The data starts 10 Sep; on an as-of date of 1 Sep no window is covered (and nothing breaks)."""
+    cfg, people = settings_store.load(engine), queries.people(engine)
+    s = frame({"rep_id": filled.ann, "manager_id": filled.mia, "date": d("08-20"), "focus_driver": "activity"})
+    fast = coaching.focused_effects(engine, cfg, s, people, d("09-01"))
+    assert len(fast) == 1 and fast[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)
+    # the reference raised ValueError here before (a date the as-of picker does not offer)
+    slow = reference.focused_effects_per_session(engine, cfg, s, people, d("09-01"))
+    assert_same_effects_when_empty(fast, slow)
+
+
+def assert_same_effects_when_empty(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(fast.iloc[:, :5], slow.iloc[:, :5], check_exact=True)
+    assert slow[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)
