@@ -16,12 +16,12 @@ from breakthrough import settings as settings_store
 from breakthrough.db import make_engine
 
 PACE_DAYS = 28
+REPEATS = 7  # the cold Overview is timed this many times and the best kept, as the DuckDB yardstick is
 
 
 def frame_figures(engine):
     """The filter bar and demo notice: people, teams, the data's first and last day, the demo flag."""
-    return (queries.people(engine), queries.teams(engine), queries.first_data_day(engine),
-            queries.last_data_day(engine), queries.is_demo(engine))
+    return queries.frame_facts(engine)
 
 
 def overview_figures(engine, cfg, period, as_of):
@@ -51,7 +51,7 @@ def pipeline_figures(engine, cfg, period, as_of):
     card = overview_figures(engine, cfg, period, as_of)[0]
     ids = list(card.reps)
     order = records.stage_order(engine)
-    cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
+    cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of, order)
     stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
     flags = hygiene.flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)
     targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
@@ -70,7 +70,7 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     cfg = settings_store.load(engine)
     period = periods.period_containing(as_of, "quarter", cfg.fiscal_year_start_month)
     timed(overview_figures, engine, cfg, period, as_of)  # open files, warm the database's page cache
-    cold = min(timed(overview_figures, engine, cfg, period, as_of) for _ in range(3))
+    cold = min(timed(overview_figures, engine, cfg, period, as_of) for _ in range(REPEATS))
     os.environ["BREAKTHROUGH_DATABASE_URL"] = url
     _warm_overview(period.key, as_of)  # fills the cache
     warm = min(timed(_warm_overview, period.key, as_of) for _ in range(3))

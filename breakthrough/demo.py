@@ -24,7 +24,7 @@ from breakthrough import models as m
 from breakthrough import names as nm
 from breakthrough.db import bump_data_version
 from breakthrough.importing.people import name_key  # one normaliser for the demo and for imports
-from breakthrough.rollups import refresh_activity_daily, refresh_opportunity_rollups
+from breakthrough.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
 from breakthrough.settings import FIELDS, Settings
 
 STORIES: dict[str, str] = {
@@ -180,7 +180,8 @@ def write_demo(conn: Connection, scale: str, seed: int, today: dt.date) -> dict[
     rng = np.random.default_rng(seed)
     tables = build(rng, SCALES[scale], today, _settings(conn))
     counts = {name: _insert(conn, m.Base.metadata.tables[name], rows) for name, rows in tables.items()}
-    refresh_activity_daily(conn)
+    refresh_activity_daily(conn)  # and target_activity_day
+    refresh_deal_activity(conn)
     refresh_opportunity_rollups(conn)
     counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar()
     _mark_demo(conn)

@@ -29,15 +29,27 @@ STALL_QUANTILE = 0.75
 PUSH_LIMIT = 1  # more pushes than this is flagged
 
 
+def _ordinals(values: pd.Series) -> np.ndarray:
+    """Each date's ordinal as a float (NaN for a missing date); each distinct date worked out once."""
+    known = {d: float(d.toordinal()) for d in pd.unique(values.to_numpy(dtype=object)) if isinstance(d, dt.date)}
+    return values.map(known).to_numpy(dtype=float)
+
+
+def _days_since(first: pd.Series, fallback: pd.Series, as_of: dt.date) -> pd.Series:
+    """Days from each `first` date (from `fallback` where it is missing) to the as-of date."""
+    since = _ordinals(first)
+    since = np.where(np.isnan(since), _ordinals(fallback), since)
+    return pd.Series(as_of.toordinal() - since, index=first.index, dtype=float)
+
+
 def past_due(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """Open deals whose close date is before the as-of date."""
-    return deals["close_date"].map(lambda d: d is not None and d < as_of).astype(bool)
+    return pd.Series(_ordinals(deals["close_date"]) < as_of.toordinal(), index=deals.index, dtype=bool)
 
 
 def quiet_days(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """Days since the last activity on each deal (since it was created when there was none)."""
-    since = [a if a is not None else c for a, c in zip(deals["last_activity"], deals["created"])]
-    return pd.Series([(as_of - d).days for d in since], index=deals.index, dtype=float)
+    return _days_since(deals["last_activity"], deals["created"], as_of)
 
 
 def no_activity(deals: pd.DataFrame, as_of: dt.date, days: int = QUIET_DAYS) -> pd.Series:
@@ -47,15 +59,26 @@ def no_activity(deals: pd.DataFrame, as_of: dt.date, days: int = QUIET_DAYS) -> 
 
 def days_in_stage(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """Days each deal has been in its current stage (from its created date when that is unknown)."""
-    since = [s if s is not None else c for s, c in zip(deals["stage_since"], deals["created"])]
-    return pd.Series([(as_of - d).days for d in since], index=deals.index, dtype=float)
+    return _days_since(deals["stage_since"], deals["created"], as_of)
 
 
 def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
     """The team's `q` quantile of days in stage, for each deal's team and stage."""
-    days = days_in_stage(deals, as_of)
-    team = deals["team_id"].fillna(-1)
-    return days.groupby([team, deals["stage"]]).transform(lambda d: float(np.quantile(d, q)))
+    return _limits(days_in_stage(deals, as_of), deals, q)
+
+
+def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
+    """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
+    team = deals["team_id"].fillna(-1).to_numpy()
+    keys = pd.MultiIndex.from_arrays([team, deals["stage"].to_numpy(dtype=object)])
+    codes, _ = pd.factorize(keys)
+    values, out = days.to_numpy(dtype=float), np.empty(len(days))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        rows = order[a:b]
+        out[rows] = float(np.quantile(values[rows], q))
+    return pd.Series(out, index=days.index, dtype=float)
 
 
 def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
@@ -72,12 +95,18 @@ def pushes(close_dates: Sequence[dt.date | None]) -> int:
 
 
 def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
-    """Pushes of each deal: its earlier close dates (history, oldest first) then its current one."""
-    earlier: dict = {}
-    for i, close in zip(history["id"], history["close_date"]):  # oldest first, as `history` is ordered
-        earlier.setdefault(i, []).append(close)
-    counts = [pushes([*earlier.get(i, []), close]) for i, close in zip(deals["id"], deals["close_date"])]
-    return pd.Series(counts, index=deals.index, dtype=int)
+    """Pushes of each deal: its earlier close dates (history, oldest first) then its current one.
+
+    `pushes` for every deal at once: the dates in that order, missing ones left out, and each date
+    later than the one before it for the same deal counted."""
+    ids = np.r_[history["id"].to_numpy(dtype=np.int64), deals["id"].to_numpy(dtype=np.int64)]
+    days = np.r_[_ordinals(history["close_date"]), _ordinals(deals["close_date"])]
+    order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date
+    ids, days = ids[order], days[order]
+    ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
+    later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
+    counted = pd.Series(later.astype(int)).groupby(ids[1:]).sum() if len(ids) > 1 else pd.Series(dtype=int)
+    return pd.Series(deals["id"].map(counted).fillna(0).to_numpy(dtype=int), index=deals.index, dtype=int)
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -85,7 +114,7 @@ def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataF
     out = deals.copy()
     out["days_quiet"] = quiet_days(deals, as_of)
     out["days_in_stage"] = days_in_stage(deals, as_of)
-    out["stall_limit"] = stall_limits(deals, as_of) if not deals.empty else pd.Series(dtype=float)
+    out["stall_limit"] = _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
     out["pushes"] = push_counts(deals, history)
     out["past_due"] = past_due(deals, as_of)
     out["no_activity"] = out["days_quiet"] >= QUIET_DAYS

@@ -171,7 +171,11 @@ class Opportunity(Base):
         Index("ix_opportunity_owner_created", "owner_id", "created_date"),
         # covering indexes for the page figures (docs/performance.md): read in close- or created-date order
         Index("ix_opportunity_status_close", "status", "close_date", "owner_id", "currency", "amount", "created_date"),
-        Index("ix_opportunity_created_owner", "created_date", "owner_id"),
+        # widened in migration 0006: the stage funnel counts deals by created date from the index alone
+        Index("ix_opportunity_created_owner", "created_date", "owner_id", "status", "stage", "currency", "amount"),
+        # open deals for hygiene and the stage order, read from the index alone (migration 0006)
+        Index("ix_opportunity_open_cover", "status", "created_date", "owner_id", "stage", "probability", "close_date",
+              "stage_since", "source", "external_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -224,6 +228,36 @@ class WonDealCycles(Base):
     deals: Mapped[int] = mapped_column(Integer)
     close_days: Mapped[bytes] = mapped_column(LargeBinary)
     cycle_days: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DealActivity(Base):
+    """Rollup: per open deal with activity, its last activity day and how many activities (kept by `rollups`).
+
+    Keyed like `activity.opportunity_ref` and `activity.source` (the deal's CRM id and source); hygiene
+    reads each open deal's last activity here instead of seeking it among the raw rows.
+    """
+
+    __tablename__ = "deal_activity"
+    __table_args__ = {"sqlite_with_rowid": False}
+    opportunity_ref: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    activities: Mapped[int] = mapped_column(Integer)
+
+
+class TargetActivityDay(Base):
+    """Rollup: per rep and day, activities logged against an account and those on a target account.
+
+    An account is a target when flagged or in a target tier (`rollups.is_target_account`); a change of
+    flag or tier recounts the reps with activity on that account (right prospects, SPEC §5).
+    """
+
+    __tablename__ = "target_activity_day"
+    __table_args__ = {"sqlite_with_rowid": False}
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    with_account: Mapped[int] = mapped_column(Integer)
+    on_target: Mapped[int] = mapped_column(Integer)
 
 
 class OpportunityHistory(Base):

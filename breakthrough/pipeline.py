@@ -27,25 +27,43 @@ def stages(order: Sequence[str]) -> list[str]:
     return [*order, WON]
 
 
-def furthest(cohort: pd.DataFrame, order: Sequence[str]) -> pd.Series:
+def furthest(cohort: pd.DataFrame, order: Sequence[str]) -> np.ndarray:
     """Index (into `stages(order)`) of the furthest stage each deal reached."""
     position = {stage: i for i, stage in enumerate(order)}
-    current = cohort["stage"].map(position).where(cohort["status"] == "open").fillna(0)
+    status = cohort["status"].to_numpy(dtype=object)
+    current = np.array([position.get(s, 0) for s in cohort["stage"].tolist()], dtype=int) * (status == "open")
     earlier = [max((position[s] for s in h if s in position), default=0) if h else 0 for h in cohort["history"]]
-    reached = np.maximum(current.to_numpy(dtype=int), np.asarray(earlier, dtype=int))
-    return pd.Series(np.where(cohort["status"] == "won", len(order), reached), index=cohort.index, dtype=int)
+    reached = np.maximum(current, np.asarray(earlier, dtype=int))
+    return np.where(status == "won", len(order), reached)
+
+
+def reached(cohort: pd.DataFrame, order: Sequence[str]) -> np.ndarray:
+    """The furthest stage of each row: the cohort's `reached` column (`records.stage_cohort` works it
+    out in its query), else `furthest` from the deals' stage, status and history."""
+    return cohort["reached"].to_numpy(dtype=int) if "reached" in cohort else furthest(cohort, order)
+
+
+def _deals(cohort: pd.DataFrame) -> np.ndarray:
+    """How many deals each row stands for: `deals` when the database counted them, else one each."""
+    return cohort["deals"].to_numpy(dtype=np.int64) if "deals" in cohort else np.ones(len(cohort), dtype=np.int64)
 
 
 def in_reporting(cohort: pd.DataFrame, settings: Settings) -> pd.Series:
     """Each deal's amount in the reporting currency (NaN when unknown or without a rate)."""
-    rate = cohort["currency"].map(settings.rate).astype(float)
+    currencies = cohort["currency"]
+    rate = currencies.map({c: settings.rate(c) for c in currencies.unique()}).astype(float)  # each currency once
     return cohort["amount"].astype(float) * rate
 
 
 def counts(cohort: pd.DataFrame, order: Sequence[str]) -> list[int]:
     """Deals reaching each stage of `stages(order)`."""
-    reached = furthest(cohort, order)
-    return [int((reached >= i).sum()) for i in range(len(order) + 1)]
+    return _reaching(reached(cohort, order), _deals(cohort), len(order) + 1).tolist()
+
+
+def _reaching(reach: np.ndarray, deals: np.ndarray, n: int) -> np.ndarray:
+    """How many deals (`deals` per row) reached at least stage 0, 1, …, n − 1."""
+    per_stage = np.bincount(reach, weights=deals, minlength=n).astype(np.int64)
+    return np.cumsum(per_stage[::-1])[::-1][:n]
 
 
 def step_conversion(reached: Sequence[int]) -> list[float | None]:
@@ -55,13 +73,13 @@ def step_conversion(reached: Sequence[int]) -> list[float | None]:
 
 def funnel(cohort: pd.DataFrame, order: Sequence[str], settings: Settings) -> pd.DataFrame:
     """Per stage: deals reaching it, their value, conversion to the next stage and drop-off."""
-    reached = furthest(cohort, order)
-    value = in_reporting(cohort, settings)
-    n = counts(cohort, order)
+    reach = reached(cohort, order)
+    value = in_reporting(cohort, settings).to_numpy(dtype=float)
+    n = _reaching(reach, _deals(cohort), len(order) + 1).tolist()
     conversion = [*step_conversion(n), math.nan]  # nothing after Won
     return pd.DataFrame({
         "Stage": stages(order), "Deals": n,
-        "Value": [float(value[reached >= i].sum()) for i in range(len(n))],
+        "Value": [float(np.nansum(value[reach >= i])) for i in range(len(n))],
         "Conversion to next": conversion, "Drop-off": [math.nan if c is None else 1 - c for c in conversion],
     })  # fmt: skip
 
@@ -72,13 +90,18 @@ def _ratio(num: float, den: float) -> float | None:
 
 def conversions(cohort: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Per rep (rows) and step (columns "A → B"): the rep's own stage-to-stage conversion."""
-    reached = furthest(cohort, order)
-    steps = {}
-    for i, name in enumerate(step_names(order)):
-        at = (reached >= i).groupby(cohort["rep_id"]).sum()
-        nxt = (reached >= i + 1).groupby(cohort["rep_id"]).sum()
-        steps[name] = (nxt / at.where(at > 0)).astype(float)
-    return pd.DataFrame(steps)
+    return _conversions(cohort["rep_id"].to_numpy(), reached(cohort, order), _deals(cohort), order)
+
+
+def _conversions(reps: np.ndarray, reach: np.ndarray, deals: np.ndarray, order: Sequence[str]) -> pd.DataFrame:
+    """Per rep and step: deals reaching the next stage ÷ deals reaching this one (NaN when none reached it)."""
+    codes, ids = pd.factorize(reps, sort=True)
+    n = len(order) + 1
+    per_rep = np.bincount(codes * n + reach, weights=deals, minlength=len(ids) * n).astype(np.int64).reshape(len(ids), n)
+    at = np.cumsum(per_rep[:, ::-1], axis=1)[:, ::-1]  # deals reaching each stage, per rep
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates = np.where(at[:, :-1] > 0, at[:, 1:] / np.where(at[:, :-1] > 0, at[:, :-1], 1), np.nan)
+    return pd.DataFrame(rates, index=pd.Index(ids, name="rep_id"), columns=step_names(order), dtype=float)
 
 
 def step_names(order: Sequence[str]) -> list[str]:
@@ -89,11 +112,13 @@ def step_names(order: Sequence[str]) -> list[str]:
 def comparison(cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int],
                level: float = 0.75) -> pd.DataFrame:
     """Each step's conversion for the reps in `scope` (pooled), their peers pooled, and the peers' top quartile."""
-    own = step_conversion(counts(cohort[cohort["rep_id"].isin(scope)], order))
-    team = step_conversion(counts(cohort[cohort["rep_id"].isin(peers)], order))
-    per_rep = conversions(cohort[cohort["rep_id"].isin(peers)], order)
+    reach, deals, reps, n = reached(cohort, order), _deals(cohort), cohort["rep_id"].to_numpy(), len(order) + 1
+    mine, theirs = np.isin(reps, list(scope)), np.isin(reps, list(peers))
+    own = step_conversion(_reaching(reach[mine], deals[mine], n).tolist())
+    team = step_conversion(_reaching(reach[theirs], deals[theirs], n).tolist())
+    per_rep = _conversions(reps[theirs], reach[theirs], deals[theirs], order)
     steps = step_names(order)
-    top = [_quantile(per_rep[s], level) if s in per_rep else None for s in steps]
+    top = [_quantile(per_rep[s], level) if len(per_rep) else None for s in steps]
     return pd.DataFrame({"Step": steps, "Selected": own, "Team": team, "Top quartile": top})
 
 
@@ -103,12 +128,12 @@ def _quantile(values: pd.Series, level: float) -> float | None:
 
 
 def deals_at(cohort: pd.DataFrame, order: Sequence[str], stage: str) -> list[str]:
-    """CRM ids of the deals that reached `stage` (what a click on that stage lists)."""
+    """CRM ids of the deals that reached `stage`, in a cohort of deals with their CRM ids (the page asks
+    the database: `records.deals_reaching`)."""
     names = stages(order)
     if stage not in names:
         return []
-    reached = furthest(cohort, order)
-    return cohort.loc[reached >= names.index(stage), "crm_id"].tolist()
+    return cohort.loc[reached(cohort, order) >= names.index(stage), "crm_id"].tolist()
 
 
 def coverage_rows(card: Scorecard, rep_ids: Sequence[int]) -> pd.DataFrame:

@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, literal, select, union_all
 
-from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person
+from breakthrough.models import (
+    Account,
+    Activity,
+    DealActivity,
+    Opportunity,
+    OpportunityHistory,
+    Person,
+    TargetActivityDay,
+)
 from breakthrough.queries import as_date
 from breakthrough.queries import read_frame
-from breakthrough.rollups import MEETING_TYPES, NOT_HELD
+from breakthrough.rollups import MEETING_TYPES, NOT_HELD, TARGET_TIERS, is_target_account  # noqa: F401
 
 ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
 DEAL_COLUMNS = ["CRM id", "Deal", "Rep", "Account", "Stage", "Status", "Amount", "Currency", "Created",
                 "Close date", "In stage since"]
-TARGET_TIERS = ("a", "1", "tier 1", "tier a")  # an account in one of these tiers counts as a target
 LIMIT = 5_000  # a drill-down lists at most this many records (the figure says how many there are)
 CHUNK = 900  # CRM ids bound per query
 
@@ -91,25 +100,83 @@ def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = No
 
 
 def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
-    """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene)."""
-    last = (  # one index seek per open deal (ix_activity_deal_day), not a scan of every activity
+    """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene).
+
+    Read from one covering index (`ix_opportunity_open_cover`); the last activity comes from the
+    `deal_activity` rollup, and only a deal with activity after a past as-of date has its last day up to
+    then looked up among its own activity rows (one index seek). A listing adds name and amount with
+    `deal_details`.
+    """
+    o, last = Opportunity, DealActivity.last_day
+    stmt = (
+        select(o.id, o.external_id, o.owner_id, Person.team_id, o.stage, o.created_date, o.close_date,
+               o.stage_since, last)
+        .join(Person, Person.id == o.owner_id)
+        .outerjoin(DealActivity, and_(DealActivity.opportunity_ref == o.external_id, DealActivity.source == o.source))
+        .where(o.status == "open", o.created_date <= as_of)
+    )  # fmt: skip
+    cols = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
+    frame = read_days(engine, stmt, cols, ("created", "close_date", "stage_since", "last_activity"))
+    return _last_up_to(engine, frame.sort_values("id", ignore_index=True), as_of)
+
+
+DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
+
+
+def deal_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
+    """Name, amount and currency of these deals (by opportunity id), for a listing."""
+    o, ids = Opportunity, [int(i) for i in ids]
+    parts = [read_days(engine, select(o.id, o.name, o.amount, o.currency).where(o.id.in_(ids[i: i + CHUNK])),
+                       DETAIL_COLUMNS, ()) for i in range(0, len(ids), CHUNK)]  # fmt: skip
+    if not parts:  # typed, so that it merges with the flags on `id`
+        return pd.DataFrame({"id": np.array([], dtype=np.int64), "deal": [], "amount": np.array([], dtype=float),
+                             "currency": []}, columns=DETAIL_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def day_objects(values) -> np.ndarray:
+    """Dates (or None) from ISO text or dates (or None), a whole column at once."""
+    return np.asarray(values, dtype=object).astype("datetime64[D]").astype(object)
+
+
+def read_days(engine: Engine, stmt, columns: list[str], days: Sequence[str]) -> pd.DataFrame:
+    """`read_frame` through `read_rows`: the `days` columns become dates (or None) a column at a time."""
+    rows = read_rows(engine, stmt)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    return pd.DataFrame({name: _column(name, v, days) for name, v in zip(columns, values)}, columns=columns)
+
+
+def _column(name: str, values: tuple, days: Sequence[str]):
+    """One column of driver values: days as dates, amounts as numbers, the rest as they come."""
+    if name in days:
+        return day_objects(values)
+    if name == "amount":  # PostgreSQL gives decimals, SQLite numbers as stored (as the Money type gives them)
+        return [float(v) if isinstance(v, Decimal) else v for v in values]
+    return list(values)
+
+
+def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
+    later = [i for i, d in zip(frame["id"], frame["last_activity"]) if d is not None and d > as_of]
+    if later:
+        found = {}
+        for part in (later[i: i + CHUNK] for i in range(0, len(later), CHUNK)):
+            days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
+            found.update(zip(days["id"].tolist(), days["day"].tolist()))
+        frame["last_activity"] = [found[i] if i in found else d for i, d in zip(frame["id"], frame["last_activity"])]
+    return frame
+
+
+def _last_activity(ids: list[int], as_of: dt.date):
+    """(deal id, its last activity day up to `as_of`) of these deals: one index seek each (ix_activity_deal_day)."""
+    last = (
         select(func.max(Activity.day))
         .where(Activity.opportunity_ref == Opportunity.external_id, Activity.source == Opportunity.source,
                Activity.day <= as_of)
         .correlate(Opportunity)
         .scalar_subquery()
     )
-    stmt = (
-        select(Opportunity.id, Opportunity.external_id, Opportunity.owner_id, Person.team_id, Opportunity.name,
-               Opportunity.stage, Opportunity.amount, Opportunity.currency, Opportunity.created_date,
-               Opportunity.close_date, Opportunity.stage_since, last)
-        .join(Person, Person.id == Opportunity.owner_id)
-        .where(Opportunity.status == "open", Opportunity.created_date <= as_of)
-        .order_by(Opportunity.id)
-    )  # fmt: skip
-    cols = ["id", "crm_id", "rep_id", "team_id", "deal", "stage", "amount", "currency", "created", "close_date",
-            "stage_since", "last_activity"]
-    return _dates(read_frame(engine, stmt, cols), ["created", "close_date", "stage_since", "last_activity"])
+    return select(Opportunity.id, last).where(Opportunity.id.in_(ids))
 
 
 def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
@@ -123,38 +190,80 @@ def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     return _dates(read_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
 
 
-def stage_cohort(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Deals created in [start, end]: current stage and status, and the stages recorded in their history."""
-    stmt = (
-        select(Opportunity.id, Opportunity.external_id, Opportunity.owner_id, Opportunity.stage, Opportunity.status,
-               Opportunity.amount, Opportunity.currency)
-        .where(Opportunity.owner_id.is_not(None), Opportunity.created_date.between(start, end))
-    )  # fmt: skip
-    cols = ["id", "crm_id", "rep_id", "stage", "status", "amount", "currency"]
-    frame = read_frame(engine, stmt, cols)
-    history = history_stages(engine, start, end)
-    frame["history"] = frame["id"].map(history).map(lambda v: v if isinstance(v, list) else [])
-    return frame
+COHORT_COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
 
 
-def history_stages(engine: Engine, start: dt.date, end: dt.date) -> dict[int, list[str]]:
-    """Stages recorded in the history of deals created in [start, end] (a lost deal's earlier stages)."""
-    stmt = (
-        select(OpportunityHistory.opportunity_id, OpportunityHistory.stage)
-        .join(Opportunity, Opportunity.id == OpportunityHistory.opportunity_id)
-        .where(Opportunity.created_date.between(start, end))
-        .distinct()
-    )
-    frame = read_frame(engine, stmt, ["id", "stage"])
-    return _lists(frame["id"], frame["stage"])
+def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Deals created in [start, end] with an owner, counted per rep, currency and furthest stage reached.
+
+    `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline.furthest`
+    defines it: a won deal reached Won; an open deal its current stage; any deal the furthest stage
+    recorded in its history; else the first stage. Deals without history are counted by the database
+    (`deals`, `amount` summed); a deal with history is a row of its own (`deals` = 1). The deals behind
+    a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
+    """
+    o, order = Opportunity, stage_order(engine) if order is None else order
+    window = [o.owner_id.is_not(None), o.created_date.between(start, end)]
+    plain = (select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
+             .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id))).subquery())
+    counted = select(plain.c.owner_id, plain.c.currency, plain.c.reached, func.count(), func.sum(plain.c.amount)
+                     ).group_by(plain.c.owner_id, plain.c.currency, plain.c.reached)  # fmt: skip
+    history = _history_reach(order)
+    changed = (select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
+               .select_from(history.join(o, o.id == history.c.id)).where(*window))
+    rows = read_rows(engine, union_all(counted, changed))
+    reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
+    return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
+                         "reached": np.array(reach, dtype=np.int64), "deals": np.array(deals, dtype=np.int64),
+                         "amount": np.array([None if v is None else float(v) for v in amount], dtype=float)},
+                        columns=COHORT_COLUMNS)  # fmt: skip
 
 
-def _lists(keys, values) -> dict:
-    """`{key: [its values in row order]}` (what `groupby(key).agg(list)` gives, without a pandas call per group)."""
-    found: dict = {}
-    for key, value in zip(keys, values):
-        found.setdefault(key, []).append(value)
-    return found
+def deals_reaching(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str], rep_ids: Sequence[int],
+                   level: int) -> list[str]:
+    """CRM ids of the reps' deals created in [start, end] that reached stage `level` of `pipeline.stages(order)`."""
+    o, history = Opportunity, _history_reach(order)
+    reached = _later(_current(order), func.coalesce(history.c.reached, 0))
+    stmt = (select(o.external_id).outerjoin(history, history.c.id == o.id)
+            .where(o.owner_id.in_([int(i) for i in rep_ids]), o.created_date.between(start, end), reached >= level)
+            .order_by(o.id))  # fmt: skip
+    with engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def _current(order: Sequence[str]):
+    """SQL: how far a deal's current stage and status take it (Won for a won deal, else its open stage)."""
+    o = Opportunity
+    return case((o.status == "won", len(order)), (o.status == "open", _position(o.stage, order)), else_=0)
+
+
+def _later(a, b):
+    """SQL: the greater of two stage indexes."""
+    return case((a >= b, a), else_=b)
+
+
+def _position(stage, order: Sequence[str]):
+    """SQL: the stage's index in `order` (0 for a stage not in it)."""
+    return case({name: i for i, name in enumerate(order)}, value=stage, else_=0) if order else literal(0)
+
+
+def _history_reach(order: Sequence[str]):
+    """Per deal with history: the furthest stage of `order` its history records (history is small: one
+    row per change)."""
+    h = OpportunityHistory
+    return (select(h.opportunity_id.label("id"), func.max(_position(h.stage, order)).label("reached"))
+            .group_by(h.opportunity_id).subquery("history_reach"))
+
+
+def read_rows(engine: Engine, stmt) -> list[tuple]:
+    """The rows of `stmt` as the driver gives them, without a Python object per row (for big reads,
+    converted column by column: SQLite gives days as ISO text, PostgreSQL amounts as decimals)."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        try:
+            return result.cursor.fetchall()
+        finally:
+            result.close()
 
 
 def stage_order(engine: Engine) -> list[str]:
@@ -169,13 +278,12 @@ def stage_order(engine: Engine) -> list[str]:
 
 
 def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per rep over [start, end]: activities with an account, and those on target accounts."""
-    target = or_(Account.is_target.is_(True), func.lower(func.coalesce(Account.tier, "")).in_(TARGET_TIERS))
+    """Per rep over [start, end]: activities with an account, and those on target accounts (`target_activity_day`)."""
+    t = TargetActivityDay
     stmt = (
-        select(Activity.rep_id, func.count(), func.sum(case((target, 1), else_=0)))
-        .join(Account, Account.id == Activity.account_id)
-        .where(Activity.rep_id.is_not(None), Activity.day.between(start, end))
-        .group_by(Activity.rep_id)
+        select(t.rep_id, func.sum(t.with_account), func.sum(t.on_target))
+        .where(t.day.between(start, end))
+        .group_by(t.rep_id)
     )
     frame = read_frame(engine, stmt, ["rep_id", "with_account", "on_target"])
     return frame.set_index("rep_id").astype(float)
@@ -183,6 +291,5 @@ def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFram
 
 def has_targets(engine: Engine) -> bool:
     """True when any account carries a target flag or a target tier."""
-    target = or_(Account.is_target.is_(True), func.lower(func.coalesce(Account.tier, "")).in_(TARGET_TIERS))
     with engine.connect() as conn:
-        return bool(conn.execute(select(func.count()).select_from(Account).where(target)).scalar())
+        return bool(conn.execute(select(func.count()).select_from(Account).where(is_target_account())).scalar())

@@ -14,6 +14,13 @@ by close date and created deals by created date, per currency). `won_deal_cycles
 packs each owner's won-deal cycles into one row. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
+
+The Pipeline page's rollups: `target_activity_day` (per rep and day, activities on an
+account and on a target account; recounted with `activity_daily`, and for the reps
+concerned when an account's flag or tier changes; the importer's fast path adds its
+counts) and `deal_activity` (per open deal with activity, its last activity day and
+count; recounted deal by deal for the deals an activity or opportunity writer touched,
+or for all of a source's open deals after a big activity load).
 """
 
 from __future__ import annotations
@@ -23,16 +30,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, select, true, union
+from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, or_, select, true, union
 from sqlalchemy import union_all
 
 from breakthrough.models import (
+    Account,
     Activity,
     ActivityDaily,
     ActivityRepDay,
     ActivityRunning,
+    DealActivity,
     Opportunity,
     OpportunityRunning,
+    TargetActivityDay,
     WonDealCycles,
 )
 
@@ -41,6 +51,8 @@ MEETING_TYPES = ("meeting", "demo")
 NOT_HELD = ("no show", "no-show", "no_show", "cancelled", "canceled", "scheduled", "rescheduled")
 EPOCH = dt.date(1970, 1, 1).toordinal()  # packed close days count from 1 Jan 1970
 PACKED = np.dtype("<i4")  # little-endian 32-bit integers, whatever the machine
+TARGET_TIERS = ("a", "1", "tier 1", "tier a")  # an account in one of these tiers counts as a target
+CHUNK = 900  # keys bound per statement (databases cap bound parameters)
 
 
 def refresh_activity_daily(
@@ -61,6 +73,7 @@ def refresh_activity_daily(
     columns = ["rep_id", "day", "type", "outcome", "n"]
     conn.execute(insert(ActivityDaily).from_select(columns, counts))
     _refresh_rep_day(conn, rep_ids, day_from, day_to)
+    refresh_target_activity(conn, rep_ids, day_from, day_to)
 
 
 def held() -> object:
@@ -260,3 +273,78 @@ def unpack_cycles(close_days: bytes, cycle_days: bytes) -> tuple[np.ndarray, np.
 def _ordinal(day) -> int:
     """A date's ordinal, also from the ISO text a driver may return."""
     return (dt.date.fromisoformat(day) if isinstance(day, str) else day).toordinal()
+
+
+# --- the Pipeline page: activity on target accounts, each deal's last activity ---------------------
+
+
+def is_target_account():
+    """SQL condition on `account`: flagged as a target, or in a target tier."""
+    return or_(Account.is_target.is_(True), func.lower(func.coalesce(Account.tier, "")).in_(TARGET_TIERS))
+
+
+def refresh_target_activity(conn: Connection, rep_ids: Iterable[int] | None = None,
+                            day_from: dt.date | None = None, day_to: dt.date | None = None) -> None:
+    """Recount `target_activity_day` from `activity` and `account` for these reps and days (all if None)."""
+    conn.execute(delete(TargetActivityDay).where(*_conditions(TargetActivityDay, rep_ids, day_from, day_to)))
+    counts = (
+        select(Activity.rep_id, Activity.day, func.count(), func.sum(case((is_target_account(), 1), else_=0)))
+        .join(Account, Account.id == Activity.account_id)
+        .where(Activity.rep_id.is_not(None), *_conditions(Activity, rep_ids, day_from, day_to))
+        .group_by(Activity.rep_id, Activity.day)
+    )
+    conn.execute(insert(TargetActivityDay).from_select(["rep_id", "day", "with_account", "on_target"], counts))
+
+
+def refresh_target_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
+    """Recount `target_activity_day` for the reps and days with activity on these accounts (a flag or tier changed)."""
+    ids = sorted(set(account_ids))
+    for part in (ids[i: i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        span = select(Activity.rep_id, func.min(Activity.day), func.max(Activity.day)).where(
+            Activity.account_id.in_(part), Activity.rep_id.is_not(None)).group_by(Activity.rep_id)
+        for rep_id, first, last in conn.execute(span).all():
+            refresh_target_activity(conn, [rep_id], _day(first), _day(last))
+
+
+def refresh_deal_activity(conn: Connection, refs: Iterable[str | None] | None = None,
+                          source: str | None = None) -> None:
+    """Recount `deal_activity` for these deal references (of `source` when given), or one source's deals
+    (all if neither): a row for each open deal with activity, counted from its own activity rows (an index
+    range per deal), so the cost follows the open deals, not the activities.
+
+    Every writer of activities calls it for the references it wrote, and every writer of opportunities
+    for the deals it wrote (a deal that opens gets its row, one that closes loses it)."""
+    if refs is None:
+        conn.execute(delete(DealActivity).where(*([] if source is None else [DealActivity.source == source])))
+        conn.execute(insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts(
+            [] if source is None else [Opportunity.source == source])))
+        return
+    wanted = sorted({r for r in refs if r is not None})
+    if len(wanted) > MANY_REFS:  # each chunk reads the open deals' index: past this, count them all at once
+        refresh_deal_activity(conn, source=source)
+        return
+    same = ([], []) if source is None else ([DealActivity.source == source], [Opportunity.source == source])
+    for part in (wanted[i: i + CHUNK] for i in range(0, len(wanted), CHUNK)):
+        conn.execute(delete(DealActivity).where(DealActivity.opportunity_ref.in_(part), *same[0]))
+        conn.execute(insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts(
+            [Opportunity.external_id.in_(part), *same[1]])))
+
+
+_DEAL_COLUMNS = ["opportunity_ref", "source", "last_day", "activities"]
+MANY_REFS = 4 * CHUNK
+
+
+def _deal_counts(where: list) -> Select:
+    """Per open deal (of those `where` picks) with activity: its CRM id, source, last activity day and
+    activities — looked up deal by deal (ix_activity_deal_day), never by scanning the activities."""
+    a, o = Activity, Opportunity
+    mine = [a.opportunity_ref == o.external_id, a.source == o.source]
+    last = select(func.max(a.day)).where(*mine).correlate(o).scalar_subquery()
+    n = select(func.count()).select_from(a).where(*mine).correlate(o).scalar_subquery()
+    deals = select(o.external_id.label("ref"), o.source.label("source"), last.label("last_day"), n.label("n")).where(
+        o.status == "open", *where).subquery("open_deals")
+    return select(deals.c.ref, deals.c.source, deals.c.last_day, deals.c.n).where(deals.c.last_day.is_not(None))
+
+
+def _day(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

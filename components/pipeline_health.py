@@ -20,7 +20,8 @@ def cohort(as_of: dt.date, data_version) -> tuple[list[str], pd.DataFrame]:
     """Stage order and the deals created in the look-back window up to `as_of`."""
     cfg = store.settings(data_version)
     start = as_of - dt.timedelta(days=cfg.lookback_days)
-    return records.stage_order(store.engine()), records.stage_cohort(store.engine(), start, as_of)
+    order = records.stage_order(store.engine())
+    return order, records.stage_cohort(store.engine(), start, as_of, order)
 
 
 @st.cache_data(show_spinner="Checking pipeline hygiene…", max_entries=16)
@@ -37,18 +38,35 @@ def targets(start: dt.date, as_of: dt.date, data_version) -> tuple[bool, pd.Data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def details(ids: tuple[int, ...], data_version) -> pd.DataFrame:
+    """Name, amount and currency of these deals (what a hygiene listing adds to the flags)."""
+    return records.deal_details(store.engine(), ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def deals_by_id(rep_ids: tuple[int, ...], ids: tuple[str, ...], data_version) -> pd.DataFrame:
     return records.deal_records(store.engine(), rep_ids, ids=ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def stage_view(as_of: dt.date, ids: tuple[int, ...], peer_ids: tuple[int, ...], data_version):
-    """The funnel of `ids`, their conversions beside the peers', and the deals reaching each stage."""
+    """The funnel of `ids` and their conversions beside the peers'."""
     cfg = store.settings(data_version)
     order, deals = cohort(as_of, data_version)
     mine = deals[deals["rep_id"].isin(ids)]
-    reached = {stage: pipeline.deals_at(mine, order, stage) for stage in pipeline.stages(order)}
-    return pipeline.funnel(mine, order, cfg), pipeline.comparison(deals, order, ids, peer_ids), reached
+    return pipeline.funnel(mine, order, cfg), pipeline.comparison(deals, order, ids, peer_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def stage_deals(as_of: dt.date, ids: tuple[int, ...], stage: str, data_version) -> tuple[str, ...]:
+    """CRM ids of the deals of `ids` that reached `stage` (what a click on that stage lists)."""
+    cfg = store.settings(data_version)
+    order = cohort(as_of, data_version)[0]
+    names = pipeline.stages(order)
+    if stage not in names:
+        return ()
+    start = as_of - dt.timedelta(days=cfg.lookback_days)
+    return tuple(records.deals_reaching(store.engine(), start, as_of, order, ids, names.index(stage)))
 
 
 def scope(view: View) -> tuple[tuple[int, ...], str]:
@@ -70,7 +88,7 @@ def stage_section(view: View) -> None:
     """Stage funnel (click a stage for its deals) and stage-to-stage conversion beside team and top quartile."""
     version, cfg = store.version(), store.settings(store.version())
     ids, who = scope(view)
-    stages, compared, reached = stage_view(view.as_of, tuple(ids), tuple(peers(view)), version)
+    stages, compared = stage_view(view.as_of, tuple(ids), tuple(peers(view)), version)
     st.subheader("Stage funnel")
     if stages["Deals"].iloc[0] == 0:
         st.info(f"No deals created in the last {cfg.lookback_days} days for {who}.")
@@ -87,8 +105,8 @@ def stage_section(view: View) -> None:
                    "quartile (75th percentile of the reps' own conversions).")
     stage = _picked(event)
     if stage:
-        records_table(deals_by_id(ids, tuple(reached.get(stage, [])), version), f"Deals that reached {stage}", f"{who} {stage} deals",
-                      key="stage_deals")
+        records_table(deals_by_id(ids, stage_deals(view.as_of, tuple(ids), stage, version), version),
+                      f"Deals that reached {stage}", f"{who} {stage} deals", key="stage_deals")
     else:
         st.caption("Click a stage in the funnel to list its deals.")
 
@@ -143,6 +161,7 @@ def hygiene_section(view: View) -> None:
         st.caption("Select a rep's row to list their deals.")
         return
     bad = all_flags[(all_flags["rep_id"] == rep_id) & all_flags["any"]]
+    bad = bad.merge(details(tuple(bad["id"].tolist()), version), on="id", how="left")
     listed = bad[list(HYGIENE_COLUMNS)].round({"stall_limit": 1}).rename(columns=HYGIENE_COLUMNS)
     listed = listed.astype({HYGIENE_COLUMNS[c]: int for c in ("days_quiet", "days_in_stage", "pushes")})
     for rule, label in hygiene.RULES.items():

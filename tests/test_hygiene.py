@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import hygiene, records
+from breakthrough import hygiene, records, rollups
 from breakthrough.models import Activity, Opportunity, OpportunityHistory, Person, Team
 
 AS_OF = dt.date(2026, 11, 27)
@@ -151,6 +151,8 @@ def _seed(engine):
             dict(opportunity_id=i, stage="Proposal", amount=1000, close_date=c, changed_at=dt.datetime.fromisoformat(w))
             for i, c, w in hist
         ])  # fmt: skip
+        rollups.refresh_activity_daily(conn)  # as every writer of activities does
+        rollups.refresh_deal_activity(conn)
 
 
 def test_open_deals_carry_their_last_activity_up_to_as_of(engine):

@@ -46,7 +46,7 @@ def test_won_cycles_of_no_deals_is_an_empty_frame(engine):
     assert cycles.empty and list(cycles.columns) == ["rep_id", "days"]
 
 
-# --- hygiene: a deal's last activity, one index seek per open deal -------------------------------
+# --- hygiene: a deal's last activity, from the deal_activity rollup -------------------------------
 
 
 def test_a_deals_last_activity_is_its_own_sources_latest_up_to_as_of(engine):
@@ -64,6 +64,7 @@ def test_a_deals_last_activity_is_its_own_sources_latest_up_to_as_of(engine):
             dict(act, source="crm", external_id="A3", ts=dt.datetime(2026, 11, 30, 9), day=dt.date(2026, 11, 30)),
             dict(act, source="other", external_id="A4", ts=dt.datetime(2026, 11, 20, 9), day=dt.date(2026, 11, 20)),
         ])  # fmt: skip
+        rollups.refresh_deal_activity(conn)  # as every writer of activities does
     deals = records.open_deals(engine, AS_OF).set_index("crm_id")
     # O1: 2 and 9 Nov count; 30 Nov is after the as-of date; the 20 Nov row is another CRM's "O1"
     assert deals.loc["O1", "last_activity"] == dt.date(2026, 11, 9)
@@ -77,7 +78,10 @@ def test_a_deals_last_activity_is_its_own_sources_latest_up_to_as_of(engine):
 @pytest.mark.parametrize("table, name, columns", [
     ("opportunity", "ix_opportunity_status_close", ["status", "close_date", "owner_id", "currency", "amount",
                                                     "created_date"]),
-    ("opportunity", "ix_opportunity_created_owner", ["created_date", "owner_id"]),
+    ("opportunity", "ix_opportunity_created_owner", ["created_date", "owner_id", "status", "stage", "currency",
+                                                     "amount"]),
+    ("opportunity", "ix_opportunity_open_cover", ["status", "created_date", "owner_id", "stage", "probability",
+                                                  "close_date", "stage_since", "source", "external_id"]),
     ("activity_rep_day", "ix_activity_rep_day_cover", ["day", "rep_id", "calls", "meetings_held", "emails",
                                                        "activities"]),
     ("activity", "ix_activity_rep_day", ["rep_id", "day", "account_id"]),

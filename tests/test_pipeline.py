@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import pipeline, records
+from breakthrough import pipeline, records, rollups
 from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
 from breakthrough.settings import Settings
 
@@ -148,16 +148,20 @@ def _seed(engine):
             dict(act, external_id="C4", type="call", outcome="connected", account_id=1, day=dt.date(2026, 12, 1),
                  ts=dt.datetime(2026, 12, 1, 9)),
         ])  # fmt: skip
+        rollups.refresh_activity_daily(conn)  # as every writer of activities does
+        rollups.refresh_deal_activity(conn)
 
 
 def test_stage_order_and_cohort(engine):
     _seed(engine)
     assert records.stage_order(engine) == ["Prospecting", "Proposal"]  # by probability 0.1, 0.5
-    frame = records.stage_cohort(engine, dt.date(2026, 6, 1), AS_OF).set_index("crm_id")
-    assert sorted(frame.index) == ["O1", "O2", "O3"]  # O4 was created before the window
-    assert sorted(frame.loc["O3", "history"]) == ["Proposal", "Prospecting"]
+    frame = records.stage_cohort(engine, dt.date(2026, 6, 1), AS_OF)
+    # O1 open in Proposal (1), O2 open in Prospecting (0), O3 lost after Proposal in its history (1);
+    # O4 was created before the window
+    assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 1), (1, 1), (1, 1)]
     order = records.stage_order(engine)
-    assert pipeline.furthest(frame.reset_index(), order).tolist() == [1, 0, 1]  # O3 lost after Proposal
+    assert [records.deals_reaching(engine, dt.date(2026, 6, 1), AS_OF, order, [1], i) for i in range(3)] == [
+        ["O1", "O2", "O3"], ["O1", "O3"], []]
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ columns. Rows whose key is already stored go through the entity writer (compare,
 update, log for undo); new rows are inserted with plain tuples.
 
 Rollups: the counts of the inserted rows are added to `activity_daily` (and
-`activity_rep_day` recounted for those reps and days) instead of recounting a
-million raw rows. On SQLite a big first load drops the activity table's secondary
+`activity_rep_day` recounted for those reps and days) and `target_activity_day`
+instead of recounting a million raw rows; `deal_activity` is recounted for the
+source's open deals only, one index range each (its cost follows the open deals).
+On SQLite a big first load drops the activity table's secondary
 indexes and builds them again at the end, inside the same transaction, which is
 faster than keeping them up to date row by row; a rollback puts them back.
 """
@@ -74,6 +76,8 @@ class Bulk:
         stored = select(TABLE.c.id).where(TABLE.c.source == run.plan.source).limit(1)
         self.known = run.conn.execute(stored).first() is not None  # else no key can be stored yet: no look-ups
         self.tally = Tally()
+        self.deals = False  # whether rows with a deal reference were inserted
+        self.targets = TargetTally(run.conn.execute(select(m.Account.id).where(rollups.is_target_account())).scalars())
         self.dropped = self._drop_indexes(estimated_rows)
 
     # --- per batch ------------------------------------------------------------------------
@@ -186,6 +190,12 @@ class Bulk:
                 self.conn.execute(CreateIndex(index))
         if self.run.batch is not None and self.tally.parts:
             add_activity_counts(self.conn, self.tally)
+        if self.run.batch is not None and self.deals:  # the source's open deals, one index range each
+            rollups.refresh_deal_activity(self.conn, source=self.run.plan.source)
+        targets = self.targets.rows() if self.run.batch is not None else []
+        if targets:
+            _upsert(self.conn, "target_activity_day", ["rep_id", "day"], ["with_account", "on_target"],
+                    _dated(self.conn, targets))
 
 
 class Records:
@@ -272,7 +282,11 @@ class Records:
 
     def _count(self, columns: dict, chosen: np.ndarray) -> None:
         """This batch's inserted rows counted per rep, day, type and outcome (for the rollup)."""
-        self.bulk.tally.add(columns["rep_id"], columns["day"], columns["type"], columns["outcome"])
+        days = _mapped(np.asarray(columns["day"], dtype=object), _day_number, None).astype(np.int64)  # since 1970
+        self.bulk.tally.add(columns["rep_id"], days, columns["type"], columns["outcome"])
+        self.bulk.deals = self.bulk.deals or "opportunity" in self.picked
+        if "account" in self.picked:
+            self.bulk.targets.add(columns["rep_id"], days, columns["account_id"])
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -363,11 +377,11 @@ class Tally:
         self.parts: list[pd.DataFrame] = []
         self.words: dict[str, int] = {}  # type and outcome text → code
 
-    def add(self, reps: np.ndarray, days, types: np.ndarray, outcomes: np.ndarray) -> None:
+    def add(self, reps: np.ndarray, days: np.ndarray, types: np.ndarray, outcomes: np.ndarray) -> None:
+        """Count rows per rep, day (days since 1970), type and outcome."""
         known = np.flatnonzero(pd.notna(reps))
         if len(known):
-            day = _mapped(np.asarray(days, dtype=object)[known], _day_number, None).astype(np.int64)
-            key = {"rep": reps[known].astype(np.int64), "day": day, "type": self._codes(types[known]),
+            key = {"rep": reps[known].astype(np.int64), "day": days[known], "type": self._codes(types[known]),
                    "outcome": self._codes(outcomes[known])}
             self.parts.append(_packed_counts(key) if _packable(key) else _grouped_counts(key))
 
@@ -426,6 +440,35 @@ def add_activity_counts(conn: Connection, tally: Tally) -> None:
 def _dated(conn: Connection, rows: list[tuple]) -> list[tuple]:
     """Rows whose second value is an ISO day, as the driver takes days (SQLite: the text itself)."""
     return rows if conn.dialect.name == "sqlite" else [(r[0], dt.date.fromisoformat(r[1]), *r[2:]) for r in rows]
+
+
+def _iso(days: np.ndarray) -> list[str]:
+    """Days since 1970 as ISO text (each distinct day converted once)."""
+    text = {d: dt.date.fromordinal(d + EPOCH).isoformat() for d in np.unique(days).tolist()}
+    return [text[d] for d in days.tolist()]
+
+
+class TargetTally:
+    """Inserted rows with a rep and an account: per rep and day, how many, and how many on target accounts."""
+
+    def __init__(self, target_ids) -> None:
+        self.targets = np.fromiter(target_ids, dtype=np.int64)
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, reps: np.ndarray, days: np.ndarray, accounts: np.ndarray) -> None:
+        known = np.flatnonzero(pd.notna(reps) & pd.notna(accounts))
+        if len(known):
+            target = np.isin(accounts[known].astype(np.int64), self.targets).astype(np.int64)
+            frame = pd.DataFrame({"rep": reps[known].astype(np.int64), "day": days[known], "n": 1, "target": target})
+            self.parts.append(frame.groupby(["rep", "day"], sort=False)[["n", "target"]].sum())
+
+    def rows(self) -> list[tuple]:
+        """(rep, day as ISO text, activities with an account, on a target account) per rep and day."""
+        if not self.parts:
+            return []
+        total = pd.concat(self.parts).groupby(level=["rep", "day"], sort=True).sum()
+        reps, days = (total.index.get_level_values(k).to_numpy() for k in ("rep", "day"))
+        return list(zip(reps.tolist(), _iso(days), total["n"].tolist(), total["target"].tolist()))
 
 
 def _upsert(conn: Connection, table: str, keys: list[str], added: list[str], rows: list[tuple]) -> None:

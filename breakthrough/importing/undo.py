@@ -11,7 +11,12 @@ from sqlalchemy.orm import aliased
 from breakthrough import models as m
 from breakthrough.db import bump_data_version
 from breakthrough.importing.writers import _as_date, _from_json, _parts
-from breakthrough.rollups import refresh_activity_daily, refresh_opportunity_rollups
+from breakthrough.rollups import (
+    refresh_activity_daily,
+    refresh_deal_activity,
+    refresh_opportunity_rollups,
+    refresh_target_accounts,
+)
 
 
 class UndoError(ValueError):
@@ -70,6 +75,7 @@ def _later_batches(conn: Connection, batch_id: int, entity: str) -> list[int]:
 def _undo_rows(conn: Connection, batch_id: int) -> None:
     """Restore updated rows and delete inserted ones: records first, the rollup, then people and accounts."""
     reps, days = _activity_span(conn, batch_id)
+    refs = _deal_refs(conn, batch_id)
     conn.execute(m.OpportunityHistory.__table__.delete().where(m.OpportunityHistory.batch_id == batch_id))
     for name in ("activity", "opportunity", "quota", "coaching_session"):
         table = m.Base.metadata.tables[name]
@@ -78,11 +84,36 @@ def _undo_rows(conn: Connection, batch_id: int) -> None:
     more_reps, more_days = _activity_span(conn, batch_id)
     if reps | more_reps:
         refresh_activity_daily(conn, sorted(reps | more_reps), min(days + more_days), max(days + more_days))
+    refs |= _deal_refs(conn, batch_id)
+    if refs:
+        refresh_deal_activity(conn, refs)
     refresh_opportunity_rollups(conn)  # every owner: the deals this batch removed are gone already
     for name in ("person_alias", "person", "account", "team", "stage_map"):
         table = m.Base.metadata.tables[name]
         _restore(conn, table, batch_id)
         _delete_inserted(conn, table, batch_id)
+    refresh_target_accounts(conn, _changed_ids(conn, batch_id, "account"))  # a flag or tier put back
+
+
+def _deal_refs(conn: Connection, batch_id: int) -> set[str]:
+    """Deal references of the activities and CRM ids of the deals the batch stamped (before undo) or
+    restored (after)."""
+    act, opp = m.Activity, m.Opportunity
+    acts = select(act.opportunity_ref).where(
+        (act.batch_id == batch_id) | act.id.in_(_changed_rows(batch_id, "activity")), act.opportunity_ref.is_not(None))
+    deals = select(opp.external_id).where((opp.batch_id == batch_id) | opp.id.in_(_changed_rows(batch_id, "opportunity")))
+    return set(conn.execute(acts.distinct()).scalars()) | set(conn.execute(deals.distinct()).scalars())
+
+
+def _changed_rows(batch_id: int, table: str):
+    return select(m.ImportChange.row_id).where(m.ImportChange.batch_id == batch_id,
+                                               m.ImportChange.table_name == table)
+
+
+def _changed_ids(conn: Connection, batch_id: int, table: str) -> list[int]:
+    """Rows of `table` the batch updated (now restored)."""
+    stmt = _changed_rows(batch_id, table).where(m.ImportChange.action == "update")
+    return list(conn.execute(stmt).scalars())
 
 
 def _activity_span(conn: Connection, batch_id: int) -> tuple[set[int], list[dt.date]]:

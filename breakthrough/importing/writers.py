@@ -20,7 +20,12 @@ from breakthrough.importing.people import ANY_SOURCE, name_key
 from breakthrough.importing.reading import CHUNK_ROWS
 from breakthrough.queries import as_date as _as_date
 from breakthrough.importing.validation import written_columns
-from breakthrough.rollups import refresh_activity_daily, refresh_opportunity_rollups
+from breakthrough.rollups import (
+    refresh_activity_daily,
+    refresh_deal_activity,
+    refresh_opportunity_rollups,
+    refresh_target_accounts,
+)
 
 if TYPE_CHECKING:
     from breakthrough.importing.writing import Batch, Run
@@ -304,11 +309,15 @@ class ActivityWriter(KeyedWriter):
         super().__init__(run)
         self.reps: set[int] = set()
         self.days: list[dt.date] = []
+        self.refs: set[str] = set()  # deal references written (deal_activity)
+        self.updated_ids: list[int] = []  # updated rows: their stored reference may not be in the file
 
     def touched(self, inserts: list[dict], updates: list[tuple[dict, dict]]) -> None:
         rows = [*inserts, *(new for _, new in updates), *(old for old, _ in updates)]
         days = [r["day"] for r in rows if r.get("rep_id") is not None]
         self.reps |= {r["rep_id"] for r in rows if r.get("rep_id") is not None}
+        self.refs |= {r["opportunity_ref"] for r in rows if r.get("opportunity_ref") is not None}
+        self.updated_ids += [old["id"] for old, _ in updates]
         if days:
             self.days = [min([*self.days, *days]), max([*self.days, *days])]
 
@@ -316,6 +325,16 @@ class ActivityWriter(KeyedWriter):
         if not self.dry and self.reps:
             first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in self.days)
             refresh_activity_daily(self.conn, sorted(self.reps), first, last)
+        if not self.dry and (self.refs or self.updated_ids):
+            refresh_deal_activity(self.conn, self.refs | self._stored_refs(), source=self.plan.source)
+
+    def _stored_refs(self) -> set[str]:
+        """The deal references of the updated rows as stored now."""
+        found: set[str] = set()
+        for part in _parts(self.updated_ids):
+            found.update(self.conn.execute(select(self.table.c.opportunity_ref).where(
+                self.table.c.id.in_(part), self.table.c.opportunity_ref.is_not(None))).scalars())
+        return found
 
 
 class OpportunityWriter(KeyedWriter):
@@ -346,12 +365,16 @@ class OpportunityWriter(KeyedWriter):
         """Remember whose deals this batch wrote (an updated deal's owner before and after), for the rollups."""
         rows = [*inserts, *(new for _, new in updates), *(old for old, _ in updates)]
         self.owners = getattr(self, "owners", set()) | {r.get("owner_id", ...) for r in rows}  # ...: not known
+        self.refs = getattr(self, "refs", set()) | {r["external_id"] for r in rows if r.get("external_id")}
 
     def finish(self) -> None:
-        """Recount those owners' deal rollups in this transaction (everyone's when an owner was not known)."""
+        """Recount those owners' deal rollups in this transaction (everyone's when an owner was not known),
+        and the activity of the deals written (one that opened is counted, one that closed is dropped)."""
         owners = getattr(self, "owners", set()) - {None}
         if not self.dry and owners:
             refresh_opportunity_rollups(self.conn, None if ... in owners else sorted(owners))
+        if not self.dry and getattr(self, "refs", None):
+            refresh_deal_activity(self.conn, self.refs, source=self.plan.source)
 
 
 class QuotaWriter(Writer):
@@ -421,6 +444,14 @@ class AccountWriter(Writer):
             rows = self.run.lookups._select_accounts([r["name"] for r in records])
             self.run.lookups.accounts.update({name.lower(): i for i, name in rows})
             self.run.changes.inserted("account", [i for i, _ in rows])
+
+    def touched(self, inserts: list[dict], updates: list[tuple[dict, dict]]) -> None:
+        """Remember the accounts whose flag or tier may have changed (their reps' target activity is recounted)."""
+        self.changed = getattr(self, "changed", set()) | {old["id"] for old, _ in updates}
+
+    def finish(self) -> None:
+        if not self.dry and getattr(self, "changed", None):
+            refresh_target_accounts(self.conn, self.changed)
 
 
 class PersonWriter(Writer):

@@ -1,0 +1,332 @@
+"""The Pipeline page on rollups: `deal_activity` and `target_activity_day` worked out by hand and kept equal to
+a recount from the raw rows by every writer (demo, both import paths, re-import with changes, an accounts
+import that moves a target flag, undo); and every Pipeline figure equal to the computation it replaced
+(`tests/reference_pipeline.py`, which reads the raw rows) on the demo and on hand-built deals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from sqlalchemy import insert, select
+
+from breakthrough import hygiene, periods, pipeline, records, rollups
+from breakthrough import settings as settings_store
+from breakthrough.importing import undo
+from breakthrough.models import Account, Activity, DealActivity, Opportunity, OpportunityHistory, Person
+from breakthrough.models import TargetActivityDay, Team
+from breakthrough.queries import as_date
+from conftest import TODAY
+from test_bulk_import import HEADER, assert_same, both, csv_bytes, fresh, paths, small_blocks  # noqa: F401
+from test_import import data, load
+from tests import reference_pipeline as reference
+
+D1, D2, D3 = dt.date(2026, 10, 1), dt.date(2026, 10, 2), dt.date(2026, 10, 20)
+
+
+# --- recount from the raw rows, in plain Python (independent of `rollups`) -----------------------------
+
+
+def recount(engine) -> tuple[dict, dict]:
+    """({(rep, day): (with account, on target)}, {(open deal's CRM id, source): (last day, activities)})."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Activity.rep_id, Activity.day, Activity.account_id, Activity.source,
+                                   Activity.opportunity_ref)).all()
+        accounts = {i: bool(flag) or (tier or "").lower() in rollups.TARGET_TIERS
+                    for i, flag, tier in conn.execute(select(Account.id, Account.is_target, Account.tier))}
+        open_deals = set(conn.execute(select(Opportunity.external_id, Opportunity.source).where(
+            Opportunity.status == "open")).all())
+    targets: dict = {}
+    deals: dict = {}
+    for rep, day, account, source, ref in rows:
+        day = as_date(day)
+        if rep is not None and account is not None:
+            with_account, on_target = targets.get((rep, day), (0, 0))
+            targets[(rep, day)] = (with_account + 1, on_target + accounts[account])
+        if (ref, source) in open_deals:
+            last, n = deals.get((ref, source), (day, 0))
+            deals[(ref, source)] = (max(last, day), n + 1)
+    return targets, deals
+
+
+def stored(engine) -> tuple[dict, dict]:
+    t, d = TargetActivityDay, DealActivity
+    with engine.connect() as conn:
+        targets = {(r, as_date(day)): (w, o) for r, day, w, o in conn.execute(
+            select(t.rep_id, t.day, t.with_account, t.on_target))}
+        deals = {(ref, src): (as_date(last), n) for ref, src, last, n in conn.execute(
+            select(d.opportunity_ref, d.source, d.last_day, d.activities))}
+    return targets, deals
+
+
+def assert_in_step(engine) -> None:
+    assert stored(engine) == recount(engine)
+
+
+# --- by hand ---------------------------------------------------------------------------------------------
+
+
+def seed(engine) -> None:
+    """Ann (1) and Bob (2); accounts: 1 flagged target, 2 tier "Tier A", 3 tier C; deals O1 and O2 open,
+    O9 won; activities below."""
+    with engine.begin() as conn:
+        conn.execute(insert(Team).values(id=1, name="East"))
+        conn.execute(insert(Person), [dict(id=1, name="Ann Lee", name_key="ann lee", role="rep", team_id=1),
+                                      dict(id=2, name="Bob Roe", name_key="bob roe", role="rep", team_id=1)])
+        conn.execute(insert(Account), [dict(id=1, name="Target Co", tier=None, is_target=True),
+                                       dict(id=2, name="Tier A Co", tier="Tier A", is_target=False),
+                                       dict(id=3, name="Other Co", tier="C", is_target=False)])
+        rows = [  # (id, rep, day, account, source, deal)
+            ("A1", 1, D1, 1, "crm", "O1"), ("A2", 1, D1, 2, "crm", "O1"), ("A3", 1, D1, 3, "crm", None),
+            ("A4", 1, D1, None, "crm", "O2"), ("A5", 1, D2, 3, "crm", "O1"), ("A6", 2, D2, 2, "crm", None),
+            ("A7", None, D3, 1, "crm", "O2"), ("A8", 2, D3, None, "other", "O1"),
+        ]
+        conn.execute(insert(Activity), [
+            dict(external_id=i, rep_id=r, day=d, ts=dt.datetime.combine(d, dt.time(9)), type="call", account_id=a,
+                 source=s, opportunity_ref=o) for i, r, d, a, s, o in rows])  # fmt: skip
+        conn.execute(insert(Opportunity), [
+            dict(id=100 + i, source="crm", external_id=f"O{i}", owner_id=1, name=f"Deal {i}", created_date=D1,
+                 stage="Proposal", status=status, currency="USD") for i, status in ((1, "open"), (2, "open"), (9, "won"))
+        ])  # fmt: skip
+        rollups.refresh_activity_daily(conn)
+        rollups.refresh_deal_activity(conn)
+
+
+def test_target_activity_per_rep_and_day_by_hand(engine):
+    seed(engine)
+    targets, _ = stored(engine)
+    # Ann D1: A1 (flagged), A2 (Tier A), A3 (C) have an account = 3, on target A1 + A2 = 2; A4 has none
+    # Ann D2: A5 (C) = 1, 0 on target; Bob D2: A6 (Tier A) = 1, 1; Bob D3: A8 has no account; A7 has no rep
+    assert targets == {(1, D1): (3, 2), (1, D2): (1, 0), (2, D2): (1, 1)}
+    assert_in_step(engine)
+
+
+def test_deal_activity_keeps_each_references_last_day_and_count_by_hand(engine):
+    seed(engine)
+    _, deals = stored(engine)
+    # crm O1: A1, A2 (D1), A5 (D2) → last D2, 3; crm O2: A4 (D1), A7 (D3, no rep but on the deal) → D3, 2;
+    # A8 names O1 of source "other": no such deal (another source's O1 is another deal)
+    assert deals == {("O1", "crm"): (D2, 3), ("O2", "crm"): (D3, 2)}
+    assert_in_step(engine)
+
+
+def test_a_deal_that_closes_leaves_the_rollup_and_one_that_opens_joins_it(engine):
+    seed(engine)
+    with engine.begin() as conn:  # as the opportunity writer does for the deals it wrote
+        conn.execute(Opportunity.__table__.update().where(Opportunity.external_id == "O1").values(status="lost"))
+        conn.execute(Activity.__table__.update().where(Activity.external_id == "A3").values(opportunity_ref="O9"))
+        conn.execute(Opportunity.__table__.update().where(Opportunity.external_id == "O9").values(status="open"))
+        rollups.refresh_deal_activity(conn, ["O1", "O9"])
+    assert stored(engine)[1] == {("O2", "crm"): (D3, 2), ("O9", "crm"): (D1, 1)}
+    assert_in_step(engine)
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (D1, D1, {1: [3.0, 2.0]}),  # only Ann's D1
+        (D1, D2, {1: [4.0, 2.0], 2: [1.0, 1.0]}),  # Ann 3 + 1 with an account, 2 + 0 on target
+        (D3, D3, {}),  # nothing with a rep and an account on D3
+    ],
+)
+def test_target_activity_over_a_window_sums_the_days(engine, start, end, expected):
+    seed(engine)
+    frame = records.target_activity(engine, start, end)
+    assert {i: row.tolist() for i, row in frame.iterrows()} == expected
+    reference_frame = reference.target_activity(engine, start, end)
+    pdt.assert_frame_equal(frame.sort_index(), reference_frame.sort_index(), check_index_type=False)
+
+
+def test_refreshing_some_references_leaves_what_a_full_recount_gives(engine):
+    seed(engine)
+    with engine.begin() as conn:
+        conn.execute(Activity.__table__.update().where(Activity.external_id == "A5").values(opportunity_ref="O9"))
+        rollups.refresh_deal_activity(conn, ["O1", "O9"])
+    _, deals = stored(engine)
+    assert deals[("O1", "crm")] == (D1, 2) and ("O9", "crm") not in deals  # A5 moved from O1 to the won O9
+    assert_in_step(engine)
+
+
+def test_an_accounts_flag_change_recounts_its_reps(engine):
+    seed(engine)
+    with engine.begin() as conn:
+        conn.execute(Account.__table__.update().where(Account.id == 3).values(is_target=True))
+        rollups.refresh_target_accounts(conn, [3])
+    targets, _ = stored(engine)
+    assert targets[(1, D1)] == (3, 3) and targets[(1, D2)] == (1, 1)  # A3 and A5 are now on a target
+    assert_in_step(engine)
+
+
+# --- every writer keeps them in step ------------------------------------------------------------------------
+
+
+def test_the_demo_writes_what_a_recount_gives(demo_engine):
+    targets, deals = stored(demo_engine)
+    assert targets and deals
+    assert (targets, deals) == recount(demo_engine)
+
+
+ACCOUNTS = data("template_accounts.csv")  # Acme A yes, Birch B no, Cedar A yes
+DEALS = (b"crm_id,owner,name,stage,amount,close_date,created_date\n"
+         b"D-1,Ann Lee,One,Proposal,1000,2026-12-01,2026-09-01\n"
+         b"D-2,Bob Stone,Two,Negotiation,2000,2026-12-15,2026-09-02\n"
+         b"D-3,Ann Lee,Three,Closed Won,500,2026-10-10,2026-09-03\n"
+         b"D-9,Bob Stone,Nine,Proposal,900,2026-12-20,2026-09-04\n")  # D-1, D-2, D-9 open; D-3 won
+WITH_DEALS = [*HEADER, "opportunity"]
+
+
+def activity_file(rows: int, shift: int = 0, deals: tuple = ("D-1", "D-2", "", "D-3")) -> bytes:
+    """Ann's and Bob's calls over a month, on Acme, Birch, Cedar or no account, on a few deals."""
+    start = dt.datetime(2026, 10, 1, 9)
+    accounts = ["Acme Corp", "Birch Ltd", "", "Cedar GmbH", "Delta Inc"]
+    lines = [[("Ann Lee", "Bob Stone")[i % 2], "Call", f"C-{i:04d}",
+              (start + dt.timedelta(hours=7 * i + shift)).strftime("%Y-%m-%d %H:%M:%S"), "connected", "",
+              accounts[i % 5], f"Call {i}", deals[i % len(deals)]] for i in range(rows)]  # fmt: skip
+    return csv_bytes(lines, WITH_DEALS)
+
+
+def test_both_import_paths_give_the_same_rollups(paths, fresh, small_blocks):
+    results = both(paths, fresh, activity_file(3000), before=DEALS)
+    assert_same(results)
+    assert {ref for ref, *_ in results[1]["deal_activity"]} == {"D-1", "D-2"}  # D-3 is won, D-4 not a deal
+    assert results[1]["target_activity_day"]
+
+
+def test_a_changed_re_import_gives_the_same_rollups_on_both_paths(paths, fresh, small_blocks):
+    changed = activity_file(3000, shift=30, deals=("D-2", "D-4", "D-1"))  # later days, other deals
+    assert_same(both(paths, fresh, changed, before=activity_file(3000)))
+
+
+def test_a_first_import_counts_the_open_deals_on_both_paths(paths, fresh, small_blocks):
+    for fast in (True, False):
+        engine = fresh("fast" if fast else "slow")
+        paths.load(engine, DEALS, fast)
+        paths.load(engine, ACCOUNTS, fast)
+        paths.load(engine, activity_file(3000, deals=("D-1", "D-2", "", "D-3", "D-9")), fast)
+        assert_in_step(engine)
+        assert {ref for ref, _ in stored(engine)[1]} == {"D-1", "D-2", "D-9"}
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_imports_re_imports_and_undo_keep_them_in_step(paths, fresh, small_blocks, fast):
+    engine = fresh("steps")
+    load(engine, "template_people.csv")
+    deals = paths.load(engine, DEALS, fast)[1]
+    paths.load(engine, ACCOUNTS, fast)
+    first = paths.load(engine, activity_file(3000), fast)[1]
+    assert_in_step(engine)
+    second = paths.load(engine, activity_file(3000, shift=30, deals=("D-2", "", "D-9")), fast)[1]
+    assert second.updated > 0
+    assert_in_step(engine)
+    assert "D-2" in {ref for ref, _ in stored(engine)[1]}
+    closed = paths.load(engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"),
+                        fast)[1]  # D-2 is lost: it leaves the rollup
+    assert "D-2" not in {ref for ref, _ in stored(engine)[1]}
+    assert_in_step(engine)
+    for batch in (closed, second, first, deals):
+        undo.undo(engine, batch.batch_id)
+        assert_in_step(engine)
+    assert stored(engine)[1] == {}
+
+
+def test_an_accounts_import_and_its_undo_move_the_target_counts(engine):
+    load(engine, "template_people.csv")
+    load(engine, "template_accounts.csv")
+    load(engine, "activities.csv", raw=activity_file(200))
+    before = stored(engine)[0]
+    flipped = load(engine, "accounts.csv", raw=b"name,tier,is_target\nBirch Ltd,A,yes\n")
+    after = stored(engine)[0]
+    assert sum(o for _, o in after.values()) > sum(o for _, o in before.values())  # Birch's calls now count
+    assert_in_step(engine)
+    undo.undo(engine, flipped.batch_id)
+    assert stored(engine)[0] == before
+    assert_in_step(engine)
+
+
+# --- the Pipeline figures equal the computation they replaced ---------------------------------------------
+
+
+@pytest.fixture(params=[TODAY, TODAY - dt.timedelta(days=40)], ids=["today", "40 days ago"])
+def as_of(request):
+    return request.param
+
+
+def test_stage_funnel_and_comparison_equal_the_reference_on_the_demo(demo_engine, as_of):
+    cfg = settings_store.load(demo_engine)
+    order = records.stage_order(demo_engine)
+    start = as_of - dt.timedelta(days=cfg.lookback_days)
+    old, new = reference.stage_cohort(demo_engine, start, as_of), records.stage_cohort(demo_engine, start, as_of, order)
+    assert new["deals"].sum() == len(old) and len(new) < len(old)  # counted by the database
+    funnel, before = pipeline.funnel(new, order, cfg), reference.funnel(old, order, cfg)
+    pdt.assert_frame_equal(funnel.drop(columns="Value"), before.drop(columns="Value"), check_exact=True)
+    assert funnel["Value"].tolist() == pytest.approx(before["Value"].tolist(), rel=1e-12)  # sums in another order
+    reps = sorted(set(old["rep_id"]))
+    for scope, peers in [(reps, reps), (reps[:1], reps[:6]), ([-1], reps[:3])]:
+        pdt.assert_frame_equal(pipeline.comparison(new, order, scope, peers),
+                               reference.comparison(old, order, scope, peers), check_exact=True)
+    pdt.assert_frame_equal(pipeline.conversions(new, order), reference.conversions(old, order), check_exact=True)
+    for level, stage in enumerate(pipeline.stages(order)):
+        for scope in (reps, reps[:2]):
+            listed = records.deals_reaching(demo_engine, start, as_of, order, scope, level)
+            assert sorted(listed) == sorted(reference.deals_at(old[old["rep_id"].isin(scope)], order, stage))
+
+
+def test_hygiene_equals_the_reference_on_the_demo(demo_engine, as_of):
+    old, new = reference.open_deals(demo_engine, as_of), records.open_deals(demo_engine, as_of)
+    pdt.assert_frame_equal(new, old[new.columns])
+    details = records.deal_details(demo_engine, new["id"].tolist()).set_index("id").loc[new["id"]].reset_index()
+    pdt.assert_frame_equal(details, old[records.DETAIL_COLUMNS])
+    history = records.close_date_history(demo_engine, as_of)
+    flags = hygiene.flag(new, history, as_of)
+    pdt.assert_frame_equal(flags, reference.flag(old, history, as_of)[flags.columns], check_exact=True)
+    assert flags["no_activity"].any() and not flags["no_activity"].all()
+
+
+def test_right_prospects_equal_the_reference_on_the_demo(demo_engine, as_of):
+    cfg = settings_store.load(demo_engine)
+    start = periods.period_containing(as_of, "quarter", cfg.fiscal_year_start_month).start
+    new, old = records.target_activity(demo_engine, start, as_of), reference.target_activity(demo_engine, start, as_of)
+    pdt.assert_frame_equal(new.sort_index(), old.sort_index())
+    assert (new["on_target"] > 0).any()
+
+
+def test_a_past_as_of_reads_the_last_activity_before_it(engine):
+    seed(engine)
+    # O1's activity: D1, D1, D2 (rollup: last D2); O2's: D1, D3 (rollup: last D3)
+    for as_of, expected in [(D3, [D2, D3]), (D2, [D2, D1]), (D1, [D1, D1])]:
+        frame = records.open_deals(engine, as_of)
+        assert frame["last_activity"].tolist() == expected
+        pdt.assert_frame_equal(frame, reference.open_deals(engine, as_of)[frame.columns])
+
+
+def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engine):
+    seed(engine)
+    order = ["Prospecting", "Qualification", "Proposal"]
+    deals = [  # (id, stage, status, history) → furthest by hand
+        (1, "Prospecting", "open", []),  # 0
+        (2, "Proposal", "open", ["Prospecting"]),  # 2
+        (3, "Closed Won", "won", []),  # 3 (Won)
+        (4, "Closed Lost", "lost", ["Prospecting", "Qualification"]),  # 1
+        (5, "Closed Lost", "lost", []),  # 0
+        (6, "Qualification", "open", ["Proposal"]),  # 2: moved back, but it reached Proposal
+        (7, "Renewal", "open", ["Other"]),  # 0: stages outside the order count as the first
+    ]
+    with engine.begin() as conn:
+        conn.execute(Opportunity.__table__.delete())  # the seed's deals are not part of this cohort
+        conn.execute(insert(Opportunity), [
+            dict(id=i, source="crm", external_id=f"O{i}", owner_id=1, name=f"D{i}", created_date=D1, stage=s,
+                 status=st, currency="USD") for i, s, st, _ in deals])  # fmt: skip
+        conn.execute(insert(OpportunityHistory), [
+            dict(opportunity_id=i, stage=h, changed_at=dt.datetime(2026, 10, 1, 12)) for i, _, _, hs in deals
+            for h in hs])  # fmt: skip
+    by_hand = pd.DataFrame([(s, st, h) for _, s, st, h in deals], columns=["stage", "status", "history"])
+    assert pipeline.furthest(by_hand, order).tolist() == [0, 2, 3, 1, 0, 2, 0]
+    # reaching at least each stage: all 7; O2, O3, O4, O6; O2, O3, O6; O3
+    listed = [records.deals_reaching(engine, D1, D1, order, [1], level) for level in range(4)]
+    assert listed == [[f"O{i}" for i in range(1, 8)], ["O2", "O3", "O4", "O6"], ["O2", "O3", "O6"], ["O3"]]
+    frame = records.stage_cohort(engine, D1, D1, order)
+    # without history: O1 (0), O3 (3), O5 (0) counted together per stage; O2, O4, O6, O7 one row each
+    assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 1), (0, 2), (1, 1), (2, 1), (2, 1), (3, 1)]
+    assert pipeline.counts(frame, order) == pipeline.counts(by_hand, order) == [7, 4, 3, 1]
