@@ -97,7 +97,7 @@ class DriverFigure(NamedTuple):
     impact: float | None  # None for drivers without an impact of their own (coverage)
 
 
-@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
+@dataclass(frozen=True)
 class RepDiagnosis:
     rep_id: int
     name: str

@@ -53,7 +53,7 @@ class FunnelInputs:
     at_risk: float = 0.8
 
 
-@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
+@dataclass(frozen=True)
 class Requirement:
     """One stage of the reverse funnel: what is needed for the rest of the period, and the pace."""
 
@@ -67,7 +67,7 @@ class Requirement:
     status: str | None
 
 
-@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
+@dataclass(frozen=True)
 class Funnel:
     """The reverse funnel of one rep for one period (see docs/metrics.md for each figure)."""
 

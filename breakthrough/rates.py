@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
+@dataclass(frozen=True)
 class Rate:
     """A rate for display: the shrunk value, the rep's own ratio, and the sample size behind it."""
 

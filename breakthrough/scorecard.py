@@ -22,7 +22,7 @@ RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
 PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
 
 
-@dataclass(frozen=True, slots=True)  # slots: built for every rep on every cold page
+@dataclass(frozen=True)
 class RepFigures:
     rep_id: int
     name: str

@@ -42,25 +42,32 @@ def settings(data_version: DataKey) -> settings_store.Settings:
     return settings_store.load(engine())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=4)
 def frame(data_version: DataKey) -> queries.FrameFacts:
-    """People, teams, the data's span and the demo flag: read together, once per data version."""
+    """People, teams, the data's span and the demo flag: read together, once per data version.
+
+    Each is cached again on its own below, so a page that needs one does not unpickle them all.
+    """
     return queries.frame_facts(engine())
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def people(data_version: DataKey):
     return frame(data_version).people
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def teams(data_version: DataKey):
     return frame(data_version).teams
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def data_span(data_version: DataKey) -> tuple[dt.date | None, dt.date | None]:
     facts = frame(data_version)
     return facts.first_day, facts.last_day
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def is_demo(data_version: DataKey) -> bool:
     return frame(data_version).demo
 
