@@ -72,14 +72,19 @@ def is_demo(data_version: DataKey) -> bool:
     return frame(data_version).demo
 
 
-@st.cache_data(show_spinner="Working out the figures…", max_entries=32)
+# The scorecard and diagnosis are cached as shared resources: every session gets the same objects, not a
+# copy unpickled on each run (at 1,000 reps that copy took longer than drawing the page). Both are frozen
+# dataclasses that nothing changes after `build`; never change what these two return.
+
+
+@st.cache_resource(show_spinner="Working out the figures…", max_entries=32)
 def card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Scorecard:
     cfg = settings(data_version)
     period = periods.parse_period(period_key, cfg.fiscal_year_start_month)
     return scorecard.build(engine(), cfg, period, as_of)
 
 
-@st.cache_data(show_spinner="Finding each rep's focus…", max_entries=32)
+@st.cache_resource(show_spinner="Finding each rep's focus…", max_entries=32)
 def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> diagnosis.Diagnosis:
     """Every rep's drivers against the benchmark."""
     cfg = settings(data_version)
