@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 TODAY = dt.date(2026, 11, 27)
 REPEATS = 7  # timed page computations and DuckDB queries: the best of this many
-ATTEMPTS = 2  # the import and its yardstick are each run this many times, taking turns
+ATTEMPTS = 2  # the import, the pages and their yardsticks are each run this many times, taking turns
 ACTIVITY_COLUMNS = ["Activity ID", "Assigned", "Assigned Email", "Date", "Type", "Outcome", "Duration (s)", "Subject", "Opportunity ID"]
 
 
@@ -52,8 +52,7 @@ def run(scale: str, out: Path) -> dict:
     exports = child("export", str(demo_db), str(out))
     results |= {"activity_rows": exports["activity_rows"], "csv_mb": exports["csv_mb"]}
     results |= import_and_yardstick(exports["activities_csv"], out, demo_db)
-    results["duckdb_raw_aggregate_ms"] = child("duckdb", str(demo_db))["ms"]
-    results |= child("pages", str(demo_db))
+    results |= pages_and_yardstick(demo_db)
     results["apptest_overview_ms"] = child("apptest", str(demo_db))["ms"]
     results["targets"] = targets(results)
     return results
@@ -77,6 +76,16 @@ def import_and_yardstick(csv_path: str, out: Path, demo_db: Path) -> dict:
         "import_attempts_s": [round(s, 2) for s in seconds],
         "raw_sqlite_load_attempts_s": [round(s, 2) for s in loads],
     }
+
+
+def pages_and_yardstick(demo_db: Path) -> dict:
+    """The DuckDB yardstick and the page times, each twice, taking turns; the best of each figure."""
+    ducks, pages = [], []
+    for _ in range(ATTEMPTS):
+        ducks.append(child("duckdb", str(demo_db))["ms"])
+        pages.append(child("pages", str(demo_db)))
+    best = {key: min(p[key] for p in pages) for key in pages[0]}
+    return {"duckdb_raw_aggregate_ms": min(ducks), **best}
 
 
 def child(step: str, *args: str) -> dict:
