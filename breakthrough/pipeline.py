@@ -27,25 +27,15 @@ def stages(order: Sequence[str]) -> list[str]:
     return [*order, WON]
 
 
-def furthest(cohort: pd.DataFrame, order: Sequence[str]) -> np.ndarray:
-    """Index (into `stages(order)`) of the furthest stage each deal reached."""
-    position = {stage: i for i, stage in enumerate(order)}
-    status = cohort["status"].to_numpy(dtype=object)
-    current = np.array([position.get(s, 0) for s in cohort["stage"].tolist()], dtype=int) * (status == "open")
-    earlier = [max((position[s] for s in h if s in position), default=0) if h else 0 for h in cohort["history"]]
-    reached = np.maximum(current, np.asarray(earlier, dtype=int))
-    return np.where(status == "won", len(order), reached)
-
-
-def reached(cohort: pd.DataFrame, order: Sequence[str]) -> np.ndarray:
-    """The furthest stage of each row: the cohort's `reached` column (`records.stage_cohort` works it
-    out in its query), else `furthest` from the deals' stage, status and history."""
-    return cohort["reached"].to_numpy(dtype=int) if "reached" in cohort else furthest(cohort, order)
+def _reached(cohort: pd.DataFrame) -> np.ndarray:
+    """Index (into `stages(order)`) of the furthest stage each row's deals reached: the cohort's `reached`
+    column, which `records.stage_cohort` works out in its query."""
+    return cohort["reached"].to_numpy(dtype=int)
 
 
 def _deals(cohort: pd.DataFrame) -> np.ndarray:
-    """How many deals each row stands for: `deals` when the database counted them, else one each."""
-    return cohort["deals"].to_numpy(dtype=np.int64) if "deals" in cohort else np.ones(len(cohort), dtype=np.int64)
+    """How many deals each row of the cohort stands for (the database counts deals without history)."""
+    return cohort["deals"].to_numpy(dtype=np.int64)
 
 
 def in_reporting(cohort: pd.DataFrame, settings: Settings) -> pd.Series:
@@ -57,7 +47,7 @@ def in_reporting(cohort: pd.DataFrame, settings: Settings) -> pd.Series:
 
 def counts(cohort: pd.DataFrame, order: Sequence[str]) -> list[int]:
     """Deals reaching each stage of `stages(order)`."""
-    return _reaching(reached(cohort, order), _deals(cohort), len(order) + 1).tolist()
+    return _reaching(_reached(cohort), _deals(cohort), len(order) + 1).tolist()
 
 
 def _reaching(reach: np.ndarray, deals: np.ndarray, n: int) -> np.ndarray:
@@ -73,7 +63,7 @@ def step_conversion(reached: Sequence[int]) -> list[float | None]:
 
 def funnel(cohort: pd.DataFrame, order: Sequence[str], settings: Settings) -> pd.DataFrame:
     """Per stage: deals reaching it, their value, conversion to the next stage and drop-off."""
-    reach = reached(cohort, order)
+    reach = _reached(cohort)
     value = in_reporting(cohort, settings).to_numpy(dtype=float)
     n = _reaching(reach, _deals(cohort), len(order) + 1).tolist()
     conversion = [*step_conversion(n), math.nan]  # nothing after Won
@@ -90,7 +80,7 @@ def _ratio(num: float, den: float) -> float | None:
 
 def conversions(cohort: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Per rep (rows) and step (columns "A → B"): the rep's own stage-to-stage conversion."""
-    return _conversions(cohort["rep_id"].to_numpy(), reached(cohort, order), _deals(cohort), order)
+    return _conversions(cohort["rep_id"].to_numpy(), _reached(cohort), _deals(cohort), order)
 
 
 def _conversions(reps: np.ndarray, reach: np.ndarray, deals: np.ndarray, order: Sequence[str]) -> pd.DataFrame:
@@ -112,7 +102,7 @@ def step_names(order: Sequence[str]) -> list[str]:
 def comparison(cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int],
                level: float = 0.75) -> pd.DataFrame:
     """Each step's conversion for the reps in `scope` (pooled), their peers pooled, and the peers' top quartile."""
-    reach, deals, reps, n = reached(cohort, order), _deals(cohort), cohort["rep_id"].to_numpy(), len(order) + 1
+    reach, deals, reps, n = _reached(cohort), _deals(cohort), cohort["rep_id"].to_numpy(), len(order) + 1
     mine, theirs = np.isin(reps, list(scope)), np.isin(reps, list(peers))
     own = step_conversion(_reaching(reach[mine], deals[mine], n).tolist())
     team = step_conversion(_reaching(reach[theirs], deals[theirs], n).tolist())
@@ -125,15 +115,6 @@ def comparison(cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int],
 def _quantile(values: pd.Series, level: float) -> float | None:
     finite = values.dropna()
     return float(np.quantile(finite, level)) if len(finite) else None
-
-
-def deals_at(cohort: pd.DataFrame, order: Sequence[str], stage: str) -> list[str]:
-    """CRM ids of the deals that reached `stage`, in a cohort of deals with their CRM ids (the page asks
-    the database: `records.deals_reaching`)."""
-    names = stages(order)
-    if stage not in names:
-        return []
-    return cohort.loc[reached(cohort, order) >= names.index(stage), "crm_id"].tolist()
 
 
 def coverage_rows(card: Scorecard, rep_ids: Sequence[int]) -> pd.DataFrame:

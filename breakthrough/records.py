@@ -25,7 +25,8 @@ from breakthrough.models import (
 )
 from breakthrough.queries import as_date
 from breakthrough.queries import read_frame
-from breakthrough.rollups import MEETING_TYPES, NOT_HELD, TARGET_TIERS, is_target_account  # noqa: F401
+from breakthrough.rows import as_dates, fetch
+from breakthrough.rollups import MEETING_TYPES, NOT_HELD, is_target_account
 
 ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
 DEAL_COLUMNS = ["CRM id", "Deal", "Rep", "Account", "Stage", "Status", "Amount", "Currency", "Created",
@@ -134,14 +135,9 @@ def deal_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def day_objects(values) -> np.ndarray:
-    """Dates (or None) from ISO text or dates (or None), a whole column at once."""
-    return np.asarray(values, dtype=object).astype("datetime64[D]").astype(object)
-
-
 def read_days(engine: Engine, stmt, columns: list[str], days: Sequence[str]) -> pd.DataFrame:
-    """`read_frame` through `read_rows`: the `days` columns become dates (or None) a column at a time."""
-    rows = read_rows(engine, stmt)
+    """`read_frame` through `rows.fetch`: the `days` columns become dates (or None) a column at a time."""
+    rows = fetch(engine, stmt)
     values = list(zip(*rows)) if rows else [()] * len(columns)
     return pd.DataFrame({name: _column(name, v, days) for name, v in zip(columns, values)}, columns=columns)
 
@@ -149,7 +145,7 @@ def read_days(engine: Engine, stmt, columns: list[str], days: Sequence[str]) -> 
 def _column(name: str, values: tuple, days: Sequence[str]):
     """One column of driver values: days as dates, amounts as numbers, the rest as they come."""
     if name in days:
-        return day_objects(values)
+        return as_dates(values)
     if name == "amount":  # PostgreSQL gives decimals, SQLite numbers as stored (as the Money type gives them)
         return [float(v) if isinstance(v, Decimal) else v for v in values]
     return list(values)
@@ -211,7 +207,7 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[s
     history = _history_reach(order)
     changed = (select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
                .select_from(history.join(o, o.id == history.c.id)).where(*window))
-    rows = read_rows(engine, union_all(counted, changed))
+    rows = fetch(engine, union_all(counted, changed))
     reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
     return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
                          "reached": np.array(reach, dtype=np.int64), "deals": np.array(deals, dtype=np.int64),
@@ -253,17 +249,6 @@ def _history_reach(order: Sequence[str]):
     h = OpportunityHistory
     return (select(h.opportunity_id.label("id"), func.max(_position(h.stage, order)).label("reached"))
             .group_by(h.opportunity_id).subquery("history_reach"))
-
-
-def read_rows(engine: Engine, stmt) -> list[tuple]:
-    """The rows of `stmt` as the driver gives them, without a Python object per row (for big reads,
-    converted column by column: SQLite gives days as ISO text, PostgreSQL amounts as decimals)."""
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        try:
-            return result.cursor.fetchall()
-        finally:
-            result.close()
 
 
 def stage_order(engine: Engine) -> list[str]:

@@ -18,10 +18,13 @@ from components.tables import table
 @st.cache_data(show_spinner="Reading the pipeline…", max_entries=16)
 def cohort(as_of: dt.date, data_version) -> tuple[list[str], pd.DataFrame]:
     """Stage order and the deals created in the look-back window up to `as_of`."""
-    cfg = store.settings(data_version)
-    start = as_of - dt.timedelta(days=cfg.lookback_days)
     order = records.stage_order(store.engine())
-    return order, records.stage_cohort(store.engine(), start, as_of, order)
+    return order, records.stage_cohort(store.engine(), _lookback_start(as_of, data_version), as_of, order)
+
+
+def _lookback_start(as_of: dt.date, data_version) -> dt.date:
+    """The first day of the look-back window the stage funnel counts deals created in."""
+    return as_of - dt.timedelta(days=store.settings(data_version).lookback_days)
 
 
 @st.cache_data(show_spinner="Checking pipeline hygiene…", max_entries=16)
@@ -60,12 +63,11 @@ def stage_view(as_of: dt.date, ids: tuple[int, ...], peer_ids: tuple[int, ...], 
 @st.cache_data(show_spinner=False, max_entries=32)
 def stage_deals(as_of: dt.date, ids: tuple[int, ...], stage: str, data_version) -> tuple[str, ...]:
     """CRM ids of the deals of `ids` that reached `stage` (what a click on that stage lists)."""
-    cfg = store.settings(data_version)
     order = cohort(as_of, data_version)[0]
     names = pipeline.stages(order)
     if stage not in names:
         return ()
-    start = as_of - dt.timedelta(days=cfg.lookback_days)
+    start = _lookback_start(as_of, data_version)
     return tuple(records.deals_reaching(store.engine(), start, as_of, order, ids, names.index(stage)))
 
 

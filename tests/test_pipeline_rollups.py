@@ -322,11 +322,11 @@ def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engin
             dict(opportunity_id=i, stage=h, changed_at=dt.datetime(2026, 10, 1, 12)) for i, _, _, hs in deals
             for h in hs])  # fmt: skip
     by_hand = pd.DataFrame([(s, st, h) for _, s, st, h in deals], columns=["stage", "status", "history"])
-    assert pipeline.furthest(by_hand, order).tolist() == [0, 2, 3, 1, 0, 2, 0]
+    assert reference.furthest(by_hand, order).tolist() == [0, 2, 3, 1, 0, 2, 0]
     # reaching at least each stage: all 7; O2, O3, O4, O6; O2, O3, O6; O3
     listed = [records.deals_reaching(engine, D1, D1, order, [1], level) for level in range(4)]
     assert listed == [[f"O{i}" for i in range(1, 8)], ["O2", "O3", "O4", "O6"], ["O2", "O3", "O6"], ["O3"]]
     frame = records.stage_cohort(engine, D1, D1, order)
     # without history: O1 (0), O3 (3), O5 (0) counted together per stage; O2, O4, O6, O7 one row each
     assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 1), (0, 2), (1, 1), (2, 1), (2, 1), (3, 1)]
-    assert pipeline.counts(frame, order) == pipeline.counts(by_hand, order) == [7, 4, 3, 1]
+    assert pipeline.counts(frame, order) == reference.counts(by_hand, order) == [7, 4, 3, 1]
