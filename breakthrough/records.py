@@ -192,7 +192,7 @@ COHORT_COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
 def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str] | None = None) -> pd.DataFrame:
     """Deals created in [start, end] with an owner, counted per rep, currency and furthest stage reached.
 
-    `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline.furthest`
+    `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline`'s docstring
     defines it: a won deal reached Won; an open deal its current stage; any deal the furthest stage
     recorded in its history; else the first stage. Deals without history are counted by the database
     (`deals`, `amount` summed); a deal with history is a row of its own (`deals` = 1). The deals behind
