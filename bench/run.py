@@ -72,6 +72,7 @@ def import_and_yardstick(csv_path: str, out: Path, demo_db: Path) -> dict:
         "import_activities_s": min(seconds),
         "import_peak_rss_mb": max(i["import_peak_rss_mb"] for i in imports),
         "import_baseline_rss_mb": imports[0]["import_baseline_rss_mb"],
+        "import_checkpoint_s": imports[seconds.index(min(seconds))]["import_checkpoint_s"],
         "raw_sqlite_load_s": min(loads),
         "import_attempts_s": [round(s, 2) for s in seconds],
         "raw_sqlite_load_attempts_s": [round(s, 2) for s in loads],
@@ -158,9 +159,10 @@ def step_import(csv_path: str, db_path: str, demo_db: str) -> dict:
 
     Path(db_path).unlink(missing_ok=True)
     base_rss = peak_rss_mb()
-    seconds = import_activities(csv_path, db_path, demo_db)
+    seconds, checkpoint = import_activities(csv_path, db_path, demo_db)
     return {
         "import_activities_s": seconds,
+        "import_checkpoint_s": round(checkpoint, 2),
         "import_peak_rss_mb": round(peak_rss_mb(), 1),
         "import_baseline_rss_mb": round(base_rss, 1),
     }

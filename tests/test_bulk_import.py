@@ -16,8 +16,9 @@ import random
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import insert, inspect as schema, select
+from sqlalchemy import event, insert, inspect as schema, select
 
+from breakthrough import db
 from breakthrough.db import make_engine, migrate
 from breakthrough.importing import bulk, columnar, upload, writing
 from breakthrough.importing.people import name_key
@@ -294,6 +295,47 @@ def test_a_big_first_load_rebuilds_the_indexes_and_a_failure_leaves_them_as_they
         paths.load(engine, csv_bytes(filler(3000, seed=9)[2000:]), fast=True)
     assert dump(engine, skip=set()) == before
     assert sorted(ix["name"] for ix in schema(engine).get_indexes("activity")) == indexes
+
+
+
+# ----------------------------------------------------------------------------- SQLite's log after a big import
+
+
+def pages(engine) -> tuple[int, int]:
+    """(pages the database file itself says it holds — its header, bytes 28–31 —, pages the database has
+    counting its write-ahead log): equal once a checkpoint has copied the log into the file."""
+    with open(engine.url.database, "rb") as f:
+        in_file = int.from_bytes(f.read(100)[28:32], "big")
+    with engine.connect() as conn:
+        return in_file, conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+
+def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_thread(paths, fresh, small_blocks,
+                                                                                        monkeypatch):
+    if ON_POSTGRES:
+        pytest.skip("SQLite's write-ahead log")
+    engine = fresh("log")
+    engine.dispose()  # connections from here on would copy the log at every commit …
+    event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA wal_autocheckpoint=1"))
+    at_commit = []
+    monkeypatch.setattr(db, "checkpoint_later", lambda e: at_commit.append(pages(e)))
+    paths.load(engine, csv_bytes(filler(2000)), fast=True)
+    in_file, in_all = at_commit[0]
+    assert in_file < in_all  # … but the import's commit did not: the new pages are still only in the log
+
+
+def test_after_the_helper_thread_the_file_holds_every_page_and_the_connection_is_as_it_was(paths, fresh,
+                                                                                          small_blocks):
+    if ON_POSTGRES:
+        pytest.skip("SQLite's write-ahead log")
+    engine = fresh("copied")
+    paths.load(engine, csv_bytes(filler(2000)), fast=True)
+    db.wait_for_checkpoints()
+    in_file, in_all = pages(engine)
+    assert in_file == in_all
+    with engine.connect() as conn:  # the pool's one connection: the one the import used
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000  # SQLite's default again
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @settings(max_examples=60, deadline=None)

@@ -28,8 +28,8 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
 
+from breakthrough import db, rollups
 from breakthrough import models as m
-from breakthrough import rollups
 from breakthrough.importing import columnar
 from breakthrough.importing.profiles import field_map
 from breakthrough.importing.validation import LIMITS, PARSED_KINDS, Reject, RowError, activity_type, content_key
@@ -42,28 +42,32 @@ BIG_LOAD_ROWS = 100_000  # a first load at least this big (and bigger than the t
 
 @contextmanager
 def connection(engine: Engine, fast: bool) -> Iterator[Connection]:
-    """A connection for one import; on SQLite's fast path, with foreign keys not checked row by row.
+    """A connection for one import; on SQLite's fast path, with foreign keys not checked row by row
+    and the write-ahead log copied into the database file after the import, not during its commit.
 
     The fast path only writes ids it has just read or made in the same transaction (the people
     directory, the accounts it looked up or created, its own batch), so the per-row look-ups
-    the check costs prove nothing; they are switched on again before the connection goes back
-    to the pool, whatever happened.
+    the check costs prove nothing. Both settings are put back before the connection goes back
+    to the pool, whatever happened, and the log is then checkpointed on a helper thread
+    (`db.checkpoint_later`).
     """
     with engine.connect() as conn:
         relaxed = fast and conn.dialect.name == "sqlite"
         if relaxed:
-            _foreign_keys(conn, "OFF")
+            _pragmas(conn, foreign_keys="OFF", wal_autocheckpoint=0)
         try:
             yield conn
         finally:
             if relaxed:
                 conn.rollback()
-                _foreign_keys(conn, "ON")
+                _pragmas(conn, foreign_keys="ON", wal_autocheckpoint=db.WAL_PAGES)
+                db.checkpoint_later(engine)
 
 
-def _foreign_keys(conn: Connection, state: str) -> None:
-    """SQLite's foreign-key switch (it only takes effect outside a transaction)."""
-    conn.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+def _pragmas(conn: Connection, **settings) -> None:
+    """Set SQLite connection settings (the foreign-key switch only takes effect outside a transaction)."""
+    for name, value in settings.items():
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
     conn.commit()
 
 
