@@ -52,6 +52,12 @@ def aliases(names: Mapping[int, str], scope: Iterable[int] = (), keep: int | Non
     return result
 
 
+def of_reps(people: pd.DataFrame, scope: Iterable[int] = (), keep: int | None = None) -> dict[str, str]:
+    """`aliases` for every rep in the people directory (`queries.people`: indexed by id, `role`, `name`)."""
+    reps = people.loc[people["role"] == "rep", "name"]
+    return aliases({int(i): str(n) for i, n in reps.items()}, scope, keep)
+
+
 WORD = re.compile(r"\w+")
 
 

@@ -19,6 +19,8 @@ from components.text import plain
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 BENCHMARKS = {"Top quartile": "top quartile", "Median": "median"}
 ALL_DRIVERS = "All drivers"
+PRIVATE_REP_LIST = ("Privacy mode keeps the rep list closed: it would name everyone. Choose a rep before "
+                    "switching privacy mode on (they keep their name), or switch it off to choose another.")
 
 
 def filter_bar() -> View:
@@ -37,10 +39,13 @@ def filter_bar() -> View:
         team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices)
         manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team), "a manager in this team", notices)
         scope = reps_in_scope(people, team, manager)
-        rep = _choice("rep", "Rep", ALL_REPS, sorted(scope["name"]), "a rep in this view", notices)
+        rep_slot = st.container()  # drawn here, filled once privacy mode is known
         driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in diagnosis.DRIVERS.values()], "a driver", notices)
         benchmark = _benchmark_input(notices)
         present, anon = _share_modes()
+        with rep_slot:
+            rep = _choice("rep", "Rep", ALL_REPS, sorted(scope["name"]), "a rep in this view", notices,
+                          locked=PRIVATE_REP_LIST if anon else None)
     for text in notices:
         st.warning(text, icon="🔗")
     rep_ids = scope[scope["name"] == rep].index if rep else []
@@ -74,12 +79,14 @@ def _notice(key: str, raw: str, what: str, fallback: str) -> str:
     return f"The link's `{key}` parameter “{plain(raw)}” is not {what}; showing {fallback} instead."
 
 
-def _choice(key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str]) -> str | None:
+def _choice(key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str],
+            locked: str | None = None) -> str | None:
+    """A bound selectbox of `everyone` and `names`; `locked`: shown but not opened, with that reason as help."""
     options = [everyone, *names]
     raw = st.query_params.get(key)
     if raw is not None and raw not in options:
         notices.append(_notice(key, raw, what, everyone.lower()))
-    value = st.selectbox(label, options, key=key, bind="query-params")
+    value = st.selectbox(label, options, key=key, bind="query-params", disabled=locked is not None, help=locked)
     return None if value == everyone else value
 
 

@@ -138,9 +138,7 @@ def link(base: str | None = None) -> str:
 
 
 def _aliases(view: View) -> dict[str, str]:
-    people = store.people(store.version())
-    reps = people[people["role"] == "rep"]["name"]
-    return anonymise.aliases({int(i): str(n) for i, n in reps.items()}, view.rep_ids, view.rep_id)
+    return anonymise.of_reps(store.people(store.version()), view.rep_ids, view.rep_id)
 
 
 def _share_bar(share: Share) -> None:

@@ -115,3 +115,14 @@ def test_figure_labels_hover_legend_and_annotations_are_replaced():
     assert out.layout.annotations[0].text == "Rep C is behind"
     assert list(out.data[0].x) == [1, 2]
     assert list(fig.data[0].y) == ["Ann", "Bob"]  # the input is not changed
+
+
+@pytest.mark.parametrize("keep, expected", [
+    # reps 1, 3 and 4 in hash order 4 (30…), 1 (45…), 3 (74…); manager 2 is never a letter
+    (None, {"Di Moss": "Rep A", "Ann Lee": "Rep B", "Cy Park": "Rep C"}),
+    (1, {"Di Moss": "Rep A", "Cy Park": "Rep C"}),  # the kept rep's letter B goes unused
+])  # fmt: skip
+def test_the_directory_gives_letters_to_reps_only(keep, expected):
+    people = pd.DataFrame({"name": ["Ann Lee", "Bob Stone", "Cy Park", "Di Moss"],
+                           "role": ["rep", "manager", "rep", "rep"]}, index=[1, 2, 3, 4])
+    assert anonymise.of_reps(people, [1, 3, 4], keep) == expected

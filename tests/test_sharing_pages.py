@@ -183,6 +183,26 @@ def test_privacy_mode_hides_names_in_the_chart_and_the_meeting_pack(app, demo_en
     assert "Privacy mode: other reps are shown as Rep A, Rep B" in pack
 
 
+@pytest.mark.parametrize("params, shown", [
+    ({"anon": "1"}, "All reps"),
+    ({"anon": "1", "rep": LOW_ACTIVITY}, LOW_ACTIVITY),  # the chosen rep keeps their name, as on the page
+    ({"anon": "1", "team": "EMEA"}, "All reps"),
+])  # fmt: skip
+def test_privacy_mode_keeps_the_sidebars_rep_list_closed(app, params, shown):
+    at = app(**params)
+    assert_ok(at)
+    rep = at.selectbox(key="rep")
+    assert rep.disabled and rep.value == shown  # it cannot be opened, so it names nobody else
+    assert "Privacy mode keeps the rep list closed" in rep.help
+
+
+def test_the_rep_list_opens_again_when_privacy_mode_is_off(app):
+    at = app(anon="1", rep=LOW_ACTIVITY)
+    at.toggle(key="anon").set_value(False).run()
+    assert_ok(at)
+    assert not at.selectbox(key="rep").disabled and at.selectbox(key="rep").value == LOW_ACTIVITY
+
+
 def test_privacy_mode_off_shows_names(app, demo_engine):
     at = app()
     card, _ = expected_card(demo_engine)
