@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from breakthrough import funnel, rates
+from breakthrough.inputs import Places
+from breakthrough.rows import collector_paused
 from breakthrough.scorecard import RepFigures, Scorecard
 
 
@@ -97,8 +100,9 @@ class DriverFigure(NamedTuple):
     impact: float | None  # None for drivers without an impact of their own (coverage)
 
 
-@dataclass(frozen=True)
-class RepDiagnosis:
+class RepDiagnosis(NamedTuple):
+    """One rep's drivers against the benchmark (a named tuple, as `DriverFigure`: one per rep on a cold run)."""
+
     rep_id: int
     name: str
     team: str | None
@@ -165,21 +169,39 @@ def benchmarks(values: Mapping[int, Mapping[str, float | None]], members: Sequen
 
 
 def benchmarks_all(values: Mapping[int, Mapping[str, float | None]], groups, level: float) -> dict:
-    """`benchmarks` of each group of reps, the quantiles of equally many values taken in one call."""
-    found: dict = {members: {} for members in groups}
-    batches: dict[tuple[int, float], list] = {}
-    for members in groups:
-        for key in DRIVERS:
-            finite = [v for v in (values[i][key] for i in members) if v is not None and math.isfinite(v)]
-            q = level if DRIVERS[key].higher_is_better else 1 - level
-            if finite:
-                batches.setdefault((len(finite), q), []).append((members, key, finite))
-            found[members][key] = None
-    for (_, q), batch in batches.items():
-        quantiles = np.quantile(np.array([finite for _, _, finite in batch]), q, axis=1)
-        for (members, key, _), bench in zip(batch, quantiles.tolist()):
-            found[members][key] = bench
-    return found
+    """`benchmarks` of each group of reps, worked out for all groups at once (`_group_benchmarks`)."""
+    ids = list(values)
+    position = {rep_id: n for n, rep_id in enumerate(ids)}
+    groups = list(groups)
+    arrays = {key: _floats([values[i][key] for i in ids]) for key in DRIVERS}
+    found = _group_benchmarks(arrays, [np.array([position[i] for i in g], dtype=np.intp) for g in groups], level)
+    return {members: {key: _none(found[key][n]) for key in DRIVERS} for n, members in enumerate(groups)}
+
+
+def _group_benchmarks(values: Mapping[str, np.ndarray], groups: Sequence[np.ndarray], level: float) -> dict:
+    """Each driver's `benchmark` (an array: one per group of rep positions, NaN where a group has no finite value),
+    for every driver and group at once: the finite values of each (driver, group) sorted, then `rates.run_quantiles`."""
+    n, keys = len(groups), list(DRIVERS)
+    member = np.concatenate(groups) if n else np.zeros(0, dtype=np.intp)
+    group = np.repeat(np.arange(n), [len(g) for g in groups])
+    chosen = np.concatenate([values[key][member] for key in keys])  # driver after driver
+    slot = np.concatenate([group + d * n for d in range(len(keys))])  # (driver, group) as driver × n + group
+    finite = np.isfinite(chosen)
+    chosen, slot = chosen[finite], slot[finite]
+    counts = np.bincount(slot, minlength=len(keys) * n)
+    q = np.repeat([level if DRIVERS[key].higher_is_better else 1 - level for key in keys], n)
+    found = rates.run_quantiles(chosen[np.lexsort((chosen, slot))], np.cumsum(counts) - counts, counts, q)
+    return {key: found[d * n:(d + 1) * n] for d, key in enumerate(keys)}
+
+
+def _floats(values: Sequence[float | None]) -> np.ndarray:
+    """The values as a float array, NaN for None."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _none(value: float) -> float | None:
+    """None for NaN (no value), else the value as a Python float."""
+    return None if value != value else float(value)
 
 
 def gap(key: str, value: float | None, bench: float | None) -> float | None:
@@ -312,44 +334,71 @@ def build(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str =
           on_track: float = 1.0) -> Diagnosis:
     """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median").
 
-    The same figures `diagnose_rep` gives rep by rep, with the projections of all reps worked out at once.
+    The same figures `diagnose_rep` gives rep by rep, with every driver of all reps worked out at once
+    (with the cyclic garbage collector paused, as `scorecard.build` does).
     """
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
     out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
-    values = {i: driver_values(r) for i, r in card.reps.items()}
-    groups = peer_groups(card)
-    by_group = benchmarks_all(values, set(groups.values()), level)
-    benches = [by_group[groups[i]] for i in card.reps]
-    projected, impacts = _impacts(card, list(values.values()), benches, cycles, k)
-    columns = [_figures(key, [v[key] for v in values.values()], [b.get(key) for b in benches], impacts[key])
-               for key in DRIVERS]  # fmt: skip
-    focuses = _focus_all(impacts)
-    for (rep_id, rep), p, figures, f in zip(card.reps.items(), projected, zip(*columns), focuses):
-        out.reps[rep_id] = _rep_diagnosis(rep, card, dict(zip(DRIVERS, figures)), p, f, on_track)
+    if card.reps and card.columns is None:
+        raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
+    if card.reps:
+        with collector_paused():
+            out.reps.update(_diagnose_all(card, cycles, k, level, on_track))
     return out
 
 
-def _focus_all(impacts: dict[str, list]) -> list[str | None]:
+def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float, on_track: float) -> dict:
+    """Every rep's `RepDiagnosis` by rep id."""
+    reps = list(card.reps.values())
+    values = _driver_lists(reps)
+    arrays = {key: _floats(found) for key, found in values.items()}
+    bench = _benchmarks_by_rep(card, arrays, level)
+    projected, impacts = _impacts(card, arrays, bench, cycles, k)
+    columns = [_figures(key, values[key], arrays[key], bench[key], impacts[key]) for key in DRIVERS]
+    activity = [r.funnel.stages["calls"].pace_ratio for r in reps]
+    results = [results_pace(r, card.elapsed_share) for r in reps]
+    ids = [r.rep_id for r in reps]
+    found = zip(ids, [r.name for r in reps], [r.team for r in reps], projected,
+                [dict(zip(DRIVERS, figures)) for figures in zip(*columns)], _focus_all(impacts), activity, results,
+                [quadrant(a, r, on_track) for a, r in zip(activity, results)])  # `RepDiagnosis`' fields in order
+    return dict(zip(ids, rates.named_tuples(RepDiagnosis, found)))
+
+
+def _driver_lists(reps: Sequence[RepFigures]) -> dict[str, list]:
+    """`driver_values` of every rep, one list per driver."""
+    calls = [r.funnel.stages["calls"] for r in reps]
+    rate = lambda name: [r.rates[name].value for r in reps]  # noqa: E731
+    return {"activity": [c.actual_pw for c in calls], "call_to_meeting": rate("call_to_meeting"),
+            "meeting_to_opp": rate("meeting_to_opp"), "win_rate": rate("win_rate"), "deal_size": rate("deal_size"),
+            "coverage": [r.funnel.coverage for r in reps], "cycle": [r.median_cycle_days for r in reps]}  # fmt: skip
+
+
+def _benchmarks_by_rep(card: Scorecard, values: Mapping[str, np.ndarray], level: float) -> dict[str, np.ndarray]:
+    """Each driver's benchmark for each rep (NaN: none), over the rep's peer group (`peer_groups`)."""
+    position = {rep_id: n for n, rep_id in enumerate(card.reps)}
+    number: dict[tuple[int, ...], int] = {}
+    group_of = np.array([number.setdefault(g, len(number)) for g in peer_groups(card).values()], dtype=np.intp)
+    members = [np.array([position[i] for i in g], dtype=np.intp) for g in number]
+    found = _group_benchmarks(values, members, level)
+    return {key: per_group[group_of] for key, per_group in found.items()}
+
+
+def _focus_all(impacts: dict[str, np.ndarray | None]) -> list[str | None]:
     """`focus` for every rep: the first driver (in the usual order) with the largest positive impact."""
-    keys = list(impacts)
-    worth = np.array([[i or 0.0 for i in impacts[key]] for key in keys], dtype=float)
-    if not worth.size:
-        return [None] * worth.shape[-1]
+    keys = [key for key in impacts if impacts[key] is not None]
+    worth = np.array([impacts[key] for key in keys], dtype=float)
     return [keys[b] if w > 0 else None for b, w in zip(worth.argmax(axis=0).tolist(), worth.max(axis=0).tolist())]
 
 
-def _figures(key: str, values: list, benches: list, impacts: list) -> list[DriverFigure]:
-    """One driver's figure for every rep (the gap as `gap` works it out)."""
-    sign = 1 if DRIVERS[key].higher_is_better else -1
-    return [DriverFigure(key, v, b, None if v is None or b is None else (b - v if sign > 0 else v - b), i)
-            for v, b, i in zip(values, benches, impacts)]  # fmt: skip
-
-
-def _rep_diagnosis(rep: RepFigures, card: Scorecard, figures: dict, projected: float, focus_: str | None,
-                   on_track: float) -> RepDiagnosis:
-    activity, results = rep.funnel.stages["calls"].pace_ratio, results_pace(rep, card.elapsed_share)
-    return RepDiagnosis(rep.rep_id, rep.name, rep.team, projected, figures, focus_, activity, results,
-                        quadrant(activity, results, on_track))
+def _figures(key: str, values: list, value: np.ndarray, bench: np.ndarray, impacts: np.ndarray | None) -> list:
+    """One driver's `DriverFigure` for every rep (the gap as `gap` works it out; None where a side is missing)."""
+    missing = np.isnan(value) | np.isnan(bench)
+    with np.errstate(invalid="ignore"):
+        shortfall = bench - value if DRIVERS[key].higher_is_better else value - bench
+    gaps, benches = shortfall.astype(object), bench.astype(object)
+    gaps[missing], benches[np.isnan(bench)] = None, None
+    worth = [None] * len(values) if impacts is None else impacts.tolist()
+    return rates.named_tuples(DriverFigure, zip([key] * len(values), values, benches.tolist(), gaps.tolist(), worth))
 
 
 # --- every rep's impacts at once ---------------------------------------------------------------------
@@ -359,20 +408,18 @@ _FIELDS = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meetin
            "win_rate": "win_rate", "deal_size": "deal_size"}  # fmt: skip
 
 
-def _impacts(card: Scorecard, values: list[dict], benches: list[dict], cycles: pd.DataFrame, k: float):
-    """(P per rep, {driver: impact per rep}) — None for drivers without an impact of their own."""
+def _impacts(card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray],
+             cycles: pd.DataFrame, k: float):
+    """(P per rep, {driver: impact array}) — None for drivers without an impact of their own."""
     packed = _Cycles(card, cycles, k)
     inputs = _all_inputs(card, packed.closable(np.ones(len(card.reps))))
     base = funnel.projected_revenue(inputs)
-    impacts: dict[str, list] = {}
-    for key in DRIVERS:
-        value = np.array([np.nan if v[key] is None else v[key] for v in values], dtype=float)
-        bench = np.array([np.nan if b.get(key) is None else b[key] for b in benches], dtype=float)
-        impacts[key] = None if key in NO_IMPACT else _driver_impact(key, value, bench, inputs, base, packed)
-    return base.tolist(), {key: found or [None] * len(values) for key, found in impacts.items()}
+    impacts = {key: None if key in NO_IMPACT else _driver_impact(key, values[key], bench[key], inputs, base, packed)
+               for key in DRIVERS}  # fmt: skip
+    return base.tolist(), impacts
 
 
-def _driver_impact(key, value, bench, inputs, base, packed) -> list[float]:
+def _driver_impact(key, value, bench, inputs, base, packed) -> np.ndarray:
     """P with this driver at its benchmark − P, per rep; 0 where the benchmark is not better."""
     with np.errstate(invalid="ignore"):
         worse = (bench - value if DRIVERS[key].higher_is_better else value - bench) > 0
@@ -384,53 +431,74 @@ def _driver_impact(key, value, bench, inputs, base, packed) -> list[float]:
         moved = np.where(1.0 < bench, 1.0, bench) if key == "win_rate" else bench
         better = replace(inputs, **{_FIELDS[key]: np.where(worse, moved, getattr(inputs, _FIELDS[key]))})
     gain = funnel.projected_revenue(better) - base
-    return np.where(worse, np.where(0.0 > gain, 0.0, gain), 0.0).tolist()
+    return np.where(worse, np.where(0.0 > gain, 0.0, gain), 0.0)
 
 
 def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:
-    """`funnel_inputs` of every rep, as arrays."""
-    reps = list(card.reps.values())
-    rate = lambda name: np.array([r.rates[name].value or 0.0 for r in reps], dtype=float)  # noqa: E731
-    pace = lambda stage: np.array([r.funnel.stages[stage].actual_pw for r in reps], dtype=float)  # noqa: E731
-    return funnel.FunnelInputs(
-        quota=np.array([r.quota for r in reps], dtype=float), won=np.array([r.won for r in reps], dtype=float),
-        open_pipeline=np.array([r.open_pipeline for r in reps], dtype=float), win_rate=rate("win_rate"),
-        deal_size=rate("deal_size"), meeting_to_opp=rate("meeting_to_opp"), call_to_meeting=rate("call_to_meeting"),
-        weeks_left=card.weeks_left, calendar_days_left=(card.period.end - card.as_of).days,
-        median_cycle_days=np.array([_nan(r.median_cycle_days) for r in reps]), closable_share=closable,
-        next_quota=np.zeros(len(reps)), calls_pw=pace("calls"), meetings_pw=pace("meetings"),
-        opps_pw=pace("opportunities"),
-    )  # fmt: skip
-
-
-def _nan(value: float | None) -> float:
-    return np.nan if value is None else value
+    """`funnel_inputs` of every rep, as arrays: the scorecard's own inputs with this closable share (only
+    `funnel.projected_revenue` reads them here)."""
+    return replace(card.columns.inputs, closable_share=closable)
 
 
 class _Cycles:
     """Every rep's and team's won-deal cycles (as `cycles_by_rep` groups them), for `pin` at any scale."""
 
     def __init__(self, card: Scorecard, cycles: pd.DataFrame, k: float) -> None:
-        where = pd.Index(list(card.reps)).get_indexer(cycles["rep_id"]) if len(cycles) else np.array([], dtype=int)
-        self.days = cycles["days"].to_numpy(dtype=float)[where >= 0] if len(cycles) else np.array([])
-        self.rep, self.n, self.k = where[where >= 0], len(card.reps), k
-        self.days_left = (card.period.end - card.as_of).days
+        self.k, self.days_left = k, (card.period.end - card.as_of).days
+        self.own, self.own_short = _own_cycles(card, cycles, self.days_left)
         codes: dict = {}
-        team_of = np.array([codes.setdefault(r.team, len(codes)) if r.team is not None else -1
-                            for r in card.reps.values()], dtype=np.int64)  # fmt: skip
-        of_cycle = team_of[self.rep]
-        order = np.argsort(of_cycle, kind="stable")  # cycles team by team (those of reps without a team first)
-        bounds = np.searchsorted(of_cycle[order], np.arange(len(codes) + 1)).tolist()
-        self.teams = [(np.flatnonzero(team_of == t), self.days[order[bounds[t]:bounds[t + 1]]])
-                      for t in range(len(codes))]  # fmt: skip
+        self.team_of = np.array([codes.setdefault(r.team, len(codes)) if r.team is not None else -1
+                                 for r in card.reps.values()], dtype=np.int64)  # fmt: skip
+        self.team_n = _team_sums(self.own.counts, self.team_of, len(codes))
+        self.team_short = _team_sums(self.own_short, self.team_of, len(codes))
+        self._teams = len(codes)
 
     def closable(self, scale: np.ndarray) -> np.ndarray:
-        """`Cycles.closable(scale)` per rep: the shrunk share of cycles × scale that fit in the days left."""
-        fits = self.days * scale[self.rep] <= self.days_left
-        rep_n = np.bincount(self.rep, minlength=self.n)
-        rep_short = np.bincount(self.rep[fits], minlength=self.n)
-        team_n, team_short = np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=np.int64)
-        for members, days in self.teams:
-            team_n[members] = len(days)
-            team_short[members] = np.count_nonzero(days[None, :] * scale[members, None] <= self.days_left, axis=1)
-        return rates.closable_share_all(rep_short, rep_n, team_short, team_n, self.days_left > 0, self.k)
+        """`Cycles.closable(scale)` per rep: the shrunk share of cycles × scale that fit in the days left.
+
+        Counts at scale 1 are those of the cycles themselves (× 1.0 changes no number); only reps with
+        another scale are counted again (`rates.scaled_within`)."""
+        own_short, team_short = self.own_short.copy(), self.team_short.copy()
+        scaled = np.flatnonzero(scale != 1.0)
+        starts = self.own.starts[scaled]
+        own_short[scaled] = rates.scaled_within(self.own.ordered, starts, starts + self.own.counts[scaled],
+                                                scale[scaled], self.days_left)  # fmt: skip
+        in_team = scaled[self.team_of[scaled] >= 0]
+        if len(in_team):
+            days, bounds = self._by_team
+            team = self.team_of[in_team]
+            team_short[in_team] = rates.scaled_within(days, bounds[team], bounds[team + 1], scale[in_team],
+                                                      self.days_left)  # fmt: skip
+        return rates.closable_share_all(own_short, self.own.counts, team_short, self.team_n, self.days_left > 0,
+                                        self.k)  # fmt: skip
+
+    @cached_property
+    def _by_team(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cycles of reps in a team, sorted team by team, and where each team's run starts (and the last ends)."""
+        team = np.repeat(self.team_of, self.own.counts)  # each cycle's team, in `self.own.ordered`
+        inside = team >= 0
+        bounds = np.r_[0, np.cumsum(np.bincount(team[inside], minlength=self._teams))]
+        return rates.sorted_by_group(team[inside], self.own.ordered[inside]), bounds
+
+
+def _own_cycles(card: Scorecard, cycles: pd.DataFrame, days_left: int) -> tuple[rates.Runs, np.ndarray]:
+    """Each rep's won-deal cycles, sorted (`rates.Runs`), and how many fit in the days left: the scorecard's
+    own when these are the card's cycles, else worked out from `cycles` (owners who are not reps left out)."""
+    if card.columns is not None and cycles is card.won_cycles:
+        return card.columns.cycles, card.columns.cycles_short
+    where = Places(list(card.reps)).of(cycles["rep_id"].to_numpy()) if len(cycles) else np.array([], dtype=int)
+    days = cycles["days"].to_numpy(dtype=float)[where >= 0] if len(cycles) else np.array([])
+    rep, n = where[where >= 0], len(card.reps)
+    return rates.runs(rep, days, n), np.bincount(rep[days <= days_left], minlength=n)
+
+
+def _team_sums(per_rep: np.ndarray, team_of: np.ndarray, n_teams: int) -> np.ndarray:
+    """Each rep's team's total of a count (0 for a rep without a team)."""
+    inside = team_of >= 0
+    per_team = np.bincount(team_of[inside], weights=per_rep[inside], minlength=n_teams).astype(np.int64)
+    return _per_rep(per_team, team_of)
+
+
+def _per_rep(per_team: np.ndarray, team_of: np.ndarray) -> np.ndarray:
+    """Each rep's team's count (0 for a rep without a team)."""
+    return np.append(per_team, 0)[np.where(team_of >= 0, team_of, len(per_team))]

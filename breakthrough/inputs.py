@@ -4,6 +4,8 @@ Every window of dates (the look-back, the last four weeks, the period so far, th
 period, everything past due) comes from the running totals in two queries (`queries.deal_totals`,
 `queries.activity_totals`); quotas of this period and the next in one; won-deal cycles in one.
 Amounts are converted to the reporting currency here, with the Settings rates of the moment.
+Everything is numpy arrays in the reps' order: no pandas object is made on the way but the won-deal
+cycles frame the scorecard hands on.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from breakthrough import periods, queries
-from breakthrough.money import to_reporting_arrays, to_reporting_codes
+from breakthrough.money import rates_of, reporting_totals
 from breakthrough.periods import Period
 from breakthrough.settings import Settings
 
@@ -32,28 +34,63 @@ ACTIVITY = {"calls_lb": "lb_calls", "meetings_lb": "lb_meetings_held", "calls_pa
             "meetings_pace": "pace_meetings_held"}  # fmt: skip
 
 
+DENSE_IDS = 1 << 20  # person ids below this are looked up in a table indexed by id (8 bytes an id at most)
+
+
+class Places:
+    """Where person ids sit among the reps (−1 for someone who is not one of them).
+
+    Person ids are the database's own small whole numbers, so a table indexed by id answers with one
+    array look-up per id (a binary search, three times slower, only for ids beyond `DENSE_IDS`).
+    """
+
+    def __init__(self, rep_ids) -> None:
+        ids = np.asarray(rep_ids, dtype=np.int64)
+        self.count = len(ids)
+        self.dense = ids.min(initial=0) >= 0 and ids.max(initial=-1) < DENSE_IDS
+        if self.dense:
+            self.table = np.full(int(ids.max(initial=-1)) + 1, -1, dtype=np.int64)
+            self.table[ids] = np.arange(len(ids))
+        else:
+            self.order = np.argsort(ids, kind="stable")
+            self.sorted = ids[self.order]
+
+    def of(self, person_ids) -> np.ndarray:
+        """Each id's position among the reps (−1: not a rep)."""
+        ids = np.asarray(person_ids, dtype=np.int64)
+        if not self.count:
+            return np.full(len(ids), -1, dtype=np.int64)
+        if self.dense:
+            inside = (ids >= 0) & (ids < len(self.table))
+            return np.where(inside, self.table[np.where(inside, ids, 0)], -1)
+        at = np.minimum(np.searchsorted(self.sorted, ids), self.count - 1)
+        return np.where(self.sorted[at] == ids, self.order[at], -1)
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Per-rep figures (`data[name][position]`, 0 where a rep has none), won-deal cycles, unconverted currencies."""
 
-    rep_ids: pd.Index
-    team_ids: np.ndarray  # float; NaN for a rep without a team
+    rep_ids: np.ndarray  # int64, the reps in order
     data: dict[str, np.ndarray]
     cycles: pd.DataFrame  # rep_id, days: every won deal of the look-back (all owners)
+    cycle_reps: np.ndarray  # each of those deals' owner's position among the reps (−1: not a rep)
+    cycle_days: np.ndarray  # and its cycle in days
     unconverted: dict[int, set[str]]
 
 
-def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.date, rep_ids, team_ids) -> Inputs:
+def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.date, rep_ids) -> Inputs:
     """Everything the scorecard needs for these reps (in this order)."""
-    reps = pd.Index(rep_ids)
+    places = Places(rep_ids)
     deal_windows, activity_windows = windows(settings, period, as_of)
     deals = queries.deal_totals(engine, deal_windows)
-    data, unconverted = money(deals, settings, reps)
-    data |= counts(deals, queries.activity_totals(engine, activity_windows), reps)
+    data, unconverted = money(deals, settings, places)
+    data |= counts(deals, queries.activity_totals(engine, activity_windows), places)
     nxt = periods.next_period(period, settings.fiscal_year_start_month)
-    data |= dict(zip(("quota", "next_quota"), _by_rep(quotas(engine, settings, [period, nxt]), 2, reps)))
-    cycles = queries.won_cycles(engine, deal_windows["lb"][0], as_of)
-    return Inputs(reps, np.asarray(team_ids, dtype=float), data, cycles, unconverted)
+    data |= dict(zip(("quota", "next_quota"), _by_rep(*quota_totals(engine, settings, [period, nxt]), 2, places)))
+    owners, days = queries.won_cycle_arrays(engine, deal_windows["lb"][0], as_of)
+    cycles = queries.cycles_frame(owners, days)
+    return Inputs(np.asarray(rep_ids, dtype=np.int64), data, cycles, places.of(owners), days, unconverted)
 
 
 def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, dict]:
@@ -71,7 +108,7 @@ def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, d
     return deals, activity
 
 
-def money(deals: dict[str, np.ndarray], settings: Settings, reps: pd.Index) -> tuple[dict[str, np.ndarray], dict]:
+def money(deals: dict[str, np.ndarray], settings: Settings, places: Places) -> tuple[dict[str, np.ndarray], dict]:
     """Each money figure per rep in the reporting currency, and the currencies left out for want of a rate.
 
     Only (rep, currency) rows with deals in a window count for it, as a grouped query would give them,
@@ -83,32 +120,33 @@ def money(deals: dict[str, np.ndarray], settings: Settings, reps: pd.Index) -> t
         key.append(deals["rep_id"][chosen].astype(np.int64) * len(MONEY) + code)
         currency.append(deals["currency"][chosen].astype(object))
         amount.append(deals[value][chosen].astype(float))
-    totals, missing = to_reporting_arrays(np.concatenate(key), np.concatenate(currency), np.concatenate(amount),
-                                          settings)  # fmt: skip
+    keys = np.concatenate(key)
+    rate, missing = rates_of(keys, np.concatenate(currency), settings)
     unconverted: dict[int, set[str]] = {}
     for k, currencies in missing.items():
         unconverted.setdefault(k // len(MONEY), set()).update(currencies)
-    return dict(zip(MONEY, _by_rep(totals, len(MONEY), reps))), unconverted
+    found = reporting_totals(keys, np.concatenate(amount), rate)
+    return dict(zip(MONEY, _by_rep(*found, len(MONEY), places))), unconverted
 
 
-def _by_rep(totals: pd.Series, parts: int, reps: pd.Index) -> list[np.ndarray]:
+def _by_rep(keys: np.ndarray, totals: np.ndarray, parts: int, places: Places) -> list[np.ndarray]:
     """Totals of composite keys `person × parts + part` as one array per part, in rep order (0 where none)."""
-    keys, values = totals.index.to_numpy(dtype=np.int64), totals.to_numpy(dtype=float)
-    where = reps.get_indexer(keys // parts)
-    found = np.zeros((parts, len(reps)))
-    found[(keys % parts)[where >= 0], where[where >= 0]] = values[where >= 0]
+    where = places.of(keys // parts)
+    found = np.zeros((parts, places.count))
+    found[(keys % parts)[where >= 0], where[where >= 0]] = totals[where >= 0]
     return list(found)
 
 
-def counts(deals: dict[str, np.ndarray], acts: dict[str, np.ndarray], reps: pd.Index) -> dict[str, np.ndarray]:
+def counts(deals: dict[str, np.ndarray], acts: dict[str, np.ndarray], places: Places) -> dict[str, np.ndarray]:
     """Deal counts (won, lost, past due, created) and activity counts per rep."""
-    where = reps.get_indexer(deals["rep_id"])
+    n = places.count
+    where = places.of(deals["rep_id"])
     mine = where >= 0
-    found = {name: np.bincount(where[mine], weights=deals[col][mine].astype(float), minlength=len(reps))
+    found = {name: np.bincount(where[mine], weights=deals[col][mine].astype(float), minlength=n)
              for name, col in COUNTS.items()}  # fmt: skip
-    where = reps.get_indexer(acts["rep_id"])
+    where = places.of(acts["rep_id"])
     for name, col in ACTIVITY.items():
-        found[name] = np.zeros(len(reps))
+        found[name] = np.zeros(n)
         found[name][where[where >= 0]] = acts[col][where >= 0].astype(float)
     return found
 
@@ -119,18 +157,21 @@ def quotas(engine: queries.Bind, settings: Settings, chosen: list[Period]) -> pd
 
     A quarter's quota is the sum of its months unless a quarter row is given (for the same period).
     """
+    keys, totals = quota_totals(engine, settings, chosen)
+    return pd.Series(totals, index=keys) if len(keys) else pd.Series(dtype=float)
+
+
+def quota_totals(engine: queries.Bind, settings: Settings, chosen: list[Period]) -> tuple[np.ndarray, np.ndarray]:
+    """`quotas` as two arrays: the keys (ascending) and their totals."""
     currencies = sorted({settings.reporting_currency, *settings.currency_rates})
-    rows = queries.quota_parts(engine, [p.end for p in chosen], _quarter_starts(chosen, settings), chosen[0].start,
-                               currencies)  # fmt: skip
+    starts = _quarter_starts(chosen, settings)
+    rows = queries.quota_parts(engine, [p.end for p in chosen], starts, chosen[0].start, currencies)
     key = rows["key"].astype(np.int64)
-    if not len(key):
-        return pd.Series(dtype=float)
     is_quarter, slot = key % 2 == 1, key // 2  # slot: person, period and quarter
     keep = is_quarter | ~np.isin(slot, slot[is_quarter])  # a month row gives way to its quarter's row
-    n_quarters = len(_quarter_starts(chosen, settings))
     rate = np.array([np.nan if settings.rate(c) is None else settings.rate(c) for c in currencies] + [np.nan])
-    return to_reporting_codes((slot // n_quarters)[keep], rows["amount"][keep].astype(float),
-                              rate[rows["currency"].astype(np.int64)[keep]])  # fmt: skip
+    return reporting_totals((slot // len(starts))[keep], rows["amount"][keep].astype(float),
+                            rate[rows["currency"].astype(np.int64)[keep]])  # fmt: skip
 
 
 def _quarter_starts(chosen: list[Period], settings: Settings) -> list[dt.date]:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import inputs, periods, rollups, scorecard
+from breakthrough import periods, rollups, scorecard
 from breakthrough.models import Activity, Opportunity, Person, Quota, Team
-from breakthrough.money import to_reporting
+from breakthrough.money import to_reporting, to_reporting_arrays
 from breakthrough.settings import Settings
 
 AS_OF = dt.date(2026, 11, 13)  # a Friday in Q4 FY2026 (Oct 1 – Dec 31)
@@ -213,7 +213,7 @@ def test_to_reporting_on_arrays_is_money_to_reporting():
                                                                         "USD"],
                           "amount": [100.0, 10.0, 5.0, 0.1, 0.2, 0.3, 7.0]})  # fmt: skip
     expected, missing = to_reporting(frame, CFG)
-    totals, flagged = inputs.to_reporting_arrays(frame["rep_id"].to_numpy(), frame["currency"].to_numpy(dtype=object),
+    totals, flagged = to_reporting_arrays(frame["rep_id"].to_numpy(), frame["currency"].to_numpy(dtype=object),
                                                  frame["amount"].to_numpy(), CFG)  # fmt: skip
     assert totals.to_dict() == expected.to_dict() == {1: 100.0 + 10.0 * 1.08, 2: 7.0, 3: expected[3]}
     assert expected[3] == pytest.approx((0.1 + 0.2 + 0.3) * 1.08)
