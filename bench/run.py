@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 TODAY = dt.date(2026, 11, 27)
 REPEATS = 7  # timed page computations and DuckDB queries: the best of this many
-ATTEMPTS = 2  # the import, the pages and their yardsticks are each run this many times, taking turns
+ATTEMPTS = 3  # the import, the pages and their yardsticks are each run this many times, taking turns
 ACTIVITY_COLUMNS = ["Activity ID", "Assigned", "Assigned Email", "Date", "Type", "Outcome", "Duration (s)", "Subject", "Opportunity ID"]
 
 
@@ -59,7 +59,7 @@ def run(scale: str, out: Path) -> dict:
 
 
 def import_and_yardstick(csv_path: str, out: Path, demo_db: Path) -> dict:
-    """The import and its yardstick, each twice, taking turns; the faster of each pair, the higher peak memory.
+    """The import and its yardstick, each `ATTEMPTS` times, taking turns; the fastest of each, the higher peak memory.
 
     The machine's noise (±20 % from one run to the next) falls on both sides of the ratio alike.
     """
@@ -80,7 +80,7 @@ def import_and_yardstick(csv_path: str, out: Path, demo_db: Path) -> dict:
 
 
 def pages_and_yardstick(demo_db: Path) -> dict:
-    """The DuckDB yardstick and the page times, each twice, taking turns; the best of each figure."""
+    """The DuckDB yardstick and the page times, each `ATTEMPTS` times, taking turns; the best of each figure."""
     ducks, pages = [], []
     for _ in range(ATTEMPTS):
         ducks.append(child("duckdb", str(demo_db))["ms"])
@@ -180,6 +180,7 @@ def step_raw_load(csv_path: str, db_path: str) -> dict:
         "day TEXT, type TEXT, outcome TEXT, duration_s INTEGER, subject TEXT, opportunity_ref TEXT, "
         "UNIQUE (source, external_id))")
     conn.execute("CREATE INDEX ix_rep_day ON activity (rep, day)")
+    os.sync()  # as before the import: the disk settled first
     start = time.perf_counter()
     with open(csv_path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
