@@ -310,10 +310,9 @@ def pages(engine) -> tuple[int, int]:
         return in_file, conn.exec_driver_sql("PRAGMA page_count").scalar()
 
 
+@pytest.mark.sqlite_only
 def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_thread(paths, fresh, small_blocks,
                                                                                         monkeypatch):
-    if ON_POSTGRES:
-        pytest.skip("SQLite's write-ahead log")
     engine = fresh("log")
     engine.dispose()  # connections from here on would copy the log at every commit …
     event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA wal_autocheckpoint=1"))
@@ -324,10 +323,9 @@ def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_
     assert in_file < in_all  # … but the import's commit did not: the new pages are still only in the log
 
 
+@pytest.mark.sqlite_only
 def test_after_the_helper_thread_the_file_holds_every_page_and_the_connection_is_as_it_was(paths, fresh,
                                                                                           small_blocks):
-    if ON_POSTGRES:
-        pytest.skip("SQLite's write-ahead log")
     engine = fresh("copied")
     paths.load(engine, csv_bytes(filler(2000)), fast=True)
     db.wait_for_checkpoints()
