@@ -85,6 +85,7 @@ def checkpoint_later(engine: Engine) -> threading.Thread:
     meanwhile, and the data is already committed and durable in the log either way.
     """
     thread = threading.Thread(target=_checkpoint, args=(engine,), name="breakthrough-checkpoint", daemon=True)
+    _checkpoints[:] = [t for t in _checkpoints if t.is_alive()]  # a long-running app keeps only those under way
     _checkpoints.append(thread)
     thread.start()
     return thread

@@ -282,14 +282,6 @@ def _quota_statement(n_ends: int, n_quarters: int, n_currencies: int):
     )
 
 
-def activity_counts(engine: Bind, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Calls, meetings held, emails and all activities per rep over [start, end] (reps with any activity)."""
-    names = {"calls": "calls", "meetings_held": "meetings", "emails": "emails", "activities": "activities"}
-    found = activity_totals(engine, {"w": (start, end, tuple(names))})
-    frame = pd.DataFrame({name: found[f"w_{total}"] for total, name in names.items()}, index=found["rep_id"])
-    return frame[frame["activities"] > 0].rename_axis("rep_id").astype(float)
-
-
 def activity_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np.ndarray]:
     """Per rep (`rep_id`), each window's totals (`calls`, `meetings_held`, `emails`, `activities`) as
     columns `<window>_<total>`."""
