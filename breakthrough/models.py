@@ -61,6 +61,7 @@ class Person(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     hire_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)  # a leaver's last day (migration 0008)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -306,8 +307,13 @@ class Quota(Base):
 
 class CoachingSession(Base):
     __tablename__ = "coaching_session"
-    __table_args__ = (Index("ix_session_manager_date", "manager_id", "date"),)
+    __table_args__ = (
+        Index("ix_session_manager_date", "manager_id", "date"),
+        Index("ix_session_identity", "source", "external_id", unique=True),  # imported sessions (migration 0008)
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str | None] = mapped_column(String(40))  # set on imported sessions only
+    external_id: Mapped[str | None] = mapped_column(String(100))  # the file's row id, else a digest of the row
     manager_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date)
