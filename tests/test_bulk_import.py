@@ -55,7 +55,7 @@ HOSTILE = [
     ["Ann Lee", "Call", "H-2", "2026-02-30 10:00:00", "connected", "", "", "Not a real day"],
     ["Ann Lee", "Call", "H-3", "", "connected", "", "", "No date at all"],
     ["Bob Stone", "Meeting", "H-4", "02/11/2026 14:00", "held", "45 min", "acme corp", "Slashed, day first"],
-    ["Zed Newman", "Email", "H-5", "2026-11-03", "sent", "", "Gamma GmbH", "Unknown owner: created"],
+    ["Zed Newman", "Email", "H-5", "2026-11-03", "sent", "", "Gamma GmbH", "Unknown owner: held"],
     ["Ann Lee", "Call", "H-1", "2026-11-04 09:00:00", "connected", "", "", "Same CRM id again"],
     ["Ann Lee", "Email", "", "2026-11-05 10:00:00", "sent", "", "", "No id: content key"],
     ["Ann Lee", "Email", "", "2026-11-05 10:00:00", "sent", "", "", "No id: content key"],
@@ -195,9 +195,11 @@ def test_a_file_with_every_kind_of_problem_gives_the_same_rows_rejects_and_rollu
     dup = next(r for r in out["rejects"] if r["reason"].startswith("duplicate"))
     assert (dup["line"], dup["value"], dup["reason"]) == (200 * 5 + 17 + 2, "H-1", "duplicate of line 19 "
                                                           "(the same record twice in the file)")
-    assert out["new_people"] == ["Zed Newman"]
-    assert out["rejected"] == 5  # bad day, no date, same id, bad duration, owner too long
-    assert out["accepted"] == 3000 + len(HOSTILE) - 5
+    assert out["new_people"] == [] and out["held"] == 1  # an unknown owner is held on both paths, never added
+    assert [(o["label"], o["rows"], o["role"]) for o in out["unknown_owners"].values()] == [("Zed Newman", 1, "rep")]
+    assert reasons["Zed Newman"][0] == 200 * 4 + 17 + 2 and "not a known person" in reasons["Zed Newman"][2]
+    assert out["rejected"] == 6  # bad day, no date, same id, bad duration, owner too long, unknown owner
+    assert out["accepted"] == 3000 + len(HOSTILE) - 6
 
 
 @pytest.mark.parametrize("name, orders, fast", [

@@ -35,8 +35,12 @@ def data(name: str) -> bytes:
 
 
 def plan_for(engine, raw: bytes, orders: dict | None = None, **changes) -> Plan:
+    """The detected plan. These tests load exports into an empty database, so its owners are added on
+    purpose (`add_unknown_owners`, what a `--add-unknown-owners` flag does); tests/test_unknown_owners.py
+    tests the default, which holds them."""
     found = upload.inspect(engine, raw)
     found.plan.date_orders.update(orders or {})
+    found.plan.add_unknown_owners = True
     for key, value in changes.items():
         setattr(found.plan, key, value)
     return found.plan
@@ -164,6 +168,7 @@ def test_an_ambiguous_date_column_is_asked_never_guessed(engine):
     assert unanswered.accepted == 0 and unanswered.rejected == 4
     assert all("day-first or month-first" in r.reason for r in unanswered.rejects)
     found.plan.date_orders["date"] = "mdy"
+    found.plan.add_unknown_owners = True  # an empty database: its owners are added on purpose
     writing.commit(engine, raw, found.plan, "x.csv")
     with engine.connect() as conn:
         days = sorted(conn.execute(select(Activity.day)).scalars())
@@ -227,15 +232,15 @@ def test_owners_match_by_email_then_crm_user_id_then_name(engine, cell):
         assert conn.execute(select(Opportunity.owner_id)).scalar() == ids["Ann Lee"]
 
 
-def test_unmatched_owners_are_created_or_rejected_as_chosen(engine):
+def test_unknown_owners_are_held_and_only_the_ones_asked_for_are_added(engine):
     raw = data("hubspot_calls.csv")
     found = upload.inspect(engine, raw)
     assert [(p.label, p.status, p.rows) for p in found.people] == [
         ("Ann Lee", "new", 2), ("Bob Stone", "new", 1), ("José Núñez", "new", 1)]
-    found.plan.owners = {"Bob Stone": "reject", "José Núñez": "manager"}
+    found.plan.add_people = {"José Núñez": "manager", "Ann Lee": "rep"}
     out = writing.commit(engine, raw, found.plan, "calls.csv")
-    assert (out.accepted, out.rejected) == (3, 1)
-    assert out.rejects[0].line == 4 and "chose to reject" in out.rejects[0].reason
+    assert (out.accepted, out.rejected, out.held) == (3, 1, 1)
+    assert out.rejects[0].line == 4 and "“Bob Stone” is not a known person" in out.rejects[0].reason
     with engine.connect() as conn:
         assert dict(conn.execute(select(Person.name, Person.role)).all()) == {"Ann Lee": "rep", "José Núñez": "manager"}
 
@@ -275,7 +280,7 @@ REJECTED = [
     (4, "amount", "-100", "negative"),
     (5, "amount", "12,34,5", "not an amount"),
     (6, "close_date", "2026-10-01", "before it was created"),
-    (7, "owner", "Ghost Person", "chose to reject"),
+    (7, "owner", "Ghost Person", "“Ghost Person” is not a known person"),
     (8, "crm_id", "O-1", "duplicate of line 2"),
     (9, "name", "", "Deal name is empty"),
     (10, "owner", "0055000000XYZAB", "CRM user id that no person has"),
@@ -284,7 +289,7 @@ REJECTED = [
 
 def test_every_rejected_row_is_listed_with_line_column_value_and_reason(engine):
     add_people(engine, ("Ann Lee", None, "rep"))
-    out = load(engine, "broken.csv", raw=BROKEN.encode(), owners={"Ghost Person": "reject"})
+    out = load(engine, "broken.csv", raw=BROKEN.encode(), add_unknown_owners=False)
     assert (out.rows_read, out.accepted, out.rejected, out.duplicates) == (10, 2, 8, 1)
     got = sorted((r.line, r.column, r.value, r.reason) for r in out.rejects)
     assert len(got) == len(REJECTED)
@@ -540,10 +545,13 @@ def test_import_file_reads_a_path_and_refuses_to_guess_dates(engine, tmp_path):
     path.write_bytes(data("template_activities_bom_tab.csv"))
     with pytest.raises(ValueError, match="day-first or month-first: date"):
         upload.import_file(engine, path)
-    out = upload.import_file(engine, path, date_orders={"date": "dmy"})
+    held = upload.import_file(engine, path, date_orders={"date": "dmy"})
+    assert (held.accepted, held.rejected, held.held, held.batch_id) == (0, 4, 4, 1)  # an empty database: no owner known
+    assert sorted(held.unknown_owners) == ["Ann Lee", "Bob Stone"]
+    out = upload.import_file(engine, path, date_orders={"date": "dmy"}, add_unknown_owners=True)
     assert (out.accepted, out.rejected) == (4, 0)
     with engine.connect() as conn:
-        assert conn.execute(select(ImportBatch.file_name)).scalar() == "activities.csv"
+        assert set(conn.execute(select(ImportBatch.file_name)).scalars()) == {"activities.csv"}
 
 
 def test_demo_people_are_stored_with_the_key_the_importer_matches_on(demo_engine):

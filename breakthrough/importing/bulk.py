@@ -144,8 +144,7 @@ class Bulk:
         reps = ids[inverse]
         refused = np.array([r.__class__ is RowError for r in ids], dtype=bool)[inverse]
         if refused.any():
-            self.run.outcome.reject([Reject(int(line), r.column, r.value, r.reason)
-                                     for line, r in zip(lines[refused], reps[refused])])
+            self.run.outcome.reject([r.reject(int(line)) for line, r in zip(lines[refused], reps[refused])])
         return reps, refused
 
     def _keys(self, picked: dict) -> np.ndarray:

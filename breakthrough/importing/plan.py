@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from breakthrough.importing.profiles import Profile, mapping_for
 
-ROLE_CHOICES = {"rep": "create as rep", "manager": "create as manager", "reject": "reject their rows"}
+ADD_ROLES = ("rep", "manager")  # what an unknown owner can be added as
 
 
 @dataclass
@@ -23,7 +23,9 @@ class Plan:
     date_orders: dict[str, str] = field(default_factory=dict)  # field → "mdy" / "dmy" where the user chose
     decimal_marks: dict[str, str] = field(default_factory=dict)  # field → "." / "," where the user chose
     stages: dict[str, str] = field(default_factory=dict)  # stage → open / won / lost chosen for this upload
-    owners: dict[str, str] = field(default_factory=dict)  # unmatched owner label → "rep" / "manager" / "reject"
+    # Unknown owners (person cells matching no one) are held, never added, unless asked here:
+    add_people: dict[str, str] = field(default_factory=dict)  # unknown owner label → "rep" / "manager" to add
+    add_unknown_owners: bool = False  # add every unknown owner (rep, or manager for a session's manager)
     default_currency: str = "USD"
 
     @staticmethod
@@ -37,7 +39,10 @@ class Plan:
 
     @staticmethod
     def from_json(text: str) -> Plan:
-        return Plan(**json.loads(text))
+        values = json.loads(text)
+        old = values.pop("owners", None) or {}  # plans stored before unknown owners were held
+        values.setdefault("add_people", {k: v for k, v in old.items() if v in ADD_ROLES})
+        return Plan(**values)
 
     def column(self, key: str) -> str | None:
         return self.mapping.get(key)

@@ -97,6 +97,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("currency", "Currency", "Three-letter currency code of the amount.", "currency"),
     ),
     "coaching sessions": (
+        F("session_id", "Session ID", "The row's own id in the log or form export (Session ID, Response ID, "
+          "Submission ID, ID). A session is recognised by it; without one, by the whole row.", "text"),
+        F("submitted", "Submitted", "When the form was filled in (a form's Timestamp): part of the row, "
+          "so two sessions logged separately stay two. Not stored.", "text"),
         F("manager", "Manager", "Who coached: a name or email.", "person", True),
         F("rep", "Rep", "Who was coached: a name or email.", "person", True),
         F("date", "Date", "The day of the session.", "date", True),
@@ -134,8 +138,15 @@ class Profile:
     headers: tuple[str, ...] = ()  # a saved profile: the headers of the file it was made for
 
 
+ALSO_CALLED: dict[str, dict[str, tuple[str, ...]]] = {  # template headers other tools write for a field
+    "coaching sessions": {"session_id": ("ID", "Response ID", "Submission ID", "Entry ID"),
+                          "submitted": ("Timestamp", "Submitted at", "Submission Date", "Completion time")},
+}
+
+
 def _template(entity: str) -> Profile:
-    columns = {f.key: (f.key, f.label) for f in FIELDS[entity]}
+    also = ALSO_CALLED.get(entity, {})
+    columns = {f.key: (f.key, f.label, *also.get(f.key, ())) for f in FIELDS[entity]}
     return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
                    columns)
 

@@ -71,11 +71,13 @@ def inspect(engine, data: bytes, profile_key: str | None = None, plan: Plan | No
 
 
 def import_file(engine, path, file_name: str | None = None, date_orders: dict[str, str] | None = None,
-                progress=None):
+                progress=None, add_unknown_owners: bool = False, add_people: dict[str, str] | None = None):
     """Detect, survey and commit one export from disk (scripts and benchmarks): the page's path without the page.
 
-    Unknown owners are created as reps; `date_orders` answers the date questions (field → "mdy" / "dmy").
-    A question left unanswered raises, since dates are never guessed.
+    Rows whose owner matches no person are held (rejected, listed in `Outcome.unknown_owners`) unless
+    `add_people` names them (label → "rep" / "manager") or `add_unknown_owners` adds every one of them.
+    `date_orders` answers the date questions (field → "mdy" / "dmy"); a question left unanswered raises,
+    since dates are never guessed.
     """
     from pathlib import Path
 
@@ -83,6 +85,8 @@ def import_file(engine, path, file_name: str | None = None, date_orders: dict[st
 
     found = inspect(engine, path, progress=progress)
     found.plan.date_orders.update(date_orders or {})
+    found.plan.add_people.update(add_people or {})
+    found.plan.add_unknown_owners = add_unknown_owners
     open_questions = [q.header for q in found.questions if q.field not in found.plan.date_orders]
     if open_questions:
         raise ValueError(f"Say whether these date columns are day-first or month-first: {', '.join(open_questions)}")

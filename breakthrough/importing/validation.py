@@ -17,15 +17,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from breakthrough.formatting import day
 from breakthrough.importing import cells as c
-from breakthrough.importing.people import Directory, owner_label
-from breakthrough.importing.plan import Plan
+from breakthrough.importing.people import Directory, name_key, owner_label, unknown_reason, visible
+from breakthrough.importing.plan import ADD_ROLES, Plan
 from breakthrough.importing.profiles import field_map, missing_fields, stage_status
 from breakthrough.models import RUBRIC
 
 SKIP = "skip"  # a row left out on purpose (an activity not done yet, a deleted deal)
 LIMITS = {"name": 300, "account": 300, "stage": 100, "lead_source": 100, "crm_id": 100, "opportunity": 100,
           "type": 100, "subtype": 100, "team": 200, "tier": 40, "crm_user_id": 200, "email": 320, "owner": 200,
-          "person": 200, "manager": 200, "rep": 200, "scored_by": 200, "owner_email": 320}
+          "person": 200, "manager": 200, "rep": 200, "scored_by": 200, "owner_email": 320, "session_id": 100,
+          "submitted": 100}
 DRIVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size", "coverage", "cycle")
 ROLES = {"rep": "rep", "sales rep": "rep", "sales representative": "rep", "account executive": "rep", "ae": "rep",
          "sdr": "rep", "bdr": "rep", "manager": "manager", "sales manager": "manager", "team lead": "manager",
@@ -52,12 +53,37 @@ class Reject:
     column: str
     value: str
     reason: str
+    owner: str = ""  # held for this unknown owner (its label in `Builder.unknown`); "" for any other reason
+
+
+@dataclass
+class UnknownOwner:
+    """A person cell that matches no one: its rows are held until the person is added (`Plan.add_people`)."""
+
+    label: str  # the key to add them by: `Ann Lee`, `ann@x.com` or `Ann Lee <ann@x.com>` (cleaned)
+    name: str  # the name the person would get
+    email: str
+    shown: str  # the cell as written in the file, invisible characters made visible
+    column: str  # the file's column it was found in (first seen)
+    role: str  # what adding them makes them: rep, or manager for a session's manager
+    rows: int = 0  # rows held for them
 
 
 class RowError(Exception):
-    def __init__(self, column: str, value: str, reason: str) -> None:
+    def __init__(self, column: str, value: str, reason: str, owner: str = "") -> None:
         super().__init__(reason)
-        self.column, self.value, self.reason = column, value, reason
+        self.column, self.value, self.reason, self.owner = column, value, reason, owner
+
+    def reject(self, line: int) -> Reject:
+        return Reject(line, self.column, self.value, self.reason, self.owner)
+
+
+class RowErrors(Exception):
+    """Several problems with one row (a session whose manager and rep are both unknown)."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.reason for e in errors))
+        self.errors = errors
 
 
 def content_key(*parts: object) -> str:
@@ -242,7 +268,12 @@ def _period_type(raw: str) -> str:
 
 
 class Builder:
-    """Rows → records for one plan. `people` matches persons; `create` makes the new ones the plan allows."""
+    """Rows → records for one plan. `people` matches persons; `create` adds the ones the plan asks for.
+
+    A person cell that matches no one is an unknown owner: the row is rejected with a
+    reason naming the cell, and the owner is listed in `unknown` (with the rows held),
+    unless the plan adds that person (`add_people`, or `add_unknown_owners` for all).
+    """
 
     def __init__(self, plan: Plan, headers: list[str], people: Directory, create: Callable[[str, str, str], int],
                  stages: dict[str, str]) -> None:
@@ -251,6 +282,7 @@ class Builder:
         self.stages = {**stages, **{k.lower(): v for k, v in plan.stages.items()}}
         self.build = getattr(self, "_" + plan.entity.replace(" ", "_"))
         self.new_people: dict[str, int] = {}
+        self.unknown: dict[str, UnknownOwner] = {}
 
     def problems(self) -> list[str]:
         """What stops the whole file: required fields with no column."""
@@ -276,7 +308,9 @@ class Builder:
             try:
                 yield line, self.build({k: v for k, v in zip(keys, values) if v is not None}), []
             except RowError as err:
-                yield line, None, [Reject(line, err.column, err.value, err.reason)]
+                yield line, None, [err.reject(line)]
+            except RowErrors as errs:
+                yield line, None, [err.reject(line) for err in errs.errors]
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -287,7 +321,8 @@ class Builder:
         return values[key]
 
     def _person(self, values: dict, key: str, email_key: str | None = None, role: str = "rep") -> int | None:
-        """The person a cell names; None when empty. Unknown people are created or rejected as planned."""
+        """The person a cell names; None when empty. An unknown one is added only when the plan says so;
+        otherwise the row is held (a RowError naming the cell, the owner listed in `unknown`)."""
         text = str(values.get(key, ""))
         address = str(values.get(email_key, "")) if email_key else ""
         if not text and not address:
@@ -299,12 +334,29 @@ class Builder:
         if found.problem:
             raise RowError(header, text or address, found.problem)
         label = owner_label(found.name, found.email)
-        choice = self.plan.owners.get(label, role)
-        if choice == "reject":
-            raise RowError(header, text or address, f"“{label}” is not a known person (you chose to reject their rows)")
+        choice = self.plan.add_people.get(label) or (role if self.plan.add_unknown_owners else None)
+        if choice not in ADD_ROLES:
+            if label not in self.unknown:
+                self.unknown[label] = UnknownOwner(label, found.name or found.email, found.email,
+                                                   visible(text or address), header, role)
+            raise RowError(header, text or address, unknown_reason(text or address), owner=label)
         if label not in self.new_people:
             self.new_people[label] = self.create(found.name or found.email, found.email, choice)
         return self.new_people[label]
+
+    def _persons(self, values: dict, cells: tuple[tuple[str, str], ...]) -> dict[str, int | None]:
+        """Several person cells of one row (field → role), every problem reported at once."""
+        found, errors = {}, []
+        for key, role in cells:
+            try:
+                found[key] = self._person(values, key, role=role)
+            except RowError as err:
+                errors.append(err)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise RowErrors(errors)
+        return found
 
     # --- entities -----------------------------------------------------------------------------
 
@@ -381,11 +433,32 @@ class Builder:
     def _coaching_sessions(self, v: dict) -> dict:
         day, kind = self._need(v, "date"), self._need(v, "type")
         self._need(v, "manager"), self._need(v, "rep")
+        people = self._persons(v, (("manager", "manager"), ("rep", "rep"), ("scored_by", "manager")))
         scores = {d: v.get(d) for d in RUBRIC}
-        return {"manager_id": self._person(v, "manager", role="manager"), "rep_id": self._person(v, "rep"),
+        row_id = v.get("session_id")
+        return {"source": self.plan.source, "external_id": row_id or session_key(v), "_row_id": bool(row_id),
+                "_manager": v["manager"], "_rep": v["rep"],
+                "manager_id": people["manager"], "rep_id": people["rep"],
                 "date": day, "type": kind, "duration_min": v.get("duration_min", 30),
                 "focus_driver": v.get("focus_driver"), "focus_text": v.get("focus_text"), **scores,
-                "scored_by_id": self._person(v, "scored_by", role="manager"), "notes": v.get("notes")}
+                "scored_by_id": people["scored_by"], "notes": v.get("notes")}
+
+
+SESSION_PEOPLE = ("manager", "rep", "scored_by")
+
+
+def session_key(values: dict) -> str:
+    """An imported session without a row id: a digest of every field the file gives (people by name key),
+    so only rows identical in every imported field are the same session."""
+    parts = []
+    for key in sorted(values):
+        value = values[key]
+        if key in SESSION_PEOPLE:
+            value = name_key(str(value))
+        elif isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        parts += [key, value]
+    return content_key(*parts)
 
 
 def written_columns(plan: Plan) -> set[str]:
@@ -411,7 +484,8 @@ def written_columns(plan: Plan) -> set[str]:
         return mapped & {"tier", "is_target"}
     if entity == "quotas":
         return {"amount", "currency"}
-    cols = mapped & {"duration_min", "focus_driver", "focus_text", "notes", *RUBRIC}
+    cols = {"manager_id", "rep_id", "date", "type"}  # a newer export of the same row id may correct them
+    cols |= mapped & {"duration_min", "focus_driver", "focus_text", "notes", *RUBRIC}
     return cols | ({"scored_by_id"} if "scored_by" in mapped else set())
 
 

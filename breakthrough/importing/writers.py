@@ -164,6 +164,10 @@ class Writer:
     def shown_key(self, record: dict) -> object:
         return self.file_key(record)
 
+    def duplicate_reason(self, record: dict, first_line: int) -> str:
+        """Why a row repeating an earlier row's key is rejected."""
+        return f"duplicate of line {first_line} (the same record twice in the file)"
+
     def existing(self, records: list[dict]) -> dict[object, dict]:
         raise NotImplementedError
 
@@ -399,23 +403,72 @@ class QuotaWriter(Writer):
         return {(r["person_id"], r["team_id"], r["period"], _as_date(r["period_start"])): r for r in rows}
 
 
-class SessionWriter(Writer):
+class SessionWriter(KeyedWriter):
+    """Imported coaching sessions, identified by (source, external_id): the file's row id, else a digest of
+    the whole row (`validation.session_key`). Two same-day debriefs stay two; only identical rows are one.
+
+    A session imported before sessions had an identity (external_id empty, a batch set) is adopted by the
+    first row with its manager, rep, date and type, so re-importing an old file after the upgrade adds
+    nothing. Sessions logged in the app (no batch) are never touched.
+    """
+
     table = m.CoachingSession.__table__
     key_column = "Manager · rep · date · type"
 
-    def identity(self, record: dict) -> tuple:
-        return (record["manager_id"], record["rep_id"], record["date"], record["type"])
+    def __init__(self, run: Run) -> None:
+        super().__init__(run)
+        self.columns = sorted({*self.columns, "source", "external_id"})  # an adopted older session gets its identity
+        self.adopted: set[int] = set()
 
-    def existing(self, records: list[dict]) -> dict[tuple, dict]:
-        reps = sorted({r["rep_id"] for r in records if r["rep_id"] > 0})
-        first, last = min(r["date"] for r in records), max(r["date"] for r in records)
+    def key_header(self, record: dict) -> str:
+        header = self.run.builder.columns.header
+        if record["_row_id"]:
+            return header["session_id"]
+        return " + ".join(header[k] for k in ("manager", "rep", "date", "type") if k in header)
+
+    def shown_key(self, record: dict) -> object:
+        if record["_row_id"]:
+            return record["external_id"]
+        return (record["_manager"], record["_rep"], record["date"], record["type"])
+
+    def duplicate_reason(self, record: dict, first_line: int) -> str:
+        """Names people, the day and the kind of session, never internal ids."""
+        same = "the same Session ID as" if record["_row_id"] else "the same session as"
+        return (f"{same} line {first_line}: {record['_rep']} coached by {record['_manager']} on "
+                f"{record['date'].isoformat()}, {record['type'].replace('_', ' ')}")
+
+    def existing(self, records: list[dict]) -> dict[str, dict]:
+        keys = list({r["external_id"] for r in records})
         found = {}
+        for part in _parts(keys):
+            stmt = select(*self.select_columns()).where(self.table.c.source == self.plan.source,
+                                                        self.table.c.external_id.in_(part))
+            found.update({row.external_id: row._asdict() for row in self.conn.execute(stmt)})
+        missing = [r for r in records if r["external_id"] not in found and r["rep_id"] > 0]
+        if missing:
+            found.update(self._legacy(missing))
+        return found
+
+    def _legacy(self, records: list[dict]) -> dict[str, dict]:
+        """Sessions imported before 0008 (no identity) that these records are, one record each."""
+        reps = sorted({r["rep_id"] for r in records})
+        first, last = min(r["date"] for r in records), max(r["date"] for r in records)
+        pool: dict[tuple, list[dict]] = {}
         for part in _parts(reps):
-            stmt = select(*self.select_columns(), self.table.c.manager_id, self.table.c.rep_id, self.table.c.date,
-                          self.table.c.type).where(self.table.c.rep_id.in_(part), self.table.c.date.between(first, last))
+            stmt = select(*self.select_columns()).where(  # manager, rep, date and type are among them
+                self.table.c.rep_id.in_(part), self.table.c.date.between(first, last),
+                self.table.c.external_id.is_(None), self.table.c.batch_id.is_not(None)).order_by(self.table.c.id)
             for row in self.conn.execute(stmt):
                 r = row._asdict()
-                found[(r["manager_id"], r["rep_id"], _as_date(r["date"]), r["type"])] = r
+                if r["id"] not in self.adopted:
+                    pool.setdefault((r["manager_id"], r["rep_id"], _as_date(r["date"]), r["type"]), []).append(r)
+        found = {}
+        for record in records:
+            candidates = pool.get((record["manager_id"], record["rep_id"], record["date"], record["type"]))
+            if candidates:
+                old = candidates.pop(0)
+                self.adopted.add(old["id"])
+                found[record["external_id"]] = old
         return found
 
 

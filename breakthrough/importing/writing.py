@@ -32,7 +32,7 @@ from breakthrough.importing.people import Directory, name_key
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.profiles import stage_key, stage_map
 from breakthrough.importing.reading import CHUNK_ROWS, FileError, Reader
-from breakthrough.importing.validation import SKIP, Builder, Reject
+from breakthrough.importing.validation import SKIP, Builder, Reject, UnknownOwner
 from breakthrough.importing.writers import WRITERS, Changes, Lookups
 
 MAX_REJECTS = 20_000  # rejected rows kept for listing; all are counted
@@ -54,7 +54,9 @@ class Outcome:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    new_people: list[str] = field(default_factory=list)
+    new_people: list[str] = field(default_factory=list)  # people added because the plan asked for them
+    unknown_owners: dict[str, UnknownOwner] = field(default_factory=dict)  # label → owner matching no one
+    held: int = 0  # rows rejected (also) because a person cell matches no one
     new_accounts: int = 0
     rejects: list[Reject] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -68,6 +70,14 @@ class Outcome:
         room = MAX_REJECTS - len(self.rejects)
         rows = list(rows)
         self.rejects.extend(rows[:max(room, 0)])
+        held = {(r.line, r.owner) for r in rows if r.owner}
+        for _, owner in held:
+            self.unknown_owners[owner].rows += 1
+        self.held += len({line for line, _ in held})
+
+    def owners_to_add(self) -> list[UnknownOwner]:
+        """The unknown owners, the most rows held first (then by name)."""
+        return sorted(self.unknown_owners.values(), key=lambda o: (-o.rows, o.label.casefold()))
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -220,6 +230,7 @@ class Run:
         self.changes = Changes(conn, batch)
         self.stages = stage_map(conn, plan.source)
         self.builder = Builder(plan, headers, self.directory, self._create_person, self.stages)
+        self.outcome.unknown_owners = self.builder.unknown  # filled as rows are built, counted as they are held
         self.lookups = Lookups(conn, self.changes)
         self.writer = WRITERS[plan.entity](self)
         self.seen = Occurrences()
@@ -256,7 +267,7 @@ class Run:
                 record["external_id"] = f"{record['external_id']}#{n}"  # identical activities: the 2nd, 3rd…
             elif n > 1:
                 self.outcome.reject([Reject(line, self.writer.key_header(record), _show_key(self.writer.shown_key(record)),
-                                            f"duplicate of line {first_line} (the same record twice in the file)")])
+                                            self.writer.duplicate_reason(record, first_line))])
                 self.outcome.duplicates += 1
                 rejected.add(line)
                 continue
@@ -264,7 +275,7 @@ class Run:
         return kept
 
     def _create_person(self, name: str, email: str, role: str) -> int:
-        """A person for an unmatched owner the plan creates (a placeholder id in a preview)."""
+        """A person for an unknown owner the plan adds (a placeholder id in a preview)."""
         self.outcome.new_people.append(f"{name} <{email}>" if email and email != name else name)
         if self.batch is None:
             self._placeholder -= 1
