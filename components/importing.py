@@ -17,7 +17,7 @@ import streamlit as st
 
 from breakthrough.formatting import day
 from breakthrough.importing import batches, health, profiles, templates, undo, upload, writing
-from breakthrough.importing.plan import ROLE_CHOICES, Plan
+from breakthrough.importing.plan import Plan
 from breakthrough.importing.reading import ENCODING_NAMES, FileError
 from components import store, tables
 from components.kpis import kpi_row
@@ -27,7 +27,7 @@ NOT_IN_FILE = "— not in the file —"
 ORDERS = {"dmy": "Day first (European: 02/11/2026 is 2 November)",
           "mdy": "Month first (US: 02/11/2026 is 11 February)"}
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-MAX_OWNER_CHOICES = 12  # more new people than this: one choice for all
+MAX_OWNER_BUTTONS = 12  # more unknown owners than this: a list to pick from instead of a button each
 log = logging.getLogger("breakthrough")
 
 
@@ -162,7 +162,8 @@ def _plan(fid: str, data: bytes, version) -> tuple[Plan | None, upload.Upload | 
     bar.empty()
     plan = Plan.from_json(found.plan.to_json())  # a copy: the user's answers below must not change the kept survey
     _date_questions(fid, found, plan)
-    _people_choices(fid, found, plan)
+    _people_problems(found)
+    plan.add_people = dict(_added(fid))
     _stage_choices(fid, found, plan)
     return plan, found
 
@@ -214,41 +215,63 @@ def _date_questions(fid: str, found: upload.Upload, plan: Plan) -> None:
             plan.date_orders[question.field] = choice
 
 
-def _people_choices(fid: str, found: upload.Upload, plan: Plan) -> None:
-    new = [p for p in found.people if p.status == "new"]
-    problems = [p for p in found.people if p.status == "problem"]
-    for person in problems:
-        st.warning(f"{plain(person.detail, 300)}. {_rows(person.rows).capitalize()} will be rejected.", icon="👤")
-    if not new:
+def _people_problems(found: upload.Upload) -> None:
+    """Person cells that adding a person would not fix (a CRM user id no one has, two people of one name)."""
+    for person in found.people:
+        if person.status == "problem":
+            st.warning(f"{plain(person.detail, 300)}. {_rows(person.rows).capitalize()} will be rejected.", icon="👤")
+
+
+def _added(fid: str) -> dict[str, str]:
+    """The unknown owners the user chose to add for this file: label → role."""
+    return st.session_state.setdefault(f"add_people:{fid}", {})
+
+
+def _add_person(fid: str, label: str, role: str) -> None:
+    _added(fid)[label] = role
+
+
+def _dont_add(fid: str, label: str) -> None:
+    _added(fid).pop(label, None)
+
+
+def _add_chosen(fid: str, owners: dict[str, str]) -> None:
+    picked = st.session_state.get(f"add_pick:{fid}", [])
+    _added(fid).update({label: owners[label] for label in picked if label in owners})
+    st.session_state[f"add_pick:{fid}"] = []
+
+
+def _unknown_owners(fid: str, out: writing.Outcome) -> None:
+    """Owners matching no person: their rows are held; adding a person is a deliberate click, per owner."""
+    owners, added = out.owners_to_add(), _added(fid)
+    if not owners and not added:
         return
-    title = "1 person is" if len(new) == 1 else f"{len(new):,} people are"
-    with st.expander(f"{title} not in the database yet: create or reject", expanded=True):
-        st.caption("Owners are matched by email, then CRM user id, then name (ignoring case and accents). "
-                   "Only reps count in the figures; records of managers are kept but count for no one.")
-        if len(new) <= MAX_OWNER_CHOICES:
-            _each_owner(fid, new, plan)
-        else:
-            _owners_at_once(fid, new, plan)
-
-
-def _each_owner(fid: str, new: list, plan: Plan) -> None:
-    grid = st.columns(3)
-    for i, person in enumerate(new):
-        plan.owners[person.label] = grid[i % 3].selectbox(
-            f"{plain(person.label)} — {_rows(person.rows)}", list(ROLE_CHOICES), format_func=ROLE_CHOICES.get,
-            key=f"owner:{fid}:{person.label}")
-
-
-def _owners_at_once(fid: str, new: list, plan: Plan) -> None:
-    """Many new people: one choice for all, and the few to treat otherwise."""
-    st.dataframe(pd.DataFrame([(p.label, p.rows) for p in new], columns=["Person", "Rows"]), hide_index=True,
-                 width="stretch", height=220, key=f"owners_table:{fid}")
-    left, right = st.columns(2)
-    choice = left.selectbox(f"All {len(new):,} of them", list(ROLE_CHOICES), format_func=ROLE_CHOICES.get,
-                            key=f"owner_all:{fid}")
-    labels = [p.label for p in new]
-    rejected = right.multiselect("Except these: reject their rows", labels, key=f"owner_reject:{fid}")
-    plan.owners.update({label: "reject" if label in rejected else choice for label in labels})
+    with st.container(border=True):
+        if owners:
+            who = "1 owner matches" if len(owners) == 1 else f"{len(owners):,} owners match"
+            st.markdown(f"**Unknown owners: {who} no person** — {_rows(out.held)} held, not imported.")
+            st.caption("Nobody becomes a rep without you. Owners are matched by email, then CRM user id, then "
+                       "name, ignoring case, accents and invisible characters. Add a person only if they work "
+                       "here; a system user such as “Integration User” is better fixed in the export.")
+        if 0 < len(owners) <= MAX_OWNER_BUTTONS:
+            for owner in owners:
+                left, right = st.columns([3, 2], vertical_alignment="center")
+                left.markdown(f"“{plain(owner.shown, 120)}” — {_rows(owner.rows)} held, column "
+                              f"{plain(owner.column, 60)}; added as a {owner.role}")
+                right.button(f"Add {plain(owner.label, 60)} as a person", key=f"add:{fid}:{owner.label}",
+                             on_click=_add_person, args=(fid, owner.label, owner.role))
+        elif owners:
+            frame = pd.DataFrame([(o.shown, o.rows, o.column, o.role) for o in owners],
+                                 columns=["Owner as written", "Rows held", "Column", "Added as"])
+            st.dataframe(frame, hide_index=True, width="stretch", height=220, key=f"unknown_table:{fid}")
+            roles = {o.label: o.role for o in owners}
+            st.multiselect("Add these as people", list(roles), key=f"add_pick:{fid}")
+            st.button("Add the chosen as people", key=f"add_chosen:{fid}", on_click=_add_chosen, args=(fid, roles))
+        for label, role in added.items():
+            left, right = st.columns([3, 2], vertical_alignment="center")
+            left.markdown(f"➕ {plain(label, 120)} will be added as a {role} when you import.")
+            right.button(f"Don't add {plain(label, 60)}", key=f"dont_add:{fid}:{label}", on_click=_dont_add,
+                         args=(fid, label))
 
 
 def _stage_choices(fid: str, found: upload.Upload, plan: Plan) -> None:
@@ -284,6 +307,7 @@ def _preview_and_import(file, fid: str, data: bytes, plan: Plan, found: upload.U
     outcome = _preview(fid, plan.to_json(), version, data, progress=lambda f, t: bar.progress(f, text=t))
     bar.empty()
     _show_preview(outcome, found)
+    _unknown_owners(fid, outcome)
     _rejected(fid, outcome, file.name)
     _earlier_import(outcome.sha256)
     left, right, _ = st.columns([1, 1, 4])
@@ -303,7 +327,9 @@ def _show_preview(out: writing.Outcome, found: upload.Upload) -> None:
         ("Accepted", f"{out.accepted:,}", "Rows that will be imported."),
         ("Rejected", f"{out.rejected:,}", "Rows that will not be imported: listed below with the reason."),
         ("Duplicates", f"{out.duplicates:,}", "Rows repeating an earlier row of the file (rejected)."),
-        ("New people", f"{len(out.new_people):,}", "People the import will create (owners not in the database)."),
+        ("Unknown owner", f"{out.held:,}", "Rows held because their owner matches no person (rejected until "
+                                          "you add the person below)."),
+        ("New people", f"{len(out.new_people):,}", "People the import will add: the unknown owners you chose."),
     ])
     kpi_row([
         ("New records", f"{out.inserted:,}", "Records not in the database yet."),

@@ -127,17 +127,18 @@ def test_rejected_rows_are_listed_and_downloadable(people_db):
 
     at = uploaded(data_page(), "broken.csv", raw=BROKEN.encode())
     shown = metrics(at)
-    # 10 rows; rejected: bad date, negative, garbled, backwards, duplicate, empty name, unknown CRM id = 7
-    # (Ghost Person is created as a rep by default, so O-6 is accepted): 10 − 7 = 3 accepted
-    assert (shown["Rows read"], shown["Accepted"], shown["Rejected"], shown["Duplicates"]) == ("10", "3", "7", "1")
+    # 10 rows; rejected: bad date, negative, garbled, backwards, Ghost Person (an unknown owner, held),
+    # duplicate, empty name, unknown CRM id = 8: 10 − 8 = 2 accepted
+    assert (shown["Rows read"], shown["Accepted"], shown["Rejected"], shown["Duplicates"]) == ("10", "2", "8", "1")
+    assert shown["Unknown owner"] == "1"
     rejects = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
-    assert list(rejects["Line"]) == [3, 4, 5, 6, 8, 9, 10]
+    assert list(rejects["Line"]) == [3, 4, 5, 6, 7, 8, 9, 10]
     assert rejects.loc[rejects["Line"] == 4, "Reason"].item() == "“-100” is negative: an amount cannot be below zero"
     download = next(d for d in at.get("download_button") if d.proto.label.startswith("Download the rejected rows"))
     assert download is not None
-    owner = next(s for s in at.selectbox if s.key.startswith("owner:"))
-    owner.set_value("reject").run()
-    assert metrics(at)["Rejected"] == "8"  # Ghost Person's row too now
+    button(at, "Add Ghost Person as a person").click().run()
+    assert_ok(at)
+    assert (metrics(at)["Rejected"], metrics(at)["New people"]) == ("7", "1")  # Ghost Person's row accepted now
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -229,15 +230,17 @@ def test_a_corrected_mapping_saved_as_a_profile_is_offered_for_the_same_headers(
     assert metrics(again)["Accepted"] == "5"
 
 
-def test_many_new_people_get_one_choice_with_exceptions(people_db):
+def test_many_unknown_owners_are_listed_and_the_chosen_ones_added(people_db):
     owners = [f"Rep {i:02d}" for i in range(15)]
     raw = ("Record ID,Activity date,Activity assigned to,Call outcome\n"
            + "".join(f"{7100 + i},2026-11-02 09:00,{o},Connected\n" for i, o in enumerate(owners))).encode()
     at = uploaded(data_page(), "calls.csv", raw=raw)
-    assert not [s for s in at.selectbox if s.key.startswith("owner:")]  # no 15 separate questions
-    assert metrics(at)["New people"] == "15"
-    next(m for m in at.multiselect if m.key.startswith("owner_reject:")).set_value(["Rep 03", "Rep 07"]).run()
-    assert (metrics(at)["New people"], metrics(at)["Rejected"]) == ("13", "2")
+    assert not [b for b in at.button if b.key.startswith("add:")]  # no 15 separate buttons
+    assert (metrics(at)["Unknown owner"], metrics(at)["New people"], metrics(at)["Accepted"]) == ("15", "0", "0")
+    next(m for m in at.multiselect if m.key.startswith("add_pick:")).set_value(["Rep 03", "Rep 07"]).run()
+    at.button(key=next(b.key for b in at.button if b.key.startswith("add_chosen:"))).click().run()
+    assert_ok(at)
+    assert (metrics(at)["New people"], metrics(at)["Accepted"], metrics(at)["Unknown owner"]) == ("2", "2", "13")
 
 
 def test_text_from_the_file_is_shown_as_text_never_as_markup(people_db):
@@ -246,5 +249,5 @@ def test_text_from_the_file_is_shown_as_text_never_as_markup(people_db):
     at = uploaded(data_page(), "<img src=x onerror=alert(1)>.csv", raw=raw)
     assert_ok(at)
     assert any(h.value == "📄 \\<img src=x onerror=alert\\(1\\)\\>\\.csv" for h in at.subheader)
-    owner = next(s for s in at.selectbox if s.key.startswith("owner:"))
+    owner = next(b for b in at.button if b.key.startswith("add:"))
     assert "\\*\\*Eve\\*\\*" in owner.label and "\\[x\\]" in owner.label  # escaped, shown literally
