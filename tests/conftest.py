@@ -221,3 +221,19 @@ def demo_app(demo_url, monkeypatch):
         return at
 
     return make
+
+
+# --- imports: a database holding a people roster ---------------------------------------------------
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
+
+
+@pytest.fixture
+def roster_engine(engine):
+    """A migrated database holding the template people roster (Maria Keller, manager; reps Ann Lee,
+    Bob Stone and José Núñez; Ann's and Maria's CRM user ids), imported as a user would."""
+    from breakthrough.importing import upload, writing
+
+    raw = (EXPORTS / "template_people.csv").read_bytes()
+    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
+    return engine
