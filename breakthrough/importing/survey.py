@@ -219,7 +219,7 @@ class PersonRow:
     label: str  # how the file names them
     field: str
     rows: int
-    status: str  # "matched", "new" (may be created), "problem"
+    status: str  # "matched", "new" (matches no one: held unless the plan adds them), "problem"
     detail: str  # the person matched, or the problem
 
 
