@@ -390,7 +390,8 @@ class Coaching:
 
 
 def build(engine: Engine, settings: Settings, card: Scorecard, as_of: dt.date, rep_ids) -> Coaching:
-    """Coaching figures for every manager of the reps `rep_ids` (active reps in view)."""
+    """Coaching figures for every manager of the reps `rep_ids` (the reps in view still here on the as-of date:
+    `view.reps_now`)."""
     people = queries.people(engine)
     reps = people.loc[[int(i) for i in rep_ids], ["name", "team", "team_id", "manager_id", "hire_date"]]
     start = as_of - dt.timedelta(days=settings.lookback_days)

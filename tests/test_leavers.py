@@ -24,6 +24,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from breakthrough import periods, queries, rollups, scorecard, tenure
+from breakthrough import settings as settings_store
+from breakthrough.formatting import money, percent
 from breakthrough.importing import upload, writing
 from breakthrough.importing.profiles import PROFILES, mapping_for
 from breakthrough.models import Opportunity, Person, Quota, Team
@@ -285,3 +287,46 @@ def test_an_end_date_before_the_hire_date_is_rejected(engine):
     assert people_rows(engine) == {}
     assert [(r.line, r.column, r.value) for r in outcome.rejects] == [(2, "End Date", "3 May 2021")]
     assert "before their hire date" in outcome.rejects[0].reason
+
+
+# --- the pages: the leaver in the period's table and totals, not in the "now" rep picker ------------
+
+
+@pytest.fixture
+def team_app(team, db_url, monkeypatch):
+    """`team_app(**query_params)`: app.py through AppTest on the team database, Q1 2025 seen as of 31 Mar."""
+    from streamlit.testing.v1 import AppTest
+
+    settings_store.save(team, CFG)
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
+
+    def make(**params):
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+        for key, value in {"asof": "2025-03-31", **params}.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return make
+
+
+def test_overview_of_a_past_quarter_counts_the_leaver(team_app):
+    at = team_app()
+    assert not at.exception and not [e.value for e in at.error]
+    table = at.dataframe[0].value.set_index("Rep")
+    assert sorted(table.index) == ["Ann", "Leo", "Nia"]
+    assert table.loc["Leo", "Quota"] == pytest.approx(15_000)
+    assert table.loc["Nia", "Quota"] == pytest.approx(round(NIA_Q1))
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["Quota"], shown["Won"]) == (money(59_531.25, "USD"), money(27_000, "USD"))
+    assert shown["Attainment"] == percent(27_000 / 59_531.25)
+    assert at.selectbox(key="rep").options == ["All reps", "Ann", "Nia"]  # now: the leaver is out
+
+
+@pytest.mark.parametrize("params, options", [
+    ({"rep": "Leo"}, ["All reps", "Ann", "Nia", "Leo"]),  # a leaver of the period opens (a link, his row)
+    ({"asof": "2025-02-10"}, ["All reps", "Ann", "Leo"]),  # before he left (and before Nia started)
+])  # fmt: skip
+def test_rep_picker(team_app, params, options):
+    at = team_app(**params)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="rep").options == options
