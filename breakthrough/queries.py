@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from breakthrough import tenure
 from breakthrough.models import (
     ActivityDaily,
     ActivityRepDay,
@@ -39,7 +40,6 @@ from breakthrough.models import (
     Team,
     WonDealCycles,
 )
-from breakthrough import tenure
 from breakthrough.rollups import EPOCH, unpack_cycles
 
 Window = tuple[dt.date | None, dt.date, tuple[str, ...]]  # first day (None: from the start), last day, totals

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough import periods, queries, rollups, scorecard, tenure
+from breakthrough import coaching, periods, queries, rollups, scorecard, tenure
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, percent
 from breakthrough.importing import upload, writing
@@ -330,3 +330,14 @@ def test_rep_picker(team_app, params, options):
     at = team_app(**params)
     assert not at.exception and not at.warning
     assert at.selectbox(key="rep").options == options
+
+
+@pytest.mark.parametrize("as_of, due", [
+    (Q1.end, {ANN, NIA}),  # who needs a one-on-one now: not the leaver
+    (D(2025, 2, 10), {ANN, LEO}),  # before he left
+])  # fmt: skip
+def test_coaching_lists_only_the_reps_still_here(team, as_of, due):
+    card = scorecard.build(team, CFG, periods.period_containing(as_of, "quarter", 1), as_of)
+    found = coaching.build(team, CFG, card, as_of, reps_now(queries.people(team), None, None, as_of).index)
+    assert set(found.managers[MAX].rep_ids) == set(found.managers[MAX].without_one_on_one) == due
+    assert coaching.peers(queries.people(team), as_of) == {r: sorted(due - {r}) for r in due}
