@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from breakthrough import coaching, queries, scorecard
-from breakthrough.view import reps_in_scope
+from breakthrough.view import reps_now
 from bench.pages import frame_figures
 
 
@@ -11,5 +11,5 @@ def coaching_figures(engine, cfg, period, as_of):
     """The frame, the scorecard and every manager's coaching figures for all teams (no team chosen)."""
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
-    rep_ids = reps_in_scope(queries.people(engine), None, None).index
+    rep_ids = reps_now(queries.people(engine), None, None, as_of).index  # as the page
     return coaching.build(engine, cfg, card, as_of, rep_ids)

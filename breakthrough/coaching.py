@@ -26,6 +26,7 @@ from breakthrough.models import RUBRIC
 from breakthrough.periods import holidays_for
 from breakthrough.scorecard import Scorecard
 from breakthrough.settings import Settings
+from breakthrough.view import reps_in_scope
 
 WINDOW_DAYS = 28
 COVERAGE_DAYS = 14
@@ -389,7 +390,8 @@ class Coaching:
 
 
 def build(engine: Engine, settings: Settings, card: Scorecard, as_of: dt.date, rep_ids) -> Coaching:
-    """Coaching figures for every manager of the reps `rep_ids` (active reps in view)."""
+    """Coaching figures for every manager of the reps `rep_ids` (the reps in view still here on the as-of date:
+    `view.reps_now`)."""
     people = queries.people(engine)
     reps = people.loc[[int(i) for i in rep_ids], ["name", "team", "team_id", "manager_id", "hire_date"]]
     start = as_of - dt.timedelta(days=settings.lookback_days)
@@ -400,17 +402,22 @@ def build(engine: Engine, settings: Settings, card: Scorecard, as_of: dt.date, r
     return Coaching(as_of, managers, reps, sessions, commitments, effects)
 
 
-def peers(people: pd.DataFrame) -> dict[int, list[int]]:
-    """Each active rep's colleagues: the other active reps of the same team."""
-    active = people[(people["role"] == "rep") & people["active"].astype(bool) & people["team_id"].notna()]
-    teams = active.groupby("team_id").groups
-    return {int(r): [int(o) for o in teams[t] if o != r] for r, t in active["team_id"].items()}
+def peers(people: pd.DataFrame, as_of: dt.date | None = None) -> dict[int, list[int]]:
+    """Each rep's colleagues: the other reps of the same team, among those still here on `as_of` (leavers
+    left out from the day after their last day; every rep not known to have left when None)."""
+    reps = _team_reps(people, as_of)
+    teams = reps.groupby("team_id").groups
+    return {int(r): [int(o) for o in teams[t] if o != r] for r, t in reps["team_id"].items()}
 
 
-def team_of(people: pd.DataFrame) -> dict[int, int]:
-    """Each active rep's team (the reps `peers` gives colleagues to)."""
-    active = people[(people["role"] == "rep") & people["active"].astype(bool) & people["team_id"].notna()]
-    return {int(r): int(t) for r, t in active["team_id"].items()}
+def team_of(people: pd.DataFrame, as_of: dt.date | None = None) -> dict[int, int]:
+    """Each rep's team (the reps `peers` gives colleagues to)."""
+    return {int(r): int(t) for r, t in _team_reps(people, as_of)["team_id"].items()}
+
+
+def _team_reps(people: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
+    reps = reps_in_scope(people, None, None, as_of, as_of)
+    return reps[reps["team_id"].notna()]
 
 
 def focused_effects(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame,
@@ -421,7 +428,7 @@ def focused_effects(engine: Engine, settings: Settings, sessions: pd.DataFrame, 
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
     ledger = impact.running_ledger(engine, settings, first, as_of, needed)
-    return impact.effects_at_once(focused, ledger, team_of(people))
+    return impact.effects_at_once(focused, ledger, team_of(people, as_of))
 
 
 def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame, as_of: dt.date):
@@ -431,7 +438,7 @@ def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, people:
     if focused.empty:
         return focused, None, []
     first = max(min(focused["date"]) - dt.timedelta(days=impact.DAYS), queries.first_data_day(engine) or as_of)
-    colleagues = peers(people)
+    colleagues = peers(people, as_of)
     coached = {int(r) for r in focused["rep_id"]}
     return focused, first, sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from breakthrough import periods, queries
+from breakthrough import periods, queries, tenure
 from breakthrough.money import rates_of, reporting_totals
 from breakthrough.periods import Period
 from breakthrough.settings import Settings
@@ -162,16 +162,36 @@ def quotas(engine: queries.Bind, settings: Settings, chosen: list[Period]) -> pd
 
 
 def quota_totals(engine: queries.Bind, settings: Settings, chosen: list[Period]) -> tuple[np.ndarray, np.ndarray]:
-    """`quotas` as two arrays: the keys (ascending) and their totals."""
+    """`quotas` as two arrays: the keys (ascending) and their totals.
+
+    A row of someone employed for only part of it (a leaver, a new hire) counts for its employed share
+    (`tenure.employed_share`)."""
     currencies = sorted({settings.reporting_currency, *settings.currency_rates})
     starts = _quarter_starts(chosen, settings)
-    rows = queries.quota_parts(engine, [p.end for p in chosen], starts, chosen[0].start, currencies)
+    through = periods.period_containing(starts[-1], "quarter", settings.fiscal_year_start_month).end
+    rows = queries.quota_parts(engine, [p.end for p in chosen], starts, chosen[0].start, currencies, through)
     key = rows["key"].astype(np.int64)
     is_quarter, slot = key % 2 == 1, key // 2  # slot: person, period and quarter
     keep = is_quarter | ~np.isin(slot, slot[is_quarter])  # a month row gives way to its quarter's row
     rate = np.array([np.nan if settings.rate(c) is None else settings.rate(c) for c in currencies] + [np.nan])
-    return reporting_totals((slot // len(starts))[keep], rows["amount"][keep].astype(float),
+    amount = _prorated(rows, is_quarter, settings.holiday_country)
+    return reporting_totals((slot // len(starts))[keep], amount[keep],
                             rate[rows["currency"].astype(np.int64)[keep]])  # fmt: skip
+
+
+def _prorated(rows: dict[str, np.ndarray], is_quarter: np.ndarray, country: str | None) -> np.ndarray:
+    """Each quota row's amount times the share of its span the person was employed (rows with a first day
+    are the ones of people employed for part of the window: see `queries.quota_parts`)."""
+    amount = rows["amount"].astype(float)
+    cut = np.array([d is not None for d in rows["start"].tolist()], dtype=bool)
+    if cut.any():
+        first = tenure.days(rows["start"][cut])
+        months = np.where(is_quarter[cut], 3, 1)
+        last = (first.astype("datetime64[M]") + months).astype("datetime64[D]") - tenure.ONE_DAY
+        share = tenure.employed_share(tenure.days(rows["hire"][cut]), tenure.days(rows["end"][cut]), first, last,
+                                      country)  # fmt: skip
+        amount[cut] *= share
+    return amount
 
 
 def _quarter_starts(chosen: list[Period], settings: Settings) -> list[dt.date]:

@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import (
-    BigInteger, Connection, Date, Engine, Float, Numeric, and_, bindparam, case, cast, func, literal, select,
+    BigInteger, Connection, Date, Engine, Float, Numeric, and_, bindparam, case, cast, func, literal, or_, select,
 )
 from sqlalchemy.orm import aliased
 
+from breakthrough import tenure
 from breakthrough.models import (
     ActivityDaily,
     ActivityRepDay,
@@ -130,7 +131,7 @@ def _people_statement():
     return (
         select(
             Person.id, Person.name, Person.email, Person.role, Person.team_id, Team.name.label("team"),
-            Person.manager_id, manager.name.label("manager"), Person.hire_date, Person.active,
+            Person.manager_id, manager.name.label("manager"), Person.hire_date, Person.end_date, Person.active,
         )
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(manager, manager.id == Person.manager_id)
@@ -139,8 +140,9 @@ def _people_statement():
 
 
 PEOPLE = _people_statement()  # built once: the statement is the same on every call
-PEOPLE_COLUMNS = ["id", "name", "email", "role", "team_id", "team", "manager_id", "manager", "hire_date", "active"]
-ACTIVE_REPS = PEOPLE.where(Person.role == "rep", Person.active.is_(True))
+PEOPLE_COLUMNS = ["id", "name", "email", "role", "team_id", "team", "manager_id", "manager", "hire_date", "end_date",
+                  "active"]
+REPS = PEOPLE.where(Person.role == "rep")  # leavers too: who is in a span's figures is `tenure.present`'s to say
 
 
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own `str` dtype, as it infers text columns
@@ -166,16 +168,23 @@ def people(engine: Bind) -> pd.DataFrame:
         return pd.DataFrame([], columns=PEOPLE_COLUMNS).set_index("id")
     values = dict(zip(PEOPLE_COLUMNS, zip(*rows)))  # built column by column: the same frame as from rows, faster
     values["hire_date"] = [as_date(d) for d in values["hire_date"]]  # SQLite: ISO text
+    values["end_date"] = [as_date(d) for d in values["end_date"]]
     values["active"] = [None if a is None else bool(a) for a in values["active"]]  # SQLite: 0 or 1
     columns = {name: text_column(v) if name in PEOPLE_TEXT else v for name, v in values.items() if name != "id"}
     return pd.DataFrame(columns, index=pd.Index(np.array(values["id"], dtype=np.int64), name="id"))
 
 
-def active_reps(engine: Bind) -> list:
-    """Active reps as rows with `people`'s columns (`id`, `name`, `team_id`, `team`, `manager`…), in its order
-    (as the driver gives them: see `driver_rows`)."""
+def period_reps(engine: Bind, first: dt.date, last: dt.date) -> list:
+    """The reps in the figures of the days [first, last] (who worked here during some part of them:
+    `tenure.present`) as rows with `people`'s columns (`id`, `name`, `team_id`, `team`, `manager`…), in its
+    order (as the driver gives them: see `driver_rows`)."""
     with connected(engine) as conn:
-        return driver_rows(conn, ACTIVE_REPS)
+        rows = driver_rows(conn, REPS)
+    if not rows:
+        return rows
+    hire, end, active = (PEOPLE_COLUMNS.index(c) for c in ("hire_date", "end_date", "active"))
+    kept = tenure.present([r[hire] for r in rows], [r[end] for r in rows], [r[active] for r in rows], first, last)
+    return [row for row, keep in zip(rows, kept.tolist()) if keep]
 
 
 TEAMS = select(Team.id, Team.name, Team.parent_id).order_by(Team.name)
@@ -249,18 +258,21 @@ def frame_facts(engine: Bind) -> FrameFacts:
 
 
 def quota_parts(engine: Bind, ends: list[dt.date], quarters: list[dt.date], start: dt.date,
-                currencies: list[str]) -> dict[str, np.ndarray]:
-    """Person quota amounts starting in [start, ends[-1]], summed per key and currency, as three columns of numbers:
+                currencies: list[str], through: dt.date | None = None) -> dict[str, np.ndarray]:
+    """Person quota amounts starting in [start, ends[-1]], summed per key and currency, as columns:
 
     - `key` = ((person id × len(ends) + period) × len(quarters) + quarter) × 2 + (1 for a quarter row, 0 for a
       month row), where `period` is the index of the first of `ends` on or after the row's start and `quarter`
       the index of the last of `quarters` (quarter starts) on or before it;
-    - `amount`, and `currency`: its index in `currencies` (−1 for any other).
+    - `amount`, and `currency`: its index in `currencies` (−1 for any other);
+    - `start`, `hire`, `end`: for a person hired after `start` or leaving before `through` (the last day of
+      any row's span; `ends[-1]` when None), each row apart with its own first day and the person's hire
+      and end dates inside the window, for `tenure.employed_share`; None on everyone else's rows.
     """
     stmt = _quota_statement(len(ends), len(quarters), len(currencies))
-    params = {"start": start, **{f"end_{i}": d for i, d in enumerate(ends)}}
+    params = {"start": start, "through": through or ends[-1], **{f"end_{i}": d for i, d in enumerate(ends)}}
     params |= {f"q_{i}": d for i, d in enumerate(quarters)} | {f"c_{i}": c for i, c in enumerate(currencies)}
-    return read_columns(engine, stmt, ["key", "amount", "currency"], params)
+    return read_columns(engine, stmt, ["key", "amount", "currency", "start", "hire", "end"], params)
 
 
 @lru_cache(maxsize=16)
@@ -274,11 +286,15 @@ def _quota_statement(n_ends: int, n_quarters: int, n_currencies: int):
         (q.period == "quarter", 1), else_=0)
     found = [(q.currency == bindparam(f"c_{i}"), i) for i in range(n_currencies)]
     currency = case(*found, else_=-1) if found else literal(-1)
+    hired, left = Person.hire_date > day("start"), Person.end_date < day("through")  # employed part of the window
+    row_start = case((or_(hired, left), q.period_start), else_=None)
+    hire, end = case((hired, Person.hire_date), else_=None), case((left, Person.end_date), else_=None)
     return (
-        select(key, cast(func.sum(q.amount), Float), currency)  # PostgreSQL: a float, no Decimal to convert
-        .where(q.person_id.is_not(None), q.period_start.between(day("start"), day(f"end_{n_ends - 1}")))
-        .group_by(key, currency)  # a quarter's months in one row per currency
-        .order_by(key, currency)
+        select(key, cast(func.sum(q.amount), Float), currency, row_start, hire, end)  # PostgreSQL: a float
+        .join(Person, Person.id == q.person_id)
+        .where(q.period_start.between(day("start"), day(f"end_{n_ends - 1}")))
+        .group_by(key, currency, row_start, hire, end)  # a quarter's months in one row per currency, but a
+        .order_by(key, currency, row_start)  # leaver's or new hire's months apart: each prorated on its own
     )
 
 

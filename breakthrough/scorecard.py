@@ -85,7 +85,8 @@ class Scorecard:
 
 
 def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
-    """Figures for every active rep (filtering by team, manager or rep is the caller's).
+    """Figures for every rep in the period's figures: who worked here during some part of it up to the as-of
+    date (`tenure.present`), leavers with their prorated quota (filtering by team, manager or rep is the caller's).
 
     Python's cyclic garbage collector is paused meanwhile (`rows.collector_paused`): the thousands of
     small objects made here would otherwise set off collections that walk every object of the process.
@@ -96,7 +97,7 @@ def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) ->
 
 def _build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
     with engine.connect() as conn:  # one connection for every query
-        reps = _Reps(queries.active_reps(conn))
+        reps = _Reps(queries.period_reps(conn, period.start, max(as_of, period.start)))
         found = inputs.gather(conn, settings, period, as_of, reps.ids)
         conn.commit()  # PostgreSQL: psycopg forgets its prepared statements on a rollback, not on a commit
     weeks_left = periods.weeks_left(period, as_of, settings.holiday_country)
@@ -233,7 +234,7 @@ def _funnel_inputs(found: inputs.Inputs, shrunk: dict, cycles: dict, settings: S
 
 
 class _Reps:
-    """The active reps' columns, from `queries.active_reps` rows (missing team or manager names as NaN,
+    """The period's reps' columns, from `queries.period_reps` rows (missing team or manager names as NaN,
     as the people table in pandas gives them)."""
 
     def __init__(self, rows: list) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from breakthrough import tenure
 from breakthrough.formatting import day
 from breakthrough.periods import Period
 
@@ -40,9 +41,17 @@ class View:
         return " · ".join(parts)
 
 
-def reps_in_scope(people: pd.DataFrame, team: str | None, manager: str | None) -> pd.DataFrame:
-    """Active reps of `team` and `manager` (either may be None for all)."""
-    reps = people[(people["role"] == "rep") & people["active"].astype(bool)]
+def reps_in_scope(people: pd.DataFrame, team: str | None, manager: str | None, first: dt.date | None = None,
+                  last: dt.date | None = None) -> pd.DataFrame:
+    """Reps of `team` and `manager` (either may be None for all) in the figures of the days [first, last]:
+    who worked here during some part of them (`tenure.present`; a missing day leaves that side open).
+
+    A period's figures take [period start, as-of date]; a "now" view the as-of date alone (`reps_now`).
+    """
+    reps = people[people["role"] == "rep"]
+    kept = tenure.present(reps["hire_date"], reps["end_date"] if "end_date" in reps else [None] * len(reps),
+                          reps["active"], first or dt.date.min, last or dt.date.max)
+    reps = reps[kept]
     if team:
         reps = reps[reps["team"] == team]
     if manager:
@@ -50,9 +59,16 @@ def reps_in_scope(people: pd.DataFrame, team: str | None, manager: str | None) -
     return reps
 
 
-def managers_in_scope(people: pd.DataFrame, team: str | None) -> list[str]:
-    """Managers of the active reps of `team` (all teams when None)."""
-    return sorted(reps_in_scope(people, team, None)["manager"].dropna().unique())
+def reps_now(people: pd.DataFrame, team: str | None, manager: str | None, as_of: dt.date) -> pd.DataFrame:
+    """Reps of `team` and `manager` still here on the as-of date: leavers are left out from the day after their
+    last day (the rep picker, who needs a one-on-one now)."""
+    return reps_in_scope(people, team, manager, as_of, as_of)
+
+
+def managers_in_scope(people: pd.DataFrame, team: str | None, first: dt.date | None = None,
+                      last: dt.date | None = None) -> list[str]:
+    """Managers of the reps of `team` (all teams when None) in the figures of [first, last]."""
+    return sorted(reps_in_scope(people, team, None, first, last)["manager"].dropna().unique())
 
 
 def effective_as_of(as_of: dt.date, period: Period) -> dt.date:

@@ -16,7 +16,7 @@ import streamlit as st
 from breakthrough import anonymise, cadence, coaching, impact
 from breakthrough import coaching_tables
 from breakthrough.formatting import day, number, percent
-from breakthrough.view import View, reps_in_scope
+from breakthrough.view import View, reps_now
 from components import session_form, sharing, store
 from components.kpis import kpi_row
 from components.tables import table
@@ -31,10 +31,11 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 
 @st.cache_data(show_spinner="Working out the coaching figures…", max_entries=32)
 def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> coaching.Coaching:
-    """Coaching figures for every manager of the team's reps (all teams when None)."""
+    """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
+    coaching is about now, so a leaver is left out from the day after their last day."""
     cfg = store.settings(data_version)
     card = store.card(period_key, as_of, data_version)
-    rep_ids = reps_in_scope(store.people(data_version), team, None).index
+    rep_ids = reps_now(store.people(data_version), team, None, as_of).index
     return coaching.build(store.engine(), cfg, card, as_of, rep_ids)
 
 

@@ -12,7 +12,9 @@ import datetime as dt
 import streamlit as st
 
 from breakthrough import diagnosis, periods
-from breakthrough.view import ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope
+from breakthrough.view import (
+    ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope, reps_now,
+)
 from components import store
 from components.text import plain
 
@@ -36,22 +38,24 @@ def filter_bar() -> View:
         st.header("View")
         as_of = _as_of_input(default_as_of, first, notices)
         period = _period_input(first or as_of, max(last or as_of, as_of), as_of, cfg.fiscal_year_start_month, notices)
+        seen = effective_as_of(as_of, period)
         team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices)
-        manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team), "a manager in this team", notices)
-        scope = reps_in_scope(people, team, manager)
+        manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team, period.start, seen),
+                          "a manager in this team", notices)
+        scope = reps_in_scope(people, team, manager, period.start, seen)  # the period's figures: leavers too
         rep_slot = st.container()  # drawn here, filled once privacy mode is known
         driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in diagnosis.DRIVERS.values()], "a driver", notices)
         benchmark = _benchmark_input(notices)
         present, anon = _share_modes()
         with rep_slot:
-            rep = _choice("rep", "Rep", ALL_REPS, sorted(scope["name"]), "a rep in this view", notices,
-                          locked=PRIVATE_REP_LIST if anon else None)
+            rep = _choice("rep", "Rep", ALL_REPS, _rep_names(scope, reps_now(people, team, manager, seen)),
+                          "a rep in this view", notices, locked=PRIVATE_REP_LIST if anon else None)
     for text in notices:
         st.warning(text, icon="🔗")
     rep_ids = scope[scope["name"] == rep].index if rep else []
     view = View(
         period=period,
-        as_of=effective_as_of(as_of, period),
+        as_of=seen,
         team=team,
         manager=manager,
         rep=rep,
@@ -63,6 +67,16 @@ def filter_bar() -> View:
         anon=anon,
     )
     return view
+
+
+def _rep_names(scope, now) -> list[str]:
+    """The rep picker's names: the reps still here on the as-of date, and a leaver of the period only once
+    chosen (from their row on the Overview, or a link), so their page opens for the periods they worked."""
+    names = sorted(now["name"])
+    chosen = st.session_state.get("rep") or st.query_params.get("rep")
+    if chosen not in names and chosen in set(scope["name"]):
+        names.append(chosen)
+    return names
 
 
 def _share_modes() -> tuple[bool, bool]:

@@ -17,6 +17,7 @@ from breakthrough import rubric, sessions
 from breakthrough.formatting import day
 from breakthrough.models import RUBRIC, SESSION_TYPES
 from breakthrough.sessions import CommitmentInput, SessionInput, SessionError
+from breakthrough.view import reps_now
 from components import store
 from components.text import plain
 
@@ -68,7 +69,8 @@ def pick_people(key: str, people: pd.DataFrame, managers: list[int], manager_id:
     index = managers.index(manager_id) if manager_id in managers else 0
     c1, c2 = st.columns(2)
     manager_id = c1.selectbox("Manager", managers, index=index, format_func=name.get, key=f"{key}_manager")
-    team = people[(people["manager_id"] == manager_id) & (people["role"] == "rep") & people["active"].astype(bool)]
+    here = reps_now(people, None, None, dt.date.today())  # a leaver is not coached after their last day
+    team = here[here["manager_id"] == manager_id]
     reps = [int(i) for i in team.sort_values("name").index]
     rep_id = c2.selectbox("Rep (this manager's reps)", reps, format_func=name.get, key=f"{key}_rep")
     return manager_id, rep_id

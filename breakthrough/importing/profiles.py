@@ -77,8 +77,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("team", "Team", "The team's name (created when new).", "text"),
         F("manager", "Manager", "The manager's name or email (a person in the database or in this file).",
           "text"),
-        F("hire_date", "Hire date", "When the person started (for ramp-up).", "date"),
-        F("active", "Active", "yes / no: people no longer active are kept but left out of views.", "flag"),
+        F("hire_date", "Hire date", "When the person started: they are in the figures from that day, their "
+          "quota prorated in the month they start.", "date"),
+        F("end_date", "End date", "A leaver's last day: they stay in the figures of the periods they worked "
+          "(quota prorated), and leave the “now” lists after it.", "date"),
+        F("active", "Active", "yes / no (when empty: no end date, or one not yet past). Someone inactive "
+          "without an end date is left out of every period.", "flag"),
         F("crm_user_id", "CRM user id", "The person's user id in the CRM, so exports naming owners by id match.",
           "text"),
     ),
@@ -139,6 +143,11 @@ class Profile:
 
 
 ALSO_CALLED: dict[str, dict[str, tuple[str, ...]]] = {  # template headers other tools write for a field
+    "people": {  # HR exports and roster spreadsheets; compared case- and space-insensitively (`norm`)
+        "hire_date": ("Start Date", "Hire date", "Date hired", "Hired on", "Joining date"),
+        "end_date": ("End Date", "Termination date", "Leaving date", "Last day", "Left on", "Leave date",
+                     "Last working day"),
+    },
     "coaching sessions": {"session_id": ("ID", "Response ID", "Submission ID", "Entry ID"),
                           "submitted": ("Timestamp", "Submitted at", "Submission Date", "Completion time")},
 }

@@ -414,9 +414,13 @@ class Builder:
 
     def _people(self, v: dict) -> dict:
         name = self._need(v, "name")
+        hired, left = v.get("hire_date"), v.get("end_date")
+        if hired and left and left < hired:
+            raise RowError(self.columns.header.get("end_date", "End date"), day(left),
+                           f"{name}'s end date {day(left)} is before their hire date {day(hired)}: correct one of them")
         return {"name": name, "email": v.get("email"), "role": v.get("role", "rep"), "_team": v.get("team"),
-                "_manager": v.get("manager"), "hire_date": v.get("hire_date"), "active": v.get("active", True),
-                "_alias": v.get("crm_user_id")}
+                "_manager": v.get("manager"), "hire_date": hired, "end_date": left,
+                "active": v.get("active", still_here(left, dt.date.today())), "_alias": v.get("crm_user_id")}
 
     def _accounts(self, v: dict) -> dict:
         return {"name": self._need(v, "name"), "tier": v.get("tier"), "is_target": v.get("is_target", False)}
@@ -461,6 +465,12 @@ def session_key(values: dict) -> str:
     return content_key(*parts)
 
 
+def still_here(end_date: dt.date | None, today: dt.date) -> bool:
+    """A person's `active` when the file gives an end date but no Active value: no end date, or one not yet
+    past on the day of the import (an Active value in the file wins)."""
+    return end_date is None or end_date >= today
+
+
 def written_columns(plan: Plan) -> set[str]:
     """The table columns an update may change: those the file has a column for (others keep their value)."""
     mapped = {k for k, h in plan.mapping.items() if h} | set(plan.constants)
@@ -478,8 +488,9 @@ def written_columns(plan: Plan) -> set[str]:
         return cols | {f for f in ("outcome", "subject") if f in mapped} | _account(mapped)
     if entity == "people":
         extra = {"team": "team_id", "manager": "manager_id"}
-        return {"name", "name_key"} | {extra.get(k, k) for k in mapped & {"email", "role", "team", "manager",
-                                                                          "hire_date", "active"}}
+        cols = {"name", "name_key"} | {extra.get(k, k) for k in mapped & {"email", "role", "team", "manager",
+                                                                          "hire_date", "end_date", "active"}}
+        return cols | ({"active"} if "end_date" in mapped else set())  # a leaver is no longer active
     if entity == "accounts":
         return mapped & {"tier", "is_target"}
     if entity == "quotas":
