@@ -133,7 +133,7 @@ def count(engine, model) -> int:
     ("févr 2025", 1, "month", dt.date(2025, 2, 1)),
 ])
 def test_a_period_header_names_its_month_or_fiscal_quarter(header, fy_start, kind, start):
-    assert wide.period_columns([header], fy_start) == {header: [kind, start.isoformat(), wide.read_header(header).currency or ""]}
+    assert wide.period_columns([header], fy_start)[header][:2] == [kind, start.isoformat()]
 
 
 @pytest.mark.parametrize("header", [
@@ -145,12 +145,28 @@ def test_other_headers_are_not_periods(header):
     assert wide.read_header(header) is None
 
 
-@pytest.mark.parametrize("header, currency", [
-    ("Q1 2025 (EUR)", "EUR"), ("Quota Q2 2025 €", "EUR"), ("Jan 2025 [GBP]", "GBP"), ("Q1 2025 (USD)", "USD"),
-    ("Q1 2025", None), ("Q1 2025 (in thousands)", None),
+@pytest.mark.parametrize("header, currency, scale", [
+    ("Q1 2025 (EUR)", "EUR", None), ("Quota Q2 2025 €", "EUR", None), ("Jan 2025 [GBP]", "GBP", None),
+    ("Q1 2025 (USD)", "USD", None), ("Q1 2025 USD", "USD", None), ("Q1 2025", None, None),
+    ("Q1 2025 (net)", None, None),
+    ("Q1 2025 ($k)", "USD", "k"), ("Q1 2025 (k€)", "EUR", "k"), ("Q1 2025 (in thousands)", None, "k"),
+    ("Q1 2025 ('000)", None, "k"), ("Q1 2025 (000s)", None, "k"), ("Q1 2025 (TEUR)", "EUR", "k"),
+    ("Q1 2025 TEUR", "EUR", "k"), ("Q1 2025 kUSD", "USD", "k"), ("Jan 2025 (Tsd. €)", "EUR", "k"),
+    ("Jan 2025 (Mio €)", "EUR", "M"), ("Q1 2025 (USD m)", "USD", "M"), ("Q1 2025 (in millions)", None, "M"),
+    ("mars 2025 (k€)", "EUR", "k"),  # French March is not a scaled Argentine peso
 ])
-def test_a_currency_in_a_header_is_kept(header, currency):
-    assert wide.read_header(header).currency == currency
+def test_a_currency_and_a_unit_in_a_header_are_kept(header, currency, scale):
+    heading = wide.read_header(header)
+    assert (heading.currency, heading.scale) == (currency, scale)
+
+
+@pytest.mark.parametrize("text, scale, amount, currency", [
+    ("195", "k", 195_000.0, None), ("$195", "k", 195_000.0, "USD"), ("195 €", "k", 195_000.0, "EUR"),
+    ("1,5", "k", 1_500.0, None), ("1.2", "M", 1_200_000.0, None), ("195k", "k", 195_000.0, None),  # its own k wins
+    ("0,25 Mio €", "k", 250_000.0, "EUR"),
+])
+def test_a_header_unit_scales_the_columns_plain_numbers(text, scale, amount, currency):
+    assert c.parse_amount(c.with_scale(text, scale)) == (amount, currency)
 
 
 # ----------------------------------------------------------------------------- money
@@ -221,8 +237,8 @@ def test_a_file_without_period_headers_is_never_a_quota_sheet():
 def test_the_period_columns_of_the_sheet_are_resolved_with_the_fiscal_year_setting(people):
     fiscal_start(people, 4)
     plan = upload.inspect(people, sheet(QUARTERS)).plan
-    assert plan.periods == {"Q1 2025": ["quarter", "2024-04-01", ""], "Q2 2025": ["quarter", "2024-07-01", ""],
-                            "Q3 2025": ["quarter", "2024-10-01", ""], "Q4 2025": ["quarter", "2025-01-01", ""]}
+    assert plan.periods == {"Q1 2025": ["quarter", "2024-04-01", "", ""], "Q2 2025": ["quarter", "2024-07-01", "", ""],
+                            "Q3 2025": ["quarter", "2024-10-01", "", ""], "Q4 2025": ["quarter", "2025-01-01", "", ""]}
     assert "FY2025 Total" not in plan.periods  # a yearly total is not a quota period
 
 
@@ -258,7 +274,7 @@ def test_the_preview_states_the_fiscal_convention(people):
     assert "Q1 FY2025: 1 Apr 2024 – 30 Jun 2024" in text
     columns = wide.described(plan, 4)
     assert list(columns.itertuples(index=False, name=None))[0] == (
-        "Q1 2025", "quarter", "Q1 FY2025", dt.date(2024, 4, 1), dt.date(2024, 6, 30), None)
+        "Q1 2025", "quarter", "Q1 FY2025", dt.date(2024, 4, 1), dt.date(2024, 6, 30), None, None)
 
 
 # ----------------------------------------------------------------------------- commit, figures, re-import
@@ -394,3 +410,13 @@ def test_the_data_page_previews_a_wide_sheet_as_long_rows(served):
     assert count(served, Quota) == 0
     next(b for b in at.button if b.label == "Import").click().run()
     assert not at.exception and count(served, Quota) == 8
+
+
+def test_a_sheet_in_thousands_is_read_in_full_amounts(people):
+    raw = "Rep,Q1 2025 ($k),Q2 2025 ($k)\nAnn Lee,195,\"210.5\"\nBob Stone,TBD,1.2M\n".encode()
+    out = commit(people, raw)
+    assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == [
+        (3, "Q1 2025 ($k)", "TBD", "“TBD” is not an amount")]  # the cell as written, not as scaled
+    assert stored(people) == [("Ann Lee", "quarter", dt.date(2025, 1, 1), 195_000.0, "USD"),
+                              ("Ann Lee", "quarter", dt.date(2025, 4, 1), 210_500.0, "USD"),
+                              ("Bob Stone", "quarter", dt.date(2025, 4, 1), 1_200_000.0, "USD")]  # its own M wins

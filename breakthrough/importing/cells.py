@@ -241,6 +241,17 @@ def parse_amount(text: str, decimal: str | None = None) -> tuple[float, str | No
     return float(value), currency
 
 
+def with_scale(text: str, word: str) -> str:
+    """The amount with the scale `word` (`k`, `M`) after its number, unless it has a scale of its own:
+    a cell of a column headed “in thousands”. Text that is not an amount is returned as it is."""
+    found = _AFFIX.match(text.strip())
+    if not found or _SCALE.match(found.group("post")):
+        return text
+    number = found.group("num")
+    bare = number.rstrip()
+    return found.group("pre") + bare + word + number[len(bare):] + found.group("post")
+
+
 def _scale(post: str) -> tuple[int, str]:
     """The multiplier written right after the number (`k`, `M`, `MM`, `Mio`, `bn`; 1 when none) and what follows it."""
     found = _SCALE.match(post)

@@ -13,7 +13,8 @@ stored in the plan as `Plan.periods`), and each filled cell becomes one long quo
   Q1 of FY2025. With the fiscal year starting in April that is 1 Apr 2024 – 30 Jun 2024;
   with a January start, Jan – Mar 2025. Months (`Jan 2025`, `2025-01`) are calendar months.
 - A currency in a header (`Q1 2025 (EUR)`) is the currency of that column's cells unless the
-  row's currency column or the cell itself says otherwise.
+  row's currency column says otherwise; a unit in a header (`Q1 2025 ($k)`, `(in thousands)`,
+  `(TEUR)`, `(Mio €)`) scales the column's plain numbers (`195` there is 195,000).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pandas as pd
 
 from breakthrough import periods
 from breakthrough.formatting import day
-from breakthrough.importing.cells import MONTHS, SYMBOLS, CellError, parse_currency
+from breakthrough.importing.cells import MONTHS, SYMBOLS, with_scale
 
 if TYPE_CHECKING:
     from breakthrough.importing.plan import Plan
@@ -41,6 +42,7 @@ WIDE = "wide"
 # The columns a long row gets in place of the period columns (never names a sheet would use).
 TYPE_HEADER, START_HEADER, AMOUNT_HEADER = "⟨period type⟩", "⟨period start⟩", "⟨amount⟩"
 CURRENCY_HEADER, COLUMN_HEADER, CURRENCY_FROM = "⟨currency⟩", "⟨sheet column⟩", "⟨currency column⟩"
+CELL_HEADER = "⟨cell as written⟩"
 SYNTHETIC = (TYPE_HEADER, START_HEADER, AMOUNT_HEADER, CURRENCY_HEADER)
 
 # Month names a sheet's headers are written with, beyond the English ones dates use (German, French).
@@ -74,6 +76,7 @@ class Heading:
     year: int  # the calendar year (month) or the fiscal year, named by the year it ends in (quarter)
     number: int  # 1–12 (month) or 1–4 (quarter)
     currency: str | None = None  # a currency the header names: `Q1 2025 (EUR)`
+    scale: str | None = None  # "k" or "M" when the header says the amounts are in thousands or millions
 
     def period(self, fy_start_month: int) -> periods.Period:
         if self.kind == "month":
@@ -84,32 +87,54 @@ class Heading:
 def read_header(header: str) -> Heading | None:
     """The month or fiscal quarter a header names (`Q1 2025`, `FY25 Q1 Quota`, `Jan 2025`…), or None."""
     text = " ".join(header.replace("\ufeff", "").replace("_", " ").casefold().split())
-    currency = None
-    for inside in _PAREN.findall(text):
-        currency = currency or _currency(inside.strip())
-    text = _PAREN.sub(" ", text)
+    currency = scale = None
+    for inside in _PAREN.findall(text):  # `(EUR)`, `($k)`, `(in thousands)`
+        found_currency, found_scale, _ = _unit(inside)
+        currency, scale = currency or found_currency, scale or found_scale
     words = []
-    for word in text.split():
-        found = _currency(word) if word in SYMBOLS or (len(word) == 3 and word.upper() in KNOWN_CODES) else None
-        currency = currency or found
-        if not found:
-            words.append(word)
+    for word in _PAREN.sub(" ", text).split():  # `Quota Q2 2025 €`, `Q1 2025 TEUR`
+        found_currency, found_scale, rest = _unit(word, bare=True)
+        currency, scale = currency or found_currency, scale or found_scale
+        words += rest
     text = " ".join(_DECORATION.sub(" ", " ".join(words)).split()).strip(" -:/")
     text = re.sub(r"\bquarter\s*", "q", text)  # Quarter 2 2025
     heading = _quarter(text) or _month(text)
-    return dataclasses.replace(heading, currency=currency) if heading else None
+    return dataclasses.replace(heading, currency=currency, scale=scale) if heading else None
 
 
 KNOWN_CODES = frozenset({*SYMBOLS.values(), "CHF", "SEK", "NOK", "DKK", "CZK", "HUF", "MXN", "ZAR", "CNY"})
+UNIT_WORDS = {"k": "k", "000": "k", "'000": "k", "000s": "k", "'000s": "k", "thousand": "k", "thousands": "k",
+              "tsd": "k", "m": "M", "mm": "M", "mio": "M", "mn": "M", "million": "M", "millions": "M"}
+_SYMBOLS_LONGEST = sorted((s for s in SYMBOLS if not s.isalpha()), key=len, reverse=True)
 
 
-def _currency(text: str) -> str | None:
-    if not text or (text.upper() not in KNOWN_CODES and text not in SYMBOLS):
-        return None
-    try:
-        return parse_currency(text)
-    except CellError:
-        return None
+def _unit(text: str, bare: bool = False) -> tuple[str | None, str | None, list[str]]:
+    """(currency, scale, the other words) of a header's decoration: `$k`, `in thousands`, `TEUR`, `Mio €`.
+
+    Outside brackets (`bare`) only a currency symbol or code, or a scaled code (`TEUR`, `kUSD`), counts:
+    a lone `m` there is a word, not millions.
+    """
+    currency, written = None, text
+    for symbol in _SYMBOLS_LONGEST:
+        if symbol.casefold() in text:
+            currency, text = SYMBOLS[symbol], text.replace(symbol.casefold(), " ")
+            break
+    scale, rest = None, []
+    for word in text.replace(".", " ").split():
+        code = word.upper()
+        if not bare and word in UNIT_WORDS:
+            scale = UNIT_WORDS[word]
+        elif code in KNOWN_CODES and len(code) == 3:
+            currency = currency or code
+        elif len(code) == 4 and code[0] in "TKM" and code[1:] in KNOWN_CODES:  # TEUR, kUSD: thousands; MEUR
+            scale, currency = ("M" if code[0] == "M" else "k"), currency or code[1:]
+        elif word == "in" and not bare:
+            continue
+        else:
+            rest.append(word)
+    if bare and currency is None and scale is None:
+        return None, None, [written]  # an ordinary word of the header (`12.2025`, `Quota`)
+    return currency, scale, rest
 
 
 def _full_year(text: str) -> int:
@@ -153,12 +178,13 @@ def period_headers(headers: list[str]) -> list[str]:
 
 
 def period_columns(headers: list[str], fy_start_month: int) -> dict[str, list[str]]:
-    """Header → [period type, period start (ISO), currency named in the header or ""], in file order."""
+    """Header → [period type, period start (ISO), currency and scale named in the header or ""], in file order."""
     out = {}
     for header in headers:
         heading = read_header(header)
         if heading:
-            out[header] = [heading.kind, heading.period(fy_start_month).start.isoformat(), heading.currency or ""]
+            out[header] = [heading.kind, heading.period(fy_start_month).start.isoformat(), heading.currency or "",
+                           heading.scale or ""]
     return out
 
 
@@ -175,7 +201,7 @@ def convention(fy_start_month: int, year: int | None = None) -> str:
 
 def example_year(plan: Plan, fy_start_month: int) -> int | None:
     """The fiscal year of the sheet's first quarter column (None without one): the convention's example."""
-    for kind, start, _ in plan.periods.values():
+    for kind, start, *_ in plan.periods.values():
         if kind == "quarter":
             return periods.fiscal_year_of(dt.date.fromisoformat(start), fy_start_month)
     return None
@@ -184,10 +210,11 @@ def example_year(plan: Plan, fy_start_month: int) -> int | None:
 def described(plan: Plan, fy_start_month: int) -> pd.DataFrame:
     """Each period column of a wide plan: the period it is read as, and its first and last day."""
     rows = []
-    for header, (kind, start, currency) in plan.periods.items():
+    for header, (kind, start, currency, scale) in plan.periods.items():
         period = periods.period_containing(dt.date.fromisoformat(start), kind, fy_start_month)
-        rows.append((header, kind, period.label, period.start, period.end, currency or None))
-    return pd.DataFrame(rows, columns=["Column", "Period type", "Period", "Starts", "Ends", "Currency"])
+        unit = {"k": "thousands", "M": "millions"}.get(scale)
+        rows.append((header, kind, period.label, period.start, period.end, currency or None, unit))
+    return pd.DataFrame(rows, columns=["Column", "Period type", "Period", "Starts", "Ends", "Currency", "Amounts in"])
 
 
 def long_rows(records: list[dict], fy_start_month: int) -> pd.DataFrame:
@@ -227,13 +254,14 @@ class WideRows:
         self.reader, self.stream, self.stats, self.delimiter = reader, reader.stream, reader.stats, reader.delimiter
         self.header_line = reader.header_line
         index = {h: i for i, h in enumerate(reader.headers)}
-        self._periods = [(index[h], h, kind, start, currency) for h, (kind, start, currency) in plan.periods.items()
-                         if h in index]
+        self._periods = [(index[h], h, kind, start, currency, scale)
+                         for h, (kind, start, currency, scale) in plan.periods.items() if h in index]
         period_at = {i for i, *_ in self._periods}
         self._kept = [i for i in range(len(reader.headers)) if i not in period_at]
         self._currency_header = plan.mapping.get("currency")
         self._currency = index.get(self._currency_header) if self._currency_header else None
-        self.headers = [reader.headers[i] for i in self._kept] + [*SYNTHETIC, COLUMN_HEADER, CURRENCY_FROM]
+        self.headers = [reader.headers[i] for i in self._kept] + [*SYNTHETIC, COLUMN_HEADER, CURRENCY_FROM,
+                                                                  CELL_HEADER]
 
     def chunks(self) -> Iterator:
         from breakthrough.importing.reading import Chunk
@@ -243,11 +271,11 @@ class WideRows:
             for cells, line in zip(chunk.rows, chunk.lines):
                 kept = [cells[i] for i in self._kept]
                 own = cells[self._currency].strip() if self._currency is not None else ""
-                for i, header, kind, start, currency in self._periods:
+                for i, header, kind, start, currency, scale in self._periods:
                     text = cells[i]
                     if text and not text.isspace():
-                        rows.append([*kept, kind, start, text, own or currency, header,
-                                     self._currency_header if own else header])
+                        rows.append([*kept, kind, start, with_scale(text, scale) if scale else text, own or currency,
+                                     header, self._currency_header if own else header, text])
                         lines.append(line)
             yield Chunk(rows, lines, chunk.problems)
 
@@ -257,4 +285,5 @@ def relabel(reject: Reject, cells: list[str], headers: list[str]) -> Reject:
     if reject.column not in SYNTHETIC:
         return reject
     where = CURRENCY_FROM if reject.column == CURRENCY_HEADER else COLUMN_HEADER
-    return dataclasses.replace(reject, column=cells[headers.index(where)])
+    value = cells[headers.index(CELL_HEADER)] if reject.column == AMOUNT_HEADER else reject.value
+    return dataclasses.replace(reject, column=cells[headers.index(where)], value=value)
