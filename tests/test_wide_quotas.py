@@ -364,7 +364,7 @@ def test_importing_the_same_sheet_again_changes_nothing_and_a_changed_cell_updat
      [(2, "Currency", "GBP", "the amount is written in EUR but the currency column says GBP")]),
     # the same rep twice: the second row's quotas are duplicates
     (b"Rep,Q1 2025\nAnn Lee,100k\nAnn Lee,120k\n",
-     [(3, "Person \u00b7 team \u00b7 period \u00b7 start", "2 \u00b7  \u00b7 quarter \u00b7 2025-01-01",
+     [(3, "Person or team · period · start", "Ann Lee · quarter · 2025-01-01",
        "duplicate of line 2 (the same record twice in the file)")]),
 ])
 def test_a_bad_cell_is_rejected_naming_row_column_value_and_reason(people, raw, rejects):
