@@ -420,3 +420,12 @@ def test_a_sheet_in_thousands_is_read_in_full_amounts(people):
     assert stored(people) == [("Ann Lee", "quarter", dt.date(2025, 1, 1), 195_000.0, "USD"),
                               ("Ann Lee", "quarter", dt.date(2025, 4, 1), 210_500.0, "USD"),
                               ("Bob Stone", "quarter", dt.date(2025, 4, 1), 1_200_000.0, "USD")]  # its own M wins
+
+
+def test_undoing_a_sheets_batch_removes_its_quotas(people):
+    from breakthrough.importing import undo
+
+    out = commit(people, sheet(MONTHS))
+    assert count(people, Quota) == 9
+    undo.undo(people, out.batch_id)
+    assert count(people, Quota) == 0 and quota_of(people, "Ann Lee", "FY2025-Q1") == 0
