@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough.formatting import day
-from breakthrough.importing import batches, health, profiles, templates, undo, upload, writing
+from breakthrough.importing import batches, health, profiles, templates, undo, upload, wide, writing
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.reading import ENCODING_NAMES, FileError
 from components import store, tables
@@ -308,6 +308,8 @@ def _preview_and_import(file, fid: str, data: bytes, plan: Plan, found: upload.U
     bar.empty()
     _show_preview(outcome, found)
     _unknown_owners(fid, outcome)
+    if plan.periods:
+        _wide_sheet(fid, outcome, plan, store.settings(version).fiscal_year_start_month)
     _rejected(fid, outcome, file.name)
     _earlier_import(outcome.sha256)
     left, right, _ = st.columns([1, 1, 4])
@@ -347,6 +349,19 @@ def _show_preview(out: writing.Outcome, found: upload.Upload) -> None:
     st.caption("; ".join(notes) + ".")
     for warning in out.warnings[:20]:
         st.warning(plain(warning, 300))
+
+
+def _wide_sheet(fid: str, out: writing.Outcome, plan: Plan, fy_start_month: int) -> None:
+    """A quota sheet with one column per period: how its columns are read, and the quota rows it becomes."""
+    st.info(wide.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon="🗓️")
+    st.caption("Each filled cell of a period column is one quota: Accepted, Skipped and Duplicates count quotas; "
+               "Rows read and Rejected count the sheet's rows.")
+    st.dataframe(wide.described(plan, fy_start_month), hide_index=True, width="stretch", key=f"wide_columns:{fid}")
+    if out.examples:
+        shown = f"the first {len(out.examples):,}" if len(out.examples) < out.accepted else "all"
+        st.markdown(f"**Quota rows it becomes** ({shown}):")
+        st.dataframe(wide.long_rows(out.examples, fy_start_month), hide_index=True, width="stretch",
+                     key=f"wide_rows:{fid}")
 
 
 def _rejected(fid: str, out: writing.Outcome, name: str) -> None:

@@ -6,7 +6,8 @@ slashed date whose day and month are both ≤ 12 reads either way: the order is
 decided per column from the other values (`DateEvidence`) or asked, never guessed.
 A time-zone suffix is ignored: times are kept as the export wrote them.
 
-Amounts: `$12,345.00`, `USD 12,345.00`, `12.345,00 €`, `1 234,50`, `"11015.0"`. The
+Amounts: `$12,345.00`, `USD 12,345.00`, `12.345,00 €`, `€100.000,00`, `1 234,50`, `"11015.0"`,
+and with a scale: `195k` (195,000), `1.2M` (1,200,000), `$1.5MM`, `2 Mio €`, `1bn`. The
 decimal mark is decided per column (`AmountEvidence`); a lone separator after one to
 three digits and before exactly three (`1,234`) is a thousands separator unless the
 column shows otherwise. A currency symbol or code in the amount is returned with it.
@@ -207,6 +208,8 @@ _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 _AFFIX = re.compile(r"^(?P<pre>[^\d\-+(.,]*)(?P<num>[-+(]?\s*[\d.,\s'’]*\d[\d.,\s'’]*\)?-?)(?P<post>[^\d]*)$")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
 MAX_AMOUNT = Decimal("1e13")
+SCALES = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "mio": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
+_SCALE = re.compile(r"^\s*(k|mm|mio|mn|m|bn)\b\.?", re.IGNORECASE)  # right after the number: `195k`, `1.2M USD`
 
 
 def parse_currency(text: str) -> str:
@@ -227,14 +230,34 @@ def parse_amount(text: str, decimal: str | None = None) -> tuple[float, str | No
     found = _AFFIX.match(raw)
     if not raw or not found:
         raise CellError(f"“{raw}” is not an amount" if raw else "no amount")
-    currency = _affix_currency(found.group("pre"), found.group("post"), raw)
+    scale, post = _scale(found.group("post"))
+    currency = _affix_currency(found.group("pre"), post, raw)
     number = found.group("num").translate(_SPACES)
     if number.startswith(("-", "(")) or number.endswith(("-", ")")):
         raise CellError(f"“{raw}” is negative: an amount cannot be below zero")
-    value = _decimal(number.lstrip("+"), decimal, raw)
+    value = _decimal(number.lstrip("+"), decimal, raw) * scale
     if value >= MAX_AMOUNT:
         raise CellError(f"“{raw}” is too large to be an amount")
     return float(value), currency
+
+
+def with_scale(text: str, word: str) -> str:
+    """The amount with the scale `word` (`k`, `M`) after its number, unless it has a scale of its own:
+    a cell of a column headed “in thousands”. Text that is not an amount is returned as it is."""
+    found = _AFFIX.match(text.strip())
+    if not found or _SCALE.match(found.group("post")):
+        return text
+    number = found.group("num")
+    bare = number.rstrip()
+    return found.group("pre") + bare + word + number[len(bare):] + found.group("post")
+
+
+def _scale(post: str) -> tuple[int, str]:
+    """The multiplier written right after the number (`k`, `M`, `MM`, `Mio`, `bn`; 1 when none) and what follows it."""
+    found = _SCALE.match(post)
+    if not found:
+        return 1, post
+    return SCALES[found.group(1).lower()], post[found.end():]
 
 
 def _affix_currency(pre: str, post: str, raw: str) -> str | None:

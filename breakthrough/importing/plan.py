@@ -27,11 +27,14 @@ class Plan:
     add_people: dict[str, str] = field(default_factory=dict)  # unknown owner label → "rep" / "manager" to add
     add_unknown_owners: bool = False  # add every unknown owner (rep, or manager for a session's manager)
     default_currency: str = "USD"
+    layout: str = "long"  # "wide": a quota sheet with one column per month or quarter (`wide`)
+    periods: dict[str, list[str]] = field(default_factory=dict)  # wide: header → [type, start, currency]
 
     @staticmethod
     def from_profile(profile: Profile, headers: list[str], default_currency: str = "USD") -> Plan:
         return Plan(profile.entity, profile.source, profile.label, mapping_for(profile, headers),
-                    dict(profile.constants), profile.duration_unit, default_currency=default_currency)
+                    dict(profile.constants), profile.duration_unit, default_currency=default_currency,
+                    layout=profile.layout)
 
     def to_json(self) -> str:
         """A stable text form (a cache key, and what the batch records)."""

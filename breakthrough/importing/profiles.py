@@ -19,7 +19,7 @@ from breakthrough.models import Setting, StageMap
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
 SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",
-           "template": "Breakthrough template"}
+           "template": "Breakthrough template", "spreadsheet": "spreadsheet"}
 PROFILE_PREFIX = "import_profile:"
 
 
@@ -93,6 +93,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "quotas": (
         F("person", "Person", "Whose quota: a name or email (or leave empty and give a team).", "person"),
+        F("person_email", "Person email", "The person's email, matched before the name.", "email"),
         F("team", "Team", "A team's quota, when the row is for a team.", "text"),
         F("period_start", "Period", "The month (2026-11, Nov 2026 or its first day) or the quarter's first day.",
           "period", True),
@@ -140,6 +141,7 @@ class Profile:
     duration_unit: str = "seconds"
     saved: bool = False
     headers: tuple[str, ...] = ()  # a saved profile: the headers of the file it was made for
+    layout: str = "long"  # "wide": one column per month or quarter, each filled cell a row (`wide`)
 
 
 ALSO_CALLED: dict[str, dict[str, tuple[str, ...]]] = {  # template headers other tools write for a field
@@ -208,6 +210,14 @@ BUILT_IN: tuple[Profile, ...] = (
         "account": ("Activity - Organization",), "opportunity": ("Activity - Deal",)},
         duration_unit="minutes"),
     *(_template(entity) for entity in ENTITIES),
+    Profile("quota_sheet", "Quota sheet — one column per month or quarter", "spreadsheet", "quotas", {
+        "person": ("Sales Rep", "Rep", "Rep Name", "Sales Rep Name", "Salesperson", "Account Executive", "Name",
+                   "Full Name", "Person", "Owner", "Quota Owner", "Employee"),
+        "person_email": ("Email", "E-mail", "Email Address", "Rep Email", "Sales Rep Email", "Work Email",
+                         "Owner Email"),
+        "team": ("Team", "Sales Team"), "currency": ("Currency", "Currency Code", "Quota Currency", "Curr")},
+        constants={key: "one row per filled month or quarter column" for key in ("period_start", "period", "amount")},
+        layout="wide"),
 )
 PROFILES = {p.key: p for p in BUILT_IN}
 
@@ -244,10 +254,14 @@ def missing_fields(entity: str, mapping: dict[str, str | None], constants: dict[
 
 def detect(headers: list[str], saved: list[Profile] = ()) -> list[Detection]:
     """Every profile scored against the headers, best first (a saved profile with the same headers leads)."""
-    found = []
+    from breakthrough.importing.wide import period_headers
+
+    found, by_period = [], len(period_headers(headers))
     for profile in [*saved, *BUILT_IN]:
+        if profile.layout == "wide" and not by_period:
+            continue  # a quota sheet names its periods in its headers
         mapping = mapping_for(profile, headers)
-        matched = len({h for h in mapping.values() if h})
+        matched = len({h for h in mapping.values() if h}) + (by_period if profile.layout == "wide" else 0)
         missing = missing_fields(profile.entity, mapping, profile.constants)
         bonus = 1000 if profile.saved and _signature(headers) == _signature(profile.headers) else 0
         found.append(Detection(profile, mapping, matched + bonus, missing))
@@ -269,7 +283,8 @@ def save_profile(engine: Engine, name: str, base: Profile, mapping: dict[str, st
     columns = {k: (v,) for k, v in mapping.items() if v}
     constants = {k: v for k, v in base.constants.items() if k not in columns}
     value = {"name": name, "base": base.key, "source": base.source, "entity": base.entity, "columns": columns,
-             "constants": constants, "duration_unit": base.duration_unit, "headers": list(headers)}
+             "constants": constants, "duration_unit": base.duration_unit, "headers": list(headers),
+             "layout": base.layout}
     key = PROFILE_PREFIX + name
     with engine.begin() as conn:
         conn.execute(delete(Setting).where(Setting.key == key))
@@ -293,7 +308,7 @@ def _from_stored(value: dict) -> Profile:
     columns = {k: tuple(v) for k, v in value.get("columns", {}).items()}
     return Profile(f"saved:{value['name']}", value["name"], value["source"], value["entity"], columns,
                    dict(value.get("constants", {})), value.get("duration_unit", "seconds"), saved=True,
-                   headers=tuple(value.get("headers", ())))
+                   headers=tuple(value.get("headers", ())), layout=value.get("layout", "long"))
 
 
 # ----------------------------------------------------------------------------- stages

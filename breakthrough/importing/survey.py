@@ -16,14 +16,15 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow.compute as pc
 
-from breakthrough.importing import columnar
+from breakthrough.importing import columnar, wide
 from breakthrough.importing.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, amount_mark
 from breakthrough.importing.people import Directory, owner_label
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.profiles import field_map
 from breakthrough.importing.reading import CHUNK_ROWS, Reader
+from breakthrough.importing.validation import TOTAL_ROWS
 
-PEOPLE_FIELDS = {"owner": "owner_email", "person": None, "manager": None, "rep": None, "scored_by": None}
+PEOPLE_FIELDS = {"owner": "owner_email", "person": "person_email", "manager": None, "rep": None, "scored_by": None}
 MAX_DISTINCT = 5_000
 ISO_START = r"^\s*\d{4}-\d{1,2}-\d{1,2}"  # what `cells.classify_date` calls ISO (ASCII digits only: a subset)
 Progress = Callable[[float, str], None]
@@ -46,13 +47,13 @@ class Survey:
 def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress | None = None,
            chunk_rows: int = CHUNK_ROWS) -> Survey:
     """One pass over the file, collecting evidence for the columns the plan maps."""
-    if columnar.suitable(source):
+    if not plan.periods and columnar.suitable(source):
         try:
             return _survey_columns(source, plan, progress)
         except columnar.NotPlain:
             pass
-    reader = Reader(source, chunk_rows)
-    found, targets = _start(reader, plan)
+    reader = wide.reshape(Reader(source, chunk_rows), plan)
+    found, targets = _start(reader, wide.long_plan(plan))
     size = _size(reader)
     for chunk in reader.chunks():
         _collect(found, chunk.rows, *targets)
@@ -227,6 +228,8 @@ def people_found(found: Survey, directory: Directory) -> list[PersonRow]:
     """Every distinct person cell of the file: matched (to whom), new, or a problem (why)."""
     out = []
     for (key, text, email), n in found.people.most_common():
+        if key == "person" and text.casefold() in TOTAL_ROWS:
+            continue  # a quota sheet's totals row is skipped, not a person to create
         match = directory.match(text, email)
         label = owner_label(match.name, match.email) or text
         if match.person_id is not None:

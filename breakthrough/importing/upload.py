@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from breakthrough import settings as settings_store
-from breakthrough.importing import profiles, survey as surveying
+from breakthrough.importing import profiles, survey as surveying, wide
 from breakthrough.importing.people import Directory
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.reading import Reader
@@ -56,8 +56,10 @@ def inspect(engine, data: bytes, profile_key: str | None = None, plan: Plan | No
     headers, delimiter, detections = found.headers, found.delimiter, found.detections
     if profile_key:
         detections.sort(key=lambda d: d.profile.key != profile_key)
-    currency = settings_store.load(engine).reporting_currency
-    plan = plan or Plan.from_profile(detections[0].profile, headers, currency)
+    settings = settings_store.load(engine)
+    plan = plan or Plan.from_profile(detections[0].profile, headers, settings.reporting_currency)
+    if plan.layout == wide.WIDE:  # its period columns, read with the fiscal year the figures use
+        plan.periods = wide.period_columns(headers, settings.fiscal_year_start_month)
     found = surveying.survey(data, plan, progress)
     plan.date_orders = {**surveying.decided_orders(found), **plan.date_orders}
     plan.decimal_marks = {**surveying.decided_marks(found), **plan.decimal_marks}

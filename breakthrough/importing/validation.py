@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from breakthrough.formatting import day
 from breakthrough.importing import cells as c
+from breakthrough.importing import wide
 from breakthrough.importing.people import Directory, name_key, owner_label, unknown_reason, visible
 from breakthrough.importing.plan import ADD_ROLES, Plan
 from breakthrough.importing.profiles import field_map, missing_fields, stage_status
@@ -25,8 +26,8 @@ from breakthrough.models import RUBRIC
 SKIP = "skip"  # a row left out on purpose (an activity not done yet, a deleted deal)
 LIMITS = {"name": 300, "account": 300, "stage": 100, "lead_source": 100, "crm_id": 100, "opportunity": 100,
           "type": 100, "subtype": 100, "team": 200, "tier": 40, "crm_user_id": 200, "email": 320, "owner": 200,
-          "person": 200, "manager": 200, "rep": 200, "scored_by": 200, "owner_email": 320, "session_id": 100,
-          "submitted": 100}
+          "person": 200, "person_email": 320, "manager": 200, "rep": 200, "scored_by": 200, "owner_email": 320,
+          "session_id": 100, "submitted": 100}
 DRIVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size", "coverage", "cycle")
 ROLES = {"rep": "rep", "sales rep": "rep", "sales representative": "rep", "account executive": "rep", "ae": "rep",
          "sdr": "rep", "bdr": "rep", "manager": "manager", "sales manager": "manager", "team lead": "manager",
@@ -45,6 +46,7 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?(?:[Mm]\.?)?")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})|([A-Za-z]{3,9})\.? (\d{4})")
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 CENT = Decimal("0.01")
+TOTAL_ROWS = {"total", "totals", "grand total", "sum", "team total", "gesamt", "summe", "total général"}
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ class Builder:
         self.build = getattr(self, "_" + plan.entity.replace(" ", "_"))
         self.new_people: dict[str, int] = {}
         self.unknown: dict[str, UnknownOwner] = {}
+        self._headers = headers if wide.COLUMN_HEADER in headers else None  # long rows of a wide sheet
 
     def problems(self) -> list[str]:
         """What stops the whole file: required fields with no column."""
@@ -302,15 +305,21 @@ class Builder:
         for j, values in enumerate(zip(*columns) if columns else ((),) * len(rows)):
             cells, line = rows[j], lines[j]
             if j in bad:
-                yield line, None, self.columns.rejects(cells, values, line)
+                yield line, None, self._named(cells, self.columns.rejects(cells, values, line))
                 continue
             self._cells = cells
             try:
                 yield line, self.build({k: v for k, v in zip(keys, values) if v is not None}), []
             except RowError as err:
-                yield line, None, [err.reject(line)]
+                yield line, None, self._named(cells, [err.reject(line)])
             except RowErrors as errs:
-                yield line, None, [err.reject(line) for err in errs.errors]
+                yield line, None, self._named(cells, [err.reject(line) for err in errs.errors])
+
+    def _named(self, cells: list[str], rejects: list[Reject]) -> list[Reject]:
+        """Rejects of a wide sheet's long row name the sheet's own column (`Q2 2025`)."""
+        if self._headers is None:
+            return rejects
+        return [wide.relabel(r, cells, self._headers) for r in rejects]
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -425,14 +434,17 @@ class Builder:
     def _accounts(self, v: dict) -> dict:
         return {"name": self._need(v, "name"), "tier": v.get("tier"), "is_target": v.get("is_target", False)}
 
-    def _quotas(self, v: dict) -> dict:
-        if "person" not in v and "team" not in v:
+    def _quotas(self, v: dict) -> dict | str:
+        if not v.keys() & {"person", "person_email", "team"}:
             raise RowError(self.columns.header.get("person", "Person"), "", "give a person or a team for the quota")
+        if str(v.get("person", "")).casefold() in TOTAL_ROWS:
+            return SKIP  # a sheet's totals row: the sum of the rows above, not a person
         start, _ = self._need(v, "period_start"), self._need(v, "amount")
         amount, currency = self._money(v)
-        person = self._person(v, "person")
+        person = self._person(v, "person", "person_email")
         return {"person_id": person, "_team": v.get("team") if person is None else None,
-                "period": v.get("period", "month"), "period_start": start, "amount": amount, "currency": currency}
+                "period": v.get("period", "month"), "period_start": start, "amount": amount, "currency": currency,
+                "_person": owner_label(v.get("person", ""), v.get("person_email", "")) or v.get("team")}
 
     def _coaching_sessions(self, v: dict) -> dict:
         day, kind = self._need(v, "date"), self._need(v, "type")

@@ -383,11 +383,15 @@ class OpportunityWriter(KeyedWriter):
 
 class QuotaWriter(Writer):
     table = m.Quota.__table__
-    key_column = "Person · team · period · start"
+    key_column = "Person or team · period · start"
 
     def prepare(self, records: list[dict]) -> None:
         for r in records:
             r["team_id"] = self.run.lookups.team_id(r["_team"]) if r.get("_team") else None
+
+    def shown_key(self, record: dict) -> tuple:
+        """A duplicate named by the person as the file writes them, never by an internal id."""
+        return (record.get("_person") or record.get("_team"), record["period"], record["period_start"])
 
     def identity(self, record: dict) -> tuple:
         return (record["person_id"], record.get("team_id"), record["period"], record["period_start"])

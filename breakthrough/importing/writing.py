@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from breakthrough import models as m
 from breakthrough.db import bump_data_version
-from breakthrough.importing import bulk, columnar
+from breakthrough.importing import bulk, columnar, wide
 from breakthrough.importing.people import Directory, name_key
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.profiles import stage_key, stage_map
@@ -36,6 +36,7 @@ from breakthrough.importing.validation import SKIP, Builder, Reject, UnknownOwne
 from breakthrough.importing.writers import WRITERS, Changes, Lookups
 
 MAX_REJECTS = 20_000  # rejected rows kept for listing; all are counted
+MAX_EXAMPLES = 200  # accepted records kept to show (a wide quota sheet's long rows)
 Progress = Callable[[float, str], None]
 
 
@@ -59,6 +60,7 @@ class Outcome:
     held: int = 0  # rows rejected (also) because a person cell matches no one
     new_accounts: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)  # the first accepted records of a wide quota sheet
     warnings: list[str] = field(default_factory=list)
     footer_lines: int = 0
     blank_lines: int = 0
@@ -137,8 +139,8 @@ def _run(conn: Connection, source, plan: Plan, batch: Batch | None, progress: Pr
         return _run_columns(conn, source, plan, batch, progress)
     digest = hashlib.sha256()
     stream = _Hashing(_open(source), digest)
-    reader = Reader(stream, chunk_rows)
-    run = Run(conn, plan, reader.headers, batch)
+    reader = wide.reshape(Reader(stream, chunk_rows), plan)
+    run = Run(conn, wide.long_plan(plan), reader.headers, batch)
     problems = run.builder.problems()
     if problems:
         raise FileError(" ".join(problems))
@@ -234,6 +236,7 @@ class Run:
         self.lookups = Lookups(conn, self.changes)
         self.writer = WRITERS[plan.entity](self)
         self.seen = Occurrences()
+        self._examples = wide.COLUMN_HEADER in headers
         self._placeholder = 0
 
     def chunk(self, rows: list[list[str]], lines: list[int], problems: list[Reject]) -> None:
@@ -251,6 +254,8 @@ class Run:
                 records.append(record)
                 kept_lines.append(line)
         records = self._unique(records, kept_lines, rejected_lines)
+        if self._examples:
+            out.examples.extend(dict(r) for r in records[:MAX_EXAMPLES - len(out.examples)])
         out.rejected += len(rejected_lines)
         out.accepted += len(records)
         if records:
