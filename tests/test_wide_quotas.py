@@ -61,7 +61,7 @@ def quota_of(engine, name: str, key: str) -> float:
     cfg = settings_store.load(engine)
     period = periods.parse_period(key, cfg.fiscal_year_start_month)
     card = scorecard.build(engine, cfg, period, period.end)
-    return next(r.quota for r in card.reps.values() if r.name == name)
+    return next((r.quota for r in card.reps.values() if r.name == name), None)  # None: not in the period
 
 
 def stored(engine) -> list[tuple]:
@@ -287,15 +287,15 @@ def test_the_preview_states_the_fiscal_convention(people):
     (1, "FY2025-Q3", 210_000, 160_000, 0),
     (1, "FY2025-Q4", 210_000, 0, 0),  # Bob's "TBD" was rejected
     # April fiscal year: the same sheet's Q1 2025 is Apr–Jun 2024
-    (4, "FY2025-Q1", 195_000, 150_000, 120_000),
+    (4, "FY2025-Q1", 195_000, None, 120_000),  # Bob was hired 2024-09-02: not in Apr–Jun 2024's figures
     (4, "FY2025-Q4", 210_000, 0, 0),
 ])
 def test_a_quarter_sheet_gives_each_rep_the_quarter_quota_on_the_overview(people, fy_start, key, ann, bob, jose):
     fiscal_start(people, fy_start)
     out = commit(people, sheet(QUARTERS))
     assert (out.inserted, out.rejected) == (8, 1)
-    assert [quota_of(people, n, key) for n in ("Ann Lee", "Bob Stone", "José Núñez")] == \
-        pytest.approx([ann, bob, jose])
+    assert [quota_of(people, n, key) for n in ("Ann Lee", "Bob Stone", "José Núñez")] == [
+        None if q is None else pytest.approx(q) for q in (ann, bob, jose)]
 
 
 def test_the_april_fiscal_year_stores_q1_2025_as_april_2024(people):
