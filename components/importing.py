@@ -134,7 +134,7 @@ def _one_file(file, version) -> None:
     try:
         plan, found = _plan(fid, data, version)
     except FileError as err:
-        st.error(f"This file cannot be read: {err}", icon="🚫")
+        st.error(err.for_file(plain(file.name, 120)), icon="🚫")
         return
     if plan is None:
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from breakthrough.importing.profiles import Profile, mapping_for
+from breakthrough.importing.profiles import Profile, duration_unit, mapping_for
 
 ROLE_CHOICES = {"rep": "create as rep", "manager": "create as manager", "reject": "reject their rows"}
 
@@ -24,12 +24,14 @@ class Plan:
     decimal_marks: dict[str, str] = field(default_factory=dict)  # field → "." / "," where the user chose
     stages: dict[str, str] = field(default_factory=dict)  # stage → open / won / lost chosen for this upload
     owners: dict[str, str] = field(default_factory=dict)  # unmatched owner label → "rep" / "manager" / "reject"
+    empty_is_no: list[str] = field(default_factory=list)  # yes/no fields whose column is check marks: empty = no
     default_currency: str = "USD"
 
     @staticmethod
     def from_profile(profile: Profile, headers: list[str], default_currency: str = "USD") -> Plan:
-        return Plan(profile.entity, profile.source, profile.label, mapping_for(profile, headers),
-                    dict(profile.constants), profile.duration_unit, default_currency=default_currency)
+        mapping = mapping_for(profile, headers)
+        return Plan(profile.entity, profile.source, profile.label, mapping, dict(profile.constants),
+                    duration_unit(profile, mapping), default_currency=default_currency)
 
     def to_json(self) -> str:
         """A stable text form (a cache key, and what the batch records)."""

@@ -10,12 +10,14 @@ table first, then the source's defaults, then the words in the stage name.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from breakthrough.models import Setting, StageMap
+from breakthrough.models import RUBRIC, Setting, StageMap
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
 SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",
@@ -134,33 +136,77 @@ class Profile:
     headers: tuple[str, ...] = ()  # a saved profile: the headers of the file it was made for
 
 
+# Spellings of the template's columns met in spreadsheets kept by hand (rosters, coaching logs from a form).
+# Compared by `norm`, so case, punctuation and a trailing unit in brackets need no entry of their own.
+TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "people": {
+        "name": ("Full Name", "Employee name", "Employee", "Person", "Rep name", "Sales rep"),
+        "email": ("E-mail", "Email address", "Work email", "Work e-mail", "Business email"),
+        "role": ("Sales role", "Position type"),
+        "team": ("Sales team", "Team name", "Squad", "Pod"),
+        "manager": ("Reports to", "Line manager", "Manager name", "Manager email", "Direct manager"),
+        "active": ("Is active", "Active?", "Currently active"),
+        "crm_user_id": ("User ID", "CRM ID", "CRM user", "Salesforce User ID", "HubSpot Owner ID", "Owner ID",
+                        "Pipedrive User ID"),
+    },
+    "accounts": {
+        "name": ("Account name", "Company", "Company name", "Organization", "Organization - Name"),
+        "tier": ("Account tier", "Segment tier"),
+        "is_target": ("Target", "Is target", "Target account?", "Named account"),
+    },
+    "coaching sessions": {
+        "manager": ("Coach", "Manager name", "Manager email", "Coached by"),
+        "rep": ("Rep name", "Sales rep", "Coachee", "Rep email", "Who was coached"),
+        "date": ("Session date", "Date of session", "Coaching date", "Meeting date"),
+        "type": ("Session type", "Type of session", "Coaching type", "Kind of session"),
+        "duration_min": ("Duration", "Duration (minutes)", "Duration min", "Length", "Session length", "Minutes"),
+        "focus_driver": ("Driver", "Focus driver", "Driver worked on"),
+        "focus_text": ("Focus", "Focus area", "Focus text", "Focus topic", "What did you focus on"),
+        **{d: (d, d.replace("_", " "), f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating",
+               f"{d.replace('_', ' ')} score (1-5)") for d in RUBRIC},
+        "scored_by": ("Scored by", "Scorer", "Rated by"),
+        "notes": ("Notes", "Note", "Comments", "Comment", "Session notes"),
+    },
+}
+
+
 def _template(entity: str) -> Profile:
-    columns = {f.key: (f.key, f.label) for f in FIELDS[entity]}
+    extra = TEMPLATE_NAMES.get(entity, {})
+    columns = {f.key: (f.key, f.label, *extra.get(f.key, ())) for f in FIELDS[entity]}
     return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
                    columns)
 
 
 BUILT_IN: tuple[Profile, ...] = (
     Profile("salesforce_opportunities", "Salesforce report — opportunities", "salesforce", "opportunities", {
-        "crm_id": ("Opportunity ID", "Opportunity Id"),
-        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner"),
-        "owner_email": ("Opportunity Owner Email", "Owner Email"),
-        "name": ("Opportunity Name",), "account": ("Account Name",), "stage": ("Stage",),
-        "amount": ("Amount",), "currency": ("Amount Currency", "Opportunity Currency"),
-        "close_date": ("Close Date",), "created_date": ("Created Date",), "probability": ("Probability (%)",),
-        "type": ("Type",), "lead_source": ("Lead Source",)}),
+        "crm_id": ("Opportunity ID", "Opportunity Id", "Opportunity ID (18)", "Id"),
+        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner", "Opportunity Owner Name"),
+        "owner_email": ("Opportunity Owner Email", "Owner Email", "Opportunity Owner: Email"),
+        "name": ("Opportunity Name", "Opportunity"), "account": ("Account Name", "Account", "Account: Account Name"),
+        "stage": ("Stage", "Opportunity Stage"),
+        "amount": ("Amount", "Opportunity Amount", "Amount (converted)"),
+        "currency": ("Amount Currency", "Opportunity Currency", "Currency"),
+        "close_date": ("Close Date", "Opportunity Close Date"),
+        "created_date": ("Created Date", "Opportunity Created Date", "Create Date"),
+        "probability": ("Probability (%)", "Probability"),
+        "type": ("Type", "Opportunity Type"), "lead_source": ("Lead Source", "Opportunity Lead Source")}),
     Profile("salesforce_activities", "Salesforce report — activities", "salesforce", "activities", {
-        "crm_id": ("Activity ID", "Task ID", "Event ID"),
-        "owner": ("Assigned", "Assigned To", "Assigned: Full Name"), "owner_email": ("Assigned Email",),
-        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date"), "type": ("Type",),
-        "subtype": ("Task Subtype", "Task/Event Subtype"), "outcome": ("Call Result", "Outcome"), "done": ("Status",),
-        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)"),
+        "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID"),
+        "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name"),
+        "owner_email": ("Assigned Email", "Assigned: Email", "Assigned To: Email"),
+        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date", "Start Date Time"), "type": ("Type",),
+        "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype"), "outcome": ("Call Result", "Outcome"),
+        "done": ("Status", "Task Status", "Completed"),
+        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)", "Call Duration In Seconds",
+                     "Duration"),
         "account": ("Company / Account", "Account Name", "Account"),
         "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID")}),
     Profile("hubspot_deals", "HubSpot export — deals", "hubspot", "opportunities", {
         "crm_id": ("Record ID", "Deal ID"), "name": ("Deal Name",), "stage": ("Deal Stage",),
-        "pipeline": ("Pipeline",), "amount": ("Amount",), "currency": ("Currency", "Deal currency code"),
-        "close_date": ("Close Date",), "created_date": ("Create Date",), "owner": ("Deal owner", "Deal Owner"),
+        "pipeline": ("Pipeline",), "amount": ("Amount", "Amount in company currency"),
+        "currency": ("Currency", "Deal currency code"),
+        "close_date": ("Close Date",), "created_date": ("Create Date", "Created Date", "Deal create date"),
+        "owner": ("Deal owner", "Deal Owner", "HubSpot Owner", "Owner"),
         "account": ("Associated Company", "Associated Company (Primary)", "Company name"),
         "type": ("Deal Type",), "lead_source": ("Original Source", "Original Traffic Source")}),
     Profile("hubspot_calls", "HubSpot export — calls", "hubspot", "activities", {
@@ -173,35 +219,102 @@ BUILT_IN: tuple[Profile, ...] = (
         "owner": ("Activity assigned to",), "outcome": ("Meeting outcome",), "subject": ("Meeting name",),
         "account": ("Associated Company", "Associated Company (Primary)")},
         constants={"type": "Meeting"}),
+    Profile("hubspot_tasks", "HubSpot export — tasks", "hubspot", "activities", {
+        "crm_id": ("Record ID", "Task ID"), "subject": ("Task Title", "Task title", "Task subject"),
+        "done": ("Task Status",), "type": ("Task Type",), "date": ("Due date", "Activity date", "Task due date"),
+        "owner": ("Activity assigned to", "Assigned to", "Task owner"),
+        "account": ("Associated Company", "Associated Company (Primary)"),
+        "opportunity": ("Associated Deal",)}),
     Profile("pipedrive_deals", "Pipedrive export — deals", "pipedrive", "opportunities", {
-        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner",),
-        "amount": ("Deal - Value",), "currency": ("Deal - Currency",), "status": ("Deal - Status",),
-        "stage": ("Deal - Stage",), "won_time": ("Deal - Won time", "Won time"),
-        "lost_time": ("Deal - Lost time", "Lost time"),
-        "close_date": ("Deal - Expected close date", "Expected close date"),
-        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created"),
-        "account": ("Deal - Organization",), "probability": ("Deal - Probability",)}),
+        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner", "Deal - Owner name"),
+        "amount": ("Deal - Value",), "currency": ("Deal - Currency", "Deal - Currency of Value"),
+        "status": ("Deal - Status",), "stage": ("Deal - Stage", "Deal - Stage (pipeline)"),
+        "won_time": ("Deal - Won time", "Won time"), "lost_time": ("Deal - Lost time", "Lost time"),
+        "close_date": ("Deal - Expected close date", "Expected close date", "Deal - Deal closed on",
+                       "Deal - Closed on"),
+        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created", "Deal - Creation date",
+                         "Deal - Created", "Deal - Deal creation date"),
+        "account": ("Deal - Organization", "Organization - Name", "Deal - Organization name"),
+        "probability": ("Deal - Probability",), "pipeline": ("Deal - Pipeline",)}),
     Profile("pipedrive_activities", "Pipedrive export — activities", "pipedrive", "activities", {
         "crm_id": ("Activity - ID",), "subject": ("Activity - Subject",), "type": ("Activity - Type",),
-        "done": ("Activity - Done",), "date": ("Activity - Due date",), "time": ("Activity - Due time",),
-        "duration": ("Activity - Duration",), "owner": ("Activity - Assigned to user",),
-        "account": ("Activity - Organization",), "opportunity": ("Activity - Deal",)},
+        "done": ("Activity - Done", "Activity - Status"), "date": ("Activity - Due date", "Activity - Date"),
+        "time": ("Activity - Due time",), "duration": ("Activity - Duration",),
+        "owner": ("Activity - Assigned to user", "Activity - Owner", "Activity - User"),
+        "account": ("Activity - Organization", "Organization - Name"), "opportunity": ("Activity - Deal",)},
         duration_unit="minutes"),
     *(_template(entity) for entity in ENTITIES),
 )
 PROFILES = {p.key: p for p in BUILT_IN}
 
 
+_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+_PUNCTUATION = re.compile(r"[\W_]+")
+TIME_UNITS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
+              **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), "ms"),
+              **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+              **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours")}
+
+
+def _fold(text: str) -> str:
+    """NFKC, case-folded, accents dropped, the BOM and zero-width characters removed."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch) and ch not in "\ufeff\u200b\u200c\u200d\u2060")
+
+
 def norm(header: str) -> str:
-    """A header compared case- and space-insensitively."""
-    return " ".join(header.replace("\ufeff", "").lower().split())
+    """A header as compared with a profile's names — the one place headers are matched.
+
+    Case, accents, extra spaces and punctuation do not count, nor does a trailing unit in brackets:
+    `Deal - Creation date`, `deal creation DATE`, `Duration (minutes)` ~ `Duration`, `Focus (1-5)` ~ `Focus`,
+    `Follow-through` ~ `follow_through`.
+    """
+    text = _BRACKET.sub("", _fold(header)) or _fold(header)
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
+
+
+def header_unit(header: str) -> str | None:
+    """The time unit a header names in trailing brackets (`Call Duration (seconds)` → seconds), if any."""
+    found = _BRACKET.search(_fold(header))
+    return TIME_UNITS.get(" ".join(found.group(1).split()).rstrip(".")) if found else None
+
+
+def _unit_fits(field: Field, profile: Profile, header: str) -> bool:
+    """A header whose bracketed time unit contradicts the field's unit is not read for it (`Duration (hours)`
+    is not the minutes of a coaching session)."""
+    unit = header_unit(header)
+    if unit is None or field.kind not in ("duration", "count"):
+        return True
+    return unit in UNITS_READ if field.kind == "duration" else unit == "minutes"
+
+
+UNITS_READ = ("seconds", "minutes", "ms")  # what an activity's duration column may be written in
 
 
 def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
-    """Field → the file's header for it (the first of the profile's names present), or None."""
-    present = {norm(h): h for h in reversed(headers)}
-    return {f.key: next((present[norm(n)] for n in profile.columns.get(f.key, ()) if norm(n) in present), None)
-            for f in FIELDS[profile.entity]}
+    """Field → the file's header for it (the first of the profile's names present), or None.
+
+    Each header is read for one field at most; a bare `Focus` is the rubric score when the file has columns
+    for at least three other rubric dimensions, else the session's focus in words.
+    """
+    present: dict[str, str] = {}
+    for header in headers:
+        present.setdefault(norm(header), header)
+    mapping: dict[str, str | None] = {}
+    for f in FIELDS[profile.entity]:
+        names = (norm(n) for n in profile.columns.get(f.key, ()))
+        mapping[f.key] = next((present[n] for n in names if n in present and _unit_fits(f, profile, present[n])),
+                              None)
+    if profile.entity == "coaching sessions" and mapping.get("focus") and mapping["focus"] == mapping.get("focus_text"):
+        others = sum(1 for d in RUBRIC if d != "focus" and mapping.get(d))
+        mapping["focus_text" if others >= 3 else "focus"] = None
+    return mapping
+
+
+def duration_unit(profile: Profile, mapping: dict[str, str | None]) -> str:
+    """The unit of the duration column: what its header names in brackets, else the profile's."""
+    unit = header_unit(mapping.get("duration") or "")
+    return unit if unit in UNITS_READ else profile.duration_unit
 
 
 @dataclass(frozen=True)
@@ -258,10 +371,41 @@ def save_profile(engine: Engine, name: str, base: Profile, mapping: dict[str, st
 
 
 def saved_profiles(engine: Engine) -> list[Profile]:
-    """Every saved profile, by name."""
+    """Every saved profile (named, or remembered from a hand-made mapping), by name."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Setting.value).where(Setting.key.startswith(PROFILE_PREFIX))).scalars().all()
+        return stored_profiles(conn)
+
+
+def stored_profiles(conn: Connection) -> list[Profile]:
+    rows = conn.execute(select(Setting.value).where(Setting.key.startswith(PROFILE_PREFIX))).scalars().all()
     return sorted((_from_stored(v) for v in rows if isinstance(v, dict)), key=lambda p: p.label)
+
+
+REMEMBERED = "your mapping"
+
+
+def remember(conn: Connection, entity: str, source: str, label: str, mapping: dict[str, str | None],
+             constants: dict[str, str], unit: str, headers: list[str]) -> Profile | None:
+    """Keep a mapping chosen by hand for files with exactly these headers, so it is offered first next time.
+
+    Nothing is kept when the mapping is what detection offers for these headers anyway. It is stored
+    (in the caller's transaction) under a key made from the header set, replacing what was kept for it.
+    """
+    offered = detect(headers, stored_profiles(conn))[0]
+    chosen = {k: v for k, v in mapping.items() if v}
+    if (offered.profile.entity, offered.profile.source) == (entity, source) and \
+            {k: v for k, v in offered.mapping.items() if v} == chosen:
+        return None
+    digest = hashlib.blake2b("\x1f".join(_signature(headers)).encode("utf-8"), digest_size=4).hexdigest()
+    base = label.split(f" — {REMEMBERED} ")[0]
+    value = {"name": f"{base} — {REMEMBERED} #{digest}", "base": base, "source": source, "entity": entity,
+             "columns": {k: [v] for k, v in chosen.items()}, "constants": {k: v for k, v in constants.items()
+                                                                          if k not in chosen},
+             "duration_unit": unit, "headers": list(headers), "remembered": True}
+    key = f"{PROFILE_PREFIX}{REMEMBERED} #{digest}"
+    conn.execute(delete(Setting).where(Setting.key == key))
+    conn.execute(insert(Setting).values(key=key, value=value))
+    return _from_stored(value)
 
 
 def delete_profile(engine: Engine, name: str) -> None:
