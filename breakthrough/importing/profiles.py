@@ -279,10 +279,19 @@ def header_unit(header: str) -> str | None:
     return TIME_UNITS.get(" ".join(found.group(1).split()).rstrip(".")) if found else None
 
 
-def _unit_fits(field: Field, profile: Profile, header: str) -> bool:
-    """A header whose bracketed time unit contradicts the field's unit is not read for it (`Duration (hours)`
-    is not the minutes of a coaching session)."""
-    unit = header_unit(header)
+_SCORE_RANGE = re.compile(r"\d+\s*[-–/]\s*\d+|/\s*\d+|out of \d+")
+
+
+def _fits(field: Field, profile: Profile, header: str) -> bool:
+    """Whether what a header says in trailing brackets suits the field: a time unit must agree with the field's
+    (`Duration (hours)` is not a coaching session's minutes), and a score range (`Focus (1-5)`) is never text."""
+    found = _BRACKET.search(_fold(header))
+    if not found:
+        return True
+    inside = " ".join(found.group(1).split())
+    if field.kind == "text" and _SCORE_RANGE.fullmatch(inside):
+        return False
+    unit = TIME_UNITS.get(inside.rstrip("."))
     if unit is None or field.kind not in ("duration", "count"):
         return True
     return unit in UNITS_READ if field.kind == "duration" else unit == "minutes"
@@ -294,21 +303,30 @@ UNITS_READ = ("seconds", "minutes", "ms")  # what an activity's duration column 
 def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
     """Field → the file's header for it (the first of the profile's names present), or None.
 
-    Each header is read for one field at most; a bare `Focus` is the rubric score when the file has columns
+    Each header is read for one field at most. A bare `Focus` is the rubric score when the file has columns
     for at least three other rubric dimensions, else the session's focus in words.
     """
     present: dict[str, str] = {}
     for header in headers:
         present.setdefault(norm(header), header)
-    mapping: dict[str, str | None] = {}
-    for f in FIELDS[profile.entity]:
+    fields = list(FIELDS[profile.entity])
+    if profile.entity == "coaching sessions" and _rubric_columns(profile, present) >= 3:
+        fields.sort(key=lambda f: f.key != "focus")  # the rubric's Focus takes its header before the focus text
+    taken: set[str] = set()
+    found: dict[str, str | None] = {}
+    for f in fields:
         names = (norm(n) for n in profile.columns.get(f.key, ()))
-        mapping[f.key] = next((present[n] for n in names if n in present and _unit_fits(f, profile, present[n])),
-                              None)
-    if profile.entity == "coaching sessions" and mapping.get("focus") and mapping["focus"] == mapping.get("focus_text"):
-        others = sum(1 for d in RUBRIC if d != "focus" and mapping.get(d))
-        mapping["focus_text" if others >= 3 else "focus"] = None
-    return mapping
+        header = next((present[n] for n in names
+                       if n in present and present[n] not in taken and _fits(f, profile, present[n])), None)
+        found[f.key] = header
+        if header:
+            taken.add(header)
+    return {f.key: found[f.key] for f in FIELDS[profile.entity]}
+
+
+def _rubric_columns(profile: Profile, present: dict[str, str]) -> int:
+    """How many rubric dimensions other than Focus the file has a column for."""
+    return sum(1 for d in RUBRIC if d != "focus" and any(norm(n) in present for n in profile.columns.get(d, ())))
 
 
 def duration_unit(profile: Profile, mapping: dict[str, str | None]) -> str:

@@ -328,7 +328,7 @@ class Builder:
         status = status or stage_status(stage, self.stages)
         close = {"won": v.get("won_time"), "lost": v.get("lost_time")}.get(status) or v.get("close_date")
         if close is None and status == "won":
-            raise RowError(self._close_header(status), "",
+            raise RowError(self.columns.header.get("won_time") or self._close_header(status), "",
                            "won deal with no close date: give its close date, or it counts in no period")
         if close is not None and close < created:
             raise RowError(self._close_header(status), self._raw(self._close_key(status)),
