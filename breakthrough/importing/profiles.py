@@ -141,7 +141,7 @@ class Profile:
 TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "people": {
         "name": ("Full Name", "Employee name", "Employee", "Person", "Rep name", "Sales rep"),
-        "email": ("E-mail", "Email address", "Work email", "Work e-mail", "Business email"),
+        "email": ("Email address", "Work email", "Business email", "Mail"),
         "role": ("Sales role", "Position type"),
         "team": ("Sales team", "Team name", "Squad", "Pod"),
         "manager": ("Reports to", "Line manager", "Manager name", "Manager email", "Direct manager"),
@@ -162,17 +162,22 @@ TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "duration_min": ("Duration", "Duration (minutes)", "Duration min", "Length", "Session length", "Minutes"),
         "focus_driver": ("Driver", "Focus driver", "Driver worked on"),
         "focus_text": ("Focus", "Focus area", "Focus text", "Focus topic", "What did you focus on"),
-        **{d: (d, d.replace("_", " "), f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating",
-               f"{d.replace('_', ' ')} score (1-5)") for d in RUBRIC},
+        **{d: (f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating", f"{d.replace('_', ' ')} scored")
+           for d in RUBRIC},
         "scored_by": ("Scored by", "Scorer", "Rated by"),
         "notes": ("Notes", "Note", "Comments", "Comment", "Session notes"),
     },
 }
 
 
+FIELDS_BY_KEY = {f.key: f for f in FIELDS["coaching sessions"]}
+
+
 def _template(entity: str) -> Profile:
     extra = TEMPLATE_NAMES.get(entity, {})
     columns = {f.key: (f.key, f.label, *extra.get(f.key, ())) for f in FIELDS[entity]}
+    for d in RUBRIC if entity == "coaching sessions" else ():  # `Focus score` before a bare `Focus`
+        columns[d] = (*extra[d], d, FIELDS_BY_KEY[d].label)
     return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
                    columns)
 
@@ -250,6 +255,7 @@ PROFILES = {p.key: p for p in BUILT_IN}
 
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 _PUNCTUATION = re.compile(r"[\W_]+")
+_EMAIL = re.compile(r"\be[-‐ ]mail\b")  # E-mail is Email
 TIME_UNITS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
               **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), "ms"),
               **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
@@ -267,10 +273,10 @@ def norm(header: str) -> str:
 
     Case, accents, extra spaces and punctuation do not count, nor does a trailing unit in brackets:
     `Deal - Creation date`, `deal creation DATE`, `Duration (minutes)` ~ `Duration`, `Focus (1-5)` ~ `Focus`,
-    `Follow-through` ~ `follow_through`.
+    `Follow-through` ~ `follow_through`, `E-mail` ~ `Email`.
     """
     text = _BRACKET.sub("", _fold(header)) or _fold(header)
-    return " ".join(_PUNCTUATION.sub(" ", text).split())
+    return " ".join(_PUNCTUATION.sub(" ", _EMAIL.sub("email", text)).split())
 
 
 def header_unit(header: str) -> str | None:
