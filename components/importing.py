@@ -196,7 +196,8 @@ def _save_profile(fid: str, profile: profiles.Profile, mapping: dict, headers: l
     if mapping == profiles.mapping_for(profile, headers) and not profile.saved:
         return
     with st.expander("Save this mapping as a profile"):
-        st.caption("Files with the same columns will be read with it from now on.")
+        st.caption("When you import, a mapping you changed is kept by itself for files with the same columns "
+                   "and offered first next time. Save it here to give it a name of your own.")
         name = st.text_input("Profile name", key=f"profile_name:{fid}", max_chars=60)
         if st.button("Save profile", key=f"profile_save:{fid}"):
             try:

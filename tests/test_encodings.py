@@ -139,6 +139,7 @@ def test_bytes_that_are_not_text_are_refused_as_a_whole(engine, name, what):
 @pytest.mark.parametrize("raw, what", [
     (bytes(range(128, 256)) * 40, "not text"),  # binary without a NUL byte
     (b"\x00\x01\x02\x03" * 500, "NUL bytes"),
+    (b"Name,City\n" + b"Ann,Oslo\n" * 300 + b"Bob,\x00Rome\n", "NUL bytes"),  # a stray NUL is not UTF-16
     (b"GIF89a\x01\x00\x01\x00", "GIF image"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel workbook (.xls)"),
     (b"\x1f\x8b\x08\x00" + b"\x00" * 20, "gzip archive"),

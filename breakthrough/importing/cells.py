@@ -10,6 +10,9 @@ Amounts: `$12,345.00`, `USD 12,345.00`, `12.345,00 €`, `1 234,50`, `"11015.0"`
 decimal mark is decided per column (`AmountEvidence`); a lone separator after one to
 three digits and before exactly three (`1,234`) is a thousands separator unless the
 column shows otherwise. A currency symbol or code in the amount is returned with it.
+
+Yes/no: one table, `YES_NO` (Done/Undone, Completed/Not Started, Yes/No, TRUE/FALSE,
+1/0, Ja/Nein, Oui/Non, Sí/No, x, checked/unchecked…), compared ignoring case and accents.
 """
 
 from __future__ import annotations

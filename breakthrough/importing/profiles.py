@@ -1,9 +1,12 @@
 """What each entity's fields mean, and the built-in column mappings of each CRM's exports.
 
 A `Profile` maps an entity's fields to the header names one source uses; the
-best profile for a file is detected from its headers (`detect`). A mapping the
-user corrects is saved as a named profile in the `setting` table (key
-`import_profile:<name>`) and offered first for files with the same headers.
+best profile for a file is detected from its headers (`detect`). Headers are
+compared in one place, `norm` (case, accents, spaces, punctuation and a trailing
+unit in brackets do not count). A mapping the user corrects is kept in the
+`setting` table (key `import_profile:<name>`): under a name they give
+(`save_profile`), or by itself on commit, keyed by the file's header set
+(`remember`). Either is offered first for files with the same headers.
 Stages map to open / won / lost per source (`stage_status`): the `stage_map`
 table first, then the source's defaults, then the words in the stage name.
 """
@@ -185,25 +188,28 @@ def _template(entity: str) -> Profile:
 BUILT_IN: tuple[Profile, ...] = (
     Profile("salesforce_opportunities", "Salesforce report — opportunities", "salesforce", "opportunities", {
         "crm_id": ("Opportunity ID", "Opportunity Id", "Opportunity ID (18)", "Id"),
-        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner", "Opportunity Owner Name"),
+        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner", "Opportunity Owner Name",
+                  "OwnerId"),
         "owner_email": ("Opportunity Owner Email", "Owner Email", "Opportunity Owner: Email"),
-        "name": ("Opportunity Name", "Opportunity"), "account": ("Account Name", "Account", "Account: Account Name"),
-        "stage": ("Stage", "Opportunity Stage"),
+        "name": ("Opportunity Name", "Opportunity", "Name"),
+        "account": ("Account Name", "Account", "Account: Account Name"),
+        "stage": ("Stage", "Opportunity Stage", "StageName"),
         "amount": ("Amount", "Opportunity Amount", "Amount (converted)"),
-        "currency": ("Amount Currency", "Opportunity Currency", "Currency"),
-        "close_date": ("Close Date", "Opportunity Close Date"),
-        "created_date": ("Created Date", "Opportunity Created Date", "Create Date"),
+        "currency": ("Amount Currency", "Opportunity Currency", "Currency", "CurrencyIsoCode"),
+        "close_date": ("Close Date", "Opportunity Close Date", "CloseDate"),
+        "created_date": ("Created Date", "Opportunity Created Date", "Create Date", "CreatedDate"),
         "probability": ("Probability (%)", "Probability"),
-        "type": ("Type", "Opportunity Type"), "lead_source": ("Lead Source", "Opportunity Lead Source")}),
+        "type": ("Type", "Opportunity Type"), "lead_source": ("Lead Source", "Opportunity Lead Source", "LeadSource")}),
     Profile("salesforce_activities", "Salesforce report — activities", "salesforce", "activities", {
-        "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID"),
-        "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name"),
+        "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID", "Id"),
+        "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name", "OwnerId"),
         "owner_email": ("Assigned Email", "Assigned: Email", "Assigned To: Email"),
-        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date", "Start Date Time"), "type": ("Type",),
-        "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype"), "outcome": ("Call Result", "Outcome"),
+        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date", "Start Date Time", "ActivityDate"),
+        "type": ("Type",), "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype", "TaskSubtype"),
+        "outcome": ("Call Result", "Outcome", "CallDisposition"),
         "done": ("Status", "Task Status", "Completed"),
         "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)", "Call Duration In Seconds",
-                     "Duration"),
+                     "CallDurationInSeconds", "Duration"),
         "account": ("Company / Account", "Account Name", "Account"),
         "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID")}),
     Profile("hubspot_deals", "HubSpot export — deals", "hubspot", "opportunities", {

@@ -326,6 +326,9 @@ def sniff_encoding(head: bytes, name: str | None = None) -> str | None:
 
 
 def _utf16_without_bom(body: bytes, name: str | None) -> str:
+    """UTF-16 text without a byte-order mark (one NUL byte in two, for Latin text), as charset-normalizer reads it."""
+    if body.count(b"\x00") < len(body) // 8:
+        raise NotText("it contains NUL bytes, which a text file never has", name)
     best = charset_normalizer.from_bytes(body[:TEXT_SAMPLE - TEXT_SAMPLE % 2],
                                          cp_isolation=["utf_16_le", "utf_16_be"]).best()
     if best is None or "\x00" in str(best):
