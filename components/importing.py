@@ -134,7 +134,7 @@ def _one_file(file, version) -> None:
     try:
         plan, found = _plan(fid, data, version)
     except FileError as err:
-        st.error(f"This file cannot be read: {err}", icon="🚫")
+        st.error(err.for_file(plain(file.name, 120)), icon="🚫")
         return
     if plan is None:
         return
@@ -197,7 +197,8 @@ def _save_profile(fid: str, profile: profiles.Profile, mapping: dict, headers: l
     if mapping == profiles.mapping_for(profile, headers) and not profile.saved:
         return
     with st.expander("Save this mapping as a profile"):
-        st.caption("Files with the same columns will be read with it from now on.")
+        st.caption("When you import, a mapping you changed is kept by itself for files with the same columns "
+                   "and offered first next time. Save it here to give it a name of your own.")
         name = st.text_input("Profile name", key=f"profile_name:{fid}", max_chars=60)
         if st.button("Save profile", key=f"profile_save:{fid}"):
             try:

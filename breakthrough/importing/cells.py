@@ -11,12 +11,16 @@ and with a scale: `195k` (195,000), `1.2M` (1,200,000), `$1.5MM`, `2 Mio €`, `
 decimal mark is decided per column (`AmountEvidence`); a lone separator after one to
 three digits and before exactly three (`1,234`) is a thousands separator unless the
 column shows otherwise. A currency symbol or code in the amount is returned with it.
+
+Yes/no: one table, `YES_NO` (Done/Undone, Completed/Not Started, Yes/No, TRUE/FALSE,
+1/0, Ja/Nein, Oui/Non, Sí/No, x, checked/unchecked…), compared ignoring case and accents.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -412,16 +416,47 @@ def parse_count(text: str) -> int:
     return int(value)
 
 
-TRUE_WORDS = {"yes", "y", "true", "1", "done", "completed", "complete", "closed", "held", "x", "✓", "ja", "oui"}
-FALSE_WORDS = {"no", "n", "false", "0", "to do", "todo", "not started", "in progress", "open", "waiting on someone else",
-               "deferred", "planned", "scheduled", "pending", "nein", "non"}
+# Every word read as yes or no, in one table: CRM task statuses (Salesforce, HubSpot, Pipedrive), spreadsheet
+# booleans (Excel writes TRUE/FALSE in the user's language: WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO), and yes/no
+# in English, German, French and Spanish. Compared ignoring case, accents and extra spaces (`Sí` is `si`).
+# An empty cell is "no" only in a column of check marks (`x`, `✓`): see `FlagEvidence`.
+YES_NO: dict[str, bool] = {
+    **dict.fromkeys(("yes", "y", "true", "1", "x", "✓", "✔", "☑", "checked", "done", "completed", "complete",
+                     "closed", "held", "ja", "j", "wahr", "erledigt", "oui", "vrai", "si", "s", "verdadero",
+                     "hecho"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "unchecked", "☐", "undone", "not done", "to do", "todo", "to-do",
+                     "not started", "in progress", "open", "waiting on someone else", "waiting", "deferred",
+                     "planned", "scheduled", "pending", "nein", "falsch", "nicht erledigt", "offen", "non", "faux",
+                     "falso", "pendiente"), False),
+}
+MARKS = frozenset(("x", "✓", "✔", "☑"))  # a column of these marks leaves "no" empty
+
+
+def flag_word(text: str) -> str:
+    """A yes/no cell as compared: NFKC, lower case, accents, underscores and extra spaces dropped (`  Sí ` → `si`,
+    HubSpot's `NOT_STARTED` → `not started`)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).replace("_", " ").split())
 
 
 def parse_flag(text: str) -> bool:
-    """Yes/no, true/false, done/to do, Completed/Not Started (Salesforce), 1/0."""
-    word = " ".join(text.strip().lower().split())
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise CellError(f"“{text.strip()}” is not yes or no")
+    """Yes or no from any word of `YES_NO` (Done/Undone, Completed/Not Started, Ja/Nein, TRUE/FALSE, 1/0…)."""
+    value = YES_NO.get(flag_word(text))
+    if value is None:
+        raise CellError(f"“{text.strip()}” is not yes or no (write yes/no, true/false, done/not done, 1/0 or x)")
+    return value
+
+
+@dataclass
+class FlagEvidence:
+    """A yes/no column's distinct words: when every filled cell is a check mark (`x`), an empty cell means no."""
+
+    words: set[str] = field(default_factory=set)
+
+    def add(self, text: str) -> None:
+        if text and not text.isspace() and len(self.words) <= 20:
+            self.words.add(flag_word(text))
+
+    @property
+    def empty_is_no(self) -> bool:
+        return bool(self.words) and self.words <= MARKS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from breakthrough.importing.profiles import Profile, mapping_for
+from breakthrough.importing.profiles import Profile, duration_unit, mapping_for
 
 ADD_ROLES = ("rep", "manager")  # what an unknown owner can be added as
 
@@ -26,15 +26,16 @@ class Plan:
     # Unknown owners (person cells matching no one) are held, never added, unless asked here:
     add_people: dict[str, str] = field(default_factory=dict)  # unknown owner label → "rep" / "manager" to add
     add_unknown_owners: bool = False  # add every unknown owner (rep, or manager for a session's manager)
+    empty_is_no: list[str] = field(default_factory=list)  # yes/no fields whose column is check marks: empty = no
     default_currency: str = "USD"
     layout: str = "long"  # "wide": a quota sheet with one column per month or quarter (`wide`)
     periods: dict[str, list[str]] = field(default_factory=dict)  # wide: header → [type, start, currency]
 
     @staticmethod
     def from_profile(profile: Profile, headers: list[str], default_currency: str = "USD") -> Plan:
-        return Plan(profile.entity, profile.source, profile.label, mapping_for(profile, headers),
-                    dict(profile.constants), profile.duration_unit, default_currency=default_currency,
-                    layout=profile.layout)
+        mapping = mapping_for(profile, headers)
+        return Plan(profile.entity, profile.source, profile.label, mapping, dict(profile.constants),
+                    duration_unit(profile, mapping), default_currency=default_currency, layout=profile.layout)
 
     def to_json(self) -> str:
         """A stable text form (a cache key, and what the batch records)."""

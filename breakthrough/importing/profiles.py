@@ -1,21 +1,26 @@
 """What each entity's fields mean, and the built-in column mappings of each CRM's exports.
 
 A `Profile` maps an entity's fields to the header names one source uses; the
-best profile for a file is detected from its headers (`detect`). A mapping the
-user corrects is saved as a named profile in the `setting` table (key
-`import_profile:<name>`) and offered first for files with the same headers.
+best profile for a file is detected from its headers (`detect`). Headers are
+compared in one place, `norm` (case, accents, spaces, punctuation and a trailing
+unit in brackets do not count). A mapping the user corrects is kept in the
+`setting` table (key `import_profile:<name>`): under a name they give
+(`save_profile`), or by itself on commit, keyed by the file's header set
+(`remember`). Either is offered first for files with the same headers.
 Stages map to open / won / lost per source (`stage_status`): the `stage_map`
 table first, then the source's defaults, then the words in the stage name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from breakthrough.models import Setting, StageMap
+from breakthrough.models import RUBRIC, Setting, StageMap
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
 SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",
@@ -144,45 +149,90 @@ class Profile:
     layout: str = "long"  # "wide": one column per month or quarter, each filled cell a row (`wide`)
 
 
-ALSO_CALLED: dict[str, dict[str, tuple[str, ...]]] = {  # template headers other tools write for a field
-    "people": {  # HR exports and roster spreadsheets; compared case- and space-insensitively (`norm`)
+# Spellings of the template's columns met in spreadsheets kept by hand (rosters, coaching logs from a form).
+# Compared by `norm`, so case, punctuation and a trailing unit in brackets need no entry of their own.
+TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "people": {
+        "name": ("Full Name", "Employee name", "Employee", "Person", "Rep name", "Sales rep"),
+        "email": ("Email address", "Work email", "Business email", "Mail"),
+        "role": ("Sales role", "Position type"),
+        "team": ("Sales team", "Team name", "Squad", "Pod"),
+        "manager": ("Reports to", "Line manager", "Manager name", "Manager email", "Direct manager"),
+        "active": ("Is active", "Active?", "Currently active"),
+        "crm_user_id": ("User ID", "CRM ID", "CRM user", "Salesforce User ID", "HubSpot Owner ID", "Owner ID",
+                        "Pipedrive User ID"),
         "hire_date": ("Start Date", "Hire date", "Date hired", "Hired on", "Joining date"),
         "end_date": ("End Date", "Termination date", "Leaving date", "Last day", "Left on", "Leave date",
                      "Last working day"),
     },
-    "coaching sessions": {"session_id": ("ID", "Response ID", "Submission ID", "Entry ID"),
-                          "submitted": ("Timestamp", "Submitted at", "Submission Date", "Completion time")},
+    "accounts": {
+        "name": ("Account name", "Company", "Company name", "Organization", "Organization - Name"),
+        "tier": ("Account tier", "Segment tier"),
+        "is_target": ("Target", "Is target", "Target account?", "Named account"),
+    },
+    "coaching sessions": {
+        "session_id": ("ID", "Response ID", "Submission ID", "Entry ID"),
+        "submitted": ("Timestamp", "Submitted at", "Submission Date", "Completion time"),
+        "manager": ("Coach", "Manager name", "Manager email", "Coached by"),
+        "rep": ("Rep name", "Sales rep", "Coachee", "Rep email", "Who was coached"),
+        "date": ("Session date", "Date of session", "Coaching date", "Meeting date"),
+        "type": ("Session type", "Type of session", "Coaching type", "Kind of session"),
+        "duration_min": ("Duration", "Duration (minutes)", "Duration min", "Length", "Session length", "Minutes"),
+        "focus_driver": ("Driver", "Focus driver", "Driver worked on"),
+        "focus_text": ("Focus", "Focus area", "Focus text", "Focus topic", "What did you focus on"),
+        **{d: (f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating", f"{d.replace('_', ' ')} scored")
+           for d in RUBRIC},
+        "scored_by": ("Scored by", "Scorer", "Rated by"),
+        "notes": ("Notes", "Note", "Comments", "Comment", "Session notes"),
+    },
 }
 
 
+FIELDS_BY_KEY = {f.key: f for f in FIELDS["coaching sessions"]}
+
+
 def _template(entity: str) -> Profile:
-    also = ALSO_CALLED.get(entity, {})
-    columns = {f.key: (f.key, f.label, *also.get(f.key, ())) for f in FIELDS[entity]}
+    extra = TEMPLATE_NAMES.get(entity, {})
+    columns = {f.key: (f.key, f.label, *extra.get(f.key, ())) for f in FIELDS[entity]}
+    for d in RUBRIC if entity == "coaching sessions" else ():  # `Focus score` before a bare `Focus`
+        columns[d] = (*extra[d], d, FIELDS_BY_KEY[d].label)
     return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
                    columns)
 
 
 BUILT_IN: tuple[Profile, ...] = (
     Profile("salesforce_opportunities", "Salesforce report — opportunities", "salesforce", "opportunities", {
-        "crm_id": ("Opportunity ID", "Opportunity Id"),
-        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner"),
-        "owner_email": ("Opportunity Owner Email", "Owner Email"),
-        "name": ("Opportunity Name",), "account": ("Account Name",), "stage": ("Stage",),
-        "amount": ("Amount",), "currency": ("Amount Currency", "Opportunity Currency"),
-        "close_date": ("Close Date",), "created_date": ("Created Date",), "probability": ("Probability (%)",),
-        "type": ("Type",), "lead_source": ("Lead Source",)}),
+        "crm_id": ("Opportunity ID", "Opportunity Id", "Opportunity ID (18)", "Id"),
+        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner", "Opportunity Owner Name",
+                  "OwnerId"),
+        "owner_email": ("Opportunity Owner Email", "Owner Email", "Opportunity Owner: Email"),
+        "name": ("Opportunity Name", "Opportunity", "Name"),
+        "account": ("Account Name", "Account", "Account: Account Name"),
+        "stage": ("Stage", "Opportunity Stage", "StageName"),
+        "amount": ("Amount", "Opportunity Amount", "Amount (converted)"),
+        "currency": ("Amount Currency", "Opportunity Currency", "Currency", "CurrencyIsoCode"),
+        "close_date": ("Close Date", "Opportunity Close Date", "CloseDate"),
+        "created_date": ("Created Date", "Opportunity Created Date", "Create Date", "CreatedDate"),
+        "probability": ("Probability (%)", "Probability"),
+        "type": ("Type", "Opportunity Type"), "lead_source": ("Lead Source", "Opportunity Lead Source", "LeadSource")}),
     Profile("salesforce_activities", "Salesforce report — activities", "salesforce", "activities", {
-        "crm_id": ("Activity ID", "Task ID", "Event ID"),
-        "owner": ("Assigned", "Assigned To", "Assigned: Full Name"), "owner_email": ("Assigned Email",),
-        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date"), "type": ("Type",),
-        "subtype": ("Task Subtype", "Task/Event Subtype"), "outcome": ("Call Result", "Outcome"), "done": ("Status",),
-        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)"),
+        "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID", "Id"),
+        "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name", "OwnerId"),
+        "owner_email": ("Assigned Email", "Assigned: Email", "Assigned To: Email"),
+        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date", "Start Date Time", "ActivityDate"),
+        "type": ("Type",), "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype", "TaskSubtype"),
+        "outcome": ("Call Result", "Outcome", "CallDisposition"),
+        "done": ("Status", "Task Status", "Completed"),
+        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)", "Call Duration In Seconds",
+                     "CallDurationInSeconds", "Duration"),
         "account": ("Company / Account", "Account Name", "Account"),
         "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID")}),
     Profile("hubspot_deals", "HubSpot export — deals", "hubspot", "opportunities", {
         "crm_id": ("Record ID", "Deal ID"), "name": ("Deal Name",), "stage": ("Deal Stage",),
-        "pipeline": ("Pipeline",), "amount": ("Amount",), "currency": ("Currency", "Deal currency code"),
-        "close_date": ("Close Date",), "created_date": ("Create Date",), "owner": ("Deal owner", "Deal Owner"),
+        "pipeline": ("Pipeline",), "amount": ("Amount", "Amount in company currency"),
+        "currency": ("Currency", "Deal currency code"),
+        "close_date": ("Close Date",), "created_date": ("Create Date", "Created Date", "Deal create date"),
+        "owner": ("Deal owner", "Deal Owner", "HubSpot Owner", "Owner"),
         "account": ("Associated Company", "Associated Company (Primary)", "Company name"),
         "type": ("Deal Type",), "lead_source": ("Original Source", "Original Traffic Source")}),
     Profile("hubspot_calls", "HubSpot export — calls", "hubspot", "activities", {
@@ -195,19 +245,29 @@ BUILT_IN: tuple[Profile, ...] = (
         "owner": ("Activity assigned to",), "outcome": ("Meeting outcome",), "subject": ("Meeting name",),
         "account": ("Associated Company", "Associated Company (Primary)")},
         constants={"type": "Meeting"}),
+    Profile("hubspot_tasks", "HubSpot export — tasks", "hubspot", "activities", {
+        "crm_id": ("Record ID", "Task ID"), "subject": ("Task Title", "Task title", "Task subject"),
+        "done": ("Task Status",), "type": ("Task Type",), "date": ("Due date", "Activity date", "Task due date"),
+        "owner": ("Activity assigned to", "Assigned to", "Task owner"),
+        "account": ("Associated Company", "Associated Company (Primary)"),
+        "opportunity": ("Associated Deal",)}),
     Profile("pipedrive_deals", "Pipedrive export — deals", "pipedrive", "opportunities", {
-        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner",),
-        "amount": ("Deal - Value",), "currency": ("Deal - Currency",), "status": ("Deal - Status",),
-        "stage": ("Deal - Stage",), "won_time": ("Deal - Won time", "Won time"),
-        "lost_time": ("Deal - Lost time", "Lost time"),
-        "close_date": ("Deal - Expected close date", "Expected close date"),
-        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created"),
-        "account": ("Deal - Organization",), "probability": ("Deal - Probability",)}),
+        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner", "Deal - Owner name"),
+        "amount": ("Deal - Value",), "currency": ("Deal - Currency", "Deal - Currency of Value"),
+        "status": ("Deal - Status",), "stage": ("Deal - Stage", "Deal - Stage (pipeline)"),
+        "won_time": ("Deal - Won time", "Won time"), "lost_time": ("Deal - Lost time", "Lost time"),
+        "close_date": ("Deal - Expected close date", "Expected close date", "Deal - Deal closed on",
+                       "Deal - Closed on"),
+        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created", "Deal - Creation date",
+                         "Deal - Created", "Deal - Deal creation date"),
+        "account": ("Deal - Organization", "Organization - Name", "Deal - Organization name"),
+        "probability": ("Deal - Probability",), "pipeline": ("Deal - Pipeline",)}),
     Profile("pipedrive_activities", "Pipedrive export — activities", "pipedrive", "activities", {
         "crm_id": ("Activity - ID",), "subject": ("Activity - Subject",), "type": ("Activity - Type",),
-        "done": ("Activity - Done",), "date": ("Activity - Due date",), "time": ("Activity - Due time",),
-        "duration": ("Activity - Duration",), "owner": ("Activity - Assigned to user",),
-        "account": ("Activity - Organization",), "opportunity": ("Activity - Deal",)},
+        "done": ("Activity - Done", "Activity - Status"), "date": ("Activity - Due date", "Activity - Date"),
+        "time": ("Activity - Due time",), "duration": ("Activity - Duration",),
+        "owner": ("Activity - Assigned to user", "Activity - Owner", "Activity - User"),
+        "account": ("Activity - Organization", "Organization - Name"), "opportunity": ("Activity - Deal",)},
         duration_unit="minutes"),
     *(_template(entity) for entity in ENTITIES),
     Profile("quota_sheet", "Quota sheet — one column per month or quarter", "spreadsheet", "quotas", {
@@ -222,16 +282,92 @@ BUILT_IN: tuple[Profile, ...] = (
 PROFILES = {p.key: p for p in BUILT_IN}
 
 
+_BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
+_PUNCTUATION = re.compile(r"[\W_]+")
+_EMAIL = re.compile(r"\be[-‐ ]mail\b")  # E-mail is Email
+TIME_UNITS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
+              **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), "ms"),
+              **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+              **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours")}
+
+
+def _fold(text: str) -> str:
+    """NFKC, case-folded, accents dropped, the BOM and zero-width characters removed."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch) and ch not in "\ufeff\u200b\u200c\u200d\u2060")
+
+
 def norm(header: str) -> str:
-    """A header compared case- and space-insensitively."""
-    return " ".join(header.replace("\ufeff", "").lower().split())
+    """A header as compared with a profile's names — the one place headers are matched.
+
+    Case, accents, extra spaces and punctuation do not count, nor does a trailing unit in brackets:
+    `Deal - Creation date`, `deal creation DATE`, `Duration (minutes)` ~ `Duration`, `Focus (1-5)` ~ `Focus`,
+    `Follow-through` ~ `follow_through`, `E-mail` ~ `Email`.
+    """
+    text = _BRACKET.sub("", _fold(header)) or _fold(header)
+    return " ".join(_PUNCTUATION.sub(" ", _EMAIL.sub("email", text)).split())
+
+
+def header_unit(header: str) -> str | None:
+    """The time unit a header names in trailing brackets (`Call Duration (seconds)` → seconds), if any."""
+    found = _BRACKET.search(_fold(header))
+    return TIME_UNITS.get(" ".join(found.group(1).split()).rstrip(".")) if found else None
+
+
+_SCORE_RANGE = re.compile(r"\d+\s*[-–/]\s*\d+|/\s*\d+|out of \d+")
+
+
+def _fits(field: Field, profile: Profile, header: str) -> bool:
+    """Whether what a header says in trailing brackets suits the field: a time unit must agree with the field's
+    (`Duration (hours)` is not a coaching session's minutes), and a score range (`Focus (1-5)`) is never text."""
+    found = _BRACKET.search(_fold(header))
+    if not found:
+        return True
+    inside = " ".join(found.group(1).split())
+    if field.kind == "text" and _SCORE_RANGE.fullmatch(inside):
+        return False
+    unit = TIME_UNITS.get(inside.rstrip("."))
+    if unit is None or field.kind not in ("duration", "count"):
+        return True
+    return unit in UNITS_READ if field.kind == "duration" else unit == "minutes"
+
+
+UNITS_READ = ("seconds", "minutes", "ms")  # what an activity's duration column may be written in
 
 
 def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
-    """Field → the file's header for it (the first of the profile's names present), or None."""
-    present = {norm(h): h for h in reversed(headers)}
-    return {f.key: next((present[norm(n)] for n in profile.columns.get(f.key, ()) if norm(n) in present), None)
-            for f in FIELDS[profile.entity]}
+    """Field → the file's header for it (the first of the profile's names present), or None.
+
+    Each header is read for one field at most. A bare `Focus` is the rubric score when the file has columns
+    for at least three other rubric dimensions, else the session's focus in words.
+    """
+    present: dict[str, str] = {}
+    for header in headers:
+        present.setdefault(norm(header), header)
+    fields = list(FIELDS[profile.entity])
+    if profile.entity == "coaching sessions" and _rubric_columns(profile, present) >= 3:
+        fields.sort(key=lambda f: f.key != "focus")  # the rubric's Focus takes its header before the focus text
+    taken: set[str] = set()
+    found: dict[str, str | None] = {}
+    for f in fields:
+        names = (norm(n) for n in profile.columns.get(f.key, ()))
+        header = next((present[n] for n in names
+                       if n in present and present[n] not in taken and _fits(f, profile, present[n])), None)
+        found[f.key] = header
+        if header:
+            taken.add(header)
+    return {f.key: found[f.key] for f in FIELDS[profile.entity]}
+
+
+def _rubric_columns(profile: Profile, present: dict[str, str]) -> int:
+    """How many rubric dimensions other than Focus the file has a column for."""
+    return sum(1 for d in RUBRIC if d != "focus" and any(norm(n) in present for n in profile.columns.get(d, ())))
+
+
+def duration_unit(profile: Profile, mapping: dict[str, str | None]) -> str:
+    """The unit of the duration column: what its header names in brackets, else the profile's."""
+    unit = header_unit(mapping.get("duration") or "")
+    return unit if unit in UNITS_READ else profile.duration_unit
 
 
 @dataclass(frozen=True)
@@ -293,10 +429,41 @@ def save_profile(engine: Engine, name: str, base: Profile, mapping: dict[str, st
 
 
 def saved_profiles(engine: Engine) -> list[Profile]:
-    """Every saved profile, by name."""
+    """Every saved profile (named, or remembered from a hand-made mapping), by name."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Setting.value).where(Setting.key.startswith(PROFILE_PREFIX))).scalars().all()
+        return stored_profiles(conn)
+
+
+def stored_profiles(conn: Connection) -> list[Profile]:
+    rows = conn.execute(select(Setting.value).where(Setting.key.startswith(PROFILE_PREFIX))).scalars().all()
     return sorted((_from_stored(v) for v in rows if isinstance(v, dict)), key=lambda p: p.label)
+
+
+REMEMBERED = "your mapping"
+
+
+def remember(conn: Connection, entity: str, source: str, label: str, mapping: dict[str, str | None],
+             constants: dict[str, str], unit: str, headers: list[str]) -> Profile | None:
+    """Keep a mapping chosen by hand for files with exactly these headers, so it is offered first next time.
+
+    Nothing is kept when the mapping is what detection offers for these headers anyway. It is stored
+    (in the caller's transaction) under a key made from the header set, replacing what was kept for it.
+    """
+    offered = detect(headers, stored_profiles(conn))[0]
+    chosen = {k: v for k, v in mapping.items() if v}
+    if (offered.profile.entity, offered.profile.source) == (entity, source) and \
+            {k: v for k, v in offered.mapping.items() if v} == chosen:
+        return None
+    digest = hashlib.blake2b("\x1f".join(_signature(headers)).encode("utf-8"), digest_size=4).hexdigest()
+    base = label.split(f" — {REMEMBERED} ")[0]
+    value = {"name": f"{base} — {REMEMBERED} #{digest}", "base": base, "source": source, "entity": entity,
+             "columns": {k: [v] for k, v in chosen.items()}, "constants": {k: v for k, v in constants.items()
+                                                                          if k not in chosen},
+             "duration_unit": unit, "headers": list(headers), "remembered": True}
+    key = f"{PROFILE_PREFIX}{REMEMBERED} #{digest}"
+    conn.execute(delete(Setting).where(Setting.key == key))
+    conn.execute(insert(Setting).values(key=key, value=value))
+    return _from_stored(value)
 
 
 def delete_profile(engine: Engine, name: str) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from breakthrough.importing import columnar, wide
-from breakthrough.importing.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, amount_mark
+from breakthrough.importing.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, FlagEvidence, amount_mark
 from breakthrough.importing.people import Directory, owner_label
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.profiles import field_map
@@ -36,6 +36,7 @@ class Survey:
     rows: int = 0
     dates: dict[str, DateEvidence] = field(default_factory=dict)
     amounts: dict[str, AmountEvidence] = field(default_factory=dict)
+    flags: dict[str, FlagEvidence] = field(default_factory=dict)
     people: Counter = field(default_factory=Counter)  # (field, text, email) → rows
     stages: Counter = field(default_factory=Counter)  # stage → rows
     footer_lines: int = 0
@@ -64,8 +65,8 @@ def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress
     return found
 
 
-def _start(reader: Reader, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, dict]]:
-    """An empty survey and the columns to look at: (mapped, dates, amounts, people) by field → column index."""
+def _start(reader: Reader, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, dict, dict]]:
+    """An empty survey and the columns to look at: (mapped, dates, amounts, people, flags) by field → column index."""
     found = Survey(reader.headers, delimiter=reader.delimiter)
     index = {h: i for i, h in enumerate(reader.headers)}
     fields = field_map(plan.entity)
@@ -74,22 +75,27 @@ def _start(reader: Reader, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, 
     dates = {k: i for k, i in mapped.items() if fields[k].kind in ("date", "datetime", "period")}
     amounts = {k: i for k, i in mapped.items() if fields[k].kind == "amount"}
     found.dates = {k: DateEvidence() for k in dates}
+    flags = {k: i for k, i in mapped.items() if fields[k].kind == "flag"}
     found.amounts = {k: AmountEvidence() for k in amounts}
-    return found, (mapped, dates, amounts, people)
+    found.flags = {k: FlagEvidence() for k in flags}
+    return found, (mapped, dates, amounts, people, flags)
 
 
 def _survey_columns(source, plan: Plan, progress: Progress | None) -> Survey:
     """The same survey over a plain file read column-wise (see `columnar`); raises NotPlain to fall back."""
     reader = Reader(source)
-    found, (mapped, dates, amounts, people) = _start(reader, plan)
+    found, (mapped, dates, amounts, people, flags) = _start(reader, plan)
     headers, size, rows = reader.headers, columnar.size_of(source), 0
-    used = {*dates, *amounts, *people, *(e for e in people.values() if e), "stage"}
+    used = {*dates, *amounts, *people, *(e for e in people.values() if e), *flags, "stage"}
     for part in columnar.batches(source, reader, only=[headers[i] for k, i in mapped.items() if k in used]):
         column = {k: part.columns[headers[i]] for k, i in mapped.items() if headers[i] in part.columns}
         for key in dates:
             _dates(found.dates[key], column[key])
         for key in amounts:
             _amounts(found.amounts[key], column[key])
+        for key in flags:
+            for text in pc.unique(column[key]).to_pylist()[:50]:
+                found.flags[key].add(text)
         for key, email_key in people.items():
             pairs = _counted([column[key], column[email_key]] if email_key in column else [column[key]])
             pairs = {p if len(p) == 2 else (*p, ""): n for p, n in pairs.items()}
@@ -154,7 +160,8 @@ def _size(reader: Reader) -> int:
     return max(end, 1)
 
 
-def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, amounts: dict, people: dict) -> None:
+def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, amounts: dict, people: dict,
+             flags: dict) -> None:
     for key, i in dates.items():
         evidence = found.dates[key]
         for value in {row[i] for row in rows}:
@@ -163,6 +170,9 @@ def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, am
         evidence = found.amounts[key]
         for row in rows:
             evidence.add(row[i])
+    for key, i in flags.items():
+        for value in list({row[i] for row in rows})[:50]:
+            found.flags[key].add(value)
     for key, email_key in people.items():
         if key in mapped:
             j = mapped.get(email_key) if email_key else None
@@ -213,6 +223,11 @@ def decided_orders(found: Survey) -> dict[str, str]:
 
 def decided_marks(found: Survey) -> dict[str, str]:
     return {k: e.mark() for k, e in found.amounts.items() if e.mark()}
+
+
+def empty_is_no(found: Survey) -> list[str]:
+    """Yes/no fields whose column holds only check marks (`x`): there an empty cell means no."""
+    return sorted(k for k, e in found.flags.items() if e.empty_is_no)
 
 
 @dataclass(frozen=True)

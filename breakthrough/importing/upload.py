@@ -63,6 +63,7 @@ def inspect(engine, data: bytes, profile_key: str | None = None, plan: Plan | No
     found = surveying.survey(data, plan, progress)
     plan.date_orders = {**surveying.decided_orders(found), **plan.date_orders}
     plan.decimal_marks = {**surveying.decided_marks(found), **plan.decimal_marks}
+    plan.empty_is_no = sorted({*surveying.empty_is_no(found), *plan.empty_is_no})
     with engine.connect() as conn:
         directory = Directory(conn, plan.source)
         stage_map = profiles.stage_map(conn, plan.source)

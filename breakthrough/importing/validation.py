@@ -223,9 +223,10 @@ class Columns:
 
 
 def parse_cell(parse: Callable[[str], object], text: str) -> object:
-    """One cell through `parse`: None when empty, the CellError (not raised) when it cannot be read."""
+    """One cell through `parse`: None when empty (or the parser's `empty` value), the CellError (not raised) when
+    it cannot be read."""
     if not text or text.isspace():
-        return None
+        return getattr(parse, "empty", None)
     try:
         return parse(text)
     except c.CellError as err:
@@ -249,7 +250,17 @@ def _parser(kind: str, key: str, plan: Plan) -> Callable[[str], object]:
         "role": role, "session_type": session_type, "driver": driver, "status": status_word,
         "period": lambda t: month_start(t, order), "period_type": _period_type, "email": email,
     }
+    if kind == "flag" and key in plan.empty_is_no:
+        return _marks
     return parsers[kind] if kind in PARSED_KINDS else (lambda t: _text(t, limit))
+
+
+def _marks(text: str) -> bool:
+    """A yes/no cell of a column of check marks (`x`): an empty cell is no."""
+    return c.parse_flag(text)
+
+
+_marks.empty = False
 
 
 def _text(raw: str, limit: int | None) -> str:
@@ -377,6 +388,9 @@ class Builder:
         stage = v.get("stage") or (status.capitalize() if status else self._need(v, "stage"))
         status = status or stage_status(stage, self.stages)
         close = {"won": v.get("won_time"), "lost": v.get("lost_time")}.get(status) or v.get("close_date")
+        if close is None and status == "won":
+            raise RowError(self.columns.header.get("won_time") or self._close_header(status), "",
+                           "won deal with no close date: give its close date, or it counts in no period")
         if close is not None and close < created:
             raise RowError(self._close_header(status), self._raw(self._close_key(status)),
                            f"closes on {day(close)}, before it was created on {day(created)}")
@@ -392,7 +406,11 @@ class Builder:
         return key if key in self.columns.header and self._raw(key) else "close_date"
 
     def _close_header(self, status: str) -> str:
-        return self.columns.header.get(self._close_key(status), "Close date")
+        """The column a deal's close date is read from (its won / lost date when that is the column given)."""
+        key = self._close_key(status)
+        if key not in self.columns.header:
+            key = next((k for k in (key, "close_date", "won_time", "lost_time") if k in self.columns.header), key)
+        return self.columns.header.get(key, "Close date")
 
     def _raw(self, key: str) -> str:
         """The cell as written in the file for `key`."""

@@ -30,7 +30,7 @@ from breakthrough.db import bump_data_version
 from breakthrough.importing import bulk, columnar, wide
 from breakthrough.importing.people import Directory, name_key
 from breakthrough.importing.plan import Plan
-from breakthrough.importing.profiles import stage_key, stage_map
+from breakthrough.importing.profiles import remember, stage_key, stage_map
 from breakthrough.importing.reading import CHUNK_ROWS, FileError, Reader
 from breakthrough.importing.validation import SKIP, Builder, Reject, UnknownOwner
 from breakthrough.importing.writers import WRITERS, Changes, Lookups
@@ -67,6 +67,7 @@ class Outcome:
     encoding: str = "utf-8"
     sha256: str = ""
     batch_id: int | None = None
+    headers: list[str] = field(default_factory=list, repr=False)  # the file's columns, as read
 
     def reject(self, rows: Iterable[Reject]) -> None:
         room = MAX_REJECTS - len(self.rejects)
@@ -115,6 +116,8 @@ def commit(engine: Engine, source, plan: Plan, file_name: str, progress: Progres
                     created_at=now, status="committed").returning(m.ImportBatch.id)).scalar_one()
                 outcome = _run(conn, source, plan, Batch(batch_id, now), progress, chunk_rows, fast)
                 _finish_batch(conn, batch_id, outcome, plan)
+                remember(conn, plan.entity, plan.source, plan.profile, plan.mapping, plan.constants,
+                         plan.duration_unit, outcome.headers)
                 bump_data_version(conn)
             return outcome
         except columnar.NotPlain:
@@ -154,6 +157,7 @@ def _run(conn: Connection, source, plan: Plan, batch: Batch | None, progress: Pr
     out.rejects.sort(key=lambda r: r.line)
     out.rows_read, out.footer_lines, out.blank_lines = reader.stats.rows, reader.stats.footer_lines, reader.stats.blank_lines
     out.encoding, out.sha256, out.batch_id = reader.stats.encoding, digest.hexdigest(), batch.id if batch else None
+    out.headers = reader.headers
     return out
 
 
@@ -178,6 +182,7 @@ def _run_columns(conn: Connection, source, plan: Plan, batch: Batch | None, prog
     out.rejects.sort(key=lambda r: r.line)
     out.rows_read, out.encoding = rows, reader._decoder.encoding or "utf-8"
     out.sha256, out.batch_id = digest.hexdigest(), batch.id if batch else None
+    out.headers = reader.headers
     return out
 
 
