@@ -223,7 +223,7 @@ class Run:
         self.lookups = Lookups(conn, self.changes)
         self.writer = WRITERS[plan.entity](self)
         self.seen = Occurrences()
-        self._placeholder = 0
+        self._placeholder = -1  # a preview's new people are −2, −3…: never −1, whose hash is −2's (a false duplicate)
 
     def chunk(self, rows: list[list[str]], lines: list[int], problems: list[Reject]) -> None:
         out = self.outcome
