@@ -27,7 +27,7 @@ from sqlalchemy import func, select, text
 
 from breakthrough import cli, db, queries, scorecard_export
 from breakthrough import settings as settings_store
-from breakthrough.importing import batches, undo, upload, writing
+from breakthrough.importing import batches, profiles, undo, upload, writing
 from breakthrough.models import Activity, Base, Person
 from conftest import drop_database, new_database_url
 
@@ -167,6 +167,23 @@ def test_partly_rejected_file_lists_its_rejects_in_json(roster_url, capsys):
     assert code == 0 and found["written"] and (found["accepted"], found["rejected"]) == (1, 1)
     assert found["rejects"] == [{"row": 3, "column": "created_date", "value": "soon",
                                  "reason": "“soon” is not a date (write dates as YYYY-MM-DD, m/d/yyyy or dd.mm.yyyy)"}]
+
+
+@pytest.mark.parametrize("name", ["HR roster", "hr ROSTER", "saved:HR roster"])
+def test_a_profile_saved_on_the_data_page_reads_a_file_the_page_would_ask_about(url, capsys, name):
+    """`full_name` / `mail` are not the template's headers: mapped once (as on the page) and saved, the file
+    imports by the profile's name or key."""
+    path = SMALL / "people_without_name.csv"
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    profiles.save_profile(engine, "HR roster", profiles.PROFILES["template_people"],
+                          {"name": "full_name", "email": "mail"}, ["full_name", "mail"])
+    engine.dispose()
+    code, out, err = run(url, "import", path, "--json", "--profile", name, capsys=capsys)
+    (found,) = reports(out)
+    assert (code, err) == (0, "")
+    assert (found["profile"], found["accepted"], found["written"]) == ("saved:HR roster", 1, True)
+    assert counts(url)["person"] == 1
 
 
 # ----------------------------------------------------------------------------- dry run
@@ -477,6 +494,24 @@ def test_a_database_emptied_by_undo_does_not_get_the_demo(url, capsys, monkeypat
     assert db.is_empty(engine)
     engine.dispose()
     assert _is_empty_after_restart(url)
+
+
+@pytest.mark.parametrize("how", ["BREAKTHROUGH_DEMO=0", "demo --remove"])
+def test_the_app_starts_empty_when_asked(url, capsys, monkeypatch, how):
+    """The app itself (AppTest of app.py, its store bootstrap included) on a new database: no demo."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
+    if how == "demo --remove":
+        monkeypatch.delenv("BREAKTHROUGH_DEMO", raising=False)
+        assert run(url, "demo", "--remove", capsys=capsys)[0] == 0
+    else:
+        monkeypatch.setenv("BREAKTHROUGH_DEMO", "0")
+    for _ in range(2):  # a second start (a new AppTest: a new session) still finds it empty
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        assert not at.exception
+        assert not any("demo data" in i.value for i in at.info)
+    assert counts(url)["person"] == 0
 
 
 # ----------------------------------------------------------------------------- as a real process
