@@ -272,6 +272,12 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
     chosen = next((d for d in detected.detections if d.profile.key == profile_key), detected.detections[0])
     report.profile, report.profile_label = chosen.profile.key, chosen.profile.label
     report.entity, report.source = chosen.profile.entity, chosen.profile.source
+    if chosen.matched == 0 and profile_key is None:
+        report.profile = report.profile_label = report.entity = report.source = None
+        report.error = (f"no profile knows this file's columns ({_shown(', '.join(detected.headers[:8]), 200)}). "
+                        "Map them once on the Data page and save a profile, or use a Breakthrough template "
+                        "(docs/importing.md). Nothing was written.")
+        return None
     if chosen.missing:
         report.error = (f"read as {chosen.profile.label}, the file has no column for {', '.join(chosen.missing)}, "
                         f"which {chosen.profile.entity} need. Map the columns once on the Data page and save them "
@@ -283,16 +289,19 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
     plan = Plan.from_json(found.plan.to_json())
     open_questions = [q for q in found.questions if q.field not in plan.date_orders]
     if open_questions and date_order is None:
-        report.rows = found.survey.rows
         columns = ", ".join(f"“{q.header}”" for q in open_questions)
-        report.error = (f"the dates of {columns} can be read day first or month first "
-                        f"(e.g. {', '.join(open_questions[0].examples)}), and dates are never guessed. "
+        report.error = (f"the dates of {columns} can be read day first or month first"
+                        f"{_examples(open_questions[0].examples)}, and dates are never guessed. "
                         "Say which with --date-order dmy (day first) or --date-order mdy (month first). "
                         "Nothing was written.")
         return None
     for question in open_questions:
         plan.date_orders[question.field] = date_order
     return plan
+
+
+def _examples(examples: tuple[str, ...]) -> str:
+    return f" (e.g. {_shown(', '.join(examples), 80)})" if examples else ""
 
 
 def _count(report: FileReport, out: writing.Outcome) -> None:

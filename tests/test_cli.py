@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from breakthrough import cli, db, queries, scorecard_export
 from breakthrough import settings as settings_store
@@ -235,13 +235,18 @@ REJECTED = [
     (SMALL / "people_without_name.csv", ("--profile", "template_people"), "no column for Name"),
     (SMALL / "deals_partly_bad.csv", ("--strict",), "1 rows rejected and --strict"),
     (EXPORTS / "hubspot_deals.csv", ("--profile", "hubspot_calls"), "no column for"),
-    (None, (), "nothing was written"),
+    (None, (), "not a CSV file"),
+    ("unknown_columns", (), "no profile knows this file's columns (a?[31mred, b)"),  # an escape code shown as ?
 ]
 
 
 @pytest.mark.parametrize(("path", "flags", "says"), REJECTED, ids=lambda v: v.name if isinstance(v, Path) else None)
 def test_a_rejected_file_writes_nothing_and_exits_1(roster_url, capsys, tmp_path, path, flags, says):
-    path = path or _zip(tmp_path)
+    if path is None:
+        path = _zip(tmp_path)
+    elif path == "unknown_columns":
+        path = tmp_path / "unknown.csv"
+        path.write_bytes(b"a\x1b[31mred,b\n1,2\n")
     before = counts(roster_url)
     code, out, err = run(roster_url, "import", path, "--json", *flags, capsys=capsys)
     (found,) = reports(out)
