@@ -1,4 +1,10 @@
-"""The database: engine from a URL, migrations at start-up, the data version."""
+"""The database: engine from a URL, migrations at start-up, the data version, the demo on a first start.
+
+The app fills an empty database with the demo (`open_app_database`) unless the user chose to start
+empty: `BREAKTHROUGH_DEMO=0` in the environment, or the `start_empty` setting, which removing the demo
+(`python -m breakthrough demo --remove` or the Data page) records so that a restart respects it. A
+database anything was ever imported into is never filled with the demo either.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,9 @@ from breakthrough.models import Setting
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'breakthrough.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEMO_ENV = "BREAKTHROUGH_DEMO"  # 0, false, no or off: never fill an empty database with the demo
+START_EMPTY = "start_empty"  # setting: the user removed the demo (or chose to start empty)
+OFF = {"0", "false", "no", "off"}
 WAL_PAGES = 1000  # SQLite's own default: a commit that leaves the log longer copies it into the database file
 _checkpoints: list[threading.Thread] = []
 
@@ -74,6 +83,34 @@ def is_empty(engine: Engine) -> bool:
     """True when no person has been loaded yet."""
     with engine.connect() as conn:
         return conn.execute(text("SELECT COUNT(*) FROM person")).scalar() == 0
+
+
+def demo_wanted(engine: Engine) -> bool:
+    """Whether an empty database may get the demo: not when `BREAKTHROUGH_DEMO` is off, not once the user
+    chose to start empty (the `start_empty` setting), not when anything was ever imported."""
+    if os.environ.get(DEMO_ENV, "").strip().lower() in OFF:
+        return False
+    with engine.connect() as conn:
+        chosen = conn.execute(select(Setting.value).where(Setting.key == START_EMPTY)).scalar()
+        imported = conn.execute(text("SELECT 1 FROM import_batch")).first()
+    return not chosen and imported is None
+
+
+def choose_start_empty(conn) -> None:
+    """Record, inside the caller's transaction, that this database starts empty: no demo on a restart."""
+    conn.execute(Setting.__table__.delete().where(Setting.key == START_EMPTY))
+    conn.execute(Setting.__table__.insert().values(key=START_EMPTY, value=True))
+
+
+def open_app_database(url: str) -> Engine:
+    """The app's start: the engine for `url`, migrated; an empty database gets the S demo when wanted."""
+    from breakthrough import demo  # here, not at the top: the demo generator needs this module
+
+    engine = make_engine(url)
+    migrate(engine)
+    if is_empty(engine) and demo_wanted(engine):
+        demo.generate(engine, scale="S")
+    return engine
 
 
 def checkpoint_later(engine: Engine) -> threading.Thread:

@@ -29,9 +29,11 @@ MONEY = {  # figure: (count telling which rows have deals, their amount) among `
     "past_due": ("past_due_open", "past_due_open_amount"),  # open, closing before the as-of date
 }
 COUNTS = {"won_n": "lb_won", "lost_n": "lb_lost", "past_due_n": "past_due_open", "created_lb": "lb_created",
-          "created_pace": "pace_created"}  # fmt: skip
+          "created_pace": "pace_created", "won_count": "period_won", "lost_count": "period_lost"}  # fmt: skip
+# won_count, lost_count, calls, meetings: in the period up to the as-of date (what `won` counts)
 ACTIVITY = {"calls_lb": "lb_calls", "meetings_lb": "lb_meetings_held", "calls_pace": "pace_calls",
-            "meetings_pace": "pace_meetings_held"}  # fmt: skip
+            "meetings_pace": "pace_meetings_held", "calls": "period_calls",
+            "meetings": "period_meetings_held"}  # fmt: skip
 
 
 DENSE_IDS = 1 << 20  # person ids below this are looked up in a table indexed by id (8 bytes an id at most)
@@ -99,12 +101,13 @@ def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, d
     pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
     deals = {
         "lb": (lookback, as_of, ("won", "won_amount", "lost", "created")),
-        "period": (period.start, as_of, ("won", "won_amount")),
+        "period": (period.start, as_of, ("won", "won_amount", "lost")),
         "open": (as_of, period.end, ("open", "open_amount")),
         "past_due": (None, as_of - dt.timedelta(days=1), ("open", "open_amount")),
         "pace": (pace, as_of, ("created",)),
     }
-    activity = {"lb": (lookback, as_of, ("calls", "meetings_held")), "pace": (pace, as_of, ("calls", "meetings_held"))}
+    activity = {"lb": (lookback, as_of, ("calls", "meetings_held")), "pace": (pace, as_of, ("calls", "meetings_held")),
+                "period": (period.start, as_of, ("calls", "meetings_held"))}
     return deals, activity
 
 

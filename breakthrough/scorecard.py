@@ -43,6 +43,10 @@ class RepFigures(NamedTuple):
     median_cycle_days: float | None
     funnel: funnel.Funnel
     unconverted: frozenset[str] = frozenset()
+    won_count: int = 0  # deals won in the period up to the as-of date (the deals `won` adds up)
+    lost_count: int = 0  # deals lost in the same days
+    calls: int = 0  # calls in the period up to the as-of date
+    meetings: int = 0  # meetings held in the same days
 
 
 @dataclass(frozen=True)
@@ -260,12 +264,13 @@ def _rep_figures(reps: _Reps, found: inputs.Inputs, rep_rates, median_cycle, fun
     """One `RepFigures` per rep from the arrays worked out for everyone."""
     data = [found.data[name].tolist() for name in ("quota", "won", "open", "past_due")]
     past_due_count = [int(n) for n in found.data["past_due_n"].tolist()]
+    counted = [[int(n) for n in found.data[name].tolist()] for name in ("won_count", "lost_count", "calls", "meetings")]
     rates_ = [dict(zip(rep_rates, values)) for values in zip(*rep_rates.values())]
     medians = [None if m != m else m for m in median_cycle.tolist()]
     missing = found.unconverted
     unconverted = [frozenset(missing[i]) if i in missing else NONE for i in reps.ids]
     columns = (reps.ids, reps.names, reps.teams, reps.managers, *data, past_due_count, rates_, medians, funnels,
-               unconverted)  # `RepFigures`' fields in order
+               unconverted, *counted)  # `RepFigures`' fields in order
     return dict(zip(reps.ids, rates.named_tuples(RepFigures, zip(*columns))))
 
 

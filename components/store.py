@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import db, demo, diagnosis, periods, queries, scorecard
+from breakthrough import db, diagnosis, periods, queries, scorecard
 from breakthrough import settings as settings_store
 
 
@@ -22,14 +22,11 @@ def engine():
     return _engine(db.database_url())
 
 
-@st.cache_resource(show_spinner="Opening the database (the first start loads the demo data)…")
+@st.cache_resource(show_spinner="Opening the database (a first start may load the demo data)…")
 def _engine(url: str):
-    """The SQLAlchemy engine, migrated; an empty database gets the S demo."""
-    eng = db.make_engine(url)
-    db.migrate(eng)
-    if db.is_empty(eng):
-        demo.generate(eng, scale="S")
-    return eng
+    """The SQLAlchemy engine, migrated; an empty database gets the S demo unless the user chose to start
+    empty (`db.open_app_database`)."""
+    return db.open_app_database(url)
 
 
 def version() -> DataKey:

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 
 from breakthrough import models as m
-from breakthrough.db import bump_data_version
+from breakthrough.db import bump_data_version, choose_start_empty
 
 COLUMNS = ["Batch", "Status", "When", "File", "Data", "Rows read", "Accepted", "Rejected", "Inserted", "Updated",
            "Unchanged", "Profile"]
@@ -44,10 +44,12 @@ def earlier(engine: Engine, sha256: str) -> tuple[int, dt.datetime] | None:
 
 
 def remove_demo(engine: Engine) -> None:
-    """Delete every record (the demo's) but keep the settings, so a first real upload starts clean."""
+    """Delete every record (the demo's) but keep the settings, so a first real upload starts clean; the
+    database is marked to start empty, so a restart does not bring the demo back."""
     with engine.begin() as conn:
         for table in reversed(m.Base.metadata.sorted_tables):
             if table.name != "setting":
                 conn.execute(table.delete())
         conn.execute(delete(m.Setting).where(m.Setting.key == "demo"))
+        choose_start_empty(conn)
         bump_data_version(conn)

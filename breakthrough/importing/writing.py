@@ -242,7 +242,7 @@ class Run:
         self.writer = WRITERS[plan.entity](self)
         self.seen = Occurrences()
         self._examples = wide.COLUMN_HEADER in headers
-        self._placeholder = 0
+        self._placeholder = -1  # a preview's new people are −2, −3…: never −1, whose hash is −2's (a false duplicate)
 
     def chunk(self, rows: list[list[str]], lines: list[int], problems: list[Reject]) -> None:
         out = self.outcome
