@@ -128,7 +128,9 @@ def _import_parser(sub) -> argparse.ArgumentParser:
                    help="how to read date columns whose dates read either way (02/03/2026): dmy (day first) or "
                         "mdy (month first); without it such a file is not imported")
     p.add_argument("--strict", action="store_true", help="write nothing of a file with any rejected row")
-    # TODO(#14 item 4): --add-unknown-owners, once the domain holds unknown owners by default (see the report)
+    p.add_argument("--add-unknown-owners", action="store_true",
+                   help="add every owner that matches no person as a new person (a rep; a coaching log's "
+                        "manager as a manager). Without it their rows are held as rejected, “unknown owner”")
     p.set_defaults(run=_import)
     return p
 
@@ -197,6 +199,7 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     new_people: list[str] = field(default_factory=list)
+    unknown_owners: list[str] = field(default_factory=list)  # held: rows whose owner matches no person
     written: bool = False
     dry_run: bool = False
     batch: int | None = None
@@ -217,7 +220,8 @@ def _import(engine: Engine, args: argparse.Namespace) -> int:
     profile_key = _profile_key(engine, args.profile) if args.profile else None
     codes = []
     for path in args.files:
-        report = import_file(engine, Path(path), profile_key, args.date_order, args.dry_run, args.strict)
+        report = import_file(engine, Path(path), profile_key, args.date_order, args.dry_run, args.strict,
+                             args.add_unknown_owners)
         print(json.dumps(asdict(report), ensure_ascii=False) if args.json else _table(report), flush=True)
         if report.error:
             print(f"{_shown(path)}: {report.error}", file=sys.stderr)
@@ -237,7 +241,7 @@ def _profile_key(engine: Engine, name: str) -> str:
 
 
 def import_file(engine: Engine, path: Path, profile_key: str | None = None, date_order: str | None = None,
-                dry_run: bool = False, strict: bool = False) -> FileReport:
+                dry_run: bool = False, strict: bool = False, add_unknown_owners: bool = False) -> FileReport:
     """Check one file as the Data page does and, unless `dry_run`, write it in one transaction.
 
     Not written (the report's `error` says why): a file that cannot be read, lacks a required column,
@@ -249,6 +253,7 @@ def import_file(engine: Engine, path: Path, profile_key: str | None = None, date
         plan = _plan(engine, path, profile_key, date_order, report)
         if plan is None:
             return report
+        plan.add_unknown_owners = add_unknown_owners
         outcome = writing.preview(engine, path, plan)
         _count(report, outcome)
         report.error = _blocked(outcome, strict)
@@ -309,6 +314,7 @@ def _count(report: FileReport, out: writing.Outcome) -> None:
     report.skipped, report.duplicates = out.skipped, out.duplicates
     report.inserted, report.updated, report.unchanged = out.inserted, out.updated, out.unchanged
     report.new_people, report.encoding, report.warnings = list(out.new_people), out.encoding, list(out.warnings)
+    report.unknown_owners = sorted(out.unknown_owners)
     report.rejects = [{"row": r.line, "column": r.column, "value": r.value, "reason": r.reason} for r in out.rejects]
 
 
@@ -346,6 +352,10 @@ def _table(r: FileReport) -> str:
     if r.new_people:
         lines.append(f"  new people {len(r.new_people):,}: " + ", ".join(_shown(p, 60) for p in r.new_people[:10])
                      + (" …" if len(r.new_people) > 10 else ""))
+    if r.unknown_owners:
+        lines.append(f"  unknown owners {len(r.unknown_owners):,} (rows held; add them with --add-unknown-owners "
+                     "or import them in a people roster first): "
+                     + ", ".join(_shown(o, 60) for o in r.unknown_owners[:10]) + (" …" if len(r.unknown_owners) > 10 else ""))
     lines.extend(f"  warning   {_shown(w, 200)}" for w in r.warnings[:10])
     if r.rejects:
         lines.append("  rejected rows (line numbers count from the header, line 1):")

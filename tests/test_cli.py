@@ -171,13 +171,13 @@ def test_partly_rejected_file_lists_its_rejects_in_json(roster_url, capsys):
 
 @pytest.mark.parametrize("name", ["HR roster", "hr ROSTER", "saved:HR roster"])
 def test_a_profile_saved_on_the_data_page_reads_a_file_the_page_would_ask_about(url, capsys, name):
-    """`full_name` / `mail` are not the template's headers: mapped once (as on the page) and saved, the file
-    imports by the profile's name or key."""
+    """`Nickname` is no spelling of a name the template knows: mapped once (as on the page) and saved, the
+    file imports by the profile's name or key."""
     path = SMALL / "people_without_name.csv"
     engine = db.make_engine(url)
     db.migrate(engine)
     profiles.save_profile(engine, "HR roster", profiles.PROFILES["template_people"],
-                          {"name": "full_name", "email": "mail"}, ["full_name", "mail"])
+                          {"name": "Nickname"}, ["Nickname", "Phone"])
     engine.dispose()
     code, out, err = run(url, "import", path, "--json", "--profile", name, capsys=capsys)
     (found,) = reports(out)
@@ -211,7 +211,7 @@ def test_dry_run_counts_new_people_once_each(url, capsys):
     engine = db.make_engine(url)
     db.migrate(engine)
     found = upload.inspect(engine, path)
-    found.plan.owners = {p.label: "rep" for p in found.people if p.status == "new"}
+    found.plan.add_unknown_owners = True  # the quota file's people are new: add them, as --add-unknown-owners does
     preview = writing.preview(engine, path, found.plan)
     engine.dispose()
     assert (preview.accepted, preview.rejected, preview.duplicates) == (4, 0, 0)
@@ -235,7 +235,7 @@ REJECTED = [
     (SMALL / "people_without_name.csv", ("--profile", "template_people"), "no column for Name"),
     (SMALL / "deals_partly_bad.csv", ("--strict",), "1 rows rejected and --strict"),
     (EXPORTS / "hubspot_deals.csv", ("--profile", "hubspot_calls"), "no column for"),
-    (None, (), "not a CSV file"),
+    (None, (), "is not a CSV or Excel file: it is a zip archive"),
     ("unknown_columns", (), "no profile knows this file's columns (a?[31mred, b)"),  # an escape code shown as ?
 ]
 
@@ -565,3 +565,19 @@ def test_docs_list_every_flag_field_and_exit_code():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Sales ops: scripted loads" in readme and "Start with your own data only" in readme
     assert "BREAKTHROUGH_DEMO=0" in readme and "demo --remove" in readme
+
+
+@pytest.mark.parametrize(("flags", "accepted", "rejected", "people"), [
+    # the sample Salesforce export names five owners nobody has imported yet: held by default
+    ((), 0, 6, 0),
+    (("--add-unknown-owners",), 6, 0, 3),
+])
+def test_unknown_owners_are_held_unless_added_on_purpose(url, capsys, flags, accepted, rejected, people):
+    code, out, _ = run(url, "import", EXPORTS / "salesforce_opportunities.csv", "--profile",
+                       "salesforce_opportunities", "--json", *flags, capsys=capsys)
+    (found,) = reports(out)
+    assert (found["accepted"], found["rejected"]) == (accepted, rejected)
+    assert code == (0 if accepted else 1)
+    assert (found["unknown_owners"] == []) == bool(flags)
+    assert all("unknown owner" in r["reason"] or "matches no person" in r["reason"] for r in found["rejects"])
+    assert counts(url)["person"] == people
