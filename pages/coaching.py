@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import coaching as coaching_ui
-from components import store
+from components import empty, store
 from components.frame import current_view
 
 view = current_view()
@@ -19,6 +19,8 @@ if not data.managers:
     st.info("No manager has active reps in this view. Choose another team in the sidebar.")
     st.stop()
 
+empty.notices(view, ("period", "quotas"))
+empty.coaching(data, cfg)
 coaching_ui.manager_scorecard(data, cfg)
 manager = coaching_ui.pick_manager(data, view)
 coaching_ui.manager_detail(data, manager, view)

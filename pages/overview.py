@@ -4,7 +4,7 @@ import streamlit as st
 
 from breakthrough import scorecard
 from breakthrough.formatting import money
-from components import figures, sharing, store
+from components import empty, figures, sharing, store
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
 from components.kpis import attainment_kpi, kpi_row
@@ -18,6 +18,7 @@ cur = cfg.reporting_currency
 
 st.title("Overview")
 st.caption(view.describe())
+empty.notices(view)
 
 totals = card.totals([i for i in view.rep_ids if i in card.reps])
 kpi_row([
