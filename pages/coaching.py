@@ -5,6 +5,7 @@ import streamlit as st
 from components import coaching as coaching_ui
 from components import empty, store
 from components.frame import current_view
+from components.money_notice import rates_notice
 
 view = current_view()
 version = store.version()
@@ -19,6 +20,7 @@ if not data.managers:
     st.info("No manager has active reps in this view. Choose another team in the sidebar.")
     st.stop()
 
+rates_notice()
 empty.notices(view, ("period", "quotas"))
 empty.coaching(data, cfg)
 coaching_ui.manager_scorecard(data, cfg)

@@ -7,6 +7,7 @@ from breakthrough.formatting import money
 from components import empty, figures, sharing, store
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
+from components.money_notice import rates_notice
 from components.kpis import attainment_kpi, kpi_row
 from components.tables import overview_table
 
@@ -18,6 +19,7 @@ cur = cfg.reporting_currency
 
 st.title("Overview")
 st.caption(view.describe())
+rates_notice()
 empty.notices(view)
 
 totals = card.totals([i for i in view.rep_ids if i in card.reps])

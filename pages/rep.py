@@ -10,6 +10,7 @@ from components import charts, empty, sharing, store
 from components import coaching as coaching_ui
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
+from components.money_notice import rates_notice
 from components.badges import badge
 from components.kpis import attainment_kpi, kpi_row
 from components.tables import rates_table, table
@@ -32,6 +33,7 @@ rep = card.reps[view.rep_id]
 f = rep.funnel
 st.header(rep.name, anchor=False)
 st.caption(f"{rep.team or 'No team'} · manager {rep.manager or '–'} · {view.describe()}")
+rates_notice()
 empty.notices(view, rep_ids=[view.rep_id])
 
 kpi_row([

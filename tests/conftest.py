@@ -253,6 +253,7 @@ THIN_CONFIGS = {
     "no open deals": (THIN_FILES, _without(*OPEN_STAGES, only="salesforce_opportunities.csv")),
     "rep with deals but no activities": (THIN_FILES, _without("Cara Diaz", only="salesforce_activities.csv")),
     "roster only": (("people.csv",), None),
+    "deals in other currencies": (("people.csv", "template_opportunities_currencies.csv"), None),
 }
 
 
