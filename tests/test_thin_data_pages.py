@@ -98,12 +98,19 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+A_REP = "a rep"  # Ann Lee, or Cara Diaz where she is the rep without activities
+VIEWS = [(OVERVIEW, {}), (OVERVIEW, {"kind": "Month"}), (OVERVIEW, {"anon": "1"}), (REP, {}), (REP, {"rep": A_REP}),
+         (REP, {"rep": A_REP, "kind": "Year"}), (COACHING, {}), (COACHING, {"manager": "Maria Keller"}),
+         (PIPELINE, {}), (PIPELINE, {"rep": A_REP}), (DATA, {}), (SETTINGS, {})]
+
+
 @pytest.mark.parametrize("config", [*THIN_CONFIGS])
-@pytest.mark.parametrize("page", EVERY_PAGE)
-def test_every_page_draws_on_every_thin_database(thin_app, config, page):
-    params = {"rep": "Cara Diaz" if config == "rep with deals but no activities" else "Ann Lee"} if page == REP else {}
-    at = thin_app(config, page, **params)
+@pytest.mark.parametrize("page, params", VIEWS, ids=[f"{p[6:-3]}-{'-'.join(q) or 'all'}" for p, q in VIEWS])
+def test_every_page_draws_on_every_thin_database(thin_app, config, page, params):
+    rep = "Cara Diaz" if config == "rep with deals but no activities" else "Ann Lee"
+    at = thin_app(config, page, **{k: rep if v == A_REP else v for k, v in params.items()})
     assert_drawn(at)
+    assert not at.warning or all("`" not in w.value for w in at.warning)  # no URL value was refused
 
 
 @pytest.mark.parametrize("page", EVERY_PAGE)
@@ -172,3 +179,26 @@ def test_a_rep_without_a_quota_is_not_shown_as_quota_met(thin_app):
     at = thin_app("quotas for some reps", REP, rep="Bob Stone")
     assert_drawn(at)
     assert "no quota" in [m.value.split("[")[-1].rstrip("]") for m in at.markdown if "badge[" in m.value]
+
+
+def test_privacy_mode_keeps_the_names_out_of_the_empty_states(thin_app):
+    at = thin_app("quotas for some reps", anon="1")
+    assert_drawn(at)
+    said = next(t for t in infos(at) if "have no quota for Q4 FY2026" in t)
+    assert "Bob Stone" not in said and "Cara Diaz" not in said, said
+    assert re.search(r"2 of 3 reps have no quota for Q4 FY2026: Rep [A-Z], Rep [A-Z]\.", said), said
+
+
+@pytest.mark.parametrize(
+    "config, sentence",
+    [
+        ("no commitments", "of 3 reps** are behind the call pace"),
+        ("quotas for some reps", "of 1 rep with a quota** are behind the call pace"),
+        ("no quotas", None),  # no rep has a pace to be behind: the empty state says why
+    ],
+)
+def test_the_behind_count_is_over_the_reps_with_a_quota(thin_app, config, sentence):
+    at = thin_app(config)
+    assert_drawn(at)
+    said = [m.value for m in at.markdown if "are behind the call pace" in m.value]
+    assert said == [] if sentence is None else sentence in said[0], said
