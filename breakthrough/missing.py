@@ -94,7 +94,8 @@ def _quotas(found: Facts, label: str, n: int) -> list[Notice]:
         return [Notice("quotas", f"No quota for {label} for {_who(n)}, so attainment, the gap and the pace "
                                  f"quota needs cannot be worked out. Import a quota sheet {DATA_PAGE}.")]
     return [Notice("quotas", f"{len(missing)} of {n} reps have no quota for {label}: {', '.join(missing)}. "
-                             f"Their attainment and needed pace are left out. Import their quotas {DATA_PAGE}.")]
+                             "Their attainment and needed pace cannot be worked out, and what they won counts in "
+                             f"the team's attainment with no quota beside it. Import their quotas {DATA_PAGE}.")]
 
 
 def _activities(found: Facts, n: int) -> list[Notice]:

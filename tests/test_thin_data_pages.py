@@ -19,6 +19,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from breakthrough import missing, periods
 from breakthrough.formatting import money, number
 from conftest import THIN_CONFIGS
 
@@ -51,7 +52,9 @@ MATRIX = [
     ("no quotas", REP, {"rep": "Bob Stone"}, [this_rep(NO_QUOTA)]),
     ("no quotas", COACHING, {}, [NO_QUOTA, NO_COMMITMENTS]),
     ("quotas for some reps", OVERVIEW, {}, ["2 of 3 reps have no quota for Q4 FY2026: Bob Stone, Cara Diaz. Their "
-                                            "attainment and needed pace are left out. Import their quotas on the Data page."]),
+                                            "attainment and needed pace cannot be worked out, and what they won counts "
+                                            "in the team's attainment with no quota beside it. Import their quotas on "
+                                            "the Data page."]),
     ("quotas for some reps", REP, {"rep": "Cara Diaz"}, [this_rep(NO_QUOTA)]),
     ("quotas for some reps", COACHING, {}, ["2 of 3 reps have no quota for Q4 FY2026: Bob Stone, Cara Diaz."]),
     ("one rep", COACHING, {}, [NO_COMMITMENTS]),
@@ -202,3 +205,54 @@ def test_the_behind_count_is_over_the_reps_with_a_quota(thin_app, config, senten
     assert_drawn(at)
     said = [m.value for m in at.markdown if "are behind the call pace" in m.value]
     assert said == [] if sentence is None else sentence in said[0], said
+
+
+# --- the sentences themselves (breakthrough.missing), on facts written by hand -----------------------
+
+Q4 = periods.parse_period("FY2026-Q4", 1)
+TEAM = {1: "Ann Lee", 2: "Bob Stone", 3: "Cara Diaz"}
+
+
+def facts(reps=TEAM, quota=(1, 2, 3), deals=(1, 2, 3), open_=(1, 2, 3), active=(1, 2, 3), in_period=True):
+    return missing.Facts(Q4, dict(reps), frozenset(quota), frozenset(deals), frozenset(open_), frozenset(active), in_period)
+
+
+@pytest.mark.parametrize(
+    "found, topics",
+    [
+        (facts(), []),
+        (facts(reps={}), []),  # no reps in view: the page says that itself
+        (facts(quota=()), ["quotas"]),
+        (facts(quota=(1,)), ["quotas"]),
+        (facts(deals=(), open_=()), ["deals"]),  # no deals at all: not "no open deals" as well
+        (facts(open_=()), ["open deals"]),
+        (facts(active=()), ["activities"]),
+        (facts(active=(1, 2)), ["activities"]),  # Cara has deals but no activities
+        (facts(deals=(1, 2), active=(1, 2)), []),  # Cara has neither: nothing to say about her activities alone
+        (facts(in_period=False), ["period"]),  # nothing in the period says only that
+        (facts(in_period=False, deals=(), active=()), ["deals", "activities"]),  # no data at all: not the period
+    ],
+)
+def test_each_gap_is_said_once(found, topics):
+    assert [n.topic for n in missing.notices(found)] == topics
+
+
+@pytest.mark.parametrize(
+    "found, text",
+    [
+        (facts(active=(1, 2)), "Cara Diaz has deals but no activities"),
+        (facts(active=(1,)), "Bob Stone, Cara Diaz have deals but no activities"),
+        (facts(reps={1: "Ann Lee"}, quota=()), "No quota for Q4 FY2026 for this rep,"),
+        (facts(quota=(2,)), "2 of 3 reps have no quota for Q4 FY2026: Ann Lee, Cara Diaz."),
+    ],
+)
+def test_the_sentences_name_who_and_what(found, text):
+    assert any(text in n.text for n in missing.notices(found)), [n.text for n in missing.notices(found)]
+
+
+@pytest.mark.parametrize(
+    "sessions, commitments, topics",
+    [(0, 0, ["coaching"]), (4, 0, ["commitments"]), (4, 2, [])],
+)
+def test_the_coaching_gaps(sessions, commitments, topics):
+    assert [n.topic for n in missing.coaching_notices(sessions, commitments, 180, 3)] == topics
