@@ -122,8 +122,8 @@ def coaching_notices(sessions: int, commitments: int, lookback_days: int, reps: 
     """What the coaching figures lack: sessions in the look-back window, or commitments agreed in them."""
     if not sessions:
         return [Notice("coaching", f"No coaching sessions in the last {lookback_days} days for {_who(reps)}, so "
-                                   "cadence, hours, coverage and quality read zero. Log a session above, or import "
-                                   f"a coaching log {DATA_PAGE}.")]
+                                   "cadence, hours, coverage and quality read zero. Log one under “Log a coaching "
+                                   f"session”, or import a coaching log {DATA_PAGE}.")]
     if not commitments:
         return [Notice("commitments", f"No commitments agreed in the last {lookback_days} days, so follow-through "
                                       "cannot be measured yet. A coaching log import carries none: add commitments "
