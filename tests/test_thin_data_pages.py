@@ -27,6 +27,7 @@ OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS = (
     f"pages/{p}.py" for p in ("overview", "rep", "coaching", "pipeline", "data", "settings"))
 EVERY_PAGE = (OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS)
 EMPTY_PERIOD = {"period": "Q3 FY2026"}  # inside the data's span (a deal was created in April), nothing in it
+AFTER_DATA = {"asof": "2027-02-15"}  # Q1 FY2027: no quota, no deal closing, no activity
 
 NO_QUOTA = "No quota for Q4 FY2026 for any rep in this view, so attainment, the gap and the pace quota needs cannot"
 NO_DEALS = "No deals for any rep in this view yet, so won, pipeline and win rates are empty. Import an opportunity"
@@ -76,6 +77,10 @@ MATRIX = [
     ("no commitments", REP, {**EMPTY_PERIOD, "rep": "Ann Lee"}, [this_rep(NOTHING_IN_Q3)]),
     ("no commitments", COACHING, EMPTY_PERIOD, [NOTHING_IN_Q3]),
     ("no commitments", PIPELINE, EMPTY_PERIOD, [NOTHING_IN_Q3]),
+    # a period after the data: the as-of date moved into next year
+    ("no commitments", OVERVIEW, AFTER_DATA, [NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027")]),
+    ("no commitments", REP, {**AFTER_DATA, "rep": "Bob Stone"}, [this_rep(NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027"))]),
+    ("no commitments", COACHING, AFTER_DATA, [NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027")]),
 ]
 
 
@@ -116,11 +121,12 @@ def test_every_page_draws_on_every_thin_database(thin_app, config, page, params)
     assert not at.warning or all("`" not in w.value for w in at.warning)  # no URL value was refused
 
 
+@pytest.mark.parametrize("when", [EMPTY_PERIOD, AFTER_DATA], ids=["gap in the data", "after the data"])
 @pytest.mark.parametrize("page", EVERY_PAGE)
-def test_every_page_draws_on_a_period_with_nothing_in_it(thin_app, page):
-    at = thin_app("no commitments", page, **EMPTY_PERIOD, **({"rep": "Ann Lee"} if page == REP else {}))
+def test_every_page_draws_on_a_period_with_nothing_in_it(thin_app, page, when):
+    at = thin_app("no commitments", page, **when, **({"rep": "Ann Lee"} if page == REP else {}))
     assert_drawn(at)
-    assert not [w.value for w in at.warning if "`period`" in w.value]  # the period was taken, not replaced
+    assert not [w.value for w in at.warning if "`period`" in w.value or "`asof`" in w.value]  # taken, not replaced
 
 
 @pytest.mark.parametrize("config, page, params, words", MATRIX,
