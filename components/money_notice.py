@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough import money
-from components import store
+from components import sharing, store
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -29,6 +29,9 @@ def texts(found: money.RateCheck) -> list[str]:
 def rates_notice() -> money.RateCheck:
     """Show the notice when it applies (nothing otherwise); return what was found."""
     found = check(store.version())
+    share = sharing.current()
     for text in texts(found):
         st.warning(text, icon="💱")
+        if share is not None:
+            share.notes.append(text)  # the meeting pack carries the same warning
     return found

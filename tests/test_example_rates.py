@@ -120,3 +120,13 @@ def test_confirming_the_rates_in_settings_clears_the_example_notice_but_not_the_
     at = AppTest.from_file(APP, default_timeout=120).run()  # the figures did not change: the same rates, now theirs
     assert next(m.value for m in at.metric if m.label == "Won") == "$17,150"
     eng.dispose()
+
+
+def test_the_meeting_pack_carries_the_notice(thin_app):
+    from components import sharing
+
+    at = thin_app(CONFIG)
+    pack = sharing.pack_html(at.session_state[sharing.SHARE_KEY])
+    assert "converted at example rates" in pack and "EUR, GBP" in pack and "CHF have no exchange rate" in pack
+    at = thin_app("no commitments")
+    assert "example rates" not in sharing.pack_html(at.session_state[sharing.SHARE_KEY])
