@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from breakthrough import cadence, impact
@@ -118,8 +119,9 @@ def rep_rows(c: Coaching, m: ManagerFigures, card: Scorecard) -> pd.DataFrame:
     last_any = cadence.last_session(mine, m.rep_ids, c.as_of)
     last_1on1 = cadence.last_session(mine, m.rep_ids, c.as_of, "one_on_one")
     open_ = c.commitments[c.commitments["rep_id"].isin(m.rep_ids)]
-    open_ = open_[[status_as_of(s, d, r, c.as_of) in ("open", "overdue")
-                   for s, d, r in zip(open_["status"], open_["due_date"], open_["reviewed_date"])]]
+    still_open = [status_as_of(s, d, r, c.as_of) in ("open", "overdue")
+                  for s, d, r in zip(open_["status"], open_["due_date"], open_["reviewed_date"])]
+    open_ = open_[np.array(still_open, dtype=bool)]  # a mask, never a list: `[[]]` would select no columns
     rows = []
     for r in m.rep_ids:
         own = window[window["rep_id"] == r]

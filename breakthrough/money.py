@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from breakthrough.settings import Settings
+from breakthrough.settings import EXAMPLE_RATES, Settings
 
 
 def to_reporting(frame: pd.DataFrame, settings: Settings, key: str = "rep_id") -> tuple[pd.Series, dict]:
@@ -97,3 +100,51 @@ def convert(amount: float, currency: str, settings: Settings) -> float | None:
     """One amount in the reporting currency, or None when its currency has no rate."""
     rate = settings.rate(currency)
     return None if rate is None else amount * rate
+
+
+# --- are the rates the user's own? -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateCheck:
+    """The currencies of the data that a figure cannot take at face value."""
+
+    example: tuple[str, ...]  # converted at a built-in example rate (the user has not set theirs)
+    missing: tuple[str, ...]  # no rate at all: left out of every total, flagged
+
+    def __bool__(self) -> bool:
+        return bool(self.example or self.missing)
+
+
+def is_example_rate(currency: str, settings: Settings) -> bool:
+    """True when `currency` is converted to the reporting currency at the built-in example rate.
+
+    Until the user confirms the rates on the Settings page, a currency whose rate in use equals the
+    example's (`EXAMPLE_RATES`, both sides of the pair) is converted at an example rate. A rate the user
+    changed is theirs; the reporting currency itself converts at 1 and never is.
+    """
+    if settings.rates_confirmed or currency == settings.reporting_currency:
+        return False
+    rate = settings.rate(currency)
+    example = EXAMPLE_RATES.get(currency), EXAMPLE_RATES.get(settings.reporting_currency)
+    if rate is None or None in example:
+        return False
+    return math.isclose(rate, example[0] / example[1], rel_tol=1e-9)
+
+
+def rate_check(currencies, settings: Settings) -> RateCheck:
+    """Which of `currencies` (those in the data) are converted at example rates, and which have no rate."""
+    found = sorted({str(c) for c in currencies if c})
+    return RateCheck(tuple(c for c in found if is_example_rate(c, settings)),
+                     tuple(c for c in found if settings.rate(c) is None))
+
+
+def data_currencies(engine) -> set[str]:
+    """Every currency an amount in the database is written in: deals and quotas."""
+    from sqlalchemy import select, union
+
+    from breakthrough.models import Opportunity, Quota
+
+    with engine.connect() as conn:
+        return set(conn.execute(union(select(Opportunity.currency).distinct(), select(Quota.currency).distinct()))
+                   .scalars()) - {None}

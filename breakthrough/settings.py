@@ -10,6 +10,9 @@ from sqlalchemy import select
 from breakthrough.models import Setting
 
 
+EXAMPLE_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # built-in examples, flagged until the user sets rates
+
+
 @dataclass(frozen=True)
 class Settings:
     fiscal_year_start_month: int = 1
@@ -25,7 +28,8 @@ class Settings:
     meetings_per_week_standard: float | None = None
     opportunities_per_week_standard: float | None = None
     reporting_currency: str = "USD"
-    currency_rates: dict[str, float] = field(default_factory=lambda: {"USD": 1.0, "EUR": 1.08, "GBP": 1.27})
+    currency_rates: dict[str, float] = field(default_factory=lambda: dict(EXAMPLE_RATES))
+    rates_confirmed: bool = False  # the user said on the Settings page that these rates are theirs, not examples
     # coaching (SPEC §6)
     cadence_one_on_one: int = 4
     cadence_joint_call: int = 2

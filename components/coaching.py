@@ -13,11 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough import anonymise, cadence, coaching, impact
+from breakthrough import anonymise, cadence, coaching, impact, missing
 from breakthrough import coaching_tables
 from breakthrough.formatting import day, number, percent
 from breakthrough.view import View, reps_now
-from components import session_form, sharing, store
+from components import empty, session_form, sharing, store
 from components.kpis import kpi_row
 from components.tables import table
 from components.text import plain
@@ -270,6 +270,7 @@ def rep_section(view: View) -> None:
     people = store.people(version)
     data = rep_figures(view.rep_id, view.as_of, version)
     st.subheader("Coaching")
+    empty.show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, 1))
     _rep_headline(data, view.as_of)
     names = people["name"].to_dict()
     rows = coaching_tables.session_rows(data.sessions, data.commitments, names).drop(columns=["id", "Rep"])

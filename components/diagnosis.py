@@ -156,6 +156,10 @@ def _gap_text(f: diagnosis.DriverFigure, currency: str) -> str:
     return f"short by {charts.driver_text(f.key, f.gap, currency)}"
 
 
+def _measured(value: float | None) -> bool:
+    return value is not None and value == value  # NaN: no value
+
+
 def rep_section(view: View) -> None:
     """The rep's focus with its money value, drivers ranked by impact, and the records behind one driver."""
     if view.rep_id is None:
@@ -179,6 +183,9 @@ def rep_section(view: View) -> None:
             "a longer Period in the sidebar (Quarter or Year) shows what to coach now.",
             icon="⏳",
         )
+    elif not any(_measured(f.gap) and f.benchmark for f in rep.figures.values()):  # thin data: no star
+        st.info("Not enough data yet to compare this rep's drivers with the team's: the drivers need deals and "
+                "activities. Import them on the Data page.", icon="🫙")
     else:
         st.success(f"At or above the team's {view.benchmark} on every driver: retain and stretch.", icon="🏆")
     with st.expander("All drivers, ranked by impact — click one for its records", expanded=True):

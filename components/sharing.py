@@ -67,6 +67,7 @@ class Share:
     names: dict[str, str]  # real name → "Rep X" (empty unless privacy mode)
     sections: list[Section] = field(default_factory=list)
     counter: itertools.count = field(default_factory=itertools.count)
+    notes: list[str] = field(default_factory=list)  # said on the page and printed in the pack (example rates)
 
 
 def accept_short_flags() -> None:
@@ -183,7 +184,7 @@ def _leave_presentation() -> None:
 
 def pack_html(share: Share, created: dt.datetime | None = None) -> str:
     """The meeting pack for what this run showed."""
-    notes = []
+    notes = list(share.notes)
     if share.view.anon:
         notes.append("Privacy mode: other reps are shown as Rep A, Rep B…; the selected rep keeps their name.")
     return exports.meeting_pack(

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from components import coaching as coaching_ui
-from components import store
+from components import empty, store
 from components.frame import current_view
+from components.money_notice import rates_notice
 
 view = current_view()
 version = store.version()
@@ -19,6 +20,9 @@ if not data.managers:
     st.info("No manager has active reps in this view. Choose another team in the sidebar.")
     st.stop()
 
+rates_notice()
+empty.notices(view, ("period", "quotas"))
+empty.coaching(data, cfg)
 coaching_ui.manager_scorecard(data, cfg)
 manager = coaching_ui.pick_manager(data, view)
 coaching_ui.manager_detail(data, manager, view)

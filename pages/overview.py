@@ -4,9 +4,10 @@ import streamlit as st
 
 from breakthrough import scorecard
 from breakthrough.formatting import money
-from components import figures, sharing, store
+from components import empty, figures, sharing, store
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
+from components.money_notice import rates_notice
 from components.kpis import attainment_kpi, kpi_row
 from components.tables import overview_table
 
@@ -18,6 +19,8 @@ cur = cfg.reporting_currency
 
 st.title("Overview")
 st.caption(view.describe())
+rates_notice()
+empty.notices(view)
 
 totals = card.totals([i for i in view.rep_ids if i in card.reps])
 kpi_row([
@@ -32,11 +35,15 @@ if rows.empty:
     st.info("No active reps in this view. Choose another team or manager in the sidebar.")
     st.stop()
 
-behind = int((rows["Calls status"] == "behind").sum())
-st.markdown(
-    f"**{behind} of {len(rows)} reps** are behind the call pace their quota needs; "
-    f"**{int((rows['Coverage status'] == 'behind').sum())}** lack the pipeline coverage it needs."
-)
+quoted = rows[rows["Quota"] > 0]  # a rep without a quota has no pace to be behind (the notice above says so)
+if len(quoted):
+    behind = int((quoted["Calls status"] == "behind").sum())
+    st.markdown(
+        f"**{behind} of {len(quoted)} rep{'s' * (len(quoted) != 1)}{' with a quota' * (len(quoted) < len(rows))}** "
+        "are behind the "
+        f"call pace their quota needs; **{int((quoted['Coverage status'] == 'behind').sum())}** lack the pipeline "
+        "coverage it needs."
+    )
 st.subheader("Every rep against the pace quota needs")
 st.caption(
     "Needed = weekly count required for the rest of the period (reverse funnel from the rep's own rates); "

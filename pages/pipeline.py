@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from components import empty
 from components import pipeline_health as health
 from components.frame import current_view
+from components.money_notice import rates_notice
 
 view = current_view()
 
@@ -13,6 +15,8 @@ if not view.rep_ids:
     st.info("No active reps in this view. Choose another team or manager in the sidebar.")
     st.stop()
 
+rates_notice()
+empty.notices(view, ("period", "deals", "open deals"), rep_ids=[view.rep_id] if view.rep_id else None)
 health.stage_section(view)
 health.coverage_section(view)
 health.hygiene_section(view)

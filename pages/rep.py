@@ -6,10 +6,11 @@ import streamlit as st
 
 from breakthrough import periods, rep_detail
 from breakthrough.formatting import day, money, number, ratio, status
-from components import charts, sharing, store
+from components import charts, empty, sharing, store
 from components import coaching as coaching_ui
 from components import diagnosis as diagnosis_panel
 from components.frame import current_view
+from components.money_notice import rates_notice
 from components.badges import badge
 from components.kpis import attainment_kpi, kpi_row
 from components.tables import rates_table, table
@@ -32,6 +33,8 @@ rep = card.reps[view.rep_id]
 f = rep.funnel
 st.header(rep.name, anchor=False)
 st.caption(f"{rep.team or 'No team'} · manager {rep.manager or '–'} · {view.describe()}")
+rates_notice()
+empty.notices(view, rep_ids=[view.rep_id])
 
 kpi_row([
     ("Quota", money(rep.quota, cur), f"{rep.name}'s quota for {view.period.label}."),
@@ -61,7 +64,7 @@ shown = stages.drop(columns=["Needed text", "Actual text"])
 table(shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages")
 
 st.subheader("Pipeline")
-cov_label = "quota met" if f.gap == 0 else f.coverage_status
+cov_label = "no quota" if not rep.quota else "quota met" if f.gap == 0 else f.coverage_status
 cols = st.columns(4)
 cols[0].metric("Open pipeline this period", money(rep.open_pipeline, cur), border=True,
                help="Open deals with a close date from the as-of date to the period end.")

@@ -11,6 +11,7 @@ from breakthrough.settings import Settings
 from breakthrough.rubric import DIMENSIONS
 from components import store
 from components.frame import current_view
+from components.money_notice import rates_notice
 
 MONTHS = list(calendar.month_name)[1:]
 RUBRIC_LABELS = {dim: d.label for dim, d in DIMENSIONS.items()}
@@ -64,6 +65,12 @@ with st.form("settings"):
         num_rows="dynamic", hide_index=True, key="rates",
     )
     st.caption("Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.")
+    rates_notice()
+    confirmed = st.checkbox(
+        "These are my rates, not the examples", value=cfg.rates_confirmed, key="rates_confirmed",
+        help="The built-in rates (EUR 1.08, GBP 1.27 against USD 1) are examples: every page with money says so "
+             "until you change them or tick this.",
+    )
     st.subheader("Coaching")
     c1, c2, c3 = st.columns(3)
     cad_1on1 = c1.number_input("One-on-ones per rep per 4 weeks", 0, 20, cfg.cadence_one_on_one)
@@ -115,6 +122,7 @@ if saved:
         opportunities_per_week_standard=_optional(opps_std),
         reporting_currency=currency.strip().upper(),
         currency_rates={str(c).strip().upper(): float(v) for c, v in zip(table["Currency"], table["Value of one unit"]) if float(v) > 0},
+        rates_confirmed=bool(confirmed),
         cadence_one_on_one=int(cad_1on1),
         cadence_joint_call=int(cad_joint),
         cadence_pipeline_review=int(cad_pipe),

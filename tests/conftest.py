@@ -237,3 +237,89 @@ def roster_engine(engine):
     raw = (EXPORTS / "template_people.csv").read_bytes()
     writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
     return engine
+
+
+# --- thin real data: small exports imported through the real write path ---------------------------
+#
+# tests/fixtures/thin/ holds a small company's exports (a roster, a quota sheet, a Salesforce
+# opportunity report and activity report with their footers, a coaching log kept in a form). Each
+# configuration below imports some of those files and leaves some rows out, the way a new user's
+# first week of data is thin in one way or another. The data ends on 20 Nov 2026, so the view is
+# Q4 FY2026 as of that day whatever the clock says.
+
+THIN = ROOT / "tests" / "fixtures" / "thin"
+THIN_FILES = ("people.csv", "quotas.csv", "salesforce_opportunities.csv", "salesforce_activities.csv",
+              "coaching_sessions.csv")
+OPEN_STAGES = ("Negotiation/Review", "Prospecting", "Proposal/Price Quote")
+
+
+def _without(*words: str, only: str | None = None):
+    """Leave out the lines naming any of `words` (of the file `only`, or of every file)."""
+    return lambda name, line: (only is None or name == only) and any(w in line for w in words)
+
+
+# name → (files imported, in order; leave a line of a file out when `drop(file, line)` holds)
+THIN_CONFIGS = {
+    "no commitments": (THIN_FILES, None),  # coaching imported from a log: commitments only come from the app
+    "no coaching": (tuple(f for f in THIN_FILES if f != "coaching_sessions.csv"), None),
+    "no quotas": (tuple(f for f in THIN_FILES if f != "quotas.csv"), None),
+    "quotas for some reps": (THIN_FILES, _without("bob.stone@", "cara.diaz@", only="quotas.csv")),
+    "one rep": (THIN_FILES, _without("Bob Stone", "Cara Diaz", "bob.stone@", "cara.diaz@")),
+    "no activities": (tuple(f for f in THIN_FILES if f != "salesforce_activities.csv"), None),
+    "no open deals": (THIN_FILES, _without(*OPEN_STAGES, only="salesforce_opportunities.csv")),
+    "rep with deals but no activities": (THIN_FILES, _without("Cara Diaz", only="salesforce_activities.csv")),
+    "roster only": (("people.csv",), None),
+    "deals in other currencies": (("people.csv", "template_opportunities_currencies.csv"), None),
+}
+
+
+def import_thin(engine, files, drop=None) -> None:
+    """Import `files` of tests/fixtures/thin/ (without the lines `drop` holds for) as the Data page does."""
+    from breakthrough.importing import upload, writing
+
+    for name in files:
+        lines = (THIN / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        data = "".join(line for i, line in enumerate(lines) if i == 0 or drop is None or not drop(name, line)).encode()
+        found = upload.inspect(engine, data)
+        assert not found.questions, f"{name}: {[q.header for q in found.questions]}"
+        outcome = writing.commit(engine, data, found.plan, name)
+        assert outcome.rows_read > 0 and outcome.accepted == outcome.rows_read, (
+            name, outcome.rows_read, outcome.accepted, [(r.line, r.column, r.reason) for r in outcome.rejects])
+
+
+@pytest.fixture(scope="session")
+def thin_databases(tmp_path_factory):
+    """`thin_databases(name)`: the URL of a database holding THIN_CONFIGS[name] (built once, shared read-only)."""
+    built: dict[str, str] = {}
+
+    def get(name: str) -> str:
+        if name not in built:
+            url = new_database_url(tmp_path_factory.mktemp("thin"))
+            eng = make_engine(url)
+            migrate(eng)
+            import_thin(eng, *THIN_CONFIGS[name])
+            eng.dispose()
+            built[name] = url
+        return built[name]
+
+    yield get
+    for url in built.values():
+        drop_database(url)
+
+
+@pytest.fixture
+def thin_app(thin_databases, monkeypatch):
+    """`thin_app(config, page=None, **query_params)`: app.py through AppTest on a thin database (then `page`)."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(config: str, page: str | None = None, **params):
+        monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", thin_databases(config))
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    return make

@@ -1,0 +1,40 @@
+"""Empty states: what the data in view lacks and what to do, said plainly (`breakthrough.missing`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from breakthrough import anonymise, missing
+from breakthrough.view import View
+from components import sharing, store
+from components.text import plain
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def facts(period_key: str, as_of, rep_ids: tuple[int, ...], data_version) -> missing.Facts:
+    card = store.card(period_key, as_of, data_version)
+    names = store.people(data_version)["name"]
+    reps = {i: str(names.get(i, "–")) for i in rep_ids}
+    quotas = {i: card.reps[i].quota for i in rep_ids if i in card.reps}
+    return missing.facts(store.engine(), card.period, as_of, reps, quotas)
+
+
+def notices(view: View, topics=("period", "quotas", "deals", "open deals", "activities"), rep_ids=None) -> list[str]:
+    """Show what the reps in view (or `rep_ids`) lack among `topics`, one `st.info` each; return the topics shown."""
+    ids = tuple(int(i) for i in (view.rep_ids if rep_ids is None else rep_ids))
+    found = missing.notices(facts(view.period.key, view.as_of, ids, store.version()), topics)
+    show(found)
+    return [n.topic for n in found]
+
+
+def coaching(data, cfg) -> None:
+    """What the coaching figures of `data` (`breakthrough.coaching.Coaching`) lack: sessions, commitments."""
+    show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, len(data.reps)))
+
+
+def show(found: list[missing.Notice]) -> None:
+    """Each notice as an `st.info`, other reps' names hidden in privacy mode, never read as markdown."""
+    share = sharing.current()
+    for notice in found:
+        text = anonymise.text(notice.text, share.names) if share and share.names else notice.text
+        st.info(plain(text, limit=2000), icon="🫙")
