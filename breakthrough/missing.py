@@ -18,6 +18,8 @@ from breakthrough.models import ActivityDaily, Opportunity
 from breakthrough.periods import Period
 
 DATA_PAGE = "on the Data page"
+NO_DATA = ("No data yet. Import your CRM exports on the Data page, starting with a people roster (who is a rep, "
+           "their team and manager), then quotas, deals, activities and the coaching log.")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,21 @@ def coaching(data, cfg) -> None:
     show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, len(data.reps)))
 
 
+def no_data() -> bool:
+    """On a database with nobody in it, say what to do first (with a link to the Data page); True if said."""
+    if not store.people(store.version()).empty:
+        return False
+    st.info(missing.NO_DATA, icon="📥")
+    st.page_link("pages/data.py", label="Open the Data page")
+    return True
+
+
+def no_reps(message: str) -> None:
+    """A page with no rep in view: `message` (what to change), unless the database is empty (the frame said so)."""
+    if not store.people(store.version()).empty:
+        st.info(message)
+
+
 def show(found: list[missing.Notice]) -> None:
     """Each notice as an `st.info`, other reps' names hidden in privacy mode, never read as markdown."""
     share = sharing.current()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough.view import View
-from components import filters, sharing, store
+from components import empty, filters, sharing, store
 
 VIEW_KEY = "_view"
 
@@ -35,6 +35,8 @@ def frame(page=None) -> View:
             "Upload your CRM exports to see your own team.",
             icon="🧪",
         )
+    else:
+        empty.no_data()
     st.session_state[VIEW_KEY] = view
     return view
 

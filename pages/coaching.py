@@ -17,7 +17,7 @@ st.caption(f"{view.describe()} · coaching figures over the last 4 weeks; on tra
 coaching_ui.log_section(view)
 data = coaching_ui.figures(view.period.key, view.as_of, view.team, version)
 if not data.managers:
-    st.info("No manager has active reps in this view. Choose another team in the sidebar.")
+    empty.no_reps("No manager has active reps in this view. Choose another team in the sidebar.")
     st.stop()
 
 rates_notice()

@@ -32,7 +32,7 @@ kpi_row([
 
 rows = scorecard.overview_rows(card, view.rep_ids)
 if rows.empty:
-    st.info("No active reps in this view. Choose another team or manager in the sidebar.")
+    empty.no_reps("No active reps in this view. Choose another team or manager in the sidebar.")
     st.stop()
 
 quoted = rows[rows["Quota"] > 0]  # a rep without a quota has no pace to be behind (the notice above says so)

@@ -12,7 +12,7 @@ view = current_view()
 st.title("Pipeline")
 st.caption(view.describe() + (" · pick a rep in the sidebar to see one rep beside the team" if not view.rep else ""))
 if not view.rep_ids:
-    st.info("No active reps in this view. Choose another team or manager in the sidebar.")
+    empty.no_reps("No active reps in this view. Choose another team or manager in the sidebar.")
     st.stop()
 
 rates_notice()

@@ -262,3 +262,19 @@ def test_the_sentences_name_who_and_what(found, text):
 )
 def test_the_coaching_gaps(sessions, commitments, topics):
     assert [n.topic for n in missing.coaching_notices(sessions, commitments, 180, 3)] == topics
+
+
+@pytest.mark.parametrize("page", EVERY_PAGE)
+def test_every_page_on_an_empty_database_says_to_import_first(engine, monkeypatch, page):
+    """A user who starts empty (BREAKTHROUGH_DEMO=0) is told what to do first, not handed a list of gaps.
+
+    The frame says it above every page; AppTest draws the frame on the app's first run (the Overview, at
+    the root address), so the other pages are checked for drawing without error or a misleading notice."""
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("BREAKTHROUGH_DEMO", "0")
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.run()
+    assert infos(at).count(missing.NO_DATA) == 1, infos(at)
+    at.switch_page(page).run()
+    assert_drawn(at)
+    assert not [i for i in infos(at) if "No active reps" in i or "No manager has" in i], infos(at)
