@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from breakthrough.formatting import day
 from breakthrough.periods import holidays_for
 
 ONE_DAY = np.timedelta64(1, "D")
@@ -59,6 +60,13 @@ def prorated(amount: float, hire: dt.date | None, end: dt.date | None, start: dt
     """One quota `amount` for the days [start, stop], prorated for a person employed from `hire` to `end`."""
     share = employed_share([hire], [end], [start], [stop], country)
     return float(amount * share[0])
+
+
+def in_words(hire: dt.date | None, end: dt.date | None, first: dt.date, last: dt.date) -> str:
+    """A person's start or leaving inside the days [first, last], for a heading ("" when here throughout)."""
+    said = [f"joined {day(hire)}" for _ in [0] if hire is not None and first < hire <= last]
+    said += [f"left {day(end)}" for _ in [0] if end is not None and first <= end < last]
+    return " · ".join(said) + (" · quota prorated to the working days here" if said else "")
 
 
 @lru_cache(maxsize=64)

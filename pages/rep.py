@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import periods, rep_detail
+from breakthrough import periods, rep_detail, tenure
 from breakthrough.formatting import day, money, number, ratio, status
 from components import charts, empty, sharing, store
 from components import coaching as coaching_ui
@@ -31,8 +31,10 @@ if view.rep_id is None:
 card = store.card(view.period.key, view.as_of, version)
 rep = card.reps[view.rep_id]
 f = rep.funnel
+person = store.people(version).loc[view.rep_id]
+here = tenure.in_words(person["hire_date"], person["end_date"], view.period.start, view.period.end)
 st.header(rep.name, anchor=False)
-st.caption(f"{rep.team or 'No team'} · manager {rep.manager or '–'} · {view.describe()}")
+st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manager or '–'}", here, view.describe()])))
 rates_notice()
 empty.notices(view, rep_ids=[view.rep_id])
 
@@ -47,7 +49,8 @@ diagnosis_panel.rep_section(view)
 if rep.unconverted:
     st.warning(f"Some deals are in a currency without a rate ({', '.join(sorted(rep.unconverted))}): add it in Settings.")
 
-if f.cycle_warning:
+leaves = person["end_date"] is not None and person["end_date"] <= view.period.end  # no next period to build for
+if f.cycle_warning and not leaves:
     nxt = periods.next_period(view.period, cfg.fiscal_year_start_month)
     st.warning(
         f"Only {(view.period.end - view.as_of).days} days remain in {view.period.label}, shorter than "

@@ -341,3 +341,23 @@ def test_coaching_lists_only_the_reps_still_here(team, as_of, due):
     found = coaching.build(team, CFG, card, as_of, reps_now(queries.people(team), None, None, as_of).index)
     assert set(found.managers[MAX].rep_ids) == set(found.managers[MAX].without_one_on_one) == due
     assert coaching.peers(queries.people(team), as_of) == {r: sorted(due - {r}) for r in due}
+
+
+@pytest.mark.parametrize("hire, end, words", [
+    (D(2020, 1, 6), None, ""),  # here all quarter
+    (D(2025, 1, 1), None, ""),  # hired on its first day: here throughout
+    (D(2025, 2, 17), None, "joined 17 Feb 2025 · quota prorated to the working days here"),
+    (D(2021, 5, 3), D(2025, 2, 14), "left 14 Feb 2025 · quota prorated to the working days here"),
+    (D(2025, 1, 20), D(2025, 3, 7), "joined 20 Jan 2025 · left 7 Mar 2025 · quota prorated to the working days here"),
+    (None, D(2025, 3, 31), ""),  # left on its last day: here throughout
+])
+def test_a_start_or_leaving_inside_the_period_in_words(hire, end, words):
+    assert tenure.in_words(hire, end, Q1.start, Q1.end) == words
+
+
+def test_the_rep_page_of_a_leaver_says_when_he_left_and_asks_no_pipeline_of_him(team_app):
+    at = team_app(rep="Leo")
+    at.switch_page("pages/rep.py").run()
+    assert not at.exception and not [e.value for e in at.error]
+    assert "left 14 Feb 2025 · quota prorated to the working days here" in at.caption[0].value
+    assert not [w.value for w in at.warning if "of pipeline now" in w.value]  # he builds nothing for Q2
