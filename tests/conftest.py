@@ -239,6 +239,12 @@ def roster_engine(engine):
     return engine
 
 
+@pytest.fixture
+def people(roster_engine):
+    """`roster_engine` by the name the import-format tests give it (the reps their exports name)."""
+    return roster_engine
+
+
 # --- thin real data: small exports imported through the real write path ---------------------------
 #
 # tests/fixtures/thin/ holds a small company's exports (a roster, a quota sheet, a Salesforce

@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine, migrate
 from breakthrough.importing import cells as c
 from breakthrough.importing import profiles, upload, wide, writing
 from breakthrough.models import Person, Quota
@@ -35,13 +34,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def sheet(name: str) -> bytes:
     return (FIXTURES / "quotas" / name).read_bytes()
 
-
-@pytest.fixture
-def people(engine):
-    """The template roster: Maria Keller (manager), Ann Lee, Bob Stone, José Núñez (reps)."""
-    raw = (FIXTURES / "exports" / "template_people.csv").read_bytes()
-    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
-    return engine
 
 
 def fiscal_start(engine, month: int) -> None:

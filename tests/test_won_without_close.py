@@ -26,12 +26,6 @@ def data(name: str) -> bytes:
     return (EXPORTS / name).read_bytes()
 
 
-@pytest.fixture
-def people(engine):
-    raw = data("template_people.csv")
-    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
-    return engine
-
 
 def test_the_won_deal_without_a_close_date_is_rejected_naming_row_and_column(people):
     raw = data("salesforce_opportunities_won_no_close.csv")

@@ -25,13 +25,6 @@ def data(name: str) -> bytes:
     return (EXPORTS / name).read_bytes()
 
 
-@pytest.fixture
-def people(engine):
-    """The template roster: Maria Keller (manager), Ann Lee, Bob Stone, José Núñez."""
-    raw = data("template_people.csv")
-    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
-    return engine
-
 
 WORDS = [
     # (cell, yes or no)
