@@ -5,6 +5,9 @@ PostgreSQL server URL (for example `postgresql+psycopg://postgres@localhost/post
 and the same tests run on a fresh PostgreSQL database instead; tests that need
 PostgreSQL itself skip, with that reason, when it is not set.
 Browser tests (marker `browser`) run only with `--browser`.
+Each test's database is its own (safe under pytest-xdist, whose workers are separate sessions); a migrated
+or demo database is copied from one built once per session (`database_templates`), not built per test.
+Every test is marked `unit` or `db` (and `page`, `browser`) from the fixtures it uses: see `classify`.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ def classify(item) -> set[str]:
     kinds = set()
     if "browser" in marked or names & BROWSER_FIXTURES:
         kinds |= {"browser", "db"}
-    if "page" in marked or "demo_app" in names or getattr(getattr(item, "module", None), "AppTest", None):
+    uses_apptest = getattr(getattr(item, "module", None), "AppTest", None) and names & DB_FIXTURES
+    if "page" in marked or "demo_app" in names or uses_apptest:  # a page module's database tests run app.py
         kinds |= {"page", "db"}
     if "db" in marked or names & DB_FIXTURES:
         kinds.add("db")
