@@ -5,18 +5,24 @@ PostgreSQL server URL (for example `postgresql+psycopg://postgres@localhost/post
 and the same tests run on a fresh PostgreSQL database instead; tests that need
 PostgreSQL itself skip, with that reason, when it is not set.
 Browser tests (marker `browser`) run only with `--browser`.
+Each test's database is its own (safe under pytest-xdist, whose workers are separate sessions); a migrated
+or demo database is copied from one built once per session (`database_templates`), not built per test.
+Every test is marked `unit` or `db` (and `page`, `browser`) from the fixtures it uses: see `classify`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from breakthrough.db import make_engine, migrate
 
@@ -29,7 +35,34 @@ def pytest_addoption(parser):
     parser.addoption("--browser", action="store_true", help="run the Playwright browser tests")
 
 
+# --- markers: each test is classified by the fixtures it uses, so a new test needs no marker by hand -----
+# `unit`: touches no database, so it runs once (CI: on SQLite's step only); `db`: uses a database through
+# these fixtures, so it runs on SQLite and on PostgreSQL; `page`: runs app.py through AppTest (also `db`);
+# `browser`: drives Chromium (also `db`). A marker written on a test or module wins over the fixtures.
+DB_FIXTURES = {"db_url", "engine", "database_templates", "demo_url", "demo_engine", "demo_copy", "postgres_only"}
+BROWSER_FIXTURES = {"browser", "server"}
+KIND_ENV = "BREAKTHROUGH_TEST_KIND"  # set while a test runs; new_database_url refuses a database to a unit test
+
+
+def classify(item) -> set[str]:
+    """The markers `item` gets: `unit` or `db`, plus `page` and `browser` where they apply."""
+    names = set(getattr(item, "fixturenames", ()))
+    marked = {m.name for m in item.iter_markers()}
+    kinds = set()
+    if "browser" in marked or names & BROWSER_FIXTURES:
+        kinds |= {"browser", "db"}
+    uses_apptest = getattr(getattr(item, "module", None), "AppTest", None) and names & DB_FIXTURES
+    if "page" in marked or "demo_app" in names or uses_apptest:  # a page module's database tests run app.py
+        kinds |= {"page", "db"}
+    if "db" in marked or names & DB_FIXTURES:
+        kinds.add("db")
+    return kinds or {"unit"}
+
+
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for kind in sorted(classify(item) - {m.name for m in item.iter_markers()}):
+            item.add_marker(kind)
     if ON_POSTGRES:  # SQLite's own machinery has nothing to test there: not collected, rather than skipped
         sqlite_only = [item for item in items if "sqlite_only" in item.keywords]
         if sqlite_only:
@@ -43,13 +76,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def new_database_url(tmp_path: Path) -> str:
-    """A URL for an empty database: a SQLite file, or a fresh PostgreSQL database."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    unit = item.get_closest_marker("unit") and not item.get_closest_marker("db")
+    os.environ[KIND_ENV] = "unit" if unit else "db"
+    try:
+        return (yield)
+    finally:
+        os.environ.pop(KIND_ENV, None)
+
+
+def new_database_url(tmp_path: Path, template: str | None = None) -> str:
+    """A URL for an empty database: a SQLite file, or a fresh PostgreSQL database. With `template` (the URL
+    of a database nothing is connected to), a copy of it: the SQLite file copied, or PostgreSQL's
+    `CREATE DATABASE … TEMPLATE …`."""
+    if os.environ.get(KIND_ENV) == "unit":
+        raise RuntimeError("this test was classified `unit` (no database fixture) but asks for a database, so it "
+                           "would never run on PostgreSQL: use a database fixture (db_url, engine, demo_url…) "
+                           "or mark it `pytest.mark.db`")
     if not ON_POSTGRES:
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        if template:
+            for suffix in ("", "-wal"):  # a closed database has no -wal file left; copy it if one is
+                if Path(make_url(template).database + suffix).exists():
+                    shutil.copyfile(make_url(template).database + suffix, str(path) + suffix)
+        return f"sqlite:///{path}"
     name = f"bt_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with _server().connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     return make_url(TEST_DATABASE).set(database=name).render_as_string(hide_password=False)
 
 
@@ -61,13 +116,43 @@ def drop_database(url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@functools.cache
 def _server():
-    return create_engine(TEST_DATABASE, isolation_level="AUTOCOMMIT")
+    return create_engine(TEST_DATABASE, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory):
+    """`database_templates(key=None)`: the URL of a database built once per session (so once per xdist worker)
+    and only ever copied with `new_database_url(folder, template=…)`, never connected to: the migrated empty
+    schema for key None, the demo for key (scale, seed, today)."""
+    built: dict = {}
+
+    def get(key=None) -> str:
+        if key not in built:
+            url = new_database_url(tmp_path_factory.mktemp("template"))
+            eng = make_engine(url)
+            migrate(eng)
+            if key is not None:
+                from breakthrough import demo
+
+                scale, seed, today = key
+                demo.generate(eng, scale=scale, seed=seed, today=today)
+            eng.dispose()
+            built[key] = url
+        return built[key]
+
+    yield get
+    for url in built.values():
+        drop_database(url)
 
 
 @pytest.fixture
-def db_url(tmp_path):
-    url = new_database_url(tmp_path)
+def db_url(request, tmp_path):
+    """An empty database of the test's own; if the test also uses `engine`, this same database migrated
+    (copied from the session's migrated template rather than migrated again)."""
+    template = request.getfixturevalue("database_templates")() if "engine" in request.fixturenames else None
+    url = new_database_url(tmp_path, template)
     yield url
     drop_database(url)
 
@@ -76,21 +161,31 @@ def db_url(tmp_path):
 def engine(db_url):
     """A migrated, empty database."""
     eng = make_engine(db_url)
-    migrate(eng)
     yield eng
     eng.dispose()
 
 
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory):
-    """A database holding the S demo generated for TODAY (shared, read-only)."""
-    from breakthrough import demo
+@pytest.fixture
+def demo_copy(database_templates, tmp_path):
+    """`demo_copy(seed=7, today=TODAY, scale="S")`: the URL of a database of this test's own (it may write)
+    holding that demo, copied from one generated once per session rather than generated again."""
+    urls = []
 
-    url = new_database_url(tmp_path_factory.mktemp("demo"))
-    eng = make_engine(url)
-    migrate(eng)
-    demo.generate(eng, scale="S", seed=7, today=TODAY)
-    eng.dispose()
+    def make(seed: int = 7, today: dt.date = TODAY, scale: str = "S") -> str:
+        folder = tmp_path / f"demo_copy_{len(urls)}"
+        folder.mkdir()
+        urls.append(new_database_url(folder, database_templates((scale, seed, today))))
+        return urls[-1]
+
+    yield make
+    for url in urls:
+        drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_url(database_templates, tmp_path_factory):
+    """A database holding the S demo generated for TODAY (shared, read-only)."""
+    url = new_database_url(tmp_path_factory.mktemp("demo"), database_templates(("S", 7, TODAY)))
     yield url
     drop_database(url)
 

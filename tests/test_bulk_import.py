@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event, insert, inspect as schema, select
 
 from breakthrough import db
-from breakthrough.db import make_engine, migrate
+from breakthrough.db import make_engine
 from breakthrough.importing import bulk, columnar, upload, writing
 from breakthrough.importing.people import name_key
 from breakthrough.importing.reading import FileError
@@ -76,16 +76,15 @@ def small_blocks(monkeypatch):
 
 
 @pytest.fixture
-def fresh(tmp_path):
+def fresh(tmp_path, database_templates):
     """Makes migrated empty databases (with Ann and Bob) on demand; drops them afterwards."""
     urls = []
 
     def make(name: str):
         folder = tmp_path / name
         folder.mkdir()
-        urls.append(new_database_url(folder))
+        urls.append(new_database_url(folder, database_templates()))
         engine = make_engine(urls[-1])
-        migrate(engine)
         with engine.begin() as conn:
             for person, email in PEOPLE:
                 conn.execute(insert(Person).values(name=person, name_key=name_key(person), email=email, role="rep"))
@@ -385,7 +384,8 @@ CELLS = st.sampled_from(["", "Ann Lee", "Bob Stone", " Ann Lee ", "Zed", "call",
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(CELLS, min_size=len(HEADER) - 2, max_size=len(HEADER) - 2), min_size=1, max_size=40),
        seed=st.integers(0, 3))
-def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, monkeypatch, rows, seed):
+def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, database_templates, monkeypatch, rows,
+                                                         seed):
     monkeypatch.setattr(columnar, "BLOCK_BYTES", 1 << 10)
     monkeypatch.setattr(columnar, "BATCH_ROWS", 7)
     plain = [[("Ann Lee", "Bob Stone")[(i + seed) % 2], "Call", *row] for i, row in enumerate(rows)]
@@ -393,9 +393,8 @@ def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, monkey
     results = []
     for fast in (True, False):
         folder = tmp_path_factory.mktemp("random")
-        url = new_database_url(folder)
+        url = new_database_url(folder, database_templates())
         engine = make_engine(url)
-        migrate(engine)
         try:
             paths = Paths(monkeypatch)
             found, out = paths.load(engine, raw, fast, orders={"date": "mdy"})

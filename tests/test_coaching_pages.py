@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import coaching, demo, periods, queries, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine, migrate
+from breakthrough.db import make_engine
 from breakthrough.formatting import number, percent
 from breakthrough.models import CoachingSession, Commitment
 from components.text import plain
@@ -65,12 +65,11 @@ def shared(demo_url, monkeypatch):
 
 
 @pytest.fixture
-def fresh(db_url, monkeypatch):
+def fresh(demo_copy, monkeypatch):
     """A database of our own with the S demo for today; the app reads it."""
-    eng = make_engine(db_url)
-    migrate(eng)
-    demo.generate(eng, scale="S", seed=7, today=dt.date.today())
-    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
+    url = demo_copy(seed=7, today=dt.date.today())
+    eng = make_engine(url)
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
     yield eng
     eng.dispose()
 

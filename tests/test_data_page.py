@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import demo
 from breakthrough import settings as settings_store
 from breakthrough.db import make_engine, migrate
 from breakthrough.importing import health, upload, writing
@@ -186,11 +185,10 @@ def test_the_data_health_panel_shows_the_domains_counts(people_db):
     assert table.loc["Opportunities without an amount", "Records"] == 1  # Delta Inc's add-on has no amount
 
 
-def test_removing_the_demo_data_leaves_an_empty_database(db_url, monkeypatch):
-    eng = make_engine(db_url)
-    migrate(eng)
-    demo.generate(eng, scale="S", seed=3, today=dt.date(2026, 11, 27))
-    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
+def test_removing_the_demo_data_leaves_an_empty_database(demo_copy, monkeypatch):
+    url = demo_copy(seed=3, today=dt.date(2026, 11, 27))
+    eng = make_engine(url)
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
     at = data_page()
     assert at.button(key="demo_remove").disabled
     at.checkbox(key="demo_sure").check().run()

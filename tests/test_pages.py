@@ -142,13 +142,12 @@ def test_rep_page_without_a_rep_offers_the_reps(app):
     assert any("Choose a rep" in i.value for i in at.info)
 
 
-def test_settings_page_saves_and_figures_follow(db_url, monkeypatch):
-    from breakthrough.db import make_engine, migrate
+def test_settings_page_saves_and_figures_follow(demo_copy, monkeypatch):
+    from breakthrough.db import make_engine
 
-    eng = make_engine(db_url)
-    migrate(eng)
-    demo.generate(eng, scale="S", seed=3, today=dt.date(2026, 11, 27))
-    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
+    url = demo_copy(seed=3, today=dt.date(2026, 11, 27))
+    eng = make_engine(url)
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/settings.py").run()
     assert_ok(at)
