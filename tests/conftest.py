@@ -389,7 +389,7 @@ def import_thin(engine, files, drop=None) -> None:
 
 
 @pytest.fixture(scope="session")
-def thin_databases(tmp_path_factory):
+def thin_databases(tmp_path_factory, database_templates):  # a database fixture: its tests are `db`
     """`thin_databases(name)`: the URL of a database holding THIN_CONFIGS[name] (built once, shared read-only)."""
     built: dict[str, str] = {}
 

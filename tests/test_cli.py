@@ -78,7 +78,7 @@ def roster_url(url, capsys):
 
 
 @pytest.fixture(scope="module")
-def company_url(tmp_path_factory):
+def company_url(tmp_path_factory, database_templates):
     """The small company of the module docstring, loaded with the import command (read-only)."""
     found = new_database_url(tmp_path_factory.mktemp("company"))
     assert cli.main(["import", *map(str, COMPANY), "--json", "--database-url", found]) == 0

@@ -61,7 +61,7 @@ def reps(engine) -> dict[int, int]:
 
 
 @pytest.fixture
-def other_engine(tmp_path_factory):
+def other_engine(tmp_path_factory, database_templates):
     """A second fresh, migrated database."""
     url = new_database_url(tmp_path_factory.mktemp("other"))
     eng = make_engine(url)

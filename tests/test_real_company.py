@@ -116,7 +116,7 @@ def _import(engine, name: str) -> Imported:
 
 
 @pytest.fixture(scope="module")
-def company(tmp_path_factory):
+def company(tmp_path_factory, database_templates):
     """A fresh database with the company's ten files imported, in order, with nothing chosen by hand."""
     url = new_database_url(tmp_path_factory.mktemp("company"))
     engine = make_engine(url)
