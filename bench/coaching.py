@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from breakthrough import coaching, queries, scorecard
-from breakthrough.view import reps_now
+from breakthrough.coaching import managers
+from breakthrough.store import queries
+from breakthrough.metrics import scorecard
+from breakthrough.metrics.view import reps_now
 from bench.pages import frame_figures
 
 
@@ -12,4 +14,4 @@ def coaching_figures(engine, cfg, period, as_of):
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rep_ids = reps_now(queries.people(engine), None, None, as_of).index  # as the page
-    return coaching.build(engine, cfg, card, as_of, rep_ids)
+    return managers.build(engine, cfg, card, as_of, rep_ids)

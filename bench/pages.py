@@ -11,9 +11,13 @@ import datetime as dt
 import os
 import time
 
-from breakthrough import coaching, diagnosis, hygiene, periods, pipeline, queries, records, rep_detail, scorecard
+from breakthrough.coaching import managers
+from breakthrough.diagnosis import focus, hygiene, pipeline
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries, records
+from components import rep_detail
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine
+from breakthrough.store.db import make_engine
 
 PACE_DAYS = 28
 REPEATS = 7  # the cold Overview is timed this many times and the best kept, as the DuckDB yardstick is
@@ -29,7 +33,7 @@ def overview_figures(engine, cfg, period, as_of):
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rows = scorecard.overview_rows(card, list(card.reps))
-    diag = diagnosis.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
+    diag = focus.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
     return card, rows, card.totals(), diag
 
 
@@ -43,7 +47,7 @@ def rep_figures(engine, cfg, period, as_of, rep_id):
     calls = records.activity_records(engine, [rep_id], pace, as_of, "call")  # the default driver's records
     return (rep_detail.funnel_rows(rep), rep_detail.rate_rows(rep), rep_detail.lever_rows(rep),
             rep_detail.weekly(daily, as_of), rep_detail.deal_lists(deals, as_of, period.end), calls,
-            diag.reps[rep_id], coaching.for_rep(engine, cfg, rep_id, as_of))
+            diag.reps[rep_id], managers.for_rep(engine, cfg, rep_id, as_of))
 
 
 def pipeline_figures(engine, cfg, period, as_of):

@@ -1,6 +1,6 @@
 """Coaching on the page: the manager scorecard, one manager's figures, a rep's coaching timeline.
 
-Figures come from `breakthrough.coaching` through the cached functions below (keyed on small
+Figures come from `breakthrough.coaching.managers` through the cached functions below (keyed on small
 values and the data version); this module only lays them out. Notes and commitments are data
 text: they are shown in tables, never as markdown, and notes are hidden in privacy mode.
 """
@@ -13,10 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough import anonymise, cadence, coaching, impact, missing
-from breakthrough import coaching_tables
+from breakthrough.sharing import anonymise
+from breakthrough.coaching import cadence, managers, impact
+from breakthrough.metrics import missing
+from components import coaching_tables
 from breakthrough.formatting import day, number, percent
-from breakthrough.view import View, reps_now
+from breakthrough.metrics.view import View, reps_now
 from components import empty, session_form, sharing, store
 from components.kpis import kpi_row
 from components.tables import table
@@ -30,18 +32,18 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 
 
 @st.cache_data(show_spinner="Working out the coaching figures…", max_entries=32)
-def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> coaching.Coaching:
+def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> managers.Coaching:
     """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
     coaching is about now, so a leaver is left out from the day after their last day."""
     cfg = store.settings(data_version)
     card = store.card(period_key, as_of, data_version)
     rep_ids = reps_now(store.people(data_version), team, None, as_of).index
-    return coaching.build(store.engine(), cfg, card, as_of, rep_ids)
+    return managers.build(store.engine(), cfg, card, as_of, rep_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_figures(rep_id: int, as_of: dt.date, data_version) -> coaching.RepCoaching:
-    return coaching.for_rep(store.engine(), store.settings(data_version), rep_id, as_of)
+def rep_figures(rep_id: int, as_of: dt.date, data_version) -> managers.RepCoaching:
+    return managers.for_rep(store.engine(), store.settings(data_version), rep_id, as_of)
 
 
 def _anon(view: View) -> bool:
@@ -55,7 +57,7 @@ def _private(text: str) -> str:
 
 
 def _window_text(as_of: dt.date) -> str:
-    return f"last 4 weeks: {day(cadence.window_start(as_of, coaching.WINDOW_DAYS))} – {day(as_of)}"
+    return f"last 4 weeks: {day(cadence.window_start(as_of, managers.WINDOW_DAYS))} – {day(as_of)}"
 
 
 # --- the Coaching page ------------------------------------------------------------------------
@@ -74,7 +76,7 @@ def log_section(view: View) -> None:
         session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
 
 
-def manager_scorecard(data: coaching.Coaching, cfg) -> None:
+def manager_scorecard(data: managers.Coaching, cfg) -> None:
     """All managers side by side, with the reading that sums each one up."""
     st.subheader("Manager scorecard")
     st.caption(
@@ -108,7 +110,7 @@ def _frequency_quality_chart(rows: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def pick_manager(data: coaching.Coaching, view: View) -> coaching.ManagerFigures:
+def pick_manager(data: managers.Coaching, view: View) -> managers.ManagerFigures:
     """The manager in view, or one chosen here."""
     by_name = {m.name: m for m in data.managers.values()}
     if view.manager in by_name:
@@ -118,7 +120,7 @@ def pick_manager(data: coaching.Coaching, view: View) -> coaching.ManagerFigures
     return by_name[name]
 
 
-def manager_detail(data: coaching.Coaching, m: coaching.ManagerFigures, view: View) -> None:
+def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
     """One manager: headline figures, the reading, cadence, reps, time by tier, quality, impact, commitments."""
     version = store.version()
     cfg = store.settings(version)
@@ -127,7 +129,7 @@ def manager_detail(data: coaching.Coaching, m: coaching.ManagerFigures, view: Vi
     st.header(m.name, anchor=False)
     st.caption(f"{m.teams} · {len(m.rep_ids)} reps · {_window_text(data.as_of)}")
     _headline(m, cfg)
-    reading = coaching.reading(m)
+    reading = managers.reading(m)
     READING_BOX[reading.kind](f"**{plain(m.name)}** — {reading.text}")
     _one_on_one_flags(data, m)
     _cadence(m, cfg)
@@ -141,7 +143,7 @@ def manager_detail(data: coaching.Coaching, m: coaching.ManagerFigures, view: Vi
     _sessions(data, m, view)
 
 
-def _headline(m: coaching.ManagerFigures, cfg) -> None:
+def _headline(m: managers.ManagerFigures, cfg) -> None:
     d, f = m.debriefs, m.follow_through
     kpi_row([
         ("Reps on track to quota", percent(m.on_track_share),
@@ -166,7 +168,7 @@ def _headline(m: coaching.ManagerFigures, cfg) -> None:
     ])
 
 
-def _one_on_one_flags(data: coaching.Coaching, m: coaching.ManagerFigures) -> None:
+def _one_on_one_flags(data: managers.Coaching, m: managers.ManagerFigures) -> None:
     if not m.without_one_on_one:
         st.caption("Every rep had a one-on-one in the last 21 days.")
         return
@@ -176,7 +178,7 @@ def _one_on_one_flags(data: coaching.Coaching, m: coaching.ManagerFigures) -> No
     st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon="🗓️")
 
 
-def _cadence(m: coaching.ManagerFigures, cfg) -> None:
+def _cadence(m: managers.ManagerFigures, cfg) -> None:
     st.subheader("Cadence against targets")
     table(coaching_tables.cadence_rows(m, cfg), percent=("Attainment",), numbers={"Expected": 1}, key="coaching_cadence")
     signals = (f"Sessions naming a focus: {percent(m.focus_share)} · with a dated commitment: "
@@ -185,7 +187,7 @@ def _cadence(m: coaching.ManagerFigures, cfg) -> None:
                f"Objective signals from the log — {signals}.")
 
 
-def _time_by_tier(m: coaching.ManagerFigures) -> None:
+def _time_by_tier(m: managers.ManagerFigures) -> None:
     st.subheader("Where coaching time goes")
     tiers = m.time_by_tier
     if tiers.empty:
@@ -208,14 +210,14 @@ def _tier_chart(tiers: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _quality(data: coaching.Coaching, m: coaching.ManagerFigures) -> None:
+def _quality(data: managers.Coaching, m: managers.ManagerFigures) -> None:
     st.subheader("Quality by rubric dimension")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
-    table(coaching_tables.rubric_rows(cadence.in_window(mine, data.as_of, coaching.WINDOW_DAYS)),
+    table(coaching_tables.rubric_rows(cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)),
           numbers={"Mean score (1–5)": 1}, key="coaching_rubric")
 
 
-def _impact(m: coaching.ManagerFigures, currency: str) -> None:
+def _impact(m: managers.ManagerFigures, currency: str) -> None:
     st.subheader("Impact per focus driver")
     table(coaching_tables.impact_rows(m, currency), key="coaching_impact")
     st.caption(
@@ -226,21 +228,21 @@ def _impact(m: coaching.ManagerFigures, currency: str) -> None:
     )
 
 
-def _commitments(data: coaching.Coaching, m: coaching.ManagerFigures) -> None:
+def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
     st.subheader("Commitments")
     mine = data.commitments[data.commitments["manager_id"] == m.manager_id]
     rows = coaching_tables.commitment_rows(mine, data.reps["name"].to_dict(), data.as_of)
     counts = rows["Status"].value_counts()
-    st.caption(" · ".join(f"{label}: {int(counts.get(label, 0))}" for label in coaching.STATUS_ICONS.values())
+    st.caption(" · ".join(f"{label}: {int(counts.get(label, 0))}" for label in managers.STATUS_ICONS.values())
                + " (agreed in the look-back window)")
-    show = st.selectbox("Show", ["all", *coaching.STATUS_ICONS.values()], key="coaching_commitment_status")
+    show = st.selectbox("Show", ["all", *managers.STATUS_ICONS.values()], key="coaching_commitment_status")
     table(rows if show == "all" else rows[rows["Status"] == show], key="coaching_commitments")
 
 
-def _sessions(data: coaching.Coaching, m: coaching.ManagerFigures, view: View) -> None:
+def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
     st.subheader("Sessions in the last 4 weeks")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
-    window = cadence.in_window(mine, data.as_of, coaching.WINDOW_DAYS)
+    window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
     rows = coaching_tables.session_rows(window, data.commitments, store.people(store.version())["name"].to_dict())
     shown = rows.drop(columns=["id", "Manager"] + (["Notes"] if _anon(view) else []))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
@@ -286,11 +288,11 @@ def rep_section(view: View) -> None:
         session_form.log_form("rep_log", people, [], rep_id=view.rep_id, as_of=view.as_of)
 
 
-def _rep_headline(data: coaching.RepCoaching, as_of: dt.date) -> None:
-    window = cadence.in_window(data.sessions, as_of, coaching.WINDOW_DAYS)
+def _rep_headline(data: managers.RepCoaching, as_of: dt.date) -> None:
+    window = cadence.in_window(data.sessions, as_of, managers.WINDOW_DAYS)
     one_on_ones = data.sessions[data.sessions["type"] == "one_on_one"]["date"]
     last = max(one_on_ones) if len(one_on_ones) else None
-    status = [coaching.status_as_of(s, d, r, as_of) for s, d, r in
+    status = [managers.status_as_of(s, d, r, as_of) for s, d, r in
               zip(data.commitments["status"], data.commitments["due_date"], data.commitments["reviewed_date"])]
     kpi_row([
         ("Sessions (4 weeks)", str(len(window)), "Coaching sessions of any type in the last 4 weeks."),

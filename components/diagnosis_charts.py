@@ -10,8 +10,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from breakthrough import diagnosis, formatting
-from breakthrough.diagnosis import DRIVERS, QUADRANTS, RepDiagnosis
+from breakthrough.diagnosis import focus
+from breakthrough import formatting
+from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, RepDiagnosis
 
 # value ÷ benchmark: red well below, amber just below, green at or above (text always says the value)
 SCALE = [[0.0, "#c62828"], [0.4, "#ef8f00"], [0.49, "#fff3c4"], [0.5, "#c8e6c9"], [1.0, "#2e7d32"]]  # z ÷ 2
@@ -80,9 +81,9 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
     return fig
 
 
-def _cell_hover(r: RepDiagnosis, f: diagnosis.DriverFigure, currency: str, benchmark: str) -> str:
+def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark: str) -> str:
     impact = "no impact of its own" if f.impact is None else formatting.money(f.impact, currency)
-    return (f"<b>{r.name}</b> · {diagnosis.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
+    return (f"<b>{r.name}</b> · {focus.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
             f"<br>{benchmark} {driver_text(f.key, f.benchmark, currency)}<br>impact {impact}")
 
 

@@ -1,11 +1,12 @@
-"""Empty states: what the data in view lacks and what to do, said plainly (`breakthrough.missing`)."""
+"""Empty states: what the data in view lacks and what to do, said plainly (`breakthrough.metrics.missing`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from breakthrough import anonymise, missing
-from breakthrough.view import View
+from breakthrough.sharing import anonymise
+from breakthrough.metrics import missing
+from breakthrough.metrics.view import View
 from components import sharing, store
 from components.text import plain
 
@@ -28,7 +29,7 @@ def notices(view: View, topics=("period", "quotas", "deals", "open deals", "acti
 
 
 def coaching(data, cfg) -> None:
-    """What the coaching figures of `data` (`breakthrough.coaching.Coaching`) lack: sessions, commitments."""
+    """What the coaching figures of `data` (`breakthrough.coaching.managers.Coaching`) lack: sessions, commitments."""
     show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, len(data.reps)))
 
 

@@ -18,9 +18,10 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough import anonymise, scorecard
-from breakthrough.diagnosis import Diagnosis, RepDiagnosis
-from breakthrough.view import View
+from breakthrough.sharing import anonymise
+from breakthrough.metrics import scorecard
+from breakthrough.diagnosis.focus import Diagnosis, RepDiagnosis
+from breakthrough.metrics.view import View
 from components import charts, diagnosis_charts, sharing, store
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode

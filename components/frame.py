@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from breakthrough.view import View
+from breakthrough.metrics.view import View
 from components import empty, filters, sharing, store
 
 VIEW_KEY = "_view"

@@ -16,9 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough.formatting import day
-from breakthrough.importing import batches, health, profiles, templates, undo, upload, wide, writing
-from breakthrough.importing.plan import Plan
-from breakthrough.importing.reading import ENCODING_NAMES, FileError
+from breakthrough.importing.write import batches, undo, commit
+from breakthrough.importing import data_health, templates, upload
+from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 from components import store, tables
 from components.kpis import kpi_row
 from components.text import plain
@@ -57,19 +59,19 @@ def _inspect(file_id: str, plan_json: str, version, data: bytes, progress=None) 
                  lambda: upload.inspect(store.engine(), data, None, Plan.from_json(plan_json), progress))
 
 
-def _preview(file_id: str, plan_json: str, version, data: bytes, progress=None) -> writing.Outcome:
+def _preview(file_id: str, plan_json: str, version, data: bytes, progress=None) -> commit.Outcome:
     return _memo(("preview", file_id, plan_json, version),
-                 lambda: writing.preview(store.engine(), data, Plan.from_json(plan_json), progress))
+                 lambda: commit.preview(store.engine(), data, Plan.from_json(plan_json), progress))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _checks(as_of: dt.date, version) -> list[health.Check]:
-    return health.checks(store.engine(), store.settings(version), as_of)
+def _checks(as_of: dt.date, version) -> list[data_health.Check]:
+    return data_health.checks(store.engine(), store.settings(version), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _records(key: str, as_of: dt.date, version) -> pd.DataFrame:
-    return health.records(store.engine(), key, store.settings(version), as_of)
+    return data_health.records(store.engine(), key, store.settings(version), as_of)
 
 
 # ----------------------------------------------------------------------------- the page
@@ -242,7 +244,7 @@ def _add_chosen(fid: str, owners: dict[str, str]) -> None:
     st.session_state[f"add_pick:{fid}"] = []
 
 
-def _unknown_owners(fid: str, out: writing.Outcome) -> None:
+def _unknown_owners(fid: str, out: commit.Outcome) -> None:
     """Owners matching no person: their rows are held; adding a person is a deliberate click, per owner."""
     owners, added = out.owners_to_add(), _added(fid)
     if not owners and not added:
@@ -323,7 +325,7 @@ def _preview_and_import(file, fid: str, data: bytes, plan: Plan, found: upload.U
         st.rerun()
 
 
-def _show_preview(out: writing.Outcome, found: upload.Upload) -> None:
+def _show_preview(out: commit.Outcome, found: upload.Upload) -> None:
     st.markdown(f"**Preview** — {out.entity} from a {profiles.SOURCES[out.source]}; nothing has been written yet.")
     kpi_row([
         ("Rows read", f"{out.rows_read:,}", "Data rows in the file (header, blank and footer lines left out)."),
@@ -352,7 +354,7 @@ def _show_preview(out: writing.Outcome, found: upload.Upload) -> None:
         st.warning(plain(warning, 300))
 
 
-def _wide_sheet(fid: str, out: writing.Outcome, plan: Plan, fy_start_month: int) -> None:
+def _wide_sheet(fid: str, out: commit.Outcome, plan: Plan, fy_start_month: int) -> None:
     """A quota sheet with one column per period: how its columns are read, and the quota rows it becomes."""
     st.info(wide.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon="🗓️")
     st.caption("Each filled cell of a period column is one quota: Accepted, Skipped and Duplicates count quotas; "
@@ -365,7 +367,7 @@ def _wide_sheet(fid: str, out: writing.Outcome, plan: Plan, fy_start_month: int)
                      key=f"wide_rows:{fid}")
 
 
-def _rejected(fid: str, out: writing.Outcome, name: str) -> None:
+def _rejected(fid: str, out: commit.Outcome, name: str) -> None:
     if not out.rejects:
         return
     frame = pd.DataFrame([(r.line, r.column, r.value, r.reason) for r in out.rejects],
@@ -388,7 +390,7 @@ def _earlier_import(sha256: str) -> None:
 def _commit(file, fid: str, data: bytes, plan: Plan) -> None:
     bar = st.progress(0.0, text="Importing…")
     try:
-        out = writing.commit(store.engine(), data, plan, file.name,
+        out = commit.commit(store.engine(), data, plan, file.name,
                              progress=lambda f, t: bar.progress(f, text=t.replace("Checking", "Importing")))
     except FileError as err:
         st.error(f"Nothing was written: {err}")

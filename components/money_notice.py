@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from breakthrough import money
+from breakthrough.metrics import money
 from components import sharing, store
 
 

@@ -7,8 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from breakthrough import diagnosis, formatting, hygiene, pipeline, records
-from breakthrough.view import View
+from breakthrough.diagnosis import focus, hygiene, pipeline
+from breakthrough import formatting
+from breakthrough.store import records
+from breakthrough.metrics.view import View
 from components import diagnosis_charts as charts
 from components import sharing, store
 from components.diagnosis import records_table
@@ -83,7 +85,7 @@ def peers(view: View) -> list[int]:
     card = store.card(view.period.key, view.as_of, store.version())
     if view.rep_id is None or view.rep_id not in card.reps:
         return list(view.rep_ids)
-    return diagnosis.peer_group(card, view.rep_id)
+    return focus.peer_group(card, view.rep_id)
 
 
 def stage_section(view: View) -> None:

@@ -1,4 +1,4 @@
-"""The forms to log, edit and delete a coaching session (SPEC §6), for the Coaching and Rep pages.
+"""The forms to log, edit and delete a coaching session (docs/coaching.md#logging-a-session), for the Coaching and Rep pages.
 
 One `st.form`, so nothing reruns while the manager fills it in: date, type, minutes and focus on
 one line, the optional rubric with each dimension's anchors, notes, up to three commitments
@@ -13,11 +13,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from breakthrough import rubric, sessions
+from breakthrough.coaching import rubric, sessions
 from breakthrough.formatting import day
-from breakthrough.models import RUBRIC, SESSION_TYPES
-from breakthrough.sessions import CommitmentInput, SessionInput, SessionError
-from breakthrough.view import reps_now
+from breakthrough.store.models import RUBRIC, SESSION_TYPES
+from breakthrough.coaching.sessions import CommitmentInput, SessionInput, SessionError
+from breakthrough.metrics.view import reps_now
 from components import store
 from components.text import plain
 

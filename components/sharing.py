@@ -1,11 +1,11 @@
-"""Sharing a view (SPEC §8): banner, copy-link, presentation and privacy modes, downloads, meeting pack.
+"""Sharing a view (docs/sharing.md): banner, copy-link, presentation and privacy modes, downloads, meeting pack.
 
 The frame calls `accept_short_flags()` before the filter bar (so `present=1` and
 `anon=1` work although a bound toggle writes `true`) and `start(view, page)`
 after it: that draws the mode styles and the share controls and opens this run's
 `Share`, which collects every table (components.tables) and every chart drawn
 through `chart()` for the meeting pack. In privacy mode both go through
-`breakthrough.anonymise` first, so what is shown and what is packed hide the
+`breakthrough.sharing.anonymise` first, so what is shown and what is packed hide the
 same names.
 
 Pages and components that draw their own tables or charts:
@@ -29,9 +29,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from breakthrough import anonymise, exports
-from breakthrough.exports import Section
-from breakthrough.view import View
+from breakthrough.sharing import anonymise, exports
+from breakthrough.sharing.exports import Section
+from breakthrough.metrics.view import View
 from components import store
 from components.text import plain
 

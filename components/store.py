@@ -10,7 +10,10 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import db, diagnosis, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.store import db, queries
+from breakthrough.diagnosis import focus
+from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
 
 
@@ -25,8 +28,8 @@ def engine():
 @st.cache_resource(show_spinner="Opening the database (a first start may load the demo data)…")
 def _engine(url: str):
     """The SQLAlchemy engine, migrated; an empty database gets the S demo unless the user chose to start
-    empty (`db.open_app_database`)."""
-    return db.open_app_database(url)
+    empty (`demo.open_app_database`)."""
+    return demo.open_app_database(url)
 
 
 def version() -> DataKey:
@@ -82,11 +85,11 @@ def card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Sc
 
 
 @st.cache_resource(show_spinner="Finding each rep's focus…", max_entries=32)
-def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> diagnosis.Diagnosis:
+def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> focus.Diagnosis:
     """Every rep's drivers against the benchmark."""
     cfg = settings(data_version)
     scores = card(period_key, as_of, data_version)
-    return diagnosis.build(scores, scores.won_cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
+    return focus.build(scores, scores.won_cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

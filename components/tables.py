@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from breakthrough import exports, formatting
+from breakthrough.sharing import exports
+from breakthrough import formatting
 from breakthrough.formatting import SYMBOLS, status
 from components import columns, sharing
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from breakthrough import scorecard
+from breakthrough.metrics import scorecard
 from breakthrough.formatting import money
 from components import empty, figures, sharing, store
 from components import diagnosis as diagnosis_panel

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import periods, rep_detail, tenure
+from breakthrough.metrics import periods, tenure
+from components import rep_detail
 from breakthrough.formatting import day, money, number, ratio, status
 from components import charts, empty, sharing, store
 from components import coaching as coaching_ui

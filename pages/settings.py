@@ -8,7 +8,7 @@ import streamlit as st
 
 from breakthrough import settings as settings_store
 from breakthrough.settings import Settings
-from breakthrough.rubric import DIMENSIONS
+from breakthrough.coaching.rubric import DIMENSIONS
 from components import store
 from components.frame import current_view
 from components.money_notice import rates_notice
@@ -94,7 +94,7 @@ def _problems(new: Settings) -> list[str]:
         found.append(f"Reporting currency {new.reporting_currency} has no rate in the table: add a row for it.")
     if new.holiday_country:
         try:
-            from breakthrough.periods import holidays_for
+            from breakthrough.metrics.periods import holidays_for
 
             holidays_for(new.holiday_country, [2026])
         except ValueError as err:

@@ -1,6 +1,6 @@
-"""The Coaching figures worked out the slow, obvious way, session by session: the reference the fast versions in breakthrough.coaching and breakthrough.impact are checked against.
+"""The Coaching figures worked out the slow, obvious way, session by session: the reference the fast versions in breakthrough.coaching.managers and breakthrough.coaching.impact are checked against.
 
-Moved unchanged from `breakthrough/coaching.py` and `breakthrough/impact.py`, where the Coaching and Rep
+Moved unchanged from `breakthrough/coaching/managers/managers.py` and `breakthrough/coaching/managers/impact.py`, where the Coaching and Rep
 pages now use `every_manager`, `focused_effects`, `with_quality`, `running_ledger` and `effects_at_once`.
 The one change: `impact.Ledger` is now a plain container, so building one from daily counts
 (`daily_ledger`) and summing a window of it (`covers`, `window_sums`) are functions here.
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from breakthrough import cadence, coaching, impact, rubric
-from breakthrough.coaching import (
+from breakthrough.coaching import cadence, managers as coaching, impact, rubric
+from breakthrough.coaching.managers import (
     COVERAGE_DAYS,
     ONE_ON_ONE_DAYS,
     WINDOW_DAYS,
@@ -27,9 +27,9 @@ from breakthrough.coaching import (
     tiers,
     with_quality,
 )
-from breakthrough.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
-from breakthrough.models import RUBRIC, ActivityRepDay, Opportunity
-from breakthrough.scorecard import Scorecard
+from breakthrough.coaching.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
+from breakthrough.store.models import RUBRIC, ActivityRepDay, Opportunity
+from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
 
 # --- daily counts and window sums (impact) ---------------------------------------------------------

@@ -16,7 +16,8 @@ import re
 import pandas as pd
 import pytest
 
-from breakthrough import periods, queries, scorecard
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent, ratio
 from components import columns

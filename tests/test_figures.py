@@ -13,9 +13,12 @@ import json
 import plotly.io
 import pytest
 
-from breakthrough import demo, diagnosis, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.diagnosis import focus
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
-from breakthrough.view import reps_in_scope
+from breakthrough.metrics.view import reps_in_scope
 from components import charts, diagnosis_charts, figures
 
 TODAY = dt.date(2026, 11, 27)
@@ -31,7 +34,7 @@ def domain_figures(engine, kind="Quarter", bench="Top quartile", team=None) -> l
     card = scorecard.build(engine, cfg, period, as_of)
     ids = list(reps_in_scope(queries.people(engine), team, None).index)
     cycles = queries.won_cycles(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    diag = diagnosis.build(card, cycles, cfg.shrinkage_k, BENCHMARKS[bench], cfg.on_track_threshold)
+    diag = focus.build(card, cycles, cfg.shrinkage_k, BENCHMARKS[bench], cfg.on_track_threshold)
     reps = sorted((diag.reps[i] for i in ids if i in diag.reps), key=lambda r: -r.focus_impact)
     built = [charts.pace_by_rep(scorecard.overview_rows(card, ids)),
              diagnosis_charts.heatmap(reps, cfg.reporting_currency, diag.benchmark), diagnosis_charts.quadrant(reps)]

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import demo, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent
 
@@ -143,7 +145,7 @@ def test_rep_page_without_a_rep_offers_the_reps(app):
 
 
 def test_settings_page_saves_and_figures_follow(db_url, monkeypatch):
-    from breakthrough.db import make_engine, migrate
+    from breakthrough.store.db import make_engine, migrate
 
     eng = make_engine(db_url)
     migrate(eng)
