@@ -16,8 +16,8 @@ from breakthrough.metrics import periods
 from breakthrough.metrics.view import (
     ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope, reps_now,
 )
-from components import store
-from components.text import plain
+from components import cache
+from components.widgets.text import plain
 
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 BENCHMARKS = {"Top quartile": "top quartile", "Median": "median"}
@@ -28,10 +28,10 @@ PRIVATE_REP_LIST = ("Privacy mode keeps the rep list closed: it would name every
 
 def filter_bar() -> View:
     """Draw the filters in the sidebar; return the resolved view (also kept for the page)."""
-    version = store.version()
-    cfg = store.settings(version)
-    people = store.people(version)
-    first, last = store.data_span(version)
+    version = cache.version()
+    cfg = cache.settings(version)
+    people = cache.people(version)
+    first, last = cache.data_span(version)
     default_as_of = periods.as_of_date(last, dt.date.today())
     notices: list[str] = []
     team_names = sorted(people.loc[people["role"] == "rep", "team"].dropna().unique())

@@ -148,3 +148,15 @@ def test_every_part_says_what_it_holds():
         if path.name == "__init__.py" and name.startswith("breakthrough"):
             doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
             assert doc and len(doc) > 80, name
+
+
+def test_nothing_imports_pages_or_app_and_widgets_never_import_sections():
+    bad = set()
+    for mod, imps in graph().items():
+        for imp in imps:
+            top = imp.split(".")[0]
+            if top in ("pages", "app") and mod != imp:
+                bad.add((mod, imp))
+            if mod.startswith("components.widgets") and imp.startswith("components.sections"):
+                bad.add((mod, imp))
+    assert bad == set()

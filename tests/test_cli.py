@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from breakthrough import cli
-from breakthrough import demo
+from breakthrough import cli, demo
 from breakthrough.store import db, queries
 from breakthrough.sharing import scorecard_export
 from breakthrough import settings as settings_store
@@ -438,7 +437,7 @@ def test_import_never_adds_the_demo(url, capsys):
 
 
 def _is_empty_after_restart(url: str) -> bool:
-    """What the app's start (`components.store` → `demo.open_app_database`) leaves in the database."""
+    """What the app's start (`components.cache` → `demo.open_app_database`) leaves in the database."""
     engine = demo.open_app_database(url)
     try:
         return db.is_empty(engine)

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from breakthrough.coaching import cadence, managers, impact, rubric, sessions
-from components import coaching_tables
+from components.sections import coaching_tables
 from breakthrough import demo
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries, rollups

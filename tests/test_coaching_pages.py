@@ -22,7 +22,7 @@ from breakthrough import settings as settings_store
 from breakthrough.store.db import make_engine, migrate
 from breakthrough.formatting import number, percent
 from breakthrough.store.models import CoachingSession, Commitment
-from components.text import plain
+from components.widgets.text import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 RARELY, WELL, SHALLOW = (demo.STORIES[k] for k in ("coaches_rarely", "coaches_well", "coaches_often_shallow"))

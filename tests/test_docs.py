@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components import rep_detail
+from components.sections import rep_detail
 from breakthrough.metrics import scorecard
 from breakthrough.settings import Settings
 

@@ -1,4 +1,4 @@
-"""The Overview's charts are built once per view and data version (components.figures) and still show the view.
+"""The Overview's charts are built once per view and data version (components.sections.figures) and still show the view.
 
 The cache is shared by the whole test process; the views below run one after another, so a cache key
 missing a part of the view (benchmark, period, the reps in view, privacy) would hand a later view an
@@ -19,7 +19,8 @@ from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.metrics.view import reps_in_scope
-from components import charts, diagnosis_charts, figures
+from components.widgets import charts, diagnosis_charts
+from components.sections import figures
 
 TODAY = dt.date(2026, 11, 27)
 KINDS = {"Quarter": "quarter", "Month": "month"}

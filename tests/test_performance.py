@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, inspect
 
-from bench import coaching as bench_coaching
+from bench import coaching_page as bench_coaching
 from bench import importer, pages
 from breakthrough.metrics import periods
 from breakthrough.store import queries, records, rollups

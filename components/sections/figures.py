@@ -8,7 +8,7 @@ a ready `Figure` costs its copy and JSON (~20 ms for the heatmap). They are ther
 with `st.cache_resource` — one shared `Figure` per key, which nobody may change:
 `st.plotly_chart` and the meeting pack work on copies. Keys are small values (period,
 as-of date, benchmark, the reps in view, the privacy aliases, the data version), as in
-components/store.py; in privacy mode the figure is cached with names already hidden.
+components/cache.py; in privacy mode the figure is cached with names already hidden.
 """
 
 from __future__ import annotations
@@ -22,24 +22,25 @@ from breakthrough.sharing import anonymise
 from breakthrough.metrics import scorecard
 from breakthrough.diagnosis.focus import Diagnosis, RepDiagnosis
 from breakthrough.metrics.view import View
-from components import charts, diagnosis_charts, sharing, store
+from components.widgets import charts, diagnosis_charts
+from components import sharing, cache
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode
 
 
 def pace_by_rep(view: View) -> go.Figure:
     """Each rep's weekly pace against what quota needs (the Overview's bar chart)."""
-    return _pace_by_rep(view.period.key, view.as_of, view.rep_ids, _aliases(), store.version())
+    return _pace_by_rep(view.period.key, view.as_of, view.rep_ids, _aliases(), cache.version())
 
 
 def heatmap(view: View) -> go.Figure:
     """Reps × drivers against the view's benchmark, most at stake first."""
-    return _heatmap(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), store.version())
+    return _heatmap(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version())
 
 
 def quadrant(view: View) -> go.Figure:
     """Reps by activity pace against results pace."""
-    return _quadrant(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), store.version())
+    return _quadrant(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version())
 
 
 def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
@@ -50,22 +51,22 @@ def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _pace_by_rep(period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases,
                  data_version) -> go.Figure:
-    card = store.card(period_key, as_of, data_version)
+    card = cache.card(period_key, as_of, data_version)
     return _hidden(charts.pace_by_rep(scorecard.overview_rows(card, rep_ids)), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _heatmap(period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases,
              data_version) -> go.Figure:
-    diag = store.diagnosed(period_key, as_of, benchmark, data_version)
-    currency = store.settings(data_version).reporting_currency
+    diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
+    currency = cache.settings(data_version).reporting_currency
     return _hidden(diagnosis_charts.heatmap(ranked(diag, rep_ids), currency, diag.benchmark), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _quadrant(period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases,
               data_version) -> go.Figure:
-    diag = store.diagnosed(period_key, as_of, benchmark, data_version)
+    diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
     return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids)), aliases)
 
 

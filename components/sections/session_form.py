@@ -18,8 +18,8 @@ from breakthrough.formatting import day
 from breakthrough.store.models import RUBRIC, SESSION_TYPES
 from breakthrough.coaching.sessions import CommitmentInput, SessionInput, SessionError
 from breakthrough.metrics.view import reps_now
-from components import store
-from components.text import plain
+from components import cache
+from components.widgets.text import plain
 
 COMMITMENT_SLOTS = 3
 REVIEW_SHOWN = 6  # open commitments offered for review, the latest agreed first
@@ -31,7 +31,7 @@ DRIVER_OPTIONS = [None, *sessions.DRIVER_LABELS]
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _open_commitments(rep_id: int, data_version) -> pd.DataFrame:
-    return sessions.open_commitments(store.engine(), rep_id)
+    return sessions.open_commitments(cache.engine(), rep_id)
 
 
 def _counter(key: str) -> int:
@@ -133,7 +133,7 @@ def _commitment_inputs(key: str, s: SessionInput | None) -> list[CommitmentInput
 
 def _reviews(key: str, rep_id: int) -> dict[int, str]:
     """The rep's open commitments (latest agreed first), each marked done / missed / still open when reviewed here."""
-    pending = _open_commitments(rep_id, store.version())
+    pending = _open_commitments(rep_id, cache.version())
     if pending.empty:
         return {}
     pending = pending.sort_values(["session_date", "id"], ascending=False)  # the latest agreed first
@@ -195,14 +195,14 @@ def log_form(key: str, people: pd.DataFrame, managers: list[int], manager_id: in
     if submitted:
         entry = SessionInput(manager_id=manager_id, rep_id=rep_id, **fields)
         name = people["name"].to_dict()
-        _write(lambda: sessions.log(store.engine(), entry, today), key,
+        _write(lambda: sessions.log(cache.engine(), entry, today), key,
                f"Session logged: {sessions.TYPE_LABELS[entry.type].lower()} with {name[rep_id]} on {day(entry.date)}.")
 
 
 def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:
     """Edit a stored session (its manager and rep stay), or delete it after ticking the confirmation."""
     show_saved(key)
-    existing = sessions.session_input(store.engine(), session_id)
+    existing = sessions.session_input(cache.engine(), session_id)
     if existing is None:
         st.info("That session no longer exists.")
         return
@@ -217,8 +217,8 @@ def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:
         confirm = c3.checkbox("Yes, delete this session and its commitments", key=f"{form_key}_confirm")
     if save:
         entry = SessionInput(manager_id=existing.manager_id, rep_id=existing.rep_id, **fields)
-        _write(lambda: sessions.edit(store.engine(), session_id, entry, dt.date.today()), key, "Session saved.")
+        _write(lambda: sessions.edit(cache.engine(), session_id, entry, dt.date.today()), key, "Session saved.")
     elif remove and not confirm:
         st.error("Delete: tick “Yes, delete this session and its commitments” first, then press Delete again.")
     elif remove:
-        _write(lambda: sessions.delete_session(store.engine(), session_id), key, "Session deleted.")
+        _write(lambda: sessions.delete_session(cache.engine(), session_id), key, "Session deleted.")

@@ -15,7 +15,8 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough.metrics.view import View
-from components import empty, filters, sharing, store
+from components.sections import empty
+from components import sharing, filters, cache
 
 VIEW_KEY = "_view"
 
@@ -25,11 +26,11 @@ def frame(page=None) -> View:
 
     `page` is the `st.Page` that `st.navigation` chose (its title names the meeting pack).
     """
-    store.engine()
+    cache.engine()
     sharing.accept_short_flags()
     view = filters.filter_bar()
     sharing.start(view, page)
-    if store.is_demo(store.version()):
+    if cache.is_demo(cache.version()):
         st.info(
             "You are looking at **demo data** for a fictional company (Northwind). "
             "Upload your CRM exports to see your own team.",

@@ -16,13 +16,14 @@ import streamlit as st
 from breakthrough.sharing import anonymise
 from breakthrough.coaching import cadence, managers, impact
 from breakthrough.metrics import missing
-from components import coaching_tables
+from components.sections import coaching_tables
 from breakthrough.formatting import day, number, percent
 from breakthrough.metrics.view import View, reps_now
-from components import empty, session_form, sharing, store
-from components.kpis import kpi_row
-from components.tables import table
-from components.text import plain
+from components.sections import empty, session_form
+from components import sharing, cache
+from components.widgets.kpis import kpi_row
+from components.widgets.tables import table
+from components.widgets.text import plain
 
 READING_BOX = {"coaching well": st.success, "too rarely": st.warning, "often but shallow": st.warning, "mixed": st.info}
 TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
@@ -35,15 +36,15 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> managers.Coaching:
     """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
     coaching is about now, so a leaver is left out from the day after their last day."""
-    cfg = store.settings(data_version)
-    card = store.card(period_key, as_of, data_version)
-    rep_ids = reps_now(store.people(data_version), team, None, as_of).index
-    return managers.build(store.engine(), cfg, card, as_of, rep_ids)
+    cfg = cache.settings(data_version)
+    card = cache.card(period_key, as_of, data_version)
+    rep_ids = reps_now(cache.people(data_version), team, None, as_of).index
+    return managers.build(cache.engine(), cfg, card, as_of, rep_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def rep_figures(rep_id: int, as_of: dt.date, data_version) -> managers.RepCoaching:
-    return managers.for_rep(store.engine(), store.settings(data_version), rep_id, as_of)
+    return managers.for_rep(cache.engine(), cache.settings(data_version), rep_id, as_of)
 
 
 def _anon(view: View) -> bool:
@@ -68,8 +69,8 @@ def log_section(view: View) -> None:
     if _anon(view):
         st.caption("Logging and editing sessions is off in privacy mode.")
         return
-    version = store.version()
-    people = store.people(version)
+    version = cache.version()
+    people = cache.people(version)
     data = figures(view.period.key, view.as_of, view.team, version)
     by_name = {m.name: i for i, m in data.managers.items()}
     with st.expander("➕ Log a coaching session", expanded=False):
@@ -122,10 +123,10 @@ def pick_manager(data: managers.Coaching, view: View) -> managers.ManagerFigures
 
 def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
     """One manager: headline figures, the reading, cadence, reps, time by tier, quality, impact, commitments."""
-    version = store.version()
-    cfg = store.settings(version)
+    version = cache.version()
+    cfg = cache.settings(version)
     cur = cfg.reporting_currency
-    card = store.card(view.period.key, view.as_of, version)
+    card = cache.card(view.period.key, view.as_of, version)
     st.header(m.name, anchor=False)
     st.caption(f"{m.teams} · {len(m.rep_ids)} reps · {_window_text(data.as_of)}")
     _headline(m, cfg)
@@ -243,7 +244,7 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
     st.subheader("Sessions in the last 4 weeks")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
     window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
-    rows = coaching_tables.session_rows(window, data.commitments, store.people(store.version())["name"].to_dict())
+    rows = coaching_tables.session_rows(window, data.commitments, cache.people(cache.version())["name"].to_dict())
     shown = rows.drop(columns=["id", "Manager"] + (["Notes"] if _anon(view) else []))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
     if _anon(view):
@@ -257,7 +258,7 @@ def _edit(rows: pd.DataFrame, view: View) -> None:
     with st.expander("✏️ Edit or delete a session"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
         chosen = st.selectbox("Session", list(labels), format_func=labels.get, key="coaching_edit_pick")
-        session_form.edit_form("edit", chosen, store.people(store.version()))
+        session_form.edit_form("edit", chosen, cache.people(cache.version()))
 
 
 # --- the Rep page -----------------------------------------------------------------------------
@@ -267,9 +268,9 @@ def rep_section(view: View) -> None:
     """The rep's coaching: headline figures, timeline, before/after per focused session, commitments, log form."""
     if view.rep_id is None:
         return
-    version = store.version()
-    cfg = store.settings(version)
-    people = store.people(version)
+    version = cache.version()
+    cfg = cache.settings(version)
+    people = cache.people(version)
     data = rep_figures(view.rep_id, view.as_of, version)
     st.subheader("Coaching")
     empty.show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, 1))

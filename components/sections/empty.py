@@ -7,23 +7,23 @@ import streamlit as st
 from breakthrough.sharing import anonymise
 from breakthrough.metrics import missing
 from breakthrough.metrics.view import View
-from components import sharing, store
-from components.text import plain
+from components import sharing, cache
+from components.widgets.text import plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def facts(period_key: str, as_of, rep_ids: tuple[int, ...], data_version) -> missing.Facts:
-    card = store.card(period_key, as_of, data_version)
-    names = store.people(data_version)["name"]
+    card = cache.card(period_key, as_of, data_version)
+    names = cache.people(data_version)["name"]
     reps = {i: str(names.get(i, "–")) for i in rep_ids}
     quotas = {i: card.reps[i].quota for i in rep_ids if i in card.reps}
-    return missing.facts(store.engine(), card.period, as_of, reps, quotas)
+    return missing.facts(cache.engine(), card.period, as_of, reps, quotas)
 
 
 def notices(view: View, topics=("period", "quotas", "deals", "open deals", "activities"), rep_ids=None) -> list[str]:
     """Show what the reps in view (or `rep_ids`) lack among `topics`, one `st.info` each; return the topics shown."""
     ids = tuple(int(i) for i in (view.rep_ids if rep_ids is None else rep_ids))
-    found = missing.notices(facts(view.period.key, view.as_of, ids, store.version()), topics)
+    found = missing.notices(facts(view.period.key, view.as_of, ids, cache.version()), topics)
     show(found)
     return [n.topic for n in found]
 
@@ -35,7 +35,7 @@ def coaching(data, cfg) -> None:
 
 def no_data() -> bool:
     """On a database with nobody in it, say what to do first (with a link to the Data page); True if said."""
-    if not store.people(store.version()).empty:
+    if not cache.people(cache.version()).empty:
         return False
     st.info(missing.NO_DATA, icon="📥")
     st.page_link("pages/data.py", label="Open the Data page")
@@ -44,7 +44,7 @@ def no_data() -> bool:
 
 def no_reps(message: str) -> None:
     """A page with no rep in view: `message` (what to change), unless the database is empty (the frame said so)."""
-    if not store.people(store.version()).empty:
+    if not cache.people(cache.version()).empty:
         st.info(message)
 
 

@@ -11,52 +11,52 @@ from breakthrough.diagnosis import focus, hygiene, pipeline
 from breakthrough import formatting
 from breakthrough.store import records
 from breakthrough.metrics.view import View
-from components import diagnosis_charts as charts
-from components import sharing, store
-from components.diagnosis import records_table
-from components.tables import table
+from components.widgets import diagnosis_charts as charts
+from components import sharing, cache
+from components.sections.diagnosis_panel import records_table
+from components.widgets.tables import table
 
 
 @st.cache_data(show_spinner="Reading the pipeline…", max_entries=16)
 def cohort(as_of: dt.date, data_version) -> tuple[list[str], pd.DataFrame]:
     """Stage order and the deals created in the look-back window up to `as_of`."""
-    order = records.stage_order(store.engine())
-    return order, records.stage_cohort(store.engine(), _lookback_start(as_of, data_version), as_of, order)
+    order = records.stage_order(cache.engine())
+    return order, records.stage_cohort(cache.engine(), _lookback_start(as_of, data_version), as_of, order)
 
 
 def _lookback_start(as_of: dt.date, data_version) -> dt.date:
     """The first day of the look-back window the stage funnel counts deals created in."""
-    return as_of - dt.timedelta(days=store.settings(data_version).lookback_days)
+    return as_of - dt.timedelta(days=cache.settings(data_version).lookback_days)
 
 
 @st.cache_data(show_spinner="Checking pipeline hygiene…", max_entries=16)
 def flags(as_of: dt.date, data_version) -> pd.DataFrame:
     """Every open deal with the hygiene rules it breaks."""
-    eng = store.engine()
+    eng = cache.engine()
     return hygiene.flag(records.open_deals(eng, as_of), records.close_date_history(eng, as_of), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def targets(start: dt.date, as_of: dt.date, data_version) -> tuple[bool, pd.DataFrame]:
-    eng = store.engine()
+    eng = cache.engine()
     return records.has_targets(eng), records.target_activity(eng, start, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def details(ids: tuple[int, ...], data_version) -> pd.DataFrame:
     """Name, amount and currency of these deals (what a hygiene listing adds to the flags)."""
-    return records.deal_details(store.engine(), ids)
+    return records.deal_details(cache.engine(), ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def deals_by_id(rep_ids: tuple[int, ...], ids: tuple[str, ...], data_version) -> pd.DataFrame:
-    return records.deal_records(store.engine(), rep_ids, ids=ids)
+    return records.deal_records(cache.engine(), rep_ids, ids=ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def stage_view(as_of: dt.date, ids: tuple[int, ...], peer_ids: tuple[int, ...], data_version):
     """The funnel of `ids` and their conversions beside the peers'."""
-    cfg = store.settings(data_version)
+    cfg = cache.settings(data_version)
     order, deals = cohort(as_of, data_version)
     mine = deals[deals["rep_id"].isin(ids)]
     return pipeline.funnel(mine, order, cfg), pipeline.comparison(deals, order, ids, peer_ids)
@@ -70,7 +70,7 @@ def stage_deals(as_of: dt.date, ids: tuple[int, ...], stage: str, data_version) 
     if stage not in names:
         return ()
     start = _lookback_start(as_of, data_version)
-    return tuple(records.deals_reaching(store.engine(), start, as_of, order, ids, names.index(stage)))
+    return tuple(records.deals_reaching(cache.engine(), start, as_of, order, ids, names.index(stage)))
 
 
 def scope(view: View) -> tuple[tuple[int, ...], str]:
@@ -82,7 +82,7 @@ def scope(view: View) -> tuple[tuple[int, ...], str]:
 
 def peers(view: View) -> list[int]:
     """Who the selected rep (or the view) is compared with: the rep's team, or the view."""
-    card = store.card(view.period.key, view.as_of, store.version())
+    card = cache.card(view.period.key, view.as_of, cache.version())
     if view.rep_id is None or view.rep_id not in card.reps:
         return list(view.rep_ids)
     return focus.peer_group(card, view.rep_id)
@@ -90,7 +90,7 @@ def peers(view: View) -> list[int]:
 
 def stage_section(view: View) -> None:
     """Stage funnel (click a stage for its deals) and stage-to-stage conversion beside team and top quartile."""
-    version, cfg = store.version(), store.settings(store.version())
+    version, cfg = cache.version(), cache.settings(cache.version())
     ids, who = scope(view)
     stages, compared = stage_view(view.as_of, tuple(ids), tuple(peers(view)), version)
     st.subheader("Stage funnel")
@@ -126,8 +126,8 @@ def _picked(event) -> str | None:
 
 def coverage_section(view: View) -> None:
     """Coverage by rep against the coverage each gap needs."""
-    version, cfg = store.version(), store.settings(store.version())
-    card = store.card(view.period.key, view.as_of, version)
+    version, cfg = cache.version(), cache.settings(cache.version())
+    card = cache.card(view.period.key, view.as_of, version)
     ids, _ = scope(view)
     rows = pipeline.coverage_rows(card, ids)
     st.subheader("Coverage by rep against what the gap needs")
@@ -147,10 +147,10 @@ HYGIENE_COLUMNS = {"crm_id": "CRM id", "deal": "Deal", "stage": "Stage", "amount
 
 def hygiene_section(view: View) -> None:
     """Per rep, the open deals breaking each hygiene rule; select a rep (or pick one in the sidebar) for the deals."""
-    version = store.version()
+    version = cache.version()
     all_flags = flags(view.as_of, version)
     ids, who = scope(view)
-    people = store.people(version)
+    people = cache.people(version)
     counts = hygiene.per_rep(all_flags, ids)
     counts.insert(0, "Rep", [people.loc[i, "name"] if i in people.index else str(i) for i in counts.index])
     shown = counts.rename(columns={"open": "Open deals", **hygiene.RULES, "any": "Any problem"})
@@ -177,14 +177,14 @@ def hygiene_section(view: View) -> None:
 
 def prospects_section(view: View) -> None:
     """Share of each rep's account activities on target accounts, beside the team's."""
-    version = store.version()
+    version = cache.version()
     has, frame = targets(view.period.start, view.as_of, version)
     st.subheader("Right prospects")
     if not has:
         st.info("No account carries a tier or target flag yet: load an accounts file (or a tier column) to see "
                 "how much activity goes to target accounts.")
         return
-    card = store.card(view.period.key, view.as_of, version)
+    card = cache.card(view.period.key, view.as_of, version)
     ids, _ = scope(view)
     rows = pipeline.right_prospects(frame, card, ids)
     table(rows.drop(columns=["rep_id"]), percent=("Target share", "Team share"), key="prospects_table")

@@ -2,7 +2,7 @@
 
 Clicks drill down: a heatmap cell or quadrant point sets the bound `rep` (and `driver`) filters in a
 callback — before the filter bar is drawn in the next run — and opens the Rep page, so the drilled view
-is in the URL. Figures are cached here on small keys plus the data version, like components/store.py.
+is in the URL. Figures are cached here on small keys plus the data version, like components/cache.py.
 """
 
 from __future__ import annotations
@@ -18,20 +18,22 @@ from breakthrough.store import records
 from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
 from breakthrough.metrics.view import View
-from components import diagnosis_charts as charts
-from components import columns, figures, sharing, store
-from components.tables import table
+from components.widgets import diagnosis_charts as charts
+from components.widgets import columns
+from components.sections import figures
+from components import sharing, cache
+from components.widgets.tables import table
 
 DRILL = "_drill_to_rep"  # set by a click callback: open the Rep page on the next run
 CLICKS = "_drill_clicks"  # bumps the chart keys so a drilled chart starts unselected next time
 PACE_DAYS = 28
 
 
-diagnosed = store.diagnosed  # every rep's drivers against the benchmark, cached (bench/pages.py calls it here)
+diagnosed = cache.diagnosed  # every rep's drivers against the benchmark, cached (bench/pages.py calls it here)
 
 
 def for_view(view: View) -> Diagnosis:
-    return diagnosed(view.period.key, view.as_of, view.benchmark, store.version())
+    return diagnosed(view.period.key, view.as_of, view.benchmark, cache.version())
 
 
 # --- clicks --------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ def _focus_name(r: RepDiagnosis) -> str:
 def overview_section(view: View) -> None:
     """The focus per rep with its money value, the driver heatmap and the quadrant (all clickable)."""
     follow_drill()
-    cur = store.settings(store.version()).reporting_currency
+    cur = cache.settings(cache.version()).reporting_currency
     diag = for_view(view)
     reps = figures.ranked(diag, view.rep_ids)
     if not reps:
@@ -165,7 +167,7 @@ def rep_section(view: View) -> None:
     """The rep's focus with its money value, drivers ranked by impact, and the records behind one driver."""
     if view.rep_id is None:
         return
-    cur = store.settings(store.version()).reporting_currency
+    cur = cache.settings(cache.version()).reporting_currency
     rep = for_view(view).reps.get(view.rep_id)
     if rep is None:
         return
@@ -206,18 +208,18 @@ def rep_section(view: View) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _activities(rep_id: int, start: dt.date, end: dt.date, kind: str, data_version) -> pd.DataFrame:
-    return records.activity_records(store.engine(), [rep_id], start, end, kind)
+    return records.activity_records(cache.engine(), [rep_id], start, end, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _deals(rep_id: int, status: str | None, closed, data_version) -> pd.DataFrame:
-    return records.deal_records(store.engine(), [rep_id], status=status, closed=closed)
+    return records.deal_records(cache.engine(), [rep_id], status=status, closed=closed)
 
 
 def record_sets(view: View, driver: str) -> list[tuple[str, pd.DataFrame]]:
     """The records behind one driver's value: (title, records) pairs."""
-    version, rep_id, as_of = store.version(), view.rep_id, view.as_of
-    lookback = as_of - dt.timedelta(days=store.settings(version).lookback_days)
+    version, rep_id, as_of = cache.version(), view.rep_id, view.as_of
+    lookback = as_of - dt.timedelta(days=cache.settings(version).lookback_days)
     pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
     calls = lambda start: ("Calls", _activities(rep_id, start, as_of, "call", version))  # noqa: E731
     meetings = ("Meetings held", _activities(rep_id, lookback, as_of, "meeting", version))
@@ -234,7 +236,7 @@ def record_sets(view: View, driver: str) -> list[tuple[str, pd.DataFrame]]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _created(rep_id: int, start: dt.date, end: dt.date, data_version) -> pd.DataFrame:
-    return records.deal_records(store.engine(), [rep_id], created=(start, end))
+    return records.deal_records(cache.engine(), [rep_id], created=(start, end))
 
 
 WINDOWS = {
@@ -244,7 +246,7 @@ WINDOWS = {
 
 def driver_records(view: View, driver: str) -> None:
     """Each record set behind the driver, with its count, as a table with a CSV download."""
-    window = WINDOWS.get(driver, f"the look-back window ({store.settings(store.version()).lookback_days} days)")
+    window = WINDOWS.get(driver, f"the look-back window ({cache.settings(cache.version()).lookback_days} days)")
     st.markdown(f"**Records behind {focus.label(driver)}** — {window}. Pick another driver above or in the sidebar.")
     for title, frame in record_sets(view, driver):
         records_table(frame, title, f"{view.rep or 'rep'} {focus.label(driver)} {title}")

@@ -8,7 +8,8 @@ import streamlit as st
 from breakthrough.sharing import exports
 from breakthrough import formatting
 from breakthrough.formatting import SYMBOLS, status
-from components import columns, sharing
+from components.widgets import columns
+from components import sharing
 
 MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
@@ -24,7 +25,7 @@ def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
     """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable.
 
-    Numbers stay numbers and `st.column_config` formats them (components.columns); a pace or
+    Numbers stay numbers and `st.column_config` formats them (components.widgets.columns); a pace or
     coverage with nothing needed is blank, shown as "no need".
     """
     shown = with_statuses(sharing.private(rows).drop(columns=["rep_id"]))

@@ -1,4 +1,4 @@
-"""What the Coaching page computes (pages/coaching.py via components/coaching.py), for the benchmark."""
+"""What the Coaching page computes (pages/coaching.py via components/sections/coaching_panel.py), for the benchmark."""
 
 from __future__ import annotations
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough.metrics import money
-from components import sharing, store
+from components import sharing, cache
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def check(data_version) -> money.RateCheck:
     """Which currencies of the data are at example rates or have none, under the stored settings."""
-    return money.rate_check(money.data_currencies(store.engine()), store.settings(data_version))
+    return money.rate_check(money.data_currencies(cache.engine()), cache.settings(data_version))
 
 
 def texts(found: money.RateCheck) -> list[str]:
@@ -28,7 +28,7 @@ def texts(found: money.RateCheck) -> list[str]:
 
 def rates_notice() -> money.RateCheck:
     """Show the notice when it applies (nothing otherwise); return what was found."""
-    found = check(store.version())
+    found = check(cache.version())
     share = sharing.current()
     for text in texts(found):
         st.warning(text, icon="💱")
