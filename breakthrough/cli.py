@@ -8,7 +8,7 @@
 
 Every command takes `--database-url URL` (default: `BREAKTHROUGH_DATABASE_URL`, else data/breakthrough.db).
 A thin layer over the domain: `import` runs the Data page's own path (`importing.upload.detect_file` →
-`upload.inspect` → `writing.preview` → `writing.commit`), `figures` the Overview's (`scorecard_export`,
+`upload.inspect` → `commit.preview` → `commit.commit`), `figures` the Overview's (`scorecard_export`,
 made from `scorecard.build`). Exit codes: 0 done, 1 a file not written (nothing of it was), 2 bad usage
 (one line on stderr, never a traceback). docs/importing.md documents both outputs as stable interfaces.
 """

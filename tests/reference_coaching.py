@@ -191,7 +191,7 @@ def by_driver(effects: pd.DataFrame) -> dict[str, Effect]:
 
 def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame,
                                 as_of: dt.date) -> pd.DataFrame:
-    """The reference for `coaching.focused_effects`: daily counts, then one session at a time."""
+    """The reference for `managers.focused_effects`: daily counts, then one session at a time."""
     focused, first, needed = coaching._focused(engine, settings, sessions, people, as_of)
     if focused.empty:
         return pd.DataFrame(columns=EFFECT_COLUMNS)
@@ -203,7 +203,7 @@ def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd
 
 
 def with_quality_per_session(sessions: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
-    """The reference for `coaching.with_quality`: `rubric.session_quality` one session at a time."""
+    """The reference for `managers.with_quality`: `rubric.session_quality` one session at a time."""
     out = sessions.copy()
     out["quality"] = [rubric.session_quality(dict(zip(RUBRIC, row)), weights) for row in out[list(RUBRIC)].itertuples(index=False)]
     return out
@@ -297,7 +297,7 @@ def manager_figures(manager_id: int, name: str, reps: pd.DataFrame, sessions: pd
 def every_manager_one_by_one(people: pd.DataFrame, reps: pd.DataFrame, sessions: pd.DataFrame,
                              commitments: pd.DataFrame, effects: pd.DataFrame, card: Scorecard, settings: Settings,
                              as_of: dt.date) -> dict[int, ManagerFigures]:
-    """The reference for `coaching.every_manager`: `manager_figures` for each manager, by name."""
+    """The reference for `managers.every_manager`: `manager_figures` for each manager, by name."""
     managers = {}
     for manager_id, group in reps.dropna(subset=["manager_id"]).groupby("manager_id"):
         name = people.loc[int(manager_id), "name"]

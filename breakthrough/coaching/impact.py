@@ -209,7 +209,7 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
     before and after (`windows`), and the effect — all sessions at once, with index arithmetic.
 
     `team_of[rep]` is the team of each active rep with one; a rep's colleagues are the other active reps
-    of that team (`coaching.peers`), all of them columns of the ledger. A window outside the ledger
+    of that team (`managers.peers`), all of them columns of the ledger. A window outside the ledger
     (before the data starts, or not over by the as-of date) leaves its values empty, and the effect too.
     """
     focused = sessions[sessions["focus_driver"].isin(MEASURED)]

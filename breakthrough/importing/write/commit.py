@@ -6,7 +6,7 @@ upload in ONE transaction: an import batch, every accepted row (inserted, or
 updated when it changed), the previous values of what it updated
 (`import_change`), opportunity history, the activity rollup for the touched
 reps and days, the stage map, and a new data version. Any error rolls all of it
-back. Writers per entity are in `writers`; taking a batch back is `undo`.
+back. Writers per table are in `tables`; taking a batch back is `undo`.
 
 Hot path (activities): rows are parsed in chunks; existing keys are looked up
 once per chunk with an IN query; new rows go out in one executemany per chunk.
