@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from components import frame
+from components import page_frame
 
 st.set_page_config(page_title="Breakthrough", page_icon="📈", layout="wide")
 
@@ -18,11 +18,11 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-frame.frame(page)
+page_frame.frame(page)
 try:
     page.run()
 except Exception:  # a page must never show a traceback
     logging.getLogger("breakthrough").exception("page failed")
     st.error("Something went wrong while drawing this page. Try another filter; if it persists, report it with the link.")
 finally:
-    frame.end_of_run()
+    page_frame.end_of_run()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from breakthrough import models as m
-from breakthrough.db import make_engine, migrate, wait_for_checkpoints
+from breakthrough.store import models as m
+from breakthrough.store.db import make_engine, migrate, wait_for_checkpoints
 
 COPIED = (m.Team, m.Person, m.PersonAlias)  # parents before children
 
@@ -25,7 +25,7 @@ COPIED = (m.Team, m.Person, m.PersonAlias)  # parents before children
 def import_activities(csv_path: str, db_path: str, demo_db: str) -> tuple[float, float]:
     """Seconds to import `csv_path` into a fresh database at `db_path` that holds demo_db's people, and
     seconds more until the helper thread has copied SQLite's log into the database file (`db.checkpoint_later`)."""
-    from breakthrough.importing import writing  # noqa: F401  (loaded already in the app, as the page imports it)
+    from breakthrough.importing.write import commit  # noqa: F401  (loaded already in the app, as the page imports it)
     from breakthrough.importing.upload import import_file
 
     Path(db_path).unlink(missing_ok=True)

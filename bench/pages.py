@@ -1,6 +1,6 @@
 """Page compute times measured on the domain package (what each page computes), cold and warm.
 
-`overview_figures`, `rep_figures` (and `bench.coaching.coaching_figures`) call the same domain
+`overview_figures`, `rep_figures` (and `bench.coaching_page.coaching_figures`) call the same domain
 functions, with the same arguments, as the pages and their components do — the frame's filter
 bar included — so "cold" is what a first page view after a data change costs.
 """
@@ -11,9 +11,13 @@ import datetime as dt
 import os
 import time
 
-from breakthrough import coaching, diagnosis, hygiene, periods, pipeline, queries, records, rep_detail, scorecard
+from breakthrough.coaching import managers
+from breakthrough.diagnosis import focus, hygiene, pipeline
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries, records
+from components.sections import rep_detail
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine
+from breakthrough.store.db import make_engine
 
 PACE_DAYS = 28
 REPEATS = 7  # the cold Overview is timed this many times and the best kept, as the DuckDB yardstick is
@@ -29,7 +33,7 @@ def overview_figures(engine, cfg, period, as_of):
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rows = scorecard.overview_rows(card, list(card.reps))
-    diag = diagnosis.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
+    diag = focus.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
     return card, rows, card.totals(), diag
 
 
@@ -43,7 +47,7 @@ def rep_figures(engine, cfg, period, as_of, rep_id):
     calls = records.activity_records(engine, [rep_id], pace, as_of, "call")  # the default driver's records
     return (rep_detail.funnel_rows(rep), rep_detail.rate_rows(rep), rep_detail.lever_rows(rep),
             rep_detail.weekly(daily, as_of), rep_detail.deal_lists(deals, as_of, period.end), calls,
-            diag.reps[rep_id], coaching.for_rep(engine, cfg, rep_id, as_of))
+            diag.reps[rep_id], managers.for_rep(engine, cfg, rep_id, as_of))
 
 
 def pipeline_figures(engine, cfg, period, as_of):
@@ -83,19 +87,19 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
 
 
 def _warm_overview(period_key: str, as_of: dt.date):
-    """The Overview's cached path (components.store, components.diagnosis) after its first call."""
-    from components import diagnosis as diagnosis_panel
-    from components import store
+    """The Overview's cached path (components.cache, components.sections.diagnosis_panel) after its first call."""
+    from components.sections import diagnosis_panel
+    from components import cache
 
-    version = store.version()
-    store.settings(version), store.people(version), store.teams(version), store.data_span(version)
-    store.is_demo(version)
-    card = store.card(period_key, as_of, version)
+    version = cache.version()
+    cache.settings(version), cache.people(version), cache.teams(version), cache.data_span(version)
+    cache.is_demo(version)
+    card = cache.card(period_key, as_of, version)
     diag = diagnosis_panel.diagnosed(period_key, as_of, "top quartile", version)
     return scorecard.overview_rows(card, list(card.reps)), card.totals(), diag
 
 
 def _coaching_ms(engine, cfg, period, as_of) -> float | None:
-    from bench.coaching import coaching_figures
+    from bench.coaching_page import coaching_figures
 
     return round(min(timed(coaching_figures, engine, cfg, period, as_of) for _ in range(3)), 1)

@@ -116,7 +116,7 @@ def peak_rss_mb() -> float:
 
 def step_generate(scale: str, db_path: str) -> dict:
     from breakthrough import demo
-    from breakthrough.db import make_engine, migrate
+    from breakthrough.store.db import make_engine, migrate
 
     Path(db_path).unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{db_path}")

@@ -8,7 +8,7 @@
 
 Every command takes `--database-url URL` (default: `BREAKTHROUGH_DATABASE_URL`, else data/breakthrough.db).
 A thin layer over the domain: `import` runs the Data page's own path (`importing.upload.detect_file` →
-`upload.inspect` → `writing.preview` → `writing.commit`), `figures` the Overview's (`scorecard_export`,
+`upload.inspect` → `commit.preview` → `commit.commit`), `figures` the Overview's (`scorecard_export`,
 made from `scorecard.build`). Exit codes: 0 done, 1 a file not written (nothing of it was), 2 bad usage
 (one line on stderr, never a traceback). docs/importing.md documents both outputs as stable interfaces.
 """
@@ -30,11 +30,16 @@ from pathlib import Path
 from sqlalchemy import Engine, exc, func, select
 from sqlalchemy.engine import make_url
 
-from breakthrough import db, demo, models, periods, queries, scorecard_export
+from breakthrough.store import db, models, queries
+from breakthrough import demo
+from breakthrough.metrics import periods
+from breakthrough.sharing import scorecard_export
 from breakthrough import settings as settings_store
-from breakthrough.importing import batches, profiles, upload, writing
-from breakthrough.importing.plan import Plan
-from breakthrough.importing.reading import ENCODING_NAMES, FileError
+from breakthrough.importing.write import batches, commit
+from breakthrough.importing.map import profiles
+from breakthrough.importing import upload
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 
 OK, NOT_WRITTEN, USAGE = 0, 1, 2
 DATE_ORDERS = {"dmy": "day first", "mdy": "month first"}
@@ -254,12 +259,12 @@ def import_file(engine: Engine, path: Path, profile_key: str | None = None, date
         if plan is None:
             return report
         plan.add_unknown_owners = add_unknown_owners
-        outcome = writing.preview(engine, path, plan)
+        outcome = commit.preview(engine, path, plan)
         _count(report, outcome)
         report.error = _blocked(outcome, strict)
         if report.error or dry_run:
             return report
-        outcome = writing.commit(engine, path, plan, path.name)
+        outcome = commit.commit(engine, path, plan, path.name)
         _count(report, outcome)
         report.written, report.batch = True, outcome.batch_id
     except FileError as err:
@@ -309,7 +314,7 @@ def _examples(examples: tuple[str, ...]) -> str:
     return f" (e.g. {_shown(', '.join(examples), 80)})" if examples else ""
 
 
-def _count(report: FileReport, out: writing.Outcome) -> None:
+def _count(report: FileReport, out: commit.Outcome) -> None:
     report.rows, report.accepted, report.rejected = out.rows_read, out.accepted, out.rejected
     report.skipped, report.duplicates = out.skipped, out.duplicates
     report.inserted, report.updated, report.unchanged = out.inserted, out.updated, out.unchanged
@@ -318,7 +323,7 @@ def _count(report: FileReport, out: writing.Outcome) -> None:
     report.rejects = [{"row": r.line, "column": r.column, "value": r.value, "reason": r.reason} for r in out.rejects]
 
 
-def _blocked(out: writing.Outcome, strict: bool) -> str | None:
+def _blocked(out: commit.Outcome, strict: bool) -> str | None:
     """Why the file is not written (None: it is)."""
     if out.accepted == 0:
         return "no row of the file can be imported (see the rejected rows). Nothing was written."

@@ -1,4 +1,4 @@
-"""Settings (SPEC §2): defaults, and loading/saving them in the `setting` table."""
+"""Settings (docs/settings.md): defaults, and loading/saving them in the `setting` table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from breakthrough.models import Setting
+from breakthrough.store.models import Setting
 
 
 EXAMPLE_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # built-in examples, flagged until the user sets rates
@@ -30,7 +30,7 @@ class Settings:
     reporting_currency: str = "USD"
     currency_rates: dict[str, float] = field(default_factory=lambda: dict(EXAMPLE_RATES))
     rates_confirmed: bool = False  # the user said on the Settings page that these rates are theirs, not examples
-    # coaching (SPEC §6)
+    # coaching (docs/coaching.md)
     cadence_one_on_one: int = 4
     cadence_joint_call: int = 2
     cadence_pipeline_review: int = 2
@@ -69,7 +69,7 @@ def load(engine) -> Settings:
 
 def save(engine, settings: Settings) -> None:
     """Store every setting that differs from its default; bump the data version."""
-    from breakthrough.db import bump_data_version
+    from breakthrough.store.db import bump_data_version
 
     values = dataclasses.asdict(settings)
     with engine.begin() as conn:

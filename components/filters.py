@@ -11,12 +11,13 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import diagnosis, periods
-from breakthrough.view import (
+from breakthrough.diagnosis import focus
+from breakthrough.metrics import periods
+from breakthrough.metrics.view import (
     ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope, reps_now,
 )
-from components import store
-from components.text import plain
+from components import cache
+from components.widgets.text import plain
 
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 BENCHMARKS = {"Top quartile": "top quartile", "Median": "median"}
@@ -27,10 +28,10 @@ PRIVATE_REP_LIST = ("Privacy mode keeps the rep list closed: it would name every
 
 def filter_bar() -> View:
     """Draw the filters in the sidebar; return the resolved view (also kept for the page)."""
-    version = store.version()
-    cfg = store.settings(version)
-    people = store.people(version)
-    first, last = store.data_span(version)
+    version = cache.version()
+    cfg = cache.settings(version)
+    people = cache.people(version)
+    first, last = cache.data_span(version)
     default_as_of = periods.as_of_date(last, dt.date.today())
     notices: list[str] = []
     team_names = sorted(people.loc[people["role"] == "rep", "team"].dropna().unique())
@@ -44,7 +45,7 @@ def filter_bar() -> View:
                           "a manager in this team", notices)
         scope = reps_in_scope(people, team, manager, period.start, seen)  # the period's figures: leavers too
         rep_slot = st.container()  # drawn here, filled once privacy mode is known
-        driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in diagnosis.DRIVERS.values()], "a driver", notices)
+        driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in focus.DRIVERS.values()], "a driver", notices)
         benchmark = _benchmark_input(notices)
         present, anon = _share_modes()
         with rep_slot:
@@ -62,7 +63,7 @@ def filter_bar() -> View:
         rep_ids=tuple(int(i) for i in scope.index),
         rep_id=int(rep_ids[0]) if len(rep_ids) else None,
         benchmark=benchmark,
-        driver=diagnosis.key_of(driver),
+        driver=focus.key_of(driver),
         present=present,
         anon=anon,
     )

@@ -1,11 +1,11 @@
-"""Sharing a view (SPEC §8): banner, copy-link, presentation and privacy modes, downloads, meeting pack.
+"""Sharing a view (docs/sharing.md): banner, copy-link, presentation and privacy modes, downloads, meeting pack.
 
 The frame calls `accept_short_flags()` before the filter bar (so `present=1` and
 `anon=1` work although a bound toggle writes `true`) and `start(view, page)`
 after it: that draws the mode styles and the share controls and opens this run's
-`Share`, which collects every table (components.tables) and every chart drawn
+`Share`, which collects every table (components.widgets.tables) and every chart drawn
 through `chart()` for the meeting pack. In privacy mode both go through
-`breakthrough.anonymise` first, so what is shown and what is packed hide the
+`breakthrough.sharing.anonymise` first, so what is shown and what is packed hide the
 same names.
 
 Pages and components that draw their own tables or charts:
@@ -29,11 +29,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from breakthrough import anonymise, exports
-from breakthrough.exports import Section
-from breakthrough.view import View
-from components import store
-from components.text import plain
+from breakthrough.sharing import anonymise, exports
+from breakthrough.sharing.exports import Section
+from breakthrough.metrics.view import View
+from components import cache
+from components.widgets.text import plain
 
 SHARE_KEY = "_share"
 FLAGS = {"present": "Presentation mode", "anon": "Privacy mode"}
@@ -139,7 +139,7 @@ def link(base: str | None = None) -> str:
 
 
 def _aliases(view: View) -> dict[str, str]:
-    return anonymise.of_reps(store.people(store.version()), view.rep_ids, view.rep_id)
+    return anonymise.of_reps(cache.people(cache.version()), view.rep_ids, view.rep_id)
 
 
 def _share_bar(share: Share) -> None:
@@ -208,7 +208,7 @@ def text(value: str) -> str:
 def chart(fig, key: str | None = None, title: str | None = None, private: bool = False, **kwargs):
     """Draw a Plotly figure (names hidden in privacy mode) and add it to the meeting pack.
 
-    `private=True`: `fig` already hides the names (components.figures caches it that way).
+    `private=True`: `fig` already hides the names (components.sections.figures caches it that way).
     """
     share = current()
     if share and share.names and not private:

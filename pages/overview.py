@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from breakthrough import scorecard
+from breakthrough.metrics import scorecard
 from breakthrough.formatting import money
-from components import empty, figures, sharing, store
-from components import diagnosis as diagnosis_panel
-from components.frame import current_view
-from components.money_notice import rates_notice
-from components.kpis import attainment_kpi, kpi_row
-from components.tables import overview_table
+from components.sections import empty, figures
+from components import sharing, cache
+from components.sections import diagnosis_panel
+from components.page_frame import current_view
+from components.sections.money_notice import rates_notice
+from components.widgets.kpis import attainment_kpi, kpi_row
+from components.widgets.tables import overview_table
 
 view = current_view()
-version = store.version()
-cfg = store.settings(version)
-card = store.card(view.period.key, view.as_of, version)
+version = cache.version()
+cfg = cache.settings(version)
+card = cache.card(view.period.key, view.as_of, version)
 cur = cfg.reporting_currency
 
 st.title("Overview")

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from components import empty
-from components import pipeline_health as health
-from components.frame import current_view
-from components.money_notice import rates_notice
+from components.sections import empty
+from components.sections import pipeline_health as health
+from components.page_frame import current_view
+from components.sections.money_notice import rates_notice
 
 view = current_view()
 

@@ -4,34 +4,36 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough import periods, rep_detail, tenure
+from breakthrough.metrics import periods, tenure
+from components.sections import rep_detail
 from breakthrough.formatting import day, money, number, ratio, status
-from components import charts, empty, sharing, store
-from components import coaching as coaching_ui
-from components import diagnosis as diagnosis_panel
-from components.frame import current_view
-from components.money_notice import rates_notice
-from components.badges import badge
-from components.kpis import attainment_kpi, kpi_row
-from components.tables import rates_table, table
+from components.widgets import charts
+from components.sections import empty
+from components import sharing, cache
+from components.sections import coaching_panel, diagnosis_panel
+from components.page_frame import current_view
+from components.sections.money_notice import rates_notice
+from components.widgets.badges import badge
+from components.widgets.kpis import attainment_kpi, kpi_row
+from components.widgets.tables import rates_table, table
 
 view = current_view()
-version = store.version()
-cfg = store.settings(version)
+version = cache.version()
+cfg = cache.settings(version)
 cur = cfg.reporting_currency
 
 st.title("Rep")
 if view.rep_id is None:
     st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
-    people = store.people(version)
+    people = cache.people(version)
     for rep_id in view.rep_ids:
         st.page_link("pages/rep.py", label=sharing.text(people.loc[rep_id, "name"]), query_params={"rep": people.loc[rep_id, "name"]})
     st.stop()
 
-card = store.card(view.period.key, view.as_of, version)
+card = cache.card(view.period.key, view.as_of, version)
 rep = card.reps[view.rep_id]
 f = rep.funnel
-person = store.people(version).loc[view.rep_id]
+person = cache.people(version).loc[view.rep_id]
 here = tenure.in_words(person["hire_date"], person["end_date"], view.period.start, view.period.end)
 st.header(rep.name, anchor=False)
 st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manager or '–'}", here, view.describe()])))
@@ -95,17 +97,17 @@ with right:
 
 st.subheader("Weekly activity")
 start = view.as_of - dt.timedelta(weeks=13)
-weeks = rep_detail.weekly(store.rep_activity(rep.rep_id, start, view.as_of, version), view.as_of)
+weeks = rep_detail.weekly(cache.rep_activity(rep.rep_id, start, view.as_of, version), view.as_of)
 sharing.chart(
     charts.weekly_activity(weeks, f.stages["calls"].required_pw, f.stages["meetings"].required_pw),
     key="rep_weekly",
 )
 
 st.subheader("Deals")
-in_period, past_due = rep_detail.deal_lists(store.rep_deals(rep.rep_id, version), view.as_of, view.period.end)
+in_period, past_due = rep_detail.deal_lists(cache.rep_deals(rep.rep_id, version), view.as_of, view.period.end)
 st.markdown(f"**Open, closing by {day(view.period.end)} ({len(in_period)})**")
 table(in_period, cur, numbers={"Amount": 0}, key="rep_open_deals")
 st.markdown(f"**Past due ({len(past_due)})** — open deals whose close date has passed: update or close them.")
 table(past_due, cur, numbers={"Amount": 0}, key="rep_past_due")
 
-coaching_ui.rep_section(view)
+coaching_panel.rep_section(view)

@@ -8,10 +8,10 @@ import streamlit as st
 
 from breakthrough import settings as settings_store
 from breakthrough.settings import Settings
-from breakthrough.rubric import DIMENSIONS
-from components import store
-from components.frame import current_view
-from components.money_notice import rates_notice
+from breakthrough.coaching.rubric import DIMENSIONS
+from components import cache
+from components.page_frame import current_view
+from components.sections.money_notice import rates_notice
 
 MONTHS = list(calendar.month_name)[1:]
 RUBRIC_LABELS = {dim: d.label for dim, d in DIMENSIONS.items()}
@@ -19,7 +19,7 @@ RUBRIC_LABELS = {dim: d.label for dim, d in DIMENSIONS.items()}
 current_view()  # the shared filters stay in the sidebar (and in the URL)
 st.title("Settings")
 st.caption("These rules drive every figure. Saving them recomputes the dashboard at once.")
-cfg = store.settings(store.version())
+cfg = cache.settings(cache.version())
 if st.session_state.pop("_settings_saved", False):
     st.success("Settings saved. Every page now uses them.", icon="✅")
 
@@ -94,7 +94,7 @@ def _problems(new: Settings) -> list[str]:
         found.append(f"Reporting currency {new.reporting_currency} has no rate in the table: add a row for it.")
     if new.holiday_country:
         try:
-            from breakthrough.periods import holidays_for
+            from breakthrough.metrics.periods import holidays_for
 
             holidays_for(new.holiday_country, [2026])
         except ValueError as err:
@@ -134,6 +134,6 @@ if saved:
     for text in problems:
         st.error(text)
     if not problems:
-        settings_store.save(store.engine(), new)
+        settings_store.save(cache.engine(), new)
         st.session_state["_settings_saved"] = True
         st.rerun()

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from breakthrough.db import make_engine, migrate
+from breakthrough.store.db import make_engine, migrate
 
 TEST_DATABASE = os.environ.get("BREAKTHROUGH_TEST_DATABASE", "sqlite")
 ON_POSTGRES = TEST_DATABASE.startswith("postgresql")
@@ -327,10 +327,11 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 def roster_engine(engine):
     """A migrated database holding the template people roster (Maria Keller, manager; reps Ann Lee,
     Bob Stone and José Núñez; Ann's and Maria's CRM user ids), imported as a user would."""
-    from breakthrough.importing import upload, writing
+    from breakthrough.importing import upload
+    from breakthrough.importing.write import commit
 
     raw = (EXPORTS / "template_people.csv").read_bytes()
-    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
+    commit.commit(engine, raw, upload.inspect(engine, raw).plan, "template_people.csv")
     return engine
 
 
@@ -376,14 +377,15 @@ THIN_CONFIGS = {
 
 def import_thin(engine, files, drop=None) -> None:
     """Import `files` of tests/fixtures/thin/ (without the lines `drop` holds for) as the Data page does."""
-    from breakthrough.importing import upload, writing
+    from breakthrough.importing import upload
+    from breakthrough.importing.write import commit
 
     for name in files:
         lines = (THIN / name).read_text(encoding="utf-8").splitlines(keepends=True)
         data = "".join(line for i, line in enumerate(lines) if i == 0 or drop is None or not drop(name, line)).encode()
         found = upload.inspect(engine, data)
         assert not found.questions, f"{name}: {[q.header for q in found.questions]}"
-        outcome = writing.commit(engine, data, found.plan, name)
+        outcome = commit.commit(engine, data, found.plan, name)
         assert outcome.rows_read > 0 and outcome.accepted == outcome.rows_read, (
             name, outcome.rows_read, outcome.accepted, [(r.line, r.column, r.reason) for r in outcome.rejects])
 

@@ -1,6 +1,6 @@
-"""The Coaching figures worked out the slow, obvious way, session by session: the reference the fast versions in breakthrough.coaching and breakthrough.impact are checked against.
+"""The Coaching figures worked out the slow, obvious way, session by session: the reference the fast versions in breakthrough.coaching.managers and breakthrough.coaching.impact are checked against.
 
-Moved unchanged from `breakthrough/coaching.py` and `breakthrough/impact.py`, where the Coaching and Rep
+Moved unchanged from `breakthrough/coaching/managers/managers.py` and `breakthrough/coaching/managers/impact.py`, where the Coaching and Rep
 pages now use `every_manager`, `focused_effects`, `with_quality`, `running_ledger` and `effects_at_once`.
 The one change: `impact.Ledger` is now a plain container, so building one from daily counts
 (`daily_ledger`) and summing a window of it (`covers`, `window_sums`) are functions here.
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from breakthrough import cadence, coaching, impact, rubric
-from breakthrough.coaching import (
+from breakthrough.coaching import cadence, managers as coaching, impact, rubric
+from breakthrough.coaching.managers import (
     COVERAGE_DAYS,
     ONE_ON_ONE_DAYS,
     WINDOW_DAYS,
@@ -27,9 +27,9 @@ from breakthrough.coaching import (
     tiers,
     with_quality,
 )
-from breakthrough.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
-from breakthrough.models import RUBRIC, ActivityRepDay, Opportunity
-from breakthrough.scorecard import Scorecard
+from breakthrough.coaching.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
+from breakthrough.store.models import RUBRIC, ActivityRepDay, Opportunity
+from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
 
 # --- daily counts and window sums (impact) ---------------------------------------------------------
@@ -191,7 +191,7 @@ def by_driver(effects: pd.DataFrame) -> dict[str, Effect]:
 
 def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame,
                                 as_of: dt.date) -> pd.DataFrame:
-    """The reference for `coaching.focused_effects`: daily counts, then one session at a time."""
+    """The reference for `managers.focused_effects`: daily counts, then one session at a time."""
     focused, first, needed = coaching._focused(engine, settings, sessions, people, as_of)
     if focused.empty:
         return pd.DataFrame(columns=EFFECT_COLUMNS)
@@ -203,7 +203,7 @@ def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd
 
 
 def with_quality_per_session(sessions: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
-    """The reference for `coaching.with_quality`: `rubric.session_quality` one session at a time."""
+    """The reference for `managers.with_quality`: `rubric.session_quality` one session at a time."""
     out = sessions.copy()
     out["quality"] = [rubric.session_quality(dict(zip(RUBRIC, row)), weights) for row in out[list(RUBRIC)].itertuples(index=False)]
     return out
@@ -297,7 +297,7 @@ def manager_figures(manager_id: int, name: str, reps: pd.DataFrame, sessions: pd
 def every_manager_one_by_one(people: pd.DataFrame, reps: pd.DataFrame, sessions: pd.DataFrame,
                              commitments: pd.DataFrame, effects: pd.DataFrame, card: Scorecard, settings: Settings,
                              as_of: dt.date) -> dict[int, ManagerFigures]:
-    """The reference for `coaching.every_manager`: `manager_figures` for each manager, by name."""
+    """The reference for `managers.every_manager`: `manager_figures` for each manager, by name."""
     managers = {}
     for manager_id, group in reps.dropna(subset=["manager_id"]).groupby("manager_id"):
         name = people.loc[int(manager_id), "name"]

@@ -3,7 +3,7 @@
 Open deals' last activity and right prospects read the raw activity rows; the stage funnel works deal
 by deal in Python. The tests check the rollup-based, vectorised versions in `breakthrough` against
 these on hand-built cases and on the demo, on SQLite and PostgreSQL. Copied unchanged from
-`breakthrough/records.py`, `pipeline.py` and `hygiene.py` as they were.
+`breakthrough/store/records.py`, `pipeline.py` and `hygiene.py` as they were.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
-from breakthrough.hygiene import PUSH_LIMIT, QUIET_DAYS, RULES, STALL_QUANTILE
-from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person
-from breakthrough.pipeline import _quantile, in_reporting, stages, step_conversion, step_names
-from breakthrough.queries import as_date, read_frame
+from breakthrough.diagnosis.hygiene import PUSH_LIMIT, QUIET_DAYS, RULES, STALL_QUANTILE
+from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person
+from breakthrough.diagnosis.pipeline import _quantile, in_reporting, stages, step_conversion, step_names
+from breakthrough.store.queries import as_date, read_frame
 from breakthrough.settings import Settings
 
 TARGET_TIERS = ("a", "1", "tier 1", "tier a")

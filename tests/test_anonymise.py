@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from breakthrough import anonymise
+from breakthrough.sharing import anonymise
 
 # SHA-256 of "breakthrough-rep-<id>" starts with: 1 → 45f563, 2 → f464bb, 3 → 742019, 4 → 30e058,
 # 5 → 79c9ba, 6 → 375cf2, 7 → f19bf9; sorted: 4 (30…), 6 (37…), 1 (45…), 3 (74…), 5 (79…), 7 (f1…), 2 (f4…).

@@ -18,13 +18,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import event, insert, inspect as schema, select
 
-from breakthrough import db
-from breakthrough.db import make_engine
-from breakthrough.importing import bulk, columnar, upload, writing
-from breakthrough.importing.people import name_key
-from breakthrough.importing.reading import FileError
-from breakthrough.importing.writing import Occurrences
-from breakthrough.models import Base, Person
+from breakthrough.store import db
+from breakthrough.store.db import make_engine
+from breakthrough.importing.write import bulk, commit
+from breakthrough.importing.read import columnar
+from breakthrough.importing import upload
+from breakthrough.importing.map.people import name_key
+from breakthrough.importing.read.reading import FileError
+from breakthrough.importing.write.commit import Occurrences
+from breakthrough.store.models import Base, Person
 from conftest import ON_POSTGRES, drop_database, new_database_url
 from test_import import BOOKKEEPING, EXPORTS, NOW, dump
 
@@ -113,11 +115,11 @@ class Paths:
         self.monkeypatch.setattr(columnar, "MIN_BYTES", 0)
         self.monkeypatch.setattr(columnar, "suitable", self.suitable if fast else (lambda source: False))
 
-    def load(self, engine, raw: bytes, fast: bool, orders: dict | None = None) -> tuple[dict, writing.Outcome]:
+    def load(self, engine, raw: bytes, fast: bool, orders: dict | None = None) -> tuple[dict, commit.Outcome]:
         self.use(fast)
         found = upload.inspect(engine, raw)
         found.plan.date_orders.update(orders or {})
-        out = writing.commit(engine, raw, found.plan, "upload.csv", now=NOW)
+        out = commit.commit(engine, raw, found.plan, "upload.csv", now=NOW)
         return found, out
 
 
@@ -126,7 +128,7 @@ def paths(monkeypatch):
     return Paths(monkeypatch)
 
 
-def outcome(out: writing.Outcome) -> dict:
+def outcome(out: commit.Outcome) -> dict:
     values = dataclasses.asdict(out)
     values.pop("batch_id")
     return values
@@ -251,9 +253,9 @@ def test_preview_on_the_fast_path_counts_what_the_commit_does(paths, fresh, smal
     plan = upload.inspect(engine, raw).plan
     plan.date_orders["date"] = "dmy"
     before = dump(engine, skip=set())
-    seen = writing.preview(engine, raw, plan)
+    seen = commit.preview(engine, raw, plan)
     assert dump(engine, skip=set()) == before
-    done = writing.commit(engine, raw, plan, "upload.csv", now=NOW)
+    done = commit.commit(engine, raw, plan, "upload.csv", now=NOW)
     assert {k: v for k, v in outcome(seen).items() if k != "sha256"} == {
         k: v for k, v in outcome(done).items() if k != "sha256"}
 
@@ -406,7 +408,7 @@ def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, databa
 
 
 def test_column_wise_text_matches_the_row_parser_on_awkward_cells():
-    from breakthrough.importing.validation import _text
+    from breakthrough.importing.map.validation import _text
     import pyarrow as pa
 
     cells = ["plain", " lead", "trail ", "\u00a0nbsp", "tab\t", "x\ny", "é", "", "\x1cgroup", "ok ok", "٣"] * 200
@@ -427,7 +429,7 @@ def test_column_wise_text_matches_the_row_parser_on_awkward_cells():
 def test_iso_cells_read_column_wise_equal_the_row_parser(cell, expected):
     import pyarrow as pa
 
-    from breakthrough.importing.cells import parse_datetime
+    from breakthrough.importing.read.cells import parse_datetime
 
     parsed = columnar.parse_column(pa.array([cell, ""] * 600), "datetime", parse_datetime, None)
     assert parsed.stamps is not None  # the vectorised path took it

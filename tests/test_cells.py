@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from breakthrough.importing import cells as c
-from breakthrough.importing import validation as v
+from breakthrough.importing.read import cells as c
+from breakthrough.importing.map import validation as v
 
 D = dt.date
 T = dt.datetime

@@ -25,10 +25,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from breakthrough import cli, db, queries, scorecard_export
+from breakthrough import cli, demo
+from breakthrough.store import db, queries
+from breakthrough.sharing import scorecard_export
 from breakthrough import settings as settings_store
-from breakthrough.importing import batches, profiles, undo, upload, writing
-from breakthrough.models import Activity, Base, Person
+from breakthrough.importing.write import batches, undo, commit
+from breakthrough.importing.map import profiles
+from breakthrough.importing import upload
+from breakthrough.store.models import Activity, Base, Person
 from conftest import drop_database, new_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +216,7 @@ def test_dry_run_counts_new_people_once_each(url, capsys):
     db.migrate(engine)
     found = upload.inspect(engine, path)
     found.plan.add_unknown_owners = True  # the quota file's people are new: add them, as --add-unknown-owners does
-    preview = writing.preview(engine, path, found.plan)
+    preview = commit.preview(engine, path, found.plan)
     engine.dispose()
     assert (preview.accepted, preview.rejected, preview.duplicates) == (4, 0, 0)
     assert len(preview.new_people) == 3
@@ -433,8 +437,8 @@ def test_import_never_adds_the_demo(url, capsys):
 
 
 def _is_empty_after_restart(url: str) -> bool:
-    """What the app's start (`components.store` → `db.open_app_database`) leaves in the database."""
-    engine = db.open_app_database(url)
+    """What the app's start (`components.cache` → `demo.open_app_database`) leaves in the database."""
+    engine = demo.open_app_database(url)
     try:
         return db.is_empty(engine)
     finally:

@@ -1,4 +1,4 @@
-"""Coaching figures (SPEC §6), each worked out by hand in the test.
+"""Coaching figures (docs/coaching.md), each worked out by hand in the test.
 
 Dates: the as-of date is Friday 27 Nov 2026 unless a test says otherwise, so
 - the 28-day window runs Sat 31 Oct … Fri 27 Nov (both included),
@@ -18,11 +18,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select
 
-from breakthrough import cadence, coaching, coaching_tables, demo, impact, periods, queries, rollups, rubric, scorecard, sessions
+from breakthrough.coaching import cadence, managers, impact, rubric, sessions
+from components.sections import coaching_tables
+from breakthrough import demo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
-from breakthrough.db import data_version
-from breakthrough.models import RUBRIC, Activity, CoachingSession, Commitment, Person, Team
-from breakthrough.sessions import CommitmentInput, SessionError, SessionInput
+from breakthrough.store.db import data_version
+from breakthrough.store.models import RUBRIC, Activity, CoachingSession, Commitment, Person, Team
+from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
 from breakthrough.settings import Settings
 from tests import reference_coaching as reference
 
@@ -259,7 +263,7 @@ def test_focus_and_dated_commitment_shares():
 )
 def test_commitment_status_as_of(status, due, reviewed, expected):
     to_date = lambda t: d(t) if t else None  # noqa: E731
-    assert coaching.status_as_of(status, to_date(due), to_date(reviewed), AS_OF) == expected
+    assert managers.status_as_of(status, to_date(due), to_date(reviewed), AS_OF) == expected
 
 
 # --- results pace, tiers, where coaching time goes --------------------------------------------
@@ -273,8 +277,8 @@ def fake_card(attainments: dict[int, float | None], elapsed: float) -> SimpleNam
 def test_share_of_reps_on_track_uses_the_results_pace():
     # elapsed 50 %: attainment 50 % -> pace 1.0 on track; 60 % -> 1.2 on track; 40 % -> 0.8 not; no quota -> left out
     card = fake_card({1: 0.5, 2: 0.6, 3: 0.4, 4: None}, 0.5)
-    assert coaching.on_track(card, [1, 2, 3, 4, 5]) == (2, 3)
-    assert coaching.results_pace(0.5, 0.0) is None
+    assert managers.on_track(card, [1, 2, 3, 4, 5]) == (2, 3)
+    assert managers.results_pace(0.5, 0.0) is None
 
 
 @pytest.mark.parametrize(
@@ -297,7 +301,7 @@ def test_share_of_reps_on_track_uses_the_results_pace():
     ],
 )
 def test_tiers(attainment, expected):
-    assert coaching.tiers(attainment) == expected
+    assert managers.tiers(attainment) == expected
 
 
 def test_time_by_tier():
@@ -318,14 +322,14 @@ def test_time_by_tier():
 # --- the reading that sums a manager up -------------------------------------------------------
 
 
-def figures(freq: float | None, quality: float | None, follow: tuple[int, int]) -> coaching.ManagerFigures:
+def figures(freq: float | None, quality: float | None, follow: tuple[int, int]) -> managers.ManagerFigures:
     """A manager with cadence `freq` (held of 10 expected), `quality` and follow-through (on time, due)."""
     held = cadence.Attainment(round((freq or 0) * 10), 10.0 if freq is not None else 0.0)
-    return coaching.ManagerFigures(
+    return managers.ManagerFigures(
         manager_id=1, name="M", teams="T", rep_ids=(1,), on_track=0, with_quota=0,
         frequency={t: held for t in (*cadence.CADENCE_TYPES, "all")}, hours_per_rep=None, coverage=None,
         without_one_on_one={}, debriefs=cadence.Debriefs(0, 0, 0), quality=quality, quality_n=5, sessions_n=10,
-        focus_share=None, dated_commitment_share=None, follow_through=coaching.FollowThrough(*follow),
+        focus_share=None, dated_commitment_share=None, follow_through=managers.FollowThrough(*follow),
         time_by_tier=pd.DataFrame(),
     )
 
@@ -342,7 +346,7 @@ def figures(freq: float | None, quality: float | None, follow: tuple[int, int]) 
     ],
 )
 def test_reading(freq, quality, follow, kind):
-    assert coaching.reading(figures(freq, quality, follow)).kind == kind
+    assert managers.reading(figures(freq, quality, follow)).kind == kind
 
 
 # --- impact: difference in differences --------------------------------------------------------
@@ -599,7 +603,7 @@ def test_build_from_the_database(engine, org):
                                scores={}, focus_driver=None, commitments=()), AS_OF)
     period = periods.period_containing(AS_OF, "quarter", 1)
     card = scorecard.build(engine, cfg, period, AS_OF)
-    built = coaching.build(engine, cfg, card, AS_OF, [org.ann, org.bob, org.cy])
+    built = managers.build(engine, cfg, card, AS_OF, [org.ann, org.bob, org.cy])
     mia = built.managers[org.mia]
     assert set(built.managers) == {org.mia, org.ned} and mia.rep_ids == (org.ann, org.bob)
     assert mia.frequency["one_on_one"].held == 1 and mia.frequency["one_on_one"].expected == pytest.approx(8.0)  # 4 × 2 reps
@@ -625,8 +629,8 @@ def test_the_demo_manager_stories_are_plain(demo_engine):
     card = scorecard.build(demo_engine, cfg, period, AS_OF)
     people = queries.people(demo_engine)
     reps = people[(people["role"] == "rep") & people["active"].astype(bool)].index
-    built = coaching.build(demo_engine, cfg, card, AS_OF, reps)
-    kinds = {m.name: coaching.reading(m).kind for m in built.managers.values()}
+    built = managers.build(demo_engine, cfg, card, AS_OF, reps)
+    kinds = {m.name: managers.reading(m).kind for m in built.managers.values()}
     assert kinds[demo.STORIES["coaches_often_shallow"]] == "often but shallow"
     assert kinds[demo.STORIES["coaches_rarely"]] == "too rarely"
     assert kinds[demo.STORIES["coaches_well"]] == "coaching well"

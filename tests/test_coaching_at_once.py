@@ -21,12 +21,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough import coaching, impact, periods, queries, rollups, scorecard, sessions
+from breakthrough.coaching import managers, impact, sessions
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
-from breakthrough.models import RUBRIC, Activity, Opportunity, Person, Team
-from breakthrough.queries import as_date, read_frame
+from breakthrough.store.models import RUBRIC, Activity, Opportunity, Person, Team
+from breakthrough.store.queries import as_date, read_frame
 from breakthrough.settings import Settings
-from breakthrough.view import reps_in_scope
+from breakthrough.metrics.view import reps_in_scope
 from tests import reference_coaching as reference
 from tests.conftest import TODAY
 from tests.test_coaching import DEBRIEF_CASES, US, d, frame
@@ -259,7 +261,7 @@ def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
                 for r in (filled.ann, filled.bob, filled.cat, filled.dan)
                 for day in ("09-20", "10-15", "10-16", "10-27", "11-02")
                 for drv in (*impact.MEASURED, "cycle")])  # fmt: skip
-    fast = coaching.focused_effects(engine, cfg, s, people, AS_OF)
+    fast = managers.focused_effects(engine, cfg, s, people, AS_OF)
     slow = reference.focused_effects_per_session(engine, cfg, s, people, AS_OF)
     ann = fast[(fast["rep_id"] == filled.ann) & (fast["date"] == d("10-15")) & (fast["driver"] == "activity")]
     # Ann 40 → 80 calls (10 → 20 a week); Bob and Cat (Dan has left) 60 → 80 calls / 2 / 4 = 7.5 → 10
@@ -295,7 +297,7 @@ def test_every_manager_equals_one_by_one_on_hand_built_sessions():
         {"date": d("10-01"), "rep_id": 11, "type": "one_on_one", "diagnosis": 2, "focus": 4},  # before the window
         {"date": d("11-26"), "rep_id": 12, "type": "pipeline_review", "duration_min": 90, "accountability": 3},
     ).assign(id=lambda f: f["id"] + 100)], ignore_index=True)  # fmt: skip
-    s = coaching.with_quality(s, dict.fromkeys(RUBRIC, 1.0))
+    s = managers.with_quality(s, dict.fromkeys(RUBRIC, 1.0))
     c = pd.DataFrame([  # session 1 (20 Nov) and 101 (10 Nov) agreed these
         {"id": 1, "session_id": 1, "due_date": d("11-25"), "reviewed_date": d("11-24")},  # on time
         {"id": 2, "session_id": 1, "due_date": d("11-20"), "reviewed_date": d("11-23")},  # late
@@ -309,13 +311,13 @@ def test_every_manager_equals_one_by_one_on_hand_built_sessions():
     card = SimpleNamespace(reps={11: funnel(0.9), 12: funnel(None), 13: funnel(0.2)}, elapsed_share=0.5)
     reps = people.loc[[11, 12, 13]]
     for cfg in (US, dataclasses.replace(US, holiday_country=None), dataclasses.replace(US, debrief_window_days=5)):
-        fast = coaching.every_manager(people, reps, s, c, effects, card, cfg, AS_OF)
+        fast = managers.every_manager(people, reps, s, c, effects, card, cfg, AS_OF)
         slow = reference.every_manager_one_by_one(people, reps, s, c, effects, card, cfg, AS_OF)
         assert_same_managers(fast, slow)
     # Mia: sessions 1–6 and 104 in 31 Oct … 27 Nov (103 is older; 102 is with Ned's rep, 7 is Ned's with hers)
     mia, ned = fast[1], fast[2]
     assert (mia.sessions_n, mia.quality, mia.quality_n) == (7, 50.0, 1)  # only 104 scored: (3 − 1) / 4 = 50
-    assert mia.follow_through == coaching.FollowThrough(1, 2)  # ids 1 and 2 due in the window; 1 reviewed in time
+    assert mia.follow_through == managers.FollowThrough(1, 2)  # ids 1 and 2 due in the window; 1 reviewed in time
     assert mia.dated_commitment_share == 1 / 7  # session 1 of the 7
     assert mia.without_one_on_one == {11: d("10-01"), 12: None}  # no one-on-one since 7 Nov
     # the 5-day window (the loop's last): 20 Nov debriefed after 2 working days and 6 Nov after 4, both in time;
@@ -353,13 +355,13 @@ def demo(demo_engine):
     people = queries.people(engine)
     reps = people.loc[list(reps_in_scope(people, None, None).index), ["name", "team", "team_id", "manager_id", "hire_date"]]
     start = TODAY - dt.timedelta(days=cfg.lookback_days)
-    s = coaching.with_quality(sessions.sessions(engine, start, TODAY, reps.index), cfg.rubric_weights)
+    s = managers.with_quality(sessions.sessions(engine, start, TODAY, reps.index), cfg.rubric_weights)
     c = sessions.commitments(engine, start, TODAY, reps.index)
     return SimpleNamespace(engine=engine, cfg=cfg, card=card, people=people, reps=reps, sessions=s, commitments=c)
 
 
 def test_demo_effects_equal_the_reference(demo):
-    fast = coaching.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
+    fast = managers.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
     slow = reference.focused_effects_per_session(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
     assert fast["effect"].notna().sum() > 50
     assert_same_effects(fast, slow)
@@ -369,15 +371,15 @@ def test_demo_rep_effects_equal_the_reference(demo):
     """The Rep page reads one rep and their colleagues."""
     rep = int(demo.sessions.loc[demo.sessions["focus_driver"] == "activity", "rep_id"].iloc[0])
     mine = demo.sessions[demo.sessions["rep_id"] == rep]
-    fast = coaching.focused_effects(demo.engine, demo.cfg, mine, demo.people, TODAY)
+    fast = managers.focused_effects(demo.engine, demo.cfg, mine, demo.people, TODAY)
     slow = reference.focused_effects_per_session(demo.engine, demo.cfg, mine, demo.people, TODAY)
     assert_same_effects(fast, slow)
 
 
 def test_demo_managers_equal_one_by_one(demo):
-    effects = coaching.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
+    effects = managers.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
     args = (demo.people, demo.reps, demo.sessions, demo.commitments, effects, demo.card, demo.cfg, TODAY)
-    fast, slow = coaching.every_manager(*args), reference.every_manager_one_by_one(*args)
+    fast, slow = managers.every_manager(*args), reference.every_manager_one_by_one(*args)
     assert sum(m.debriefs.due for m in fast.values()) > 0 and sum(m.follow_through.due for m in fast.values()) > 0
     assert any(m.impact for m in fast.values()) and any(m.without_one_on_one for m in fast.values())
     assert_same_managers(fast, slow)
@@ -389,7 +391,7 @@ def test_demo_managers_equal_one_by_one(demo):
     dict.fromkeys(RUBRIC, 0.0),  # nothing weighs: no quality at all
 ])  # fmt: skip
 def test_demo_quality_equals_one_session_at_a_time(demo, weights):
-    fast = coaching.with_quality(demo.sessions, weights)
+    fast = managers.with_quality(demo.sessions, weights)
     slow = reference.with_quality_per_session(demo.sessions, weights)
     assert fast["quality"].notna().any() == (sum(weights.values()) > 0)
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
@@ -421,7 +423,7 @@ def test_an_as_of_date_before_the_data_measures_nothing(engine, filled):
     """The data starts 10 Sep; on an as-of date of 1 Sep no window is covered (and nothing breaks)."""
     cfg, people = settings_store.load(engine), queries.people(engine)
     s = frame({"rep_id": filled.ann, "manager_id": filled.mia, "date": d("08-20"), "focus_driver": "activity"})
-    fast = coaching.focused_effects(engine, cfg, s, people, d("09-01"))
+    fast = managers.focused_effects(engine, cfg, s, people, d("09-01"))
     assert len(fast) == 1 and fast[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)
     # the reference raised ValueError here before (a date the as-of picker does not offer)
     slow = reference.focused_effects_per_session(engine, cfg, s, people, d("09-01"))

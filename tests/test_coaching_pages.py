@@ -14,12 +14,15 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import coaching, demo, periods, queries, scorecard
+from breakthrough.coaching import managers
+from breakthrough import demo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine
+from breakthrough.store.db import make_engine
 from breakthrough.formatting import number, percent
-from breakthrough.models import CoachingSession, Commitment
-from components.text import plain
+from breakthrough.store.models import CoachingSession, Commitment
+from components.widgets.text import plain
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 RARELY, WELL, SHALLOW = (demo.STORIES[k] for k in ("coaches_rarely", "coaches_well", "coaches_often_shallow"))
@@ -42,7 +45,7 @@ def open_page(page: str, **params) -> AppTest:
     return at.switch_page(page).run()
 
 
-def domain(engine, manager: str) -> coaching.ManagerFigures:
+def domain(engine, manager: str) -> managers.ManagerFigures:
     """The figures the page should show for `manager`, worked out by the domain package."""
     cfg = settings_store.load(engine)
     as_of = periods.as_of_date(queries.last_data_day(engine), dt.date.today())
@@ -50,7 +53,7 @@ def domain(engine, manager: str) -> coaching.ManagerFigures:
     card = scorecard.build(engine, cfg, period, as_of)
     people = queries.people(engine)
     reps = people[(people["role"] == "rep") & people["active"].astype(bool)].index
-    built = coaching.build(engine, cfg, card, as_of, reps)
+    built = managers.build(engine, cfg, card, as_of, reps)
     return next(m for m in built.managers.values() if m.name == manager)
 
 
@@ -120,7 +123,7 @@ def test_rep_page_shows_the_reps_coaching(shared, demo_engine):
     assert_ok(at)
     rep_id = int(queries.people(demo_engine).query("name == @name").index[0])
     as_of = periods.as_of_date(queries.last_data_day(demo_engine), dt.date.today())
-    expected = coaching.for_rep(demo_engine, settings_store.load(demo_engine), rep_id, as_of)
+    expected = managers.for_rep(demo_engine, settings_store.load(demo_engine), rep_id, as_of)
     timeline = next(df.value for df in at.dataframe if "Quality (0–100)" in df.value.columns)
     assert len(timeline) == len(expected.sessions) > 0
     effects = next(df.value for df in at.dataframe if "Effect (rep's change − team's)" in df.value.columns)

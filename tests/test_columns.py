@@ -1,4 +1,4 @@
-"""Table numbers formatted by Streamlit's column config (components.columns): they read as formatting.py writes them.
+"""Table numbers formatted by Streamlit's column config (components.widgets.columns): they read as formatting.py writes them.
 
 The browser formats a NumberColumn; AppTest cannot see that, so `browser()` below does in Python what
 Streamlit 1.67's JavaScript does (an English browser): cut the number to the step's decimals — it
@@ -16,10 +16,11 @@ import re
 import pandas as pd
 import pytest
 
-from breakthrough import periods, queries, scorecard
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent, ratio
-from components import columns
+from components.widgets import columns
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from breakthrough.db import make_engine
-from breakthrough.models import ImportBatch, Person
+from breakthrough.store.db import make_engine
+from breakthrough.store.models import ImportBatch, Person
 from conftest import start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine, migrate
-from breakthrough.importing import health, upload, writing
-from breakthrough.models import Activity, ImportBatch, Opportunity, Person
+from breakthrough.store.db import make_engine, migrate
+from breakthrough.importing import data_health, upload
+from breakthrough.importing.write import commit
+from breakthrough.store.models import Activity, ImportBatch, Opportunity, Person
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -28,7 +29,7 @@ def people_db(db_url, monkeypatch):
     eng = make_engine(db_url)
     migrate(eng)
     raw = data("template_people.csv")
-    writing.commit(eng, raw, upload.inspect(eng, raw).plan, "template_people.csv")
+    commit.commit(eng, raw, upload.inspect(eng, raw).plan, "template_people.csv")
     monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
     yield eng
     eng.dispose()
@@ -176,10 +177,10 @@ def test_several_files_are_previewed_each_on_their_own(people_db):
 
 def test_the_data_health_panel_shows_the_domains_counts(people_db):
     raw = data("salesforce_opportunities.csv")
-    writing.commit(people_db, raw, upload.inspect(people_db, raw).plan, "sf.csv")
+    commit.commit(people_db, raw, upload.inspect(people_db, raw).plan, "sf.csv")
     at = data_page()
     table = next(d.value for d in at.dataframe if "Check" in d.value.columns).set_index("Check")
-    expected = health.checks(people_db, settings_store.load(people_db), dt.date(2026, 11, 27))
+    expected = data_health.checks(people_db, settings_store.load(people_db), dt.date(2026, 11, 27))
     for check in expected:
         assert table.loc[check.label, "Records"] == check.count
     assert table.loc["Opportunities without an amount", "Records"] == 1  # Delta Inc's add-on has no amount
@@ -200,7 +201,7 @@ def test_removing_the_demo_data_leaves_an_empty_database(demo_copy, monkeypatch)
 
 
 def test_a_stage_mapped_to_won_on_the_page_is_imported_won_and_kept_for_the_next_file(people_db):
-    from breakthrough.models import StageMap
+    from breakthrough.store.models import StageMap
 
     at = uploaded(data_page(), "hubspot_deals.csv")
     stage = next(s for s in at.selectbox if s.key.endswith(":Contract sent") and s.key.startswith("stage:"))

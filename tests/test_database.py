@@ -15,9 +15,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import delete, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from breakthrough import rollups
-from breakthrough.db import bump_data_version, data_version, migrate
-from breakthrough.models import (
+from breakthrough.store import rollups
+from breakthrough.store.db import bump_data_version, data_version, migrate
+from breakthrough.store.models import (
     Activity,
     ActivityDaily,
     Base,
@@ -65,7 +65,7 @@ def _head() -> str:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from breakthrough.db import MIGRATIONS
+    from breakthrough.store.db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -112,7 +112,7 @@ def _alembic(engine, action: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from breakthrough.db import MIGRATIONS
+    from breakthrough.store.db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -121,7 +121,7 @@ def _alembic(engine, action: str, revision: str) -> None:
         getattr(command, action)(cfg, revision)
 
 
-# --- unique keys (SPEC §2) --------------------------------------------------------------------
+# --- unique keys (docs/importing.md#importing-again-and-history) -------------------------------
 
 PERSON_ID = "person_id"  # stands for the id of a person the test inserts first (person_alias needs one)
 

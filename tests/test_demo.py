@@ -16,9 +16,10 @@ import pytest
 from conftest import TODAY, drop_database, new_database_url
 from sqlalchemy import insert, text
 
-from breakthrough import demo, models
+from breakthrough import demo
+from breakthrough.store import models
 from breakthrough.__main__ import main
-from breakthrough.db import data_version, make_engine, migrate
+from breakthrough.store.db import data_version, make_engine, migrate
 from breakthrough.settings import Settings
 
 LAST_4_WEEKS = TODAY - dt.timedelta(days=28)

@@ -1,4 +1,4 @@
-"""Driver impact, benchmarks, the focus driver and the quadrant (SPEC §5). Every expected figure is worked by hand.
+"""Driver impact, benchmarks, the focus driver and the quadrant (docs/diagnosis.md). Every expected figure is worked by hand.
 
 The constructed rep (the same as tests/test_funnel.py's base rep):
     W = 40,000, OP = 60,000, wr = 0.25, ads = 10,000, m2o = 0.5, c2m = 0.1, wl = 6.4, pin = 0.8, 50 calls/week
@@ -15,10 +15,13 @@ import math
 
 import pytest
 
-from breakthrough import demo, diagnosis, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.diagnosis import focus as diagnosis
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
-from breakthrough.diagnosis import Cycles, benchmark, focus, gap, impact, quadrant
-from breakthrough.funnel import FunnelInputs, projected_revenue
+from breakthrough.diagnosis.focus import Cycles, benchmark, focus, gap, impact, quadrant
+from breakthrough.metrics.funnel import FunnelInputs, projected_revenue
 
 BASE = FunnelInputs(
     quota=100_000, won=40_000, open_pipeline=60_000, win_rate=0.25, deal_size=10_000, meeting_to_opp=0.5,

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import demo, diagnosis, hygiene, periods, pipeline, queries, records, scorecard
+from breakthrough import demo
+from breakthrough.diagnosis import focus as diagnosis, hygiene, pipeline
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries, records
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money
 

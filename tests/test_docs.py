@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from breakthrough import rep_detail, scorecard
+from components.sections import rep_detail
+from breakthrough.metrics import scorecard
 from breakthrough.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,8 @@ def figure_labels() -> list[str]:
 
 
 def test_every_overview_column_is_in_the_checked_list(demo_engine):
-    from breakthrough import periods, settings
+    from breakthrough.metrics import periods
+    from breakthrough import settings
 
     cfg = settings.load(demo_engine)
     period = periods.period_containing(dt.date(2026, 11, 27), "quarter", cfg.fiscal_year_start_month)

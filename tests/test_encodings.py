@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.importing import upload, writing
-from breakthrough.importing.reading import ENCODING_NAMES, FileError, NotText, Reader, sniff_encoding
-from breakthrough.models import Account, Opportunity, Person
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.importing.read.reading import ENCODING_NAMES, NotText, Reader, sniff_encoding
+from breakthrough.store.models import Account, Opportunity, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -84,13 +85,13 @@ def test_a_mixed_file_keeps_its_first_encoding_and_reports_the_other_lines(body,
 
 def test_the_excel_resaved_salesforce_report_imports_with_its_accents(engine):
     roster = data("people_roster_de_ja_nein.csv")
-    writing.commit(engine, roster, upload.inspect(engine, roster).plan, "people_roster_de_ja_nein.csv")
+    commit.commit(engine, roster, upload.inspect(engine, roster).plan, "people_roster_de_ja_nein.csv")
     raw = data("salesforce_opportunities_excel_bom_cp1252.csv")
     assert raw.startswith(codecs.BOM_UTF8)
     found = upload.inspect(engine, raw)
     assert (found.profile.key, found.delimiter, found.survey.encoding) == ("salesforce_opportunities", ";",
                                                                             "cp1252-bom")
-    out = writing.commit(engine, raw, found.plan, "salesforce_opportunities_excel_bom_cp1252.csv")
+    out = commit.commit(engine, raw, found.plan, "salesforce_opportunities_excel_bom_cp1252.csv")
     assert (out.encoding, out.rows_read, out.accepted, out.rejected) == ("cp1252-bom", 3, 3, 0)
     with engine.connect() as conn:
         names = dict(conn.execute(select(Person.id, Person.name)).all())
@@ -109,7 +110,7 @@ def test_excel_unicode_text_imports(engine):
     raw = data("accounts_excel_unicode_text.txt")
     found = upload.inspect(engine, raw)
     assert (found.profile.key, found.delimiter) == ("template_accounts", "\t")
-    out = writing.commit(engine, raw, found.plan, "accounts_excel_unicode_text.txt")
+    out = commit.commit(engine, raw, found.plan, "accounts_excel_unicode_text.txt")
     assert (out.encoding, out.accepted) == ("utf-16", 4)
     with engine.connect() as conn:
         assert sorted(conn.execute(select(Account.name)).scalars()) == [
@@ -163,7 +164,7 @@ def test_odd_but_real_text_is_not_called_binary(raw):
 
 def test_the_data_page_shows_the_chosen_encoding_and_names_a_file_that_is_not_text(engine, db_url, monkeypatch):
     roster = data("people_roster_de_ja_nein.csv")
-    writing.commit(engine, roster, upload.inspect(engine, roster).plan, "people_roster_de_ja_nein.csv")
+    commit.commit(engine, roster, upload.inspect(engine, roster).plan, "people_roster_de_ja_nein.csv")
     monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/data.py").run()

@@ -17,9 +17,9 @@ import re
 
 import pytest
 
-from breakthrough import money
+from breakthrough.metrics import money
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine
+from breakthrough.store.db import make_engine
 from breakthrough.formatting import money as money_text
 from breakthrough.settings import EXAMPLE_RATES, Settings
 
@@ -96,7 +96,7 @@ def test_confirming_the_rates_in_settings_clears_the_example_notice_but_not_the_
     """On a database of its own: the test writes the settings."""
     from streamlit.testing.v1 import AppTest
 
-    from breakthrough.db import migrate
+    from breakthrough.store.db import migrate
     from conftest import APP, THIN_CONFIGS, import_thin
 
     eng = make_engine(db_url)

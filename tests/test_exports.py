@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from breakthrough import exports
-from breakthrough.exports import Section
+from breakthrough.sharing import exports
+from breakthrough.sharing.exports import Section
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"click\")"
 

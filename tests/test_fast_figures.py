@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from breakthrough import diagnosis, inputs, periods, queries, rates, scorecard
+from breakthrough.diagnosis import focus
+from breakthrough.metrics import inputs, periods, rates, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
-from breakthrough.money import group_sums, to_reporting_codes
+from breakthrough.metrics.money import group_sums, to_reporting_codes
 from breakthrough.settings import Settings
 from tests.conftest import TODAY
 
@@ -185,7 +187,7 @@ def test_the_diagnosis_of_the_cards_own_cycles_is_that_of_cycles_read_again(demo
     cfg = settings_store.load(demo_engine)
     again = queries.won_cycles(demo_engine, TODAY - dt.timedelta(days=cfg.lookback_days), TODAY)
     assert again is not card.won_cycles  # the scorecard's sorted cycles are used for its own only
-    assert diagnosis.build(card, card.won_cycles, cfg.shrinkage_k, benchmark) == diagnosis.build(
+    assert focus.build(card, card.won_cycles, cfg.shrinkage_k, benchmark) == focus.build(
         card, again, cfg.shrinkage_k, benchmark)
 
 
@@ -193,14 +195,14 @@ def test_a_card_made_by_hand_cannot_be_diagnosed():
     hand_made = scorecard.Scorecard(periods.period_containing(TODAY, "quarter", 1), TODAY, 0.5, 4.0,
                                     {1: object()}, pd.DataFrame({"rep_id": [], "days": []}))  # fmt: skip
     with pytest.raises(ValueError, match="scorecard.build"):
-        diagnosis.build(hand_made, hand_made.won_cycles, 10)
+        focus.build(hand_made, hand_made.won_cycles, 10)
 
 
 # --- PostgreSQL: the figures' statements stay prepared between page views -------------------------
 
 
 def test_postgresql_keeps_the_scorecards_prepared_statements(demo_url, postgres_only):
-    from breakthrough.db import make_engine
+    from breakthrough.store.db import make_engine
 
     engine = make_engine(demo_url)
     cfg = Settings(holiday_country=None)

@@ -1,4 +1,4 @@
-"""The Overview's charts are built once per view and data version (components.figures) and still show the view.
+"""The Overview's charts are built once per view and data version (components.sections.figures) and still show the view.
 
 The cache is shared by the whole test process; the views below run one after another, so a cache key
 missing a part of the view (benchmark, period, the reps in view, privacy) would hand a later view an
@@ -13,10 +13,14 @@ import json
 import plotly.io
 import pytest
 
-from breakthrough import demo, diagnosis, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.diagnosis import focus
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
-from breakthrough.view import reps_in_scope
-from components import charts, diagnosis_charts, figures
+from breakthrough.metrics.view import reps_in_scope
+from components.widgets import charts, diagnosis_charts
+from components.sections import figures
 
 TODAY = dt.date(2026, 11, 27)
 KINDS = {"Quarter": "quarter", "Month": "month"}
@@ -31,7 +35,7 @@ def domain_figures(engine, kind="Quarter", bench="Top quartile", team=None) -> l
     card = scorecard.build(engine, cfg, period, as_of)
     ids = list(reps_in_scope(queries.people(engine), team, None).index)
     cycles = queries.won_cycles(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    diag = diagnosis.build(card, cycles, cfg.shrinkage_k, BENCHMARKS[bench], cfg.on_track_threshold)
+    diag = focus.build(card, cycles, cfg.shrinkage_k, BENCHMARKS[bench], cfg.on_track_threshold)
     reps = sorted((diag.reps[i] for i in ids if i in diag.reps), key=lambda r: -r.focus_impact)
     built = [charts.pace_by_rep(scorecard.overview_rows(card, ids)),
              diagnosis_charts.heatmap(reps, cfg.reporting_currency, diag.benchmark), diagnosis_charts.quadrant(reps)]

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import queries, rollups
-from breakthrough.models import Activity, Opportunity, Person, Setting, Team
+from breakthrough.store import queries, rollups
+from breakthrough.store.models import Activity, Opportunity, Person, Setting, Team
 
 D = dt.date
 

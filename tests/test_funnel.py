@@ -1,4 +1,4 @@
-"""The reverse funnel, statuses, projection and levers (SPEC §4, §5). Every expected value is worked by hand.
+"""The reverse funnel, statuses, projection and levers (docs/metrics.md#required-pipeline, #projected-period-revenue, #lever-sensitivity). Every expected value is worked by hand.
 
 The base rep below, worked once in full:
     Q = 100,000, W = 40,000                 -> G = 60,000, attainment 0.4
@@ -20,7 +20,7 @@ from dataclasses import MISSING, fields, replace
 import numpy as np
 import pytest
 
-from breakthrough.funnel import (
+from breakthrough.metrics.funnel import (
     AT_RISK,
     BEHIND,
     ON_TRACK,

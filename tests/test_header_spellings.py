@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.importing import profiles as p, upload, writing
-from breakthrough.importing.plan import Plan
-from breakthrough.importing.reading import FileError, Reader
-from breakthrough.models import CoachingSession, Opportunity, Person, Setting
+from breakthrough.importing.map import profiles as p
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.read.reading import FileError, Reader
+from breakthrough.store.models import CoachingSession, Opportunity, Person, Setting
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -167,7 +169,7 @@ def test_a_pipedrive_deals_export_with_deal_headers_imports_without_mapping(peop
     raw = data("pipedrive_deals_export.csv")
     found = upload.inspect(people, raw)
     assert found.profile.key == "pipedrive_deals" and not found.questions
-    out = writing.commit(people, raw, found.plan, "pipedrive_deals_export.csv")
+    out = commit.commit(people, raw, found.plan, "pipedrive_deals_export.csv")
     # 5 deals: 201 won, 202 open, 203 lost; 204 won without any date (rejected); 205 deleted (skipped)
     assert (out.rows_read, out.accepted, out.rejected, out.skipped) == (5, 3, 1, 1)
     assert [(r.line, r.column) for r in out.rejects] == [(5, "Deal - Won time")]
@@ -187,7 +189,7 @@ def test_a_google_forms_coaching_log_imports_its_rubric_without_mapping(people):
     found = upload.inspect(people, raw)
     assert found.profile.key == "template_coaching_sessions"
     assert not found.questions  # 11/18/2026 proves the dates month-first
-    out = writing.commit(people, raw, found.plan, "coaching_log_google_forms.csv")
+    out = commit.commit(people, raw, found.plan, "coaching_log_google_forms.csv")
     assert (out.rows_read, out.accepted, out.rejected) == (3, 3, 0)
     with people.connect() as conn:
         names = dict(conn.execute(select(Person.id, Person.name)).all())
@@ -223,17 +225,17 @@ def test_a_mapping_chosen_by_hand_is_remembered_on_commit_and_offered_first(peop
     first = upload.inspect(people, RENAMED)
     assert first.profile.key == "salesforce_opportunities" and first.plan.mapping["owner"] is None
     with pytest.raises(FileError, match="Owner"):  # a failed import remembers nothing
-        writing.commit(people, RENAMED, first.plan, "renamed.csv")
+        commit.commit(people, RENAMED, first.plan, "renamed.csv")
     assert remembered(people) == []
     first.plan.mapping["owner"] = "Account Executive"
-    writing.commit(people, RENAMED, first.plan, "renamed.csv")
+    commit.commit(people, RENAMED, first.plan, "renamed.csv")
     assert len(remembered(people)) == 1
 
     again = upload.inspect(people, RENAMED)  # next week's export: same headers
     assert again.profile.saved and again.profile.label.startswith("Salesforce report — opportunities — your mapping")
     assert again.plan.mapping["owner"] == "Account Executive" and again.detections[0].complete
     assert (again.plan.entity, again.plan.source) == ("opportunities", "salesforce")
-    out = writing.commit(people, RENAMED, again.plan, "renamed.csv")
+    out = commit.commit(people, RENAMED, again.plan, "renamed.csv")
     assert (out.accepted, out.unchanged) == (2, 2)
     assert len(remembered(people)) == 1  # offered and taken as it is: nothing more to remember
 
@@ -243,17 +245,17 @@ def test_a_mapping_chosen_by_hand_is_remembered_on_commit_and_offered_first(peop
 
 def test_a_mapping_taken_as_detected_is_not_stored(people):
     raw = data("pipedrive_deals_export.csv")
-    writing.commit(people, raw, upload.inspect(people, raw).plan, "pipedrive_deals_export.csv")
+    commit.commit(people, raw, upload.inspect(people, raw).plan, "pipedrive_deals_export.csv")
     assert remembered(people) == []
 
 
 def test_remembering_again_replaces_what_was_kept_for_those_headers(people):
     plan = upload.inspect(people, RENAMED).plan
     plan.mapping["owner"] = "Account Executive"
-    writing.commit(people, RENAMED, plan, "renamed.csv")
+    commit.commit(people, RENAMED, plan, "renamed.csv")
     plan = upload.inspect(people, RENAMED).plan
     plan.mapping["account"] = None  # corrected again: the account is not to be read
-    writing.commit(people, RENAMED, plan, "renamed.csv")
+    commit.commit(people, RENAMED, plan, "renamed.csv")
     kept = remembered(people)
     assert len(kept) == 1 and "account" not in kept[0]["columns"] and kept[0]["columns"]["owner"] == [
         "Account Executive"]

@@ -1,4 +1,4 @@
-"""Pipeline hygiene rules on crafted deals (SPEC §5), worked by hand; the queries behind them on a real database."""
+"""Pipeline hygiene rules on crafted deals (docs/diagnosis.md#pipeline-hygiene), worked by hand; the queries behind them on a real database."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import hygiene, records, rollups
-from breakthrough.models import Activity, Opportunity, OpportunityHistory, Person, Team
+from breakthrough.diagnosis import hygiene
+from breakthrough.store import records, rollups
+from breakthrough.store.models import Activity, Opportunity, OpportunityHistory, Person, Team
 
 AS_OF = dt.date(2026, 11, 27)
 

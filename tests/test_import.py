@@ -13,17 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, insert, select, text
 
-from breakthrough import db, periods, scorecard
+from breakthrough.store import db
+from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.importing import undo, upload, writers, writing
-from breakthrough.importing.people import name_key
-from breakthrough.importing.plan import Plan
-from breakthrough.importing.profiles import PROFILES
-from breakthrough.importing.reading import FileError
-from breakthrough.models import (
+from breakthrough.importing.write import undo, tables, commit
+from breakthrough.importing import upload
+from breakthrough.importing.map.people import name_key
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.map.profiles import PROFILES
+from breakthrough.importing.read.reading import FileError
+from breakthrough.store.models import (
     Activity, ActivityDaily, Base, ImportBatch, Opportunity, OpportunityHistory, Person, PersonAlias,
 )
-from breakthrough.rollups import refresh_activity_daily
+from breakthrough.store.rollups import refresh_activity_daily
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 NOW = dt.datetime(2026, 11, 27, 9, 0)
@@ -46,9 +48,9 @@ def plan_for(engine, raw: bytes, orders: dict | None = None, **changes) -> Plan:
     return found.plan
 
 
-def load(engine, name: str, orders: dict | None = None, raw: bytes | None = None, **changes) -> writing.Outcome:
+def load(engine, name: str, orders: dict | None = None, raw: bytes | None = None, **changes) -> commit.Outcome:
     raw = raw if raw is not None else data(name)
-    return writing.commit(engine, raw, plan_for(engine, raw, orders, **changes), name, now=NOW)
+    return commit.commit(engine, raw, plan_for(engine, raw, orders, **changes), name, now=NOW)
 
 
 def dump(engine, skip=BOOKKEEPING) -> dict[str, list]:
@@ -164,12 +166,12 @@ def test_an_ambiguous_date_column_is_asked_never_guessed(engine):
     found = upload.inspect(engine, raw)
     assert [q.field for q in found.questions] == ["date"]
     assert "reads either way" in found.questions[0].why
-    unanswered = writing.preview(engine, raw, found.plan)
+    unanswered = commit.preview(engine, raw, found.plan)
     assert unanswered.accepted == 0 and unanswered.rejected == 4
     assert all("day-first or month-first" in r.reason for r in unanswered.rejects)
     found.plan.date_orders["date"] = "mdy"
     found.plan.add_unknown_owners = True  # an empty database: its owners are added on purpose
-    writing.commit(engine, raw, found.plan, "x.csv")
+    commit.commit(engine, raw, found.plan, "x.csv")
     with engine.connect() as conn:
         days = sorted(conn.execute(select(Activity.day)).scalars())
     assert days == [dt.date(2026, 2, 11), dt.date(2026, 3, 11), dt.date(2026, 4, 11), dt.date(2026, 5, 11)]
@@ -238,7 +240,7 @@ def test_unknown_owners_are_held_and_only_the_ones_asked_for_are_added(engine):
     assert [(p.label, p.status, p.rows) for p in found.people] == [
         ("Ann Lee", "new", 2), ("Bob Stone", "new", 1), ("José Núñez", "new", 1)]
     found.plan.add_people = {"José Núñez": "manager", "Ann Lee": "rep"}
-    out = writing.commit(engine, raw, found.plan, "calls.csv")
+    out = commit.commit(engine, raw, found.plan, "calls.csv")
     assert (out.accepted, out.rejected, out.held) == (3, 1, 1)
     assert out.rejects[0].line == 4 and "“Bob Stone” is not a known person" in out.rejects[0].reason
     with engine.connect() as conn:
@@ -251,9 +253,9 @@ def test_a_file_without_an_owner_column_is_refused_naming_it(engine):
     assert plan.mapping["owner"] is None  # never guessed from another column
     before = dump(engine, skip=set())
     with pytest.raises(FileError, match=r"no column for \*\*Owner\*\*"):
-        writing.preview(engine, raw, plan)
+        commit.preview(engine, raw, plan)
     with pytest.raises(FileError, match="Owner"):
-        writing.commit(engine, raw, plan, "x.csv")
+        commit.commit(engine, raw, plan, "x.csv")
     assert dump(engine, skip=set()) == before
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
@@ -360,9 +362,9 @@ def test_preview_writes_nothing_and_counts_what_commit_then_does(engine):
     load(engine, "hubspot_deals.csv")
     before = dump(engine, skip=set())
     plan = plan_for(engine, NEWER_HUBSPOT)
-    preview = writing.preview(engine, NEWER_HUBSPOT, plan)
+    preview = commit.preview(engine, NEWER_HUBSPOT, plan)
     assert dump(engine, skip=set()) == before
-    done = writing.commit(engine, NEWER_HUBSPOT, plan, "newer.csv")
+    done = commit.commit(engine, NEWER_HUBSPOT, plan, "newer.csv")
     fields = ("rows_read", "accepted", "rejected", "inserted", "updated", "unchanged", "new_people", "new_accounts")
     assert [getattr(preview, f) for f in fields] == [getattr(done, f) for f in fields]
 
@@ -405,7 +407,7 @@ def test_an_error_in_the_last_chunk_leaves_the_database_unchanged(engine, monkey
     load(engine, "template_people.csv")
     before = dump(engine, skip=set())
     calls = []
-    original = writers.ActivityWriter.write
+    original = tables.ActivityWriter.write
 
     def failing(self, records):
         calls.append(len(records))
@@ -413,10 +415,10 @@ def test_an_error_in_the_last_chunk_leaves_the_database_unchanged(engine, monkey
             raise RuntimeError("disk full")
         original(self, records)
 
-    monkeypatch.setattr(writers.ActivityWriter, "write", failing)
+    monkeypatch.setattr(tables.ActivityWriter, "write", failing)
     raw = data("salesforce_activities.csv")  # 9 rows: chunks of 3, 3 and 3 (the last has one skipped)
     with pytest.raises(RuntimeError, match="disk full"):
-        writing.commit(engine, raw, plan_for(engine, raw), "x.csv", chunk_rows=3)
+        commit.commit(engine, raw, plan_for(engine, raw), "x.csv", chunk_rows=3)
     assert calls == [3, 3, 2]
     assert dump(engine, skip=set()) == before
 
@@ -491,7 +493,7 @@ def _check_all_or_nothing(engine, raw: bytes) -> None:
     before = dump(engine, skip=set())
     try:
         plan = plan_for(engine, raw)
-        out = writing.commit(engine, raw, plan, "random.csv", chunk_rows=4)
+        out = commit.commit(engine, raw, plan, "random.csv", chunk_rows=4)
     except FileError:
         assert dump(engine, skip=set()) == before
         return
@@ -534,7 +536,7 @@ def test_the_sample_exports_load_in_the_documented_order_with_nothing_rejected(e
     assert sorted(SAMPLE_ORDER) == sorted(p.name for p in SAMPLES.glob("*.csv"))
     for name in SAMPLE_ORDER:
         raw = (SAMPLES / name).read_bytes()
-        out = writing.commit(engine, raw, plan_for(engine, raw), name)
+        out = commit.commit(engine, raw, plan_for(engine, raw), name)
         assert (out.rejected, out.new_people) == (0, []), name  # every owner is in the people file
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Person)).scalar() == 4

@@ -1,4 +1,4 @@
-"""People over time (SPEC §7, issue #14 item 2): a leaver stays in the periods they worked, with a prorated quota.
+"""People over time (docs/metrics.md#who-is-in-a-periods-figures, issue #14 item 2): a leaver stays in the periods they worked, with a prorated quota.
 
 The database below is one team over Q1 2025 (1 Jan – 31 Mar; no public holidays, so working days are
 Monday to Friday: January 23, February 20, March 21, the quarter 64). Every figure is worked out by hand:
@@ -23,14 +23,17 @@ import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough import coaching, periods, queries, rollups, scorecard, tenure
+from breakthrough.coaching import managers
+from breakthrough.metrics import periods, scorecard, tenure
+from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, percent
-from breakthrough.importing import upload, writing
-from breakthrough.importing.profiles import PROFILES, mapping_for
-from breakthrough.models import Opportunity, Person, Quota, Team
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.importing.map.profiles import PROFILES, mapping_for
+from breakthrough.store.models import Opportunity, Person, Quota, Team
 from breakthrough.settings import Settings
-from breakthrough.view import managers_in_scope, reps_in_scope, reps_now
+from breakthrough.metrics.view import managers_in_scope, reps_in_scope, reps_now
 
 D = dt.date
 CFG = Settings(holiday_country=None, shrinkage_k=10)
@@ -227,10 +230,10 @@ def test_now_leaves_the_leaver_out(team):
 # --- importing the roster's end date ----------------------------------------------------------------
 
 
-def import_file(engine, name: str) -> writing.Outcome:
+def import_file(engine, name: str) -> commit.Outcome:
     raw = (EXPORTS / name).read_bytes()
     found = upload.inspect(engine, raw)
-    return writing.commit(engine, raw, found.plan, name, now=dt.datetime(2026, 11, 27, 9, 0))
+    return commit.commit(engine, raw, found.plan, name, now=dt.datetime(2026, 11, 27, 9, 0))
 
 
 def people_rows(engine) -> dict[str, tuple]:
@@ -283,7 +286,7 @@ def test_roster_headers_map_without_help(header, field):
 def test_an_end_date_before_the_hire_date_is_rejected(engine):
     raw = b"Name,Start Date,End Date\nLeo Park,2025-02-14,2021-05-03\n"
     found = upload.inspect(engine, raw)
-    outcome = writing.commit(engine, raw, found.plan, "roster.csv", now=dt.datetime(2026, 11, 27, 9, 0))
+    outcome = commit.commit(engine, raw, found.plan, "roster.csv", now=dt.datetime(2026, 11, 27, 9, 0))
     assert people_rows(engine) == {}
     assert [(r.line, r.column, r.value) for r in outcome.rejects] == [(2, "End Date", "3 May 2021")]
     assert "before their hire date" in outcome.rejects[0].reason
@@ -338,9 +341,9 @@ def test_rep_picker(team_app, params, options):
 ])  # fmt: skip
 def test_coaching_lists_only_the_reps_still_here(team, as_of, due):
     card = scorecard.build(team, CFG, periods.period_containing(as_of, "quarter", 1), as_of)
-    found = coaching.build(team, CFG, card, as_of, reps_now(queries.people(team), None, None, as_of).index)
+    found = managers.build(team, CFG, card, as_of, reps_now(queries.people(team), None, None, as_of).index)
     assert set(found.managers[MAX].rep_ids) == set(found.managers[MAX].without_one_on_one) == due
-    assert coaching.peers(queries.people(team), as_of) == {r: sorted(due - {r}) for r in due}
+    assert managers.peers(queries.people(team), as_of) == {r: sorted(due - {r}) for r in due}
 
 
 @pytest.mark.parametrize("hire, end, words", [

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import demo, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent
 
@@ -143,7 +145,7 @@ def test_rep_page_without_a_rep_offers_the_reps(app):
 
 
 def test_settings_page_saves_and_figures_follow(demo_copy, monkeypatch):
-    from breakthrough.db import make_engine
+    from breakthrough.store.db import make_engine
 
     url = demo_copy(seed=3, today=dt.date(2026, 11, 27))
     eng = make_engine(url)

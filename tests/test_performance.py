@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, inspect
 
-from bench import coaching as bench_coaching
+from bench import coaching_page as bench_coaching
 from bench import importer, pages
-from breakthrough import periods, queries, records, rollups
+from breakthrough.metrics import periods
+from breakthrough.store import queries, records, rollups
 from breakthrough import settings as settings_store
-from breakthrough.models import Activity, Opportunity, Person, Team
+from breakthrough.store.models import Activity, Opportunity, Person, Team
 from tests.conftest import TODAY
 
 AS_OF = dt.date(2026, 11, 27)

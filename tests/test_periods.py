@@ -1,4 +1,4 @@
-"""Fiscal periods, working days and the as-of date (SPEC §3). Every expected value is worked by hand.
+"""Fiscal periods, working days and the as-of date (docs/metrics.md#period). Every expected value is worked by hand.
 
 Calendar facts used below (2026): Oct 1 is a Thursday, Nov 1 a Sunday, Dec 1 a Tuesday, Jul 1 a Wednesday.
 Weekdays: Oct 2026 = 2 (Thu 1, Fri 2) + 4 full weeks × 5 = 22; Nov 2026 = 4 full weeks × 5 + Mon 30 = 21;
@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from breakthrough.periods import (
+from breakthrough.metrics.periods import (
     Period,
     as_of_date,
     elapsed_share,

@@ -1,4 +1,4 @@
-"""Stage funnel, coverage by rep, right prospects and drill-down records (SPEC §5), worked by hand."""
+"""Stage funnel, coverage by rep, right prospects and drill-down records (docs/diagnosis.md#stage-funnel), worked by hand."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import pipeline, records, rollups
-from breakthrough.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
+from breakthrough.diagnosis import pipeline
+from breakthrough.store import records, rollups
+from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
 from breakthrough.settings import Settings
 from tests import reference_pipeline as reference
 
@@ -100,7 +101,7 @@ def test_right_prospects_share_beside_the_whole_team():
 
 
 def test_coverage_rows_follow_the_scorecard(demo_engine):
-    from breakthrough import periods, scorecard
+    from breakthrough.metrics import periods, scorecard
     from breakthrough import settings as settings_store
 
     cfg = settings_store.load(demo_engine)
@@ -198,7 +199,7 @@ def test_target_activity_counts_flagged_and_tier_a_accounts(engine):
 
 
 def test_downloads_neutralise_formulas(engine):
-    from breakthrough import exports
+    from breakthrough.sharing import exports
 
     _seed(engine)
     frame = records.deal_records(engine, [1], ids=["O1"])

@@ -12,12 +12,14 @@ import pandas.testing as pdt
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough import hygiene, periods, pipeline, records, rollups
+from breakthrough.diagnosis import hygiene, pipeline
+from breakthrough.metrics import periods
+from breakthrough.store import records, rollups
 from breakthrough import settings as settings_store
-from breakthrough.importing import undo
-from breakthrough.models import Account, Activity, DealActivity, Opportunity, OpportunityHistory, Person
-from breakthrough.models import TargetActivityDay, Team
-from breakthrough.queries import as_date
+from breakthrough.importing.write import undo
+from breakthrough.store.models import Account, Activity, DealActivity, Opportunity, OpportunityHistory, Person
+from breakthrough.store.models import TargetActivityDay, Team
+from breakthrough.store.queries import as_date
 from conftest import TODAY
 from test_bulk_import import HEADER, assert_same, both, csv_bytes, fresh, paths, small_blocks  # noqa: F401
 from test_import import data, load

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from breakthrough.importing import profiles as p
-from breakthrough.importing.reading import Reader
-from breakthrough.models import StageMap
+from breakthrough.importing.map import profiles as p
+from breakthrough.importing.read.reading import Reader
+from breakthrough.store.models import StageMap
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 

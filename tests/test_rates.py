@@ -1,4 +1,4 @@
-"""Shrunk rates, medians and the closable share (SPEC §4, §5). Every expected value is worked by hand."""
+"""Shrunk rates, medians and the closable share (docs/metrics.md#why-rates-are-shrunk-towards-the-team, #closable-share). Every expected value is worked by hand."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from breakthrough.rates import (
+from breakthrough.metrics.rates import (
     Rate, closable_share, closable_share_all, group_medians, median, shrunk, shrunk_all, shrunk_median_cycle,
     shrunk_median_cycle_all, team_rate,
 )

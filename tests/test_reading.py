@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from breakthrough.importing.reading import FileError, Reader, sniff_delimiter, unique_headers
+from breakthrough.importing.read.reading import FileError, Reader, sniff_delimiter, unique_headers
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 

@@ -33,11 +33,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from breakthrough import periods, queries, scorecard, sessions
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
+from breakthrough.coaching import sessions
 from breakthrough import settings as settings_store
-from breakthrough.db import make_engine, migrate
-from breakthrough.importing import profiles, upload, writing
-from breakthrough.models import Person, Quota, Team
+from breakthrough.store.db import make_engine, migrate
+from breakthrough.importing.map import profiles
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.store.models import Person, Quota, Team
 from breakthrough.settings import Settings
 from conftest import drop_database, new_database_url
 
@@ -70,8 +74,8 @@ class Imported:
     """One file's way in: what was detected, what the preview said, what the import did (or the error)."""
 
     found: upload.Upload | None = None
-    preview: writing.Outcome | None = None
-    committed: writing.Outcome | None = None
+    preview: commit.Outcome | None = None
+    committed: commit.Outcome | None = None
     error: Exception | None = None
 
     def check(self, name: str) -> None:
@@ -108,8 +112,8 @@ def _import(engine, name: str) -> Imported:
     step = Imported()
     try:
         step.found = upload.inspect(engine, raw)
-        step.preview = writing.preview(engine, raw, step.found.plan)
-        step.committed = writing.commit(engine, raw, step.found.plan, name)
+        step.preview = commit.preview(engine, raw, step.found.plan)
+        step.committed = commit.commit(engine, raw, step.found.plan, name)
     except Exception as err:  # kept for the file's own test; the files after it are still imported
         step.error = err
     return step

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from breakthrough import queries, rollups
-from breakthrough.importing import undo
-from breakthrough.models import (
+from breakthrough.store import queries, rollups
+from breakthrough.importing.write import undo
+from breakthrough.store.models import (
     Activity, ActivityRepDay, ActivityRunning, Opportunity, OpportunityRunning, Person, WonDealCycles,
 )
 from test_database import ACTIVITIES, D1, D2, D3, add_activities, reps  # noqa: F401  (reps is a fixture)

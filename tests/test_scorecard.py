@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert
 
-from breakthrough import periods, rollups, scorecard
-from breakthrough.models import Activity, Opportunity, Person, Quota, Team
-from breakthrough.money import to_reporting, to_reporting_arrays
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import rollups
+from breakthrough.store.models import Activity, Opportunity, Person, Quota, Team
+from breakthrough.metrics.money import to_reporting, to_reporting_arrays
 from breakthrough.settings import Settings
 
 AS_OF = dt.date(2026, 11, 13)  # a Friday in Q4 FY2026 (Oct 1 – Dec 31)

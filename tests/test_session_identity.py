@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough import sessions
-from breakthrough.importing import undo, upload, writing
-from breakthrough.models import Base, CoachingSession, ImportBatch, Person
+from breakthrough.coaching import sessions
+from breakthrough.importing.write import undo, commit as writing
+from breakthrough.importing import upload
+from breakthrough.store.models import Base, CoachingSession, ImportBatch, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 GOOGLE, MICROSOFT = "google_forms_coaching_log.csv", "microsoft_forms_coaching_log.csv"

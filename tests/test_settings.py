@@ -1,4 +1,4 @@
-"""Settings (SPEC §2): defaults, storage in the database, currency conversion."""
+"""Settings (docs/settings.md): defaults, storage in the database, currency conversion."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import insert
 
 from breakthrough import settings
-from breakthrough.db import data_version
-from breakthrough.models import Setting
+from breakthrough.store.db import data_version
+from breakthrough.store.models import Setting
 from breakthrough.settings import Settings
 
 DEFAULT_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}

@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 import openpyxl
 import pytest
 
-from breakthrough import demo, periods, queries, scorecard
+from breakthrough import demo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from conftest import wait_for_app
 

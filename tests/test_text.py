@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.text import plain
+from components.widgets.text import plain
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import missing, periods
+from breakthrough.metrics import missing, periods
 from breakthrough.formatting import money, number
 from conftest import THIN_CONFIGS
 
@@ -213,7 +213,7 @@ def test_the_behind_count_is_over_the_reps_with_a_quota(thin_app, config, senten
     assert said == [] if sentence is None else sentence in said[0], said
 
 
-# --- the sentences themselves (breakthrough.missing), on facts written by hand -----------------------
+# --- the sentences themselves (breakthrough.metrics.missing), on facts written by hand -----------------------
 
 Q4 = periods.parse_period("FY2026-Q4", 1)
 TEAM = {1: "Ann Lee", 2: "Bob Stone", 3: "Cara Diaz"}

@@ -25,9 +25,10 @@ import pytest
 from sqlalchemy import func, insert, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.importing import undo, upload, writing
-from breakthrough.importing.people import Directory, name_key, unknown_reason, visible
-from breakthrough.models import Base, Opportunity, Person, PersonAlias, Quota
+from breakthrough.importing.write import undo, commit
+from breakthrough.importing import upload
+from breakthrough.importing.map.people import Directory, name_key, unknown_reason, visible
+from breakthrough.store.models import Base, Opportunity, Person, PersonAlias, Quota
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 SALESFORCE = "salesforce_opportunities_unknown_owners.csv"
@@ -158,7 +159,7 @@ MATCHED_DEALS = {
 
 def test_the_preview_holds_unknown_owners_and_lists_them(roster_engine):
     raw = data(SALESFORCE)
-    out = writing.preview(roster_engine, raw, plan_for(roster_engine, raw))
+    out = commit.preview(roster_engine, raw, plan_for(roster_engine, raw))
     assert (out.rows_read, out.accepted, out.rejected, out.held, out.duplicates, out.footer_lines) == (9, 5, 4, 4, 0, 5)
     assert out.new_people == []
     assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == HELD
@@ -171,7 +172,7 @@ def test_the_preview_holds_unknown_owners_and_lists_them(roster_engine):
 
 def test_the_import_writes_the_matched_rows_and_adds_no_one(roster_engine):
     raw = data(SALESFORCE)
-    out = writing.commit(roster_engine, raw, plan_for(roster_engine, raw), SALESFORCE)
+    out = commit.commit(roster_engine, raw, plan_for(roster_engine, raw), SALESFORCE)
     assert (out.inserted, out.rejected, out.held) == (5, 4, 4)
     assert people(roster_engine) == {"Maria Keller": "manager", "Ann Lee": "rep", "Bob Stone": "rep",
                                      "José Núñez": "rep"}
@@ -180,14 +181,14 @@ def test_the_import_writes_the_matched_rows_and_adds_no_one(roster_engine):
 
 def test_adding_an_unknown_owner_accepts_their_rows_and_undo_takes_the_person_back(roster_engine):
     raw = data(SALESFORCE)
-    writing.commit(roster_engine, raw, plan_for(roster_engine, raw), SALESFORCE)
+    commit.commit(roster_engine, raw, plan_for(roster_engine, raw), SALESFORCE)
     before = dump(roster_engine)
     plan = plan_for(roster_engine, raw, add_people={"Integration User": "rep"})
-    seen = writing.preview(roster_engine, raw, plan)
+    seen = commit.preview(roster_engine, raw, plan)
     assert (seen.accepted, seen.rejected, seen.held, seen.inserted, seen.unchanged) == (7, 2, 2, 2, 5)
     assert seen.new_people == ["Integration User"]
     assert [o.label for o in seen.owners_to_add()] == ["<b>Ann</b>", FORMULA]
-    done = writing.commit(roster_engine, raw, plan, SALESFORCE)
+    done = commit.commit(roster_engine, raw, plan, SALESFORCE)
     assert (done.accepted, done.inserted, done.new_people) == (seen.accepted, seen.inserted, seen.new_people)
     assert people(roster_engine)["Integration User"] == "rep"
     assert deals_by_owner(roster_engine) == {**MATCHED_DEALS, "Integration User": [
@@ -198,7 +199,7 @@ def test_adding_an_unknown_owner_accepts_their_rows_and_undo_takes_the_person_ba
 
 def test_add_unknown_owners_adds_every_one_of_them_for_scripts(roster_engine):
     raw = data(SALESFORCE)
-    out = writing.commit(roster_engine, raw, plan_for(roster_engine, raw, add_unknown_owners=True), SALESFORCE)
+    out = commit.commit(roster_engine, raw, plan_for(roster_engine, raw, add_unknown_owners=True), SALESFORCE)
     assert (out.accepted, out.rejected, out.held) == (9, 0, 0)
     assert sorted(out.new_people) == sorted(["Integration User", "<b>Ann</b>", FORMULA])
     assert len(people(roster_engine)) == 4 + 3
@@ -219,7 +220,7 @@ def test_import_file_holds_unknown_owners_unless_asked(roster_engine, tmp_path):
 
 def test_a_coaching_log_in_an_empty_database_holds_every_row_naming_each_unknown_person(engine):
     raw = data("google_forms_coaching_log.csv")
-    out = writing.commit(engine, raw, plan_for(engine, raw), "log.csv")
+    out = commit.commit(engine, raw, plan_for(engine, raw), "log.csv")
     # 6 rows, each naming Maria Keller (manager) and a rep: each row held once, both people listed
     assert (out.rows_read, out.accepted, out.rejected, out.held) == (6, 0, 6, 6)
     assert [(o.label, o.rows, o.column, o.role) for o in out.owners_to_add()] == [
@@ -231,7 +232,7 @@ def test_a_coaching_log_in_an_empty_database_holds_every_row_naming_each_unknown
 
 def test_a_quota_for_an_unknown_person_is_held(engine):
     raw = data("template_quotas.csv")
-    out = writing.commit(engine, raw, plan_for(engine, raw), "quotas.csv")
+    out = commit.commit(engine, raw, plan_for(engine, raw), "quotas.csv")
     assert (out.accepted, out.held) == (0, 4)
     assert [(o.label, o.rows) for o in out.owners_to_add()] == [("ann.lee@example.com", 2), ("Bob Stone", 1),
                                                                 ("José Núñez", 1)]
@@ -241,7 +242,7 @@ def test_a_quota_for_an_unknown_person_is_held(engine):
 
 def test_a_people_roster_still_creates_its_people(engine):
     raw = data("template_people.csv")
-    out = writing.commit(engine, raw, plan_for(engine, raw), "people.csv")
+    out = commit.commit(engine, raw, plan_for(engine, raw), "people.csv")
     assert (out.inserted, out.held) == (4, 0)
     assert people(engine) == {"Maria Keller": "manager", "Ann Lee": "rep", "Bob Stone": "rep", "José Núñez": "rep"}
 

@@ -19,11 +19,13 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough import periods, scorecard
+from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.importing import cells as c
-from breakthrough.importing import profiles, upload, wide, writing
-from breakthrough.models import Person, Quota
+from breakthrough.importing.read import cells as c
+from breakthrough.importing.map import profiles, wide
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit as writing
+from breakthrough.store.models import Person, Quota
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUARTERS, MONTHS, FY_K = "quota_sheet_quarters_excel.csv", "quota_sheet_months_de.csv", "quota_sheet_fy_quarters_k.csv"
@@ -415,7 +417,7 @@ def test_a_sheet_in_thousands_is_read_in_full_amounts(people):
 
 
 def test_undoing_a_sheets_batch_removes_its_quotas(people):
-    from breakthrough.importing import undo
+    from breakthrough.importing.write import undo
 
     out = commit(people, sheet(MONTHS))
     assert count(people, Quota) == 9

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from breakthrough import periods, scorecard
+from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.importing import upload, writing
-from breakthrough.models import Opportunity
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.store.models import Opportunity
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 REASON = "won deal with no close date: give its close date, or it counts in no period"
@@ -30,10 +31,10 @@ def data(name: str) -> bytes:
 def test_the_won_deal_without_a_close_date_is_rejected_naming_row_and_column(people):
     raw = data("salesforce_opportunities_won_no_close.csv")
     found = upload.inspect(people, raw)
-    preview = writing.preview(people, raw, found.plan)
+    preview = commit.preview(people, raw, found.plan)
     assert (preview.rows_read, preview.accepted, preview.rejected, preview.skipped) == (5, 4, 1, 0)
     assert [(r.line, r.column, r.value, r.reason) for r in preview.rejects] == [(3, "Close Date", "", REASON)]
-    out = writing.commit(people, raw, found.plan, "salesforce_opportunities_won_no_close.csv")
+    out = commit.commit(people, raw, found.plan, "salesforce_opportunities_won_no_close.csv")
     assert (out.accepted, out.rejected, out.inserted) == (4, 1, 4)
     with people.connect() as conn:
         deals = conn.execute(select(Opportunity.external_id, Opportunity.status, Opportunity.close_date)
@@ -48,7 +49,7 @@ def test_the_won_deal_without_a_close_date_is_rejected_naming_row_and_column(peo
 
 def test_every_won_deal_kept_counts_as_won_in_the_quarter_it_closed(people):
     raw = data("salesforce_opportunities_won_no_close.csv")
-    writing.commit(people, raw, upload.inspect(people, raw).plan, "won.csv")
+    commit.commit(people, raw, upload.inspect(people, raw).plan, "won.csv")
     with people.connect() as conn:
         assert conn.execute(select(Opportunity.id).where(Opportunity.status == "won",
                                                          Opportunity.close_date.is_(None))).all() == []
@@ -77,7 +78,7 @@ PIPEDRIVE = ('"Deal - ID","Deal - Title","Deal - Owner","Deal - Value","Deal - C
 ])
 def test_a_won_pipedrive_deal_needs_its_won_time_or_close_date(people, row, kept, column):
     raw = (PIPEDRIVE + row + "\n").encode()
-    out = writing.preview(people, raw, upload.inspect(people, raw).plan)
+    out = commit.preview(people, raw, upload.inspect(people, raw).plan)
     assert out.accepted == (1 if kept else 0)
     assert [(r.column, r.reason) for r in out.rejects] == ([] if kept else [(column, REASON)])
 
@@ -86,6 +87,6 @@ def test_a_file_with_no_close_date_column_at_all_rejects_its_wins_only(people):
     raw = ("Opportunity Owner,Opportunity Name,Stage,Amount,Created Date\n"
            "Ann Lee,Acme,Closed Won,100,2026-08-01\n"
            "Ann Lee,Birch,Prospecting,200,2026-08-02\n").encode()
-    out = writing.preview(people, raw, upload.inspect(people, raw).plan)
+    out = commit.preview(people, raw, upload.inspect(people, raw).plan)
     assert (out.accepted, out.rejected) == (1, 1)
     assert [(r.line, r.column, r.reason) for r in out.rejects] == [(2, "Close date", REASON)]

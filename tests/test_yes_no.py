@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from breakthrough.importing import cells as c, upload, writing
-from breakthrough.models import Account, Activity, Person
+from breakthrough.importing.read import cells as c
+from breakthrough.importing import upload
+from breakthrough.importing.write import commit
+from breakthrough.store.models import Account, Activity, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
@@ -79,10 +81,10 @@ def test_hubspot_tasks_not_started_are_skipped_not_rejected(people):
     raw = data("hubspot_tasks.csv")
     found = upload.inspect(people, raw)
     assert found.profile.key == "hubspot_tasks"
-    preview = writing.preview(people, raw, found.plan)
+    preview = commit.preview(people, raw, found.plan)
     # 5 tasks: 90001, 90002, 90005 completed; 90003 "Not started" and 90004 "NOT_STARTED" skipped
     assert (preview.rows_read, preview.accepted, preview.rejected, preview.skipped) == (5, 3, 0, 2)
-    out = writing.commit(people, raw, found.plan, "hubspot_tasks.csv")
+    out = commit.commit(people, raw, found.plan, "hubspot_tasks.csv")
     assert (out.accepted, out.rejected, out.skipped, out.inserted) == (3, 0, 2, 3)
     with people.connect() as conn:
         names = dict(conn.execute(select(Person.id, Person.name)).all())
@@ -108,7 +110,7 @@ def test_an_undone_pipedrive_activity_is_skipped_and_an_unknown_word_is_a_reason
     raw = UNDONE.encode()
     found = upload.inspect(people, raw)
     assert found.profile.key == "pipedrive_activities"
-    out = writing.commit(people, raw, found.plan, "activities.csv")
+    out = commit.commit(people, raw, found.plan, "activities.csv")
     assert (out.rows_read, out.accepted, out.rejected, out.skipped) == (5, 2, 1, 2)
     assert [(r.line, r.column, r.value) for r in out.rejects] == [(6, "Activity - Done", "perhaps")]
     with people.connect() as conn:
@@ -119,7 +121,7 @@ def test_a_german_roster_says_ja_and_nein(engine):
     raw = data("people_roster_de_ja_nein.csv")
     found = upload.inspect(engine, raw)
     assert found.profile.key == "template_people"
-    out = writing.commit(engine, raw, found.plan, "people_roster_de_ja_nein.csv")
+    out = commit.commit(engine, raw, found.plan, "people_roster_de_ja_nein.csv")
     assert (out.encoding, out.rows_read, out.accepted, out.rejected) == ("cp1252", 5, 4, 1)
     assert [(r.line, r.column, r.value) for r in out.rejects] == [(6, "Active", "vielleicht")]
     with engine.connect() as conn:
@@ -131,7 +133,7 @@ def test_a_column_of_x_marks_reads_empty_as_no(engine):
     raw = data("accounts_excel_unicode_text.txt")
     found = upload.inspect(engine, raw)
     assert found.plan.empty_is_no == ["is_target"]
-    writing.commit(engine, raw, found.plan, "accounts.txt")
+    commit.commit(engine, raw, found.plan, "accounts.txt")
     with engine.connect() as conn:
         targets = dict(conn.execute(select(Account.name, Account.is_target)).all())
     assert targets == {"Société Générale": True, "Müller & Söhne": False, "Ørsted": True, "Żabka Polska": False}
@@ -144,7 +146,7 @@ def test_a_column_of_x_marks_reads_empty_as_no(engine):
 def test_an_active_column_of_marks_makes_the_unmarked_inactive(engine, active, expected):
     rows = "".join(f"{n},{a}\n" for n, a in zip(("Ann Lee", "Bob Stone", "José Núñez"), active))
     raw = ("Full Name,Active\n" + rows).encode()
-    writing.commit(engine, raw, upload.inspect(engine, raw).plan, "roster.csv")
+    commit.commit(engine, raw, upload.inspect(engine, raw).plan, "roster.csv")
     with engine.connect() as conn:
         got = dict(conn.execute(select(Person.name, Person.active)).all())
     assert [got[n] for n in ("Ann Lee", "Bob Stone", "José Núñez")] == expected

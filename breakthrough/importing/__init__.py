@@ -1,11 +1,13 @@
-"""Importing CRM CSV exports (SPEC §7): read, detect, map, validate, preview, write, undo.
+"""Importing CRM CSV exports (docs/importing.md): read, map, validate, preview, write, undo.
 
-- `reading`    bytes → header and rows in chunks (encoding, delimiter, Salesforce footers)
-- `cells`      one cell → a date, an amount, a duration… or a reason it is not one
-- `profiles`   the fields of each entity and the built-in column mappings per CRM; saved profiles
-- `people`     owner cells → person ids (email, CRM user id, then name); an unknown owner is held, not added
-- `validation` one row → a record or the reasons it is rejected
-- `writing`    preview and commit (one transaction per upload), undo
-- `health`     the data-health panel's figures and the records behind them
-- `templates`  the downloadable template CSV per entity
+- `read/`         bytes → header, rows and cells (`reading`, `survey`, `columnar`, `cells`)
+- `map/`          columns → fields, owners → people, a row → a record (`profiles`, `plan`, `people`,
+                  `wide`, `validation`)
+- `write/`        preview and commit, the writers per table, the bulk path, batches, undo (`commit`,
+                  `tables`, `bulk`, `batches`, `undo`)
+- `upload`        one upload from the Data page or the CLI: survey, plan, people to add, commit
+- `data_health`   the data-health panel's figures and the records behind them
+- `templates`     the downloadable template CSV per entity
+
+May import: store and the top-level `settings` and `formatting`; never metrics, diagnosis or coaching.
 """

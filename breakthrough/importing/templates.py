@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from breakthrough.importing.profiles import FIELDS
+from breakthrough.importing.map.profiles import FIELDS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from breakthrough import settings as settings_store
-from breakthrough.importing import profiles, survey as surveying, wide
-from breakthrough.importing.people import Directory
-from breakthrough.importing.plan import Plan
-from breakthrough.importing.reading import Reader
-from breakthrough.importing.survey import DateQuestion, PersonRow, Survey
+from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.read import survey as surveying
+from breakthrough.importing.map.people import Directory
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.read.reading import Reader
+from breakthrough.importing.read.survey import DateQuestion, PersonRow, Survey
 
 
 @dataclass
@@ -84,7 +85,7 @@ def import_file(engine, path, file_name: str | None = None, date_orders: dict[st
     """
     from pathlib import Path
 
-    from breakthrough.importing import writing
+    from breakthrough.importing.write import commit
 
     found = inspect(engine, path, progress=progress)
     found.plan.date_orders.update(date_orders or {})
@@ -93,4 +94,4 @@ def import_file(engine, path, file_name: str | None = None, date_orders: dict[st
     open_questions = [q.header for q in found.questions if q.field not in found.plan.date_orders]
     if open_questions:
         raise ValueError(f"Say whether these date columns are day-first or month-first: {', '.join(open_questions)}")
-    return writing.commit(engine, path, found.plan, file_name or Path(path).name, progress)
+    return commit.commit(engine, path, found.plan, file_name or Path(path).name, progress)

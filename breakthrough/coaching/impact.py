@@ -1,0 +1,289 @@
+"""Did coaching move anything? Difference in differences per focused session (docs/coaching.md#impact-per-focus-driver).
+
+For a session with a focus driver, on day `d`:
+- the rep's driver value in the 4 weeks before (`d − 28 … d − 1`) and after (`d + 1 … d + 28`);
+- the same for the rest of the rep's team (the rep's colleagues, pooled), over the same weeks;
+- effect = (rep after − rep before) − (team after − team before).
+
+Per manager and driver: the mean effect, `n`, and a 95 % interval `mean ± 1.96 · sd / √n`;
+below 5 sessions the figure is "not enough data yet".
+
+The pages read each rep's totals *through* each day from the running-total rollups
+(`activity_running`: calls, meetings held; `opportunity_running`: deals created, won, lost and the
+won amount) into a `Ledger` (`running_ledger`), and work out every session's four values at once
+with index arithmetic (`effects_at_once`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from breakthrough.formatting import money, number, percent
+from breakthrough.store.queries import as_date
+from breakthrough.store.rows import by_column, fetch
+from breakthrough.store.models import ActivityRunning, OpportunityRunning
+from breakthrough.settings import Settings
+
+WEEKS = 4
+DAYS = WEEKS * 7
+MIN_SESSIONS = 5
+Z95 = 1.96
+MEASURES = ("calls", "meetings", "opps", "won", "lost", "won_amount")
+MEASURED = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")  # coverage, cycle: not per 4 weeks
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Mean effect with its 95 % interval; `enough` is False below `MIN_SESSIONS` sessions."""
+
+    n: int
+    mean: float | None
+    low: float | None
+    high: float | None
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_SESSIONS
+
+
+def summarise(values: Sequence[float]) -> Effect:
+    """Mean, and mean ± 1.96 · sd / √n (sample sd); the interval needs at least 2 values."""
+    n = len(values)
+    if n == 0:
+        return Effect(0, None, None, None)
+    mean = statistics.fmean(values)
+    if n < 2:
+        return Effect(1, mean, None, None)
+    half = Z95 * statistics.stdev(values) / math.sqrt(n)
+    return Effect(n, mean, mean - half, mean + half)
+
+
+# --- the ledger ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Each rep's totals through each day of [start, end]: `cum[m][i]` sums measure `m` over the days
+    start … start + i − 1 (row 0 is all zeros), one column per rep (`column[rep]`), so the sum over the
+    days first…last is `cum[m][last − start + 1] − cum[m][first − start]`."""
+
+    start: dt.date
+    end: dt.date
+    column: dict[int, int]
+    cum: dict[str, np.ndarray]
+
+
+# --- per session: the windows, and the effect in words ---------------------------------------
+
+EFFECT_COLUMNS = ["session_id", "manager_id", "rep_id", "date", "driver",
+                  "rep_before", "rep_after", "team_before", "team_after", "effect"]
+
+
+def windows(day: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """The 4 weeks before a session (d − 28 … d − 1) and the 4 weeks after it (d + 1 … d + 28)."""
+    one = dt.timedelta(days=1)
+    return (day - dt.timedelta(days=DAYS), day - one), (day + one, day + dt.timedelta(days=DAYS))
+
+
+def effect_text(driver: str, value: float | None, currency: str = "USD", signed: bool = True) -> str:
+    """A driver's value (or change) for people: calls per week, percentage points, or money."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "+" if signed and value > 0 else ""
+    if driver == "activity":
+        return f"{sign}{number(value, 1)} calls/wk"
+    if driver == "deal_size":
+        return f"{sign}{money(value, currency)}"
+    return f"{sign}{number(value * 100, 1)} pts" if signed else percent(value, 1)
+
+
+def summary_text(driver: str, effect: Effect, currency: str = "USD") -> str:
+    """`+3.2 calls/wk (95 % interval −1.0 to +7.4, n = 12)` or `not enough data yet (n = 3)`."""
+    if not effect.enough:
+        return f"not enough data yet (n = {effect.n})"
+    low, high = (effect_text(driver, v, currency) for v in (effect.low, effect.high))
+    return f"{effect_text(driver, effect.mean, currency)} (95 % interval {low} to {high}, n = {effect.n})"
+
+
+# --- all sessions at once, from the running totals -------------------------------------------------
+#
+# `running_ledger` reads each rep's totals *through* each day from the rollups (`activity_running`,
+# `opportunity_running`) instead of counting per day; `effects_at_once` works out every session's four
+# window values with index arithmetic on the ledger.
+
+OPPORTUNITY_MEASURES = {"opps": "created", "won": "won", "lost": "lost", "won_amount": "won_amount"}
+
+
+def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
+                   rep_ids: Sequence[int]) -> Ledger:
+    """The ledger of `rep_ids` over [start, end], from the running-total rollups (no per-day counting)."""
+    reps = sorted({int(r) for r in rep_ids})
+    days = max((end - start).days + 1, 0)  # none when the data starts after the as-of date
+    cum = _activity_through(engine, start, end, reps, days) | _deals_through(engine, settings, start, end, reps, days)
+    columns = {r: i for i, r in enumerate(reps)}
+    return Ledger(start, end, columns, {m: np.asarray(cum[m], dtype=float) for m in MEASURES})
+
+
+def _read_through(engine: Engine, model, key, values: Sequence[str], start: dt.date, end: dt.date,
+                  reps: Sequence[int], extra: Sequence = ()) -> dict[str, list]:
+    """Rows of a running table for these reps from the last table day before `start` up to `end`, by column."""
+    before = select(func.max(model.day)).where(model.day < start).scalar_subquery()
+    stmt = (select(model.day, key, *extra, *(getattr(model, v) for v in values))
+            .where(model.day <= end, model.day >= func.coalesce(before, start), key.in_(list(reps))))
+    names = ["day", "key", *(f"extra{i}" for i in range(len(extra))), *values]
+    return by_column(fetch(engine, stmt), names)
+
+
+def _positions(days: list, start: dt.date) -> np.ndarray:
+    """Each row's place on the ledger's calendar: 0 for the day before `start` (or earlier), 1 for `start`…"""
+    codes, uniques = pd.factorize(np.array(days, dtype=object))
+    place = np.array([(as_date(u) - start).days + 1 for u in uniques], dtype=np.int64)
+    return np.maximum(place[codes], 0) if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _dense(places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], days: int,
+           width: int) -> dict[str, np.ndarray]:
+    """Totals through each calendar day (rows 0…days) per column, carried over days without a row, from 0
+    at day 0: `cum[i] − cum[j]` is the sum over days j+1…i, as in `Ledger`. One array per name of `values`.
+
+    Worked out on the days that have rows (a column missing on one of them keeps its last total), then
+    spread over the calendar."""
+    seen, row = np.unique(np.r_[0, places], return_inverse=True)  # day 0 always: the start of every total
+    row = row[1:]
+    present = np.zeros((len(seen), width), dtype=bool)
+    present[row, columns] = True
+    latest = None if present[1:].all() or not width else np.maximum.accumulate(
+        np.where(present, np.arange(len(seen))[:, None], 0), axis=0)
+    day_row = np.searchsorted(seen, np.arange(days + 1), side="right") - 1  # each day's last day with rows
+    found = {}
+    for name, column in values.items():
+        grid = np.zeros((len(seen), width))
+        grid[row, columns] = np.asarray(column, dtype=float)
+        if latest is not None:
+            grid = np.take_along_axis(grid, latest, axis=0)
+        carried = grid[day_row]
+        found[name] = carried - carried[0]
+    return found
+
+
+def _activity_through(engine: Engine, start: dt.date, end: dt.date, reps: list[int], days: int) -> dict:
+    t = ActivityRunning
+    found = _read_through(engine, t, t.rep_id, ("calls", "meetings_held"), start, end, reps)
+    places, column = _positions(found["day"], start), _place_of(reps, found["key"])
+    counts = _dense(places, column, {"calls": found["calls"], "meetings": found["meetings_held"]}, days, len(reps))
+    return counts
+
+
+def _place_of(reps: list[int], keys: list) -> np.ndarray:
+    """Where each key sits among the sorted `reps` (every key is one of them: the query asked for those)."""
+    return np.searchsorted(np.asarray(reps, dtype=np.int64), np.asarray(keys, dtype=np.int64))
+
+
+def _deals_through(engine: Engine, settings: Settings, start: dt.date, end: dt.date, reps: list[int],
+                   days: int) -> dict:
+    """Deals created, won, lost and the won amount (reporting currency; none without a rate) per rep."""
+    t = OpportunityRunning
+    found = _read_through(engine, t, t.owner_id, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps,
+                          (t.currency,))
+    places = _positions(found["day"], start)
+    currency, currencies = pd.factorize(np.array(found["extra0"], dtype=object))
+    keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
+    rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
+    per_key = _dense(places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days,
+                     len(reps) * len(currencies))
+    shape = (days + 1, len(reps), len(currencies))
+    return {m: (values.reshape(shape) * (rate if m == "won_amount" else 1.0)).sum(axis=2)
+            for m, values in per_key.items()}
+
+
+def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int, int]) -> pd.DataFrame:
+    """One row per session with a measured focus driver: the rep's and the team's values in the 4 weeks
+    before and after (`windows`), and the effect — all sessions at once, with index arithmetic.
+
+    `team_of[rep]` is the team of each active rep with one; a rep's colleagues are the other active reps
+    of that team (`managers.peers`), all of them columns of the ledger. A window outside the ledger
+    (before the data starts, or not over by the as-of date) leaves its values empty, and the effect too.
+    """
+    focused = sessions[sessions["focus_driver"].isin(MEASURED)]
+    if focused.empty:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    reps = focused["rep_id"].to_numpy(dtype=np.int64)
+    day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
+    last = (ledger.end - ledger.start).days
+    spans = {"before": (day - DAYS, day - 1, (day - DAYS >= 0) & (day - 1 <= last)),
+             "after": (day + 1, day + DAYS, (day + 1 >= 0) & (day + DAYS <= last))}
+    own, team, size, column_team = _membership(ledger, team_of, reps)
+    teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
+    values = {}
+    for name, (first, final, covered) in spans.items():
+        lo, hi = np.clip(first, 0, max(last + 1, 0)), np.clip(final + 1, 0, max(last + 1, 0))
+        rep_sums = {m: _window(ledger.cum[m], own, lo, hi) for m in MEASURES}
+        team_sums = {m: _window(teams[m], team, lo, hi) - rep_sums[m] * (team >= 0) for m in MEASURES}
+        drivers = focused["focus_driver"].to_numpy()
+        values[f"rep_{name}"] = np.where(covered, driver_values(drivers, rep_sums, np.ones(len(reps))), np.nan)
+        values[f"team_{name}"] = np.where(covered & (size > 0), driver_values(drivers, team_sums, size), np.nan)
+    effect = (values["rep_after"] - values["rep_before"]) - (values["team_after"] - values["team_before"])
+    return pd.DataFrame({"session_id": focused["id"].astype(int).to_numpy(),
+                         "manager_id": focused["manager_id"].astype(int).to_numpy(), "rep_id": reps,
+                         "date": focused["date"].to_numpy(), "driver": focused["focus_driver"].to_numpy(),
+                         **{c: values[c] for c in EFFECT_COLUMNS[5:9]}, "effect": effect})
+
+
+def _membership(ledger: Ledger, team_of: Mapping[int, int], reps: np.ndarray):
+    """Per session: the rep's ledger column (−1: no counts), team number (−1: no team) and colleague count;
+    and each ledger column's team number (−1: none)."""
+    numbers = {t: i for i, t in enumerate(sorted(set(team_of.values())))}
+    sizes = np.bincount([numbers[t] for t in team_of.values()], minlength=len(numbers))
+    team = np.array([numbers[team_of[int(r)]] if int(r) in team_of else -1 for r in reps], dtype=np.int64)
+    own = np.array([ledger.column.get(int(r), -1) for r in reps], dtype=np.int64)
+    size = np.where(team >= 0, sizes[np.maximum(team, 0)] - 1, 0) if len(sizes) else np.zeros(len(reps))
+    column_team = np.full(len(ledger.column), -1, dtype=np.int64)
+    for rep, column in ledger.column.items():
+        column_team[column] = numbers[team_of[rep]] if rep in team_of else -1
+    return own, team, size.astype(float), column_team
+
+
+def _team_totals(cum: np.ndarray, column_team: np.ndarray, teams: int) -> np.ndarray:
+    """Each team's totals through each day: the sum of its columns (teams numbered 0 … teams − 1)."""
+    out = np.zeros((cum.shape[0], teams))
+    chosen = np.flatnonzero((column_team >= 0) & (column_team < teams))
+    if not len(chosen):
+        return out
+    chosen = chosen[np.argsort(column_team[chosen], kind="stable")]
+    numbers = column_team[chosen]
+    starts = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])
+    out[:, numbers[starts]] = np.add.reduceat(cum[:, chosen], starts, axis=1)
+    return out
+
+
+def _window(cum: np.ndarray, column: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per session: the sum over its window of its column (0 for a column of −1)."""
+    found = np.zeros(len(column))
+    chosen = column >= 0
+    found[chosen] = cum[hi[chosen], column[chosen]] - cum[lo[chosen], column[chosen]]
+    return found
+
+
+def driver_values(drivers: np.ndarray, sums: Mapping[str, np.ndarray], reps: np.ndarray) -> np.ndarray:
+    """Each window's driver value from its sums: calls per rep per week, or a ratio (NaN where it divides by 0)."""
+    out = np.full(len(drivers), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = {
+            "activity": (sums["calls"] / reps / WEEKS, reps),
+            "call_to_meeting": (sums["meetings"] / sums["calls"], sums["calls"]),
+            "meeting_to_opp": (sums["opps"] / sums["meetings"], sums["meetings"]),
+            "win_rate": (sums["won"] / (sums["won"] + sums["lost"]), sums["won"] + sums["lost"]),
+            "deal_size": (sums["won_amount"] / sums["won"], sums["won"]),
+        }
+    for driver, (value, denominator) in parts.items():
+        chosen = (drivers == driver) & (denominator > 0)
+        out[chosen] = value[chosen]
+    return out

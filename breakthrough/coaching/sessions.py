@@ -1,0 +1,312 @@
+"""Coaching sessions and commitments: check, log, edit, delete and read them (docs/coaching.md#logging-a-session).
+
+Every write runs in one transaction and bumps the data version, so a logged session
+appears in every figure at once. `problems()` says, in words, what is wrong with a
+session before anything is written; `log()` and `edit()` refuse one with problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from breakthrough.store.db import bump_data_version
+from breakthrough.formatting import day
+from breakthrough.store.queries import as_date as _as_date
+from breakthrough.store.queries import read_frame as _frame
+from breakthrough.store.rows import as_dates, by_column, collector_paused, fetch
+from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
+
+TYPE_LABELS = {
+    "one_on_one": "One-on-one",
+    "joint_call": "Joint call",
+    "debrief": "Debrief",
+    "pipeline_review": "Pipeline review",
+    "deal_review": "Deal review",
+    "other": "Other",
+}
+DRIVER_LABELS = {  # the drivers of docs/diagnosis.md#the-drivers
+    "activity": "Activity (calls per week)",
+    "call_to_meeting": "Call → meeting",
+    "meeting_to_opp": "Meeting → opportunity",
+    "win_rate": "Win rate",
+    "deal_size": "Average deal size",
+    "coverage": "Pipeline coverage",
+    "cycle": "Sales cycle length",
+}
+MAX_MINUTES = 480
+assert tuple(TYPE_LABELS) == SESSION_TYPES
+
+
+class SessionError(ValueError):
+    """A session that cannot be written; `problems` lists every reason in words."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    """A commitment agreed in a session; `id` is set when editing an existing one."""
+
+    text: str
+    due_date: dt.date | None
+    driver: str | None = None
+    status: str = "open"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """What a manager logs. `reviews` maps earlier commitments reviewed here to their new status."""
+
+    manager_id: int
+    rep_id: int
+    date: dt.date
+    type: str
+    duration_min: int
+    focus_driver: str | None = None
+    focus_text: str | None = None
+    scores: dict[str, int | None] = field(default_factory=dict)
+    notes: str | None = None
+    commitments: tuple[CommitmentInput, ...] = ()
+    reviews: dict[int, str] = field(default_factory=dict)
+    scored_by_id: int | None = None
+
+
+# --- checking ----------------------------------------------------------------------------------
+
+
+def problems(engine: Engine, s: SessionInput, today: dt.date) -> list[str]:
+    """Everything wrong with `s`, each saying what, where and what to do (empty when it can be saved)."""
+    found = _field_problems(s, today)
+    with engine.connect() as conn:
+        found += _people_problems(conn, s)
+        found += _review_problems(conn, s)
+    found += _commitment_problems(s)
+    return found
+
+
+def _field_problems(s: SessionInput, today: dt.date) -> list[str]:
+    found = []
+    if s.date > today:
+        found.append(f"Date: {day(s.date)} is in the future. Log a session once it has happened (today or earlier).")
+    if s.type not in SESSION_TYPES:
+        found.append(f"Type: “{s.type}” is not a session type. Choose one of: {', '.join(TYPE_LABELS.values())}.")
+    if not 1 <= s.duration_min <= MAX_MINUTES:
+        found.append(f"Duration: {s.duration_min} minutes is not possible. Enter 1 to {MAX_MINUTES} minutes.")
+    if s.focus_driver is not None and s.focus_driver not in DRIVER_LABELS:
+        found.append(f"Focus driver: “{s.focus_driver}” is unknown. Choose one of the listed drivers or none.")
+    for dim, score in s.scores.items():
+        if dim not in RUBRIC or (score is not None and not 1 <= score <= 5):
+            found.append(f"Rubric: {dim} = {score} is not allowed. Score each dimension 1 to 5, or leave it unscored.")
+    return found
+
+
+def _people_problems(conn: Connection, s: SessionInput) -> list[str]:
+    people = {r.id: r for r in conn.execute(
+        select(Person.id, Person.name, Person.manager_id).where(Person.id.in_([s.manager_id, s.rep_id]))
+    )}
+    manager, rep = people.get(s.manager_id), people.get(s.rep_id)
+    if manager is None or rep is None:
+        return ["Manager and rep: choose both from the lists (one of them is no longer in the data)."]
+    if rep.manager_id != manager.id:
+        return [f"Rep: {rep.name} is not in {manager.name}'s team. Choose one of {manager.name}'s reps, "
+                "or log the session under the rep's own manager."]
+    return []
+
+
+def _review_problems(conn: Connection, s: SessionInput) -> list[str]:
+    if not s.reviews:
+        return []
+    owners = dict(conn.execute(select(Commitment.id, Commitment.rep_id).where(Commitment.id.in_(list(s.reviews)))).all())
+    found = [f"Review: commitment {cid} does not belong to this rep; review it in a session with its own rep."
+             for cid in s.reviews if owners.get(cid) != s.rep_id]
+    found += [f"Review: “{status}” is not a commitment status. Use open, done or missed."
+              for status in s.reviews.values() if status not in COMMITMENT_STATUSES]
+    return found
+
+
+def _commitment_problems(s: SessionInput) -> list[str]:
+    found = []
+    for number, c in enumerate(s.commitments, start=1):
+        where = f"Commitment {number} (“{_short(c.text)}”)"
+        if not c.text.strip():
+            found.append(f"Commitment {number}: the text is empty. Say what the rep will do, or remove the line.")
+        elif c.due_date is None:
+            found.append(f"{where} has no due date. Give it one, so follow-through can be measured.")
+        elif c.due_date < s.date:
+            found.append(f"{where} is due {day(c.due_date)}, before the session ({day(s.date)}). Pick a later due date.")
+        if c.status not in COMMITMENT_STATUSES:
+            found.append(f"{where}: status “{c.status}” is unknown. Use open, done or missed.")
+    return found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
+    """Write a new session, its commitments and its reviews in one transaction; return its id."""
+    _refuse(engine, s, today)
+    with engine.begin() as conn:
+        session_id = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key[0]
+        _add_commitments(conn, session_id, s)
+        _apply_reviews(conn, session_id, s)
+        bump_data_version(conn)
+    return int(session_id)
+
+
+def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> None:
+    """Replace a session's fields and its own commitments (kept by id, new ones added, missing ones removed)."""
+    _refuse(engine, s, today)
+    with engine.begin() as conn:
+        conn.execute(update(CoachingSession).where(CoachingSession.id == session_id).values(**_session_values(s)))
+        kept = [c.id for c in s.commitments if c.id is not None]
+        conn.execute(delete(Commitment).where(Commitment.session_id == session_id, Commitment.id.not_in(kept)))
+        for c in s.commitments:
+            if c.id is not None:
+                values = {"text": c.text.strip(), "due_date": c.due_date, "driver": c.driver, "status": c.status}
+                conn.execute(update(Commitment).where(Commitment.id == c.id).values(**values, rep_id=s.rep_id))
+        _add_commitments(conn, session_id, s, only_new=True)
+        _apply_reviews(conn, session_id, s)
+        bump_data_version(conn)
+
+
+def delete_session(engine: Engine, session_id: int) -> None:
+    """Remove a session and the commitments agreed in it; commitments it reviewed become open again."""
+    with engine.begin() as conn:
+        reviewed = (Commitment.reviewed_session_id == session_id)
+        conn.execute(update(Commitment).where(reviewed).values(status="open", reviewed_session_id=None, reviewed_date=None))
+        conn.execute(delete(Commitment).where(Commitment.session_id == session_id))
+        conn.execute(delete(CoachingSession).where(CoachingSession.id == session_id))
+        bump_data_version(conn)
+
+
+def _refuse(engine: Engine, s: SessionInput, today: dt.date) -> None:
+    found = problems(engine, s, today)
+    if found:
+        raise SessionError(found)
+
+
+def _session_values(s: SessionInput) -> dict:
+    scores = {dim: s.scores.get(dim) for dim in RUBRIC}
+    return {
+        "manager_id": s.manager_id, "rep_id": s.rep_id, "date": s.date, "type": s.type,
+        "duration_min": int(s.duration_min), "focus_driver": s.focus_driver,
+        "focus_text": (s.focus_text or "").strip() or None, **scores,
+        "scored_by_id": (s.scored_by_id or s.manager_id) if any(v is not None for v in scores.values()) else None,
+        "notes": (s.notes or "").strip() or None,
+    }
+
+
+def _add_commitments(conn: Connection, session_id: int, s: SessionInput, only_new: bool = False) -> None:
+    rows = [
+        {"session_id": session_id, "rep_id": s.rep_id, "text": c.text.strip(), "due_date": c.due_date,
+         "driver": c.driver or s.focus_driver, "status": c.status}
+        for c in s.commitments if not (only_new and c.id is not None)
+    ]
+    if rows:
+        conn.execute(insert(Commitment), rows)
+
+
+def _apply_reviews(conn: Connection, session_id: int, s: SessionInput) -> None:
+    """Commitments reviewed in this session get their new status; the first review's session and date are kept."""
+    for commitment_id, status in s.reviews.items():
+        conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(
+            status=status,
+            reviewed_session_id=func.coalesce(Commitment.reviewed_session_id, session_id),
+            reviewed_date=func.coalesce(Commitment.reviewed_date, s.date),
+        ))
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+SESSION_COLUMNS = ["id", "manager_id", "rep_id", "date", "type", "duration_min", "focus_driver", "focus_text",
+                   *RUBRIC, "notes"]
+COMMITMENT_COLUMNS = ["id", "session_id", "manager_id", "rep_id", "session_date", "text", "driver", "due_date",
+                      "status", "reviewed_session_id", "reviewed_date"]
+
+
+def sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
+    """Sessions dated in [start, end] (of `rep_ids` when given), oldest first."""
+    s = CoachingSession
+    stmt = select(*[getattr(s, c) for c in SESSION_COLUMNS]).where(s.date.between(start, end))
+    if rep_ids is not None:
+        stmt = stmt.where(s.rep_id.in_([int(i) for i in rep_ids]))
+    return _read(engine, stmt.order_by(s.date, s.id), SESSION_COLUMNS, ("date",))
+
+
+def _read(engine: Engine, stmt, columns: list[str], dates: tuple[str, ...]) -> pd.DataFrame:
+    """`_frame` with `dates` as `datetime.date` (None when missing), built column by column: the same frame
+    as from rows, in a fraction of the time; each distinct date is read once."""
+    found = fetch(engine, stmt)
+    if not found:
+        frame = pd.DataFrame([], columns=columns)
+        for col in dates:
+            frame[col] = frame[col].map(_as_date)
+        return frame
+    values = by_column(found, columns)
+    with collector_paused():
+        return pd.DataFrame({c: as_dates(v) if c in dates else v for c, v in values.items()}, columns=columns)
+
+
+def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
+    """Commitments agreed in sessions dated in [start, end], with the session's manager and date."""
+    c, s = Commitment, CoachingSession
+    stmt = (
+        select(c.id, c.session_id, s.manager_id, c.rep_id, s.date, c.text, c.driver, c.due_date, c.status,
+               c.reviewed_session_id, c.reviewed_date)
+        .join(s, s.id == c.session_id)
+        .where(s.date.between(start, end))
+    )
+    if rep_ids is not None:
+        stmt = stmt.where(c.rep_id.in_([int(i) for i in rep_ids]))
+    return _read(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS, ("session_date", "due_date", "reviewed_date"))
+
+
+def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:
+    """A rep's commitments still open (to review in the next session), oldest first."""
+    c, s = Commitment, CoachingSession
+    stmt = (select(c.id, s.date, c.text, c.due_date).join(s, s.id == c.session_id)
+            .where(c.rep_id == rep_id, c.status == "open").order_by(s.date, c.id))
+    frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date"])
+    for col in ("session_date", "due_date"):
+        frame[col] = frame[col].map(_as_date)
+    return frame
+
+
+def session_input(engine: Engine, session_id: int) -> SessionInput | None:
+    """A stored session as the input that would write it again (for the edit form)."""
+    found = sessions_by_id(engine, [session_id])
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    own = commitments(engine, row["date"], row["date"], [row["rep_id"]])
+    own = own[own["session_id"] == session_id]
+    return SessionInput(
+        manager_id=int(row["manager_id"]), rep_id=int(row["rep_id"]), date=row["date"], type=row["type"],
+        duration_min=int(row["duration_min"]), focus_driver=row["focus_driver"], focus_text=row["focus_text"],
+        scores={d: (None if pd.isna(row[d]) else int(row[d])) for d in RUBRIC}, notes=row["notes"],
+        commitments=tuple(
+            CommitmentInput(c.text, c.due_date, c.driver, c.status, int(c.id)) for c in own.itertuples()
+        ),
+    )
+
+
+def sessions_by_id(engine: Engine, ids) -> pd.DataFrame:
+    s = CoachingSession
+    stmt = select(*[getattr(s, c) for c in SESSION_COLUMNS]).where(s.id.in_([int(i) for i in ids]))
+    frame = _frame(engine, stmt, SESSION_COLUMNS)
+    frame["date"] = frame["date"].map(_as_date)
+    return frame
+
+

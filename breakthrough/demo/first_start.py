@@ -1,0 +1,20 @@
+"""The app's first start: open the database, migrate it, and fill an empty one with the demo when wanted.
+
+Here rather than in `store.db` because it needs the demo generator, which needs the store.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from breakthrough.demo.generate import generate
+from breakthrough.store.db import demo_wanted, is_empty, make_engine, migrate
+
+
+def open_app_database(url: str) -> Engine:
+    """The app's start: the engine for `url`, migrated; an empty database gets the S demo when wanted."""
+    engine = make_engine(url)
+    migrate(engine)
+    if is_empty(engine) and demo_wanted(engine):
+        generate(engine, scale="S")
+    return engine

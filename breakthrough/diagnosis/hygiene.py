@@ -1,0 +1,131 @@
+"""Pipeline hygiene (docs/diagnosis.md#pipeline-hygiene): the open deals that weaken the forecast, rule by rule.
+
+- **past due**: the close date has passed (the deal is not counted as coverage);
+- **no activity in 30 days**: nothing logged against the deal in the 30 days up to the as-of date
+  (a deal younger than that counts from its created date);
+- **stalled**: in its current stage longer than the team's 75th percentile for that stage
+  (over the team's open deals in the same stage);
+- **pushed**: the close date was moved later more than once (from the opportunity history).
+
+Works on the frames of `records.open_deals` and `records.close_date_history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+RULES = {
+    "past_due": "Past due",
+    "no_activity": "No activity in 30 days",
+    "stalled": "Stalled in stage",
+    "pushed": "Close date pushed twice or more",
+}
+QUIET_DAYS = 30
+STALL_QUANTILE = 0.75
+PUSH_LIMIT = 1  # more pushes than this is flagged
+
+
+def _ordinals(values: pd.Series) -> np.ndarray:
+    """Each date's ordinal as a float (NaN for a missing date); each distinct date worked out once."""
+    known = {d: float(d.toordinal()) for d in pd.unique(values.to_numpy(dtype=object)) if isinstance(d, dt.date)}
+    return values.map(known).to_numpy(dtype=float)
+
+
+def _days_since(first: pd.Series, fallback: pd.Series, as_of: dt.date) -> pd.Series:
+    """Days from each `first` date (from `fallback` where it is missing) to the as-of date."""
+    since = _ordinals(first)
+    since = np.where(np.isnan(since), _ordinals(fallback), since)
+    return pd.Series(as_of.toordinal() - since, index=first.index, dtype=float)
+
+
+def past_due(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Open deals whose close date is before the as-of date."""
+    return pd.Series(_ordinals(deals["close_date"]) < as_of.toordinal(), index=deals.index, dtype=bool)
+
+
+def quiet_days(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Days since the last activity on each deal (since it was created when there was none)."""
+    return _days_since(deals["last_activity"], deals["created"], as_of)
+
+
+def no_activity(deals: pd.DataFrame, as_of: dt.date, days: int = QUIET_DAYS) -> pd.Series:
+    """Deals with nothing logged against them in the last `days` days up to the as-of date."""
+    return quiet_days(deals, as_of) >= days
+
+
+def days_in_stage(deals: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """Days each deal has been in its current stage (from its created date when that is unknown)."""
+    return _days_since(deals["stage_since"], deals["created"], as_of)
+
+
+def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
+    """The team's `q` quantile of days in stage, for each deal's team and stage."""
+    return _limits(days_in_stage(deals, as_of), deals, q)
+
+
+def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
+    """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
+    team = deals["team_id"].fillna(-1).to_numpy()
+    keys = pd.MultiIndex.from_arrays([team, deals["stage"].to_numpy(dtype=object)])
+    codes, _ = pd.factorize(keys)
+    values, out = days.to_numpy(dtype=float), np.empty(len(days))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        rows = order[a:b]
+        out[rows] = float(np.quantile(values[rows], q))
+    return pd.Series(out, index=days.index, dtype=float)
+
+
+def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
+    """Deals in their stage longer than the team's 75th percentile for that stage."""
+    if deals.empty:
+        return pd.Series(dtype=bool)
+    return days_in_stage(deals, as_of) > stall_limits(deals, as_of, q)
+
+
+def pushes(close_dates: Sequence[dt.date | None]) -> int:
+    """How many times a close date was moved later, over the dates oldest first (the current one last)."""
+    known = [d for d in close_dates if d is not None]
+    return sum(1 for before, after in zip(known, known[1:]) if after > before)
+
+
+def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
+    """Pushes of each deal: its earlier close dates (history, oldest first) then its current one.
+
+    `pushes` for every deal at once: the dates in that order, missing ones left out, and each date
+    later than the one before it for the same deal counted."""
+    ids = np.r_[history["id"].to_numpy(dtype=np.int64), deals["id"].to_numpy(dtype=np.int64)]
+    days = np.r_[_ordinals(history["close_date"]), _ordinals(deals["close_date"])]
+    order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date
+    ids, days = ids[order], days[order]
+    ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
+    later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
+    counted = pd.Series(later.astype(int)).groupby(ids[1:]).sum() if len(ids) > 1 else pd.Series(dtype=int)
+    return pd.Series(deals["id"].map(counted).fillna(0).to_numpy(dtype=int), index=deals.index, dtype=int)
+
+
+def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The deals with a column per rule (True when it breaks it) and the figures behind each rule."""
+    out = deals.copy()
+    out["days_quiet"] = quiet_days(deals, as_of)
+    out["days_in_stage"] = days_in_stage(deals, as_of)
+    out["stall_limit"] = _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
+    out["pushes"] = push_counts(deals, history)
+    out["past_due"] = past_due(deals, as_of)
+    out["no_activity"] = out["days_quiet"] >= QUIET_DAYS
+    out["stalled"] = out["days_in_stage"] > out["stall_limit"]
+    out["pushed"] = out["pushes"] > PUSH_LIMIT
+    out["any"] = out[list(RULES)].any(axis=1)
+    return out
+
+
+def per_rep(flags: pd.DataFrame, rep_ids: Sequence[int]) -> pd.DataFrame:
+    """Per rep: open deals, deals breaking each rule, deals breaking any (reps without deals get zeros)."""
+    counts = flags.groupby("rep_id")[[*RULES, "any"]].sum()
+    counts.insert(0, "open", flags.groupby("rep_id").size())
+    return counts.reindex(list(rep_ids)).fillna(0).astype(int)

@@ -1,0 +1,342 @@
+"""Required levels — the reverse funnel (docs/metrics.md#required-pipeline) — and projected period revenue (docs/metrics.md#projected-period-revenue).
+
+From the gap to quota, work backwards: the pipeline needed, the new opportunities, meetings and
+calls needed for the rest of the period, and the weekly pace that takes. Pure arithmetic:
+the caller gathers the inputs (already shrunk rates) from the database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+import numpy as np
+
+from breakthrough.metrics import rates
+
+ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
+STAGES = ("opportunities", "meetings", "calls")
+LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
+LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
+
+
+def status(ratio: float | None, on_track: float = 1.0, at_risk: float = 0.8) -> str | None:
+    """Word for actual ÷ required: on track at or above `on_track`, at risk at or above `at_risk`, else behind."""
+    if ratio is None or math.isnan(ratio):
+        return None
+    if ratio >= on_track:
+        return ON_TRACK
+    return AT_RISK if ratio >= at_risk else BEHIND
+
+
+@dataclass(frozen=True)
+class FunnelInputs:
+    """Everything the reverse funnel needs for one rep and one period."""
+
+    quota: float  # Q
+    won: float  # W (won in period up to as-of)
+    open_pipeline: float  # OP: open, close date within [as_of, period end]
+    win_rate: float  # shrunk wr, 0..1
+    deal_size: float  # shrunk ads
+    meeting_to_opp: float  # shrunk m2o
+    call_to_meeting: float  # shrunk c2m
+    weeks_left: float  # wl
+    calendar_days_left: int  # period end - as_of, in days
+    median_cycle_days: float | None
+    closable_share: float  # pin
+    next_quota: float  # Q of the next period
+    calls_pw: float  # actual pace: avg per working week over the last 4 weeks
+    meetings_pw: float
+    opps_pw: float
+    fixed_coverage: float | None = None  # None -> derived C = 1/wr
+    standards: Mapping[str, float | None] = field(default_factory=dict)  # stage -> fixed weekly standard
+    on_track: float = 1.0
+    at_risk: float = 0.8
+
+
+class Requirement(NamedTuple):
+    """One stage of the reverse funnel: what is needed for the rest of the period, and the pace.
+
+    Named tuples rather than frozen dataclasses (here and `Funnel`): the scorecard makes three
+    requirements and one funnel per rep on every cold run, and a tuple is made several times faster.
+    """
+
+    stage: str  # "opportunities" | "meetings" | "calls"
+    required_total: float  # for the rest of the period (math.inf when unreachable)
+    derived_pw: float  # required_total / wl
+    standard_pw: float | None
+    required_pw: float  # the bar: max(derived_pw, standard_pw)
+    actual_pw: float
+    pace_ratio: float | None  # actual / required (inf when required_pw == 0)
+    status: str | None
+
+
+class Funnel(NamedTuple):
+    """The reverse funnel of one rep for one period (see docs/metrics.md for each figure)."""
+
+    gap: float
+    attainment: float | None
+    coverage_ratio: float
+    required_pipeline: float
+    coverage: float
+    coverage_status: str | None
+    pipeline_shortfall: float
+    stages: dict[str, Requirement]
+    projected: float
+    projected_gap: float
+    levers: dict[str, float]
+    cycle_warning: bool
+    next_period_pipeline: float
+
+
+# --- arithmetic that never divides by zero or multiplies 0 by infinity ---------------------------
+
+
+def _div(numerator: float, divisor: float) -> float:
+    """numerator ÷ divisor, with nothing needed (0) when the numerator is 0 and ∞ when the divisor is 0."""
+    if numerator == 0:
+        return 0.0
+    return numerator / divisor if divisor > 0 else math.inf
+
+
+def _times(amount: float, factor: float) -> float:
+    """amount × factor, 0 when the amount is 0 even if the factor is infinite."""
+    return 0.0 if amount == 0 else amount * factor
+
+
+def _ratio(actual: float, required: float) -> float:
+    """actual ÷ required; ∞ (nothing required) when required is 0."""
+    return actual / required if required > 0 else math.inf
+
+
+# --- the pieces of the funnel ------------------------------------------------------------------
+
+
+def coverage_ratio(inputs: FunnelInputs) -> float:
+    """C: pipeline needed per unit of gap — the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
+    if inputs.fixed_coverage is not None:
+        return inputs.fixed_coverage
+    return 1 / inputs.win_rate if inputs.win_rate > 0 else math.inf
+
+
+def _requirement(stage: str, total: float, actual_pw: float, inputs: FunnelInputs) -> Requirement:
+    """One stage: derived weekly need, the standard beside it, the higher as the bar, and the pace."""
+    derived = _div(total, inputs.weeks_left)
+    standard = inputs.standards.get(stage)
+    bar = derived if standard is None else max(derived, standard)
+    ratio = _ratio(actual_pw, bar)
+    return Requirement(stage, total, derived, standard, bar, actual_pw, ratio, _status(ratio, inputs))
+
+
+def _status(ratio: float | None, inputs: FunnelInputs) -> str | None:
+    return status(ratio, inputs.on_track, inputs.at_risk)
+
+
+def stages(shortfall: float, inputs: FunnelInputs) -> dict[str, Requirement]:
+    """RO = PS ÷ ads, RM = RO ÷ m2o, RC = RM ÷ c2m, each with its weekly pace."""
+    opps = _div(shortfall, inputs.deal_size)
+    meetings = _div(opps, inputs.meeting_to_opp)
+    calls = _div(meetings, inputs.call_to_meeting)
+    totals = {"opportunities": (opps, inputs.opps_pw), "meetings": (meetings, inputs.meetings_pw),
+              "calls": (calls, inputs.calls_pw)}  # fmt: skip
+    return {stage: _requirement(stage, *totals[stage], inputs) for stage in STAGES}
+
+
+def projected_revenue(inputs: FunnelInputs) -> float:
+    """P = W + OP·wr + calls/week · wl · c2m · m2o · wr · ads · pin.
+
+    What the rep will likely have won by period end: won so far, the open pipeline at the win rate,
+    and the deals that this pace of calls creates and can still close in time.
+    """
+    i = inputs
+    new_business = i.calls_pw * i.weeks_left * i.call_to_meeting * i.meeting_to_opp
+    new_business *= i.win_rate * i.deal_size * i.closable_share
+    return i.won + i.open_pipeline * i.win_rate + new_business
+
+
+def _improved(inputs: FunnelInputs, lever: str) -> FunnelInputs:
+    """The inputs with one driver 10 % better (win rate capped at 100 %)."""
+    up = 1 + LEVER_STEP
+    changes = {
+        "activity": {"calls_pw": inputs.calls_pw * up},
+        "call_to_meeting": {"call_to_meeting": inputs.call_to_meeting * up},
+        "meeting_to_opp": {"meeting_to_opp": inputs.meeting_to_opp * up},
+        "win_rate": {"win_rate": min(inputs.win_rate * up, 1.0)},
+        "deal_size": {"deal_size": inputs.deal_size * up},  # only new deals: OP keeps its amounts
+    }
+    return replace(inputs, **changes[lever])
+
+
+def levers(inputs: FunnelInputs, projected_gap: float) -> dict[str, float]:
+    """For each driver, how much a 10 % improvement would cut the projected gap (never negative)."""
+    cuts = {}
+    for lever in LEVERS:
+        new_gap = max(inputs.quota - projected_revenue(_improved(inputs, lever)), 0.0)
+        cuts[lever] = max(projected_gap - new_gap, 0.0)
+    return cuts
+
+
+def compute(inputs: FunnelInputs) -> Funnel:
+    """The whole reverse funnel for one rep and period."""
+    i = inputs
+    gap = max(i.quota - i.won, 0.0)
+    c = coverage_ratio(i)
+    required = _times(gap, c)
+    shortfall = max(required - i.open_pipeline, 0.0)
+    projected = projected_revenue(i)
+    projected_gap = max(i.quota - projected, 0.0)
+    return Funnel(
+        gap=gap,
+        attainment=i.won / i.quota if i.quota > 0 else None,
+        coverage_ratio=c,
+        required_pipeline=required,
+        coverage=_ratio(i.open_pipeline, gap),
+        coverage_status=_status(_ratio(i.open_pipeline, required), i),
+        pipeline_shortfall=shortfall,
+        stages=stages(shortfall, i),
+        projected=projected,
+        projected_gap=projected_gap,
+        levers=levers(i, projected_gap),
+        cycle_warning=i.median_cycle_days is not None and i.calendar_days_left < i.median_cycle_days,
+        next_period_pipeline=_times(i.next_quota, c),
+    )
+
+
+# --- every rep at once ------------------------------------------------------------------------------
+# The same arithmetic as above, in the same order, on numpy arrays (one entry per rep), so each
+# rep's figures are exactly what `compute` gives for them; the scorecard uses it for all reps.
+
+
+def compute_all(inputs: FunnelInputs) -> list[Funnel]:
+    """`compute` for many reps: the per-rep fields of `inputs` are arrays (NaN for a missing median cycle)."""
+    i = inputs
+    gap = _max0(i.quota - i.won)
+    c = _coverage_ratio_all(i)
+    required = _times_all(gap, c)
+    shortfall = _max0(required - i.open_pipeline)
+    projected = projected_revenue(i)
+    projected_gap = _max0(i.quota - projected)
+    columns = {
+        "gap": gap,
+        "attainment": _none_where(i.quota > 0, _divide(i.won, i.quota)),
+        "coverage_ratio": c,
+        "required_pipeline": required,
+        "coverage": _ratio_all(i.open_pipeline, gap),
+        "coverage_status": _status_all(_ratio_all(i.open_pipeline, required), i),
+        "pipeline_shortfall": shortfall,
+        "projected": projected,
+        "projected_gap": projected_gap,
+        "cycle_warning": ~np.isnan(i.median_cycle_days) & (i.calendar_days_left < i.median_cycle_days),
+        "next_period_pipeline": _times_all(i.next_quota, c),
+    }
+    return _funnels(columns, _stages_all(shortfall, i), _levers_all(i, projected_gap))
+
+
+def _funnels(columns: dict, stages_: dict[str, dict], levers_: dict[str, np.ndarray]) -> list[Funnel]:
+    """One `Funnel` per rep from the columns worked out for everyone."""
+    n = len(columns["gap"])
+    reqs = {stage: rates.named_tuples(Requirement, zip([stage] * n, *(_per_rep(cols[f], n) for f in REQUIREMENT)))
+            for stage, cols in stages_.items()}  # fmt: skip
+    levers_ = [dict(zip(levers_, values)) for values in zip(*(_per_rep(col, n) for col in levers_.values()))]
+    stages_ = [dict(zip(reqs, values)) for values in zip(*reqs.values())]
+    columns |= {"stages": stages_, "levers": levers_}
+    return rates.named_tuples(Funnel, zip(*(_per_rep(columns[f], n) for f in Funnel._fields)))
+
+
+REQUIREMENT = Requirement._fields[1:]  # the per-rep columns of a stage (its name is the stage's)
+
+
+def _per_rep(column, n: int) -> list:
+    """A column as a list of Python values, one per rep (a value shared by everyone repeated)."""
+    if isinstance(column, np.ndarray):
+        return column.tolist()
+    return column if isinstance(column, list) else [column] * n
+
+
+def _max0(x: np.ndarray) -> np.ndarray:
+    """`max(x, 0.0)` per entry, as Python's `max` gives it (x unless 0.0 is larger)."""
+    return np.where(0.0 > x, 0.0, x)
+
+
+def _divide(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """numerator ÷ divisor where the divisor is above 0 (other entries are not used by the callers)."""
+    safe = np.where(divisor > 0, divisor, 1.0)
+    return np.where(divisor > 0, numerator / safe, np.inf)
+
+
+def _none_where(valid: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The values, None where not `valid` (an object array)."""
+    out = values.astype(object)
+    out[~valid] = None
+    return out
+
+
+def _div_all(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """`_div` per entry: 0 when the numerator is 0, ∞ when the divisor is not above 0."""
+    return np.where(numerator == 0, 0.0, _divide(numerator, divisor))
+
+
+def _times_all(amount: np.ndarray, factor) -> np.ndarray:
+    """`_times` per entry: 0 where the amount is 0, even if the factor is infinite."""
+    with np.errstate(invalid="ignore"):
+        return np.where(amount == 0, 0.0, amount * factor)
+
+
+def _ratio_all(actual: np.ndarray, required: np.ndarray) -> np.ndarray:
+    """`_ratio` per entry: actual ÷ required; ∞ where nothing is required."""
+    with np.errstate(invalid="ignore"):
+        return _divide(actual, required)
+
+
+def _coverage_ratio_all(inputs: FunnelInputs) -> np.ndarray:
+    """C per rep: the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
+    if inputs.fixed_coverage is not None:
+        return np.full(len(inputs.win_rate), float(inputs.fixed_coverage))
+    return _divide(np.ones(len(inputs.win_rate)), inputs.win_rate)
+
+
+def _status_all(ratio: np.ndarray, inputs: FunnelInputs) -> np.ndarray:
+    """`status` per entry (None for NaN)."""
+    found = np.where(ratio >= inputs.on_track, ON_TRACK, np.where(ratio >= inputs.at_risk, AT_RISK, BEHIND))
+    return _none_where(~np.isnan(ratio), found)
+
+
+def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs) -> dict[str, dict]:
+    """RO, RM and RC per rep with their weekly pace: the columns of each stage's `Requirement`."""
+    i = inputs
+    opps = _div_all(shortfall, i.deal_size)
+    meetings = _div_all(opps, i.meeting_to_opp)
+    calls = _div_all(meetings, i.call_to_meeting)
+    totals = {"opportunities": (opps, i.opps_pw), "meetings": (meetings, i.meetings_pw), "calls": (calls, i.calls_pw)}
+    return {stage: _requirement_all(stage, *totals[stage], i) for stage in STAGES}
+
+
+def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray, inputs: FunnelInputs) -> dict:
+    derived = _div_all(total, np.full(len(total), inputs.weeks_left))
+    standard = inputs.standards.get(stage)
+    bar = derived if standard is None else np.where(standard > derived, standard, derived)
+    ratio = _ratio_all(actual_pw, bar)
+    return {"required_total": total, "derived_pw": derived, "standard_pw": standard, "required_pw": bar,
+            "actual_pw": actual_pw, "pace_ratio": ratio, "status": _status_all(ratio, inputs)}  # fmt: skip
+
+
+def _improved_all(inputs: FunnelInputs, lever: str) -> FunnelInputs:
+    """`_improved` for arrays: one driver 10 % better for every rep (win rate capped at 100 %)."""
+    up = 1 + LEVER_STEP
+    if lever == "win_rate":
+        better = inputs.win_rate * up
+        return replace(inputs, win_rate=np.where(1.0 < better, 1.0, better))
+    name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
+            "deal_size": "deal_size"}[lever]  # fmt: skip
+    return replace(inputs, **{name: getattr(inputs, name) * up})
+
+
+def _levers_all(inputs: FunnelInputs, projected_gap: np.ndarray) -> dict[str, np.ndarray]:
+    """`levers` per rep: how much a 10 % better driver cuts the projected gap."""
+    cuts = {}
+    for lever in LEVERS:
+        new_gap = _max0(inputs.quota - projected_revenue(_improved_all(inputs, lever)))
+        cuts[lever] = _max0(projected_gap - new_gap)
+    return cuts

@@ -1,0 +1,8 @@
+"""Sharing: what leaves the app — downloads, the meeting pack, anonymised views.
+
+- `exports`          CSV, Excel and the meeting pack, with cells neutralised against formula injection
+- `anonymise`        stable aliases for people in what is shown and what is packed
+- `scorecard_export` the scorecard as a file (the CLI's `export` and the pages' downloads)
+
+May import: metrics, diagnosis, coaching, store, and the top-level `settings` and `formatting`.
+"""

@@ -1,0 +1,250 @@
+"""Downloads (docs/sharing.md#downloads): tables as CSV and Excel, and the meeting pack.
+
+A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or
+carriage return before one) as a formula, so a rep or deal named
+`=HYPERLINK(…)` could run in a leader's Excel. Every such text cell, and column
+name, gets a leading single quote: it is shown, never run. Numbers stay numbers.
+
+The meeting pack is one self-contained HTML file: the banner, the link, every
+table and every chart of the view, with plotly.js written into the file once so
+the charts stay interactive with no network. Text from data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def neutralise(value: object) -> object:
+    """A text cell starting with = + - @ (or a tab / carriage return, or spaces before one) gets a leading `'`."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell (and column name) neutralised."""
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out.isetitem(i, col.map(neutralise).astype(object))
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV (with a BOM, so spreadsheets read accents), formulas neutralised."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def excel_bytes(frame: pd.DataFrame, sheet: str = "Table", formats: dict[str, str] | None = None) -> bytes:
+    """The frame as an .xlsx workbook: bold header, numbers as numbers (with `formats` by column), formulas neutralised."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet_title(sheet)
+    safe = safe_frame(frame)
+    ws.append([_excel_value(c) for c in safe.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in safe.itertuples(index=False):
+        ws.append([_excel_value(v) for v in row])
+    _number_formats(ws, list(frame.columns), formats or {})
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    """A valid worksheet name: at most 31 characters, none of `[]:*?/\\`."""
+    return SHEET_NAME.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", text)).strip()[:31] or "Table"
+
+
+def _excel_value(value: object) -> object:
+    """A cell value openpyxl can write: blanks empty, infinities as `∞`, control characters dropped."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return _excel_value(value.item())
+    if isinstance(value, dt.datetime) and value.tzinfo:
+        return value.replace(tzinfo=None)
+    if isinstance(value, (bool, int, float, dt.date, dt.datetime)):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _number_formats(ws, columns: list[str], formats: dict[str, str]) -> None:
+    """Number formats by column name, and columns wide enough for their header."""
+    for i, name in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = min(max(len(str(name)) + 2, 10), 40)
+        if name in formats:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = formats[name]
+
+
+def spreadsheet_frame(
+    frame: pd.DataFrame,
+    currency: str = "USD",
+    money: Sequence[str] = (),
+    percent: Sequence[str] = (),
+    ratio: Sequence[str] = (),
+) -> pd.DataFrame:
+    """A shown table for a spreadsheet: numbers stay numbers, each header says its unit.
+
+    Money is rounded to cents with the currency in the header (`Quota (USD)`);
+    a percentage is written in percent (0.853 → 85.3, header `Pace (%)`); a
+    ratio is rounded to 2 decimals (header `Coverage (×)`).
+    """
+    out = frame.copy()
+    names = {}
+    for cols, unit, scale, digits in ((money, currency, 1, 2), (percent, "%", 100, 1), (ratio, "×", 1, 2)):
+        for col in [c for c in cols if c in out.columns]:
+            out[col] = _scaled(out[col], scale, digits)
+            names[col] = f"{col} ({unit})"
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if col.dtype == object or (pd.api.types.is_float_dtype(col) and np.isinf(col).any()):
+            out.isetitem(i, col.map(_finite))
+    return out.rename(columns=names)
+
+
+def _scaled(col: pd.Series, scale: float, digits: int) -> pd.Series:
+    """Numbers × `scale`, rounded; text left as it is."""
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        return (col.astype(float) * scale).round(digits)
+    return col.map(lambda v: _rounded(v * scale if _is_number(v) else v, digits))
+
+
+def _finite(value: object) -> object:
+    """Infinity written as `∞` (a spreadsheet has no infinite number)."""
+    if _is_number(value) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _rounded(value: object, digits: int) -> object:
+    if _is_number(value) and math.isfinite(value):
+        return round(float(value), digits)
+    return value
+
+
+# --- the meeting pack -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the meeting pack: a table (already formatted for people) or a Plotly figure."""
+
+    title: str
+    table: pd.DataFrame | None = None
+    figure: object | None = None  # a plotly.graph_objects.Figure
+
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1200px;
+       padding: 0 1.5rem; color: #1f2937; }
+header { border-bottom: 2px solid #e5e7eb; margin-bottom: 1.5rem; }
+h1 { margin-bottom: .25rem; } h2 { margin-top: 2.2rem; font-size: 1.25rem; }
+.banner { font-size: 1.15rem; font-weight: 600; margin: .25rem 0; }
+.meta { color: #4b5563; font-size: .9rem; margin: .25rem 0 1rem; word-break: break-all; }
+.note { background: #eff6ff; border-left: 4px solid #3b82f6; padding: .5rem .75rem; margin: .5rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: .82rem; }
+th, td { border: 1px solid #e5e7eb; padding: .35rem .55rem; text-align: left; vertical-align: top; }
+th { background: #f3f4f6; position: sticky; top: 0; }
+tr:nth-child(even) td { background: #fafafa; }
+.table-wrap { overflow-x: auto; }
+footer { margin-top: 3rem; color: #6b7280; font-size: .85rem; }
+"""
+
+
+def meeting_pack(
+    title: str,
+    banner: str,
+    link: str,
+    sections: Sequence[Section],
+    created: dt.datetime,
+    notes: Sequence[str] = (),
+) -> str:
+    """The view as one self-contained HTML page (plotly.js inline once, so charts work offline)."""
+    body = [_pack_header(title, banner, link, created, notes)]
+    plotly_included = False
+    for section in sections:
+        body.append(f"<section><h2>{html.escape(section.title)}</h2>")
+        if section.table is not None:
+            body.append(_pack_table(section.table))
+        if section.figure is not None:
+            body.append(_roomy(section.figure).to_html(
+                full_html=False, include_plotlyjs=not plotly_included, include_mathjax=False,
+                config={"displaylogo": False, "responsive": True},
+            ))
+            plotly_included = True
+        body.append("</section>")
+    body.append("<footer>Made with Breakthrough. Figures as of the date in the banner; "
+                "open the link to see the view live.</footer>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} · {html.escape(banner)}</title><style>{STYLE}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _roomy(figure):
+    """A copy of the figure whose axes make room for their labels (long rep names are not cut)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(figure).update_xaxes(automargin=True).update_yaxes(automargin=True)
+
+
+def _pack_header(title: str, banner: str, link: str, created: dt.datetime, notes: Sequence[str]) -> str:
+    safe_link = html.escape(link, quote=True)
+    anchor = f'<a href="{safe_link}">{safe_link}</a>' if link.startswith(("http://", "https://")) else safe_link
+    parts = [
+        f"<header><h1>{html.escape(title)}</h1>",
+        f'<p class="banner">{html.escape(banner)}</p>',
+        f'<p class="meta">Live view: {anchor}<br>Pack made {html.escape(created.strftime("%d %b %Y %H:%M"))}</p>',
+        *(f'<p class="note">{html.escape(n)}</p>' for n in notes),
+        "</header>",
+    ]
+    return "".join(parts)
+
+
+def _pack_table(table: pd.DataFrame) -> str:
+    """A formatted table as escaped HTML (no index, blanks as `–`)."""
+    return '<div class="table-wrap">' + table.to_html(index=False, escape=True, na_rep="–", border=0) + "</div>"
+
+
+def file_stem(*parts: str) -> str:
+    """A file name stem from words: `breakthrough-overview-2026-11-27`."""
+    text = "-".join(p for p in parts if p)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return stem[:80] or "breakthrough"

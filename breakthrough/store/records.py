@@ -1,0 +1,280 @@
+"""Records behind a figure (drill-down) and the aggregates the diagnosis pages need beyond `queries`.
+
+Every record keeps its CRM id (`external_id`) so a sales leader can find it in the CRM. All SQL is
+parameterised (SQLAlchemy Core); lists of ids are bound as expanding parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, literal, select, union_all
+
+from breakthrough.store.models import (
+    Account,
+    Activity,
+    DealActivity,
+    Opportunity,
+    OpportunityHistory,
+    Person,
+    TargetActivityDay,
+)
+from breakthrough.store.queries import as_date
+from breakthrough.store.queries import read_frame
+from breakthrough.store.rows import as_dates, fetch
+from breakthrough.store.rollups import MEETING_TYPES, NOT_HELD, is_target_account
+
+ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
+DEAL_COLUMNS = ["CRM id", "Deal", "Rep", "Account", "Stage", "Status", "Amount", "Currency", "Created",
+                "Close date", "In stage since"]
+LIMIT = 5_000  # a drill-down lists at most this many records (the figure says how many there are)
+CHUNK = 900  # CRM ids bound per query
+
+
+def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    for col in columns:
+        frame[col] = frame[col].map(lambda d: as_date(d) if d is not None else None)
+    return frame
+
+
+def held_meeting():
+    """A meeting or demo that took place (not a no-show, cancelled or only scheduled)."""
+    return and_(Activity.type.in_(MEETING_TYPES), func.lower(func.coalesce(Activity.outcome, "")).not_in(NOT_HELD))
+
+
+def activity_records(engine: Engine, rep_ids: Sequence[int], start: dt.date, end: dt.date, kind: str = "call",
+                     limit: int = LIMIT) -> pd.DataFrame:
+    """Calls (`kind="call"`) or meetings held (`kind="meeting"`) of the reps over [start, end], newest first."""
+    what = Activity.type == "call" if kind == "call" else held_meeting()
+    stmt = (
+        select(Activity.external_id, Activity.day, Person.name, Activity.raw_type, Activity.outcome, Account.name,
+               Activity.subject, Activity.opportunity_ref)
+        .join(Person, Person.id == Activity.rep_id)
+        .outerjoin(Account, Account.id == Activity.account_id)
+        .where(Activity.rep_id.in_(list(rep_ids)), Activity.day.between(start, end), what)
+        .order_by(Activity.ts.desc(), Activity.external_id)
+        .limit(limit)
+    )  # fmt: skip
+    return _dates(read_frame(engine, stmt, ACTIVITY_COLUMNS), ["Date"])
+
+
+def _deal_select():
+    return (
+        select(Opportunity.external_id, Opportunity.name, Person.name, Account.name, Opportunity.stage,
+               Opportunity.status, Opportunity.amount, Opportunity.currency, Opportunity.created_date,
+               Opportunity.close_date, Opportunity.stage_since)
+        .join(Person, Person.id == Opportunity.owner_id)
+        .outerjoin(Account, Account.id == Opportunity.account_id)
+    )  # fmt: skip
+
+
+def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = None,
+                 closed: tuple[dt.date | None, dt.date | None] | None = None,
+                 created: tuple[dt.date, dt.date] | None = None, ids: Sequence[str] | None = None,
+                 limit: int = LIMIT) -> pd.DataFrame:
+    """The reps' deals, filtered by status, close-date range, created range or CRM ids; latest close first.
+
+    Many CRM ids are looked up in chunks (databases cap bound parameters); at most `limit` of them.
+    """
+    if ids is not None and len(ids) > CHUNK:
+        ids = list(ids)[:limit]
+        parts = [deal_records(engine, rep_ids, status, closed, created, ids[i: i + CHUNK], limit)
+                 for i in range(0, len(ids), CHUNK)]  # fmt: skip
+        return pd.concat(parts, ignore_index=True).sort_values(["Close date", "CRM id"], ascending=[False, True],
+                                                               na_position="last", ignore_index=True)  # fmt: skip
+    stmt = _deal_select().where(Opportunity.owner_id.in_(list(rep_ids)))
+    if status is not None:
+        stmt = stmt.where(Opportunity.status.in_(status.split("+")))
+    if closed is not None:
+        lo, hi = closed
+        stmt = stmt.where(*([Opportunity.close_date >= lo] if lo else []), *([Opportunity.close_date <= hi] if hi else []))
+    if created is not None:
+        stmt = stmt.where(Opportunity.created_date.between(*created))
+    if ids is not None:
+        stmt = stmt.where(Opportunity.external_id.in_(list(ids)))
+    stmt = stmt.order_by(Opportunity.close_date.desc(), Opportunity.external_id).limit(limit)
+    return _dates(read_frame(engine, stmt, DEAL_COLUMNS), ["Created", "Close date", "In stage since"])
+
+
+def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene).
+
+    Read from one covering index (`ix_opportunity_open_cover`); the last activity comes from the
+    `deal_activity` rollup, and only a deal with activity after a past as-of date has its last day up to
+    then looked up among its own activity rows (one index seek). A listing adds name and amount with
+    `deal_details`.
+    """
+    o, last = Opportunity, DealActivity.last_day
+    stmt = (
+        select(o.id, o.external_id, o.owner_id, Person.team_id, o.stage, o.created_date, o.close_date,
+               o.stage_since, last)
+        .join(Person, Person.id == o.owner_id)
+        .outerjoin(DealActivity, and_(DealActivity.opportunity_ref == o.external_id, DealActivity.source == o.source))
+        .where(o.status == "open", o.created_date <= as_of)
+    )  # fmt: skip
+    cols = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
+    frame = read_days(engine, stmt, cols, ("created", "close_date", "stage_since", "last_activity"))
+    return _last_up_to(engine, frame.sort_values("id", ignore_index=True), as_of)
+
+
+DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
+
+
+def deal_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
+    """Name, amount and currency of these deals (by opportunity id), for a listing."""
+    o, ids = Opportunity, [int(i) for i in ids]
+    parts = [read_days(engine, select(o.id, o.name, o.amount, o.currency).where(o.id.in_(ids[i: i + CHUNK])),
+                       DETAIL_COLUMNS, ()) for i in range(0, len(ids), CHUNK)]  # fmt: skip
+    if not parts:  # typed, so that it merges with the flags on `id`
+        return pd.DataFrame({"id": np.array([], dtype=np.int64), "deal": [], "amount": np.array([], dtype=float),
+                             "currency": []}, columns=DETAIL_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def read_days(engine: Engine, stmt, columns: list[str], days: Sequence[str]) -> pd.DataFrame:
+    """`read_frame` through `rows.fetch`: the `days` columns become dates (or None) a column at a time."""
+    rows = fetch(engine, stmt)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    return pd.DataFrame({name: _column(name, v, days) for name, v in zip(columns, values)}, columns=columns)
+
+
+def _column(name: str, values: tuple, days: Sequence[str]):
+    """One column of driver values: days as dates, amounts as numbers, the rest as they come."""
+    if name in days:
+        return as_dates(values)
+    if name == "amount":  # PostgreSQL gives decimals, SQLite numbers as stored (as the Money type gives them)
+        return [float(v) if isinstance(v, Decimal) else v for v in values]
+    return list(values)
+
+
+def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
+    later = [i for i, d in zip(frame["id"], frame["last_activity"]) if d is not None and d > as_of]
+    if later:
+        found = {}
+        for part in (later[i: i + CHUNK] for i in range(0, len(later), CHUNK)):
+            days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
+            found.update(zip(days["id"].tolist(), days["day"].tolist()))
+        frame["last_activity"] = [found[i] if i in found else d for i, d in zip(frame["id"], frame["last_activity"])]
+    return frame
+
+
+def _last_activity(ids: list[int], as_of: dt.date):
+    """(deal id, its last activity day up to `as_of`) of these deals: one index seek each (ix_activity_deal_day)."""
+    last = (
+        select(func.max(Activity.day))
+        .where(Activity.opportunity_ref == Opportunity.external_id, Activity.source == Opportunity.source,
+               Activity.day <= as_of)
+        .correlate(Opportunity)
+        .scalar_subquery()
+    )
+    return select(Opportunity.id, last).where(Opportunity.id.in_(ids))
+
+
+def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Earlier close dates of open deals, recorded up to `as_of`, oldest change first."""
+    stmt = (
+        select(OpportunityHistory.opportunity_id, OpportunityHistory.changed_at, OpportunityHistory.close_date)
+        .join(Opportunity, Opportunity.id == OpportunityHistory.opportunity_id)
+        .where(Opportunity.status == "open", OpportunityHistory.changed_at < as_of + dt.timedelta(days=1))
+        .order_by(OpportunityHistory.opportunity_id, OpportunityHistory.changed_at)
+    )
+    return _dates(read_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
+
+
+COHORT_COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
+
+
+def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Deals created in [start, end] with an owner, counted per rep, currency and furthest stage reached.
+
+    `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline`'s docstring
+    defines it: a won deal reached Won; an open deal its current stage; any deal the furthest stage
+    recorded in its history; else the first stage. Deals without history are counted by the database
+    (`deals`, `amount` summed); a deal with history is a row of its own (`deals` = 1). The deals behind
+    a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
+    """
+    o, order = Opportunity, stage_order(engine) if order is None else order
+    window = [o.owner_id.is_not(None), o.created_date.between(start, end)]
+    plain = (select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
+             .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id))).subquery())
+    counted = select(plain.c.owner_id, plain.c.currency, plain.c.reached, func.count(), func.sum(plain.c.amount)
+                     ).group_by(plain.c.owner_id, plain.c.currency, plain.c.reached)  # fmt: skip
+    history = _history_reach(order)
+    changed = (select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
+               .select_from(history.join(o, o.id == history.c.id)).where(*window))
+    rows = fetch(engine, union_all(counted, changed))
+    reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
+    return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
+                         "reached": np.array(reach, dtype=np.int64), "deals": np.array(deals, dtype=np.int64),
+                         "amount": np.array([None if v is None else float(v) for v in amount], dtype=float)},
+                        columns=COHORT_COLUMNS)  # fmt: skip
+
+
+def deals_reaching(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str], rep_ids: Sequence[int],
+                   level: int) -> list[str]:
+    """CRM ids of the reps' deals created in [start, end] that reached stage `level` of `pipeline.stages(order)`."""
+    o, history = Opportunity, _history_reach(order)
+    reached = _later(_current(order), func.coalesce(history.c.reached, 0))
+    stmt = (select(o.external_id).outerjoin(history, history.c.id == o.id)
+            .where(o.owner_id.in_([int(i) for i in rep_ids]), o.created_date.between(start, end), reached >= level)
+            .order_by(o.id))  # fmt: skip
+    with engine.connect() as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def _current(order: Sequence[str]):
+    """SQL: how far a deal's current stage and status take it (Won for a won deal, else its open stage)."""
+    o = Opportunity
+    return case((o.status == "won", len(order)), (o.status == "open", _position(o.stage, order)), else_=0)
+
+
+def _later(a, b):
+    """SQL: the greater of two stage indexes."""
+    return case((a >= b, a), else_=b)
+
+
+def _position(stage, order: Sequence[str]):
+    """SQL: the stage's index in `order` (0 for a stage not in it)."""
+    return case({name: i for i, name in enumerate(order)}, value=stage, else_=0) if order else literal(0)
+
+
+def _history_reach(order: Sequence[str]):
+    """Per deal with history: the furthest stage of `order` its history records (history is small: one
+    row per change)."""
+    h = OpportunityHistory
+    return (select(h.opportunity_id.label("id"), func.max(_position(h.stage, order)).label("reached"))
+            .group_by(h.opportunity_id).subquery("history_reach"))
+
+
+def stage_order(engine: Engine) -> list[str]:
+    """Open stages in sales order: by their average probability, then by name."""
+    stmt = (
+        select(Opportunity.stage, func.avg(func.coalesce(Opportunity.probability, 0.0)))
+        .where(Opportunity.status == "open")
+        .group_by(Opportunity.stage)
+    )
+    frame = read_frame(engine, stmt, ["stage", "p"])
+    return frame.sort_values(["p", "stage"])["stage"].tolist()
+
+
+def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per rep over [start, end]: activities with an account, and those on target accounts (`target_activity_day`)."""
+    t = TargetActivityDay
+    stmt = (
+        select(t.rep_id, func.sum(t.with_account), func.sum(t.on_target))
+        .where(t.day.between(start, end))
+        .group_by(t.rep_id)
+    )
+    frame = read_frame(engine, stmt, ["rep_id", "with_account", "on_target"])
+    return frame.set_index("rep_id").astype(float)
+
+
+def has_targets(engine: Engine) -> bool:
+    """True when any account carries a target flag or a target tier."""
+    with engine.connect() as conn:
+        return bool(conn.execute(select(func.count()).select_from(Account).where(is_target_account())).scalar())

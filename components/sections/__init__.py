@@ -1,0 +1,15 @@
+"""Page sections: a heading and what it shows, drawn on more than one page or big enough to stand alone.
+
+- `diagnosis_panel` the focus table, the driver table and the records behind a driver
+- `pipeline_health` the stage funnel, coverage by rep, hygiene and right prospects
+- `figures`         the Overview's Plotly figures, built once per view and data version
+- `coaching_panel`  the Coaching page's sections and the Rep page's coaching panel
+- `coaching_tables` the coaching tables with people's column names (Coaching and Rep pages)
+- `rep_detail`      the Rep page's funnel and rates tables
+- `session_form`    the forms to log, edit and delete a coaching session
+- `empty`           empty states: what the data in view lacks and what to do
+- `money_notice`    the notice on every page that shows money at example rates
+
+May import: the domain package, `components.cache`, `components.sharing`, `components.widgets` and
+each other.
+"""

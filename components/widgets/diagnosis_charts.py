@@ -1,0 +1,160 @@
+"""Charts for the diagnosis: driver heatmap, activity × results quadrant, stage funnel, coverage by rep.
+
+Each clickable mark carries what a click drills into in `customdata` (rep id, driver key, stage).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from breakthrough.diagnosis import focus
+from breakthrough import formatting
+from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, RepDiagnosis
+
+# value ÷ benchmark: red well below, amber just below, green at or above (text always says the value)
+SCALE = [[0.0, "#c62828"], [0.4, "#ef8f00"], [0.49, "#fff3c4"], [0.5, "#c8e6c9"], [1.0, "#2e7d32"]]  # z ÷ 2
+QUADRANT_COLOURS = {"retain": "#2e7d32", "develop": "#1f77b4", "motivate": "#ef8f00", "accountability": "#c62828"}
+CAP = 3.0  # paces above 300 % are drawn at the cap
+COLUMN_LABELS = {"activity": "Activity<br>(calls/wk)", "call_to_meeting": "Call →<br>meeting",
+                 "meeting_to_opp": "Meeting →<br>opportunity", "win_rate": "Win<br>rate", "deal_size": "Deal<br>size",
+                 "coverage": "Pipeline<br>coverage", "cycle": "Sales<br>cycle"}  # fmt: skip
+
+
+def driver_text(key: str, value: float | None, currency: str) -> str:
+    """A driver value for people: `42.5/wk`, `12.0%`, `$24,650`, `1.8×`, `45 days`."""
+    unit = DRIVERS[key].unit
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "per week":
+        return f"{formatting.number(value, 1)}/wk"
+    if unit == "rate":
+        return formatting.percent(value, 1)
+    if unit == "money":
+        return formatting.money(value, currency)
+    if unit == "ratio":
+        return "quota met" if math.isinf(value) else formatting.ratio(value)
+    return f"{formatting.number(value, 0)} {'day' if round(value) == 1 else 'days'}"
+
+
+def standing(key: str, value: float | None, bench: float | None) -> float | None:
+    """Value ÷ benchmark, turned round for lower-is-better drivers (1 = at benchmark), capped at 2."""
+    if value is None or bench is None or bench <= 0 or value < 0:
+        return None
+    ratio = value / bench if DRIVERS[key].higher_is_better else (bench / value if value > 0 else 2.0)
+    return min(ratio, 2.0)
+
+
+def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figure:
+    """Reps × drivers: the colour is the value against the benchmark, the text is the value itself."""
+    keys, labels = list(DRIVERS), [COLUMN_LABELS[k] for k in DRIVERS]
+    names = [r.name for r in reps]
+    z, text, custom, hover = [], [], [], []
+    for r in reps:
+        figs = [r.figures[k] for k in keys]
+        z.append([standing(k, f.value, f.benchmark) for k, f in zip(keys, figs)])
+        text.append([("★ " if k == r.focus else "") + driver_text(k, f.value, currency) for k, f in zip(keys, figs)])
+        hover.append([_cell_hover(r, f, currency, benchmark) for f in figs])
+    fig = go.Figure()
+    fig.add_heatmap(z=z, x=labels, y=names, text=text, texttemplate="%{text}", zmin=0, zmax=2, colorscale=SCALE,
+                    hoverinfo="skip", xgap=2, ygap=2,
+                    colorbar=dict(title="Value ÷ benchmark", tickvals=[0, 0.5, 1, 1.5, 2],
+                                  ticktext=["0", "½", "at benchmark", "1.5×", "2× or more"]))  # fmt: skip
+    for i, r in enumerate(reps):  # one invisible square per cell: what a click selects
+        custom += [[r.rep_id, k] for k in keys]
+    fig.add_scatter(
+        x=labels * len(reps), y=[n for n in names for _ in keys], mode="markers",
+        marker=dict(symbol="square", size=26, color="rgba(0,0,0,0)"), customdata=custom,
+        hovertext=[h for row in hover for h in row], hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
+    )  # fmt: skip
+    fig.update_layout(
+        title=dict(text=f"Each rep's drivers against the team's {benchmark} (★ = focus; click a cell for its records)",
+                   y=1, yanchor="top", pad=dict(t=10)),  # the top, whatever the height: clear of the column labels
+        yaxis_title="Rep", height=max(360, 30 * len(reps) + 140),
+        margin=dict(l=10, r=10, t=100, b=20), clickmode="event+select", hovermode="closest", hoverdistance=-1,
+    )  # fmt: skip
+    fig.update_xaxes(side="top", tickangle=0)
+    rows = len(dict.fromkeys(names))  # one row per name; a range of its own, not padded for the click squares
+    fig.update_yaxes(range=[rows - 0.5, -0.5])
+    return fig
+
+
+def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark: str) -> str:
+    impact = "no impact of its own" if f.impact is None else formatting.money(f.impact, currency)
+    return (f"<b>{r.name}</b> · {focus.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
+            f"<br>{benchmark} {driver_text(f.key, f.benchmark, currency)}<br>impact {impact}")
+
+
+def quadrant(reps: list[RepDiagnosis]) -> go.Figure:
+    """Reps by activity pace (calls) against results pace (attainment ÷ elapsed), one colour per quadrant."""
+    fig = go.Figure()
+    for key, (title, coaching) in QUADRANTS.items():
+        group = [r for r in reps if r.quadrant == key]
+        if not group:
+            continue
+        fig.add_scatter(
+            x=[_capped(r.activity_pace) * 100 for r in group], y=[_capped(r.results_pace) * 100 for r in group],
+            mode="markers+text", text=[r.name for r in group], textposition="top center", name=title,
+            textfont=dict(size=10),
+            marker=dict(size=13, color=QUADRANT_COLOURS[key], line=dict(width=1, color="#333")),
+            customdata=[[r.rep_id] for r in group],
+            hovertemplate="<b>%{text}</b><br>activity pace %{x:.0f}%<br>results pace %{y:.0f}%<br>" + coaching
+            + "<extra></extra>",
+        )  # fmt: skip
+    fig.add_vline(x=100, line_dash="dash", line_color="#555")
+    fig.add_hline(y=100, line_dash="dash", line_color="#555")
+    for (x, y), key in zip(((1, 1), (1, 0), (0, 1), (0, 0)), ("retain", "develop", "motivate", "accountability")):
+        fig.add_annotation(xref="paper", yref="paper", x=x, y=y, xanchor="right" if x else "left",
+                           yanchor="top" if y else "bottom", text=QUADRANTS[key][0], showarrow=False,
+                           font=dict(color=QUADRANT_COLOURS[key], size=13))  # fmt: skip
+    fig.update_layout(
+        title="Activity × results: who needs which kind of coaching (click a rep)",
+        xaxis_title="Activity: call pace as % of what quota needs (capped at 300%)",
+        yaxis_title="Results: attainment as % of the elapsed share", height=520, legend_title_text="Coaching",
+        margin=dict(l=10, r=10, t=60, b=40), clickmode="event+select",
+    )  # fmt: skip
+    return fig
+
+
+def _capped(value: float | None) -> float:
+    if value is None or math.isnan(value):
+        return 0.0
+    return min(value, CAP)
+
+
+def stage_funnel(stages: pd.DataFrame, currency: str, who: str) -> go.Figure:
+    """Deals reaching each stage (bars, first stage on top), with value and conversion in the text."""
+    text = [f"{n:,} deals · {formatting.money(v, currency, compact=True)}" for n, v in zip(stages["Deals"], stages["Value"])]
+    fig = go.Figure()
+    fig.add_bar(
+        y=stages["Stage"], x=stages["Deals"], orientation="h", text=text, textposition="auto",
+        marker_color="#1f77b4", customdata=stages[["Stage"]].to_numpy(),
+        hovertemplate="%{y}: %{x:,} deals reached this stage<extra></extra>",
+    )  # fmt: skip
+    fig.update_layout(
+        title=f"Stage funnel: deals created in the look-back window, {who} (click a stage for its deals)",
+        xaxis_title="Deals that reached the stage", yaxis_title="Stage", height=360,
+        margin=dict(l=10, r=10, t=60, b=40), clickmode="event+select",
+    )  # fmt: skip
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def coverage(rows: pd.DataFrame) -> go.Figure:
+    """Each rep's pipeline coverage (bars) against the coverage their gap needs (markers)."""
+    shown = rows[rows["Coverage status"] != "quota met"]
+    needed = pd.to_numeric(shown["Coverage needed"], errors="coerce").replace(float("inf"), float("nan"))
+    cap = max(3 * (needed.max() if needed.notna().any() else 0), 5.0)  # one huge ratio must not flatten the rest
+    fig = go.Figure()
+    fig.add_bar(x=shown["Rep"], y=shown["Coverage"].clip(upper=cap), name="Coverage (open pipeline ÷ gap)",
+                marker_color="#1f77b4", text=[formatting.ratio(v) for v in shown["Coverage"]], textposition="auto")
+    fig.add_scatter(x=shown["Rep"], y=shown["Coverage needed"], mode="markers", name="Coverage needed",
+                    marker=dict(symbol="line-ew-open", size=28, color="#c62828", line=dict(width=3)))
+    fig.update_layout(
+        title="Pipeline coverage by rep against what the gap needs (reps who met quota left out)",
+        xaxis_title="Rep", yaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)", height=420,
+        margin=dict(l=10, r=10, t=60, b=40), yaxis_range=[0, cap * 1.05],
+    )
+    return fig

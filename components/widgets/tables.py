@@ -1,0 +1,120 @@
+"""Tables: numbers stay numbers (so columns sort) and are shown formatted for people."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from breakthrough.sharing import exports
+from breakthrough import formatting
+from breakthrough.formatting import SYMBOLS, status
+from components.widgets import columns
+from components import sharing
+
+MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
+
+
+def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Status columns written as `✅ on track` / `⚠️ at risk` / `⛔ behind`."""
+    out = frame.copy()
+    for col in [c for c in out.columns if c.lower().endswith("status")]:
+        out[col] = out[col].map(status)
+    return out
+
+
+def overview_table(rows: pd.DataFrame, currency: str) -> None:
+    """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable.
+
+    Numbers stay numbers and `st.column_config` formats them (components.widgets.columns); a pace or
+    coverage with nothing needed is blank, shown as "no need".
+    """
+    shown = with_statuses(sharing.private(rows).drop(columns=["rep_id"]))
+    paces = [col for col in shown.columns if col.endswith(" pace")]
+    ratios = ("Coverage", "Coverage needed")
+    formats = {col: columns.money(currency) for col in MONEY} | {"Attainment": columns.PERCENT}
+    formats |= {col: columns.PACE for col in paces} | {col: columns.number(1) for col in shown.columns if "/wk" in col}
+    formats |= {col: columns.RATIO for col in ratios}
+    labels = {col: f"{col} ({SYMBOLS.get(currency) or currency})" for col in MONEY}
+    labels |= {col: f"{col} (% of needed)" for col in paces}
+    data, config = columns.grid(shown, formats, labels, need_free=[*paces, "Coverage"])
+    st.dataframe(data, column_config=config, hide_index=True, width="stretch", key="overview_table",
+                 placeholder=columns.NO_NEED)
+    _offer(lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
+           columns.as_text(shown, formats).rename(columns=labels), "Every rep against the pace quota needs",
+           "overview", "overview_table")
+
+
+def table(
+    frame: pd.DataFrame,
+    currency: str = "USD",
+    money: tuple[str, ...] = (),
+    percent: tuple[str, ...] = (),
+    numbers: dict[str, int] | None = None,
+    key: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`; downloadable.
+
+    Other reps' names are hidden in privacy mode; `title` names it in the meeting pack and the file names.
+    """
+    shown = with_statuses(sharing.private(frame))
+    for col in (*money, *percent, *(numbers or {})):
+        shown[col] = pd.to_numeric(shown[col], errors="coerce")  # None → NaN, shown as "–"
+    formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
+    formats |= {col: columns.pace_text for col in percent}
+    formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
+    st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
+    name = title or (key or "table").replace("_", " ").capitalize()
+    _offer(exports.spreadsheet_frame(shown, currency, money, percent), _formatted(shown, formats), name, name, key)
+
+
+def rates_table(rates: pd.DataFrame, currency: str) -> None:
+    """Conversion rates as percentages, the average deal as money, with sample sizes."""
+    def show(label: str, value: float | None) -> str:
+        if label == "Average won deal":
+            return formatting.money(value, currency)
+        return formatting.percent(value, 1)
+
+    shown = rates.copy()
+    for col in ("Used in the funnel", "Rep's own"):
+        shown[col] = [show(label, v) for label, v in zip(rates["Rate"], rates[col])]
+    st.dataframe(shown, hide_index=True, width="stretch", key="rep_rates")
+    _offer(shown, shown, "Conversion rates", "conversion rates", "rep_rates")
+
+
+def _displayed(shown: pd.DataFrame, formats: dict):
+    """What st.dataframe gets: numbers stay numbers (they sort) but are shown formatted; a column
+    with blanks is shown as text, because Streamlit writes a blank number as "None"."""
+    out = shown.copy()
+    with_blanks = [c for c in formats if c in out.columns and out[c].isna().any()]
+    for col in with_blanks:
+        out[col] = [formats[col](v) if pd.notna(v) else "–" for v in out[col]]
+    numeric = {c: f for c, f in formats.items() if c not in with_blanks}
+    return out.style.format(numeric, na_rep="–")
+
+
+def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
+    """The table as people see it (every formatted column as text), for the meeting pack."""
+    out = shown.copy()
+    for col, fmt in formats.items():
+        if col in out.columns:
+            out[col] = [fmt(v) for v in out[col]]
+    return out
+
+
+def _offer(sheet, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
+    """CSV and Excel downloads of `sheet` (numbers stay numbers; a frame, or a function making it when a
+    button is clicked), and `formatted` in the meeting pack."""
+    sharing.downloads(sheet, name, key, _excel_formats)
+    sharing.record_table(title, formatted)
+
+
+def _excel_formats(sheet: pd.DataFrame) -> dict[str, str]:
+    """By the unit `exports.spreadsheet_frame` put in a header: one decimal for `(%)` and `(×)`, else thousands."""
+    formats = {}
+    for col in map(str, sheet.columns):
+        if col.endswith(("(%)", "(×)")):
+            formats[col] = "0.0"
+        elif pd.api.types.is_numeric_dtype(sheet[col]):
+            formats[col] = "#,##0.00"
+    return formats

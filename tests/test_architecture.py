@@ -1,0 +1,162 @@
+"""The tree's rules, checked on the source: no import circles, the domain package never imports
+streamlit or the app, and each part imports only the parts its `__init__` says it may.
+
+Every module is parsed (nothing is imported); `from a.b import c` counts as an import of `a.b.c`
+when that is a module, else of `a.b`. Imports inside functions count too; imports under
+`if TYPE_CHECKING:` (annotations only, never run) do not.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ("breakthrough", "components", "pages")
+
+# part -> the parts it may import (a part is a sub-package of breakthrough or a top-level module there)
+MAY_IMPORT = {
+    "store": set(),
+    "formatting": set(),
+    "settings": {"store"},
+    "metrics": {"store", "settings", "formatting"},
+    "diagnosis": {"metrics", "store", "settings", "formatting"},
+    "coaching": {"metrics", "store", "settings", "formatting"},
+    "importing": {"metrics", "store", "settings", "formatting"},
+    "sharing": {"metrics", "diagnosis", "coaching", "store", "settings", "formatting"},
+    "demo": {"importing", "metrics", "store", "settings", "formatting"},
+    "cli": {"store", "metrics", "diagnosis", "coaching", "importing", "sharing", "demo", "settings", "formatting"},
+    "__main__": {"cli"},
+}
+# module-level exceptions, each said in the importing part's __init__
+ALSO_MAY_IMPORT = {
+    "store": {"breakthrough.metrics.tenure", "breakthrough.metrics.periods"},  # who is in a span's figures
+}
+NEVER_IN_DOMAIN = ("streamlit", "components", "pages", "app")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for top in SOURCES:
+        for path in (ROOT / top).rglob("*.py"):
+            if "versions" not in path.parts:  # alembic scripts are loaded by alembic, not imported
+                found[module_name(path)] = path
+    found["app"] = ROOT / "app.py"
+    return found
+
+
+def imports(path: Path, known: set[str]) -> set[str]:
+    """Every module `path` imports (ours by module, others by their top-level name)."""
+    out = set()
+    for node in _run_time_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                out.add(full if full in known else node.module)
+    return out
+
+
+def _run_time_nodes(tree: ast.AST):
+    """Every node, less the bodies of `if TYPE_CHECKING:`."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (n for child in node.orelse for n in [child, *_run_time_nodes(child)])
+            continue
+        yield node
+        yield from _run_time_nodes(node)
+
+
+def graph() -> dict[str, set[str]]:
+    mods = modules()
+    known = set(mods)
+    return {name: imports(path, known) for name, path in mods.items()}
+
+
+def part(module: str) -> str | None:
+    """The part of the domain package a module belongs to (None outside `breakthrough`)."""
+    bits = module.split(".")
+    if bits[0] != "breakthrough":
+        return None
+    return bits[1] if len(bits) > 1 else "__init__"
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles among our modules (each found once, from its first module)."""
+    found, state, stack = [], {}, []
+
+    def visit(node: str) -> None:
+        state[node] = "open"
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in edges:
+                continue
+            if state.get(nxt) == "open":
+                found.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = "done"
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_finder_sees_a_circle_and_the_parts():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+    assert part("breakthrough.store.db") == "store" and part("breakthrough.cli") == "cli"
+    assert part("components.cache") is None
+
+
+def test_no_import_circles():
+    assert cycles(graph()) == []
+
+
+def test_the_domain_package_never_imports_streamlit_or_the_app():
+    bad = {(mod, imp) for mod, imps in graph().items() if part(mod)
+           for imp in imps if imp.split(".")[0] in NEVER_IN_DOMAIN}
+    assert bad == set()
+
+
+def test_each_part_imports_only_what_its_init_allows():
+    bad = set()
+    for mod, imps in graph().items():
+        mine = part(mod)
+        if mine in (None, "__init__"):
+            continue
+        for imp in imps:
+            theirs = part(imp)
+            if theirs and theirs != mine and theirs != "__init__" and theirs not in MAY_IMPORT[mine] \
+                    and imp not in ALSO_MAY_IMPORT.get(mine, ()):
+                bad.add((mod, imp))
+    assert bad == set()
+
+
+def test_every_part_says_what_it_holds():
+    for name, path in modules().items():
+        if path.name == "__init__.py" and name.startswith("breakthrough"):
+            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+            assert doc and len(doc) > 80, name
+
+
+def test_nothing_imports_pages_or_app_and_widgets_never_import_sections():
+    bad = set()
+    for mod, imps in graph().items():
+        for imp in imps:
+            top = imp.split(".")[0]
+            if top in ("pages", "app") and mod != imp:
+                bad.add((mod, imp))
+            if mod.startswith("components.widgets") and imp.startswith("components.sections"):
+                bad.add((mod, imp))
+    assert bad == set()
