@@ -9,5 +9,6 @@
 - `data_health`   the data-health panel's figures and the records behind them
 - `templates`     the downloadable template CSV per entity
 
-May import: store and the top-level `settings` and `formatting`; never metrics, diagnosis or coaching.
+May import: store, `metrics.periods` (a quota sheet's quarters follow the fiscal year) and the top-level
+`settings` and `formatting`; never diagnosis or coaching.
 """
