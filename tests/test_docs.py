@@ -112,3 +112,12 @@ def test_readme_links_every_doc():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for doc in DOCS.glob("*.md"):
         assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
+
+
+def test_the_architecture_doc_names_every_part():
+    """docs/architecture.md walks every sub-package of the domain package and of components."""
+    doc = text("architecture.md")
+    parts = [p.name for p in (ROOT / "breakthrough").iterdir() if (p / "__init__.py").exists()]
+    parts += [p.name for p in (ROOT / "breakthrough" / "importing").iterdir() if (p / "__init__.py").exists()]
+    parts += [p.name for p in (ROOT / "components").iterdir() if (p / "__init__.py").exists()]
+    assert parts and not [p for p in parts if f"{p}/" not in doc]
