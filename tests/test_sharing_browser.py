@@ -252,3 +252,28 @@ def test_table_downloads_neutralise_formulas_and_streamlit_offers_none_of_its_ow
     page.wait_for_timeout(500)
     assert page.get_by_role("button", name="Search").count() >= 1  # the table's own toolbar is there…
     assert page.get_by_role("button", name="Download as CSV").count() == 0  # …without a download of its own
+
+
+def test_a_deep_link_as_a_new_servers_first_request_opens_inside_the_frame(demo_url, browser):
+    # a fresh server process: Streamlit runs the Rep page's script alone for its first request
+    from conftest import start_server, stop_server
+
+    proc, url = start_server(demo_url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.goto(f"{url}/rep?rep={quote(LOW_ACTIVITY)}&kind=Quarter")
+        wait_for_app(pg)
+        assert pg.locator("[data-testid='stMainBlockContainer'] h2").first.inner_text().strip() == LOW_ACTIVITY
+        sidebar = pg.locator("[data-testid='stSidebar']")
+        assert sidebar.locator("h2").filter(has_text="View").count() == 1  # the filter bar, once
+        assert sidebar.get_by_text("Presentation mode").count() == 1
+        nav = [a.inner_text().split()[-1] for a in pg.locator("[data-testid='stSidebarNav'] a").all()]
+        assert nav == ["Overview", "Rep", "Coaching", "Pipeline", "Data", "Settings"]  # the app's own navigation
+        assert pg.get_by_text("You are looking at demo data", exact=False).count() == 1
+        assert params(pg.url)["rep"] == [LOW_ACTIVITY]  # the link's view is kept
+        assert pg.locator("h1").first.inner_text().strip() == "Rep"  # the page drawn once, inside the frame
+        assert pg.locator("h1").count() == 1 and pg.title() == "Breakthrough"  # the app's page config
+    finally:
+        context.close()
+        stop_server(proc)
