@@ -1,16 +1,26 @@
-"""What frames every page: the filter bar and the demo-data notice.
+"""What frames every page: navigation, the filter bar and the demo-data notice.
 
-`app.py` draws it before running the page. Streamlit can also run a `pages/`
-script without `app.py`: because a `pages/` folder exists, a server process's
-first request (a deep link such as `/rep?rep=…`) and every AppTest
-`switch_page` start in the old "pages directory" mode, which only `st.navigation`
-switches off. `current_view()` notices the frame did not run and switches that
-mode off. The first time in a session it reruns, so `app.py` runs and the same
-page is drawn inside its full frame; after that (AppTest starts every run in that
-mode, and a rerun would drop a click) it draws the frame itself.
+`app.py` holds the page config and `st.navigation` over every page, then calls `run(page)`: the frame, then
+the chosen page.
+Streamlit itself may run a `pages/` script alone: while a process has not yet run `st.navigation`, a
+folder named `pages` beside `app.py` puts Streamlit in its old "pages directory" mode, in which a
+server's first request for a page (a deep link such as `/rep?rep=…`) and every AppTest run go straight
+to the page's script. Each page asks for `current_view()` first; when the frame has not run, that runs
+`app.py` there and then — the same navigation (which ends that mode, as `st.navigation` does), the
+frame, and the page inside it — and stops the lone run. A page is therefore only ever drawn inside
+the frame, through public Streamlit API alone.
+
+The view is held for the page's run in a `ContextVar`, not in `st.session_state`: a page that stops
+early (`st.stop`) or reruns makes every later Streamlit call of that run raise, so a view kept in the
+session could not be cleared and would stand in for the next run's frame.
 """
 
 from __future__ import annotations
+
+import logging
+import runpy
+from contextvars import ContextVar
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,11 +28,12 @@ from breakthrough.metrics.view import View
 from components.sections import empty
 from components import sharing, filters, cache
 
-VIEW_KEY = "_view"
+APP = Path(__file__).resolve().parent.parent / "app.py"  # page config and navigation over every page
+_VIEW: ContextVar[View | None] = ContextVar("view", default=None)  # the view of the page being drawn
 
 
 def frame(page=None) -> View:
-    """Draw the filter bar, the share controls and the demo notice; remember the view for this run.
+    """Draw the filter bar, the share controls and the demo notice; return the view they chose.
 
     `page` is the `st.Page` that `st.navigation` chose (its title names the meeting pack).
     """
@@ -38,26 +49,26 @@ def frame(page=None) -> View:
         )
     else:
         empty.no_data()
-    st.session_state[VIEW_KEY] = view
     return view
 
 
 def current_view() -> View:
-    """The view drawn by the frame in this run (rerunning through `app.py` if it did not run)."""
-    view = st.session_state.get(VIEW_KEY)
+    """The view the frame drew for this page; when the frame did not run, the whole app instead (then stop)."""
+    view = _VIEW.get()
     if view is not None:
         return view
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False  # what st.navigation sets; the URL keeps the page
-    if not st.session_state.get("_frame_rerun"):
-        st.session_state["_frame_rerun"] = True
-        st.rerun()
-    view = frame()
-    end_of_run()
-    return view
+    runpy.run_path(str(APP), run_name="__main__")  # Streamlit ran this page alone: run it inside app.py
+    st.stop()
 
 
-def end_of_run() -> None:
-    """Forget the view so the next run draws its own frame."""
-    st.session_state.pop(VIEW_KEY, None)
+def run(page) -> None:
+    """Frame the page `st.navigation` chose and run it (a page's failure is said, never a traceback)."""
+    held = _VIEW.set(frame(page))
+    try:
+        page.run()
+    except Exception:  # a page must never show a traceback
+        logging.getLogger("breakthrough").exception("page failed")
+        st.error("Something went wrong while drawing this page. Try another filter; if it persists, "
+                 "report it with the link.")
+    finally:
+        _VIEW.reset(held)  # plain Python, no Streamlit call: done even when the page stopped or reran

@@ -12,7 +12,9 @@ Pages and components that draw their own tables or charts:
 - `private(frame)` — a DataFrame with other reps' names hidden when the view asks for it;
 - `text(value)` — the same for one piece of text (a label, a link);
 - `chart(fig, key=...)` — instead of `st.plotly_chart`: hides names, joins the meeting pack;
-- `downloads(frame, name, key)` — CSV and Excel buttons (formulas neutralised; the frame may be made on click);
+- `downloads(frame, name, key)` — CSV and Excel buttons (formulas neutralised; the frame may be made on click).
+  They are the only downloads of a table: `.streamlit/config.toml` sets `client.disableDataExport`, so
+  Streamlit's own table toolbar offers no CSV of its own (which would not neutralise formulas).
 - `record_table(title, formatted)` — adds a table, formatted for people, to the meeting pack.
 """
 
@@ -40,10 +42,6 @@ FLAGS = {"present": "Presentation mode", "anon": "Privacy mode"}
 ON = {"1", "yes", "on"}  # what a person types; the bound toggle itself writes "true"
 VALID = ON | {"true", "false", "0", "no", "off"}
 
-BASE_CSS = """<style>
-/* Streamlit's own "Download as CSV" on a table does not neutralise formulas: our buttons do. */
-[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none !important; }
-</style>"""
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stSidebarNav"], header[data-testid="stHeader"], [data-testid="stToolbar"],
@@ -53,7 +51,6 @@ PRESENT_CSS = """<style>
    (a table's ⛶ button shows it full screen). */
 html { zoom: 1.3; }
 [data-testid="stDataFrame"] { zoom: 0.77; }
-[data-testid="stElementToolbar"] button[aria-label="Download as CSV"] { display: none !important; }
 </style>"""
 
 
@@ -104,7 +101,8 @@ def start(view: View, page=None) -> Share:
     base = _page_url(getattr(page, "url_path", None), title)
     share = Share(view=view, title=title, link=link(base), names=names)
     st.session_state[SHARE_KEY] = share
-    st.html(PRESENT_CSS if view.present else BASE_CSS)
+    if view.present:
+        st.html(PRESENT_CSS)
     _share_bar(share)
     return share
 

@@ -26,7 +26,7 @@ def headings(name: str) -> set[str]:
 
 
 def page_titles() -> list[str]:
-    return re.findall(r'st\.Page\([^)]*title="([^"]+)"', (ROOT / "app.py").read_text())
+    return re.findall(r'st.Page\("pages/\w+\.py", title="([^"]+)"', (ROOT / "app.py").read_text())
 
 
 def url_parameters() -> list[str]:

@@ -48,3 +48,44 @@ def test_frame_facts_are_the_single_queries(engine, activity_days, created_days,
     pd.testing.assert_frame_equal(facts.people, queries.people(engine))
     pd.testing.assert_frame_equal(facts.teams, queries.teams(engine))
     assert facts.people.loc[1, "team"] == "North"
+
+
+# --- every page drawn inside the frame, also when Streamlit runs the page's script alone ----------
+
+PAGES = ["pages/overview.py", "pages/rep.py", "pages/coaching.py", "pages/pipeline.py", "pages/data.py",
+         "pages/settings.py"]
+TITLES = ["Overview", "Rep", "Coaching", "Pipeline", "Data", "Settings"]
+FILTERS = {"team", "manager", "rep", "driver"}  # the sidebar's select boxes (by key)
+DEMO_NOTICE = "You are looking at **demo data**"
+
+
+def frame_drawn(at) -> None:
+    """The frame's parts on the page: the sidebar's View header and filters, its Share toggles, the demo notice."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert "View" in [h.value for h in at.sidebar.header]
+    assert FILTERS <= {s.key for s in at.sidebar.selectbox}
+    assert {"present", "anon"} <= {t.key for t in at.sidebar.toggle}
+    assert [i.value for i in at.info if i.value.startswith(DEMO_NOTICE)], "the demo-data notice"
+    assert len([h for h in at.sidebar.header if h.value == "View"]) == 1  # drawn once, not twice
+
+
+@pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES)))
+def test_each_page_is_drawn_inside_the_frame_after_switch_page(demo_app, page, title):
+    at = demo_app(page)  # app.py, then at.switch_page(page): Streamlit runs the page's script alone
+    frame_drawn(at)
+    assert [t.value for t in at.title] == [title]  # the page itself, once
+
+
+def test_the_frame_stays_through_every_page_twice_in_a_row(demo_app):
+    # the Rep page with no rep chosen stops early (st.stop): what the frame kept for that run must not stand in
+    # for the next run's frame (it did: after Rep, Rep again, every later page lost its sidebar)
+    at = demo_app()
+    frame_drawn(at)
+    order = [1, 0, 2, 3, 4, 5]  # the Rep page first, straight after app.py's first run
+    for page, title in [(PAGES[i], TITLES[i]) for i in order for _ in range(2)]:
+        at.switch_page(page).run()
+        frame_drawn(at)
+        assert [t.value for t in at.title] == [title]
+    at.run()  # a rerun on the same page (a click)
+    frame_drawn(at)
+    assert [t.value for t in at.title] == ["Settings"]

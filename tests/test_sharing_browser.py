@@ -206,3 +206,76 @@ def test_an_unknown_page_gives_a_notice_and_opens_the_overview(server, page):
     assert page.get_by_text("The link's page “nowhere” does not exist; showing Overview instead.").count() == 1
     assert page.locator("h1").first.inner_text() == "Overview"
     assert params(page.url) == {"team": ["EMEA"]}
+
+
+FORMULA_NAMES = {  # three EMEA reps renamed in a CRM export; what each cell reads in a spreadsheet
+    '=HYPERLINK("http://evil.example","click")': '\'=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0": "'+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0": "'@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture
+def hostile_server(db_url):
+    """A dashboard on the S demo in which three EMEA reps' names are spreadsheet formulas."""
+    from sqlalchemy import select, update
+
+    from breakthrough.db import make_engine, migrate
+    from breakthrough.models import Person, Team
+    from conftest import TODAY, start_server, stop_server
+
+    eng = make_engine(db_url)
+    migrate(eng)
+    demo.generate(eng, scale="S", seed=7, today=TODAY)
+    with eng.begin() as conn:
+        emea = conn.execute(select(Person.id).join(Team, Team.id == Person.team_id)
+                            .where(Team.name == "EMEA", Person.role == "rep").order_by(Person.id)).scalars().all()
+        for person_id, name in zip(emea, FORMULA_NAMES):
+            conn.execute(update(Person).where(Person.id == person_id).values(name=name))
+    eng.dispose()
+    proc, url = start_server(db_url)
+    yield url
+    stop_server(proc)
+
+
+def test_table_downloads_neutralise_formulas_and_streamlit_offers_none_of_its_own(hostile_server, page):
+    page.goto(hostile_server + "/?team=EMEA")
+    wait_for_app(page)
+    csv_rows = list(csv.DictReader(io.StringIO(download(page, "⬇️ CSV").path().read_text(encoding="utf-8-sig"))))
+    csv_names = {r["Rep"] for r in csv_rows}
+    sheet = openpyxl.load_workbook(io.BytesIO(download(page, "⬇️ Excel").path().read_bytes())).active
+    excel_names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for name, shown in FORMULA_NAMES.items():
+        assert shown in csv_names and name not in csv_names  # a leading ' : shown as text, never run
+        assert shown in excel_names and name not in excel_names
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)  # no formula cell at all
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.hover()
+    page.wait_for_timeout(500)
+    assert page.get_by_role("button", name="Search").count() >= 1  # the table's own toolbar is there…
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # …without a download of its own
+
+
+def test_a_deep_link_as_a_new_servers_first_request_opens_inside_the_frame(demo_url, browser):
+    # a fresh server process: Streamlit runs the Rep page's script alone for its first request
+    from conftest import start_server, stop_server
+
+    proc, url = start_server(demo_url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.goto(f"{url}/rep?rep={quote(LOW_ACTIVITY)}&kind=Quarter")
+        wait_for_app(pg)
+        assert pg.locator("[data-testid='stMainBlockContainer'] h2").first.inner_text().strip() == LOW_ACTIVITY
+        sidebar = pg.locator("[data-testid='stSidebar']")
+        assert sidebar.locator("h2").filter(has_text="View").count() == 1  # the filter bar, once
+        assert sidebar.get_by_text("Presentation mode").count() == 1
+        nav = [a.inner_text().split()[-1] for a in pg.locator("[data-testid='stSidebarNav'] a").all()]
+        assert nav == ["Overview", "Rep", "Coaching", "Pipeline", "Data", "Settings"]  # the app's own navigation
+        assert pg.get_by_text("You are looking at demo data", exact=False).count() == 1
+        assert params(pg.url)["rep"] == [LOW_ACTIVITY]  # the link's view is kept
+        assert pg.locator("h1").first.inner_text().strip() == "Rep"  # the page drawn once, inside the frame
+        assert pg.locator("h1").count() == 1 and pg.title() == "Breakthrough"  # the app's page config
+    finally:
+        context.close()
+        stop_server(proc)

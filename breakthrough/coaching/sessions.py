@@ -17,7 +17,7 @@ from breakthrough.store.db import bump_data_version
 from breakthrough.formatting import day
 from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.queries import read_frame as _frame
-from breakthrough.store.rows import as_dates, by_column, collector_paused, fetch
+from breakthrough.store.rows import as_dates, by_column, fetch
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 
 TYPE_LABELS = {
@@ -255,8 +255,7 @@ def _read(engine: Engine, stmt, columns: list[str], dates: tuple[str, ...]) -> p
             frame[col] = frame[col].map(_as_date)
         return frame
     values = by_column(found, columns)
-    with collector_paused():
-        return pd.DataFrame({c: as_dates(v) if c in dates else v for c, v in values.items()}, columns=columns)
+    return pd.DataFrame({c: as_dates(v) if c in dates else v for c, v in values.items()}, columns=columns)
 
 
 def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:

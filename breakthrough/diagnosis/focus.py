@@ -24,7 +24,6 @@ import pandas as pd
 
 from breakthrough.metrics import funnel, rates
 from breakthrough.metrics.inputs import Places
-from breakthrough.store.rows import collector_paused
 from breakthrough.metrics.scorecard import RepFigures, Scorecard
 
 
@@ -334,16 +333,14 @@ def build(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str =
           on_track: float = 1.0) -> Diagnosis:
     """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median").
 
-    The same figures `diagnose_rep` gives rep by rep, with every driver of all reps worked out at once
-    (with the cyclic garbage collector paused, as `scorecard.build` does).
+    The same figures `diagnose_rep` gives rep by rep, with every driver of all reps worked out at once.
     """
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
     out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
     if card.reps and card.columns is None:
         raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
     if card.reps:
-        with collector_paused():
-            out.reps.update(_diagnose_all(card, cycles, k, level, on_track))
+        out.reps.update(_diagnose_all(card, cycles, k, level, on_track))
     return out
 
 

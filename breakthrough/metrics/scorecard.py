@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from breakthrough.metrics import funnel, inputs, money, periods, rates
 from breakthrough.store import queries
 from breakthrough.metrics.periods import Period
-from breakthrough.store.rows import collector_paused
 from breakthrough.settings import Settings
 
 RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
@@ -91,13 +90,8 @@ class Scorecard:
 
 def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
     """Figures for every rep in the period's figures: who worked here during some part of it up to the as-of
-    date (`tenure.present`), leavers with their prorated quota (filtering by team, manager or rep is the caller's).
-
-    Python's cyclic garbage collector is paused meanwhile (`rows.collector_paused`): the thousands of
-    small objects made here would otherwise set off collections that walk every object of the process.
-    """
-    with collector_paused():
-        return _build(engine, settings, period, as_of)
+    date (`tenure.present`), leavers with their prorated quota (filtering by team, manager or rep is the caller's)."""
+    return _build(engine, settings, period, as_of)
 
 
 def _build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
@@ -150,7 +144,7 @@ def _team_rates(found: inputs.Inputs, team_of_rep: np.ndarray) -> dict[str, np.n
     data, n_teams = found.data, int(team_of_rep.max(initial=-1)) + 1
     sums = {c: np.bincount(team_of_rep, weights=data[c], minlength=n_teams)
             for c in ("won_n", "lost_n", "created_lb", "meetings_lb", "calls_lb")}  # whole numbers: exact sums
-    sums["won_amount"] = money.group_sums(team_of_rep, data["won_amount"])[1]  # money: added as pandas adds it
+    sums["won_amount"] = money.group_sums(team_of_rep, data["won_amount"])[1]  # money: amounts without a rate left out
     pooled = {}
     for name, (num, den) in _RATE_PARTS.items():
         trials = _den(sums, den)

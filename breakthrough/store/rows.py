@@ -4,16 +4,10 @@ SQLAlchemy wraps every fetched row in a `Row` and runs the result types' convert
 for the tens of thousands of rows the Coaching page reads (running totals per rep and day, sessions,
 commitments) that costs about as much as the database's own work. `fetch` runs the same parameterised
 statement and reads the driver's cursor directly: plain tuples, values as the driver returns them (on
-SQLite, dates as ISO text — see `as_dates`). Python's cyclic garbage collector is paused while the rows
-are read and split into columns (`collector_paused`): tens of thousands of new tuples would otherwise set
-off collections that walk every object of the process — in a running app, most of the read's time.
+SQLite, dates as ISO text — see `as_dates`).
 """
 
 from __future__ import annotations
-
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -22,21 +16,9 @@ from sqlalchemy import Engine
 from breakthrough.store.queries import as_date
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (reference counting still frees everything)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def fetch(engine: Engine, stmt, params: dict | None = None) -> list[tuple]:
     """All rows of `stmt` as plain tuples (one round trip)."""
-    with collector_paused(), engine.connect() as conn:
+    with engine.connect() as conn:
         result = conn.execute(stmt, params or {})
         try:
             return result.cursor.fetchall()
@@ -46,8 +28,7 @@ def fetch(engine: Engine, stmt, params: dict | None = None) -> list[tuple]:
 
 def by_column(rows: list[tuple], names: list[str]) -> dict[str, list]:
     """The rows column by column (empty lists when there are none)."""
-    with collector_paused():
-        return dict(zip(names, (list(c) for c in zip(*rows)))) if rows else {n: [] for n in names}
+    return dict(zip(names, (list(c) for c in zip(*rows)))) if rows else {n: [] for n in names}
 
 
 def as_dates(values) -> np.ndarray:

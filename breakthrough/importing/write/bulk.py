@@ -289,7 +289,9 @@ class Records:
             return text, [t[:10] for t in text]
         stamps = _stamps(self.picked)[chosen]
         if self.run.conn.dialect.name == "sqlite":
-            process = TABLE.c.ts.type._cached_bind_processor(self.run.conn.dialect)
+            from breakthrough.importing.write.tables import bind_processor
+
+            process = bind_processor(TABLE.c.ts.type, self.run.conn.dialect)
             return [process(s) for s in stamps], [s.date().isoformat() for s in stamps]
         return stamps.tolist(), [s.date() for s in stamps]
 

@@ -249,6 +249,21 @@ class Writer:
         return [self.table.c[n] for n in sorted(names)]
 
 
+_PROCESSORS: dict = {}  # (column type, dialect) -> its bind processor or None
+
+
+def bind_processor(type_, dialect):
+    """The function that turns a Python value into what `dialect`'s driver takes for `type_` (None: as is).
+
+    SQLAlchemy's public `TypeEngine.bind_processor` of the type as the dialect implements it
+    (`dialect_impl`), kept per type and dialect so a big import asks once.
+    """
+    key = (type_, dialect)
+    if key not in _PROCESSORS:
+        _PROCESSORS[key] = type_.dialect_impl(dialect).bind_processor(dialect)
+    return _PROCESSORS[key]
+
+
 def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
     """One executemany of plain tuples through the driver: the hot path of big imports.
 
@@ -257,7 +272,7 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[t
     would do, but once per column instead of per row and parameter dict.
     """
     dialect = conn.dialect
-    processors = [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+    processors = [bind_processor(table.c[c].type, dialect) for c in columns]
     if any(processors):
         cols = [list(col) for col in zip(*rows)]
         for i, process in enumerate(processors):
