@@ -1,7 +1,10 @@
 """One cell of an export → a value, or a `CellError` saying why it is not one.
 
 Dates: ISO (`2026-11-02`, `2026-11-02T09:30:00Z`), US `11/2/2026 9:30 AM`, European
-`02.11.2026` and `02/11/2026`, and month names (`Nov 2, 2026`, `2-Nov-2026`). A
+`02.11.2026` and `02/11/2026`, and month names (`Nov 2, 2026`, `2-Nov-2026`); any other date
+written with a month name and a four-digit year, in English, German, French, Spanish, Italian,
+Dutch or Portuguese (`2. März 2026`, `le 2 novembre 2026`, `Tue, 3 Nov 2026 09:30:00 +0100`), is
+read by python-dateutil with Babel's month and day names (`named_datetime`). A
 slashed date whose day and month are both ≤ 12 reads either way: the order is
 decided per column from the other values (`DateEvidence`) or asked, never guessed.
 A time-zone suffix is ignored: times are kept as the export wrote them.
@@ -68,9 +71,60 @@ def classify_date(text: str) -> str:
         if first == second:
             return "same"  # 3/3/2026 reads the same either way: no evidence
         return "either" if first <= 12 and second <= 12 else "bad"
-    if _DAY_MONTH_NAME.match(text) or _MONTH_NAME_DAY.match(text):
+    if _DAY_MONTH_NAME.match(text) or _MONTH_NAME_DAY.match(text) or named_datetime(text):
         return "named"
     return "bad"
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_YEAR4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
+NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt")
+JUMP_WORDS = ("de", "le", "den", "der", "el", "del", "di")  # "le 2 novembre", "2 de noviembre de 2026"
+_NAMED: list = []  # [the dateutil parser, the month names it knows], made on first use
+
+
+def _named_parser():
+    """A dateutil parser knowing the month and day names of NAME_LOCALES (from Babel's locale data)."""
+    if not _NAMED:
+        from babel.dates import get_day_names, get_month_names
+        from dateutil import parser
+
+        def names(get, keys) -> list[tuple[str, ...]]:
+            found = {k: set() for k in keys}
+            for locale in NAME_LOCALES:
+                for width in ("wide", "abbreviated"):
+                    for context in ("format", "stand-alone"):
+                        for key, name in get(width, context, locale).items():
+                            found[key].add(name.lower().rstrip("."))
+            return [tuple(sorted(found[k])) for k in keys]
+
+        class Names(parser.parserinfo):
+            MONTHS = names(get_month_names, range(1, 13))
+            WEEKDAYS = names(get_day_names, range(7))
+            JUMP = [*parser.parserinfo.JUMP, *JUMP_WORDS]
+
+        _NAMED.extend([parser.parser(Names()), {n for month in Names.MONTHS for n in month}])
+    return _NAMED
+
+
+def named_datetime(text: str) -> dt.datetime | None:
+    """A date written with a month name and a four-digit year, read by dateutil; None when it is not one.
+
+    Only text with a month name is given to dateutil, never slashed or dotted numbers (whose
+    day/month order is the column's to decide, see `DateEvidence`); a date missing its day
+    (`Nov 2026`) is not one. A time-zone suffix is ignored, as everywhere.
+    """
+    if not _YEAR4.search(text) or _SLASHED.search(text) or _DOTTED.search(text):
+        return None
+    reader, months = _named_parser()
+    if not any(word in months for word in _WORD.findall(text.lower())):
+        return None
+    try:
+        first = reader.parse(text, default=dt.datetime(2000, 1, 1), ignoretz=True)
+        second = reader.parse(text, default=dt.datetime(2001, 2, 2), ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    return first if first == second else None  # parts filled from the default: not a whole date
 
 
 @dataclass
@@ -125,8 +179,14 @@ def parse_datetime(text: str, order: str | None = None) -> dt.datetime:
             return found if found.tzinfo is None else found.replace(tzinfo=None)
         except ValueError:
             pass
-    day, rest = _date_part(text, order)
-    return dt.datetime.combine(day, _time_part(rest, text))
+    try:
+        day, rest = _date_part(text, order)
+        return dt.datetime.combine(day, _time_part(rest, text))
+    except CellError:
+        named = named_datetime(text)
+        if named is None:
+            raise
+        return named
 
 
 def _date_part(text: str, order: str | None) -> tuple[dt.date, str]:
