@@ -152,6 +152,11 @@ AMOUNTS = [
     ("EUR 0,99", None, (0.99, "EUR")),
     ("CA$ 1,000", None, (1000.0, "CAD")),
     ("US$5", None, (5.0, "USD")),
+    # symbols from Babel's English locale data
+    ("MX$1,200", None, (1200.0, "MXN")),
+    ("CN¥8,000", None, (8000.0, "CNY")),
+    ("NT$ 30,000", None, (30000.0, "TWD")),
+    ("1.234,5 ₫", None, (1234.5, "VND")),
 ]
 
 

@@ -13,7 +13,10 @@ Amounts: `$12,345.00`, `USD 12,345.00`, `12.345,00 €`, `€100.000,00`, `1 234
 and with a scale: `195k` (195,000), `1.2M` (1,200,000), `$1.5MM`, `2 Mio €`, `1bn`. The
 decimal mark is decided per column (`AmountEvidence`); a lone separator after one to
 three digits and before exactly three (`1,234`) is a thousands separator unless the
-column shows otherwise. A currency symbol or code in the amount is returned with it.
+column shows otherwise. A currency symbol or code in the amount is returned with it (symbols from
+Babel's locale data, `SYMBOLS`). Babel does not parse the numbers themselves: its
+`parse_decimal` needs the locale up front, which a CSV does not give, so the mark is
+the column's evidence.
 
 Yes/no: one table, `YES_NO` (Done/Undone, Completed/Not Started, Yes/No, TRUE/FALSE,
 1/0, Ja/Nein, Oui/Non, Sí/No, x, checked/unchecked…), compared ignoring case and accents.
@@ -265,9 +268,23 @@ def _time_part(rest: str, text: str) -> dt.time:
 
 # ----------------------------------------------------------------------------- amounts and currencies
 
-SYMBOLS = {"US$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD",
-           "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-           "₽": "RUB", "₺": "TRY", "₪": "ILS", "₱": "PHP", "zł": "PLN"}
+
+
+def _babel_symbols() -> dict[str, str]:
+    """Currency symbols → codes as Babel writes them in English (`CA$`, `MX$`, `CN¥`, `₫`…): the symbols holding
+    a currency sign, each naming one currency (`¤`, no currency, left out)."""
+    from babel import Locale
+    from babel.numbers import get_currency_symbol, list_currencies
+
+    english = Locale.parse("en")
+    found = {get_currency_symbol(code, english): code for code in sorted(list_currencies()) if code != "XXX"}
+    return {symbol: code for symbol, code in found.items()
+            if symbol != code and any(unicodedata.category(ch) == "Sc" for ch in symbol)}
+
+
+# Babel's symbols, and those exports write that Babel's English ones lack.
+SYMBOLS = {**_babel_symbols(), "US$": "USD", "C$": "CAD", "AU$": "AUD", "S$": "SGD", "₽": "RUB", "₺": "TRY",
+           "zł": "PLN"}
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 _AFFIX = re.compile(r"^(?P<pre>[^\d\-+(.,]*)(?P<num>[-+(]?\s*[\d.,\s'’]*\d[\d.,\s'’]*\)?-?)(?P<post>[^\d]*)$")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
