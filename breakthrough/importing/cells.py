@@ -83,12 +83,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 _YEAR4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
 NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt")
 JUMP_WORDS = ("de", "le", "den", "der", "el", "del", "di")  # "le 2 novembre", "2 de noviembre de 2026"
-_NAMED: list = []  # [the dateutil parser, the month names it knows], made on first use
+_NAMED: tuple | None = None  # (the dateutil parser, the month names it knows), made on first use
 
 
 def _named_parser():
     """A dateutil parser knowing the month and day names of NAME_LOCALES (from Babel's locale data)."""
-    if not _NAMED:
+    global _NAMED
+    if _NAMED is None:
         from babel.dates import get_day_names, get_month_names
         from dateutil import parser
 
@@ -106,7 +107,7 @@ def _named_parser():
             WEEKDAYS = names(get_day_names, range(7))
             JUMP = [*parser.parserinfo.JUMP, *JUMP_WORDS]
 
-        _NAMED.extend([parser.parser(Names()), {n for month in Names.MONTHS for n in month}])
+        _NAMED = (parser.parser(Names()), frozenset(n for month in Names.MONTHS for n in month))
     return _NAMED
 
 
