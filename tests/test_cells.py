@@ -77,7 +77,7 @@ DATE_ERRORS = [
     ("Foo 2, 2026", None, "not a month name"),
     ("2026/11/02", None, "is not a date"),
     ("Nov 2026", None, "is not a date"),  # a month without its day is not a date
-    ("30 février 2026", None, "is not a date"),
+    ("30 février 2026", None, "not a real date"),
     ("März 3/4/2026", None, "is not a date"),  # a month name does not let dateutil guess a slashed order
 ]
 

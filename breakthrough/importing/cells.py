@@ -1,10 +1,10 @@
 """One cell of an export → a value, or a `CellError` saying why it is not one.
 
 Dates: ISO (`2026-11-02`, `2026-11-02T09:30:00Z`), US `11/2/2026 9:30 AM`, European
-`02.11.2026` and `02/11/2026`, and month names (`Nov 2, 2026`, `2-Nov-2026`); any other date
-written with a month name and a four-digit year, in English, German, French, Spanish, Italian,
-Dutch or Portuguese (`2. März 2026`, `le 2 novembre 2026`, `Tue, 3 Nov 2026 09:30:00 +0100`), is
-read by python-dateutil with Babel's month and day names (`named_datetime`). A
+`02.11.2026` and `02/11/2026`, and month names in English, German, French, Spanish, Italian,
+Dutch or Portuguese (Babel's names: `Nov 2, 2026`, `2-Nov-2026`, `2. März 2026`); any other
+layout with a month name and a four-digit year (`le 2 novembre 2026`, `Tue, 3 Nov 2026
+09:30:00 +0100`) is read by python-dateutil with those names (`named_datetime`). A
 slashed date whose day and month are both ≤ 12 reads either way: the order is
 decided per column from the other values (`DateEvidence`) or asked, never guessed.
 A time-zone suffix is ignored: times are kept as the export wrote them.
@@ -47,8 +47,8 @@ MONTHS = {name: i + 1 for i, names in enumerate((
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ ,-]+(\d{4})")
-_MONTH_NAME_DAY = re.compile(r"([A-Za-z]{3,9})\.? +(\d{1,2}),? +(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\.?[ -]([^\W\d_]{3,9})\.?[ ,-]+(\d{4})")  # 2-Nov-2026, 2. März 2026
+_MONTH_NAME_DAY = re.compile(r"([^\W\d_]{3,9})\.? +(\d{1,2}),? +(\d{4})")
 _TIME = re.compile(
     r"(?:T|\s+|,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp])?\.?(?:[Mm]\.?)?"
     r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$"
@@ -83,7 +83,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _YEAR4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
 NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt")
 JUMP_WORDS = ("de", "le", "den", "der", "el", "del", "di")  # "le 2 novembre", "2 de noviembre de 2026"
-_NAMED: tuple | None = None  # (the dateutil parser, the month names it knows), made on first use
+_NAMED: tuple | None = None  # (the dateutil parser, its month names → month numbers), made on first use
 
 
 def _named_parser():
@@ -107,7 +107,7 @@ def _named_parser():
             WEEKDAYS = names(get_day_names, range(7))
             JUMP = [*parser.parserinfo.JUMP, *JUMP_WORDS]
 
-        _NAMED = (parser.parser(Names()), frozenset(n for month in Names.MONTHS for n in month))
+        _NAMED = (parser.parser(Names()), {n: i for i, month in enumerate(Names.MONTHS, start=1) for n in month})
     return _NAMED
 
 
@@ -125,6 +125,8 @@ def named_datetime(text: str) -> dt.datetime | None:
         return None
     try:
         first = reader.parse(text, default=dt.datetime(2000, 1, 1), ignoretz=True)
+        if first.year != 2000 and first.month != 1 and first.day != 1:
+            return first  # nothing there can have come from the default
         second = reader.parse(text, default=dt.datetime(2001, 2, 2), ignoretz=True)
     except (ValueError, OverflowError):
         return None
@@ -233,7 +235,7 @@ def _month_name_day(found: re.Match, order: str | None) -> dt.date:
 
 
 def _month(name: str, text: str) -> int:
-    month = MONTHS.get(name.lower())
+    month = MONTHS.get(name.lower()) or _named_parser()[1].get(name.lower())
     if month is None:
         raise CellError(f"“{text}”: “{name}” is not a month name")
     return month
