@@ -1,12 +1,20 @@
-"""Numbers, money, dates and statuses written for people (pages and downloads)."""
+"""Numbers, money, dates and statuses written for people (pages and downloads).
+
+Money, numbers and percentages are written by Babel in the app's locale (`LOCALE`, US English:
+`$195,000`, `1,234.5`, `26%`), with the currency's own symbol (`€`, `£`, `¥`, `CA$`); a currency
+Babel knows no symbol for is written after the amount (`5 XYZ`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 
+from babel import Locale, numbers
+
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 ICONS = {"on track": "✅", "at risk": "⚠️", "behind": "⛔"}
+LOCALE = Locale.parse("en_US")
 
 
 def money(value: float | None, currency: str = "USD", compact: bool = False) -> str:
@@ -15,17 +23,14 @@ def money(value: float | None, currency: str = "USD", compact: bool = False) -> 
         return "–"
     if math.isinf(value):
         return "∞"
-    symbol = SYMBOLS.get(currency, "")
+    if numbers.get_currency_symbol(currency, LOCALE) != currency:
+        if compact:
+            return numbers.format_compact_currency(value, currency, locale=LOCALE, fraction_digits=1)
+        return numbers.format_currency(value, currency, format="¤#,##0", locale=LOCALE, currency_digits=False)
     sign = "-" if value < 0 else ""
-    text = _compact(abs(value)) if compact else f"{abs(value):,.0f}"
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
-
-
-def _compact(value: float) -> str:
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= limit:
-            return f"{value / limit:.1f}{suffix}"
-    return f"{value:,.0f}"
+    text = (numbers.format_compact_decimal(abs(value), locale=LOCALE, fraction_digits=1) if compact
+            else numbers.format_decimal(abs(value), format="#,##0", locale=LOCALE))
+    return f"{sign}{text} {currency}"
 
 
 def percent(value: float | None, digits: int = 0) -> str:
@@ -33,7 +38,7 @@ def percent(value: float | None, digits: int = 0) -> str:
         return "–"
     if math.isinf(value):
         return "∞"
-    return f"{value * 100:.{digits}f}%"
+    return numbers.format_percent(value, format=_pattern(digits) + "%", locale=LOCALE)
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -41,7 +46,12 @@ def number(value: float | None, digits: int = 1) -> str:
         return "–"
     if math.isinf(value):
         return "∞"
-    return f"{value:,.{digits}f}"
+    return numbers.format_decimal(value, format=_pattern(digits), locale=LOCALE)
+
+
+def _pattern(digits: int) -> str:
+    """Babel's number pattern with thousands grouping and exactly `digits` decimals."""
+    return "#,##0" + ("." + "0" * digits if digits else "")
 
 
 def ratio(value: float | None) -> str:

@@ -30,7 +30,7 @@ from components.page_frame import current_view
 NOT_IN_FILE = "— not in the file —"
 ORDERS = {"dmy": "Day first (European: 02/11/2026 is 2 November)",
           "mdy": "Month first (US: 02/11/2026 is 11 February)"}
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 MAX_OWNER_BUTTONS = 12  # more unknown owners than this: a list to pick from instead of a button each
 log = logging.getLogger("breakthrough")
 

@@ -43,6 +43,17 @@ DATES = [
     ("2-Nov-2026", None, T(2026, 11, 2)),
     ("Sept 3 2026", None, T(2026, 9, 3)),
     ("  2026-11-02  ", None, T(2026, 11, 2)),
+    # month names in other languages and other layouts, read by dateutil with Babel's names
+    ("2. November 2026", None, T(2026, 11, 2)),  # German
+    ("3. März 2026 14:30", None, T(2026, 3, 3, 14, 30)),
+    ("Montag, 2. Nov. 2026", None, T(2026, 11, 2)),
+    ("le 2 novembre 2026", None, T(2026, 11, 2)),  # French
+    ("2 févr. 2026", None, T(2026, 2, 2)),
+    ("2 de noviembre de 2026", None, T(2026, 11, 2)),  # Spanish
+    ("3 mei 2026", None, T(2026, 5, 3)),  # Dutch
+    ("November 2nd, 2026", None, T(2026, 11, 2)),
+    ("Tue, 3 Nov 2026 09:30:00 +0100", None, T(2026, 11, 3, 9, 30)),  # zone ignored: wall time kept
+    ("Nov 2, 2026 at 9:30", None, T(2026, 11, 2, 9, 30)),
 ]
 
 
@@ -65,6 +76,9 @@ DATE_ERRORS = [
     ("2026-11-02x", None, "not a time"),
     ("Foo 2, 2026", None, "not a month name"),
     ("2026/11/02", None, "is not a date"),
+    ("Nov 2026", None, "is not a date"),  # a month without its day is not a date
+    ("30 février 2026", None, "not a real date"),
+    ("März 3/4/2026", None, "is not a date"),  # a month name does not let dateutil guess a slashed order
 ]
 
 
@@ -78,6 +92,7 @@ CLASSIFIED = [
     ("2026-11-02", "iso"), ("2026-11-02T09:30:00Z", "iso"), ("02.11.2026", "dmy"), ("25/11/2026", "dmy"),
     ("11/25/2026", "mdy"), ("11/2/2026", "either"), ("2/11/2026 9:30", "either"), ("3/3/2026", "same"),
     ("Nov 2, 2026", "named"), ("13/13/2026", "bad"), ("soon", "bad"),
+    ("2. März 2026", "named"), ("le 2 novembre 2026", "named"), ("Nov 2026", "bad"),
 ]
 
 
@@ -95,6 +110,7 @@ EVIDENCE = [
     (["11/2/2026", "3/4/2026", "3/3/2026"], None, True, False),  # every day ≤ 12: asked
     (["25/11/2026", "11/25/2026"], None, False, True),  # both orders proven: asked
     (["3/3/2026", ""], "iso", False, False),  # nothing slashed is ambiguous
+    (["2. März 2026", "3/4/2026"], None, True, False),  # month names prove nothing about slashed dates: asked
 ]
 
 
@@ -136,6 +152,11 @@ AMOUNTS = [
     ("EUR 0,99", None, (0.99, "EUR")),
     ("CA$ 1,000", None, (1000.0, "CAD")),
     ("US$5", None, (5.0, "USD")),
+    # symbols from Babel's English locale data
+    ("MX$1,200", None, (1200.0, "MXN")),
+    ("CN¥8,000", None, (8000.0, "CNY")),
+    ("NT$ 30,000", None, (30000.0, "TWD")),
+    ("1.234,5 ₫", None, (1234.5, "VND")),
 ]
 
 

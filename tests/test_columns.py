@@ -69,7 +69,7 @@ def shown(fmt: columns.Format, value: float) -> str:
         (columns.PERCENT, 0.2899, "29%", "29%"),  # 28.99% → 29% (a cut would say 28%)
         (columns.PERCENT, 0.665, "66%", "66%"),  # 0.665 × 100 = 66.5, a tie → even: 66%
         (columns.PACE, 2.14, "214%", "214%"),
-        (columns.PACE, 18.66, "1866%", "1,866%"),  # the browser separates thousands
+        (columns.PACE, 18.66, "1,866%", "1,866%"),  # thousands separated, as the browser does
         (columns.RATIO, 2.94, "2.9×", "2.9×"),
         (columns.RATIO, 3.25, "3.2×", "3.2×"),  # tie → even
         (columns.RATIO, 3_028.64, "3,028.6×", "3028.6×"),  # Streamlit's printf has no thousands separator

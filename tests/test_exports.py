@@ -174,6 +174,16 @@ def test_meeting_pack_escapes_text_from_data():
     assert "\\u003cb\\u003eSam" in html  # chart data is JSON-escaped inside its script
 
 
+def test_meeting_pack_escapes_section_titles_notes_and_the_link_attribute():
+    html = pack(link='https://bt.example/?q="><script>alert(2)</script>',
+                notes=["<script>alert(3)</script>"],
+                sections=[Section("<img src=x onerror=alert(4)>", table=pd.DataFrame({"A": [1]}))])
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert '<a href="https://bt.example/?q=&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;">' in html
+    assert '<p class="note">&lt;script&gt;alert(3)&lt;/script&gt;</p>' in html
+    assert "<h2>&lt;img src=x onerror=alert(4)&gt;</h2>" in html
+
+
 @pytest.mark.parametrize(
     "link, anchor",
     [

@@ -74,6 +74,29 @@ def test_the_delimiter_is_counted_outside_quotes_on_the_header(header, delimiter
     assert sniff_delimiter(header) == delimiter
 
 
+def test_a_pipe_delimited_export_reads_with_commas_inside_values():
+    reader, rows, _, problems = read_all(b"Opportunity|Amount|Stage\nAcme, Inc|1,500|Won\nBirch|200|Lost\n")
+    assert (reader.delimiter, reader.headers) == ("|", ["Opportunity", "Amount", "Stage"])
+    assert rows == [["Acme, Inc", "1,500", "Won"], ["Birch", "200", "Lost"]] and problems == []
+
+
+def test_the_data_lines_settle_a_header_that_holds_as_many_commas_as_semicolons():
+    # counted on the header alone, "," and ";" tie (2 each) and "," would win; the rows all agree on ";"
+    data = b"Account, name;Amount, USD;Stage\nAcme;5;Won\nBirch;7;Lost\n"
+    reader, rows, _, _ = read_all(data)
+    assert reader.delimiter == ";"
+    assert reader.headers == ["Account, name", "Amount, USD", "Stage"] and rows[0] == ["Acme", "5", "Won"]
+
+
+@pytest.mark.parametrize("data, delimiter", [
+    (b"Account\nAcme, Inc\nBirch, Ltd\n", ","),  # one column: Sniffer cannot tell, the header rule says ","
+    (b"a;b\n1;2;3\n4;5\n", ";"),  # the lines disagree: the header decides
+    (b"Name;Note\nO'Brien;it's, fine\nAnn;ok\n", ";"),  # apostrophes are not quotes
+])
+def test_where_sniffer_cannot_tell_the_header_rule_decides(data, delimiter):
+    assert Reader(data).delimiter == delimiter
+
+
 @pytest.mark.parametrize("text, rows", [
     ("a;b\n1;2\n", [["1", "2"]]),
     ("a\tb\n1\t2\n", [["1", "2"]]),

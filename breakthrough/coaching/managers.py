@@ -24,7 +24,7 @@ from breakthrough.store import queries
 from breakthrough.coaching import sessions as store
 from breakthrough.formatting import number, percent
 from breakthrough.store.models import RUBRIC
-from breakthrough.metrics.periods import holidays_for
+from breakthrough.metrics.periods import holiday_days
 from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
 from breakthrough.metrics.view import reps_in_scope
@@ -268,9 +268,8 @@ class Calendar:
 def _working_calendar(sessions: pd.DataFrame, as_of: dt.date, country: str | None) -> Calendar:
     """Working days through each day from the first session to the as-of date (`cadence.working_days_after`)."""
     first = min(min(sessions["date"], default=as_of), as_of)
-    days = [first + dt.timedelta(days=i) for i in range((as_of - first).days + 1)]
-    off = holidays_for(country, range(first.year, as_of.year + 1))
-    working = np.array([d.weekday() < 5 and d not in off for d in days], dtype=np.int64)
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(as_of, "D") + 1)
+    working = np.is_busday(days, holidays=holiday_days(country, first.year, as_of.year)).astype(np.int64)
     return Calendar(first.toordinal(), np.cumsum(working))
 
 

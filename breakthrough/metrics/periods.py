@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays as holidays_lib
+import numpy as np
 
 KINDS = ("month", "quarter", "year")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
@@ -150,21 +151,23 @@ def holidays_for(country: str | None, years: Iterable[int]) -> frozenset[date]:
     return _holidays(country.strip().upper(), tuple(sorted(set(years))))
 
 
-def _weekdays(start: date, end: date) -> int:
-    """Mondays to Fridays in [start, end]."""
-    days = (end - start).days + 1
-    if days <= 0:
-        return 0
-    full_weeks, rest = divmod(days, 7)
-    return full_weeks * 5 + sum(1 for i in range(rest) if (start.weekday() + i) % 7 < 5)
+@lru_cache(maxsize=64)
+def holiday_days(country: str | None, first_year: int, last_year: int) -> np.ndarray:
+    """The public holidays of `country` in these years, as numpy's business-day functions take them."""
+    days = np.array(sorted(holidays_for(country, range(first_year, last_year + 1))), dtype="datetime64[D]")
+    days.flags.writeable = False  # shared by every caller through the cache
+    return days
 
 
 def working_days(start: date, end: date, country: str | None = None) -> int:
-    """Monday–Friday days from start to end (both included), minus public holidays; 0 if end < start."""
+    """Monday–Friday days from start to end (both included), minus public holidays; 0 if end < start.
+
+    The one rule for working days: `numpy.busday_count` with the holidays package's dates (`holiday_days`).
+    """
     if end < start:
         return 0
-    off = holidays_for(country, range(start.year, end.year + 1))
-    return _weekdays(start, end) - sum(1 for d in off if start <= d <= end and d.weekday() < 5)
+    off = holiday_days(country, start.year, end.year)
+    return int(np.busday_count(start, end + timedelta(days=1), holidays=off))
 
 
 def elapsed_share(period: Period, as_of: date, country: str | None = None) -> float:

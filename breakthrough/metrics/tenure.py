@@ -6,7 +6,8 @@
   are in no span's figures (as before end dates were kept). "Now" is the one-day span of the as-of date.
 - **Prorated quota**: a quota row (a month or a quarter of the quota sheet) counts for the share of its
   working days the person was employed: amount × employed working days of the row ÷ working days of the row.
-  Working days are Monday to Friday less the public holidays of the Settings' country (`periods.working_days`).
+  Working days are Monday to Friday less the public holidays of the Settings' country: `numpy.busday_count`
+  with `periods.holiday_days`, the rule of `periods.working_days`.
 
 Everything works on whole columns at once (numpy `datetime64[D]` arrays, NaT for a missing date).
 """
@@ -14,12 +15,10 @@ Everything works on whole columns at once (numpy `datetime64[D]` arrays, NaT for
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-
 import numpy as np
 
 from breakthrough.formatting import day
-from breakthrough.metrics.periods import holidays_for
+from breakthrough.metrics.periods import holiday_days
 
 ONE_DAY = np.timedelta64(1, "D")
 
@@ -47,7 +46,7 @@ def employed_share(hire, end, starts, ends, country: str | None) -> np.ndarray:
         return np.zeros(0)
     first = np.where(np.isnat(hire), starts, np.maximum(starts, hire))
     last = np.where(np.isnat(end), ends, np.minimum(ends, end))
-    off = _holidays(country, int(starts.min().astype(object).year), int(ends.max().astype(object).year))
+    off = holiday_days(country, int(starts.min().astype(object).year), int(ends.max().astype(object).year))
     total = np.busday_count(starts, ends + ONE_DAY, holidays=off)
     worked = np.where(last >= first, np.busday_count(first, np.maximum(last, first - ONE_DAY) + ONE_DAY,
                                                      holidays=off), 0)  # fmt: skip
@@ -67,9 +66,3 @@ def in_words(hire: dt.date | None, end: dt.date | None, first: dt.date, last: dt
     said = [f"joined {day(hire)}" for _ in [0] if hire is not None and first < hire <= last]
     said += [f"left {day(end)}" for _ in [0] if end is not None and first <= end < last]
     return " · ".join(said) + (" · quota prorated to the working days here" if said else "")
-
-
-@lru_cache(maxsize=64)
-def _holidays(country: str | None, first_year: int, last_year: int) -> np.ndarray:
-    """The public holidays of `country` in these years, as `busday_count` takes them."""
-    return np.array(sorted(holidays_for(country, range(first_year, last_year + 1))), dtype="datetime64[D]")

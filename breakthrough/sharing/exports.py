@@ -7,13 +7,13 @@ name, gets a leading single quote: it is shown, never run. Numbers stay numbers.
 
 The meeting pack is one self-contained HTML file: the banner, the link, every
 table and every chart of the view, with plotly.js written into the file once so
-the charts stay interactive with no network. Text from data is HTML-escaped.
+the charts stay interactive with no network. Its page is the Jinja2 template
+`templates/meeting_pack.html.j2`, rendered with autoescape: text from data is HTML-escaped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import math
 import numbers
@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import jinja2
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
@@ -169,21 +170,8 @@ class Section:
     figure: object | None = None  # a plotly.graph_objects.Figure
 
 
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1200px;
-       padding: 0 1.5rem; color: #1f2937; }
-header { border-bottom: 2px solid #e5e7eb; margin-bottom: 1.5rem; }
-h1 { margin-bottom: .25rem; } h2 { margin-top: 2.2rem; font-size: 1.25rem; }
-.banner { font-size: 1.15rem; font-weight: 600; margin: .25rem 0; }
-.meta { color: #4b5563; font-size: .9rem; margin: .25rem 0 1rem; word-break: break-all; }
-.note { background: #eff6ff; border-left: 4px solid #3b82f6; padding: .5rem .75rem; margin: .5rem 0; }
-table { border-collapse: collapse; width: 100%; font-size: .82rem; }
-th, td { border: 1px solid #e5e7eb; padding: .35rem .55rem; text-align: left; vertical-align: top; }
-th { background: #f3f4f6; position: sticky; top: 0; }
-tr:nth-child(even) td { background: #fafafa; }
-.table-wrap { overflow-x: auto; }
-footer { margin-top: 3rem; color: #6b7280; font-size: .85rem; }
-"""
+TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("breakthrough.sharing", "templates"),
+                               autoescape=jinja2.select_autoescape(("html", "html.j2")))
 
 
 def meeting_pack(
@@ -195,27 +183,22 @@ def meeting_pack(
     notes: Sequence[str] = (),
 ) -> str:
     """The view as one self-contained HTML page (plotly.js inline once, so charts work offline)."""
-    body = [_pack_header(title, banner, link, created, notes)]
+    parts = []
     plotly_included = False
     for section in sections:
-        body.append(f"<section><h2>{html.escape(section.title)}</h2>")
-        if section.table is not None:
-            body.append(_pack_table(section.table))
+        figure = None
         if section.figure is not None:
-            body.append(_roomy(section.figure).to_html(
+            figure = _roomy(section.figure).to_html(
                 full_html=False, include_plotlyjs=not plotly_included, include_mathjax=False,
                 config={"displaylogo": False, "responsive": True},
-            ))
+            )
             plotly_included = True
-        body.append("</section>")
-    body.append("<footer>Made with Breakthrough. Figures as of the date in the banner; "
-                "open the link to see the view live.</footer>")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)} · {html.escape(banner)}</title><style>{STYLE}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
-    )
+        table = None if section.table is None else _pack_table(section.table)
+        parts.append({"title": section.title, "table": table, "figure": figure})
+    return TEMPLATES.get_template("meeting_pack.html.j2").render(
+        title=title, banner=banner, link=link, clickable=link.startswith(("http://", "https://")),
+        created=created.strftime("%d %b %Y %H:%M"), notes=list(notes), sections=parts,
+    ) + "\n"
 
 
 def _roomy(figure):
@@ -225,22 +208,9 @@ def _roomy(figure):
     return go.Figure(figure).update_xaxes(automargin=True).update_yaxes(automargin=True)
 
 
-def _pack_header(title: str, banner: str, link: str, created: dt.datetime, notes: Sequence[str]) -> str:
-    safe_link = html.escape(link, quote=True)
-    anchor = f'<a href="{safe_link}">{safe_link}</a>' if link.startswith(("http://", "https://")) else safe_link
-    parts = [
-        f"<header><h1>{html.escape(title)}</h1>",
-        f'<p class="banner">{html.escape(banner)}</p>',
-        f'<p class="meta">Live view: {anchor}<br>Pack made {html.escape(created.strftime("%d %b %Y %H:%M"))}</p>',
-        *(f'<p class="note">{html.escape(n)}</p>' for n in notes),
-        "</header>",
-    ]
-    return "".join(parts)
-
-
 def _pack_table(table: pd.DataFrame) -> str:
     """A formatted table as escaped HTML (no index, blanks as `–`)."""
-    return '<div class="table-wrap">' + table.to_html(index=False, escape=True, na_rep="–", border=0) + "</div>"
+    return table.to_html(index=False, escape=True, na_rep="–", border=0)
 
 
 def file_stem(*parts: str) -> str:

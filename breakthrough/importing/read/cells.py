@@ -1,7 +1,10 @@
 """One cell of an export → a value, or a `CellError` saying why it is not one.
 
 Dates: ISO (`2026-11-02`, `2026-11-02T09:30:00Z`), US `11/2/2026 9:30 AM`, European
-`02.11.2026` and `02/11/2026`, and month names (`Nov 2, 2026`, `2-Nov-2026`). A
+`02.11.2026` and `02/11/2026`, and month names in English, German, French, Spanish, Italian,
+Dutch or Portuguese (Babel's names: `Nov 2, 2026`, `2-Nov-2026`, `2. März 2026`); any other
+layout with a month name and a four-digit year (`le 2 novembre 2026`, `Tue, 3 Nov 2026
+09:30:00 +0100`) is read by python-dateutil with those names (`named_datetime`). A
 slashed date whose day and month are both ≤ 12 reads either way: the order is
 decided per column from the other values (`DateEvidence`) or asked, never guessed.
 A time-zone suffix is ignored: times are kept as the export wrote them.
@@ -10,7 +13,10 @@ Amounts: `$12,345.00`, `USD 12,345.00`, `12.345,00 €`, `€100.000,00`, `1 234
 and with a scale: `195k` (195,000), `1.2M` (1,200,000), `$1.5MM`, `2 Mio €`, `1bn`. The
 decimal mark is decided per column (`AmountEvidence`); a lone separator after one to
 three digits and before exactly three (`1,234`) is a thousands separator unless the
-column shows otherwise. A currency symbol or code in the amount is returned with it.
+column shows otherwise. A currency symbol or code in the amount is returned with it (symbols from
+Babel's locale data, `SYMBOLS`). Babel does not parse the numbers themselves: its
+`parse_decimal` needs the locale up front, which a CSV does not give, so the mark is
+the column's evidence.
 
 Yes/no: one table, `YES_NO` (Done/Undone, Completed/Not Started, Yes/No, TRUE/FALSE,
 1/0, Ja/Nein, Oui/Non, Sí/No, x, checked/unchecked…), compared ignoring case and accents.
@@ -41,8 +47,8 @@ MONTHS = {name: i + 1 for i, names in enumerate((
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
-_DAY_MONTH_NAME = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ ,-]+(\d{4})")
-_MONTH_NAME_DAY = re.compile(r"([A-Za-z]{3,9})\.? +(\d{1,2}),? +(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\.?[ -]([^\W\d_]{3,9})\.?[ ,-]+(\d{4})")  # 2-Nov-2026, 2. März 2026
+_MONTH_NAME_DAY = re.compile(r"([^\W\d_]{3,9})\.? +(\d{1,2}),? +(\d{4})")
 _TIME = re.compile(
     r"(?:T|\s+|,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp])?\.?(?:[Mm]\.?)?"
     r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5})?$"
@@ -68,9 +74,63 @@ def classify_date(text: str) -> str:
         if first == second:
             return "same"  # 3/3/2026 reads the same either way: no evidence
         return "either" if first <= 12 and second <= 12 else "bad"
-    if _DAY_MONTH_NAME.match(text) or _MONTH_NAME_DAY.match(text):
+    if _DAY_MONTH_NAME.match(text) or _MONTH_NAME_DAY.match(text) or named_datetime(text):
         return "named"
     return "bad"
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_YEAR4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
+NAME_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt")
+JUMP_WORDS = ("de", "le", "den", "der", "el", "del", "di")  # "le 2 novembre", "2 de noviembre de 2026"
+_NAMED: tuple | None = None  # (the dateutil parser, its month names → month numbers), made on first use
+
+
+def _named_parser():
+    """A dateutil parser knowing the month and day names of NAME_LOCALES (from Babel's locale data)."""
+    global _NAMED
+    if _NAMED is None:
+        from babel.dates import get_day_names, get_month_names
+        from dateutil import parser
+
+        def names(get, keys) -> list[tuple[str, ...]]:
+            found = {k: set() for k in keys}
+            for locale in NAME_LOCALES:
+                for width in ("wide", "abbreviated"):
+                    for context in ("format", "stand-alone"):
+                        for key, name in get(width, context, locale).items():
+                            found[key].add(name.lower().rstrip("."))
+            return [tuple(sorted(found[k])) for k in keys]
+
+        class Names(parser.parserinfo):
+            MONTHS = names(get_month_names, range(1, 13))
+            WEEKDAYS = names(get_day_names, range(7))
+            JUMP = [*parser.parserinfo.JUMP, *JUMP_WORDS]
+
+        _NAMED = (parser.parser(Names()), {n: i for i, month in enumerate(Names.MONTHS, start=1) for n in month})
+    return _NAMED
+
+
+def named_datetime(text: str) -> dt.datetime | None:
+    """A date written with a month name and a four-digit year, read by dateutil; None when it is not one.
+
+    Only text with a month name is given to dateutil, never slashed or dotted numbers (whose
+    day/month order is the column's to decide, see `DateEvidence`); a date missing its day
+    (`Nov 2026`) is not one. A time-zone suffix is ignored, as everywhere.
+    """
+    if not _YEAR4.search(text) or _SLASHED.search(text) or _DOTTED.search(text):
+        return None
+    reader, months = _named_parser()
+    if not any(word in months for word in _WORD.findall(text.lower())):
+        return None
+    try:
+        first = reader.parse(text, default=dt.datetime(2000, 1, 1), ignoretz=True)
+        if first.year != 2000 and first.month != 1 and first.day != 1:
+            return first  # nothing there can have come from the default
+        second = reader.parse(text, default=dt.datetime(2001, 2, 2), ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    return first if first == second else None  # parts filled from the default: not a whole date
 
 
 @dataclass
@@ -125,8 +185,14 @@ def parse_datetime(text: str, order: str | None = None) -> dt.datetime:
             return found if found.tzinfo is None else found.replace(tzinfo=None)
         except ValueError:
             pass
-    day, rest = _date_part(text, order)
-    return dt.datetime.combine(day, _time_part(rest, text))
+    try:
+        day, rest = _date_part(text, order)
+        return dt.datetime.combine(day, _time_part(rest, text))
+    except CellError:
+        named = named_datetime(text)
+        if named is None:
+            raise
+        return named
 
 
 def _date_part(text: str, order: str | None) -> tuple[dt.date, str]:
@@ -169,7 +235,7 @@ def _month_name_day(found: re.Match, order: str | None) -> dt.date:
 
 
 def _month(name: str, text: str) -> int:
-    month = MONTHS.get(name.lower())
+    month = MONTHS.get(name.lower()) or _named_parser()[1].get(name.lower())
     if month is None:
         raise CellError(f"“{text}”: “{name}” is not a month name")
     return month
@@ -205,9 +271,23 @@ def _time_part(rest: str, text: str) -> dt.time:
 
 # ----------------------------------------------------------------------------- amounts and currencies
 
-SYMBOLS = {"US$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD", "NZ$": "NZD", "HK$": "HKD",
-           "S$": "SGD", "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-           "₽": "RUB", "₺": "TRY", "₪": "ILS", "₱": "PHP", "zł": "PLN"}
+
+
+def _babel_symbols() -> dict[str, str]:
+    """Currency symbols → codes as Babel writes them in English (`CA$`, `MX$`, `CN¥`, `₫`…): the symbols holding
+    a currency sign, each naming one currency (`¤`, no currency, left out)."""
+    from babel import Locale
+    from babel.numbers import get_currency_symbol, list_currencies
+
+    english = Locale.parse("en")
+    found = {get_currency_symbol(code, english): code for code in sorted(list_currencies()) if code != "XXX"}
+    return {symbol: code for symbol, code in found.items()
+            if symbol != code and any(unicodedata.category(ch) == "Sc" for ch in symbol)}
+
+
+# Babel's symbols, and those exports write that Babel's English ones lack.
+SYMBOLS = {**_babel_symbols(), "US$": "USD", "C$": "CAD", "AU$": "AUD", "S$": "SGD", "₽": "RUB", "₺": "TRY",
+           "zł": "PLN"}
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 _AFFIX = re.compile(r"^(?P<pre>[^\d\-+(.,]*)(?P<num>[-+(]?\s*[\d.,\s'’]*\d[\d.,\s'’]*\)?-?)(?P<post>[^\d]*)$")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
