@@ -21,6 +21,9 @@ from breakthrough import funnel, inputs, money, periods, queries, rates
 from breakthrough.periods import Period
 from breakthrough.rows import collector_paused
 from breakthrough.settings import Settings
+from breakthrough.rates import Runs
+from collections.abc import Mapping
+from typing import Any
 
 RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
 PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
@@ -57,7 +60,7 @@ class Columns:
     inputs: funnel.FunnelInputs  # the reverse funnel's inputs
     rates: dict[str, np.ndarray]  # each shrunk rate's value (NaN: none)
     coverage: np.ndarray  # each funnel's coverage
-    cycles: rates.Runs  # each rep's won-deal cycles of the look-back (`Scorecard.won_cycles`), sorted
+    cycles: Runs  # each rep's won-deal cycles of the look-back (`Scorecard.won_cycles`), sorted
     cycles_short: np.ndarray  # how many of each rep's cycles fit in the days left
 
 
@@ -138,7 +141,7 @@ _RATE_PARTS = {
 }
 
 
-def _den(row, parts) -> float:
+def _den(row: Mapping[str, Any], parts: tuple[str, ...]) -> Any:  # arrays or numbers, as the row holds
     return sum(row[p] for p in parts)
 
 
@@ -170,7 +173,7 @@ def _shrunk_rates(found: inputs.Inputs, reps: _Reps, settings: Settings) -> dict
     """Every rep's rates pulled towards their team's pooled rates: (value, raw, successes, trials) arrays by
     name (NaN value or raw: none)."""
     data, prior = found.data, _team_rates(found, reps.team_codes(missing_alone=False))
-    found_rates = {}
+    found_rates: dict[str, tuple[np.ndarray, ...]] = {}
     for name, (num, den) in _RATE_PARTS.items():
         successes, trials = data[num], _den(data, den)
         found_rates[name] = (*rates.shrunk_values(successes, trials, prior[name], settings.shrinkage_k), successes,
@@ -274,7 +277,7 @@ def _rep_figures(reps: _Reps, found: inputs.Inputs, rep_rates, median_cycle, fun
     return dict(zip(reps.ids, rates.named_tuples(RepFigures, zip(*columns))))
 
 
-NONE = frozenset()
+NONE: frozenset[str] = frozenset()
 
 
 STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New opps"}
