@@ -27,6 +27,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from typing import ClassVar
+from sqlalchemy import Table
 
 Money = Numeric(16, 2, asdecimal=False)
 RunningMoney = Numeric(20, 2, asdecimal=False)  # running totals of amounts: room for many deals' sums
@@ -41,7 +43,7 @@ RUBRIC = ("preparation", "diagnosis", "focus", "accountability", "follow_through
 
 
 class Base(DeclarativeBase):
-    pass
+    __table__: ClassVar[Table]  # every model names a __tablename__, so declarative makes it a Table
 
 
 class Team(Base):
