@@ -301,6 +301,7 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
                         "Nothing was written.")
         return None
     for question in open_questions:
+        assert date_order is not None  # asked above when a question is open
         plan.date_orders[question.field] = date_order
     return plan
 

@@ -26,6 +26,7 @@ from breakthrough.db import bump_data_version
 from breakthrough.importing.people import name_key  # one normaliser for the demo and for imports
 from breakthrough.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
 from breakthrough.settings import FIELDS, Settings
+from typing import Any
 
 STORIES: dict[str, str] = {
     "low_activity": "Liam Foster",
@@ -183,7 +184,7 @@ def write_demo(conn: Connection, scale: str, seed: int, today: dt.date) -> dict[
     refresh_activity_daily(conn)  # and target_activity_day
     refresh_deal_activity(conn)
     refresh_opportunity_rollups(conn)
-    counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar()
+    counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar_one()
     _mark_demo(conn)
     _advance_sequences(conn, list(tables))
     bump_data_version(conn)
@@ -325,11 +326,12 @@ class Org:
 def _teams(scale: Scale) -> tuple[list[dict], list[int], list[str]]:
     """Team rows (regions first), the ids of the child teams, and each child team's currency."""
     regions = [{"id": i + 1, "name": name, "parent_id": None} for i, (name, _) in enumerate(scale.regions)]
-    children, currencies = [], []
-    for region, (_, team_names) in zip(regions, scale.regions):
+    children: list[dict[str, Any]] = []
+    currencies: list[str] = []
+    for region, (region_name, team_names) in zip(regions, scale.regions):
         for name in team_names:
             children.append({"id": len(regions) + len(children) + 1, "name": name, "parent_id": region["id"]})
-            currencies.append(REGION_CURRENCY.get(region["name"], "USD"))
+            currencies.append(REGION_CURRENCY.get(region_name, "USD"))
     return regions + children, [t["id"] for t in children], currencies
 
 
@@ -839,7 +841,7 @@ def _rep_sessions(rng, style: Style, org: Org, r: int, frame: Frame) -> list[dic
         for d in np.nonzero(rng.random(len(days)) < per_4_weeks / 20)[0]:
             rows.append(_session(rng, style, org, r, kind, days[d]))
             if kind == "joint_call":
-                rows += _debrief(rng, style, org, r, days, d)
+                rows += _debrief(rng, style, org, r, days, int(d))
     return rows
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from typing import ClassVar
 from sqlalchemy import Table
+from typing import Any
 
 Money = Numeric(16, 2, asdecimal=False)
 RunningMoney = Numeric(20, 2, asdecimal=False)  # running totals of amounts: room for many deals' sums
@@ -352,7 +353,7 @@ class Setting(Base):
 
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[object] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(JSON)  # any JSON value
 
 
 class ImportChange(Base):
@@ -373,7 +374,7 @@ class ImportChange(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # "insert" or "update"
     previous_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    previous: Mapped[object | None] = mapped_column(JSON)
+    previous: Mapped[dict | None] = mapped_column(JSON)
 
 
 class ImportSummary(Base):
