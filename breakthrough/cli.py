@@ -264,7 +264,7 @@ def import_file(engine: Engine, path: Path, profile_key: str | None = None, date
         report.written, report.batch = True, outcome.batch_id
     except FileError as err:
         report.error = f"this file cannot be read: {err} Nothing was written."
-    except Exception as err:  # noqa: BLE001 - a script gets a line, never a traceback
+    except Exception as err:  # a script gets a line, never a traceback
         report.error = f"the import failed and nothing was written ({type(err).__name__}: {err})."
     return report
 
