@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 import holidays
 import numpy as np
 from sqlalchemy import Connection, Engine, Table, func, select, text
+from typing import Any
 
 from breakthrough import models as m
 from breakthrough import names as nm
@@ -26,7 +27,6 @@ from breakthrough.db import bump_data_version
 from breakthrough.importing.people import name_key  # one normaliser for the demo and for imports
 from breakthrough.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
 from breakthrough.settings import FIELDS, Settings
-from typing import Any
 
 STORIES: dict[str, str] = {
     "low_activity": "Liam Foster",

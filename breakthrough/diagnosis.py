@@ -21,12 +21,12 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from typing import Any
 
 from breakthrough import funnel, rates
 from breakthrough.inputs import Places
 from breakthrough.rows import collector_paused
 from breakthrough.scorecard import RepFigures, Scorecard
-from typing import Any
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
-
-from breakthrough import rates
 from typing import Any, Generic, TypeVar
 from numpy.typing import NDArray
+
+from breakthrough import rates
 
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")

@@ -26,6 +26,8 @@ from sqlalchemy import (
     BigInteger, Connection, Date, Engine, Float, Numeric, and_, bindparam, case, cast, func, literal, or_, select,
 )
 from sqlalchemy.orm import aliased
+from collections.abc import Sequence
+from typing import Any, overload
 
 from breakthrough import tenure
 from breakthrough.models import (
@@ -41,8 +43,6 @@ from breakthrough.models import (
     WonDealCycles,
 )
 from breakthrough.rollups import EPOCH, unpack_cycles
-from collections.abc import Sequence
-from typing import Any, overload
 
 Window = tuple[dt.date | None, dt.date, tuple[str, ...]]  # first day (None: from the start), last day, totals
 Bind = Engine | Connection  # query functions take an engine, or a connection to share between several

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, or_, select, true, union
 from sqlalchemy import union_all
+from collections.abc import Sequence
+from sqlalchemy import ColumnElement
 
 from breakthrough.models import (
     Account,
@@ -39,15 +41,13 @@ from breakthrough.models import (
     ActivityDaily,
     ActivityRepDay,
     ActivityRunning,
+    Base,
     DealActivity,
     Opportunity,
     OpportunityRunning,
     TargetActivityDay,
     WonDealCycles,
 )
-from collections.abc import Sequence
-from sqlalchemy import ColumnElement
-from breakthrough.models import Base
 
 NO_OUTCOME = ""  # rollup key for activities without an outcome
 MEETING_TYPES = ("meeting", "demo")

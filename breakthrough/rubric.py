@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import NamedTuple
-
-from breakthrough.models import RUBRIC
 from typing import TypeGuard, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-Score = TypeVar("Score", float, NDArray[np.float64])  # one score, or many as an array
+from breakthrough.models import RUBRIC
 
 LOWEST, HIGHEST = 1, 5
+Score = TypeVar("Score", float, NDArray[np.float64])  # one score, or many as an array
 
 
 class Dimension(NamedTuple):

@@ -16,14 +16,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
+from collections.abc import Mapping
+from typing import Any
 
 from breakthrough import funnel, inputs, money, periods, queries, rates
 from breakthrough.periods import Period
 from breakthrough.rows import collector_paused
 from breakthrough.settings import Settings
-from breakthrough.rates import Runs
-from collections.abc import Mapping
-from typing import Any
 
 RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
 PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
@@ -50,6 +49,9 @@ class RepFigures(NamedTuple):
     lost_count: int = 0  # deals lost in the same days
     calls: int = 0  # calls in the period up to the as-of date
     meetings: int = 0  # meetings held in the same days
+
+
+Runs = rates.Runs  # (inside `Columns` its field `rates` hides the module)
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,13 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
+from typing import Any
 
 from breakthrough import db, rollups
 from breakthrough import models as m
 from breakthrough.importing import columnar
 from breakthrough.importing.profiles import field_map
 from breakthrough.importing.validation import LIMITS, PARSED_KINDS, Reject, RowError, activity_type, content_key
-from typing import Any
 
 TABLE = m.Activity.__table__
 EPOCH = dt.date(1970, 1, 1).toordinal()

@@ -19,9 +19,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
+from collections.abc import Sequence
 
 from breakthrough.models import RUBRIC, Setting, StageMap
-from collections.abc import Sequence
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
 SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",

@@ -9,6 +9,7 @@ open, and every person the file names (matched, new, or a problem).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from breakthrough import settings as settings_store
 from breakthrough.importing import profiles, survey as surveying, wide
@@ -16,7 +17,6 @@ from breakthrough.importing.people import Directory
 from breakthrough.importing.plan import Plan
 from breakthrough.importing.reading import Reader
 from breakthrough.importing.survey import DateQuestion, PersonRow, Survey
-from pathlib import Path
 
 
 @dataclass

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from breakthrough.formatting import day
 from breakthrough.importing import cells as c
@@ -22,7 +23,6 @@ from breakthrough.importing.people import Directory, name_key, owner_label, unkn
 from breakthrough.importing.plan import ADD_ROLES, Plan
 from breakthrough.importing.profiles import field_map, missing_fields, stage_status
 from breakthrough.models import RUBRIC
-from typing import Any
 
 SKIP = "skip"  # a row left out on purpose (an activity not done yet, a deleted deal)
 LIMITS = {"name": 300, "account": 300, "stage": 100, "lead_source": 100, "crm_id": 100, "opportunity": 100,

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from typing import Any
 
 from breakthrough import models as m
 from breakthrough.importing.people import ANY_SOURCE, name_key
@@ -29,7 +30,6 @@ from breakthrough.rollups import (
 
 if TYPE_CHECKING:
     from breakthrough.importing.writing import Batch, Run
-from typing import Any
 
 IN_BATCH = 5_000  # keys per IN query (SQLite allows 32,766 parameters)
 STAMPED = ("activity", "opportunity", "quota", "coaching_session", "opportunity_history")
