@@ -269,7 +269,7 @@ def import_file(engine: Engine, path: Path, profile_key: str | None = None, date
         report.written, report.batch = True, outcome.batch_id
     except FileError as err:
         report.error = f"this file cannot be read: {err} Nothing was written."
-    except Exception as err:  # noqa: BLE001 - a script gets a line, never a traceback
+    except Exception as err:  # a script gets a line, never a traceback
         report.error = f"the import failed and nothing was written ({type(err).__name__}: {err})."
     return report
 
@@ -306,6 +306,7 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
                         "Nothing was written.")
         return None
     for question in open_questions:
+        assert date_order is not None  # asked above when a question is open
         plan.date_orders[question.field] = date_order
     return plan
 

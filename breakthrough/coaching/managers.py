@@ -89,8 +89,8 @@ def results_pace(attainment: float | None, elapsed_share: float) -> float | None
 def on_track(card: Scorecard, rep_ids, threshold: float = 1.0) -> tuple[int, int]:
     """(reps at or above pace to quota, reps with a quota) among `rep_ids`."""
     paces = [results_pace(card.reps[r].funnel.attainment, card.elapsed_share) for r in rep_ids if r in card.reps]
-    paces = [p for p in paces if p is not None]
-    return sum(1 for p in paces if p >= threshold), len(paces)
+    known = [p for p in paces if p is not None]
+    return sum(1 for p in known if p >= threshold), len(known)
 
 
 def tiers(attainment: Mapping[int, float | None]) -> dict[int, str]:
@@ -99,7 +99,7 @@ def tiers(attainment: Mapping[int, float | None]) -> dict[int, str]:
     Ranked best first, rep `i` of `n` sits at `(i + 0.5) ÷ n`: below 0.2 is the top tier, above 0.8
     the bottom one. Six reps give 1 / 4 / 1; five give 1 / 3 / 1; two or one are all middle.
     """
-    ranked = sorted((r for r, a in attainment.items() if a is not None), key=lambda r: (-attainment[r], r))
+    ranked = sorted((r for r, a in attainment.items() if a is not None), key=lambda r: (-(attainment[r] or 0.0), r))
     result = {r: NO_QUOTA for r, a in attainment.items() if a is None}
     for i, rep in enumerate(ranked):
         position = (i + 0.5) / len(ranked)

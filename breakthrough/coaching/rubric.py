@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import NamedTuple
+from typing import TypeGuard, TypeVar
+import numpy as np
+from numpy.typing import NDArray
 
 from breakthrough.store.models import RUBRIC
 
 LOWEST, HIGHEST = 1, 5
+Score = TypeVar("Score", float, NDArray[np.float64])  # one score, or many as an array
 
 
 class Dimension(NamedTuple):
@@ -71,7 +75,7 @@ def anchors(dimension: str) -> str:
     return f"1 = {d.one} · 3 = {d.three} · 5 = {d.five}"
 
 
-def to_percent(score: float) -> float:
+def to_percent(score: Score) -> Score:
     """A 1–5 score on the 0–100 scale: `(s − 1) / 4 × 100`."""
     return (score - LOWEST) / (HIGHEST - LOWEST) * 100
 
@@ -85,6 +89,6 @@ def session_quality(scores: Mapping[str, float | None], weights: Mapping[str, fl
     return to_percent(sum(w * s for w, s in scored) / total)
 
 
-def _scored(value) -> bool:
+def _scored(value: float | None) -> TypeGuard[float]:
     """True for a real 1–5 score (None and NaN mean "not scored")."""
     return value is not None and value == value

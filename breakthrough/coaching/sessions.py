@@ -158,7 +158,9 @@ def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
     """Write a new session, its commitments and its reviews in one transaction; return its id."""
     _refuse(engine, s, today)
     with engine.begin() as conn:
-        session_id = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key[0]
+        key = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key
+        assert key is not None  # one row inserted: its primary key
+        session_id = key[0]
         _add_commitments(conn, session_id, s)
         _apply_reviews(conn, session_id, s)
         bump_data_version(conn)

@@ -43,7 +43,7 @@ def _rep_sessions(rng, style: Style, org: Org, r: int, frame: Frame) -> list[dic
         for d in np.nonzero(rng.random(len(days)) < per_4_weeks / 20)[0]:
             rows.append(_session(rng, style, org, r, kind, days[d]))
             if kind == "joint_call":
-                rows += _debrief(rng, style, org, r, days, d)
+                rows += _debrief(rng, style, org, r, days, int(d))
     return rows
 
 

@@ -50,7 +50,7 @@ def write_demo(conn: Connection, scale: str, seed: int, today: dt.date) -> dict[
     refresh_activity_daily(conn)  # and target_activity_day
     refresh_deal_activity(conn)
     refresh_opportunity_rollups(conn)
-    counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar()
+    counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar_one()
     mark_demo(conn)
     advance_sequences(conn, list(tables))
     bump_data_version(conn)

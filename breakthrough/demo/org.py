@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
@@ -56,11 +57,12 @@ class Org:
 def _teams(scale: Scale) -> tuple[list[dict], list[int], list[str]]:
     """Team rows (regions first), the ids of the child teams, and each child team's currency."""
     regions = [{"id": i + 1, "name": name, "parent_id": None} for i, (name, _) in enumerate(scale.regions)]
-    children, currencies = [], []
-    for region, (_, team_names) in zip(regions, scale.regions):
+    children: list[dict[str, Any]] = []
+    currencies: list[str] = []
+    for region, (region_name, team_names) in zip(regions, scale.regions):
         for name in team_names:
             children.append({"id": len(regions) + len(children) + 1, "name": name, "parent_id": region["id"]})
-            currencies.append(REGION_CURRENCY.get(region["name"], "USD"))
+            currencies.append(REGION_CURRENCY.get(region_name, "USD"))
     return regions + children, [t["id"] for t in children], currencies
 
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from typing import Any
 
 from breakthrough.metrics import funnel, rates
 from breakthrough.metrics.inputs import Places
@@ -238,14 +239,15 @@ def at_benchmark(inputs: funnel.FunnelInputs, key: str, value: float, bench: flo
         return replace(inputs, closable_share=cycles.closable(bench / value) if value > 0 else inputs.closable_share)
     field_name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
                   "win_rate": "win_rate", "deal_size": "deal_size"}[key]  # fmt: skip
-    return replace(inputs, **{field_name: min(bench, 1.0) if key == "win_rate" else bench})
+    moved: dict[str, Any] = {field_name: min(bench, 1.0) if key == "win_rate" else bench}  # `replace`'s keywords
+    return replace(inputs, **moved)
 
 
 def impact(inputs: funnel.FunnelInputs, key: str, value: float | None, bench: float | None, cycles: Cycles) -> float | None:
     """P with the driver at its benchmark − P; 0 unless the benchmark is better; None for coverage."""
     if key in NO_IMPACT:
         return None
-    if not _worse(key, value, bench):
+    if value is None or bench is None or not _worse(key, value, bench):  # (`_worse` is False for a missing side)
         return 0.0
     better = funnel.projected_revenue(at_benchmark(inputs, key, value, bench, cycles))
     return float(max(better - funnel.projected_revenue(inputs), 0.0))
@@ -434,6 +436,7 @@ def _driver_impact(key, value, bench, inputs, base, packed) -> np.ndarray:
 def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:
     """`funnel_inputs` of every rep, as arrays: the scorecard's own inputs with this closable share (only
     `funnel.projected_revenue` reads them here)."""
+    assert card.columns is not None  # `diagnose` refuses a card without its arrays
     return replace(card.columns.inputs, closable_share=closable)
 
 

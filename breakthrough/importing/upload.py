@@ -9,6 +9,7 @@ open, and every person the file names (matched, new, or a problem).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from breakthrough import settings as settings_store
 from breakthrough.importing.map import profiles, wide
@@ -33,6 +34,8 @@ class Upload:
     def profile(self) -> profiles.Profile:
         return self.detections[0].profile
 
+    _map: dict = field(init=False, default_factory=dict, repr=False, compare=False)  # the source's stage map
+
     def stages(self) -> dict[str, str]:
         """Every stage in the file with the status it would get (saved map, source defaults, then its words)."""
         return {s: self.plan.stages.get(s) or profiles.stage_status(s, self._map) for s in self.survey.stages}
@@ -45,16 +48,17 @@ class Detected:
     detections: list[profiles.Detection]
 
 
-def detect_file(engine, data: bytes) -> Detected:
+def detect_file(engine, data: bytes | Path) -> Detected:
     """The file's headers and every profile scored against them, best first (reads the header only)."""
     reader = Reader(data)
     return Detected(reader.headers, reader.delimiter, profiles.detect(reader.headers, profiles.saved_profiles(engine)))
 
 
-def inspect(engine, data: bytes, profile_key: str | None = None, plan: Plan | None = None, progress=None) -> Upload:
+def inspect(engine, data: bytes | Path, profile_key: str | None = None, plan: Plan | None = None,
+            progress=None) -> Upload:
     """Detect (or use `profile_key` / `plan`), survey the file and match its people."""
-    found = detect_file(engine, data)
-    headers, delimiter, detections = found.headers, found.delimiter, found.detections
+    detected = detect_file(engine, data)
+    headers, delimiter, detections = detected.headers, detected.delimiter, detected.detections
     if profile_key:
         detections.sort(key=lambda d: d.profile.key != profile_key)
     settings = settings_store.load(engine)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
+from typing import Any, Generic, TypeVar
+from numpy.typing import NDArray
 
 from breakthrough.metrics import rates
 
@@ -20,6 +22,7 @@ ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")
 LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
 LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
+V = TypeVar("V", float, NDArray[np.float64])  # a rep's figure, or every rep's as an array (`compute_all`)
 
 
 def status(ratio: float | None, on_track: float = 1.0, at_risk: float = 0.8) -> str | None:
@@ -32,24 +35,24 @@ def status(ratio: float | None, on_track: float = 1.0, at_risk: float = 0.8) -> 
 
 
 @dataclass(frozen=True)
-class FunnelInputs:
-    """Everything the reverse funnel needs for one rep and one period."""
+class FunnelInputs(Generic[V]):
+    """Everything the reverse funnel needs for one rep and one period (or, of arrays, for every rep)."""
 
-    quota: float  # Q
-    won: float  # W (won in period up to as-of)
-    open_pipeline: float  # OP: open, close date within [as_of, period end]
-    win_rate: float  # shrunk wr, 0..1
-    deal_size: float  # shrunk ads
-    meeting_to_opp: float  # shrunk m2o
-    call_to_meeting: float  # shrunk c2m
+    quota: V  # Q
+    won: V  # W (won in period up to as-of)
+    open_pipeline: V  # OP: open, close date within [as_of, period end]
+    win_rate: V  # shrunk wr, 0..1
+    deal_size: V  # shrunk ads
+    meeting_to_opp: V  # shrunk m2o
+    call_to_meeting: V  # shrunk c2m
     weeks_left: float  # wl
     calendar_days_left: int  # period end - as_of, in days
-    median_cycle_days: float | None
-    closable_share: float  # pin
-    next_quota: float  # Q of the next period
-    calls_pw: float  # actual pace: avg per working week over the last 4 weeks
-    meetings_pw: float
-    opps_pw: float
+    median_cycle_days: V | None  # arrays: NaN where a rep has none
+    closable_share: V  # pin
+    next_quota: V  # Q of the next period
+    calls_pw: V  # actual pace: avg per working week over the last 4 weeks
+    meetings_pw: V
+    opps_pw: V
     fixed_coverage: float | None = None  # None -> derived C = 1/wr
     standards: Mapping[str, float | None] = field(default_factory=dict)  # stage -> fixed weekly standard
     on_track: float = 1.0
@@ -114,14 +117,14 @@ def _ratio(actual: float, required: float) -> float:
 # --- the pieces of the funnel ------------------------------------------------------------------
 
 
-def coverage_ratio(inputs: FunnelInputs) -> float:
+def coverage_ratio(inputs: FunnelInputs[float]) -> float:
     """C: pipeline needed per unit of gap — the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
     if inputs.fixed_coverage is not None:
         return inputs.fixed_coverage
     return 1 / inputs.win_rate if inputs.win_rate > 0 else math.inf
 
 
-def _requirement(stage: str, total: float, actual_pw: float, inputs: FunnelInputs) -> Requirement:
+def _requirement(stage: str, total: float, actual_pw: float, inputs: FunnelInputs[float]) -> Requirement:
     """One stage: derived weekly need, the standard beside it, the higher as the bar, and the pace."""
     derived = _div(total, inputs.weeks_left)
     standard = inputs.standards.get(stage)
@@ -130,11 +133,11 @@ def _requirement(stage: str, total: float, actual_pw: float, inputs: FunnelInput
     return Requirement(stage, total, derived, standard, bar, actual_pw, ratio, _status(ratio, inputs))
 
 
-def _status(ratio: float | None, inputs: FunnelInputs) -> str | None:
+def _status(ratio: float | None, inputs: FunnelInputs[Any]) -> str | None:
     return status(ratio, inputs.on_track, inputs.at_risk)
 
 
-def stages(shortfall: float, inputs: FunnelInputs) -> dict[str, Requirement]:
+def stages(shortfall: float, inputs: FunnelInputs[float]) -> dict[str, Requirement]:
     """RO = PS ÷ ads, RM = RO ÷ m2o, RC = RM ÷ c2m, each with its weekly pace."""
     opps = _div(shortfall, inputs.deal_size)
     meetings = _div(opps, inputs.meeting_to_opp)
@@ -144,7 +147,7 @@ def stages(shortfall: float, inputs: FunnelInputs) -> dict[str, Requirement]:
     return {stage: _requirement(stage, *totals[stage], inputs) for stage in STAGES}
 
 
-def projected_revenue(inputs: FunnelInputs) -> float:
+def projected_revenue(inputs: FunnelInputs[V]) -> V:
     """P = W + OP·wr + calls/week · wl · c2m · m2o · wr · ads · pin.
 
     What the rep will likely have won by period end: won so far, the open pipeline at the win rate,
@@ -156,10 +159,10 @@ def projected_revenue(inputs: FunnelInputs) -> float:
     return i.won + i.open_pipeline * i.win_rate + new_business
 
 
-def _improved(inputs: FunnelInputs, lever: str) -> FunnelInputs:
+def _improved(inputs: FunnelInputs[float], lever: str) -> FunnelInputs[float]:
     """The inputs with one driver 10 % better (win rate capped at 100 %)."""
     up = 1 + LEVER_STEP
-    changes = {
+    changes: dict[str, dict[str, Any]] = {  # field -> value, for `replace`
         "activity": {"calls_pw": inputs.calls_pw * up},
         "call_to_meeting": {"call_to_meeting": inputs.call_to_meeting * up},
         "meeting_to_opp": {"meeting_to_opp": inputs.meeting_to_opp * up},
@@ -169,7 +172,7 @@ def _improved(inputs: FunnelInputs, lever: str) -> FunnelInputs:
     return replace(inputs, **changes[lever])
 
 
-def levers(inputs: FunnelInputs, projected_gap: float) -> dict[str, float]:
+def levers(inputs: FunnelInputs[float], projected_gap: float) -> dict[str, float]:
     """For each driver, how much a 10 % improvement would cut the projected gap (never negative)."""
     cuts = {}
     for lever in LEVERS:
@@ -178,7 +181,7 @@ def levers(inputs: FunnelInputs, projected_gap: float) -> dict[str, float]:
     return cuts
 
 
-def compute(inputs: FunnelInputs) -> Funnel:
+def compute(inputs: FunnelInputs[float]) -> Funnel:
     """The whole reverse funnel for one rep and period."""
     i = inputs
     gap = max(i.quota - i.won, 0.0)
@@ -209,7 +212,7 @@ def compute(inputs: FunnelInputs) -> Funnel:
 # rep's figures are exactly what `compute` gives for them; the scorecard uses it for all reps.
 
 
-def compute_all(inputs: FunnelInputs) -> list[Funnel]:
+def compute_all(inputs: FunnelInputs[NDArray[np.float64]]) -> list[Funnel]:
     """`compute` for many reps: the per-rep fields of `inputs` are arrays (NaN for a missing median cycle)."""
     i = inputs
     gap = _max0(i.quota - i.won)
@@ -218,6 +221,7 @@ def compute_all(inputs: FunnelInputs) -> list[Funnel]:
     shortfall = _max0(required - i.open_pipeline)
     projected = projected_revenue(i)
     projected_gap = _max0(i.quota - projected)
+    assert i.median_cycle_days is not None, "arrays: NaN for a rep without a median cycle, never None"
     columns = {
         "gap": gap,
         "attainment": _none_where(i.quota > 0, _divide(i.won, i.quota)),
@@ -239,9 +243,9 @@ def _funnels(columns: dict, stages_: dict[str, dict], levers_: dict[str, np.ndar
     n = len(columns["gap"])
     reqs = {stage: rates.named_tuples(Requirement, zip([stage] * n, *(_per_rep(cols[f], n) for f in REQUIREMENT)))
             for stage, cols in stages_.items()}  # fmt: skip
-    levers_ = [dict(zip(levers_, values)) for values in zip(*(_per_rep(col, n) for col in levers_.values()))]
-    stages_ = [dict(zip(reqs, values)) for values in zip(*reqs.values())]
-    columns |= {"stages": stages_, "levers": levers_}
+    rep_levers = [dict(zip(levers_, values)) for values in zip(*(_per_rep(col, n) for col in levers_.values()))]
+    rep_stages = [dict(zip(reqs, values)) for values in zip(*reqs.values())]
+    columns |= {"stages": rep_stages, "levers": rep_levers}
     return rates.named_tuples(Funnel, zip(*(_per_rep(columns[f], n) for f in Funnel._fields)))
 
 
@@ -290,20 +294,20 @@ def _ratio_all(actual: np.ndarray, required: np.ndarray) -> np.ndarray:
         return _divide(actual, required)
 
 
-def _coverage_ratio_all(inputs: FunnelInputs) -> np.ndarray:
+def _coverage_ratio_all(inputs: FunnelInputs[NDArray[np.float64]]) -> np.ndarray:
     """C per rep: the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
     if inputs.fixed_coverage is not None:
         return np.full(len(inputs.win_rate), float(inputs.fixed_coverage))
     return _divide(np.ones(len(inputs.win_rate)), inputs.win_rate)
 
 
-def _status_all(ratio: np.ndarray, inputs: FunnelInputs) -> np.ndarray:
+def _status_all(ratio: np.ndarray, inputs: FunnelInputs[Any]) -> np.ndarray:
     """`status` per entry (None for NaN)."""
     found = np.where(ratio >= inputs.on_track, ON_TRACK, np.where(ratio >= inputs.at_risk, AT_RISK, BEHIND))
     return _none_where(~np.isnan(ratio), found)
 
 
-def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs) -> dict[str, dict]:
+def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs[NDArray[np.float64]]) -> dict[str, dict]:
     """RO, RM and RC per rep with their weekly pace: the columns of each stage's `Requirement`."""
     i = inputs
     opps = _div_all(shortfall, i.deal_size)
@@ -313,7 +317,8 @@ def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs) -> dict[str, dict]:
     return {stage: _requirement_all(stage, *totals[stage], i) for stage in STAGES}
 
 
-def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray, inputs: FunnelInputs) -> dict:
+def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray,
+                     inputs: FunnelInputs[NDArray[np.float64]]) -> dict:
     derived = _div_all(total, np.full(len(total), inputs.weeks_left))
     standard = inputs.standards.get(stage)
     bar = derived if standard is None else np.where(standard > derived, standard, derived)
@@ -322,7 +327,7 @@ def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray, input
             "actual_pw": actual_pw, "pace_ratio": ratio, "status": _status_all(ratio, inputs)}  # fmt: skip
 
 
-def _improved_all(inputs: FunnelInputs, lever: str) -> FunnelInputs:
+def _improved_all(inputs: FunnelInputs[NDArray[np.float64]], lever: str) -> FunnelInputs[NDArray[np.float64]]:
     """`_improved` for arrays: one driver 10 % better for every rep (win rate capped at 100 %)."""
     up = 1 + LEVER_STEP
     if lever == "win_rate":
@@ -333,7 +338,7 @@ def _improved_all(inputs: FunnelInputs, lever: str) -> FunnelInputs:
     return replace(inputs, **{name: getattr(inputs, name) * up})
 
 
-def _levers_all(inputs: FunnelInputs, projected_gap: np.ndarray) -> dict[str, np.ndarray]:
+def _levers_all(inputs: FunnelInputs[NDArray[np.float64]], projected_gap: np.ndarray) -> dict[str, np.ndarray]:
     """`levers` per rep: how much a 10 % better driver cuts the projected gap."""
     cuts = {}
     for lever in LEVERS:

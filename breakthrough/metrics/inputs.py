@@ -146,7 +146,7 @@ def counts(deals: dict[str, np.ndarray], acts: dict[str, np.ndarray], places: Pl
     n = places.count
     where = places.of(deals["rep_id"])
     mine = where >= 0
-    found = {name: np.bincount(where[mine], weights=deals[col][mine].astype(float), minlength=n)
+    found: dict[str, np.ndarray] = {name: np.bincount(where[mine], weights=deals[col][mine].astype(float), minlength=n)
              for name, col in COUNTS.items()}  # fmt: skip
     where = places.of(acts["rep_id"])
     for name, col in ACTIVITY.items():

@@ -42,7 +42,7 @@ def facts(engine: Engine, period: Period, as_of: dt.date, reps: Mapping[int, str
     o, a = Opportunity, ActivityDaily
     with engine.connect() as conn:
         owners = lambda *where: {int(r) for r in conn.execute(  # noqa: E731
-            select(o.owner_id).distinct().where(o.owner_id.in_(ids), *where)).scalars()}
+            select(o.owner_id).distinct().where(o.owner_id.in_(ids), *where)).scalars() if r is not None}
         deals = owners(o.created_date <= as_of)
         open_deals = owners(o.status == "open")
         active = {int(r) for r in conn.execute(

@@ -101,10 +101,10 @@ def is_example_rate(currency: str, settings: Settings) -> bool:
     if settings.rates_confirmed or currency == settings.reporting_currency:
         return False
     rate = settings.rate(currency)
-    example = EXAMPLE_RATES.get(currency), EXAMPLE_RATES.get(settings.reporting_currency)
-    if rate is None or None in example:
+    base, reporting = EXAMPLE_RATES.get(currency), EXAMPLE_RATES.get(settings.reporting_currency)
+    if rate is None or base is None or reporting is None:
         return False
-    return math.isclose(rate, example[0] / example[1], rel_tol=1e-9)
+    return math.isclose(rate, base / reporting, rel_tol=1e-9)
 
 
 def rate_check(currencies, settings: Settings) -> RateCheck:

@@ -94,7 +94,9 @@ def closable_share(
         return _share_within(rep_cycles, days_left)
     team_share = _share_within(team_cycles, days_left)
     short = sum(1 for c in rep_cycles if c <= days_left)
-    return shrunk(short, len(rep_cycles), team_share, k).value
+    share = shrunk(short, len(rep_cycles), team_share, k).value
+    assert share is not None  # the team's share is the prior, so `shrunk` always gives a value
+    return share
 
 
 # --- many reps at once ------------------------------------------------------------------------------

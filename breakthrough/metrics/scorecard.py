@@ -16,6 +16,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
+from collections.abc import Mapping
+from typing import Any
 
 from breakthrough.metrics import funnel, inputs, money, periods, rates
 from breakthrough.store import queries
@@ -49,6 +51,9 @@ class RepFigures(NamedTuple):
     meetings: int = 0  # meetings held in the same days
 
 
+Runs = rates.Runs  # (inside `Columns` its field `rates` hides the module)
+
+
 @dataclass(frozen=True)
 class Columns:
     """The arrays the figures were worked out from, one entry per rep in `Scorecard.reps` order: the
@@ -57,7 +62,7 @@ class Columns:
     inputs: funnel.FunnelInputs  # the reverse funnel's inputs
     rates: dict[str, np.ndarray]  # each shrunk rate's value (NaN: none)
     coverage: np.ndarray  # each funnel's coverage
-    cycles: rates.Runs  # each rep's won-deal cycles of the look-back (`Scorecard.won_cycles`), sorted
+    cycles: Runs  # each rep's won-deal cycles of the look-back (`Scorecard.won_cycles`), sorted
     cycles_short: np.ndarray  # how many of each rep's cycles fit in the days left
 
 
@@ -133,7 +138,7 @@ _RATE_PARTS = {
 }
 
 
-def _den(row, parts) -> float:
+def _den(row: Mapping[str, Any], parts: tuple[str, ...]) -> Any:  # arrays or numbers, as the row holds
     return sum(row[p] for p in parts)
 
 
@@ -165,7 +170,7 @@ def _shrunk_rates(found: inputs.Inputs, reps: _Reps, settings: Settings) -> dict
     """Every rep's rates pulled towards their team's pooled rates: (value, raw, successes, trials) arrays by
     name (NaN value or raw: none)."""
     data, prior = found.data, _team_rates(found, reps.team_codes(missing_alone=False))
-    found_rates = {}
+    found_rates: dict[str, tuple[np.ndarray, ...]] = {}
     for name, (num, den) in _RATE_PARTS.items():
         successes, trials = data[num], _den(data, den)
         found_rates[name] = (*rates.shrunk_values(successes, trials, prior[name], settings.shrinkage_k), successes,
@@ -269,7 +274,7 @@ def _rep_figures(reps: _Reps, found: inputs.Inputs, rep_rates, median_cycle, fun
     return dict(zip(reps.ids, rates.named_tuples(RepFigures, zip(*columns))))
 
 
-NONE = frozenset()
+NONE: frozenset[str] = frozenset()
 
 
 STAGE_LABELS = {"calls": "Calls", "meetings": "Meetings", "opportunities": "New opps"}

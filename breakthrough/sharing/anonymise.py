@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import pandas as pd
+from typing import Any
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -112,7 +113,7 @@ def frame(data: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
     return out
 
 
-def structure(value: object, mapping: Mapping[str, str]) -> object:
+def structure(value: Any, mapping: Mapping[str, str]) -> Any:  # a figure's JSON: any nesting
     """Names replaced in every string of a nested dict / list / tuple / numpy array (a figure's JSON)."""
     if isinstance(value, str):
         return text(value, mapping)

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from typing import TypeGuard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -60,6 +61,7 @@ def excel_bytes(frame: pd.DataFrame, sheet: str = "Table", formats: dict[str, st
     """The frame as an .xlsx workbook: bold header, numbers as numbers (with `formats` by column), formulas neutralised."""
     book = Workbook()
     ws = book.active
+    assert ws is not None  # a new workbook has its one sheet
     ws.title = sheet_title(sheet)
     safe = safe_frame(frame)
     ws.append([_excel_value(c) for c in safe.columns])
@@ -148,7 +150,7 @@ def _finite(value: object) -> object:
     return value
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:  # any real number (ints and numpy's too), not a bool
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 

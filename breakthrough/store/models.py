@@ -27,6 +27,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from typing import ClassVar
+from sqlalchemy import Table
+from typing import Any
 
 Money = Numeric(16, 2, asdecimal=False)
 RunningMoney = Numeric(20, 2, asdecimal=False)  # running totals of amounts: room for many deals' sums
@@ -41,7 +44,7 @@ RUBRIC = ("preparation", "diagnosis", "focus", "accountability", "follow_through
 
 
 class Base(DeclarativeBase):
-    pass
+    __table__: ClassVar[Table]  # every model names a __tablename__, so declarative makes it a Table
 
 
 class Team(Base):
@@ -350,7 +353,7 @@ class Setting(Base):
 
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[object] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(JSON)  # any JSON value
 
 
 class ImportChange(Base):
@@ -371,7 +374,7 @@ class ImportChange(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # "insert" or "update"
     previous_batch_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    previous: Mapped[object | None] = mapped_column(JSON)
+    previous: Mapped[dict | None] = mapped_column(JSON)
 
 
 class ImportSummary(Base):

@@ -26,6 +26,8 @@ from sqlalchemy import (
     BigInteger, Connection, Date, Engine, Float, Numeric, and_, bindparam, case, cast, func, literal, or_, select,
 )
 from sqlalchemy.orm import aliased
+from collections.abc import Sequence
+from typing import Any, overload
 
 from breakthrough.metrics import tenure
 from breakthrough.store.models import (
@@ -76,10 +78,12 @@ def driver_rows(conn: Connection, stmt, params: Mapping | None = None, binary: b
     compiled = _compiled(stmt, conn.dialect)
     bound = compiled.construct_params(dict(params or {}))
     args = tuple(_sqlite_value(bound[name]) for name in compiled.positiontup) if compiled.positional else bound
-    cursor = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # None only once the connection is closed or invalidated
+    cursor = dbapi.cursor()
     try:
         cursor.execute(compiled.string, args, **({"binary": True} if binary else {}))
-        return cursor.fetchall()
+        return cursor.fetchall()  # type: ignore[return-value]  # the drivers give a list
     finally:
         cursor.close()
 
@@ -166,7 +170,7 @@ def people(engine: Bind) -> pd.DataFrame:
         rows = driver_rows(conn, PEOPLE)
     if not rows:
         return pd.DataFrame([], columns=PEOPLE_COLUMNS).set_index("id")
-    values = dict(zip(PEOPLE_COLUMNS, zip(*rows)))  # built column by column: the same frame as from rows, faster
+    values: dict[str, Sequence] = dict(zip(PEOPLE_COLUMNS, zip(*rows)))  # by column: the frame rows give, faster
     values["hire_date"] = [as_date(d) for d in values["hire_date"]]  # SQLite: ISO text
     values["end_date"] = [as_date(d) for d in values["end_date"]]
     values["active"] = [None if a is None else bool(a) for a in values["active"]]  # SQLite: 0 or 1
@@ -216,9 +220,13 @@ def _both(engine: Bind, *aggregates) -> list[dt.date]:
     """The values of these one-row aggregates, in one round trip (missing ones left out)."""
     with connected(engine) as conn:
         row = conn.execute(select(*(select(a).scalar_subquery() for a in aggregates))).one()
-    return [as_date(d) for d in row if d is not None]
+    return [d for d in map(as_date, row) if d is not None]
 
 
+@overload
+def as_date(value: str | dt.date) -> dt.date: ...
+@overload
+def as_date(value: object) -> dt.date | None: ...
 def as_date(value) -> dt.date | None:
     """A date from what a driver returns (SQLite gives ISO text); None for a missing value."""
     if value is None or (isinstance(value, float) and value != value):
@@ -270,7 +278,8 @@ def quota_parts(engine: Bind, ends: list[dt.date], quarters: list[dt.date], star
       and end dates inside the window, for `tenure.employed_share`; None on everyone else's rows.
     """
     stmt = _quota_statement(len(ends), len(quarters), len(currencies))
-    params = {"start": start, "through": through or ends[-1], **{f"end_{i}": d for i, d in enumerate(ends)}}
+    params: dict[str, object] = {"start": start, "through": through or ends[-1]}
+    params |= {f"end_{i}": d for i, d in enumerate(ends)}
     params |= {f"q_{i}": d for i, d in enumerate(quarters)} | {f"c_{i}": c for i, c in enumerate(currencies)}
     return read_columns(engine, stmt, ["key", "amount", "currency", "start", "hire", "end"], params)
 
@@ -315,7 +324,7 @@ def deal_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np.nda
     return {"rep_id" if name == "owner_id" else name: values for name, values in columns.items()}
 
 
-def _window_totals(model, keys: tuple[str, ...], windows: Mapping[str, Window]) -> tuple:
+def _window_totals(model, keys: tuple[str, ...], windows: Mapping[str, Window]) -> tuple[Any, list[str], dict]:
     """(statement, columns, parameters): one row per key, each window's totals.
 
     The statement depends only on the windows' shape, so it is built once and reused with new days.

@@ -155,7 +155,7 @@ def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataF
     """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
     later = [i for i, d in zip(frame["id"], frame["last_activity"]) if d is not None and d > as_of]
     if later:
-        found = {}
+        found: dict[int, dt.date] = {}
         for part in (later[i: i + CHUNK] for i in range(0, len(later), CHUNK)):
             days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
             found.update(zip(days["id"].tolist(), days["day"].tolist()))

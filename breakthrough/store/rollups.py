@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, or_, select, true, union
 from sqlalchemy import union_all
+from collections.abc import Sequence
+from sqlalchemy import ColumnElement
 
 from breakthrough.store.models import (
     Account,
@@ -39,6 +41,7 @@ from breakthrough.store.models import (
     ActivityDaily,
     ActivityRepDay,
     ActivityRunning,
+    Base,
     DealActivity,
     Opportunity,
     OpportunityRunning,
@@ -76,7 +79,7 @@ def refresh_activity_daily(
     refresh_target_activity(conn, rep_ids, day_from, day_to)
 
 
-def held() -> object:
+def held() -> ColumnElement[bool]:
     """SQL condition on `activity_daily`: a meeting or demo that took place."""
     return and_(ActivityDaily.type.in_(MEETING_TYPES), func.lower(ActivityDaily.outcome).not_in(NOT_HELD))
 
@@ -134,7 +137,7 @@ class Running:
     `daily(ids)`: what happened per key and day for those people (everyone when None), and
     `days()`: a statement whose `day` column holds every day with data (repeats allowed)."""
 
-    table: type
+    table: type[Base]  # a model of a running-totals table
     keys: tuple[str, ...]
     values: tuple[str, ...]
     daily: Callable[[list[int] | None], Select]
@@ -247,7 +250,7 @@ def refresh_won_cycles(conn: Connection, owner_ids: Iterable[int] | None = None)
         conn.execute(insert(t), cycle_rows(rows))
 
 
-def cycle_rows(deals: list[tuple]) -> list[dict]:
+def cycle_rows(deals: Sequence[Sequence]) -> list[dict]:
     """`won_deal_cycles` rows from (owner id, close date, created date) of won deals."""
     owners = np.array([d[0] for d in deals], dtype=np.int64)
     close = np.array([_ordinal(d[1]) - EPOCH for d in deals], dtype=np.int64)
@@ -303,6 +306,7 @@ def refresh_target_accounts(conn: Connection, account_ids: Iterable[int]) -> Non
         span = select(Activity.rep_id, func.min(Activity.day), func.max(Activity.day)).where(
             Activity.account_id.in_(part), Activity.rep_id.is_not(None)).group_by(Activity.rep_id)
         for rep_id, first, last in conn.execute(span).all():
+            assert rep_id is not None  # the span keeps rows with a rep
             refresh_target_activity(conn, [rep_id], _day(first), _day(last))
 
 

@@ -21,7 +21,7 @@ def fetch(engine: Engine, stmt, params: dict | None = None) -> list[tuple]:
     with engine.connect() as conn:
         result = conn.execute(stmt, params or {})
         try:
-            return result.cursor.fetchall()
+            return result.cursor.fetchall()  # type: ignore[return-value]  # the drivers give a list
         finally:
             result.close()
 

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
+from collections.abc import Sequence
 
 from breakthrough.store.models import RUBRIC, Setting, StageMap
 
@@ -342,8 +343,8 @@ def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
     for at least three other rubric dimensions, else the session's focus in words.
     """
     present: dict[str, str] = {}
-    for header in headers:
-        present.setdefault(norm(header), header)
+    for written in headers:
+        present.setdefault(norm(written), written)
     fields = list(FIELDS[profile.entity])
     if profile.entity == "coaching sessions" and _rubric_columns(profile, present) >= 3:
         fields.sort(key=lambda f: f.key != "focus")  # the rubric's Focus takes its header before the focus text
@@ -388,7 +389,7 @@ def missing_fields(entity: str, mapping: dict[str, str | None], constants: dict[
     return tuple(f.label for f in FIELDS[entity] if f.required and not mapping.get(f.key) and f.key not in constants)
 
 
-def detect(headers: list[str], saved: list[Profile] = ()) -> list[Detection]:
+def detect(headers: list[str], saved: Sequence[Profile] = ()) -> list[Detection]:
     """Every profile scored against the headers, best first (a saved profile with the same headers leads)."""
     from breakthrough.importing.map.wide import period_headers
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from breakthrough.formatting import day
 from breakthrough.importing.read import cells as c
@@ -207,7 +208,8 @@ class Columns:
 
     def parse(self, rows: list[list[str]]) -> tuple[list[list[object]], set[int]]:
         """Each mapped column parsed (None for an empty cell), and the rows with a cell that cannot be read."""
-        columns, bad = [], set()
+        columns: list[list[object]] = []
+        bad: set[int] = set()
         for _, i, _, parse in self.parsers:
             texts = [row[i] for row in rows]
             parsed = {t: parse_cell(parse, t) for t in set(texts)}
@@ -260,7 +262,7 @@ def _marks(text: str) -> bool:
     return c.parse_flag(text)
 
 
-_marks.empty = False
+_marks.empty = False  # type: ignore[attr-defined]  # the value `parse_cell` gives an empty cell
 
 
 def _text(raw: str, limit: int | None) -> str:
@@ -334,7 +336,7 @@ class Builder:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _need(self, values: dict, key: str) -> object:
+    def _need(self, values: dict, key: str) -> Any:  # the parsed value, of the field's kind
         if key not in values:
             label = field_map(self.plan.entity)[key].label
             raise RowError(self.columns.header.get(key, label), "", f"{label} is empty")

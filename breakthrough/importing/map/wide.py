@@ -275,7 +275,7 @@ class WideRows:
                     text = cells[i]
                     if text and not text.isspace():
                         rows.append([*kept, kind, start, with_scale(text, scale) if scale else text, own or currency,
-                                     header, self._currency_header if own else header, text])
+                                     header, (self._currency_header or header) if own else header, text])
                         lines.append(line)
             yield Chunk(rows, lines, chunk.problems)
 

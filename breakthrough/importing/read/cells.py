@@ -29,6 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 
 class CellError(ValueError):
@@ -93,8 +94,8 @@ def _named_parser():
         from babel.dates import get_day_names, get_month_names
         from dateutil import parser
 
-        def names(get, keys) -> list[tuple[str, ...]]:
-            found = {k: set() for k in keys}
+        def names(get, keys) -> list[Any]:  # tuples of any length: dateutil reads them so, its stubs say 2 or 3
+            found: dict[int, set[str]] = {k: set() for k in keys}
             for locale in NAME_LOCALES:
                 for width in ("wide", "abbreviated"):
                     for context in ("format", "stand-alone"):

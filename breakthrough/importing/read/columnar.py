@@ -75,7 +75,7 @@ def suitable(source) -> bool:
     return not _footer_tail(tail)
 
 
-def _ends(source) -> tuple[bytes, bytes, int] | None:
+def _ends(source) -> tuple[bytes | bytearray, bytes | bytearray, int] | None:
     """The first 64 kB, the last 4 kB and the size of a file or of bytes (None for other streams)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source) if isinstance(source, memoryview) else source
@@ -104,7 +104,7 @@ def estimated_rows(source) -> int:
     return int(size / max(len(head) / max(head.count(b"\n"), 1), 1))
 
 
-def _footer_tail(tail: bytes) -> bool:
+def _footer_tail(tail: bytes | bytearray) -> bool:
     """Blank lines or a Salesforce footer at the end of the file."""
     text = tail.rstrip(b"\r\n")
     if b"\n\n" in text or b"\n\r\n" in text:
@@ -307,10 +307,11 @@ def objects(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def sqlite_stamps(parsed: Parsed, column: pa.Array) -> list:
-    """The date-times as SQLite stores them (`2026-04-01 08:00:02.000000`), made without Python datetimes."""
-    if parsed.canonical:
+def sqlite_stamps(stamps: pa.Array, all_canonical: bool, column: pa.Array) -> list:
+    """The date-times as SQLite stores them (`2026-04-01 08:00:02.000000`), made without Python datetimes
+    (`stamps` and `canonical` as `Parsed` holds them for the column's cells)."""
+    if all_canonical:
         return column.to_pylist()
     canonical = pc.match_substring_regex(column, SQLITE_STAMP)
-    text = pc.strftime(parsed.stamps, format="%Y-%m-%d %H:%M:%S")
+    text = pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
     return pc.if_else(canonical, column, text).to_pylist()

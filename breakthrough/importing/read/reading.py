@@ -412,7 +412,8 @@ class _Decoder:
 
     def _utf16(self, head: bytes) -> Iterator[tuple[int, str]]:
         codec = "utf-16" if self.encoding == "utf-16" else self.encoding
-        text = io.TextIOWrapper(_Prefixed(head, self.stream), encoding=codec, errors="replace", newline="")
+        prefixed = _Prefixed(head, self.stream)  # raw, not buffered: typeshed's TextIOWrapper asks more than it uses
+        text = io.TextIOWrapper(prefixed, encoding=codec, errors="replace", newline="")  # type: ignore[type-var]
         for number, line in enumerate(text, start=1):
             if len(line) > MAX_LINE:
                 raise FileError(f"Line {number} is longer than {MAX_LINE >> 20} MB: this does not look like a CSV export.")

@@ -66,7 +66,7 @@ def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress
     return found
 
 
-def _start(reader: Reader, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, dict, dict]]:
+def _start(reader: Reader | wide.WideRows, plan: Plan) -> tuple[Survey, tuple[dict, dict, dict, dict, dict]]:
     """An empty survey and the columns to look at: (mapped, dates, amounts, people, flags) by field → column index."""
     found = Survey(reader.headers, delimiter=reader.delimiter)
     index = {h: i for i, h in enumerate(reader.headers)}
@@ -98,7 +98,7 @@ def _survey_columns(source, plan: Plan, progress: Progress | None) -> Survey:
             for text in pc.unique(column[key]).to_pylist()[:50]:
                 found.flags[key].add(text)
         for key, email_key in people.items():
-            pairs = _counted([column[key], column[email_key]] if email_key in column else [column[key]])
+            pairs: dict = _counted([column[key], column[email_key]] if email_key in column else [column[key]])
             pairs = {p if len(p) == 2 else (*p, ""): n for p, n in pairs.items()}
             _add_capped(found.people, {(key, *p): n for p, n in pairs.items() if p != ("", "")})
         if "stage" in column:
@@ -153,7 +153,7 @@ def _counted(columns: list) -> Counter:
     return out
 
 
-def _size(reader: Reader) -> int:
+def _size(reader: Reader | wide.WideRows) -> int:
     stream = reader.stream
     here = stream.tell()
     end = stream.seek(0, 2)
@@ -168,9 +168,9 @@ def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, am
         for value in {row[i] for row in rows}:
             evidence.add(value)
     for key, i in amounts.items():
-        evidence = found.amounts[key]
+        amount_evidence = found.amounts[key]
         for row in rows:
-            evidence.add(row[i])
+            amount_evidence.add(row[i])
     for key, i in flags.items():
         for value in list({row[i] for row in rows})[:50]:
             found.flags[key].add(value)
@@ -219,11 +219,11 @@ def date_questions(found: Survey, plan: Plan) -> list[DateQuestion]:
 
 def decided_orders(found: Survey) -> dict[str, str]:
     """Date orders the values prove (mdy or dmy), to read the columns they were proven for."""
-    return {k: e.order() for k, e in found.dates.items() if e.order() in ORDER_WORDS}
+    return {k: order for k, e in found.dates.items() if (order := e.order()) in ORDER_WORDS}
 
 
 def decided_marks(found: Survey) -> dict[str, str]:
-    return {k: e.mark() for k, e in found.amounts.items() if e.mark()}
+    return {k: mark for k, e in found.amounts.items() if (mark := e.mark())}
 
 
 def empty_is_no(found: Survey) -> list[str]:

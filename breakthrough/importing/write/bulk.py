@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
+from typing import Any
 
 from breakthrough.store import db, rollups
 from breakthrough.store import models as m
@@ -268,7 +269,7 @@ class Records:
         return out
 
     def _insert(self, chosen: np.ndarray) -> None:
-        columns = self._columns(chosen)
+        columns: dict[str, Any] = self._columns(chosen)  # arrays, and the lists added here
         ts, day = self._stamp_columns(chosen)
         columns["ts"], columns["day"] = ts, day
         columns["batch_id"] = [self.run.batch.id] * len(chosen)
@@ -285,7 +286,7 @@ class Records:
             if len(rows) < len(column):
                 where = pa.array(rows, pa.int64())
                 column, stamps = column.take(where), stamps.take(where)
-            text = columnar.sqlite_stamps(columnar.Parsed(None, None, stamps, date.canonical), column)
+            text = columnar.sqlite_stamps(stamps, date.canonical, column)
             return text, [t[:10] for t in text]
         stamps = _stamps(self.picked)[chosen]
         if self.run.conn.dialect.name == "sqlite":
@@ -365,7 +366,7 @@ def _raw_types(picked: dict, plan) -> np.ndarray:
     constant = plan.constants.get("type")
     if constant:
         raw = np.where(pd.isna(raw), constant, raw)
-    return np.where(raw == "", None, raw) if n else raw
+    return np.where(raw == "", None, raw) if n else raw  # type: ignore[call-overload]  # numpy's stubs: no None
 
 
 def _insert_columns(conn: Connection, columns: dict[str, list]) -> None:
@@ -378,9 +379,11 @@ def _insert_columns(conn: Connection, columns: dict[str, list]) -> None:
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {quote(TABLE.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
-    cursor = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # None only once the connection is closed or invalidated
+    cursor = dbapi.cursor()
     try:
-        cursor.executemany(sql, zip(*columns.values()))
+        cursor.executemany(sql, zip(*columns.values()))  # type: ignore[arg-type]  # drivers take an iterator
     finally:
         cursor.close()
 
@@ -407,7 +410,7 @@ class Tally:
     def rows(self, slice_rows: int = 20_000):
         """(rep, day as ISO text, type, outcome, n) in key order, a slice at a time."""
         total = pd.concat(self.parts).groupby(["rep", "day", "type", "outcome"], sort=True)["n"].sum().reset_index()
-        words = np.array(sorted(self.words, key=self.words.get), dtype=object)
+        words = np.array(sorted(self.words, key=self.words.__getitem__), dtype=object)
         for start in range(0, len(total), slice_rows):
             part = total.iloc[start:start + slice_rows]
             day = {d: dt.date.fromordinal(d + EPOCH).isoformat() for d in part["day"].unique().tolist()}
@@ -444,7 +447,8 @@ def _grouped_counts(key: dict[str, np.ndarray]) -> pd.DataFrame:
 
 def add_activity_counts(conn: Connection, tally: Tally) -> None:
     """Add the tally to `activity_daily`, then recount what follows from it for those reps and days."""
-    reps, days = set(), []
+    reps: set[int] = set()
+    days: list[str] = []
     for rows in tally.rows():
         _upsert(conn, "activity_daily", ["rep_id", "day", "type", "outcome"], ["n"], _dated(conn, rows))
         reps.update(r[0] for r in rows)

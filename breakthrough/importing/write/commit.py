@@ -144,7 +144,7 @@ def _run(conn: Connection, source, plan: Plan, batch: Batch | None, progress: Pr
         return _run_columns(conn, source, plan, batch, progress)
     digest = hashlib.sha256()
     stream = _Hashing(_open(source), digest)
-    reader = wide.reshape(Reader(stream, chunk_rows), plan)
+    reader = wide.reshape(Reader(stream, chunk_rows), plan)  # type: ignore[arg-type]  # _Hashing reads as a file
     run = Run(conn, wide.long_plan(plan), reader.headers, batch)
     problems = run.builder.problems()
     if problems:
@@ -258,6 +258,7 @@ class Run:
             elif record == SKIP:
                 out.skipped += 1
             else:
+                assert isinstance(record, dict)  # None comes with rejects
                 records.append(record)
                 kept_lines.append(line)
         records = self._unique(records, kept_lines, rejected_lines)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from typing import Any
 
 from breakthrough.store import models as m
 from breakthrough.importing.map.people import ANY_SOURCE, name_key
@@ -113,7 +114,7 @@ class Lookups:
         return {n: self.accounts[n.lower()] for n in names}
 
     def _select_accounts(self, names: list[str]) -> list[tuple[int, str]]:
-        rows = []
+        rows: list[tuple[int, str]] = []
         for part in _parts(names):
             rows += self.conn.execute(select(m.Account.id, m.Account.name).where(m.Account.name.in_(part))).all()
         return rows
@@ -149,6 +150,12 @@ class Writer:
         self.columns = sorted(written_columns(run.plan))
         self.dry = run.batch is None
 
+    @property
+    def batch(self) -> Batch:
+        """The batch being written (only asked for when writing: a dry run has none)."""
+        assert self.run.batch is not None, "a dry run writes nothing"
+        return self.run.batch
+
     def identity(self, record: dict) -> object:
         """The key an existing row is found by (after `prepare`)."""
         raise NotImplementedError
@@ -168,7 +175,7 @@ class Writer:
         """Why a row repeating an earlier row's key is rejected."""
         return f"duplicate of line {first_line} (the same record twice in the file)"
 
-    def existing(self, records: list[dict]) -> dict[object, dict]:
+    def existing(self, records: list[dict]) -> dict[Any, dict]:  # identity -> the stored row
         raise NotImplementedError
 
     def prepare(self, records: list[dict]) -> None:
@@ -176,7 +183,7 @@ class Writer:
         if any(r.get("_account") for r in records):
             ids = self.run.lookups.account_ids({r["_account"] for r in records if r.get("_account")})
             for r in records:
-                r["account_id"] = ids.get(r.get("_account")) if r.get("_account") else None
+                r["account_id"] = ids.get(r["_account"]) if r.get("_account") else None
 
     def write(self, records: list[dict]) -> None:
         self.prepare(records)
@@ -199,7 +206,7 @@ class Writer:
     def row(self, record: dict) -> dict:
         values = {k: v for k, v in record.items() if not k.startswith("_")}
         if self.table.name in STAMPED:
-            values["batch_id"] = self.run.batch.id
+            values["batch_id"] = self.batch.id
         return values
 
     def insert(self, records: list[dict]) -> None:
@@ -208,7 +215,7 @@ class Writer:
             rows = [tuple(r[c] for c in columns) for r in records]
             if self.table.name in STAMPED:
                 columns.append("batch_id")
-                rows = [(*row, self.run.batch.id) for row in rows]
+                rows = [(*row, self.batch.id) for row in rows]
             bulk_insert(self.conn, self.table, columns, rows)
 
     def update(self, pairs: list[tuple[dict, dict]]) -> None:
@@ -216,13 +223,14 @@ class Writer:
             return
         cols = self.update_columns()
         stamped = self.table.name in STAMPED
-        values = {c: bindparam(f"v_{c}") for c in cols} | ({"batch_id": bindparam("v_batch_id")} if stamped else {})
+        values: dict = {c: bindparam(f"v_{c}") for c in cols}
+        values |= {"batch_id": bindparam("v_batch_id")} if stamped else {}
         stmt = update(self.table).where(self.table.c.id == bindparam("row_id")).values(values)
         params = []
         for old, new in pairs:
             row = {f"v_{c}": self.new_value(c, old, new) for c in cols} | {"row_id": old["id"]}
             if stamped:
-                row["v_batch_id"] = self.run.batch.id
+                row["v_batch_id"] = self.batch.id
             params.append(row)
         self.conn.execute(stmt, params)
         self.run.changes.updated(self.table.name, [
@@ -286,7 +294,7 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[t
     conn.exec_driver_sql(sql, rows)
 
 
-def _same(a: object, b: object) -> bool:
+def _same(a: Any, b: Any) -> bool:  # a stored value and a file's, of any column type
     if isinstance(a, float) or isinstance(b, float):
         return a is not None and b is not None and abs(float(a) - float(b)) < 0.005 or (a is None and b is None)
     if isinstance(a, str) and isinstance(b, (dt.date, dt.datetime)):
@@ -359,13 +367,14 @@ class ActivityWriter(KeyedWriter):
 class OpportunityWriter(KeyedWriter):
     table = m.Opportunity.__table__
     HISTORY = ("stage", "amount", "close_date")
+    owners: set[Any]  # whose deals the batch wrote (`touched`); ...: an owner not known
 
     def update_columns(self) -> list[str]:
         return [*self.columns, "stage_since"]
 
     def new_value(self, column: str, old: dict, new: dict) -> object:
         if column == "stage_since":
-            return self.run.batch.now.date() if old["stage"] != new["stage"] else old["stage_since"]
+            return self.batch.now.date() if old["stage"] != new["stage"] else old["stage_since"]
         return new.get(column)
 
     def select_columns(self) -> list:
@@ -375,7 +384,7 @@ class OpportunityWriter(KeyedWriter):
     def after_update(self, pairs: list[tuple[dict, dict]]) -> None:
         """Keep the previous stage, amount and close date of deals whose any of them changed."""
         rows = [{"opportunity_id": old["id"], "stage": old["stage"], "amount": old["amount"],
-                 "close_date": old["close_date"], "changed_at": self.run.batch.now, "batch_id": self.run.batch.id}
+                 "close_date": old["close_date"], "changed_at": self.batch.now, "batch_id": self.batch.id}
                 for old, new in pairs if any(not _same(old[c], new.get(c)) for c in self.HISTORY if c in self.columns)]
         if rows:
             self.conn.execute(insert(m.OpportunityHistory), rows)
@@ -389,7 +398,7 @@ class OpportunityWriter(KeyedWriter):
     def finish(self) -> None:
         """Recount those owners' deal rollups in this transaction (everyone's when an owner was not known),
         and the activity of the deals written (one that opened is counted, one that closed is dropped)."""
-        owners = getattr(self, "owners", set()) - {None}
+        owners: set[Any] = getattr(self, "owners", set()) - {None}
         if not self.dry and owners:
             refresh_opportunity_rollups(self.conn, None if ... in owners else sorted(owners))
         if not self.dry and getattr(self, "refs", None):
@@ -534,7 +543,7 @@ class PersonWriter(Writer):
 
     def __init__(self, run: Run) -> None:
         super().__init__(run)
-        self.managers: list[tuple[int, str, int]] = []  # (person id, manager cell, line)
+        self.managers: list[tuple[int, str, int | None]] = []  # (person id, manager cell, previous manager id)
         self.aliases: list[tuple[int, str]] = []
 
     def prepare(self, records: list[dict]) -> None:

@@ -95,7 +95,7 @@ def _undo_rows(conn: Connection, batch_id: int) -> None:
     refresh_target_accounts(conn, _changed_ids(conn, batch_id, "account"))  # a flag or tier put back
 
 
-def _deal_refs(conn: Connection, batch_id: int) -> set[str]:
+def _deal_refs(conn: Connection, batch_id: int) -> set[str | None]:
     """Deal references of the activities and CRM ids of the deals the batch stamped (before undo) or
     restored (after)."""
     act, opp = m.Activity, m.Opportunity
@@ -124,7 +124,7 @@ def _activity_span(conn: Connection, batch_id: int) -> tuple[set[int], list[dt.d
     stmt = select(act.rep_id, func.min(act.day), func.max(act.day)).where(
         (act.batch_id == batch_id) | act.id.in_(restored), act.rep_id.is_not(None)).group_by(act.rep_id)
     rows = conn.execute(stmt).all()
-    return {r[0] for r in rows}, [_as_date(d) for r in rows for d in (r[1], r[2])]
+    return {r[0] for r in rows if r[0] is not None}, [_as_date(d) for r in rows for d in (r[1], r[2])]
 
 
 def _restore(conn: Connection, table: Table, batch_id: int) -> None:
