@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bench.pages import frame_figures
 from breakthrough.coaching import managers
-from breakthrough.store import queries
 from breakthrough.metrics import scorecard
 from breakthrough.metrics.view import reps_now
-from bench.pages import frame_figures
+from breakthrough.store import queries
 
 
 def coaching_figures(engine, cfg, period, as_of):

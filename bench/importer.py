@@ -25,8 +25,8 @@ COPIED = (m.Team, m.Person, m.PersonAlias)  # parents before children
 def import_activities(csv_path: str, db_path: str, demo_db: str) -> tuple[float, float]:
     """Seconds to import `csv_path` into a fresh database at `db_path` that holds demo_db's people, and
     seconds more until the helper thread has copied SQLite's log into the database file (`db.checkpoint_later`)."""
-    from breakthrough.importing.write import commit  # noqa: F401  (loaded already in the app, as the page imports it)
     from breakthrough.importing.upload import import_file
+    from breakthrough.importing.write import commit  # noqa: F401  (loaded already in the app, as the page imports it)
 
     Path(db_path).unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{db_path}")

@@ -11,13 +11,13 @@ import datetime as dt
 import os
 import time
 
+from breakthrough import settings as settings_store
 from breakthrough.coaching import managers
 from breakthrough.diagnosis import focus, hygiene, pipeline
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries, records
-from components.sections import rep_detail
-from breakthrough import settings as settings_store
 from breakthrough.store.db import make_engine
+from components.sections import rep_detail
 
 PACE_DAYS = 28
 REPEATS = 7  # the cold Overview is timed this many times and the best kept, as the DuckDB yardstick is
@@ -45,9 +45,16 @@ def rep_figures(engine, cfg, period, as_of, rep_id):
     deals = queries.opportunity_records(engine, rep_id)
     pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
     calls = records.activity_records(engine, [rep_id], pace, as_of, "call")  # the default driver's records
-    return (rep_detail.funnel_rows(rep), rep_detail.rate_rows(rep), rep_detail.lever_rows(rep),
-            rep_detail.weekly(daily, as_of), rep_detail.deal_lists(deals, as_of, period.end), calls,
-            diag.reps[rep_id], managers.for_rep(engine, cfg, rep_id, as_of))
+    return (
+        rep_detail.funnel_rows(rep),
+        rep_detail.rate_rows(rep),
+        rep_detail.lever_rows(rep),
+        rep_detail.weekly(daily, as_of),
+        rep_detail.deal_lists(deals, as_of, period.end),
+        calls,
+        diag.reps[rep_id],
+        managers.for_rep(engine, cfg, rep_id, as_of),
+    )
 
 
 def pipeline_figures(engine, cfg, period, as_of):
@@ -59,8 +66,12 @@ def pipeline_figures(engine, cfg, period, as_of):
     stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
     flags = hygiene.flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)
     targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
-    return (stages, pipeline.coverage_rows(card, ids), hygiene.per_rep(flags, ids),
-            pipeline.right_prospects(targets[1], card, ids))
+    return (
+        stages,
+        pipeline.coverage_rows(card, ids),
+        hygiene.per_rep(flags, ids),
+        pipeline.right_prospects(targets[1], card, ids),
+    )
 
 
 def timed(fn, *args) -> float:
@@ -82,14 +93,16 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     rep = min(timed(rep_figures, engine, cfg, period, as_of, rep_id) for _ in range(3))
     result = {"overview_cold_ms": round(cold, 1), "overview_warm_ms": round(warm, 2), "rep_page_cold_ms": round(rep, 1)}
     result["coaching_page_cold_ms"] = _coaching_ms(engine, cfg, period, as_of)
-    result["pipeline_page_cold_ms"] = round(min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(2)), 1)
+    result["pipeline_page_cold_ms"] = round(
+        min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(2)), 1
+    )
     return result
 
 
 def _warm_overview(period_key: str, as_of: dt.date):
     """The Overview's cached path (components.cache, components.sections.diagnosis_panel) after its first call."""
-    from components.sections import diagnosis_panel
     from components import cache
+    from components.sections import diagnosis_panel
 
     version = cache.version()
     cache.settings(version), cache.people(version), cache.teams(version), cache.data_span(version)

@@ -26,7 +26,17 @@ sys.path.insert(0, str(ROOT))
 TODAY = dt.date(2026, 11, 27)
 REPEATS = 7  # timed page computations and DuckDB queries: the best of this many
 ATTEMPTS = 3  # the import, the pages and their yardsticks are each run this many times, taking turns
-ACTIVITY_COLUMNS = ["Activity ID", "Assigned", "Assigned Email", "Date", "Type", "Outcome", "Duration (s)", "Subject", "Opportunity ID"]
+ACTIVITY_COLUMNS = [
+    "Activity ID",
+    "Assigned",
+    "Assigned Email",
+    "Date",
+    "Type",
+    "Outcome",
+    "Duration (s)",
+    "Subject",
+    "Opportunity ID",
+]
 
 
 def main() -> None:
@@ -135,14 +145,18 @@ def step_export(db_path: str, out: str) -> dict:
     conn = sqlite3.connect(db_path)
     acts = pd.read_sql_query(
         "SELECT a.external_id, p.name, p.email, a.ts, a.raw_type, a.outcome, a.duration_s, a.subject, a.opportunity_ref "
-        "FROM activity a JOIN person p ON p.id = a.rep_id ORDER BY a.id", conn)
+        "FROM activity a JOIN person p ON p.id = a.rep_id ORDER BY a.id",
+        conn,
+    )
     acts.columns = ACTIVITY_COLUMNS
     activities_csv = Path(out) / "activities.csv"
     acts.to_csv(activities_csv, index=False)
     opps = pd.read_sql_query(
         "SELECT o.external_id AS 'Opportunity ID', p.name AS 'Opportunity Owner', o.name AS 'Opportunity Name', "
         "o.stage AS 'Stage', o.amount AS 'Amount', o.currency AS 'Currency', o.created_date AS 'Created Date', "
-        "o.close_date AS 'Close Date' FROM opportunity o LEFT JOIN person p ON p.id = o.owner_id ORDER BY o.id", conn)
+        "o.close_date AS 'Close Date' FROM opportunity o LEFT JOIN person p ON p.id = o.owner_id ORDER BY o.id",
+        conn,
+    )
     opportunities_csv = Path(out) / "opportunities.csv"
     opps.to_csv(opportunities_csv, index=False)
     return {
@@ -178,7 +192,8 @@ def step_raw_load(csv_path: str, db_path: str) -> dict:
     conn.execute(
         "CREATE TABLE activity (id INTEGER PRIMARY KEY, source TEXT, external_id TEXT, rep TEXT, email TEXT, ts TEXT, "
         "day TEXT, type TEXT, outcome TEXT, duration_s INTEGER, subject TEXT, opportunity_ref TEXT, "
-        "UNIQUE (source, external_id))")
+        "UNIQUE (source, external_id))"
+    )
     conn.execute("CREATE INDEX ix_rep_day ON activity (rep, day)")
     os.sync()  # as before the import: the disk settled first
     start = time.perf_counter()
@@ -188,7 +203,9 @@ def step_raw_load(csv_path: str, db_path: str) -> dict:
         rows = (("bench", r[0], r[1], r[2], r[3], r[3][:10], r[4], r[5], r[6] or None, r[7], r[8]) for r in reader)
         conn.executemany(
             "INSERT INTO activity (source, external_id, rep, email, ts, day, type, outcome, duration_s, subject, "
-            "opportunity_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "opportunity_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
     conn.commit()
     return {"seconds": time.perf_counter() - start}
 
@@ -271,8 +288,9 @@ def targets(r: dict) -> dict:
         "apptest_overview_ms ≤ 300": (r["apptest_overview_ms"], 300),
     }
     return {
-        name: {"value": None, "limit": None, "met": None} if v is None else
-        {"value": round(v, 2), "limit": round(lim, 2), "met": v <= lim}
+        name: {"value": None, "limit": None, "met": None}
+        if v is None
+        else {"value": round(v, 2), "limit": round(lim, 2), "met": v <= lim}
         for name, (v, lim) in checks.items()
     }
 

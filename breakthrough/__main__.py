@@ -1,4 +1,5 @@
 """`python -m breakthrough …`: the command line (see `breakthrough.cli`)."""
+
 from breakthrough.cli import main
 
 if __name__ == "__main__":

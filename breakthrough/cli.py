@@ -30,16 +30,16 @@ from pathlib import Path
 from sqlalchemy import Engine, exc, func, select
 from sqlalchemy.engine import make_url
 
-from breakthrough.store import db, models, queries
 from breakthrough import demo
-from breakthrough.metrics import periods
-from breakthrough.sharing import scorecard_export
 from breakthrough import settings as settings_store
-from breakthrough.importing.write import batches, commit
-from breakthrough.importing.map import profiles
 from breakthrough.importing import upload
+from breakthrough.importing.map import profiles
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
+from breakthrough.importing.write import batches, commit
+from breakthrough.metrics import periods
+from breakthrough.sharing import scorecard_export
+from breakthrough.store import db, models, queries
 
 OK, NOT_WRITTEN, USAGE = 0, 1, 2
 DATE_ORDERS = {"dmy": "day first", "mdy": "month first"}
@@ -107,48 +107,72 @@ def _hidden(url: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m breakthrough",
-                     description="Breakthrough from the command line: scripted imports, figures, maintenance.")
+    parser = _Parser(
+        prog="python -m breakthrough",
+        description="Breakthrough from the command line: scripted imports, figures, maintenance.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     commands = [_import_parser(sub), _figures_parser(sub), _migrate_parser(sub), _demo_parser(sub)]
     for command in commands:
-        command.add_argument("--database-url", metavar="URL",
-                             help="SQLAlchemy URL (default: BREAKTHROUGH_DATABASE_URL, else data/breakthrough.db)")
+        command.add_argument(
+            "--database-url",
+            metavar="URL",
+            help="SQLAlchemy URL (default: BREAKTHROUGH_DATABASE_URL, else data/breakthrough.db)",
+        )
     return parser
 
 
 def _import_parser(sub) -> argparse.ArgumentParser:
-    p = sub.add_parser("import", help="check and import CRM exports, as the Data page does",
-                       description="Detect, check and import each file in one transaction (all of it or "
-                                   "nothing), as the Data page does; print what each did. Exit code 0 when every "
-                                   "file was written (with --dry-run: would be), 1 when a file was not, 2 for "
-                                   "bad usage.")
+    p = sub.add_parser(
+        "import",
+        help="check and import CRM exports, as the Data page does",
+        description="Detect, check and import each file in one transaction (all of it or "
+        "nothing), as the Data page does; print what each did. Exit code 0 when every "
+        "file was written (with --dry-run: would be), 1 when a file was not, 2 for "
+        "bad usage.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="CSV or TSV exports, imported in this order")
-    p.add_argument("--profile", metavar="NAME",
-                   help="read every file with this profile (a built-in key such as salesforce_opportunities, "
-                        "or a profile saved on the Data page) instead of the detected one")
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="read every file with this profile (a built-in key such as salesforce_opportunities, "
+        "or a profile saved on the Data page) instead of the detected one",
+    )
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
-    p.add_argument("--date-order", choices=sorted(DATE_ORDERS),
-                   help="how to read date columns whose dates read either way (02/03/2026): dmy (day first) or "
-                        "mdy (month first); without it such a file is not imported")
+    p.add_argument(
+        "--date-order",
+        choices=sorted(DATE_ORDERS),
+        help="how to read date columns whose dates read either way (02/03/2026): dmy (day first) or "
+        "mdy (month first); without it such a file is not imported",
+    )
     p.add_argument("--strict", action="store_true", help="write nothing of a file with any rejected row")
-    p.add_argument("--add-unknown-owners", action="store_true",
-                   help="add every owner that matches no person as a new person (a rep; a coaching log's "
-                        "manager as a manager). Without it their rows are held as rejected, “unknown owner”")
+    p.add_argument(
+        "--add-unknown-owners",
+        action="store_true",
+        help="add every owner that matches no person as a new person (a rep; a coaching log's "
+        "manager as a manager). Without it their rows are held as rejected, “unknown owner”",
+    )
     p.set_defaults(run=_import)
     return p
 
 
 def _figures_parser(sub) -> argparse.ArgumentParser:
-    p = sub.add_parser("figures", help="print the scorecard per rep, as the Overview shows it",
-                       description="Every active rep's figures for a period as of a day: the Overview's own "
-                                   "numbers, as CSV or JSON.")
-    p.add_argument("--period", required=True, metavar="PERIOD",
-                   help="fiscal quarter 2025-Q1, month 2025-03 or fiscal year FY2025 (fiscal years start in the "
-                        "month set in Settings)")
-    p.add_argument("--as-of", required=True, type=_day, metavar="YYYY-MM-DD",
-                   help="work the figures out as if today were this day")
+    p = sub.add_parser(
+        "figures",
+        help="print the scorecard per rep, as the Overview shows it",
+        description="Every active rep's figures for a period as of a day: the Overview's own numbers, as CSV or JSON.",
+    )
+    p.add_argument(
+        "--period",
+        required=True,
+        metavar="PERIOD",
+        help="fiscal quarter 2025-Q1, month 2025-03 or fiscal year FY2025 (fiscal years start in the "
+        "month set in Settings)",
+    )
+    p.add_argument(
+        "--as-of", required=True, type=_day, metavar="YYYY-MM-DD", help="work the figures out as if today were this day"
+    )
     p.add_argument("--team", metavar="NAME", help="only the reps of this team")
     p.add_argument("--manager", metavar="NAME", help="only the reps of this manager")
     p.add_argument("--format", choices=FORMATS, default="csv", help="csv (default) or json")
@@ -164,14 +188,21 @@ def _migrate_parser(sub) -> argparse.ArgumentParser:
 
 def _demo_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="fill an empty database with the demo company, or remove it (--remove)")
-    p.add_argument("--scale", choices=sorted(demo.SCALES, key="SML".index), default="S",
-                   help="S: 24 reps (default); M: 200 reps, ~1M activities; L: 1,000 reps, ~5M activities")
+    p.add_argument(
+        "--scale",
+        choices=sorted(demo.SCALES, key="SML".index),
+        default="S",
+        help="S: 24 reps (default); M: 200 reps, ~1M activities; L: 1,000 reps, ~5M activities",
+    )
     p.add_argument("--seed", type=int, default=7, help="random seed (same seed and date: same data)")
     p.add_argument("--today", type=_day, default=None, help="the demo's today as YYYY-MM-DD (default: the real today)")
     p.add_argument("--replace", action="store_true", help="delete all existing data first")
-    p.add_argument("--remove", action="store_true",
-                   help="remove the demo data (settings kept) and start empty: the app will not load the demo "
-                        "again, even after a restart")
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the demo data (settings kept) and start empty: the app will not load the demo "
+        "again, even after a restart",
+    )
     p.set_defaults(run=_demo)
     return p
 
@@ -225,8 +256,9 @@ def _import(engine: Engine, args: argparse.Namespace) -> int:
     profile_key = _profile_key(engine, args.profile) if args.profile else None
     codes = []
     for path in args.files:
-        report = import_file(engine, Path(path), profile_key, args.date_order, args.dry_run, args.strict,
-                             args.add_unknown_owners)
+        report = import_file(
+            engine, Path(path), profile_key, args.date_order, args.dry_run, args.strict, args.add_unknown_owners
+        )
         print(json.dumps(asdict(report), ensure_ascii=False) if args.json else _table(report), flush=True)
         if report.error:
             print(f"{_shown(path)}: {report.error}", file=sys.stderr)
@@ -245,8 +277,15 @@ def _profile_key(engine: Engine, name: str) -> str:
     return found
 
 
-def import_file(engine: Engine, path: Path, profile_key: str | None = None, date_order: str | None = None,
-                dry_run: bool = False, strict: bool = False, add_unknown_owners: bool = False) -> FileReport:
+def import_file(
+    engine: Engine,
+    path: Path,
+    profile_key: str | None = None,
+    date_order: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    add_unknown_owners: bool = False,
+) -> FileReport:
     """Check one file as the Data page does and, unless `dry_run`, write it in one transaction.
 
     Not written (the report's `error` says why): a file that cannot be read, lacks a required column,
@@ -274,8 +313,9 @@ def import_file(engine: Engine, path: Path, profile_key: str | None = None, date
     return report
 
 
-def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str | None,
-          report: FileReport) -> Plan | None:
+def _plan(
+    engine: Engine, path: Path, profile_key: str | None, date_order: str | None, report: FileReport
+) -> Plan | None:
     """The plan the Data page would make, accepting what it proposes; None (and `report.error`) when the
     page would stop: a required column missing, or a date question left open."""
     detected = upload.detect_file(engine, path)
@@ -284,15 +324,19 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
     report.entity, report.source = chosen.profile.entity, chosen.profile.source
     if chosen.matched == 0 and profile_key is None:
         report.profile = report.profile_label = report.entity = report.source = None
-        report.error = (f"no profile knows this file's columns ({_shown(', '.join(detected.headers[:8]), 200)}). "
-                        "Map them once on the Data page and save a profile, or use a Breakthrough template "
-                        "(docs/importing.md). Nothing was written.")
+        report.error = (
+            f"no profile knows this file's columns ({_shown(', '.join(detected.headers[:8]), 200)}). "
+            "Map them once on the Data page and save a profile, or use a Breakthrough template "
+            "(docs/importing.md). Nothing was written."
+        )
         return None
     if chosen.missing:
-        report.error = (f"read as {chosen.profile.label}, the file has no column for {', '.join(chosen.missing)}, "
-                        f"which {chosen.profile.entity} need. Map the columns once on the Data page and save them "
-                        "as a profile (files with the same columns then use it), or pass --profile NAME. "
-                        "Nothing was written.")
+        report.error = (
+            f"read as {chosen.profile.label}, the file has no column for {', '.join(chosen.missing)}, "
+            f"which {chosen.profile.entity} need. Map the columns once on the Data page and save them "
+            "as a profile (files with the same columns then use it), or pass --profile NAME. "
+            "Nothing was written."
+        )
         return None
     found = upload.inspect(engine, path, chosen.profile.key)
     report.encoding = found.survey.encoding
@@ -300,10 +344,12 @@ def _plan(engine: Engine, path: Path, profile_key: str | None, date_order: str |
     open_questions = [q for q in found.questions if q.field not in plan.date_orders]
     if open_questions and date_order is None:
         columns = ", ".join(f"“{q.header}”" for q in open_questions)
-        report.error = (f"the dates of {columns} can be read day first or month first"
-                        f"{_examples(open_questions[0].examples)}, and dates are never guessed. "
-                        "Say which with --date-order dmy (day first) or --date-order mdy (month first). "
-                        "Nothing was written.")
+        report.error = (
+            f"the dates of {columns} can be read day first or month first"
+            f"{_examples(open_questions[0].examples)}, and dates are never guessed. "
+            "Say which with --date-order dmy (day first) or --date-order mdy (month first). "
+            "Nothing was written."
+        )
         return None
     for question in open_questions:
         assert date_order is not None  # asked above when a question is open
@@ -345,30 +391,49 @@ def _table(r: FileReport) -> str:
             read_as += f", {ENCODING_NAMES.get(r.encoding, r.encoding)}"
         lines.append(read_as)
     if r.entity and (r.rows or not r.error):
-        lines.append(f"  rows {r.rows:,} · accepted {r.accepted:,} · rejected {r.rejected:,} · "
-                     f"skipped {r.skipped:,} · duplicates {r.duplicates:,}")
+        lines.append(
+            f"  rows {r.rows:,} · accepted {r.accepted:,} · rejected {r.rejected:,} · "
+            f"skipped {r.skipped:,} · duplicates {r.duplicates:,}"
+        )
     if r.written:
-        lines.append(f"  written   yes, batch #{r.batch}: {r.inserted:,} new, {r.updated:,} updated, "
-                     f"{r.unchanged:,} unchanged")
+        lines.append(
+            f"  written   yes, batch #{r.batch}: {r.inserted:,} new, {r.updated:,} updated, {r.unchanged:,} unchanged"
+        )
     elif r.error:
         lines.append(f"  written   no: {_shown(r.error)}")
     else:
-        lines.append(f"  written   no (dry run): would write {r.inserted:,} new, {r.updated:,} updated, "
-                     f"{r.unchanged:,} unchanged")
+        lines.append(
+            f"  written   no (dry run): would write {r.inserted:,} new, {r.updated:,} updated, "
+            f"{r.unchanged:,} unchanged"
+        )
     if r.new_people:
-        lines.append(f"  new people {len(r.new_people):,}: " + ", ".join(_shown(p, 60) for p in r.new_people[:10])
-                     + (" …" if len(r.new_people) > 10 else ""))
+        lines.append(
+            f"  new people {len(r.new_people):,}: "
+            + ", ".join(_shown(p, 60) for p in r.new_people[:10])
+            + (" …" if len(r.new_people) > 10 else "")
+        )
     if r.unknown_owners:
-        lines.append(f"  unknown owners {len(r.unknown_owners):,} (rows held; add them with --add-unknown-owners "
-                     "or import them in a people roster first): "
-                     + ", ".join(_shown(o, 60) for o in r.unknown_owners[:10]) + (" …" if len(r.unknown_owners) > 10 else ""))
+        lines.append(
+            f"  unknown owners {len(r.unknown_owners):,} (rows held; add them with --add-unknown-owners "
+            "or import them in a people roster first): "
+            + ", ".join(_shown(o, 60) for o in r.unknown_owners[:10])
+            + (" …" if len(r.unknown_owners) > 10 else "")
+        )
     lines.extend(f"  warning   {_shown(w, 200)}" for w in r.warnings[:10])
     if r.rejects:
         lines.append("  rejected rows (line numbers count from the header, line 1):")
-        lines.extend("    " + line for line in _columns(
-            [("line", "column", "value", "reason"),
-             *((str(x["row"]), _shown(x["column"], 30), _shown(x["value"], 30), _shown(x["reason"], 120))
-               for x in r.rejects[:SHOWN_REJECTS])]))
+        lines.extend(
+            "    " + line
+            for line in _columns(
+                [
+                    ("line", "column", "value", "reason"),
+                    *(
+                        (str(x["row"]), _shown(x["column"], 30), _shown(x["value"], 30), _shown(x["reason"], 120))
+                        for x in r.rejects[:SHOWN_REJECTS]
+                    ),
+                ]
+            )
+        )
         if r.rejected > SHOWN_REJECTS:
             lines.append(f"    … the first {SHOWN_REJECTS} of {r.rejected:,} (all of them with --json)")
     return "\n".join(lines)
@@ -412,8 +477,10 @@ def parse_period(text: str, fy_start_month: int) -> periods.Period:
     try:
         return periods.parse_period(value, fy_start_month)
     except ValueError:
-        raise Usage(f"--period: “{_shown(text, 40)}” is not a period: write a fiscal quarter as 2025-Q1, a month as "
-                    "2025-03 or a fiscal year as FY2025.") from None
+        raise Usage(
+            f"--period: “{_shown(text, 40)}” is not a period: write a fiscal quarter as 2025-Q1, a month as "
+            "2025-03 or a fiscal year as FY2025."
+        ) from None
 
 
 # ----------------------------------------------------------------------------- migrate, demo
@@ -430,9 +497,11 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
         return _remove_demo(engine)
     people = _people(engine)
     if people and not args.replace:
-        print(f"Refusing to write demo data: the database {_hidden(str(engine.url))} already holds {people} people.\n"
-              "Use --replace to delete ALL existing data first, or point --database-url at an empty database.",
-              file=sys.stderr)
+        print(
+            f"Refusing to write demo data: the database {_hidden(str(engine.url))} already holds {people} people.\n"
+            "Use --replace to delete ALL existing data first, or point --database-url at an empty database.",
+            file=sys.stderr,
+        )
         return NOT_WRITTEN
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -446,12 +515,17 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
 def _remove_demo(engine: Engine) -> int:
     """Remove the demo (settings kept) and start empty; refuse for data that is not the demo."""
     if _people(engine) and not queries.is_demo(engine):
-        print("Refusing to remove anything: the database holds data that is not the demo. "
-              "Undo import batches on the Data page instead.", file=sys.stderr)
+        print(
+            "Refusing to remove anything: the database holds data that is not the demo. "
+            "Undo import batches on the Data page instead.",
+            file=sys.stderr,
+        )
         return NOT_WRITTEN
     batches.remove_demo(engine)  # also records "start empty": a restart does not bring the demo back
-    print(f"The database {_hidden(str(engine.url))} is empty and stays so: the app will not load the demo again. "
-          "Import your CRM exports on the Data page or with `python -m breakthrough import`.")
+    print(
+        f"The database {_hidden(str(engine.url))} is empty and stays so: the app will not load the demo again. "
+        "Import your CRM exports on the Data page or with `python -m breakthrough import`."
+    )
     return OK
 
 

@@ -28,8 +28,11 @@ def money(value: float | None, currency: str = "USD", compact: bool = False) -> 
             return numbers.format_compact_currency(value, currency, locale=LOCALE, fraction_digits=1)
         return numbers.format_currency(value, currency, format="¤#,##0", locale=LOCALE, currency_digits=False)
     sign = "-" if value < 0 else ""
-    text = (numbers.format_compact_decimal(abs(value), locale=LOCALE, fraction_digits=1) if compact
-            else numbers.format_decimal(abs(value), format="#,##0", locale=LOCALE))
+    text = (
+        numbers.format_compact_decimal(abs(value), locale=LOCALE, fraction_digits=1)
+        if compact
+        else numbers.format_decimal(abs(value), format="#,##0", locale=LOCALE)
+    )
     return f"{sign}{text} {currency}"
 
 

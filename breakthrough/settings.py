@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from breakthrough.store.models import Setting
 
-
 EXAMPLE_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # built-in examples, flagged until the user sets rates
 
 

@@ -11,11 +11,10 @@ import datetime as dt
 import streamlit as st
 
 from breakthrough import demo
-from breakthrough.store import db, queries
+from breakthrough import settings as settings_store
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import periods, scorecard
-from breakthrough import settings as settings_store
-
+from breakthrough.store import db, queries
 
 DataKey = tuple[str, int]  # (database URL, data version): part of every cache key
 

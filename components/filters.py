@@ -14,7 +14,14 @@ import streamlit as st
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import periods
 from breakthrough.metrics.view import (
-    ALL_MANAGERS, ALL_REPS, ALL_TEAMS, View, effective_as_of, managers_in_scope, reps_in_scope, reps_now,
+    ALL_MANAGERS,
+    ALL_REPS,
+    ALL_TEAMS,
+    View,
+    effective_as_of,
+    managers_in_scope,
+    reps_in_scope,
+    reps_now,
 )
 from components import cache
 from components.widgets.text import plain
@@ -22,8 +29,10 @@ from components.widgets.text import plain
 KINDS = {"Month": "month", "Quarter": "quarter", "Year": "year"}
 BENCHMARKS = {"Top quartile": "top quartile", "Median": "median"}
 ALL_DRIVERS = "All drivers"
-PRIVATE_REP_LIST = ("Privacy mode keeps the rep list closed: it would name everyone. Choose a rep before "
-                    "switching privacy mode on (they keep their name), or switch it off to choose another.")
+PRIVATE_REP_LIST = (
+    "Privacy mode keeps the rep list closed: it would name everyone. Choose a rep before "
+    "switching privacy mode on (they keep their name), or switch it off to choose another."
+)
 
 
 def filter_bar() -> View:
@@ -41,16 +50,31 @@ def filter_bar() -> View:
         period = _period_input(first or as_of, max(last or as_of, as_of), as_of, cfg.fiscal_year_start_month, notices)
         seen = effective_as_of(as_of, period)
         team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices)
-        manager = _choice("manager", "Manager", ALL_MANAGERS, managers_in_scope(people, team, period.start, seen),
-                          "a manager in this team", notices)
+        manager = _choice(
+            "manager",
+            "Manager",
+            ALL_MANAGERS,
+            managers_in_scope(people, team, period.start, seen),
+            "a manager in this team",
+            notices,
+        )
         scope = reps_in_scope(people, team, manager, period.start, seen)  # the period's figures: leavers too
         rep_slot = st.container()  # drawn here, filled once privacy mode is known
-        driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in focus.DRIVERS.values()], "a driver", notices)
+        driver = _choice(
+            "driver", "Driver", ALL_DRIVERS, [d.label for d in focus.DRIVERS.values()], "a driver", notices
+        )
         benchmark = _benchmark_input(notices)
         present, anon = _share_modes()
         with rep_slot:
-            rep = _choice("rep", "Rep", ALL_REPS, _rep_names(scope, reps_now(people, team, manager, seen)),
-                          "a rep in this view", notices, locked=PRIVATE_REP_LIST if anon else None)
+            rep = _choice(
+                "rep",
+                "Rep",
+                ALL_REPS,
+                _rep_names(scope, reps_now(people, team, manager, seen)),
+                "a rep in this view",
+                notices,
+                locked=PRIVATE_REP_LIST if anon else None,
+            )
     for text in notices:
         st.warning(text, icon="🔗")
     rep_ids = scope[scope["name"] == rep].index if rep else []
@@ -83,10 +107,18 @@ def _rep_names(scope, now) -> list[str]:
 def _share_modes() -> tuple[bool, bool]:
     """Presentation and privacy modes, bound to `present` and `anon` (`=1` works too: components.sharing)."""
     st.subheader("Share")
-    present = st.toggle("Presentation mode", key="present", bind="query-params",
-                        help="No sidebar, large type: for a projector. Leave it with the button at the top.")
-    anon = st.toggle("Privacy mode", key="anon", bind="query-params",
-                     help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes.")
+    present = st.toggle(
+        "Presentation mode",
+        key="present",
+        bind="query-params",
+        help="No sidebar, large type: for a projector. Leave it with the button at the top.",
+    )
+    anon = st.toggle(
+        "Privacy mode",
+        key="anon",
+        bind="query-params",
+        help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes.",
+    )
     return present, anon
 
 
@@ -94,8 +126,9 @@ def _notice(key: str, raw: str, what: str, fallback: str) -> str:
     return f"The link's `{key}` parameter “{plain(raw)}” is not {what}; showing {fallback} instead."
 
 
-def _choice(key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str],
-            locked: str | None = None) -> str | None:
+def _choice(
+    key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str], locked: str | None = None
+) -> str | None:
     """A bound selectbox of `everyone` and `names`; `locked`: shown but not opened, with that reason as help."""
     options = [everyone, *names]
     raw = st.query_params.get(key)
@@ -110,15 +143,23 @@ def _benchmark_input(notices: list[str]) -> str:
     raw = st.query_params.get("bench")
     if raw is not None and raw not in BENCHMARKS:
         notices.append(_notice("bench", raw, "Top quartile or Median", "Top quartile"))
-    choice = st.radio("Benchmark", list(BENCHMARKS), key="bench", bind="query-params", horizontal=True,
-                      help="What each rep's drivers are compared with: the team's top quartile or its median.")
+    choice = st.radio(
+        "Benchmark",
+        list(BENCHMARKS),
+        key="bench",
+        bind="query-params",
+        horizontal=True,
+        help="What each rep's drivers are compared with: the team's top quartile or its median.",
+    )
     return BENCHMARKS.get(choice, "top quartile")
 
 
 def _as_of_input(default: dt.date, first: dt.date | None, notices: list[str]) -> dt.date:
     raw = st.query_params.get("asof")
     if raw is not None and not _is_date(raw):
-        notices.append(_notice("asof", raw, "a date (write it as YYYY-MM-DD)", f"the latest data, {default.isoformat()}"))
+        notices.append(
+            _notice("asof", raw, "a date (write it as YYYY-MM-DD)", f"the latest data, {default.isoformat()}")
+        )
     return st.date_input(
         "As of",
         value=default,
@@ -152,6 +193,11 @@ def _period_input(first: dt.date, last: dt.date, as_of: dt.date, fy_start: int, 
     if raw is not None and raw not in [p.label for p in options]:
         notices.append(_notice("period", raw, "a period with data", options[index].label))
     return st.selectbox(
-        "Which", options, index=index, key="period", bind="query-params",
-        format_func=lambda p: p.label, label_visibility="collapsed",
+        "Which",
+        options,
+        index=index,
+        key="period",
+        bind="query-params",
+        format_func=lambda p: p.label,
+        label_visibility="collapsed",
     )

@@ -25,8 +25,8 @@ from pathlib import Path
 import streamlit as st
 
 from breakthrough.metrics.view import View
+from components import cache, filters, sharing
 from components.sections import empty
-from components import sharing, filters, cache
 
 APP = Path(__file__).resolve().parent.parent / "app.py"  # page config and navigation over every page
 _VIEW: ContextVar[View | None] = ContextVar("view", default=None)  # the view of the page being drawn
@@ -68,7 +68,8 @@ def run(page) -> None:
         page.run()
     except Exception:  # a page must never show a traceback
         logging.getLogger("breakthrough").exception("page failed")
-        st.error("Something went wrong while drawing this page. Try another filter; if it persists, "
-                 "report it with the link.")
+        st.error(
+            "Something went wrong while drawing this page. Try another filter; if it persists, report it with the link."
+        )
     finally:
         _VIEW.reset(held)  # plain Python, no Streamlit call: done even when the page stopped or reran

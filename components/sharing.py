@@ -31,9 +31,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from breakthrough.metrics.view import View
 from breakthrough.sharing import anonymise, exports
 from breakthrough.sharing.exports import Section
-from breakthrough.metrics.view import View
 from components import cache
 from components.widgets.text import plain
 
@@ -78,8 +78,11 @@ def _accept(key: str) -> bool:
     raw = st.query_params.get(key)
     value = (raw or "").strip().lower()
     if raw is not None and value not in VALID:
-        st.warning(f"The link's `{key}` parameter “{_shown(raw)}” is not 1 or 0; showing the view with "
-                   f"{FLAGS[key].lower()} off instead.", icon="🔗")
+        st.warning(
+            f"The link's `{key}` parameter “{_shown(raw)}” is not 1 or 0; showing the view with "
+            f"{FLAGS[key].lower()} off instead.",
+            icon="🔗",
+        )
     if value not in ON:
         return False
     try:
@@ -155,23 +158,34 @@ def _modes_line(view: View) -> None:
     if view.anon:
         left.caption("🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes are hidden.")
     if view.present:
-        right.button("✕ Leave presentation", key="_leave_present", on_click=_leave_presentation,
-                     type="tertiary", help="Show the sidebar and the share buttons again.")
+        right.button(
+            "✕ Leave presentation",
+            key="_leave_present",
+            on_click=_leave_presentation,
+            type="tertiary",
+            help="Show the sidebar and the share buttons again.",
+        )
 
 
 def _copy_link(address: str) -> None:
     with st.popover("🔗 Copy link to this view", width="stretch", help="The address of exactly this view."):
         st.markdown("**Link to this view** — copy it with the button at its right:")
         st.code(address, language=None, wrap_lines=True)
-        st.caption("Anyone who opens it sees the same period, filters and modes. "
-                   "Add `present=1` for a projector, `anon=1` to hide other reps' names.")
+        st.caption(
+            "Anyone who opens it sees the same period, filters and modes. "
+            "Add `present=1` for a projector, `anon=1` to hide other reps' names."
+        )
 
 
 def _pack_button(share: Share) -> None:
     st.download_button(
-        "📦 Meeting pack", data=lambda: pack_html(share).encode("utf-8"),
+        "📦 Meeting pack",
+        data=lambda: pack_html(share).encode("utf-8"),
         file_name=f"{exports.file_stem('breakthrough', share.title, share.view.as_of.isoformat())}.html",
-        mime="text/html", on_click="ignore", key="_meeting_pack", width="stretch",
+        mime="text/html",
+        on_click="ignore",
+        key="_meeting_pack",
+        width="stretch",
         help="This view as one HTML file: banner, link, tables and interactive charts, readable offline.",
     )
 
@@ -186,8 +200,12 @@ def pack_html(share: Share, created: dt.datetime | None = None) -> str:
     if share.view.anon:
         notes.append("Privacy mode: other reps are shown as Rep A, Rep B…; the selected rep keeps their name.")
     return exports.meeting_pack(
-        title=share.title, banner=share.view.describe(), link=share.link, sections=share.sections,
-        created=created or dt.datetime.now(), notes=notes,
+        title=share.title,
+        banner=share.view.describe(),
+        link=share.link,
+        sections=share.sections,
+        created=created or dt.datetime.now(),
+        notes=notes,
     )
 
 
@@ -232,9 +250,13 @@ def record_table(title: str, formatted: pd.DataFrame) -> None:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str | None = None,
-              formats: dict[str, str] | Callable[[pd.DataFrame], dict[str, str]] | None = None) -> None:
-    """"CSV" and "Excel" buttons for a table (formulas neutralised, made on click); none while presenting.
+def downloads(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    key: str | None = None,
+    formats: dict[str, str] | Callable[[pd.DataFrame], dict[str, str]] | None = None,
+) -> None:
+    """ "CSV" and "Excel" buttons for a table (formulas neutralised, made on click); none while presenting.
 
     `frame` may be a function making the table and `formats` (Excel number formats by column) a function of
     it: both then run only when a button is clicked.
@@ -248,11 +270,26 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: 
     table = frame if callable(frame) else (lambda: frame)
     excel_formats = formats if callable(formats) else (lambda _: formats)
     row = st.container(horizontal=True, gap="small")
-    row.download_button("⬇️ CSV", data=lambda: exports.csv_bytes(table()), file_name=f"{stem}.csv", mime="text/csv",
-                        on_click="ignore", key=f"{key}_csv", type="tertiary", help="This table as CSV (UTF-8).")
-    row.download_button("⬇️ Excel", data=lambda: _excel(table(), name, excel_formats), file_name=f"{stem}.xlsx",
-                        mime=XLSX, on_click="ignore", key=f"{key}_xlsx", type="tertiary",
-                        help="This table as an Excel workbook.")
+    row.download_button(
+        "⬇️ CSV",
+        data=lambda: exports.csv_bytes(table()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"{key}_csv",
+        type="tertiary",
+        help="This table as CSV (UTF-8).",
+    )
+    row.download_button(
+        "⬇️ Excel",
+        data=lambda: _excel(table(), name, excel_formats),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX,
+        on_click="ignore",
+        key=f"{key}_xlsx",
+        type="tertiary",
+        help="This table as an Excel workbook.",
+    )
 
 
 def _excel(frame: pd.DataFrame, name: str, formats: Callable) -> bytes:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from components.sections import coaching_panel, empty
 from components import cache
 from components.page_frame import current_view
+from components.sections import coaching_panel, empty
 from components.sections.money_notice import rates_notice
 
 view = current_view()

@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from breakthrough.metrics import scorecard
 from breakthrough.formatting import money
-from components.sections import empty, figures
-from components import sharing, cache
-from components.sections import diagnosis_panel
+from breakthrough.metrics import scorecard
+from components import cache, sharing
 from components.page_frame import current_view
+from components.sections import diagnosis_panel, empty, figures
 from components.sections.money_notice import rates_notice
 from components.widgets.kpis import attainment_kpi, kpi_row
 from components.widgets.tables import overview_table
@@ -24,12 +23,14 @@ rates_notice()
 empty.notices(view)
 
 totals = card.totals([i for i in view.rep_ids if i in card.reps])
-kpi_row([
-    ("Quota", money(totals["quota"], cur), f"Sum of the reps' quotas for {view.period.label}."),
-    ("Won", money(totals["won"], cur), "Closed-won amount with a close date in the period up to the as-of date."),
-    ("Gap to quota", money(totals["gap"], cur), "Quota minus won, never below zero."),
-    attainment_kpi(totals["attainment"], totals["elapsed_share"]),
-])
+kpi_row(
+    [
+        ("Quota", money(totals["quota"], cur), f"Sum of the reps' quotas for {view.period.label}."),
+        ("Won", money(totals["won"], cur), "Closed-won amount with a close date in the period up to the as-of date."),
+        ("Gap to quota", money(totals["gap"], cur), "Quota minus won, never below zero."),
+        attainment_kpi(totals["attainment"], totals["elapsed_share"]),
+    ]
+)
 
 rows = scorecard.overview_rows(card, view.rep_ids)
 if rows.empty:

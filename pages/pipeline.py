@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from components.page_frame import current_view
 from components.sections import empty
 from components.sections import pipeline_health as health
-from components.page_frame import current_view
 from components.sections.money_notice import rates_notice
 
 view = current_view()

@@ -4,15 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from breakthrough.metrics import periods, tenure
-from components.sections import rep_detail
 from breakthrough.formatting import day, money, number, ratio, status
-from components.widgets import charts
-from components.sections import empty
-from components import sharing, cache
-from components.sections import coaching_panel, diagnosis_panel
+from breakthrough.metrics import periods, tenure
+from components import cache, sharing
 from components.page_frame import current_view
+from components.sections import coaching_panel, diagnosis_panel, empty, rep_detail
 from components.sections.money_notice import rates_notice
+from components.widgets import charts
 from components.widgets.badges import badge
 from components.widgets.kpis import attainment_kpi, kpi_row
 from components.widgets.tables import rates_table, table
@@ -27,7 +25,11 @@ if view.rep_id is None:
     st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
     people = cache.people(version)
     for rep_id in view.rep_ids:
-        st.page_link("pages/rep.py", label=sharing.text(people.loc[rep_id, "name"]), query_params={"rep": people.loc[rep_id, "name"]})
+        st.page_link(
+            "pages/rep.py",
+            label=sharing.text(people.loc[rep_id, "name"]),
+            query_params={"rep": people.loc[rep_id, "name"]},
+        )
     st.stop()
 
 card = cache.card(view.period.key, view.as_of, version)
@@ -40,16 +42,20 @@ st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manag
 rates_notice()
 empty.notices(view, rep_ids=[view.rep_id])
 
-kpi_row([
-    ("Quota", money(rep.quota, cur), f"{rep.name}'s quota for {view.period.label}."),
-    ("Won", money(rep.won, cur), "Closed-won with a close date in the period, up to the as-of date."),
-    ("Gap to quota", money(f.gap, cur), "Quota minus won, never below zero."),
-    attainment_kpi(f.attainment, card.elapsed_share),
-    ("Weeks left", number(card.weeks_left, 1), "Working days left in the period ÷ 5."),
-])
+kpi_row(
+    [
+        ("Quota", money(rep.quota, cur), f"{rep.name}'s quota for {view.period.label}."),
+        ("Won", money(rep.won, cur), "Closed-won with a close date in the period, up to the as-of date."),
+        ("Gap to quota", money(f.gap, cur), "Quota minus won, never below zero."),
+        attainment_kpi(f.attainment, card.elapsed_share),
+        ("Weeks left", number(card.weeks_left, 1), "Working days left in the period ÷ 5."),
+    ]
+)
 diagnosis_panel.rep_section(view)
 if rep.unconverted:
-    st.warning(f"Some deals are in a currency without a rate ({', '.join(sorted(rep.unconverted))}): add it in Settings.")
+    st.warning(
+        f"Some deals are in a currency without a rate ({', '.join(sorted(rep.unconverted))}): add it in Settings."
+    )
 
 leaves = person["end_date"] is not None and person["end_date"] <= view.period.end  # no next period to build for
 if f.cycle_warning and not leaves:
@@ -66,20 +72,34 @@ st.subheader("Reverse funnel: what quota needs each week")
 stages = rep_detail.funnel_rows(rep)
 sharing.chart(charts.reverse_funnel(stages), key="rep_funnel")
 shown = stages.drop(columns=["Needed text", "Actual text"])
-table(shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages")
+table(
+    shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages"
+)
 
 st.subheader("Pipeline")
 cov_label = "no quota" if not rep.quota else "quota met" if f.gap == 0 else f.coverage_status
 cols = st.columns(4)
-cols[0].metric("Open pipeline this period", money(rep.open_pipeline, cur), border=True,
-               help="Open deals with a close date from the as-of date to the period end.")
-cols[1].metric("Pipeline needed", money(f.required_pipeline, cur), border=True,
-               help=f"Gap × coverage ratio ({ratio(f.coverage_ratio)}).")
+cols[0].metric(
+    "Open pipeline this period",
+    money(rep.open_pipeline, cur),
+    border=True,
+    help="Open deals with a close date from the as-of date to the period end.",
+)
+cols[1].metric(
+    "Pipeline needed",
+    money(f.required_pipeline, cur),
+    border=True,
+    help=f"Gap × coverage ratio ({ratio(f.coverage_ratio)}).",
+)
 cols[2].metric("Coverage", ratio(f.coverage), border=True, help="Open pipeline ÷ gap.")
 with cols[2]:
     badge(cov_label)
-cols[3].metric("Past-due pipeline", money(rep.past_due_pipeline, cur), border=True,
-               help=f"{rep.past_due_count} open deals whose close date has passed: not counted as coverage.")
+cols[3].metric(
+    "Past-due pipeline",
+    money(rep.past_due_pipeline, cur),
+    border=True,
+    help=f"{rep.past_due_count} open deals whose close date has passed: not counted as coverage.",
+)
 st.markdown(f"Pipeline shortfall: **{money(f.pipeline_shortfall, cur)}** · status: **{status(cov_label)}**")
 
 left, right = st.columns(2)

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import settings as settings_store
-from breakthrough.settings import Settings
 from breakthrough.coaching.rubric import DIMENSIONS
+from breakthrough.settings import Settings
 from components import cache
 from components.page_frame import current_view
 from components.sections.money_notice import rates_notice
@@ -33,25 +33,39 @@ with st.form("settings"):
     c1, c2 = st.columns(2)
     fy_month = c1.selectbox("Fiscal year starts in", MONTHS, index=cfg.fiscal_year_start_month - 1)
     country = c2.text_input(
-        "Public holidays of (country code)", value=cfg.holiday_country or "",
+        "Public holidays of (country code)",
+        value=cfg.holiday_country or "",
         help="Two-letter code such as US, GB, DE, FR. Leave empty for Monday–Friday with no holidays.",
     )
     st.subheader("Pipeline coverage")
     c1, c2 = st.columns(2)
     policy = c1.radio(
-        "Coverage ratio", ["derived", "fixed"], index=0 if cfg.coverage_policy == "derived" else 1, horizontal=True,
+        "Coverage ratio",
+        ["derived", "fixed"],
+        index=0 if cfg.coverage_policy == "derived" else 1,
+        horizontal=True,
         format_func=lambda p: "1 ÷ the rep's win rate" if p == "derived" else "a fixed ratio",
     )
-    fixed = c2.number_input("Fixed coverage ratio (×)", min_value=1.0, max_value=20.0, value=float(cfg.fixed_coverage), step=0.5)
+    fixed = c2.number_input(
+        "Fixed coverage ratio (×)", min_value=1.0, max_value=20.0, value=float(cfg.fixed_coverage), step=0.5
+    )
     st.subheader("Status thresholds")
     c1, c2 = st.columns(2)
     on_track = c1.number_input("On track at or above (% of needed)", 1, 300, int(round(cfg.on_track_threshold * 100)))
-    at_risk = c2.number_input("At risk at or above (% of needed); below is behind", 1, 300, int(round(cfg.at_risk_threshold * 100)))
+    at_risk = c2.number_input(
+        "At risk at or above (% of needed); below is behind", 1, 300, int(round(cfg.at_risk_threshold * 100))
+    )
     st.subheader("Rates")
     c1, c2, c3 = st.columns(3)
     lookback = c1.number_input("Look-back window (days)", 30, 730, cfg.lookback_days)
-    k = c2.number_input("Shrinkage strength k", 0.0, 100.0, float(cfg.shrinkage_k), step=1.0,
-                        help="How many deals' worth of weight the team's rate gets beside the rep's own.")
+    k = c2.number_input(
+        "Shrinkage strength k",
+        0.0,
+        100.0,
+        float(cfg.shrinkage_k),
+        step=1.0,
+        help="How many deals' worth of weight the team's rate gets beside the rep's own.",
+    )
     low = c3.number_input("Low confidence below (trials)", 1, 100, cfg.low_confidence_trials)
     st.subheader("Fixed activity standards per week (0 = none)")
     c1, c2, c3 = st.columns(3)
@@ -62,14 +76,20 @@ with st.form("settings"):
     currency = st.text_input("Reporting currency", value=cfg.reporting_currency, max_chars=3)
     rates = st.data_editor(
         pd.DataFrame({"Currency": list(cfg.currency_rates), "Value of one unit": list(cfg.currency_rates.values())}),
-        num_rows="dynamic", hide_index=True, key="rates",
+        num_rows="dynamic",
+        hide_index=True,
+        key="rates",
     )
-    st.caption("Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged.")
+    st.caption(
+        "Rates against a common base (for example USD = 1, EUR = 1.08). Deals in a currency not listed are flagged."
+    )
     rates_notice()
     confirmed = st.checkbox(
-        "These are my rates, not the examples", value=cfg.rates_confirmed, key="rates_confirmed",
+        "These are my rates, not the examples",
+        value=cfg.rates_confirmed,
+        key="rates_confirmed",
         help="The built-in rates (EUR 1.08, GBP 1.27 against USD 1) are examples: every page with money says so "
-             "until you change them or tick this.",
+        "until you change them or tick this.",
     )
     st.subheader("Coaching")
     c1, c2, c3 = st.columns(3)
@@ -81,8 +101,10 @@ with st.form("settings"):
     debrief = c2.number_input("Debrief within (working days after a joint call)", 0, 10, cfg.debrief_window_days)
     st.caption("Rubric weights: how much each dimension counts in a session's quality (0 leaves it out).")
     weight_cols = st.columns(len(RUBRIC_LABELS))
-    weights = {dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
-               for col, (dim, label) in zip(weight_cols, RUBRIC_LABELS.items())}
+    weights = {
+        dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
+        for col, (dim, label) in zip(weight_cols, RUBRIC_LABELS.items())
+    }
     saved = st.form_submit_button("Save settings", type="primary")
 
 
@@ -100,7 +122,9 @@ def _problems(new: Settings) -> list[str]:
         except ValueError as err:
             found.append(f"Holiday country: {err}")
     if not any(w > 0 for w in new.rubric_weights.values()):
-        found.append("Rubric weights: every weight is 0, so no session could be scored. Give at least one dimension a weight.")
+        found.append(
+            "Rubric weights: every weight is 0, so no session could be scored. Give at least one dimension a weight."
+        )
     return found
 
 
@@ -121,7 +145,11 @@ if saved:
         meetings_per_week_standard=_optional(meetings_std),
         opportunities_per_week_standard=_optional(opps_std),
         reporting_currency=currency.strip().upper(),
-        currency_rates={str(c).strip().upper(): float(v) for c, v in zip(table["Currency"], table["Value of one unit"]) if float(v) > 0},
+        currency_rates={
+            str(c).strip().upper(): float(v)
+            for c, v in zip(table["Currency"], table["Value of one unit"])
+            if float(v) > 0
+        },
         rates_confirmed=bool(confirmed),
         cadence_one_on_one=int(cad_1on1),
         cadence_joint_call=int(cad_joint),

@@ -1,6 +1,6 @@
 """Screenshot pages of a running dashboard with headless Chromium (for docs and review).
 
-    python scripts/screenshot.py http://localhost:8501/overview out.png [--width 1600] [--height 2200]
+python scripts/screenshot.py http://localhost:8501/overview out.png [--width 1600] [--height 2200]
 """
 
 from __future__ import annotations
@@ -10,8 +10,15 @@ import argparse
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def shoot(url: str, path: str, width: int = 1600, height: int = 2200) -> None:
@@ -29,7 +36,7 @@ def settled(page, timeout_ms: int = 60_000) -> None:
     """Wait until the script run has finished and no placeholder skeleton is left."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stSkeleton\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid=\"stStatusWidgetRunningIcon\"]')",
+        ' && !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')',
         timeout=timeout_ms,
     )
     page.wait_for_timeout(1500)

@@ -91,9 +91,11 @@ def new_database_url(tmp_path: Path, template: str | None = None) -> str:
     of a database nothing is connected to), a copy of it: the SQLite file copied, or PostgreSQL's
     `CREATE DATABASE … TEMPLATE …`."""
     if os.environ.get(KIND_ENV) == "unit":
-        raise RuntimeError("this test was classified `unit` (no database fixture) but asks for a database, so it "
-                           "would never run on PostgreSQL: use a database fixture (db_url, engine, demo_url…) "
-                           "or mark it `pytest.mark.db`")
+        raise RuntimeError(
+            "this test was classified `unit` (no database fixture) but asks for a database, so it "
+            "would never run on PostgreSQL: use a database fixture (db_url, engine, demo_url…) "
+            "or mark it `pytest.mark.db`"
+        )
     if not ON_POSTGRES:
         path = tmp_path / "test.db"
         if template:
@@ -208,8 +210,15 @@ def postgres_only():
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -229,8 +238,21 @@ def start_server(database_url: str):
 
     port = _free_port()
     env = {**os.environ, "BREAKTHROUGH_DATABASE_URL": database_url}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -350,8 +372,13 @@ def people(roster_engine):
 # Q4 FY2026 as of that day whatever the clock says.
 
 THIN = ROOT / "tests" / "fixtures" / "thin"
-THIN_FILES = ("people.csv", "quotas.csv", "salesforce_opportunities.csv", "salesforce_activities.csv",
-              "coaching_sessions.csv")
+THIN_FILES = (
+    "people.csv",
+    "quotas.csv",
+    "salesforce_opportunities.csv",
+    "salesforce_activities.csv",
+    "coaching_sessions.csv",
+)
 OPEN_STAGES = ("Negotiation/Review", "Prospecting", "Proposal/Price Quote")
 
 
@@ -387,7 +414,11 @@ def import_thin(engine, files, drop=None) -> None:
         assert not found.questions, f"{name}: {[q.header for q in found.questions]}"
         outcome = commit.commit(engine, data, found.plan, name)
         assert outcome.rows_read > 0 and outcome.accepted == outcome.rows_read, (
-            name, outcome.rows_read, outcome.accepted, [(r.line, r.column, r.reason) for r in outcome.rejects])
+            name,
+            outcome.rows_read,
+            outcome.accepted,
+            [(r.line, r.column, r.reason) for r in outcome.rejects],
+        )
 
 
 @pytest.fixture(scope="session")
@@ -426,3 +457,99 @@ def thin_app(thin_databases, monkeypatch):
         return at
 
     return make
+
+
+# --- shared by the import and rollup tests ------------------------------------------------------------
+
+PEOPLE = (("Ann Lee", "ann@example.com"), ("Bob Stone", "bob@example.com"))  # in every `fresh` database
+IMPORTED_AT = dt.datetime(2026, 11, 27, 9, 0)  # when `paths` imports (test_import's NOW)
+
+
+@pytest.fixture
+def reps(engine):
+    """Ann Lee and Bob Ray in `engine`: their ids by letter (None → None, an activity with no owner)."""
+    from sqlalchemy import insert
+
+    from breakthrough.store.models import Person
+
+    def add(name: str) -> int:
+        with engine.begin() as conn:
+            return conn.execute(
+                insert(Person).values(name=name, name_key=name.lower(), email=None).returning(Person.id)
+            ).scalar_one()
+
+    return {"A": add("Ann Lee"), "B": add("Bob Ray"), None: None}
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Arrow blocks of ~16 kB grouped into batches of ~1,200 rows: a few thousand rows make several batches."""
+    from breakthrough.importing.read import columnar
+
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 1200)
+
+
+@pytest.fixture
+def fresh(tmp_path, database_templates):
+    """Makes migrated empty databases (with Ann and Bob) on demand; drops them afterwards."""
+    from sqlalchemy import insert
+
+    from breakthrough.importing.map.people import name_key
+    from breakthrough.store.models import Person
+
+    urls = []
+
+    def make(name: str):
+        folder = tmp_path / name
+        folder.mkdir()
+        urls.append(new_database_url(folder, database_templates()))
+        engine = make_engine(urls[-1])
+        with engine.begin() as conn:
+            for person, email in PEOPLE:
+                conn.execute(insert(Person).values(name=person, name_key=name_key(person), email=email, role="rep"))
+        return engine
+
+    yield make
+    for url in urls:
+        drop_database(url)
+
+
+class Paths:
+    """Import bytes on one path or the other (and say whether the fast path ran)."""
+
+    def __init__(self, monkeypatch) -> None:
+        from breakthrough.importing.read import columnar
+        from breakthrough.importing.write import bulk
+
+        self.monkeypatch, self.chunks = monkeypatch, 0
+        original = bulk.Bulk.chunk
+
+        def counted(this, batch):
+            self.chunks += 1
+            return original(this, batch)
+
+        monkeypatch.setattr(bulk.Bulk, "chunk", counted)
+        self.suitable = columnar.suitable
+
+    def use(self, fast: bool) -> None:
+        from breakthrough.importing.read import columnar
+
+        self.monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+        self.monkeypatch.setattr(columnar, "suitable", self.suitable if fast else (lambda source: False))
+
+    def load(self, engine, raw: bytes, fast: bool, orders: dict | None = None):
+        """(what upload.inspect found, commit's Outcome) for `raw` imported on the fast path or the other."""
+        from breakthrough.importing import upload
+        from breakthrough.importing.write import commit
+
+        self.use(fast)
+        found = upload.inspect(engine, raw)
+        found.plan.date_orders.update(orders or {})
+        out = commit.commit(engine, raw, found.plan, "upload.csv", now=IMPORTED_AT)
+        return found, out
+
+
+@pytest.fixture
+def paths(monkeypatch):
+    return Paths(monkeypatch)

@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from breakthrough.coaching import cadence, managers as coaching, impact, rubric
+from breakthrough.coaching import cadence, impact, rubric
+from breakthrough.coaching import managers as coaching
+from breakthrough.coaching.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
 from breakthrough.coaching.managers import (
     COVERAGE_DAYS,
     ONE_ON_ONE_DAYS,
@@ -27,10 +29,9 @@ from breakthrough.coaching.managers import (
     tiers,
     with_quality,
 )
-from breakthrough.coaching.impact import EFFECT_COLUMNS, MEASURED, MEASURES, Effect, Ledger, summarise, windows
-from breakthrough.store.models import RUBRIC, ActivityRepDay, Opportunity
 from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
+from breakthrough.store.models import RUBRIC, ActivityRepDay, Opportunity
 
 # --- daily counts and window sums (impact) ---------------------------------------------------------
 
@@ -54,8 +55,9 @@ def covers(ledger: Ledger, first: dt.date, last: dt.date) -> bool:
     return ledger.start <= first and last <= ledger.end
 
 
-def window_sums(ledger: Ledger, rep_ids: Iterable[int], first: dt.date, last: dt.date,
-                measures: Iterable[str] = MEASURES) -> dict[str, float]:
+def window_sums(
+    ledger: Ledger, rep_ids: Iterable[int], first: dt.date, last: dt.date, measures: Iterable[str] = MEASURES
+) -> dict[str, float]:
     """`measures` summed over `rep_ids` and the days first…last (inside the ledger); others are 0."""
     cols = [ledger.column[r] for r in rep_ids if r in ledger.column]
     lo, hi = (first - ledger.start).days, (last - ledger.start).days + 1
@@ -65,14 +67,18 @@ def window_sums(ledger: Ledger, rep_ids: Iterable[int], first: dt.date, last: dt
     return found
 
 
-def daily_counts(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
-                 rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
+def daily_counts(
+    engine: Engine, settings: Settings, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Per rep and day: calls, meetings held (rollup), opportunities created, won, lost, won amount.
 
     `rep_ids` limits the reps read (all when None).
     """
-    frames = [_activity(engine, start, end, rep_ids), _created(engine, start, end, rep_ids),
-              _closed(engine, settings, start, end, rep_ids)]
+    frames = [
+        _activity(engine, start, end, rep_ids),
+        _created(engine, start, end, rep_ids),
+        _closed(engine, settings, start, end, rep_ids),
+    ]
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=["rep_id", "day", *MEASURES])
@@ -103,20 +109,29 @@ def _activity(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[in
 
 def _created(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
     o = Opportunity
-    stmt = (select(o.owner_id, o.created_date, func.count())
-            .where(o.owner_id.is_not(None), o.created_date.between(start, end), *_only(o.owner_id, rep_ids))
-            .group_by(o.owner_id, o.created_date))
+    stmt = (
+        select(o.owner_id, o.created_date, func.count())
+        .where(o.owner_id.is_not(None), o.created_date.between(start, end), *_only(o.owner_id, rep_ids))
+        .group_by(o.owner_id, o.created_date)
+    )
     return _rows(engine, stmt, ["rep_id", "day", "opps"])
 
 
-def _closed(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
-            rep_ids: Sequence[int] | None = None) -> pd.DataFrame:
+def _closed(
+    engine: Engine, settings: Settings, start: dt.date, end: dt.date, rep_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Won and lost deals per owner and close day; won amounts in the reporting currency."""
     o = Opportunity
-    stmt = (select(o.owner_id, o.close_date, o.status, o.currency, func.count(), func.coalesce(func.sum(o.amount), 0))
-            .where(o.owner_id.is_not(None), o.status.in_(("won", "lost")), o.close_date.between(start, end),
-                   *_only(o.owner_id, rep_ids))
-            .group_by(o.owner_id, o.close_date, o.status, o.currency))
+    stmt = (
+        select(o.owner_id, o.close_date, o.status, o.currency, func.count(), func.coalesce(func.sum(o.amount), 0))
+        .where(
+            o.owner_id.is_not(None),
+            o.status.in_(("won", "lost")),
+            o.close_date.between(start, end),
+            *_only(o.owner_id, rep_ids),
+        )
+        .group_by(o.owner_id, o.close_date, o.status, o.currency)
+    )
     frame = _rows(engine, stmt, ["rep_id", "day", "status", "currency", "n", "amount"])
     rate = frame["currency"].map(settings.rate).astype(float)  # no rate: the amount is left out (NaN → 0)
     won = frame["status"] == "won"
@@ -176,8 +191,12 @@ def session_effects(sessions: pd.DataFrame, ledger: Ledger, peers: Mapping[int, 
     for s in sessions[sessions["focus_driver"].isin(MEASURED)].itertuples():
         before, after = windows(s.date)
         rep, team = [int(s.rep_id)], list(peers.get(int(s.rep_id), ()))
-        values = [_value(ledger, s.focus_driver, rep, before), _value(ledger, s.focus_driver, rep, after),
-                  _value(ledger, s.focus_driver, team, before), _value(ledger, s.focus_driver, team, after)]
+        values = [
+            _value(ledger, s.focus_driver, rep, before),
+            _value(ledger, s.focus_driver, rep, after),
+            _value(ledger, s.focus_driver, team, before),
+            _value(ledger, s.focus_driver, team, after),
+        ]
         rows.append([int(s.id), int(s.manager_id), int(s.rep_id), s.date, s.focus_driver, *values, did(*values)])
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
 
@@ -185,12 +204,16 @@ def session_effects(sessions: pd.DataFrame, ledger: Ledger, peers: Mapping[int, 
 def by_driver(effects: pd.DataFrame) -> dict[str, Effect]:
     """The summary per driver over the sessions whose effect could be measured."""
     measured = effects.dropna(subset=["effect"])
-    return {d: summarise(measured.loc[measured["driver"] == d, "effect"].tolist()) for d in MEASURED
-            if (measured["driver"] == d).any()}
+    return {
+        d: summarise(measured.loc[measured["driver"] == d, "effect"].tolist())
+        for d in MEASURED
+        if (measured["driver"] == d).any()
+    }
 
 
-def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame,
-                                as_of: dt.date) -> pd.DataFrame:
+def focused_effects_per_session(
+    engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame, as_of: dt.date
+) -> pd.DataFrame:
     """The reference for `managers.focused_effects`: daily counts, then one session at a time."""
     focused, first, needed = coaching._focused(engine, settings, sessions, people, as_of)
     if focused.empty:
@@ -205,7 +228,9 @@ def focused_effects_per_session(engine: Engine, settings: Settings, sessions: pd
 def with_quality_per_session(sessions: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
     """The reference for `managers.with_quality`: `rubric.session_quality` one session at a time."""
     out = sessions.copy()
-    out["quality"] = [rubric.session_quality(dict(zip(RUBRIC, row)), weights) for row in out[list(RUBRIC)].itertuples(index=False)]
+    out["quality"] = [
+        rubric.session_quality(dict(zip(RUBRIC, row)), weights) for row in out[list(RUBRIC)].itertuples(index=False)
+    ]
     return out
 
 
@@ -252,22 +277,35 @@ def time_by_tier(sessions: pd.DataFrame, rep_tiers: Mapping[int, str]) -> pd.Dat
         if reps == 0 and mine.empty:
             continue
         minutes = float(mine["duration_min"].sum())
-        rows.append({
-            "Tier": tier, "Reps": reps, "Sessions": len(mine), "Hours": minutes / 60,
-            "Sessions per rep": len(mine) / reps if reps else None,
-            "Hours per rep": minutes / 60 / reps if reps else None,
-            "Share of reps": reps / total_reps if total_reps else None,
-            "Share of coaching time": minutes / total_minutes if total_minutes else None,
-        })
+        rows.append(
+            {
+                "Tier": tier,
+                "Reps": reps,
+                "Sessions": len(mine),
+                "Hours": minutes / 60,
+                "Sessions per rep": len(mine) / reps if reps else None,
+                "Hours per rep": minutes / 60 / reps if reps else None,
+                "Share of reps": reps / total_reps if total_reps else None,
+                "Share of coaching time": minutes / total_minutes if total_minutes else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- one manager at a time (coaching) ---------------------------------------------------------------
 
 
-def manager_figures(manager_id: int, name: str, reps: pd.DataFrame, sessions: pd.DataFrame,
-                    commitments: pd.DataFrame, effects: pd.DataFrame, card: Scorecard, settings: Settings,
-                    as_of: dt.date) -> ManagerFigures:
+def manager_figures(
+    manager_id: int,
+    name: str,
+    reps: pd.DataFrame,
+    sessions: pd.DataFrame,
+    commitments: pd.DataFrame,
+    effects: pd.DataFrame,
+    card: Scorecard,
+    settings: Settings,
+    as_of: dt.date,
+) -> ManagerFigures:
     """Every coaching figure for one manager over their reps in view (`reps` indexed by rep id)."""
     ids = [int(i) for i in reps.index]
     hires = {int(i): h for i, h in reps["hire_date"].items()}
@@ -278,14 +316,20 @@ def manager_figures(manager_id: int, name: str, reps: pd.DataFrame, sessions: pd
     attainment = {r: card.reps[r].funnel.attainment if r in card.reps else None for r in ids}
     on, with_quota = on_track(card, ids, settings.on_track_threshold)
     return ManagerFigures(
-        manager_id=manager_id, name=name, teams=", ".join(sorted(reps["team"].dropna().unique())),
-        rep_ids=tuple(ids), on_track=on, with_quota=with_quota,
+        manager_id=manager_id,
+        name=name,
+        teams=", ".join(sorted(reps["team"].dropna().unique())),
+        rep_ids=tuple(ids),
+        on_track=on,
+        with_quota=with_quota,
         frequency=cadence.frequency(mine, hires, settings, as_of, WINDOW_DAYS),
         hours_per_rep=cadence.hours_per_rep(mine, hires, as_of, WINDOW_DAYS),
         coverage=cadence.coverage(mine, ids, as_of, COVERAGE_DAYS),
         without_one_on_one=cadence.without_one_on_one(mine, ids, as_of, ONE_ON_ONE_DAYS),
         debriefs=cadence.debriefs(mine, as_of, settings, WINDOW_DAYS),
-        quality=q, quality_n=q_n, sessions_n=len(window),
+        quality=q,
+        quality_n=q_n,
+        sessions_n=len(window),
         focus_share=focus_share(window),
         dated_commitment_share=dated_commitment_share(window, agreed),
         follow_through=follow_through(agreed, as_of, WINDOW_DAYS),
@@ -294,13 +338,21 @@ def manager_figures(manager_id: int, name: str, reps: pd.DataFrame, sessions: pd
     )
 
 
-def every_manager_one_by_one(people: pd.DataFrame, reps: pd.DataFrame, sessions: pd.DataFrame,
-                             commitments: pd.DataFrame, effects: pd.DataFrame, card: Scorecard, settings: Settings,
-                             as_of: dt.date) -> dict[int, ManagerFigures]:
+def every_manager_one_by_one(
+    people: pd.DataFrame,
+    reps: pd.DataFrame,
+    sessions: pd.DataFrame,
+    commitments: pd.DataFrame,
+    effects: pd.DataFrame,
+    card: Scorecard,
+    settings: Settings,
+    as_of: dt.date,
+) -> dict[int, ManagerFigures]:
     """The reference for `managers.every_manager`: `manager_figures` for each manager, by name."""
     managers = {}
     for manager_id, group in reps.dropna(subset=["manager_id"]).groupby("manager_id"):
         name = people.loc[int(manager_id), "name"]
-        managers[int(manager_id)] = manager_figures(int(manager_id), name, group, sessions, commitments, effects,
-                                                    card, settings, as_of)
+        managers[int(manager_id)] = manager_figures(
+            int(manager_id), name, group, sessions, commitments, effects, card, settings, as_of
+        )
     return dict(sorted(managers.items(), key=lambda kv: kv[1].name))

@@ -17,15 +17,16 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
 from breakthrough.diagnosis.hygiene import PUSH_LIMIT, QUIET_DAYS, RULES, STALL_QUANTILE
-from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person
 from breakthrough.diagnosis.pipeline import _quantile, in_reporting, stages, step_conversion, step_names
-from breakthrough.store.queries import as_date, read_frame
 from breakthrough.settings import Settings
+from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person
+from breakthrough.store.queries import as_date, read_frame
 
 TARGET_TIERS = ("a", "1", "tier 1", "tier a")
 
 
 # --- records --------------------------------------------------------------------------------------
+
 
 def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     for col in columns:
@@ -37,8 +38,11 @@ def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene)."""
     last = (  # one index seek per open deal (ix_activity_deal_day), not a scan of every activity
         select(func.max(Activity.day))
-        .where(Activity.opportunity_ref == Opportunity.external_id, Activity.source == Opportunity.source,
-               Activity.day <= as_of)
+        .where(
+            Activity.opportunity_ref == Opportunity.external_id,
+            Activity.source == Opportunity.source,
+            Activity.day <= as_of,
+        )
         .correlate(Opportunity)
         .scalar_subquery()
     )
@@ -50,8 +54,20 @@ def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
         .where(Opportunity.status == "open", Opportunity.created_date <= as_of)
         .order_by(Opportunity.id)
     )  # fmt: skip
-    cols = ["id", "crm_id", "rep_id", "team_id", "deal", "stage", "amount", "currency", "created", "close_date",
-            "stage_since", "last_activity"]
+    cols = [
+        "id",
+        "crm_id",
+        "rep_id",
+        "team_id",
+        "deal",
+        "stage",
+        "amount",
+        "currency",
+        "created",
+        "close_date",
+        "stage_since",
+        "last_activity",
+    ]
     return _dates(read_frame(engine, stmt, cols), ["created", "close_date", "stage_since", "last_activity"])
 
 
@@ -144,8 +160,9 @@ def conversions(cohort: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(steps)
 
 
-def comparison(cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int],
-               level: float = 0.75) -> pd.DataFrame:
+def comparison(
+    cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int], level: float = 0.75
+) -> pd.DataFrame:
     """Each step's conversion for the reps in `scope` (pooled), their peers pooled, and the peers' top quartile."""
     own = step_conversion(counts(cohort[cohort["rep_id"].isin(scope)], order))
     team = step_conversion(counts(cohort[cohort["rep_id"].isin(peers)], order))

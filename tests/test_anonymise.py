@@ -18,9 +18,13 @@ PEOPLE = {1: "Ann Lee", 2: "Bob Stone", 3: "Cy Park", 4: "Di Moss"}
 @pytest.mark.parametrize(
     "n, expected",
     [
-        (0, "A"), (1, "B"), (25, "Z"),
+        (0, "A"),
+        (1, "B"),
+        (25, "Z"),
         (26, "AA"),  # 27th: one full alphabet, then A again → AA
-        (27, "AB"), (51, "AZ"), (52, "BA"),
+        (27, "AB"),
+        (51, "AZ"),
+        (52, "BA"),
         (701, "ZZ"),  # 26 + 26 × 26 = 702 two-or-fewer-letter names: the last is ZZ
         (702, "AAA"),
     ],
@@ -85,8 +89,9 @@ def test_names_are_replaced_as_whole_words(text, expected):
 
 
 def test_frame_replaces_cells_headers_and_index_and_leaves_numbers():
-    data = pd.DataFrame({"Rep": ["Ann", "Bob", None], "Quota": [1.0, 2.0, 3.0], "Ann Lee": ["x", "y", "z"]},
-                        index=["Ann", "b", "c"])
+    data = pd.DataFrame(
+        {"Rep": ["Ann", "Bob", None], "Quota": [1.0, 2.0, 3.0], "Ann Lee": ["x", "y", "z"]}, index=["Ann", "b", "c"]
+    )
     out = anonymise.frame(data, MAPPING)
     assert list(out["Rep"].iloc[:2]) == ["Rep A", "Bob"] and pd.isna(out["Rep"].iloc[2])
     assert list(out.columns) == ["Rep", "Quota", "Rep B"]
@@ -101,11 +106,15 @@ def test_no_mapping_leaves_the_frame_as_it_is():
 
 
 def test_figure_labels_hover_legend_and_annotations_are_replaced():
-    fig = go.Figure(go.Bar(
-        y=np.array(["Ann", "Bob"], dtype=object), x=[1, 2], name="Ann Lee",
-        customdata=np.array([["behind", 7], ["on track", 8]], dtype=object),
-        hovertext=["Ann: 1 call", "Bob: 2 calls"],
-    ))
+    fig = go.Figure(
+        go.Bar(
+            y=np.array(["Ann", "Bob"], dtype=object),
+            x=[1, 2],
+            name="Ann Lee",
+            customdata=np.array([["behind", 7], ["on track", 8]], dtype=object),
+            hovertext=["Ann: 1 call", "Bob: 2 calls"],
+        )
+    )
     fig.add_annotation(text="Sofía Álvarez is behind", x=1, y=0)
     out = anonymise.figure(fig, MAPPING)
     assert list(out.data[0].y) == ["Rep A", "Bob"]
@@ -123,6 +132,8 @@ def test_figure_labels_hover_legend_and_annotations_are_replaced():
     (1, {"Di Moss": "Rep A", "Cy Park": "Rep C"}),  # the kept rep's letter B goes unused
 ])  # fmt: skip
 def test_the_directory_gives_letters_to_reps_only(keep, expected):
-    people = pd.DataFrame({"name": ["Ann Lee", "Bob Stone", "Cy Park", "Di Moss"],
-                           "role": ["rep", "manager", "rep", "rep"]}, index=[1, 2, 3, 4])
+    people = pd.DataFrame(
+        {"name": ["Ann Lee", "Bob Stone", "Cy Park", "Di Moss"], "role": ["rep", "manager", "rep", "rep"]},
+        index=[1, 2, 3, 4],
+    )
     assert anonymise.of_reps(people, [1, 3, 4], keep) == expected

@@ -101,7 +101,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
             if nxt not in edges:
                 continue
             if state.get(nxt) == "open":
-                found.append(stack[stack.index(nxt):] + [nxt])
+                found.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -125,8 +125,9 @@ def test_no_import_circles():
 
 
 def test_the_domain_package_never_imports_streamlit_or_the_app():
-    bad = {(mod, imp) for mod, imps in graph().items() if part(mod)
-           for imp in imps if imp.split(".")[0] in NEVER_IN_DOMAIN}
+    bad = {
+        (mod, imp) for mod, imps in graph().items() if part(mod) for imp in imps if imp.split(".")[0] in NEVER_IN_DOMAIN
+    }
     assert bad == set()
 
 
@@ -138,8 +139,13 @@ def test_each_part_imports_only_what_its_init_allows():
             continue
         for imp in imps:
             theirs = part(imp)
-            if theirs and theirs != mine and theirs != "__init__" and theirs not in MAY_IMPORT[mine] \
-                    and imp not in ALSO_MAY_IMPORT.get(mine, ()):
+            if (
+                theirs
+                and theirs != mine
+                and theirs != "__init__"
+                and theirs not in MAY_IMPORT[mine]
+                and imp not in ALSO_MAY_IMPORT.get(mine, ())
+            ):
                 bad.add((mod, imp))
     assert bad == set()
 

@@ -1,7 +1,6 @@
 """A real browser opens the dashboard on the demo data and the URL carries the filters."""
 
 import pytest
-
 from conftest import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -15,23 +15,23 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import event, insert, inspect as schema, select
-
-from breakthrough.store import db
-from breakthrough.store.db import make_engine
-from breakthrough.importing.write import bulk, commit
-from breakthrough.importing.read import columnar
-from breakthrough.importing import upload
-from breakthrough.importing.map.people import name_key
-from breakthrough.importing.read.reading import FileError
-from breakthrough.importing.write.commit import Occurrences
-from breakthrough.store.models import Base, Person
-from conftest import ON_POSTGRES, drop_database, new_database_url
+from conftest import ON_POSTGRES, Paths, drop_database, new_database_url
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, select
+from sqlalchemy import inspect as schema
 from test_import import BOOKKEEPING, EXPORTS, NOW, dump
 
+from breakthrough.importing import upload
+from breakthrough.importing.read import columnar
+from breakthrough.importing.read.reading import FileError
+from breakthrough.importing.write import bulk, commit
+from breakthrough.importing.write.commit import Occurrences
+from breakthrough.store import db
+from breakthrough.store.db import make_engine
+from breakthrough.store.models import Base
+
 HEADER = ["owner", "type", "crm_id", "date", "outcome", "duration", "account", "subject"]
-PEOPLE = (("Ann Lee", "ann@example.com"), ("Bob Stone", "bob@example.com"))
 
 
 def _cell(value: str) -> str:
@@ -46,10 +46,19 @@ def filler(n: int, seed: int = 1) -> list[list[str]]:
     """Ordinary rows: distinct ids, subjects and ISO date-times (so the vectorised checks do the work)."""
     rnd = random.Random(seed)
     start = dt.datetime(2026, 9, 1, 8)
-    return [[rnd.choice(["Ann Lee", "Bob Stone"]), rnd.choice(["Call", "Email", "Meeting", "Demo"]), f"F-{i:05d}",
-             (start + dt.timedelta(minutes=37 * i)).strftime("%Y-%m-%d %H:%M:%S"),
-             rnd.choice(["connected", "no answer", "held", "sent", ""]), rnd.choice(["", "120", "0:05:23"]),
-             rnd.choice(["", "Acme Corp", "Beta Ltd"]), f"Subject {i} – {rnd.randint(0, 10**6)}"] for i in range(n)]
+    return [
+        [
+            rnd.choice(["Ann Lee", "Bob Stone"]),
+            rnd.choice(["Call", "Email", "Meeting", "Demo"]),
+            f"F-{i:05d}",
+            (start + dt.timedelta(minutes=37 * i)).strftime("%Y-%m-%d %H:%M:%S"),
+            rnd.choice(["connected", "no answer", "held", "sent", ""]),
+            rnd.choice(["", "120", "0:05:23"]),
+            rnd.choice(["", "Acme Corp", "Beta Ltd"]),
+            f"Subject {i} – {rnd.randint(0, 10**6)}",
+        ]
+        for i in range(n)
+    ]
 
 
 HOSTILE = [
@@ -70,64 +79,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):
-    """Arrow blocks of ~16 kB grouped into batches of ~1,200 rows: a few thousand rows make several batches."""
-    monkeypatch.setattr(columnar, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(columnar, "BATCH_ROWS", 1200)
-
-
-@pytest.fixture
-def fresh(tmp_path, database_templates):
-    """Makes migrated empty databases (with Ann and Bob) on demand; drops them afterwards."""
-    urls = []
-
-    def make(name: str):
-        folder = tmp_path / name
-        folder.mkdir()
-        urls.append(new_database_url(folder, database_templates()))
-        engine = make_engine(urls[-1])
-        with engine.begin() as conn:
-            for person, email in PEOPLE:
-                conn.execute(insert(Person).values(name=person, name_key=name_key(person), email=email, role="rep"))
-        return engine
-
-    yield make
-    for url in urls:
-        drop_database(url)
-
-
-class Paths:
-    """Import bytes on one path or the other (and say whether the fast path ran)."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.monkeypatch, self.chunks = monkeypatch, 0
-        original = bulk.Bulk.chunk
-
-        def counted(this, batch):
-            self.chunks += 1
-            return original(this, batch)
-
-        monkeypatch.setattr(bulk.Bulk, "chunk", counted)
-        self.suitable = columnar.suitable
-
-    def use(self, fast: bool) -> None:
-        self.monkeypatch.setattr(columnar, "MIN_BYTES", 0)
-        self.monkeypatch.setattr(columnar, "suitable", self.suitable if fast else (lambda source: False))
-
-    def load(self, engine, raw: bytes, fast: bool, orders: dict | None = None) -> tuple[dict, commit.Outcome]:
-        self.use(fast)
-        found = upload.inspect(engine, raw)
-        found.plan.date_orders.update(orders or {})
-        out = commit.commit(engine, raw, found.plan, "upload.csv", now=NOW)
-        return found, out
-
-
-@pytest.fixture
-def paths(monkeypatch):
-    return Paths(monkeypatch)
-
-
 def outcome(out: commit.Outcome) -> dict:
     values = dataclasses.asdict(out)
     values.pop("batch_id")
@@ -145,8 +96,7 @@ def without_ids(engine, skip=BOOKKEEPING) -> dict[str, list]:
     return out
 
 
-def both(paths: Paths, fresh, raw: bytes, orders: dict | None = None, before: bytes | None = None,
-         dump=dump) -> tuple:
+def both(paths, fresh, raw: bytes, orders: dict | None = None, before: bytes | None = None, dump=dump) -> tuple:
     """(fast outcome, fast tables, slow outcome, slow tables), after an optional earlier upload on each."""
     results = []
     for fast in (True, False):
@@ -194,8 +144,11 @@ def test_a_file_with_every_kind_of_problem_gives_the_same_rows_rejects_and_rollu
     # The quoted subject "Line one\nline two" (row H-9, index 1617 → line 1619) adds a line: H-10 starts on 1820.
     assert reasons["forever"][0] == 200 * 9 + 17 + 2 + 1
     dup = next(r for r in out["rejects"] if r["reason"].startswith("duplicate"))
-    assert (dup["line"], dup["value"], dup["reason"]) == (200 * 5 + 17 + 2, "H-1", "duplicate of line 19 "
-                                                          "(the same record twice in the file)")
+    assert (dup["line"], dup["value"], dup["reason"]) == (
+        200 * 5 + 17 + 2,
+        "H-1",
+        "duplicate of line 19 (the same record twice in the file)",
+    )
     assert out["new_people"] == [] and out["held"] == 1  # an unknown owner is held on both paths, never added
     assert [(o["label"], o["rows"], o["role"]) for o in out["unknown_owners"].values()] == [("Zed Newman", 1, "rep")]
     assert reasons["Zed Newman"][0] == 200 * 4 + 17 + 2 and "not a known person" in reasons["Zed Newman"][2]
@@ -203,13 +156,16 @@ def test_a_file_with_every_kind_of_problem_gives_the_same_rows_rejects_and_rollu
     assert out["accepted"] == 3000 + len(HOSTILE) - 6
 
 
-@pytest.mark.parametrize("name, orders, fast", [
-    ("hubspot_calls.csv", {}, True),
-    ("hubspot_meetings.csv", {}, True),
-    ("pipedrive_activities.csv", {"date": "dmy"}, True),
-    ("template_activities_bom_tab.csv", {"date": "dmy"}, True),
-    ("salesforce_activities.csv", {"date": "mdy"}, False),  # a report footer: read the careful way
-])
+@pytest.mark.parametrize(
+    "name, orders, fast",
+    [
+        ("hubspot_calls.csv", {}, True),
+        ("hubspot_meetings.csv", {}, True),
+        ("pipedrive_activities.csv", {"date": "dmy"}, True),
+        ("template_activities_bom_tab.csv", {"date": "dmy"}, True),
+        ("salesforce_activities.csv", {"date": "mdy"}, False),  # a report footer: read the careful way
+    ],
+)
 def test_each_crms_activity_export_gives_the_same_on_both_paths(paths, fresh, name, orders, fast):
     raw = (EXPORTS / name).read_bytes()
     assert_same(both(paths, fresh, raw, orders=orders))
@@ -225,18 +181,21 @@ def test_a_newer_export_updates_and_inserts_the_same_on_both_paths(paths, fresh,
     assert_same(both(paths, fresh, csv_bytes(newer), before=csv_bytes(rows)))
 
 
-@pytest.mark.parametrize("change, started", [
-    (lambda rows: rows.append(["Ann Lee", "Call"]), True),  # a short row at the very end
-    (lambda rows: rows.insert(2500, ["", "", "", "", "", "", "", ""]), True),  # a blank row far into the file
-    (lambda rows: rows[2700].__setitem__(7, "Bad\x00byte"), False),  # a NUL byte: refused, found before reading
-])
-def test_a_file_that_stops_being_plain_part_way_is_read_row_by_row_instead(paths, fresh, small_blocks, change,
-                                                                            started):
+@pytest.mark.parametrize(
+    "change, started",
+    [
+        (lambda rows: rows.append(["Ann Lee", "Call"]), True),  # a short row at the very end
+        (lambda rows: rows.insert(2500, ["", "", "", "", "", "", "", ""]), True),  # a blank row far into the file
+        (lambda rows: rows[2700].__setitem__(7, "Bad\x00byte"), False),  # a NUL byte: refused, found before reading
+    ],
+)
+def test_a_file_that_stops_being_plain_part_way_is_read_row_by_row_instead(paths, fresh, small_blocks, change, started):
     rows = filler(3000, seed=5)
     change(rows)
     results = both(paths, fresh, csv_bytes(rows), dump=without_ids if ON_POSTGRES else dump)
     assert_same(results)
     assert (paths.chunks > 0) is started  # the fast path started, then gave way
+
 
 def test_a_header_spanning_two_lines_is_read_row_by_row(paths, fresh, small_blocks):
     header = ["owner", "type", "crm_id", "date", "outcome", "duration", "account", "subject\n(line two)"]
@@ -257,7 +216,8 @@ def test_preview_on_the_fast_path_counts_what_the_commit_does(paths, fresh, smal
     assert dump(engine, skip=set()) == before
     done = commit.commit(engine, raw, plan, "upload.csv", now=NOW)
     assert {k: v for k, v in outcome(seen).items() if k != "sha256"} == {
-        k: v for k, v in outcome(done).items() if k != "sha256"}
+        k: v for k, v in outcome(done).items() if k != "sha256"
+    }
 
 
 def test_the_survey_reads_the_same_evidence_on_both_paths(paths, fresh, small_blocks):
@@ -267,9 +227,15 @@ def test_the_survey_reads_the_same_evidence_on_both_paths(paths, fresh, small_bl
     for fast in (True, False):
         paths.use(fast)
         up = upload.inspect(engine, raw)
-        found[fast] = (up.survey.rows, dict(up.survey.people), up.survey.encoding, up.plan.date_orders,
-                       [q.field for q in up.questions], [dataclasses.astuple(p) for p in up.people],
-                       {k: {kind: n > 0 for kind, n in e.counts.items()} for k, e in up.survey.dates.items()})
+        found[fast] = (
+            up.survey.rows,
+            dict(up.survey.people),
+            up.survey.encoding,
+            up.plan.date_orders,
+            [q.field for q in up.questions],
+            [dataclasses.astuple(p) for p in up.people],
+            {k: {kind: n > 0 for kind, n in e.counts.items()} for k, e in up.survey.dates.items()},
+        )
     assert found[True] == found[False]
     assert found[True][4] == ["date"]  # 02/11/2026 reads either way: asked, never guessed
 
@@ -277,8 +243,9 @@ def test_the_survey_reads_the_same_evidence_on_both_paths(paths, fresh, small_bl
 # ----------------------------------------------------------------------------- indexes and memory of keys
 
 
-def test_a_big_first_load_rebuilds_the_indexes_and_a_failure_leaves_them_as_they_were(paths, fresh, small_blocks,
-                                                                                        monkeypatch):
+def test_a_big_first_load_rebuilds_the_indexes_and_a_failure_leaves_them_as_they_were(
+    paths, fresh, small_blocks, monkeypatch
+):
     engine = fresh("indexes")
     monkeypatch.setattr(bulk, "BIG_LOAD_ROWS", 1)
     indexes = sorted(ix["name"] for ix in schema(engine).get_indexes("activity"))
@@ -300,7 +267,6 @@ def test_a_big_first_load_rebuilds_the_indexes_and_a_failure_leaves_them_as_they
     assert sorted(ix["name"] for ix in schema(engine).get_indexes("activity")) == indexes
 
 
-
 # ----------------------------------------------------------------------------- SQLite's log after a big import
 
 
@@ -314,8 +280,9 @@ def pages(engine) -> tuple[int, int]:
 
 
 @pytest.mark.sqlite_only
-def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_thread(paths, fresh, small_blocks,
-                                                                                        monkeypatch):
+def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_thread(
+    paths, fresh, small_blocks, monkeypatch
+):
     engine = fresh("log")
     engine.dispose()  # connections from here on would copy the log at every commit …
     event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA wal_autocheckpoint=1"))
@@ -327,8 +294,7 @@ def test_the_import_commits_without_copying_the_log_and_leaves_that_to_a_helper_
 
 
 @pytest.mark.sqlite_only
-def test_after_the_helper_thread_the_file_holds_every_page_and_the_connection_is_as_it_was(paths, fresh,
-                                                                                          small_blocks):
+def test_after_the_helper_thread_the_file_holds_every_page_and_the_connection_is_as_it_was(paths, fresh, small_blocks):
     engine = fresh("copied")
     paths.load(engine, csv_bytes(filler(2000)), fast=True)
     db.wait_for_checkpoints()
@@ -340,8 +306,11 @@ def test_after_the_helper_thread_the_file_holds_every_page_and_the_connection_is
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 3), st.integers(0, 3)),
-                     min_size=1, max_size=60))
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 40), st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=60
+    )
+)
 def test_packed_and_grouped_counts_agree(rows):
     key = {name: np.array([r[i] for r in rows], dtype=np.int64) for i, name in enumerate(bulk.PACKING)}
     packed = bulk._packed_counts(key).sort_values(list(bulk.PACKING)).reset_index(drop=True)
@@ -350,8 +319,10 @@ def test_packed_and_grouped_counts_agree(rows):
     assert int(packed["n"].sum()) == len(rows)
 
 
-@pytest.mark.parametrize("rep, day, fits", [(0, 0, True), ((1 << 24) - 1, (1 << 17) - 1, True), (1 << 24, 0, False),
-                                            (5, -1, False), (5, 1 << 17, False)])
+@pytest.mark.parametrize(
+    "rep, day, fits",
+    [(0, 0, True), ((1 << 24) - 1, (1 << 17) - 1, True), (1 << 24, 0, False), (5, -1, False), (5, 1 << 17, False)],
+)
 def test_keys_are_packed_only_when_every_part_fits(rep, day, fits):
     key = {"rep": np.array([rep]), "day": np.array([day]), "type": np.array([0]), "outcome": np.array([0])}
     assert bulk._packable(key) is fits
@@ -377,17 +348,47 @@ def test_occurrences_number_each_key_and_remember_its_first_line(keys):
 # ----------------------------------------------------------------------------- random files
 
 
-CELLS = st.sampled_from(["", "Ann Lee", "Bob Stone", " Ann Lee ", "Zed", "call", "Meeting", "voicemail", "held",
-                         "No-Show", "2026-11-02", "2026-11-02 09:30:00", "11/2/2026", "13/2/2026", "2026-13-01",
-                         "0:05:23", "45", "-5", "x" * 120, '"', "a,b", "line\nbreak", "=cmd()", "Acme", "ACME",
-                         "\u00a0", "Ünïcödé", "K-1", "K-2"])
+CELLS = st.sampled_from(
+    [
+        "",
+        "Ann Lee",
+        "Bob Stone",
+        " Ann Lee ",
+        "Zed",
+        "call",
+        "Meeting",
+        "voicemail",
+        "held",
+        "No-Show",
+        "2026-11-02",
+        "2026-11-02 09:30:00",
+        "11/2/2026",
+        "13/2/2026",
+        "2026-13-01",
+        "0:05:23",
+        "45",
+        "-5",
+        "x" * 120,
+        '"',
+        "a,b",
+        "line\nbreak",
+        "=cmd()",
+        "Acme",
+        "ACME",
+        "\u00a0",
+        "Ünïcödé",
+        "K-1",
+        "K-2",
+    ]
+)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(CELLS, min_size=len(HEADER) - 2, max_size=len(HEADER) - 2), min_size=1, max_size=40),
-       seed=st.integers(0, 3))
-def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, database_templates, monkeypatch, rows,
-                                                         seed):
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=len(HEADER) - 2, max_size=len(HEADER) - 2), min_size=1, max_size=40),
+    seed=st.integers(0, 3),
+)
+def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, database_templates, monkeypatch, rows, seed):
     monkeypatch.setattr(columnar, "BLOCK_BYTES", 1 << 10)
     monkeypatch.setattr(columnar, "BATCH_ROWS", 7)
     plain = [[("Ann Lee", "Bob Stone")[(i + seed) % 2], "Call", *row] for i, row in enumerate(rows)]
@@ -408,8 +409,9 @@ def test_random_plain_files_give_the_same_on_both_paths(tmp_path_factory, databa
 
 
 def test_column_wise_text_matches_the_row_parser_on_awkward_cells():
-    from breakthrough.importing.map.validation import _text
     import pyarrow as pa
+
+    from breakthrough.importing.map.validation import _text
 
     cells = ["plain", " lead", "trail ", "\u00a0nbsp", "tab\t", "x\ny", "é", "", "\x1cgroup", "ok ok", "٣"] * 200
     parsed = columnar.parse_column(pa.array(cells), "text", lambda t: _text(t, 10), 10)
@@ -418,14 +420,17 @@ def test_column_wise_text_matches_the_row_parser_on_awkward_cells():
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("2026-11-02 09:30:00", dt.datetime(2026, 11, 2, 9, 30)),
-    ("2026-11-02T09:30:00", dt.datetime(2026, 11, 2, 9, 30)),
-    ("2026-11-02", dt.datetime(2026, 11, 2)),
-    ("2026-11-02 09:30", dt.datetime(2026, 11, 2, 9, 30)),
-    ("2026-11-02 09:30:00.5", dt.datetime(2026, 11, 2, 9, 30, 0, 500000)),
-    ("2026-11-02 09:30:00.000000", dt.datetime(2026, 11, 2, 9, 30)),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("2026-11-02 09:30:00", dt.datetime(2026, 11, 2, 9, 30)),
+        ("2026-11-02T09:30:00", dt.datetime(2026, 11, 2, 9, 30)),
+        ("2026-11-02", dt.datetime(2026, 11, 2)),
+        ("2026-11-02 09:30", dt.datetime(2026, 11, 2, 9, 30)),
+        ("2026-11-02 09:30:00.5", dt.datetime(2026, 11, 2, 9, 30, 0, 500000)),
+        ("2026-11-02 09:30:00.000000", dt.datetime(2026, 11, 2, 9, 30)),
+    ],
+)
 def test_iso_cells_read_column_wise_equal_the_row_parser(cell, expected):
     import pyarrow as pa
 

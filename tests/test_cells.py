@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from breakthrough.importing.read import cells as c
 from breakthrough.importing.map import validation as v
+from breakthrough.importing.read import cells as c
 
 D = dt.date
 T = dt.datetime
@@ -89,10 +89,20 @@ def test_dates_that_cannot_be_read_say_why(raw, order, reason):
 
 
 CLASSIFIED = [
-    ("2026-11-02", "iso"), ("2026-11-02T09:30:00Z", "iso"), ("02.11.2026", "dmy"), ("25/11/2026", "dmy"),
-    ("11/25/2026", "mdy"), ("11/2/2026", "either"), ("2/11/2026 9:30", "either"), ("3/3/2026", "same"),
-    ("Nov 2, 2026", "named"), ("13/13/2026", "bad"), ("soon", "bad"),
-    ("2. März 2026", "named"), ("le 2 novembre 2026", "named"), ("Nov 2026", "bad"),
+    ("2026-11-02", "iso"),
+    ("2026-11-02T09:30:00Z", "iso"),
+    ("02.11.2026", "dmy"),
+    ("25/11/2026", "dmy"),
+    ("11/25/2026", "mdy"),
+    ("11/2/2026", "either"),
+    ("2/11/2026 9:30", "either"),
+    ("3/3/2026", "same"),
+    ("Nov 2, 2026", "named"),
+    ("13/13/2026", "bad"),
+    ("soon", "bad"),
+    ("2. März 2026", "named"),
+    ("le 2 novembre 2026", "named"),
+    ("Nov 2026", "bad"),
 ]
 
 
@@ -206,9 +216,15 @@ def test_a_columns_decimal_mark_comes_from_its_values(values, mark):
     assert evidence.mark() == mark
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("1234.565", 1234.57), ("1234.564", 1234.56), ("0.005", 0.01), ("$12,345.675", 12345.68),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1234.565", 1234.57),
+        ("1234.564", 1234.56),
+        ("0.005", 0.01),
+        ("$12,345.675", 12345.68),
+    ],
+)
 def test_money_is_rounded_half_up_to_cents_like_the_database(raw, expected):
     assert v.money(raw, None)[0] == expected
 
@@ -257,8 +273,10 @@ def test_bad_durations_are_refused(raw):
         c.parse_duration(raw)
 
 
-@pytest.mark.parametrize("raw, fraction", [("10", 0.10), ("10%", 0.10), ("90", 0.90), ("0", 0.0), ("100", 1.0),
-                                           ("12,5", 0.125), ("33.3 %", 0.333)])
+@pytest.mark.parametrize(
+    "raw, fraction",
+    [("10", 0.10), ("10%", 0.10), ("90", 0.90), ("0", 0.0), ("100", 1.0), ("12,5", 0.125), ("33.3 %", 0.333)],
+)
 def test_probabilities_are_percentages(raw, fraction):
     assert c.parse_percent(raw) == pytest.approx(fraction)
 
@@ -269,8 +287,19 @@ def test_probabilities_outside_0_to_100_are_refused(raw):
         c.parse_percent(raw)
 
 
-FLAGS = [("Completed", True), ("Done", True), ("yes", True), ("TRUE", True), ("1", True), ("Not Started", False),
-         ("To do", False), ("In Progress", False), ("no", False), ("0", False), ("Waiting on someone else", False)]
+FLAGS = [
+    ("Completed", True),
+    ("Done", True),
+    ("yes", True),
+    ("TRUE", True),
+    ("1", True),
+    ("Not Started", False),
+    ("To do", False),
+    ("In Progress", False),
+    ("no", False),
+    ("0", False),
+    ("Waiting on someone else", False),
+]
 
 
 @pytest.mark.parametrize("raw, value", FLAGS)
@@ -296,10 +325,24 @@ def test_rubric_scores_outside_1_to_5_are_refused(raw):
 
 # --- labels: activity types, outcomes, session types, roles, drivers, periods, times -----------
 
-TYPES = [("Call", "call"), ("Outbound call", "call"), ("Phone", "call"), ("Voicemail", "call"), ("Email", "email"),
-         ("List Email", "email"), ("E-mail", "email"), ("Meeting", "meeting"), ("Event", "meeting"),
-         ("Appointment", "meeting"), ("Demo", "demo"), ("Product demo meeting", "demo"), ("lunch", "other"),
-         ("Task", "other"), ("Site visit", "other"), ("Cadence", "other")]
+TYPES = [
+    ("Call", "call"),
+    ("Outbound call", "call"),
+    ("Phone", "call"),
+    ("Voicemail", "call"),
+    ("Email", "email"),
+    ("List Email", "email"),
+    ("E-mail", "email"),
+    ("Meeting", "meeting"),
+    ("Event", "meeting"),
+    ("Appointment", "meeting"),
+    ("Demo", "demo"),
+    ("Product demo meeting", "demo"),
+    ("lunch", "other"),
+    ("Task", "other"),
+    ("Site visit", "other"),
+    ("Cadence", "other"),
+]
 
 
 @pytest.mark.parametrize("raw, kind", TYPES)
@@ -307,24 +350,51 @@ def test_activity_types_are_normalised_and_unknown_ones_are_other(raw, kind):
     assert v.activity_type(raw) == kind
 
 
-@pytest.mark.parametrize("raw, kept", [("Connected", "connected"), ("No Answer", "no answer"),
-                                       ("Left  Voicemail", "left voicemail"), ("Voicemail", "left voicemail"),
-                                       ("Completed", "held"), ("No-show", "no show"), ("Canceled", "cancelled"),
-                                       ("Busy", "busy")])
+@pytest.mark.parametrize(
+    "raw, kept",
+    [
+        ("Connected", "connected"),
+        ("No Answer", "no answer"),
+        ("Left  Voicemail", "left voicemail"),
+        ("Voicemail", "left voicemail"),
+        ("Completed", "held"),
+        ("No-show", "no show"),
+        ("Canceled", "cancelled"),
+        ("Busy", "busy"),
+    ],
+)
 def test_outcomes_are_kept_lower_case_with_synonyms_joined(raw, kept):
     assert v.outcome(raw) == kept
 
 
-@pytest.mark.parametrize("raw, kind", [("One-on-one", "one_on_one"), ("1:1", "one_on_one"), ("Joint call", "joint_call"),
-                                       ("Ride-along", "joint_call"), ("Debrief", "debrief"),
-                                       ("Pipeline review", "pipeline_review"), ("Deal review", "deal_review"),
-                                       ("Team meeting", "other")])
+@pytest.mark.parametrize(
+    "raw, kind",
+    [
+        ("One-on-one", "one_on_one"),
+        ("1:1", "one_on_one"),
+        ("Joint call", "joint_call"),
+        ("Ride-along", "joint_call"),
+        ("Debrief", "debrief"),
+        ("Pipeline review", "pipeline_review"),
+        ("Deal review", "deal_review"),
+        ("Team meeting", "other"),
+    ],
+)
 def test_session_types(raw, kind):
     assert v.session_type(raw) == kind
 
 
-@pytest.mark.parametrize("raw, role", [("rep", "rep"), ("Account Executive", "rep"), ("SDR", "rep"),
-                                       ("Manager", "manager"), ("Team lead", "manager"), ("VP Sales", "leader")])
+@pytest.mark.parametrize(
+    "raw, role",
+    [
+        ("rep", "rep"),
+        ("Account Executive", "rep"),
+        ("SDR", "rep"),
+        ("Manager", "manager"),
+        ("Team lead", "manager"),
+        ("VP Sales", "leader"),
+    ],
+)
 def test_roles(raw, role):
     assert v.role(raw) == role
 
@@ -334,20 +404,35 @@ def test_an_unknown_role_is_refused():
         v.role("intern")
 
 
-@pytest.mark.parametrize("raw, key", [("win rate", "win_rate"), ("Call → meeting", "call_to_meeting"),
-                                      ("meeting-to-opportunity", "meeting_to_opp"), ("activity", "activity")])
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ("win rate", "win_rate"),
+        ("Call → meeting", "call_to_meeting"),
+        ("meeting-to-opportunity", "meeting_to_opp"),
+        ("activity", "activity"),
+    ],
+)
 def test_focus_drivers(raw, key):
     assert v.driver(raw) == key
 
 
-@pytest.mark.parametrize("raw, start", [("2026-11", D(2026, 11, 1)), ("11/2026", D(2026, 11, 1)),
-                                        ("Nov 2026", D(2026, 11, 1)), ("2026-11-01", D(2026, 11, 1)),
-                                        ("2026-11-17", D(2026, 11, 1))])
+@pytest.mark.parametrize(
+    "raw, start",
+    [
+        ("2026-11", D(2026, 11, 1)),
+        ("11/2026", D(2026, 11, 1)),
+        ("Nov 2026", D(2026, 11, 1)),
+        ("2026-11-01", D(2026, 11, 1)),
+        ("2026-11-17", D(2026, 11, 1)),
+    ],
+)
 def test_quota_periods_become_the_months_first_day(raw, start):
     assert v.month_start(raw, None) == start
 
 
-@pytest.mark.parametrize("raw, time", [("09:30", dt.time(9, 30)), ("9:30 PM", dt.time(21, 30)),
-                                       ("14:05:09", dt.time(14, 5, 9))])
+@pytest.mark.parametrize(
+    "raw, time", [("09:30", dt.time(9, 30)), ("9:30 PM", dt.time(21, 30)), ("14:05:09", dt.time(14, 5, 9))]
+)
 def test_times_of_day(raw, time):
     assert v.time_of_day(raw) == time

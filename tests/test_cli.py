@@ -23,24 +23,38 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import drop_database, new_database_url
 from sqlalchemy import func, select
 
 from breakthrough import cli, demo
-from breakthrough.store import db, queries
-from breakthrough.sharing import scorecard_export
 from breakthrough import settings as settings_store
-from breakthrough.importing.write import batches, undo, commit
-from breakthrough.importing.map import profiles
 from breakthrough.importing import upload
+from breakthrough.importing.map import profiles
+from breakthrough.importing.write import batches, commit, undo
+from breakthrough.sharing import scorecard_export
+from breakthrough.store import db, queries
 from breakthrough.store.models import Activity, Base, Person
-from conftest import drop_database, new_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 SMALL = ROOT / "tests" / "fixtures" / "cli"
 COMPANY = [SMALL / f"{name}.csv" for name in ("people", "quotas", "deals", "activities", "coaching")]
-FIGURE_FIELDS = ("rep", "team", "manager", "currency", "quota", "won", "won_count", "lost_count", "attainment_pct",
-                 "calls", "meetings", "open_pipeline", "coaching_sessions", "status")
+FIGURE_FIELDS = (
+    "rep",
+    "team",
+    "manager",
+    "currency",
+    "quota",
+    "won",
+    "won_count",
+    "lost_count",
+    "attainment_pct",
+    "calls",
+    "meetings",
+    "open_pipeline",
+    "coaching_sessions",
+    "status",
+)
 IMPORT_FIELDS = ("file", "profile", "rows", "accepted", "rejected", "skipped", "duplicates", "written", "rejects")
 
 
@@ -60,7 +74,9 @@ def counts(url: str) -> dict[str, int]:
     engine = db.make_engine(url)
     try:
         with engine.connect() as conn:
-            found = {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in Base.metadata.sorted_tables}
+            found = {
+                t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in Base.metadata.sorted_tables
+            }
         found["data_version"] = db.data_version(engine)
         return found
     finally:
@@ -107,15 +123,27 @@ SAMPLES = [
     ("template_opportunities_cp1252.csv", (), "template_opportunities", 3, 3, 0, 0, 0),
     ("template_people.csv", (), "template_people", 4, 4, 0, 0, 0),
     ("template_quotas.csv", (), "template_quotas", 4, 4, 0, 0, 0),
-    ("salesforce_opportunities.csv", ("--profile", "salesforce_opportunities"), "salesforce_opportunities",
-     6, 6, 0, 0, 0),
+    (
+        "salesforce_opportunities.csv",
+        ("--profile", "salesforce_opportunities"),
+        "salesforce_opportunities",
+        6,
+        6,
+        0,
+        0,
+        0,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "flags", "profile", "rows", "accepted", "rejected", "skipped", "duplicates"),
-                         SAMPLES, ids=[f"{s[0]}{'+' if s[1] else ''}{'-'.join(s[1])}" for s in SAMPLES])
-def test_import_sample_export_json(roster_url, capsys, name, flags, profile, rows, accepted, rejected, skipped,
-                                   duplicates):
+@pytest.mark.parametrize(
+    ("name", "flags", "profile", "rows", "accepted", "rejected", "skipped", "duplicates"),
+    SAMPLES,
+    ids=[f"{s[0]}{'+' if s[1] else ''}{'-'.join(s[1])}" for s in SAMPLES],
+)
+def test_import_sample_export_json(
+    roster_url, capsys, name, flags, profile, rows, accepted, rejected, skipped, duplicates
+):
     before = counts(roster_url)["import_batch"]
     code, out, err = run(roster_url, "import", EXPORTS / name, "--json", *flags, capsys=capsys)
     (found,) = reports(out)
@@ -123,7 +151,12 @@ def test_import_sample_export_json(roster_url, capsys, name, flags, profile, row
     assert set(IMPORT_FIELDS) <= set(found)
     assert found["file"].endswith(name) and found["profile"] == profile
     assert (found["rows"], found["accepted"], found["rejected"], found["skipped"], found["duplicates"]) == (
-        rows, accepted, rejected, skipped, duplicates)
+        rows,
+        accepted,
+        rejected,
+        skipped,
+        duplicates,
+    )
     assert found["written"] is True and found["rejects"] == [] and found["new_people"] == []
     assert counts(roster_url)["import_batch"] == before + 1  # one batch: the file in one transaction
 
@@ -137,7 +170,8 @@ def test_importing_the_same_file_again_changes_nothing(roster_url, capsys):
     assert code == 0 and found["written"] and (found["inserted"], found["updated"], found["unchanged"]) == (0, 0, 5)
     after = counts(roster_url)
     assert {k: v for k, v in after.items() if k not in ("import_batch", "import_summary", "data_version")} == {
-        k: v for k, v in before.items() if k not in ("import_batch", "import_summary", "data_version")}
+        k: v for k, v in before.items() if k not in ("import_batch", "import_summary", "data_version")
+    }
 
 
 def test_several_files_in_order_one_line_each(url, capsys):
@@ -146,8 +180,12 @@ def test_several_files_in_order_one_line_each(url, capsys):
     assert code == 0
     assert [Path(r["file"]).name for r in found] == [p.name for p in COMPANY]
     assert [(r["profile"], r["accepted"], r["skipped"], r["written"]) for r in found] == [
-        ("template_people", 5, 0, True), ("template_quotas", 4, 0, True), ("template_opportunities", 9, 0, True),
-        ("template_activities", 9, 1, True), ("template_coaching_sessions", 4, 0, True)]
+        ("template_people", 5, 0, True),
+        ("template_quotas", 4, 0, True),
+        ("template_opportunities", 9, 0, True),
+        ("template_activities", 9, 1, True),
+        ("template_coaching_sessions", 4, 0, True),
+    ]
     assert counts(url)["import_batch"] == 5
 
 
@@ -169,8 +207,14 @@ def test_partly_rejected_file_lists_its_rejects_in_json(roster_url, capsys):
     code, out, _ = run(roster_url, "import", SMALL / "deals_partly_bad.csv", "--json", capsys=capsys)
     (found,) = reports(out)
     assert code == 0 and found["written"] and (found["accepted"], found["rejected"]) == (1, 1)
-    assert found["rejects"] == [{"row": 3, "column": "created_date", "value": "soon",
-                                 "reason": "“soon” is not a date (write dates as YYYY-MM-DD, m/d/yyyy or dd.mm.yyyy)"}]
+    assert found["rejects"] == [
+        {
+            "row": 3,
+            "column": "created_date",
+            "value": "soon",
+            "reason": "“soon” is not a date (write dates as YYYY-MM-DD, m/d/yyyy or dd.mm.yyyy)",
+        }
+    ]
 
 
 @pytest.mark.parametrize("name", ["HR roster", "hr ROSTER", "saved:HR roster"])
@@ -180,8 +224,9 @@ def test_a_profile_saved_on_the_data_page_reads_a_file_the_page_would_ask_about(
     path = SMALL / "people_without_name.csv"
     engine = db.make_engine(url)
     db.migrate(engine)
-    profiles.save_profile(engine, "HR roster", profiles.PROFILES["template_people"],
-                          {"name": "Nickname"}, ["Nickname", "Phone"])
+    profiles.save_profile(
+        engine, "HR roster", profiles.PROFILES["template_people"], {"name": "Nickname"}, ["Nickname", "Phone"]
+    )
     engine.dispose()
     code, out, err = run(url, "import", path, "--json", "--profile", name, capsys=capsys)
     (found,) = reports(out)
@@ -193,12 +238,15 @@ def test_a_profile_saved_on_the_data_page_reads_a_file_the_page_would_ask_about(
 # ----------------------------------------------------------------------------- dry run
 
 
-@pytest.mark.parametrize(("name", "flags", "accepted"), [
-    ("hubspot_deals.csv", (), 5),
-    ("salesforce_activities.csv", (), 8),
-    ("template_activities_bom_tab.csv", ("--date-order", "mdy"), 4),
-    ("template_people.csv", (), 4),
-])
+@pytest.mark.parametrize(
+    ("name", "flags", "accepted"),
+    [
+        ("hubspot_deals.csv", (), 5),
+        ("salesforce_activities.csv", (), 8),
+        ("template_activities_bom_tab.csv", ("--date-order", "mdy"), 4),
+        ("template_people.csv", (), 4),
+    ],
+)
 def test_dry_run_writes_nothing(roster_url, capsys, name, flags, accepted):
     before = counts(roster_url)
     code, out, _ = run(roster_url, "import", EXPORTS / name, "--dry-run", "--json", *flags, capsys=capsys)
@@ -262,16 +310,20 @@ def test_a_rejected_file_writes_nothing_and_exits_1(roster_url, capsys, tmp_path
 
 
 def test_one_rejected_file_does_not_stop_the_others(roster_url, capsys):
-    code, out, _ = run(roster_url, "import", SMALL / "deals_unreadable.csv", EXPORTS / "hubspot_deals.csv", "--json",
-                       capsys=capsys)
+    code, out, _ = run(
+        roster_url, "import", SMALL / "deals_unreadable.csv", EXPORTS / "hubspot_deals.csv", "--json", capsys=capsys
+    )
     assert code == 1
     assert [r["written"] for r in reports(out)] == [False, True]
 
 
-@pytest.mark.parametrize(("order", "days"), [
-    ("dmy", ["2025-02-05", "2025-03-02", "2025-03-04"]),  # 02/03 is 2 March; 05/02 is 5 February
-    ("mdy", ["2025-02-03", "2025-04-03", "2025-05-02"]),
-])
+@pytest.mark.parametrize(
+    ("order", "days"),
+    [
+        ("dmy", ["2025-02-05", "2025-03-02", "2025-03-04"]),  # 02/03 is 2 March; 05/02 is 5 February
+        ("mdy", ["2025-02-03", "2025-04-03", "2025-05-02"]),
+    ],
+)
 def test_date_order_answers_the_pages_question(roster_url, capsys, order, days):
     code, _, err = run(roster_url, "import", SMALL / "activities_slashed.csv", "--date-order", order, capsys=capsys)
     assert (code, err) == (0, "")
@@ -301,8 +353,10 @@ USAGE = [
     (("figures", "--period", "2025-Q1", "--as-of", "31/03/2025"), "--as-of: “31/03/2025” is not a date"),
     (("figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--format", "xlsx"), "argument --format"),
     (("figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--team", "Nope"), "--team: no active reps"),
-    (("figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--team", "Enterprise", "--manager", "Omar Haddad"),
-     "--manager: no active reps of a manager named “Omar Haddad” in team “Enterprise”"),
+    (
+        ("figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--team", "Enterprise", "--manager", "Omar Haddad"),
+        "--manager: no active reps of a manager named “Omar Haddad” in team “Enterprise”",
+    ),
 ]
 
 
@@ -345,33 +399,71 @@ FIGURES = [
     (("2025-Q1", "2025-03-31"), ("--team", "@Inside Sales"), [CARA_Q1]),
     # Mid-quarter: by 14 Feb Ann has won 6,000 of 30,000 (20 %), 2 calls, 1 meeting, 1 session; both open
     # deals close later in the quarter, so they are open pipeline (Bob's session is on 20 Feb)
-    (("2025-Q1", "2025-02-14"), ("--team", "Enterprise"), [
-        _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 30000.0, 6000.0, 1, 0, 20.0, 2, 1, 7000.0, 1, "behind"),
-        _f("Bob Stone", "Enterprise", "Maria Keller", "USD", 45000.0, 15000.0, 1, 1, 33.3, 1, 1, 4000.0, 0, "behind")]),
+    (
+        ("2025-Q1", "2025-02-14"),
+        ("--team", "Enterprise"),
+        [
+            _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 30000.0, 6000.0, 1, 0, 20.0, 2, 1, 7000.0, 1, "behind"),
+            _f(
+                "Bob Stone",
+                "Enterprise",
+                "Maria Keller",
+                "USD",
+                45000.0,
+                15000.0,
+                1,
+                1,
+                33.3,
+                1,
+                1,
+                4000.0,
+                0,
+                "behind",
+            ),
+        ],
+    ),
     # February: Ann's month quota 10,000, won 6,000 (60 %); the open deal closing 31 Mar is outside
-    (("2025-02", "2025-02-28"), ("--manager", "Maria Keller"), [
-        _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 10000.0, 6000.0, 1, 0, 60.0, 1, 1, 0.0, 0, "behind"),
-        _f("Bob Stone", "Enterprise", "Maria Keller", "USD", 0.0, 0.0, 0, 1, None, 1, 0, 0.0, 1, "no quota")]),
+    (
+        ("2025-02", "2025-02-28"),
+        ("--manager", "Maria Keller"),
+        [
+            _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 10000.0, 6000.0, 1, 0, 60.0, 1, 1, 0.0, 0, "behind"),
+            _f("Bob Stone", "Enterprise", "Maria Keller", "USD", 0.0, 0.0, 0, 1, None, 1, 0, 0.0, 1, "no quota"),
+        ],
+    ),
     # The fiscal year, seen on its last day: April's call, Bob's April win and Ann's April session count
-    (("FY2025", "2025-12-31"), ("--team", "Enterprise"), [
-        _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 30000.0, 9000.0, 2, 1, 30.0, 4, 2, 0.0, 3, "behind"),
-        _f("Bob Stone", "Enterprise", "Maria Keller", "USD", 45000.0, 20000.0, 2, 1, 44.4, 2, 1, 0.0, 1, "behind")]),
+    (
+        ("FY2025", "2025-12-31"),
+        ("--team", "Enterprise"),
+        [
+            _f("Ann Lee", "Enterprise", "Maria Keller", "USD", 30000.0, 9000.0, 2, 1, 30.0, 4, 2, 0.0, 3, "behind"),
+            _f("Bob Stone", "Enterprise", "Maria Keller", "USD", 45000.0, 20000.0, 2, 1, 44.4, 2, 1, 0.0, 1, "behind"),
+        ],
+    ),
     # An as-of date after the period is seen as of its last day (as the Overview does)
     (("2025-Q1", "2026-06-30"), ("--team", "Enterprise"), [ANN_Q1, BOB_Q1]),
     # Before the quarter starts nothing has happened yet
-    (("2025-Q1", "2024-12-01"), ("--manager", "Omar Haddad"), [
-        _f("Cara Díaz", "@Inside Sales", "Omar Haddad", "USD", 0.0, 0.0, 0, 0, None, 0, 0, 0.0, 0, "no quota")]),
+    (
+        ("2025-Q1", "2024-12-01"),
+        ("--manager", "Omar Haddad"),
+        [_f("Cara Díaz", "@Inside Sales", "Omar Haddad", "USD", 0.0, 0.0, 0, 0, None, 0, 0, 0.0, 0, "no quota")],
+    ),
     # A quarter with nothing in it
-    (("2026-Q3", "2026-09-30"), ("--manager", "Omar Haddad"), [
-        _f("Cara Díaz", "@Inside Sales", "Omar Haddad", "USD", 0.0, 0.0, 0, 0, None, 0, 0, 0.0, 0, "no quota")]),
+    (
+        ("2026-Q3", "2026-09-30"),
+        ("--manager", "Omar Haddad"),
+        [_f("Cara Díaz", "@Inside Sales", "Omar Haddad", "USD", 0.0, 0.0, 0, 0, None, 0, 0, 0.0, 0, "no quota")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("period", "flags", "expected"), FIGURES,
-                         ids=[f"{p[0]}@{p[1]}{''.join(f)}" for p, f, _ in FIGURES])
+@pytest.mark.parametrize(
+    ("period", "flags", "expected"), FIGURES, ids=[f"{p[0]}@{p[1]}{''.join(f)}" for p, f, _ in FIGURES]
+)
 def test_figures_json_against_hand_worked_figures(company_url, capsys, period, flags, expected):
-    code, out, err = run(company_url, "figures", "--period", period[0], "--as-of", period[1], *flags,
-                         "--format", "json", capsys=capsys)
+    code, out, err = run(
+        company_url, "figures", "--period", period[0], "--as-of", period[1], *flags, "--format", "json", capsys=capsys
+    )
     assert (code, err) == (0, "")
     found = json.loads(out)
     assert [{k: r[k] for k in FIGURE_FIELDS} for r in found] == expected
@@ -385,8 +477,10 @@ def test_figures_csv_is_the_same_records_with_formulas_neutralised(company_url, 
     assert (code, err) == (0, "")
     lines = as_csv.splitlines()
     assert lines[0] == ",".join(scorecard_export.FIELDS)
-    assert lines[1].startswith("Ann Lee,ann.lee@example.com,Enterprise,Maria Keller,FY2025-Q1,2025-01-01,2025-03-31,"
-                               "2025-03-31,USD,30000.0,9000.0,2,1,30.0,21000.0,100.0,behind,3,2,")
+    assert lines[1].startswith(
+        "Ann Lee,ann.lee@example.com,Enterprise,Maria Keller,FY2025-Q1,2025-01-01,2025-03-31,"
+        "2025-03-31,USD,30000.0,9000.0,2,1,30.0,21000.0,100.0,behind,3,2,"
+    )
     assert lines[3].startswith("Cara Díaz,cara.diaz@example.com,'@Inside Sales,Omar Haddad,")  # shown, never run
     assert len(lines) == 1 + len(json.loads(as_json))
 
@@ -403,14 +497,17 @@ def test_figures_follow_the_fiscal_year_start(company_url, capsys):
     engine.dispose()
     assert cli.parse_period("2025-Q1", 2) == cli.parse_period("FY2025-Q1", 2)
     assert (cli.parse_period("2025-Q1", 2).start.isoformat(), cli.parse_period("2025-Q1", 2).end.isoformat()) == (
-        "2024-02-01", "2024-04-30")
+        "2024-02-01",
+        "2024-04-30",
+    )
     assert cli.parse_period("2025-03", cfg.fiscal_year_start_month).kind == "month"
     assert cli.parse_period("fy2025", 1).key == "FY2025"
 
 
 def test_figures_on_an_empty_database_print_an_empty_list(url, capsys):
-    code, out, err = run(url, "figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--format", "json",
-                         capsys=capsys)
+    code, out, err = run(
+        url, "figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--format", "json", capsys=capsys
+    )
     assert (code, json.loads(out)) == (0, []) and "No active reps" in err
 
 
@@ -528,8 +625,9 @@ def test_the_app_starts_empty_when_asked(url, capsys, monkeypatch, how):
 
 def _process(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "breakthrough", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, "-m", "breakthrough", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+    )
 
 
 def test_python_m_breakthrough_help_lists_every_command():
@@ -543,8 +641,19 @@ def test_python_m_breakthrough_import_and_figures(url):
     done = _process("import", *map(str, COMPANY), "--json", "--database-url", url)
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["written"] for line in done.stdout.splitlines()] == [True] * 5
-    done = _process("figures", "--period", "2025-Q1", "--as-of", "2025-03-31", "--team", "Enterprise",
-                    "--format", "json", "--database-url", url)
+    done = _process(
+        "figures",
+        "--period",
+        "2025-Q1",
+        "--as-of",
+        "2025-03-31",
+        "--team",
+        "Enterprise",
+        "--format",
+        "json",
+        "--database-url",
+        url,
+    )
     assert done.returncode == 0, done.stderr
     assert [{k: r[k] for k in FIGURE_FIELDS} for r in json.loads(done.stdout)] == [ANN_Q1, BOB_Q1]
     done = _process("import", str(SMALL / "activities_slashed.csv"), "--database-url", url)
@@ -552,7 +661,8 @@ def test_python_m_breakthrough_import_and_figures(url):
     done = _process("figures", "--period", "2025-Q7", "--as-of", "2025-03-31", "--database-url", url)
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [
         "error: --period: “2025-Q7” is not a period: write a fiscal quarter as 2025-Q1, a month as 2025-03 or a "
-        "fiscal year as FY2025."]
+        "fiscal year as FY2025."
+    ]
 
 
 # ----------------------------------------------------------------------------- documented
@@ -560,8 +670,19 @@ def test_python_m_breakthrough_import_and_figures(url):
 
 def test_docs_list_every_flag_field_and_exit_code():
     doc = (ROOT / "docs" / "importing.md").read_text(encoding="utf-8")
-    for flag in ("--profile", "--dry-run", "--json", "--date-order", "--strict", "--database-url", "--period",
-                 "--as-of", "--team", "--manager", "--format"):
+    for flag in (
+        "--profile",
+        "--dry-run",
+        "--json",
+        "--date-order",
+        "--strict",
+        "--database-url",
+        "--period",
+        "--as-of",
+        "--team",
+        "--manager",
+        "--format",
+    ):
         assert f"`{flag}" in doc, flag
     for name in (*IMPORT_FIELDS, *scorecard_export.FIELDS):
         assert f"`{name}`" in doc, name
@@ -571,14 +692,25 @@ def test_docs_list_every_flag_field_and_exit_code():
     assert "BREAKTHROUGH_DEMO=0" in readme and "demo --remove" in readme
 
 
-@pytest.mark.parametrize(("flags", "accepted", "rejected", "people"), [
-    # the sample Salesforce export names five owners nobody has imported yet: held by default
-    ((), 0, 6, 0),
-    (("--add-unknown-owners",), 6, 0, 3),
-])
+@pytest.mark.parametrize(
+    ("flags", "accepted", "rejected", "people"),
+    [
+        # the sample Salesforce export names five owners nobody has imported yet: held by default
+        ((), 0, 6, 0),
+        (("--add-unknown-owners",), 6, 0, 3),
+    ],
+)
 def test_unknown_owners_are_held_unless_added_on_purpose(url, capsys, flags, accepted, rejected, people):
-    code, out, _ = run(url, "import", EXPORTS / "salesforce_opportunities.csv", "--profile",
-                       "salesforce_opportunities", "--json", *flags, capsys=capsys)
+    code, out, _ = run(
+        url,
+        "import",
+        EXPORTS / "salesforce_opportunities.csv",
+        "--profile",
+        "salesforce_opportunities",
+        "--json",
+        *flags,
+        capsys=capsys,
+    )
     (found,) = reports(out)
     assert (found["accepted"], found["rejected"]) == (accepted, rejected)
     assert code == (0 if accepted else 1)

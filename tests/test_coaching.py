@@ -18,16 +18,16 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select
 
-from breakthrough.coaching import cadence, managers, impact, rubric, sessions
-from components.sections import coaching_tables
 from breakthrough import demo
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
+from breakthrough.coaching import cadence, impact, managers, rubric, sessions
+from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
+from breakthrough.metrics import periods, scorecard
+from breakthrough.settings import Settings
+from breakthrough.store import queries, rollups
 from breakthrough.store.db import data_version
 from breakthrough.store.models import RUBRIC, Activity, CoachingSession, Commitment, Person, Team
-from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
-from breakthrough.settings import Settings
+from components.sections import coaching_tables
 from tests import reference_coaching as reference
 
 AS_OF = dt.date(2026, 11, 27)  # a Friday
@@ -42,8 +42,16 @@ def d(text: str) -> dt.date:
 
 def frame(*rows: dict) -> pd.DataFrame:
     """Sessions as the domain reads them; unspecified columns get harmless defaults."""
-    base = {"manager_id": 1, "rep_id": 11, "type": "one_on_one", "duration_min": 30, "focus_driver": None,
-            "focus_text": None, **{dim: None for dim in RUBRIC}, "notes": None}
+    base = {
+        "manager_id": 1,
+        "rep_id": 11,
+        "type": "one_on_one",
+        "duration_min": 30,
+        "focus_driver": None,
+        "focus_text": None,
+        **{dim: None for dim in RUBRIC},
+        "notes": None,
+    }
     full = [{**base, "id": i + 1, **row} for i, row in enumerate(rows)]
     return pd.DataFrame(full, columns=sessions.SESSION_COLUMNS)
 
@@ -60,12 +68,18 @@ EQUAL = {dim: 1.0 for dim in RUBRIC}
         pytest.param({dim: 1 for dim in RUBRIC}, EQUAL, 0.0, id="all-1 = 0"),
         pytest.param({dim: 5 for dim in RUBRIC}, EQUAL, 100.0, id="all-5 = 100"),
         pytest.param({"preparation": 5, "diagnosis": 4}, EQUAL, 87.5, id="two scored: mean 4.5 -> 3.5/4*100 = 87.5"),
-        pytest.param({"preparation": 5, "diagnosis": 1, "focus": None}, EQUAL, 50.0,
-                     id="unscored left out, not zero: (5+1)/2 = 3 -> 50 (as zero it would be 2 -> 25)"),
-        pytest.param({"preparation": 5, "diagnosis": 2}, {**EQUAL, "diagnosis": 2.0}, 50.0,
-                     id="weights: (1*5 + 2*2)/3 = 3 -> 50"),
-        pytest.param({"preparation": 4, "focus": 2}, {**EQUAL, "focus": 0.0}, 75.0,
-                     id="weight 0 leaves focus out: 4 -> 75"),
+        pytest.param(
+            {"preparation": 5, "diagnosis": 1, "focus": None},
+            EQUAL,
+            50.0,
+            id="unscored left out, not zero: (5+1)/2 = 3 -> 50 (as zero it would be 2 -> 25)",
+        ),
+        pytest.param(
+            {"preparation": 5, "diagnosis": 2}, {**EQUAL, "diagnosis": 2.0}, 50.0, id="weights: (1*5 + 2*2)/3 = 3 -> 50"
+        ),
+        pytest.param(
+            {"preparation": 4, "focus": 2}, {**EQUAL, "focus": 0.0}, 75.0, id="weight 0 leaves focus out: 4 -> 75"
+        ),
         pytest.param({}, EQUAL, None, id="nothing scored: no quality"),
         pytest.param({"focus": 3}, {**EQUAL, "focus": 0.0}, None, id="only a weight-0 dimension scored: none"),
         pytest.param({"preparation": float("nan"), "diagnosis": 3}, EQUAL, 50.0, id="NaN from a table = unscored"),
@@ -76,9 +90,11 @@ def test_session_quality(scores, weights, expected):
 
 
 def test_manager_quality_is_the_mean_over_scored_sessions_with_n():
-    s = frame({"date": d("11-02"), "preparation": 5, "diagnosis": 4},  # 87.5
-              {"date": d("11-03"), "focus": 3},  # 50
-              {"date": d("11-04")})  # nothing scored: not in the mean, not in n
+    s = frame(
+        {"date": d("11-02"), "preparation": 5, "diagnosis": 4},  # 87.5
+        {"date": d("11-03"), "focus": 3},  # 50
+        {"date": d("11-04")},
+    )  # nothing scored: not in the mean, not in n
     assert reference.quality(s, EQUAL) == (pytest.approx((87.5 + 50) / 2), 2)  # 68.75, n = 2
 
 
@@ -150,18 +166,22 @@ def test_hours_per_rep_per_month():
 
 
 def test_coverage_counts_reps_with_a_session_in_the_last_14_days():
-    s = frame({"rep_id": 11, "date": d("11-14"), "type": "deal_review"},  # first day of the 14: counts
-              {"rep_id": 12, "date": d("11-13")},  # one day too early
-              {"rep_id": 99, "date": d("11-20")})  # not one of the reps
+    s = frame(
+        {"rep_id": 11, "date": d("11-14"), "type": "deal_review"},  # first day of the 14: counts
+        {"rep_id": 12, "date": d("11-13")},  # one day too early
+        {"rep_id": 99, "date": d("11-20")},
+    )  # not one of the reps
     assert cadence.coverage(s, [11, 12, 13], AS_OF) == pytest.approx(1 / 3)
     assert cadence.coverage(s, [], AS_OF) is None
 
 
 def test_reps_without_a_one_on_one_in_21_days_are_named_with_their_last_one():
-    s = frame({"rep_id": 11, "date": d("11-07")},  # first day of the 21: fine
-              {"rep_id": 12, "date": d("11-06")},  # 22 days ago: flagged
-              {"rep_id": 13, "date": d("11-20"), "type": "pipeline_review"},  # a session, but no one-on-one
-              {"rep_id": 14, "date": d("11-28")})  # after the as-of date: does not count
+    s = frame(
+        {"rep_id": 11, "date": d("11-07")},  # first day of the 21: fine
+        {"rep_id": 12, "date": d("11-06")},  # 22 days ago: flagged
+        {"rep_id": 13, "date": d("11-20"), "type": "pipeline_review"},  # a session, but no one-on-one
+        {"rep_id": 14, "date": d("11-28")},
+    )  # after the as-of date: does not count
     assert cadence.without_one_on_one(s, [11, 12, 13, 14], AS_OF) == {12: d("11-06"), 13: None, 14: None}
 
 
@@ -215,8 +235,18 @@ def test_debrief_rate(cfg, in_time, due, pending, rate):
 
 
 def commitments_frame(*rows: dict) -> pd.DataFrame:
-    base = {"session_id": 1, "manager_id": 1, "rep_id": 11, "session_date": d("10-20"), "text": "x",
-            "driver": None, "due_date": None, "status": "open", "reviewed_session_id": None, "reviewed_date": None}
+    base = {
+        "session_id": 1,
+        "manager_id": 1,
+        "rep_id": 11,
+        "session_date": d("10-20"),
+        "text": "x",
+        "driver": None,
+        "due_date": None,
+        "status": "open",
+        "reviewed_session_id": None,
+        "reviewed_date": None,
+    }
     full = [{**base, "id": i + 1, **row} for i, row in enumerate(rows)]
     return pd.DataFrame(full, columns=sessions.COMMITMENT_COLUMNS).astype(object).where(lambda f: f.notna(), None)
 
@@ -242,10 +272,18 @@ def test_follow_through_with_nothing_due_is_unknown():
 
 
 def test_focus_and_dated_commitment_shares():
-    s = frame({"date": d("11-02"), "focus_driver": "activity"}, {"date": d("11-03")},
-              {"date": d("11-04"), "focus_driver": "win_rate"}, {"date": d("11-05")})
-    c = commitments_frame({"session_id": 1, "due_date": d("11-10")}, {"session_id": 2},  # no due date
-                          {"session_id": 3, "due_date": d("11-12")}, {"session_id": 3, "due_date": d("11-13")})
+    s = frame(
+        {"date": d("11-02"), "focus_driver": "activity"},
+        {"date": d("11-03")},
+        {"date": d("11-04"), "focus_driver": "win_rate"},
+        {"date": d("11-05")},
+    )
+    c = commitments_frame(
+        {"session_id": 1, "due_date": d("11-10")},
+        {"session_id": 2},  # no due date
+        {"session_id": 3, "due_date": d("11-12")},
+        {"session_id": 3, "due_date": d("11-13")},
+    )
     assert reference.focus_share(s) == pytest.approx(2 / 4)  # sessions 1 and 3 name a focus
     assert reference.dated_commitment_share(s, c) == pytest.approx(2 / 4)  # sessions 1 and 3 have a dated one
 
@@ -285,19 +323,33 @@ def test_share_of_reps_on_track_uses_the_results_pace():
     "attainment, expected",
     [
         # six reps, best first 0.9, 0.7, 0.6, 0.5, 0.3, 0.1: positions (i + 0.5)/6 = .08 | .25 … .75 | .92
-        ({1: 0.9, 2: 0.5, 3: 0.7, 4: 0.3, 5: 0.6, 6: 0.1}, {1: "top 20 %", 3: "middle 60 %", 5: "middle 60 %",
-                                                              2: "middle 60 %", 4: "middle 60 %", 6: "bottom 20 %"}),
+        (
+            {1: 0.9, 2: 0.5, 3: 0.7, 4: 0.3, 5: 0.6, 6: 0.1},
+            {1: "top 20 %", 3: "middle 60 %", 5: "middle 60 %", 2: "middle 60 %", 4: "middle 60 %", 6: "bottom 20 %"},
+        ),
         # five: .1 | .3 .5 .7 | .9
-        ({1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1.0}, {5: "top 20 %", 4: "middle 60 %", 3: "middle 60 %",
-                                                    2: "middle 60 %", 1: "bottom 20 %"}),
+        (
+            {1: 0.2, 2: 0.4, 3: 0.6, 4: 0.8, 5: 1.0},
+            {5: "top 20 %", 4: "middle 60 %", 3: "middle 60 %", 2: "middle 60 %", 1: "bottom 20 %"},
+        ),
         # ten: .05 .15 | … | .85 .95 -> two top, six middle, two bottom
-        ({i: i / 10 for i in range(1, 11)}, {**{i: "middle 60 %" for i in range(3, 9)}, 10: "top 20 %", 9: "top 20 %",
-                                             2: "bottom 20 %", 1: "bottom 20 %"}),
+        (
+            {i: i / 10 for i in range(1, 11)},
+            {
+                **{i: "middle 60 %" for i in range(3, 9)},
+                10: "top 20 %",
+                9: "top 20 %",
+                2: "bottom 20 %",
+                1: "bottom 20 %",
+            },
+        ),
         # two reps: .25 and .75 -> both middle
         ({1: 0.9, 2: 0.1}, {1: "middle 60 %", 2: "middle 60 %"}),
         # a tie is broken by id; a rep without quota gets no tier
-        ({1: 0.5, 2: 0.5, 3: 0.5, 4: 0.5, 5: 0.5, 6: None},
-         {1: "top 20 %", 2: "middle 60 %", 3: "middle 60 %", 4: "middle 60 %", 5: "bottom 20 %", 6: "no quota"}),
+        (
+            {1: 0.5, 2: 0.5, 3: 0.5, 4: 0.5, 5: 0.5, 6: None},
+            {1: "top 20 %", 2: "middle 60 %", 3: "middle 60 %", 4: "middle 60 %", 5: "bottom 20 %", 6: "no quota"},
+        ),
     ],
 )
 def test_tiers(attainment, expected):
@@ -306,9 +358,13 @@ def test_tiers(attainment, expected):
 
 def test_time_by_tier():
     rep_tiers = {1: "top 20 %", 2: "middle 60 %", 3: "middle 60 %", 4: "middle 60 %", 5: "bottom 20 %"}
-    s = frame({"rep_id": 1, "date": d("11-02"), "duration_min": 60}, {"rep_id": 1, "date": d("11-09"), "duration_min": 60},
-              {"rep_id": 2, "date": d("11-03"), "duration_min": 30}, {"rep_id": 3, "date": d("11-04"), "duration_min": 30},
-              *[{"rep_id": 5, "date": d(f"11-1{i}"), "duration_min": 60} for i in range(3)])
+    s = frame(
+        {"rep_id": 1, "date": d("11-02"), "duration_min": 60},
+        {"rep_id": 1, "date": d("11-09"), "duration_min": 60},
+        {"rep_id": 2, "date": d("11-03"), "duration_min": 30},
+        {"rep_id": 3, "date": d("11-04"), "duration_min": 30},
+        *[{"rep_id": 5, "date": d(f"11-1{i}"), "duration_min": 60} for i in range(3)],
+    )
     table = reference.time_by_tier(s, rep_tiers).set_index("Tier")
     # minutes: top 120, middle 60, bottom 180; total 360
     assert table["Reps"].tolist() == [1, 3, 1]
@@ -326,10 +382,23 @@ def figures(freq: float | None, quality: float | None, follow: tuple[int, int]) 
     """A manager with cadence `freq` (held of 10 expected), `quality` and follow-through (on time, due)."""
     held = cadence.Attainment(round((freq or 0) * 10), 10.0 if freq is not None else 0.0)
     return managers.ManagerFigures(
-        manager_id=1, name="M", teams="T", rep_ids=(1,), on_track=0, with_quota=0,
-        frequency={t: held for t in (*cadence.CADENCE_TYPES, "all")}, hours_per_rep=None, coverage=None,
-        without_one_on_one={}, debriefs=cadence.Debriefs(0, 0, 0), quality=quality, quality_n=5, sessions_n=10,
-        focus_share=None, dated_commitment_share=None, follow_through=managers.FollowThrough(*follow),
+        manager_id=1,
+        name="M",
+        teams="T",
+        rep_ids=(1,),
+        on_track=0,
+        with_quota=0,
+        frequency={t: held for t in (*cadence.CADENCE_TYPES, "all")},
+        hours_per_rep=None,
+        coverage=None,
+        without_one_on_one={},
+        debriefs=cadence.Debriefs(0, 0, 0),
+        quality=quality,
+        quality_n=5,
+        sessions_n=10,
+        focus_share=None,
+        dated_commitment_share=None,
+        follow_through=managers.FollowThrough(*follow),
         time_by_tier=pd.DataFrame(),
     )
 
@@ -388,11 +457,14 @@ def test_difference_in_differences_constructed_example():
     """Rep 1 goes from 10 to 20 calls a week; colleagues 2 and 3 from 10 to 15: the coaching effect is +5."""
     counts = daily(
         (1, "09-20", {"calls": 40}),  # rep before: 40 / 4 = 10 a week
-        (1, "10-20", {"calls": 50}), (1, "11-12", {"calls": 30}),  # rep after: 80 / 4 = 20 a week
+        (1, "10-20", {"calls": 50}),
+        (1, "11-12", {"calls": 30}),  # rep after: 80 / 4 = 20 a week
         (1, "10-15", {"calls": 500}),  # the session day itself: in neither window
         (1, "09-16", {"calls": 500}),  # the day before the before-window: left out
-        (2, "10-01", {"calls": 40}), (3, "10-14", {"calls": 40}),  # team before: 80 / 2 reps / 4 = 10
-        (2, "10-16", {"calls": 60}), (3, "11-01", {"calls": 60}),  # team after: 120 / 2 / 4 = 15
+        (2, "10-01", {"calls": 40}),
+        (3, "10-14", {"calls": 40}),  # team before: 80 / 2 reps / 4 = 10
+        (2, "10-16", {"calls": 60}),
+        (3, "11-01", {"calls": 60}),  # team after: 120 / 2 / 4 = 15
     )
     ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "activity"})
@@ -403,8 +475,12 @@ def test_difference_in_differences_constructed_example():
 
 def test_difference_in_differences_on_a_rate():
     """Call → meeting: rep 10 % → 20 % (+10 pts), team 10 % → 15 % (+5 pts): effect +5 pts."""
-    counts = daily((1, "10-01", {"calls": 100, "meetings": 10}), (1, "10-20", {"calls": 100, "meetings": 20}),
-                   (2, "10-01", {"calls": 200, "meetings": 20}), (2, "10-20", {"calls": 200, "meetings": 30}))
+    counts = daily(
+        (1, "10-01", {"calls": 100, "meetings": 10}),
+        (1, "10-20", {"calls": 100, "meetings": 20}),
+        (2, "10-01", {"calls": 200, "meetings": 20}),
+        (2, "10-20", {"calls": 200, "meetings": 30}),
+    )
     ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "call_to_meeting"})
     assert reference.session_effects(session, ledger, {1: [2]}).iloc[0].effect == pytest.approx(0.10 - 0.05)
@@ -433,9 +509,15 @@ def test_summary_mean_and_95_percent_interval():
     # 1..5: mean 3, sample sd √2.5 = 1.5811, half-width 1.96 × 1.5811 / √5 = 1.3859
     effect = impact.summarise([1, 2, 3, 4, 5])
     half = 1.96 * math.sqrt(2.5) / math.sqrt(5)
-    assert (effect.n, effect.mean, effect.low, effect.high) == (5, 3.0, pytest.approx(3 - half), pytest.approx(3 + half))
+    assert (effect.n, effect.mean, effect.low, effect.high) == (
+        5,
+        3.0,
+        pytest.approx(3 - half),
+        pytest.approx(3 + half),
+    )
     assert effect.enough and impact.summary_text("activity", effect) == (
-        "+3.0 calls/wk (95 % interval +1.6 calls/wk to +4.4 calls/wk, n = 5)")
+        "+3.0 calls/wk (95 % interval +1.6 calls/wk to +4.4 calls/wk, n = 5)"
+    )
 
 
 @pytest.mark.parametrize("values, n", [([], 0), ([2.0], 1), ([1.0, 2.0, 3.0, 4.0], 4)])
@@ -447,8 +529,12 @@ def test_under_5_sessions_is_not_enough_data(values, n):
 
 @pytest.mark.parametrize(
     "values, verdict",
-    [([1, 2, 3, 4, 5], "better than the team"), ([-1, -2, -3, -4, -5], "worse than the team"),
-     ([-2, -1, 0, 1, 2], "no clear difference"), ([5, 5, 5, 5], "not enough data yet")],
+    [
+        ([1, 2, 3, 4, 5], "better than the team"),
+        ([-1, -2, -3, -4, -5], "worse than the team"),
+        ([-2, -1, 0, 1, 2], "no clear difference"),
+        ([5, 5, 5, 5], "not enough data yet"),
+    ],
 )
 def test_verdict(values, verdict):
     assert coaching_tables.verdict(impact.summarise(values)) == verdict
@@ -461,22 +547,39 @@ def test_verdict(values, verdict):
 def org(engine):
     """Team Alpha: manager Mia with reps Ann and Bob; team Beta: manager Ned with rep Cy."""
     with engine.begin() as conn:
-        alpha, beta = (conn.execute(insert(Team).values(name=n).returning(Team.id)).scalar_one() for n in ("Alpha", "Beta"))
+        alpha, beta = (
+            conn.execute(insert(Team).values(name=n).returning(Team.id)).scalar_one() for n in ("Alpha", "Beta")
+        )
 
         def person(name, role, team, manager=None, hired=dt.date(2024, 1, 8)):
-            values = dict(name=name, name_key=name.lower(), role=role, team_id=team, manager_id=manager, hire_date=hired)
+            values = dict(
+                name=name, name_key=name.lower(), role=role, team_id=team, manager_id=manager, hire_date=hired
+            )
             return conn.execute(insert(Person).values(**values).returning(Person.id)).scalar_one()
 
         mia, ned = person("Mia", "manager", alpha), person("Ned", "manager", beta)
-        ids = {"alpha": alpha, "mia": mia, "ned": ned, "ann": person("Ann", "rep", alpha, mia),
-               "bob": person("Bob", "rep", alpha, mia), "cy": person("Cy", "rep", beta, ned)}
+        ids = {
+            "alpha": alpha,
+            "mia": mia,
+            "ned": ned,
+            "ann": person("Ann", "rep", alpha, mia),
+            "bob": person("Bob", "rep", alpha, mia),
+            "cy": person("Cy", "rep", beta, ned),
+        }
     return SimpleNamespace(**ids)
 
 
 def entry(org, **changes) -> SessionInput:
-    base = SessionInput(manager_id=org.mia, rep_id=org.ann, date=d("11-20"), type="one_on_one", duration_min=45,
-                        focus_driver="activity", scores={"preparation": 4, "focus": 5},
-                        commitments=(CommitmentInput("Make 60 calls a week", d("11-27")),))
+    base = SessionInput(
+        manager_id=org.mia,
+        rep_id=org.ann,
+        date=d("11-20"),
+        type="one_on_one",
+        duration_min=45,
+        focus_driver="activity",
+        scores={"preparation": 4, "focus": 5},
+        commitments=(CommitmentInput("Make 60 calls a week", d("11-27")),),
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -489,23 +592,42 @@ def test_log_writes_session_and_commitments_and_bumps_the_version(engine, org):
     before = data_version(engine)
     session_id = sessions.log(engine, entry(org, notes="<b>not html</b>"), AS_OF)
     (s,) = rows(engine, CoachingSession)
-    assert (s["id"], s["rep_id"], s["type"], s["duration_min"], s["focus_driver"]) == (session_id, org.ann, "one_on_one", 45, "activity")
+    assert (s["id"], s["rep_id"], s["type"], s["duration_min"], s["focus_driver"]) == (
+        session_id,
+        org.ann,
+        "one_on_one",
+        45,
+        "activity",
+    )
     assert (s["preparation"], s["focus"], s["diagnosis"], s["scored_by_id"]) == (4, 5, None, org.mia)
     assert s["notes"] == "<b>not html</b>"  # stored as typed; the page shows it as text
     (c,) = rows(engine, Commitment)
     assert (c["session_id"], c["rep_id"], c["due_date"], c["status"], c["driver"]) == (
-        session_id, org.ann, d("11-27"), "open", "activity")  # the session's focus when none is given
+        session_id,
+        org.ann,
+        d("11-27"),
+        "open",
+        "activity",
+    )  # the session's focus when none is given
     assert data_version(engine) == before + 1
 
 
 PROBLEMS = [
     pytest.param({"date": d("11-28")}, "Date: 28 Nov 2026 is in the future", id="future date"),
     pytest.param({"rep_id": "cy"}, "Rep: Cy is not in Mia's team", id="rep outside the manager's team"),
-    pytest.param({"commitments": (CommitmentInput("Call back", None),)}, "Commitment 1 (“Call back”) has no due date",
-                 id="commitment without due date"),
-    pytest.param({"commitments": (CommitmentInput("Call back", d("11-19")),)}, "is due 19 Nov 2026, before the session",
-                 id="due before the session"),
-    pytest.param({"commitments": (CommitmentInput("  ", d("11-25")),)}, "Commitment 1: the text is empty", id="empty text"),
+    pytest.param(
+        {"commitments": (CommitmentInput("Call back", None),)},
+        "Commitment 1 (“Call back”) has no due date",
+        id="commitment without due date",
+    ),
+    pytest.param(
+        {"commitments": (CommitmentInput("Call back", d("11-19")),)},
+        "is due 19 Nov 2026, before the session",
+        id="due before the session",
+    ),
+    pytest.param(
+        {"commitments": (CommitmentInput("  ", d("11-25")),)}, "Commitment 1: the text is empty", id="empty text"
+    ),
     pytest.param({"duration_min": 0}, "Duration: 0 minutes is not possible", id="zero minutes"),
     pytest.param({"scores": {"focus": 7}}, "Rubric: focus = 7 is not allowed", id="score out of range"),
     pytest.param({"type": "lunch"}, "Type: “lunch” is not a session type", id="unknown type"),
@@ -529,14 +651,19 @@ def test_a_good_session_has_no_problems(engine, org):
 
 
 def test_reviewing_a_commitment_in_a_later_session_updates_it(engine, org):
-    first = sessions.log(engine, entry(org, date=d("11-10"), commitments=(CommitmentInput("A", d("11-17")),
-                                                                         CommitmentInput("B", d("11-17")))), AS_OF)
+    first = sessions.log(
+        engine,
+        entry(org, date=d("11-10"), commitments=(CommitmentInput("A", d("11-17")), CommitmentInput("B", d("11-17")))),
+        AS_OF,
+    )
     a, b = (c["id"] for c in rows(engine, Commitment))
     second = sessions.log(engine, entry(org, date=d("11-16"), commitments=(), reviews={a: "done"}), AS_OF)
     third = sessions.log(engine, entry(org, date=d("11-20"), commitments=(), reviews={a: "done", b: "missed"}), AS_OF)
     got = {c["id"]: (c["status"], c["reviewed_session_id"], c["reviewed_date"]) for c in rows(engine, Commitment)}
-    assert got == {a: ("done", second, d("11-16")),  # the first review is kept: reviewed by its due date
-                   b: ("missed", third, d("11-20"))}
+    assert got == {
+        a: ("done", second, d("11-16")),  # the first review is kept: reviewed by its due date
+        b: ("missed", third, d("11-20")),
+    }
     assert first < second < third
 
 
@@ -548,16 +675,25 @@ def test_a_review_of_another_reps_commitment_is_refused(engine, org):
 
 
 def test_edit_replaces_fields_and_commitments(engine, org):
-    session_id = sessions.log(engine, entry(org, commitments=(CommitmentInput("A", d("11-25")),
-                                                             CommitmentInput("B", d("11-26")))), AS_OF)
+    session_id = sessions.log(
+        engine, entry(org, commitments=(CommitmentInput("A", d("11-25")), CommitmentInput("B", d("11-26")))), AS_OF
+    )
     stored = sessions.session_input(engine, session_id)
     kept = dataclasses.replace(stored.commitments[0], text="A, reworded", status="done")
-    sessions.edit(engine, session_id, dataclasses.replace(
-        stored, type="joint_call", duration_min=90, scores={}, commitments=(kept, CommitmentInput("C", d("11-27")))), AS_OF)
+    sessions.edit(
+        engine,
+        session_id,
+        dataclasses.replace(
+            stored, type="joint_call", duration_min=90, scores={}, commitments=(kept, CommitmentInput("C", d("11-27")))
+        ),
+        AS_OF,
+    )
     (s,) = rows(engine, CoachingSession)
     assert (s["type"], s["duration_min"], s["preparation"], s["scored_by_id"]) == ("joint_call", 90, None, None)
     assert [(c["id"] == kept.id, c["text"], c["status"]) for c in rows(engine, Commitment)] == [
-        (True, "A, reworded", "done"), (False, "C", "open")]  # B removed
+        (True, "A, reworded", "done"),
+        (False, "C", "open"),
+    ]  # B removed
 
 
 def test_edit_is_checked_like_a_new_session(engine, org):
@@ -583,8 +719,19 @@ def test_delete_removes_the_session_and_reopens_what_it_reviewed(engine, org):
 
 def add_calls(engine, counts: dict[tuple[int, dt.date], int]) -> None:
     """`n` raw call records per (rep, day), and the rollups refreshed as every writer does."""
-    rows = [{"source": "test", "external_id": f"{r}-{day}-{i}", "rep_id": r, "ts": dt.datetime.combine(day, dt.time(10)),
-             "day": day, "type": "call", "outcome": "connected"} for (r, day), n in counts.items() for i in range(n)]
+    rows = [
+        {
+            "source": "test",
+            "external_id": f"{r}-{day}-{i}",
+            "rep_id": r,
+            "ts": dt.datetime.combine(day, dt.time(10)),
+            "day": day,
+            "type": "call",
+            "outcome": "connected",
+        }
+        for (r, day), n in counts.items()
+        for i in range(n)
+    ]
     with engine.begin() as conn:
         conn.execute(insert(Activity), rows)
         rollups.refresh_activity_daily(conn)
@@ -595,18 +742,34 @@ def test_build_from_the_database(engine, org):
     cfg = settings_store.load(engine)
     # calls: Ann 40 before 15 Oct and 80 after; Bob (her only colleague) 40 before and 60 after.
     # The data starts 17 Sep, the first day of the 4 weeks before 15 Oct, so both windows are covered.
-    add_calls(engine, {(org.ann, d("09-17")): 40, (org.ann, d("10-20")): 80,
-                       (org.bob, d("09-17")): 40, (org.bob, d("10-20")): 60})
+    add_calls(
+        engine,
+        {(org.ann, d("09-17")): 40, (org.ann, d("10-20")): 80, (org.bob, d("09-17")): 40, (org.bob, d("10-20")): 60},
+    )
     sessions.log(engine, entry(org, date=SESSION_DAY, commitments=()), AS_OF)  # focus: activity
     sessions.log(engine, entry(org, date=d("11-20"), duration_min=60, scores={d_: 5 for d_ in RUBRIC}), AS_OF)
-    sessions.log(engine, entry(org, rep_id=org.bob, date=d("11-24"), type="joint_call", duration_min=30,
-                               scores={}, focus_driver=None, commitments=()), AS_OF)
+    sessions.log(
+        engine,
+        entry(
+            org,
+            rep_id=org.bob,
+            date=d("11-24"),
+            type="joint_call",
+            duration_min=30,
+            scores={},
+            focus_driver=None,
+            commitments=(),
+        ),
+        AS_OF,
+    )
     period = periods.period_containing(AS_OF, "quarter", 1)
     card = scorecard.build(engine, cfg, period, AS_OF)
     built = managers.build(engine, cfg, card, AS_OF, [org.ann, org.bob, org.cy])
     mia = built.managers[org.mia]
     assert set(built.managers) == {org.mia, org.ned} and mia.rep_ids == (org.ann, org.bob)
-    assert mia.frequency["one_on_one"].held == 1 and mia.frequency["one_on_one"].expected == pytest.approx(8.0)  # 4 × 2 reps
+    assert mia.frequency["one_on_one"].held == 1 and mia.frequency["one_on_one"].expected == pytest.approx(
+        8.0
+    )  # 4 × 2 reps
     assert mia.frequency["all"].ratio == pytest.approx(2 / 16)  # a one-on-one and a joint call of 8 × 2
     assert mia.hours_per_rep == pytest.approx((60 + 30) / 60 / 2)  # 0.75 h
     assert mia.coverage == 1.0  # both seen in the last 14 days
@@ -643,6 +806,7 @@ def test_the_demo_manager_stories_are_plain(demo_engine):
 
 def test_count_of_sessions_read_matches_the_database(demo_engine):
     with demo_engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(CoachingSession)
-                             .where(CoachingSession.date.between(d("10-31"), AS_OF))).scalar_one()
+        total = conn.execute(
+            select(func.count()).select_from(CoachingSession).where(CoachingSession.date.between(d("10-31"), AS_OF))
+        ).scalar_one()
     assert len(sessions.sessions(demo_engine, d("10-31"), AS_OF)) == total > 0

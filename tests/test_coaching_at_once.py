@@ -21,14 +21,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough.coaching import managers, impact, sessions
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
+from breakthrough.coaching import impact, managers, sessions
+from breakthrough.metrics import periods, scorecard
+from breakthrough.metrics.view import reps_in_scope
+from breakthrough.settings import Settings
+from breakthrough.store import queries, rollups
 from breakthrough.store.models import RUBRIC, Activity, Opportunity, Person, Team
 from breakthrough.store.queries import as_date, read_frame
-from breakthrough.settings import Settings
-from breakthrough.metrics.view import reps_in_scope
 from tests import reference_coaching as reference
 from tests.conftest import TODAY
 from tests.test_coaching import DEBRIEF_CASES, US, d, frame
@@ -43,17 +43,34 @@ DEAL_SIZE_REL = 1e-9  # amounts: running sums and daily sums may differ in the l
 @pytest.fixture
 def org(engine):
     with engine.begin() as conn:
-        alpha, beta = (conn.execute(insert(Team).values(name=n).returning(Team.id)).scalar_one() for n in ("Alpha", "Beta"))
+        alpha, beta = (
+            conn.execute(insert(Team).values(name=n).returning(Team.id)).scalar_one() for n in ("Alpha", "Beta")
+        )
 
         def person(name, role, team, manager=None, active=True):
-            values = dict(name=name, name_key=name.lower(), role=role, team_id=team, manager_id=manager,
-                          hire_date=dt.date(2024, 1, 8), active=active)
+            values = dict(
+                name=name,
+                name_key=name.lower(),
+                role=role,
+                team_id=team,
+                manager_id=manager,
+                hire_date=dt.date(2024, 1, 8),
+                active=active,
+            )
             return conn.execute(insert(Person).values(**values).returning(Person.id)).scalar_one()
 
         mia, ned = person("Mia", "manager", alpha), person("Ned", "manager", beta)
-        ids = dict(alpha=alpha, beta=beta, mia=mia, ned=ned, ann=person("Ann", "rep", alpha, mia),
-                   bob=person("Bob", "rep", alpha, mia), cat=person("Cat", "rep", alpha, mia),
-                   dan=person("Dan", "rep", alpha, mia, active=False), eve=person("Eve", "rep", beta, ned))
+        ids = dict(
+            alpha=alpha,
+            beta=beta,
+            mia=mia,
+            ned=ned,
+            ann=person("Ann", "rep", alpha, mia),
+            bob=person("Bob", "rep", alpha, mia),
+            cat=person("Cat", "rep", alpha, mia),
+            dan=person("Dan", "rep", alpha, mia, active=False),
+            eve=person("Eve", "rep", beta, ned),
+        )
     return SimpleNamespace(**ids)
 
 
@@ -111,8 +128,10 @@ def filled(engine, org):
 def ledgers(engine, start: dt.date, reps: list[int]) -> tuple[impact.Ledger, impact.Ledger]:
     """(from the running totals, from the daily counts) over start … 27 Nov."""
     cfg = Settings()
-    return (impact.running_ledger(engine, cfg, start, AS_OF, reps),
-            reference.daily_ledger(reference.daily_counts(engine, cfg, start, AS_OF, reps), start, AS_OF))
+    return (
+        impact.running_ledger(engine, cfg, start, AS_OF, reps),
+        reference.daily_ledger(reference.daily_counts(engine, cfg, start, AS_OF, reps), start, AS_OF),
+    )
 
 
 # --- the ledger from the running totals ------------------------------------------------------------------
@@ -192,13 +211,16 @@ def test_team_totals_add_up_their_columns(column_team, teams, expected):
 
 def hand_ledger(start: str = "09-01") -> impact.Ledger:
     """Reps 1, 2, 3 (team 7) and 4 (team 8); 5 has no team; calls, meetings and deals around 15 Oct."""
-    rows = [(1, "09-20", {"calls": 40, "meetings": 4, "opps": 2, "won": 1, "lost": 1, "won_amount": 100}),
-            (1, "10-20", {"calls": 80, "meetings": 12, "opps": 3, "won": 2, "lost": 0, "won_amount": 500}),
-            (2, "10-01", {"calls": 40, "meetings": 4, "won": 1, "lost": 3, "won_amount": 50}),
-            (2, "10-16", {"calls": 60, "meetings": 3, "opps": 1}),
-            (3, "10-14", {"calls": 40, "meetings": 6, "opps": 2, "won": 2, "lost": 2, "won_amount": 80}),
-            (3, "11-01", {"calls": 60, "meetings": 9, "won": 1, "lost": 1, "won_amount": 30}),
-            (4, "10-02", {"calls": 10}), (5, "10-03", {"calls": 5})]
+    rows = [
+        (1, "09-20", {"calls": 40, "meetings": 4, "opps": 2, "won": 1, "lost": 1, "won_amount": 100}),
+        (1, "10-20", {"calls": 80, "meetings": 12, "opps": 3, "won": 2, "lost": 0, "won_amount": 500}),
+        (2, "10-01", {"calls": 40, "meetings": 4, "won": 1, "lost": 3, "won_amount": 50}),
+        (2, "10-16", {"calls": 60, "meetings": 3, "opps": 1}),
+        (3, "10-14", {"calls": 40, "meetings": 6, "opps": 2, "won": 2, "lost": 2, "won_amount": 80}),
+        (3, "11-01", {"calls": 60, "meetings": 9, "won": 1, "lost": 1, "won_amount": 30}),
+        (4, "10-02", {"calls": 10}),
+        (5, "10-03", {"calls": 5}),
+    ]
     out = [{"rep_id": r, "day": d(day), **dict.fromkeys(impact.MEASURES, 0.0), **counts} for r, day, counts in rows]
     return reference.daily_ledger(pd.DataFrame(out), d(start), AS_OF)
 
@@ -232,7 +254,8 @@ def test_effects_at_once_worked_out_by_hand(rep, day, driver, values):
     for row in (fast, slow):
         got = [row.rep_before, row.rep_after, row.team_before, row.team_after]
         assert [None if pd.isna(v) else pytest.approx(v) for v in got] == [
-            None if v is None else pytest.approx(v) for v in values]
+            None if v is None else pytest.approx(v) for v in values
+        ]
     both = None if None in values else (values[1] - values[0]) - (values[3] - values[2])
     assert (None if pd.isna(fast.effect) else pytest.approx(fast.effect)) == both
 
@@ -266,7 +289,12 @@ def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
     ann = fast[(fast["rep_id"] == filled.ann) & (fast["date"] == d("10-15")) & (fast["driver"] == "activity")]
     # Ann 40 → 80 calls (10 → 20 a week); Bob and Cat (Dan has left) 60 → 80 calls / 2 / 4 = 7.5 → 10
     assert ann[["rep_before", "rep_after", "team_before", "team_after", "effect"]].iloc[0].tolist() == [
-        10.0, 20.0, 7.5, 10.0, (20 - 10) - (10 - 7.5)]
+        10.0,
+        20.0,
+        7.5,
+        10.0,
+        (20 - 10) - (10 - 7.5),
+    ]
     assert_same_effects(fast, slow)
 
 
@@ -298,13 +326,15 @@ def test_every_manager_equals_one_by_one_on_hand_built_sessions():
         {"date": d("11-26"), "rep_id": 12, "type": "pipeline_review", "duration_min": 90, "accountability": 3},
     ).assign(id=lambda f: f["id"] + 100)], ignore_index=True)  # fmt: skip
     s = managers.with_quality(s, dict.fromkeys(RUBRIC, 1.0))
-    c = pd.DataFrame([  # session 1 (20 Nov) and 101 (10 Nov) agreed these
-        {"id": 1, "session_id": 1, "due_date": d("11-25"), "reviewed_date": d("11-24")},  # on time
-        {"id": 2, "session_id": 1, "due_date": d("11-20"), "reviewed_date": d("11-23")},  # late
-        {"id": 3, "session_id": 1, "due_date": d("12-04"), "reviewed_date": None},  # not due yet
-        {"id": 4, "session_id": 101, "due_date": d("11-12"), "reviewed_date": None},  # Ned's, missed
-        {"id": 5, "session_id": 3, "due_date": None, "reviewed_date": None},  # no due date
-    ])
+    c = pd.DataFrame(
+        [  # session 1 (20 Nov) and 101 (10 Nov) agreed these
+            {"id": 1, "session_id": 1, "due_date": d("11-25"), "reviewed_date": d("11-24")},  # on time
+            {"id": 2, "session_id": 1, "due_date": d("11-20"), "reviewed_date": d("11-23")},  # late
+            {"id": 3, "session_id": 1, "due_date": d("12-04"), "reviewed_date": None},  # not due yet
+            {"id": 4, "session_id": 101, "due_date": d("11-12"), "reviewed_date": None},  # Ned's, missed
+            {"id": 5, "session_id": 3, "due_date": None, "reviewed_date": None},  # no due date
+        ]
+    )
     effects = pd.DataFrame({"session_id": [101, 102, 103, 104], "manager_id": [2, 2, 2, 1], "rep_id": [13, 13, 13, 11],
                             "date": [d("11-10")] * 4, "driver": ["activity", "activity", "activity", "win_rate"],
                             "effect": [np.nan, 1.0, 3.0, 0.5]})  # fmt: skip
@@ -353,7 +383,9 @@ def demo(demo_engine):
     period = periods.period_containing(TODAY, "quarter", cfg.fiscal_year_start_month)
     card = scorecard.build(engine, cfg, period, TODAY)
     people = queries.people(engine)
-    reps = people.loc[list(reps_in_scope(people, None, None).index), ["name", "team", "team_id", "manager_id", "hire_date"]]
+    reps = people.loc[
+        list(reps_in_scope(people, None, None).index), ["name", "team", "team_id", "manager_id", "hire_date"]
+    ]
     start = TODAY - dt.timedelta(days=cfg.lookback_days)
     s = managers.with_quality(sessions.sessions(engine, start, TODAY, reps.index), cfg.rubric_weights)
     c = sessions.commitments(engine, start, TODAY, reps.index)
@@ -408,8 +440,23 @@ def test_demo_session_reads_equal_the_row_by_row_frames(demo, rep_ids):
     want = read_frame(demo.engine, stmt.order_by(s.date, s.id), sessions.SESSION_COLUMNS)
     want["date"] = want["date"].map(as_date)
     pd.testing.assert_frame_equal(sessions.sessions(demo.engine, start, TODAY, some), want, check_exact=True)
-    stmt = (select(c.id, c.session_id, s.manager_id, c.rep_id, s.date, c.text, c.driver, c.due_date, c.status,
-                   c.reviewed_session_id, c.reviewed_date).join(s, s.id == c.session_id).where(s.date.between(start, TODAY)))
+    stmt = (
+        select(
+            c.id,
+            c.session_id,
+            s.manager_id,
+            c.rep_id,
+            s.date,
+            c.text,
+            c.driver,
+            c.due_date,
+            c.status,
+            c.reviewed_session_id,
+            c.reviewed_date,
+        )
+        .join(s, s.id == c.session_id)
+        .where(s.date.between(start, TODAY))
+    )
     stmt = stmt if some is None else stmt.where(c.rep_id.in_(some))
     want = read_frame(demo.engine, stmt.order_by(s.date, c.id), sessions.COMMITMENT_COLUMNS)
     for col in ("session_date", "due_date", "reviewed_date"):

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.coaching import managers
 from breakthrough import demo
+from breakthrough import settings as settings_store
+from breakthrough.coaching import managers
+from breakthrough.formatting import number, percent
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries
-from breakthrough import settings as settings_store
 from breakthrough.store.db import make_engine
-from breakthrough.formatting import number, percent
 from breakthrough.store.models import CoachingSession, Commitment
 from components.widgets.text import plain
 
@@ -138,8 +138,14 @@ def fill(at: AppTest, rep_id: int | None = None, key: str = "log_0", **values) -
     if rep_id is not None:
         at.selectbox(key="log_rep").set_value(rep_id).run()
     for name, value in values.items():
-        widget = {"date": at.date_input, "minutes": at.number_input, "type": at.selectbox, "driver": at.selectbox,
-                  "c0": at.text_input, "d0": at.date_input}.get(name, at.radio)
+        widget = {
+            "date": at.date_input,
+            "minutes": at.number_input,
+            "type": at.selectbox,
+            "driver": at.selectbox,
+            "c0": at.text_input,
+            "d0": at.date_input,
+        }.get(name, at.radio)
         widget(key=f"{key}_{name}").set_value(value)
     return next(b for b in at.button if b.label == "Log session").click().run()
 
@@ -151,8 +157,15 @@ def test_logging_a_session_moves_the_managers_figures(fresh):
     rep_id = before.rep_ids[0]
     sessions_before = count(fresh, CoachingSession)
 
-    at = fill(at, rep_id, minutes=60, driver="activity", c0="Make 60 calls a week",
-              d0=dt.date.today() + dt.timedelta(days=7), **{dim: 5 for dim in ("preparation", "diagnosis", "focus")})
+    at = fill(
+        at,
+        rep_id,
+        minutes=60,
+        driver="activity",
+        c0="Make 60 calls a week",
+        d0=dt.date.today() + dt.timedelta(days=7),
+        **{dim: 5 for dim in ("preparation", "diagnosis", "focus")},
+    )
     assert_ok(at)
     assert any("Session logged" in s.value for s in at.success)
     assert count(fresh, CoachingSession) == sessions_before + 1
@@ -221,8 +234,9 @@ def test_logging_from_the_rep_page(fresh):
     at = fill(at, key="rep_log_0", minutes=45)
     assert_ok(at)
     with fresh.connect() as conn:
-        rep, minutes = conn.execute(select(CoachingSession.rep_id, CoachingSession.duration_min)
-                                    .order_by(CoachingSession.id.desc())).first()
+        rep, minutes = conn.execute(
+            select(CoachingSession.rep_id, CoachingSession.duration_min).order_by(CoachingSession.id.desc())
+        ).first()
     assert count(fresh, CoachingSession) == before + 1
     assert (queries.people(fresh).loc[rep, "name"], minutes) == (name, 45)
 
@@ -238,7 +252,9 @@ def test_coaching_settings_are_saved_and_the_cadence_follows(fresh):
     cfg = settings_store.load(fresh)
     assert (cfg.cadence_one_on_one, cfg.debrief_window_days, cfg.rubric_weights["diagnosis"]) == (8, 3, 2.0)
     at.switch_page("pages/coaching.py").run()
-    cadence_table = next(df.value for df in at.dataframe if "Session type" in df.value.columns).set_index("Session type")
+    cadence_table = next(df.value for df in at.dataframe if "Session type" in df.value.columns).set_index(
+        "Session type"
+    )
     assert cadence_table.loc["One-on-one", "Target per rep per 4 weeks"] == 8
 
 

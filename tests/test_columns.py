@@ -16,10 +16,10 @@ import re
 import pandas as pd
 import pytest
 
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent, ratio
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 from components.widgets import columns
 
 TODAY = dt.date(2026, 11, 27)
@@ -148,8 +148,14 @@ def test_the_overview_table_reads_as_formatting_writes_the_domains_figures(demo_
 
 @pytest.mark.parametrize(
     "column, label",
-    [("Quota", "Quota ($)"), ("Past-due pipeline", "Past-due pipeline ($)"), ("Calls pace", "Calls pace (% of needed)"),
-     ("New opps pace", "New opps pace (% of needed)"), ("Attainment", None), ("Coverage", None)],
+    [
+        ("Quota", "Quota ($)"),
+        ("Past-due pipeline", "Past-due pipeline ($)"),
+        ("Calls pace", "Calls pace (% of needed)"),
+        ("New opps pace", "New opps pace (% of needed)"),
+        ("Attainment", None),
+        ("Coverage", None),
+    ],
 )
 def test_the_overview_table_keeps_its_headers(demo_app, column, label):
     config = json.loads(demo_app(asof=TODAY.isoformat()).dataframe[0].proto.columns)

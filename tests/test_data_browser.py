@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import start_server, stop_server, wait_for_app
 from sqlalchemy import func, select
 
 from breakthrough.store.db import make_engine
 from breakthrough.store.models import ImportBatch, Person
-from conftest import start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "template_people.csv"

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from breakthrough import settings as settings_store
-from breakthrough.store.db import make_engine, migrate
 from breakthrough.importing import data_health, upload
 from breakthrough.importing.write import commit
+from breakthrough.store.db import make_engine, migrate
 from breakthrough.store.models import Activity, ImportBatch, Opportunity, Person
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -69,14 +69,38 @@ def count(engine, model) -> int:
 def test_the_preview_shows_what_the_import_would_do_and_writes_nothing(people_db):
     at = uploaded(data_page(), "salesforce_opportunities.csv")
     assert_ok(at)
-    assert at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("profile:"))).value == \
-        "salesforce_opportunities"
+    assert (
+        at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("profile:"))).value
+        == "salesforce_opportunities"
+    )
     shown = metrics(at)
     # 6 deals in the report (5 footer lines left out); owners Ann, Bob and José are already people
-    assert {k: shown[k] for k in ("Rows read", "Accepted", "Rejected", "Duplicates", "New people", "New records",
-                                  "Updated", "Unchanged", "Skipped", "New accounts")} == {
-        "Rows read": "6", "Accepted": "6", "Rejected": "0", "Duplicates": "0", "New people": "0",
-        "New records": "6", "Updated": "0", "Unchanged": "0", "Skipped": "0", "New accounts": "5"}
+    assert {
+        k: shown[k]
+        for k in (
+            "Rows read",
+            "Accepted",
+            "Rejected",
+            "Duplicates",
+            "New people",
+            "New records",
+            "Updated",
+            "Unchanged",
+            "Skipped",
+            "New accounts",
+        )
+    } == {
+        "Rows read": "6",
+        "Accepted": "6",
+        "Rejected": "0",
+        "Duplicates": "0",
+        "New people": "0",
+        "New records": "6",
+        "Updated": "0",
+        "Unchanged": "0",
+        "Skipped": "0",
+        "New accounts": "5",
+    }
     assert any("5 report footer lines left out" in c.value for c in at.caption)
     assert count(people_db, Opportunity) == 0
 
@@ -141,10 +165,13 @@ def test_rejected_rows_are_listed_and_downloadable(people_db):
     assert (metrics(at)["Rejected"], metrics(at)["New people"]) == ("7", "1")  # Ghost Person's row accepted now
 
 
-@pytest.mark.parametrize("raw, message", [
-    (b"PK\x03\x04\x14\x00", "Excel workbook"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"PK\x03\x04\x14\x00", "Excel workbook"),
+        (b"", "empty"),
+    ],
+)
 def test_an_unreadable_file_is_explained_not_a_traceback(people_db, raw, message):
     at = uploaded(data_page(), "bad.csv", raw=raw)
     assert not at.exception
@@ -219,7 +246,9 @@ def test_a_stage_mapped_to_won_on_the_page_is_imported_won_and_kept_for_the_next
 def test_a_corrected_mapping_saved_as_a_profile_is_offered_for_the_same_headers(people_db):
     raw = data("hubspot_deals.csv").replace(b"Deal owner", b"Sales person")
     at = uploaded(data_page(), "deals.csv", raw=raw)
-    next(s for s in at.selectbox if s.key.startswith("map:") and s.key.endswith(":owner")).set_value("Sales person").run()
+    next(s for s in at.selectbox if s.key.startswith("map:") and s.key.endswith(":owner")).set_value(
+        "Sales person"
+    ).run()
     next(t for t in at.text_input if t.key.startswith("profile_name:")).input("HubSpot with sales person").run()
     button(at, "Save profile").click().run()
     assert_ok(at)
@@ -231,8 +260,10 @@ def test_a_corrected_mapping_saved_as_a_profile_is_offered_for_the_same_headers(
 
 def test_many_unknown_owners_are_listed_and_the_chosen_ones_added(people_db):
     owners = [f"Rep {i:02d}" for i in range(15)]
-    raw = ("Record ID,Activity date,Activity assigned to,Call outcome\n"
-           + "".join(f"{7100 + i},2026-11-02 09:00,{o},Connected\n" for i, o in enumerate(owners))).encode()
+    raw = (
+        "Record ID,Activity date,Activity assigned to,Call outcome\n"
+        + "".join(f"{7100 + i},2026-11-02 09:00,{o},Connected\n" for i, o in enumerate(owners))
+    ).encode()
     at = uploaded(data_page(), "calls.csv", raw=raw)
     assert not [b for b in at.button if b.key.startswith("add:")]  # no 15 separate buttons
     assert (metrics(at)["Unknown owner"], metrics(at)["New people"], metrics(at)["Accepted"]) == ("15", "0", "0")
@@ -243,8 +274,10 @@ def test_many_unknown_owners_are_listed_and_the_chosen_ones_added(people_db):
 
 
 def test_text_from_the_file_is_shown_as_text_never_as_markup(people_db):
-    raw = ("Record ID,Activity date,Activity assigned to,Call outcome\n"
-           "7001,2026-11-02 09:00,<b>**Eve**</b> [x](javascript:alert(1)),Connected\n").encode()
+    raw = (
+        b"Record ID,Activity date,Activity assigned to,Call outcome\n"
+        b"7001,2026-11-02 09:00,<b>**Eve**</b> [x](javascript:alert(1)),Connected\n"
+    )
     at = uploaded(data_page(), "<img src=x onerror=alert(1)>.csv", raw=raw)
     assert_ok(at)
     assert any(h.value == "📄 \\<img src=x onerror=alert\\(1\\)\\>\\.csv" for h in at.subheader)

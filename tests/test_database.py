@@ -125,12 +125,16 @@ def _alembic(engine, action: str, revision: str) -> None:
 
 PERSON_ID = "person_id"  # stands for the id of a person the test inserts first (person_alias needs one)
 
-ACTIVITY = dict(
-    source="salesforce", external_id="00T1", ts=dt.datetime(2026, 11, 2, 9, 30), day=D1, type="call"
-)
+ACTIVITY = dict(source="salesforce", external_id="00T1", ts=dt.datetime(2026, 11, 2, 9, 30), day=D1, type="call")
 OPPORTUNITY = dict(
-    source="salesforce", external_id="0061", name="Acme renewal", created_date=D1, stage="Proposal",
-    status="open", amount=5000.0, currency="USD",
+    source="salesforce",
+    external_id="0061",
+    name="Acme renewal",
+    created_date=D1,
+    stage="Proposal",
+    status="open",
+    amount=5000.0,
+    currency="USD",
 )
 
 # (model, a row, a second row with the same key but other values elsewhere, the key's columns)
@@ -185,10 +189,9 @@ def test_duplicate_key_is_rejected_and_leaves_nothing_behind(engine, model, row,
     row = _resolve(engine, row)
     duplicate = dict(duplicate, person_id=row["person_id"]) if "person_id" in duplicate else duplicate
 
-    with pytest.raises(IntegrityError):
-        with engine.begin() as conn:
-            conn.execute(insert(model).values(**row))
-            conn.execute(insert(model).values(**duplicate))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(model).values(**row))
+        conn.execute(insert(model).values(**duplicate))
 
     assert count(engine, model) == 0  # the first row went with the failed transaction
     with engine.begin() as conn:  # and the database is still usable: the row alone goes in
@@ -293,19 +296,19 @@ EXPECTED_ROLLUP = {
 }
 
 
-@pytest.fixture
-def reps(engine):
-    return {"A": add_person(engine, "Ann Lee"), "B": add_person(engine, "Bob Ray"), None: None}
-
-
 def add_activities(engine, reps, rows, start: int = 0) -> None:
     with engine.begin() as conn:
         conn.execute(
             insert(Activity),
             [
                 dict(
-                    source="test", external_id=f"act-{start + i}", rep_id=reps[rep],
-                    ts=dt.datetime.combine(day, dt.time(9 + i % 8)), day=day, type=type_, outcome=outcome,
+                    source="test",
+                    external_id=f"act-{start + i}",
+                    rep_id=reps[rep],
+                    ts=dt.datetime.combine(day, dt.time(9 + i % 8)),
+                    day=day,
+                    type=type_,
+                    outcome=outcome,
                 )
                 for i, (rep, day, type_, outcome) in enumerate(rows)
             ],
@@ -372,9 +375,15 @@ def test_partial_refresh_by_rep_or_by_days(engine, reps, rep_ids, day_from, day_
         rollups.refresh_activity_daily(conn)
         conn.execute(delete(Activity).where(Activity.type == "demo"))  # B, D2
         conn.execute(delete(Activity).where(Activity.day == D3, Activity.rep_id == reps["A"]))  # A, D3
-        first = conn.execute(
-            select(Activity.id).where(Activity.day == D1, Activity.outcome == "connected", Activity.rep_id == reps["A"])
-        ).scalars().first()
+        first = (
+            conn.execute(
+                select(Activity.id).where(
+                    Activity.day == D1, Activity.outcome == "connected", Activity.rep_id == reps["A"]
+                )
+            )
+            .scalars()
+            .first()
+        )
         conn.execute(delete(Activity).where(Activity.id == first))  # A, D1: 2 -> 1
 
     with engine.begin() as conn:
@@ -392,10 +401,9 @@ def test_partial_refresh_by_rep_or_by_days(engine, reps, rep_ids, day_from, day_
 
 def test_refresh_rolls_back_with_its_transaction(engine, reps):
     add_activities(engine, reps, ACTIVITIES)
-    with pytest.raises(RuntimeError):
-        with engine.begin() as conn:
-            rollups.refresh_activity_daily(conn)
-            raise RuntimeError("the import failed after the refresh")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        rollups.refresh_activity_daily(conn)
+        raise RuntimeError("the import failed after the refresh")
     assert rollup(engine, reps) == {}
 
 
@@ -425,10 +433,9 @@ def test_rolled_back_bump_leaves_the_data_version(engine, bumps_before):
         tx.rollback()
     assert data_version(engine) == bumps_before
 
-    with pytest.raises(ZeroDivisionError):
-        with engine.begin() as conn:
-            bump_data_version(conn)
-            1 / 0
+    with pytest.raises(ZeroDivisionError), engine.begin() as conn:
+        bump_data_version(conn)
+        _ = 1 / 0
     assert data_version(engine) == bumps_before
 
 

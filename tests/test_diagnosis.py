@@ -16,12 +16,12 @@ import math
 import pytest
 
 from breakthrough import demo
-from breakthrough.diagnosis import focus as diagnosis
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
 from breakthrough import settings as settings_store
+from breakthrough.diagnosis import focus as diagnosis
 from breakthrough.diagnosis.focus import Cycles, benchmark, focus, gap, impact, quadrant
+from breakthrough.metrics import periods, scorecard
 from breakthrough.metrics.funnel import FunnelInputs, projected_revenue
+from breakthrough.store import queries
 
 BASE = FunnelInputs(
     quota=100_000, won=40_000, open_pipeline=60_000, win_rate=0.25, deal_size=10_000, meeting_to_opp=0.5,
@@ -170,8 +170,16 @@ def test_quadrant_threshold_follows_settings():
     assert quadrant(0.9, 0.9, on_track=1.0) == "accountability"
 
 
-@pytest.mark.parametrize("text, key", [("Win rate", "win_rate"), ("win_rate", "win_rate"),
-                                       ("Call → meeting", "call_to_meeting"), ("Nonsense", None), (None, None)])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Win rate", "win_rate"),
+        ("win_rate", "win_rate"),
+        ("Call → meeting", "call_to_meeting"),
+        ("Nonsense", None),
+        (None, None),
+    ],
+)
 def test_driver_names_in_urls(text, key):
     assert diagnosis.key_of(text) == key
     if key:
@@ -317,4 +325,5 @@ def test_benchmarks_of_all_groups_at_once_are_each_groups(demo_diagnosis, level)
     values = {i: diagnosis.driver_values(r) for i, r in card.reps.items()}
     groups = set(diagnosis.peer_groups(card).values()) | {tuple(card.reps)[:3]}  # and a group of three
     assert diagnosis.benchmarks_all(values, groups, level) == {
-        members: diagnosis.benchmarks(values, members, level) for members in groups}
+        members: diagnosis.benchmarks(values, members, level) for members in groups
+    }

@@ -13,11 +13,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from breakthrough import demo
-from breakthrough.diagnosis import focus as diagnosis, hygiene, pipeline
+from breakthrough import settings as settings_store
+from breakthrough.diagnosis import focus as diagnosis
+from breakthrough.diagnosis import hygiene, pipeline
+from breakthrough.formatting import money
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries, records
-from breakthrough import settings as settings_store
-from breakthrough.formatting import money
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -228,8 +229,16 @@ def test_pipeline_page_hygiene_and_prospects_equal_the_domain(app, expected, dem
 
 def test_diagnosis_doc_explains_the_focus_with_a_worked_example():
     text = (ROOT / "docs" / "diagnosis.md").read_text(encoding="utf-8")
-    for words in ("## How the focus driver is found", "## Worked example", "## Activity × results quadrant",
-                  "## Pipeline hygiene", "## Stage funnel", "## Right prospects", "top quartile", "median"):
+    for words in (
+        "## How the focus driver is found",
+        "## Worked example",
+        "## Activity × results quadrant",
+        "## Pipeline hygiene",
+        "## Stage funnel",
+        "## Right prospects",
+        "top quartile",
+        "median",
+    ):
         assert words in text, words
     for label in [d.label for d in diagnosis.DRIVERS.values()]:
         assert label in text, label

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from components.sections import rep_detail
 from breakthrough.metrics import scorecard
 from breakthrough.settings import Settings
+from components.sections import rep_detail
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -60,21 +60,50 @@ NOT_FIGURES = {"rep_id", "Rep", "Team", "Manager"}
 
 def figure_labels() -> list[str]:
     overview = [
-        "Quota", "Won", "Gap", "Attainment", "Calls/wk needed", "Calls/wk actual", "Calls pace", "Calls status",
-        "Meetings/wk needed", "Meetings/wk actual", "Meetings pace", "Meetings status", "New opps/wk needed",
-        "New opps/wk actual", "New opps pace", "New opps status", "Coverage", "Coverage needed",
-        "Coverage status", "Past-due pipeline",
+        "Quota",
+        "Won",
+        "Gap",
+        "Attainment",
+        "Calls/wk needed",
+        "Calls/wk actual",
+        "Calls pace",
+        "Calls status",
+        "Meetings/wk needed",
+        "Meetings/wk actual",
+        "Meetings pace",
+        "Meetings status",
+        "New opps/wk needed",
+        "New opps/wk actual",
+        "New opps pace",
+        "New opps status",
+        "Coverage",
+        "Coverage needed",
+        "Coverage status",
+        "Past-due pipeline",
     ]
-    return overview + list(rep_detail.RATES.values()) + [
-        "Weeks left", "Open pipeline", "Required pipeline", "Pipeline shortfall", "Lever sensitivity",
-        "Projected period revenue", "Projected gap", "Next period's pipeline", "Median sales cycle",
-        "Elapsed share", "As-of date", "Sample size and low confidence",
-    ]
+    return (
+        overview
+        + list(rep_detail.RATES.values())
+        + [
+            "Weeks left",
+            "Open pipeline",
+            "Required pipeline",
+            "Pipeline shortfall",
+            "Lever sensitivity",
+            "Projected period revenue",
+            "Projected gap",
+            "Next period's pipeline",
+            "Median sales cycle",
+            "Elapsed share",
+            "As-of date",
+            "Sample size and low confidence",
+        ]
+    )
 
 
 def test_every_overview_column_is_in_the_checked_list(demo_engine):
-    from breakthrough.metrics import periods
     from breakthrough import settings
+    from breakthrough.metrics import periods
 
     cfg = settings.load(demo_engine)
     period = periods.period_containing(dt.date(2026, 11, 27), "quarter", cfg.fiscal_year_start_month)

@@ -7,10 +7,10 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import wait_for_app
 
 from breakthrough import demo
 from breakthrough.diagnosis import focus
-from conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 

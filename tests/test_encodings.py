@@ -17,8 +17,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from breakthrough.importing import upload
-from breakthrough.importing.write import commit
 from breakthrough.importing.read.reading import ENCODING_NAMES, NotText, Reader, sniff_encoding
+from breakthrough.importing.write import commit
 from breakthrough.store.models import Account, Opportunity, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -70,15 +70,19 @@ def test_an_ascii_start_is_decided_by_the_first_line_with_accents():
     assert sniff_encoding(head) is None
 
 
-@pytest.mark.parametrize("body, rows, bad_lines", [
-    # a file mixing encodings: its first line with accents decides, the other lines are rejected, not mangled
-    ("Renée,Paris\n".encode() + "Zoë,Köln\n".encode("cp1252"), [["Renée", "Paris"]], [3]),
-    ("Renée,Paris\n".encode("cp1252") + "Zoë,Köln\n".encode(), [["Renée", "Paris"]], [3]),
-    (codecs.BOM_UTF8 + "Renée,Paris\n".encode("cp1252") + "Zoë,Köln\n".encode(), [["Renée", "Paris"]], [3]),
-])
+@pytest.mark.parametrize(
+    "body, rows, bad_lines",
+    [
+        # a file mixing encodings: its first line with accents decides, the other lines are rejected, not mangled
+        ("Renée,Paris\n".encode() + "Zoë,Köln\n".encode("cp1252"), [["Renée", "Paris"]], [3]),
+        ("Renée,Paris\n".encode("cp1252") + "Zoë,Köln\n".encode(), [["Renée", "Paris"]], [3]),
+        (codecs.BOM_UTF8 + "Renée,Paris\n".encode("cp1252") + "Zoë,Köln\n".encode(), [["Renée", "Paris"]], [3]),
+    ],
+)
 def test_a_mixed_file_keeps_its_first_encoding_and_reports_the_other_lines(body, rows, bad_lines):
-    _, got, problems = read_all(b"Name,City\n" + body if not body.startswith(codecs.BOM_UTF8)
-                                else codecs.BOM_UTF8 + b"Name,City\n" + body[3:])
+    _, got, problems = read_all(
+        b"Name,City\n" + body if not body.startswith(codecs.BOM_UTF8) else codecs.BOM_UTF8 + b"Name,City\n" + body[3:]
+    )
     assert got == rows
     assert [p.line for p in problems] == bad_lines
 
@@ -89,14 +93,20 @@ def test_the_excel_resaved_salesforce_report_imports_with_its_accents(engine):
     raw = data("salesforce_opportunities_excel_bom_cp1252.csv")
     assert raw.startswith(codecs.BOM_UTF8)
     found = upload.inspect(engine, raw)
-    assert (found.profile.key, found.delimiter, found.survey.encoding) == ("salesforce_opportunities", ";",
-                                                                            "cp1252-bom")
+    assert (found.profile.key, found.delimiter, found.survey.encoding) == (
+        "salesforce_opportunities",
+        ";",
+        "cp1252-bom",
+    )
     out = commit.commit(engine, raw, found.plan, "salesforce_opportunities_excel_bom_cp1252.csv")
     assert (out.encoding, out.rows_read, out.accepted, out.rejected) == ("cp1252-bom", 3, 3, 0)
     with engine.connect() as conn:
         names = dict(conn.execute(select(Person.id, Person.name)).all())
-        deals = conn.execute(select(Opportunity.owner_id, Opportunity.name, Opportunity.amount, Opportunity.currency,
-                                    Opportunity.close_date).order_by(Opportunity.created_date)).all()
+        deals = conn.execute(
+            select(
+                Opportunity.owner_id, Opportunity.name, Opportunity.amount, Opportunity.currency, Opportunity.close_date
+            ).order_by(Opportunity.created_date)
+        ).all()
         accounts = sorted(conn.execute(select(Account.name)).scalars())
     assert [(names[o], n, a, cur, d) for o, n, a, cur, d in deals] == [
         ("Søren Åberg", "Ørsted – Pilot", 5500.5, "EUR", dt.date(2026, 11, 2)),
@@ -114,7 +124,11 @@ def test_excel_unicode_text_imports(engine):
     assert (out.encoding, out.accepted) == ("utf-16", 4)
     with engine.connect() as conn:
         assert sorted(conn.execute(select(Account.name)).scalars()) == [
-            "Müller & Söhne", "Société Générale", "Ørsted", "Żabka Polska"]
+            "Müller & Söhne",
+            "Société Générale",
+            "Ørsted",
+            "Żabka Polska",
+        ]
 
 
 NOT_TEXT = [
@@ -137,14 +151,17 @@ def test_bytes_that_are_not_text_are_refused_as_a_whole(engine, name, what):
     assert "column" not in message.lower()
 
 
-@pytest.mark.parametrize("raw, what", [
-    (bytes(range(128, 256)) * 40, "not text"),  # binary without a NUL byte
-    (b"\x00\x01\x02\x03" * 500, "NUL bytes"),
-    (b"Name,City\n" + b"Ann,Oslo\n" * 300 + b"Bob,\x00Rome\n", "NUL bytes"),  # a stray NUL is not UTF-16
-    (b"GIF89a\x01\x00\x01\x00", "GIF image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel workbook (.xls)"),
-    (b"\x1f\x8b\x08\x00" + b"\x00" * 20, "gzip archive"),
-])
+@pytest.mark.parametrize(
+    "raw, what",
+    [
+        (bytes(range(128, 256)) * 40, "not text"),  # binary without a NUL byte
+        (b"\x00\x01\x02\x03" * 500, "NUL bytes"),
+        (b"Name,City\n" + b"Ann,Oslo\n" * 300 + b"Bob,\x00Rome\n", "NUL bytes"),  # a stray NUL is not UTF-16
+        (b"GIF89a\x01\x00\x01\x00", "GIF image"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel workbook (.xls)"),
+        (b"\x1f\x8b\x08\x00" + b"\x00" * 20, "gzip archive"),
+    ],
+)
 def test_other_binary_bytes_are_not_a_csv(raw, what):
     with pytest.raises(NotText, match="This file is not a CSV or Excel file") as caught:
         Reader(raw)
@@ -152,11 +169,14 @@ def test_other_binary_bytes_are_not_a_csv(raw, what):
     assert caught.value.for_file("deals.csv").startswith("deals.csv is not a CSV or Excel file")
 
 
-@pytest.mark.parametrize("raw", [
-    ("a;b;c\n€€€;£¥;§±µ¶\n" * 3).encode("cp1252"),  # symbols only: text all the same
-    "Name,Notes\nMüller,line\x0bbreak\n".encode("cp1252"),  # a stray control character
-    b"Name,Amount\n" + "Ånäs,5\n".encode() * 3,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        ("a;b;c\n€€€;£¥;§±µ¶\n" * 3).encode("cp1252"),  # symbols only: text all the same
+        "Name,Notes\nMüller,line\x0bbreak\n".encode("cp1252"),  # a stray control character
+        b"Name,Amount\n" + "Ånäs,5\n".encode() * 3,
+    ],
+)
 def test_odd_but_real_text_is_not_called_binary(raw):
     _, rows, _ = read_all(raw)
     assert rows
@@ -168,9 +188,12 @@ def test_the_data_page_shows_the_chosen_encoding_and_names_a_file_that_is_not_te
     monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", db_url)
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page("pages/data.py").run()
-    at.file_uploader[0].set_value([
-        ("opportunities.csv", data("salesforce_opportunities_excel_bom_cp1252.csv"), "text/csv"),
-        ("pipeline.csv", data("not_csv_image.csv"), "text/csv")]).run()
+    at.file_uploader[0].set_value(
+        [
+            ("opportunities.csv", data("salesforce_opportunities_excel_bom_cp1252.csv"), "text/csv"),
+            ("pipeline.csv", data("not_csv_image.csv"), "text/csv"),
+        ]
+    ).run()
     assert not at.exception
     assert any("Read as Windows-1252 (behind a UTF-8 byte-order mark" in c.value for c in at.caption)
     errors = [e.value for e in at.error]

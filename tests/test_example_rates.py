@@ -17,17 +17,22 @@ import re
 
 import pytest
 
-from breakthrough.metrics import money
 from breakthrough import settings as settings_store
-from breakthrough.store.db import make_engine
 from breakthrough.formatting import money as money_text
+from breakthrough.metrics import money
 from breakthrough.settings import EXAMPLE_RATES, Settings
+from breakthrough.store.db import make_engine
 
 CONFIG = "deals in other currencies"
 EXAMPLE = "Amounts in EUR, GBP are converted at example rates — set your rates in Settings."
 NO_RATE = "Amounts in CHF have no exchange rate, so they are left out of every total — add a rate for them in Settings."
-MONEY_PAGES = [("pages/overview.py", {}), ("pages/rep.py", {"rep": "Ann Lee"}), ("pages/coaching.py", {}),
-               ("pages/pipeline.py", {}), ("pages/settings.py", {})]
+MONEY_PAGES = [
+    ("pages/overview.py", {}),
+    ("pages/rep.py", {"rep": "Ann Lee"}),
+    ("pages/coaching.py", {}),
+    ("pages/pipeline.py", {}),
+    ("pages/settings.py", {}),
+]
 DEFAULT = Settings()
 
 
@@ -94,10 +99,10 @@ def test_example_rates_are_still_converted_and_an_unrated_currency_left_out(thin
 
 def test_confirming_the_rates_in_settings_clears_the_example_notice_but_not_the_missing_rate(db_url, monkeypatch):
     """On a database of its own: the test writes the settings."""
+    from conftest import APP, THIN_CONFIGS, import_thin
     from streamlit.testing.v1 import AppTest
 
     from breakthrough.store.db import migrate
-    from conftest import APP, THIN_CONFIGS, import_thin
 
     eng = make_engine(db_url)
     migrate(eng)

@@ -17,7 +17,7 @@ import pytest
 from breakthrough.sharing import exports
 from breakthrough.sharing.exports import Section
 
-HOSTILE = "=HYPERLINK(\"http://evil.example\",\"click\")"
+HOSTILE = '=HYPERLINK("http://evil.example","click")'
 
 
 @pytest.mark.parametrize(
@@ -45,11 +45,13 @@ def test_a_cell_a_spreadsheet_would_run_gets_a_leading_quote(value, expected):
 
 
 def hostile_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "Rep": [HOSTILE, "Sofía Álvarez", "@evil", "Sam\x01 Lee"],
-        "Amount": [1200.5, -300.0, np.nan, float("inf")],
-        "=Header": ["-1", "ok", None, "+x"],
-    })
+    return pd.DataFrame(
+        {
+            "Rep": [HOSTILE, "Sofía Álvarez", "@evil", "Sam\x01 Lee"],
+            "Amount": [1200.5, -300.0, np.nan, float("inf")],
+            "=Header": ["-1", "ok", None, "+x"],
+        }
+    )
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -90,12 +92,14 @@ def test_excel_holds_no_formula_and_numbers_stay_numbers():
 
 
 def test_excel_writes_dates_and_timezone_aware_timestamps():
-    frame = pd.DataFrame({
-        "Day": [dt.date(2026, 11, 27)],
-        "When": [pd.Timestamp("2026-11-27 09:30", tz="Europe/Berlin")],
-        "Count": [np.int64(7)],
-        "Flag": [np.bool_(True)],
-    })
+    frame = pd.DataFrame(
+        {
+            "Day": [dt.date(2026, 11, 27)],
+            "When": [pd.Timestamp("2026-11-27 09:30", tz="Europe/Berlin")],
+            "Count": [np.int64(7)],
+            "Flag": [np.bool_(True)],
+        }
+    )
     ws = load_sheet(exports.excel_bytes(frame))
     assert ws["A2"].value == dt.datetime(2026, 11, 27, 0, 0)
     assert ws["B2"].value == dt.datetime(2026, 11, 27, 9, 30)  # wall-clock time, zone dropped
@@ -116,12 +120,14 @@ def test_sheet_names_are_valid(name, expected):
 
 
 def test_spreadsheet_frame_writes_units_in_headers():
-    frame = pd.DataFrame({
-        "Rep": ["Ann", "Bob"],
-        "Quota": [1234.567, np.nan],
-        "Pace": [0.8534, float("inf")],
-        "Coverage": [3.256, 0.5],
-    })
+    frame = pd.DataFrame(
+        {
+            "Rep": ["Ann", "Bob"],
+            "Quota": [1234.567, np.nan],
+            "Pace": [0.8534, float("inf")],
+            "Coverage": [3.256, 0.5],
+        }
+    )
     out = exports.spreadsheet_frame(frame, "EUR", money=["Quota"], percent=["Pace"], ratio=["Coverage"])
     assert list(out.columns) == ["Rep", "Quota (EUR)", "Pace (%)", "Coverage (×)"]
     assert out["Quota (EUR)"][0] == 1234.57  # rounded to cents
@@ -142,7 +148,12 @@ def pack(**overrides) -> str:
         banner="Q4 FY2026 · EMEA · as of 27 Nov 2026 · benchmark: top quartile",
         link="http://bt.example/?team=EMEA&rep=Tom+%26+Jerry",
         sections=[
-            Section("Reps", table=pd.DataFrame({"Rep": ["<script>alert(1)</script>", "Tom & Jerry"], "Quota ($)": ["$1,000", None]})),
+            Section(
+                "Reps",
+                table=pd.DataFrame(
+                    {"Rep": ["<script>alert(1)</script>", "Tom & Jerry"], "Quota ($)": ["$1,000", None]}
+                ),
+            ),
             Section("Pace chart", figure=bar("Pace")),
             Section("Activity chart", figure=bar("Activity")),
         ],
@@ -175,9 +186,11 @@ def test_meeting_pack_escapes_text_from_data():
 
 
 def test_meeting_pack_escapes_section_titles_notes_and_the_link_attribute():
-    html = pack(link='https://bt.example/?q="><script>alert(2)</script>',
-                notes=["<script>alert(3)</script>"],
-                sections=[Section("<img src=x onerror=alert(4)>", table=pd.DataFrame({"A": [1]}))])
+    html = pack(
+        link='https://bt.example/?q="><script>alert(2)</script>',
+        notes=["<script>alert(3)</script>"],
+        sections=[Section("<img src=x onerror=alert(4)>", table=pd.DataFrame({"A": [1]}))],
+    )
     assert "<script>alert" not in html and "<img src=x" not in html
     assert '<a href="https://bt.example/?q=&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;">' in html
     assert '<p class="note">&lt;script&gt;alert(3)&lt;/script&gt;</p>' in html

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from breakthrough import settings as settings_store
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import inputs, periods, rates, scorecard
-from breakthrough.store import queries
-from breakthrough import settings as settings_store
 from breakthrough.metrics.money import group_sums, to_reporting_codes
 from breakthrough.settings import Settings
+from breakthrough.store import queries
 from tests.conftest import TODAY
 
 NAN = float("nan")
@@ -162,7 +162,10 @@ def test_the_cards_arrays_are_its_reps_figures(card):
     columns = card.columns
     for n, rep in enumerate(card.reps.values()):
         assert (columns.inputs.quota[n], columns.inputs.won[n], columns.inputs.open_pipeline[n]) == (
-            rep.quota, rep.won, rep.open_pipeline)
+            rep.quota,
+            rep.won,
+            rep.open_pipeline,
+        )
         assert columns.inputs.calls_pw[n] == rep.funnel.stages["calls"].actual_pw
         assert columns.coverage[n] == rep.funnel.coverage
         for name, rate in rep.rates.items():
@@ -176,7 +179,8 @@ def test_the_diagnosis_of_the_cards_own_cycles_is_that_of_cycles_read_again(demo
     again = queries.won_cycles(demo_engine, TODAY - dt.timedelta(days=cfg.lookback_days), TODAY)
     assert again is not card.won_cycles  # the scorecard's sorted cycles are used for its own only
     assert focus.build(card, card.won_cycles, cfg.shrinkage_k, benchmark) == focus.build(
-        card, again, cfg.shrinkage_k, benchmark)
+        card, again, cfg.shrinkage_k, benchmark
+    )
 
 
 def test_a_card_made_by_hand_cannot_be_diagnosed():

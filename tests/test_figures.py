@@ -14,13 +14,13 @@ import plotly.io
 import pytest
 
 from breakthrough import demo
+from breakthrough import settings as settings_store
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
-from breakthrough import settings as settings_store
 from breakthrough.metrics.view import reps_in_scope
-from components.widgets import charts, diagnosis_charts
+from breakthrough.store import queries
 from components.sections import figures
+from components.widgets import charts, diagnosis_charts
 
 TODAY = dt.date(2026, 11, 27)
 KINDS = {"Quarter": "quarter", "Month": "month"}
@@ -37,8 +37,11 @@ def domain_figures(engine, kind="Quarter", bench="Top quartile", team=None) -> l
     cycles = queries.won_cycles(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
     diag = focus.build(card, cycles, cfg.shrinkage_k, BENCHMARKS[bench], cfg.on_track_threshold)
     reps = sorted((diag.reps[i] for i in ids if i in diag.reps), key=lambda r: -r.focus_impact)
-    built = [charts.pace_by_rep(scorecard.overview_rows(card, ids)),
-             diagnosis_charts.heatmap(reps, cfg.reporting_currency, diag.benchmark), diagnosis_charts.quadrant(reps)]
+    built = [
+        charts.pace_by_rep(scorecard.overview_rows(card, ids)),
+        diagnosis_charts.heatmap(reps, cfg.reporting_currency, diag.benchmark),
+        diagnosis_charts.quadrant(reps),
+    ]
     return [json.loads(plotly.io.to_json(fig.to_dict(), validate=False)) for fig in built]
 
 
@@ -53,8 +56,9 @@ def shown_figures(at) -> list[dict]:
 def test_each_view_shows_its_own_charts(demo_app, demo_engine, params):
     at = demo_app(**params)
     assert not at.exception
-    want = domain_figures(demo_engine, params.get("kind", "Quarter"), params.get("bench", "Top quartile"),
-                          params.get("team"))
+    want = domain_figures(
+        demo_engine, params.get("kind", "Quarter"), params.get("bench", "Top quartile"), params.get("team")
+    )
     assert shown_figures(at) == want
 
 
@@ -62,8 +66,11 @@ def test_each_view_shows_its_own_charts(demo_app, demo_engine, params):
 def builds(monkeypatch):
     """How many times each chart was built (the cache emptied first)."""
     count = {"pace": 0, "heatmap": 0, "quadrant": 0}
-    for module, name, key in ((charts, "pace_by_rep", "pace"), (diagnosis_charts, "heatmap", "heatmap"),
-                              (diagnosis_charts, "quadrant", "quadrant")):
+    for module, name, key in (
+        (charts, "pace_by_rep", "pace"),
+        (diagnosis_charts, "heatmap", "heatmap"),
+        (diagnosis_charts, "quadrant", "quadrant"),
+    ):
         original = getattr(module, name)
 
         def counted(*args, _original=original, _key=key, **kwargs):

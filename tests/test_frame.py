@@ -15,13 +15,30 @@ D = dt.date
 
 
 def _activity(day):
-    return dict(source="t", external_id=f"A{day}", rep_id=1, ts=dt.datetime.combine(day, dt.time(9)), day=day,
-                type="call", raw_type="Call")
+    return dict(
+        source="t",
+        external_id=f"A{day}",
+        rep_id=1,
+        ts=dt.datetime.combine(day, dt.time(9)),
+        day=day,
+        type="call",
+        raw_type="Call",
+    )
 
 
 def _deal(created):
-    return dict(source="t", external_id=f"O{created}", owner_id=1, name="Deal", created_date=created,
-                close_date=created, stage="Proposal", status="open", amount=1, currency="USD")
+    return dict(
+        source="t",
+        external_id=f"O{created}",
+        owner_id=1,
+        name="Deal",
+        created_date=created,
+        close_date=created,
+        stage="Proposal",
+        status="open",
+        amount=1,
+        currency="USD",
+    )
 
 
 @pytest.mark.parametrize("activity_days, created_days, demo, first, last", [
@@ -52,8 +69,14 @@ def test_frame_facts_are_the_single_queries(engine, activity_days, created_days,
 
 # --- every page drawn inside the frame, also when Streamlit runs the page's script alone ----------
 
-PAGES = ["pages/overview.py", "pages/rep.py", "pages/coaching.py", "pages/pipeline.py", "pages/data.py",
-         "pages/settings.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/rep.py",
+    "pages/coaching.py",
+    "pages/pipeline.py",
+    "pages/data.py",
+    "pages/settings.py",
+]
 TITLES = ["Overview", "Rep", "Coaching", "Pipeline", "Data", "Settings"]
 FILTERS = {"team", "manager", "rep", "driver"}  # the sidebar's select boxes (by key)
 DEMO_NOTICE = "You are looking at **demo data**"
@@ -63,7 +86,7 @@ def frame_drawn(at) -> None:
     """The frame's parts on the page: the sidebar's View header and filters, its Share toggles, the demo notice."""
     assert not at.exception, [e.value for e in at.exception]
     assert "View" in [h.value for h in at.sidebar.header]
-    assert FILTERS <= {s.key for s in at.sidebar.selectbox}
+    assert {s.key for s in at.sidebar.selectbox} >= FILTERS
     assert {"present", "anon"} <= {t.key for t in at.sidebar.toggle}
     assert [i.value for i in at.info if i.value.startswith(DEMO_NOTICE)], "the demo-data notice"
     assert len([h for h in at.sidebar.header if h.value == "View"]) == 1  # drawn once, not twice

@@ -64,9 +64,14 @@ def test_stalled_is_beyond_the_teams_75th_percentile_for_the_stage():
     # Team 2, Proposal: 50 and 60 → 75th percentile 50 + 0.75 × 10 = 57.5: the 60-day deal is stalled,
     # although 50 days would be stalled in team 1.
     frame = deals(
-        deal(1, since=10), deal(2, since=20), deal(3, since=30), deal(4, since=40), deal(5, since=100),
+        deal(1, since=10),
+        deal(2, since=20),
+        deal(3, since=30),
+        deal(4, since=40),
+        deal(5, since=100),
         deal(6, stage="Negotiation", since=300),
-        deal(7, team=2, since=50), deal(8, team=2, since=60),
+        deal(7, team=2, since=50),
+        deal(8, team=2, since=60),
     )
     assert hygiene.stall_limits(frame, AS_OF).tolist() == [40, 40, 40, 40, 40, 300, 57.5, 57.5]
     assert hygiene.stalled(frame, AS_OF).tolist() == [False, False, False, False, True, False, False, True]

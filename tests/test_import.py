@@ -10,20 +10,28 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, insert, select, text
 
-from breakthrough.store import db
-from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.importing.write import undo, tables, commit
 from breakthrough.importing import upload
 from breakthrough.importing.map.people import name_key
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.map.profiles import PROFILES
 from breakthrough.importing.read.reading import FileError
+from breakthrough.importing.write import commit, tables, undo
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import db
 from breakthrough.store.models import (
-    Activity, ActivityDaily, Base, ImportBatch, Opportunity, OpportunityHistory, Person, PersonAlias,
+    Activity,
+    ActivityDaily,
+    Base,
+    ImportBatch,
+    Opportunity,
+    OpportunityHistory,
+    Person,
+    PersonAlias,
 )
 from breakthrough.store.rollups import refresh_activity_daily
 
@@ -65,9 +73,11 @@ def dump(engine, skip=BOOKKEEPING) -> dict[str, list]:
 
 def deals_by_status(engine) -> dict[tuple[str, str], tuple[int, float]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Opportunity.status, Opportunity.currency, func.count(),
-                                   func.coalesce(func.sum(Opportunity.amount), 0))
-                            .group_by(Opportunity.status, Opportunity.currency)).all()
+        rows = conn.execute(
+            select(
+                Opportunity.status, Opportunity.currency, func.count(), func.coalesce(func.sum(Opportunity.amount), 0)
+            ).group_by(Opportunity.status, Opportunity.currency)
+        ).all()
     return {(s, c): (n, round(float(a), 2)) for s, c, n, a in rows}
 
 
@@ -78,35 +88,63 @@ def activities_by_type(engine) -> dict[str, int]:
 
 def add_people(engine, *people: tuple[str, str | None, str]) -> dict[str, int]:
     with engine.begin() as conn:
-        return {name: conn.execute(insert(Person).values(name=name, name_key=name_key(name), email=email, role=role)
-                                   .returning(Person.id)).scalar_one() for name, email, role in people}
+        return {
+            name: conn.execute(
+                insert(Person).values(name=name, name_key=name_key(name), email=email, role=role).returning(Person.id)
+            ).scalar_one()
+            for name, email, role in people
+        }
 
 
 # --- each source, end to end -----------------------------------------------------------------------
 
 DEAL_FILES = [
     # file, rows read, accepted, skipped, {(status, currency): (deals, amount)} worked out from the file
-    ("salesforce_opportunities.csv", 6, 6, 0, {
-        ("won", "USD"): (2, 32_345.00),  # 12,345.00 + 20,000.00
-        ("lost", "USD"): (1, 5_500.50),
-        ("open", "USD"): (3, 11_250.00),  # 8,000.00 + 3,250.00 + (no amount)
-    }),
-    ("hubspot_deals.csv", 5, 5, 0, {
-        ("won", "USD"): (2, 15_815.00),  # 11,015.0 + 4,800 ("Renewed" counts as won)
-        ("lost", "USD"): (1, 15_000.00),
-        ("open", "USD"): (2, 7_250.50),  # 7,250.5 + (no amount)
-    }),
-    ("pipedrive_deals.csv", 5, 4, 1, {  # the deleted deal is skipped
-        ("won", "EUR"): (1, 12_500.00),
-        ("won", "GBP"): (1, 9_900.00),
-        ("lost", "EUR"): (1, 2_000.00),
-        ("open", "EUR"): (1, 4_300.50),
-    }),
-    ("template_opportunities_cp1252.csv", 3, 3, 0, {  # ; delimited, cp1252, dd.mm.yyyy, 12.345,00
-        ("won", "EUR"): (1, 12_345.00),
-        ("open", "EUR"): (1, 1_250.50),
-        ("lost", "EUR"): (1, 8_000.00),
-    }),
+    (
+        "salesforce_opportunities.csv",
+        6,
+        6,
+        0,
+        {
+            ("won", "USD"): (2, 32_345.00),  # 12,345.00 + 20,000.00
+            ("lost", "USD"): (1, 5_500.50),
+            ("open", "USD"): (3, 11_250.00),  # 8,000.00 + 3,250.00 + (no amount)
+        },
+    ),
+    (
+        "hubspot_deals.csv",
+        5,
+        5,
+        0,
+        {
+            ("won", "USD"): (2, 15_815.00),  # 11,015.0 + 4,800 ("Renewed" counts as won)
+            ("lost", "USD"): (1, 15_000.00),
+            ("open", "USD"): (2, 7_250.50),  # 7,250.5 + (no amount)
+        },
+    ),
+    (
+        "pipedrive_deals.csv",
+        5,
+        4,
+        1,
+        {  # the deleted deal is skipped
+            ("won", "EUR"): (1, 12_500.00),
+            ("won", "GBP"): (1, 9_900.00),
+            ("lost", "EUR"): (1, 2_000.00),
+            ("open", "EUR"): (1, 4_300.50),
+        },
+    ),
+    (
+        "template_opportunities_cp1252.csv",
+        3,
+        3,
+        0,
+        {  # ; delimited, cp1252, dd.mm.yyyy, 12.345,00
+            ("won", "EUR"): (1, 12_345.00),
+            ("open", "EUR"): (1, 1_250.50),
+            ("lost", "EUR"): (1, 8_000.00),
+        },
+    ),
 ]
 
 
@@ -123,16 +161,31 @@ ACTIVITY_FILES = [
     ("salesforce_activities.csv", {}, 9, 8, 1, {"call": 4, "meeting": 2, "email": 1, "other": 1}, 0),
     ("hubspot_calls.csv", {}, 4, 4, 0, {"call": 4}, 323 + 15 + 45 + 0),  # milliseconds ÷ 1,000
     ("hubspot_meetings.csv", {}, 3, 3, 0, {"meeting": 3}, 0),
-    ("pipedrive_activities.csv", {}, 5, 4, 1, {"call": 1, "meeting": 1, "email": 1, "other": 1},
-     15 * 60 + 60 * 60 + 90 * 60),  # h:mm: 00:15 + 01:00 + 01:30
-    ("template_activities_bom_tab.csv", {"date": "dmy"}, 4, 4, 0, {"call": 1, "meeting": 1, "demo": 1, "other": 1},
-     323 + 2700 + 3600 + 1800),  # 0:05:23 + 0:45:00 + 1:00:00 + 0:30:00
+    (
+        "pipedrive_activities.csv",
+        {},
+        5,
+        4,
+        1,
+        {"call": 1, "meeting": 1, "email": 1, "other": 1},
+        15 * 60 + 60 * 60 + 90 * 60,
+    ),  # h:mm: 00:15 + 01:00 + 01:30
+    (
+        "template_activities_bom_tab.csv",
+        {"date": "dmy"},
+        4,
+        4,
+        0,
+        {"call": 1, "meeting": 1, "demo": 1, "other": 1},
+        323 + 2700 + 3600 + 1800,
+    ),  # 0:05:23 + 0:45:00 + 1:00:00 + 0:30:00
 ]
 
 
 @pytest.mark.parametrize("name, orders, read, accepted, skipped, types, seconds", ACTIVITY_FILES)
-def test_each_crms_activity_export_imports_with_the_counts_of_the_file(engine, name, orders, read, accepted, skipped,
-                                                                       types, seconds):
+def test_each_crms_activity_export_imports_with_the_counts_of_the_file(
+    engine, name, orders, read, accepted, skipped, types, seconds
+):
     out = load(engine, name, orders)
     assert (out.rows_read, out.accepted, out.rejected, out.skipped) == (read, accepted, 0, skipped)
     assert activities_by_type(engine) == types
@@ -145,10 +198,15 @@ def test_each_crms_activity_export_imports_with_the_counts_of_the_file(engine, n
 def test_salesforce_rows_keep_their_stage_words_raw_labels_and_footers_out(engine):
     load(engine, "salesforce_activities.csv")
     with engine.connect() as conn:
-        lunch = conn.execute(select(Activity.type, Activity.raw_type).where(Activity.subject == "Lunch with the CFO")).one()
-        ann_calls = conn.execute(select(Activity.outcome, func.count()).join(Person, Person.id == Activity.rep_id)
-                                 .where(Person.name == "Ann Lee", Activity.type == "call")
-                                 .group_by(Activity.outcome)).all()
+        lunch = conn.execute(
+            select(Activity.type, Activity.raw_type).where(Activity.subject == "Lunch with the CFO")
+        ).one()
+        ann_calls = conn.execute(
+            select(Activity.outcome, func.count())
+            .join(Person, Person.id == Activity.rep_id)
+            .where(Person.name == "Ann Lee", Activity.type == "call")
+            .group_by(Activity.outcome)
+        ).all()
     assert tuple(lunch) == ("other", "Other")  # unknown type kept as other with the raw label
     assert dict(ann_calls) == {"connected": 1, "no answer": 2}  # two identical rows are two calls
 
@@ -156,8 +214,11 @@ def test_salesforce_rows_keep_their_stage_words_raw_labels_and_footers_out(engin
 def test_pipedrive_won_deals_keep_their_last_stage_and_close_on_the_won_date(engine):
     load(engine, "pipedrive_deals.csv")
     with engine.connect() as conn:
-        won = conn.execute(select(Opportunity.stage, Opportunity.status, Opportunity.close_date)
-                           .where(Opportunity.external_id == "101")).one()
+        won = conn.execute(
+            select(Opportunity.stage, Opportunity.status, Opportunity.close_date).where(
+                Opportunity.external_id == "101"
+            )
+        ).one()
     assert tuple(won) == ("Negotiations Started", "won", dt.date(2026, 10, 20))
 
 
@@ -181,8 +242,12 @@ def test_an_ambiguous_date_column_is_asked_never_guessed(engine):
 
 
 def test_the_dashboard_shows_the_totals_worked_out_from_the_files(engine):
-    for name in ("template_people.csv", "template_quotas.csv", "salesforce_opportunities.csv",
-                 "salesforce_activities.csv"):
+    for name in (
+        "template_people.csv",
+        "template_quotas.csv",
+        "salesforce_opportunities.csv",
+        "salesforce_activities.csv",
+    ):
         assert load(engine, name).rejected == 0, name
     cfg = settings_store.load(engine)
     period = periods.period_containing(dt.date(2026, 11, 27), "quarter", cfg.fiscal_year_start_month)
@@ -199,10 +264,12 @@ def test_the_dashboard_shows_the_totals_worked_out_from_the_files(engine):
 
 def test_deals_owned_by_a_manager_or_nobody_are_kept_but_count_for_no_rep(engine):
     load(engine, "template_people.csv")
-    raw = ("crm_id,owner,name,stage,amount,close_date,created_date\n"
-           "M-1,Maria Keller,Manager's own deal,Closed Won,9000,2026-11-10,2026-10-01\n"
-           "M-2,,Nobody's deal,Closed Won,7000,2026-11-11,2026-10-01\n"
-           "M-3,Ann Lee,Ann's deal,Closed Won,1000,2026-11-12,2026-10-01\n").encode()
+    raw = (
+        b"crm_id,owner,name,stage,amount,close_date,created_date\n"
+        b"M-1,Maria Keller,Manager's own deal,Closed Won,9000,2026-11-10,2026-10-01\n"
+        b"M-2,,Nobody's deal,Closed Won,7000,2026-11-11,2026-10-01\n"
+        b"M-3,Ann Lee,Ann's deal,Closed Won,1000,2026-11-12,2026-10-01\n"
+    )
     out = load(engine, "own.csv", raw=raw)
     assert (out.accepted, out.rejected, out.new_people) == (3, 0, [])
     cfg = settings_store.load(engine)
@@ -215,8 +282,15 @@ def test_deals_owned_by_a_manager_or_nobody_are_kept_but_count_for_no_rep(engine
 # --- owners ------------------------------------------------------------------------------------------
 
 OWNER_CELLS = [
-    "Ann Lee", "ANN LEE", "  ann   lee ", "Ànn Lée", "\u200bAnn Lee\u00ad", "Ann\u00a0Lee",  # name, any spelling
-    "ann.lee@example.com", "Ann Lee (ann.lee@example.com)", "Someone <ANN.LEE@example.com>",  # email first
+    "Ann Lee",
+    "ANN LEE",
+    "  ann   lee ",
+    "Ànn Lée",
+    "\u200bAnn Lee\u00ad",
+    "Ann\u00a0Lee",  # name, any spelling
+    "ann.lee@example.com",
+    "Ann Lee (ann.lee@example.com)",
+    "Someone <ANN.LEE@example.com>",  # email first
     "0055000000ANNLE",  # CRM user id (person_alias)
 ]
 
@@ -226,8 +300,9 @@ def test_owners_match_by_email_then_crm_user_id_then_name(engine, cell):
     ids = add_people(engine, ("Ann Lee", "ann.lee@example.com", "rep"), ("Bob Stone", None, "rep"))
     with engine.begin() as conn:
         conn.execute(insert(PersonAlias).values(person_id=ids["Ann Lee"], source="salesforce", alias="0055000000ANNLE"))
-    raw = ('"Opportunity Owner","Opportunity Name","Stage","Created Date"\n'
-           f'"{cell}","Deal","Prospecting","11/20/2026"\n').encode()
+    raw = (
+        f'"Opportunity Owner","Opportunity Name","Stage","Created Date"\n"{cell}","Deal","Prospecting","11/20/2026"\n'
+    ).encode()
     out = load(engine, "x.csv", raw=raw)
     assert (out.accepted, out.new_people) == (1, [])
     with engine.connect() as conn:
@@ -238,7 +313,10 @@ def test_unknown_owners_are_held_and_only_the_ones_asked_for_are_added(engine):
     raw = data("hubspot_calls.csv")
     found = upload.inspect(engine, raw)
     assert [(p.label, p.status, p.rows) for p in found.people] == [
-        ("Ann Lee", "new", 2), ("Bob Stone", "new", 1), ("José Núñez", "new", 1)]
+        ("Ann Lee", "new", 2),
+        ("Bob Stone", "new", 1),
+        ("José Núñez", "new", 1),
+    ]
     found.plan.add_people = {"José Núñez": "manager", "Ann Lee": "rep"}
     out = commit.commit(engine, raw, found.plan, "calls.csv")
     assert (out.accepted, out.rejected, out.held) == (3, 1, 1)
@@ -311,8 +389,17 @@ def test_a_line_in_another_encoding_is_a_rejected_row(engine):
 # --- writing: idempotent, updates with history, one transaction -----------------------------------
 
 
-@pytest.mark.parametrize("name", ["salesforce_opportunities.csv", "salesforce_activities.csv", "hubspot_deals.csv",
-                                  "pipedrive_activities.csv", "template_people.csv", "template_accounts.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "salesforce_opportunities.csv",
+        "salesforce_activities.csv",
+        "hubspot_deals.csv",
+        "pipedrive_activities.csv",
+        "template_people.csv",
+        "template_accounts.csv",
+    ],
+)
 def test_importing_the_same_export_twice_changes_nothing(engine, name):
     first = load(engine, name)
     before = dump(engine)
@@ -322,12 +409,16 @@ def test_importing_the_same_export_twice_changes_nothing(engine, name):
     assert again.new_people == [] and again.new_accounts == 0
 
 
-NEWER_HUBSPOT = (data("hubspot_deals.csv")
-                 .replace(b"Contract sent,Sales Pipeline,7250.5", b"Closed won,Sales Pipeline,7300")
-                 .replace(b"9005,Fjord AS \xe2\x80\x93 Platform,Appointment scheduled,Sales Pipeline,,2027-01-31",
-                          b"9005,Fjord AS \xe2\x80\x93 Platform,Appointment scheduled,Sales Pipeline,,2027-02-26")
-                 + "9006,Zeta AS – Platform,Qualified to buy,Sales Pipeline,5000,2027-03-31 00:00,2026-11-26 12:00,"
-                   "Ann Lee,Zeta AS\n".encode())
+NEWER_HUBSPOT = (
+    data("hubspot_deals.csv")
+    .replace(b"Contract sent,Sales Pipeline,7250.5", b"Closed won,Sales Pipeline,7300")
+    .replace(
+        b"9005,Fjord AS \xe2\x80\x93 Platform,Appointment scheduled,Sales Pipeline,,2027-01-31",
+        b"9005,Fjord AS \xe2\x80\x93 Platform,Appointment scheduled,Sales Pipeline,,2027-02-26",
+    )
+    + "9006,Zeta AS – Platform,Qualified to buy,Sales Pipeline,5000,2027-03-31 00:00,2026-11-26 12:00,"
+    "Ann Lee,Zeta AS\n".encode()
+)
 
 
 def test_a_newer_export_updates_records_and_keeps_their_previous_values_in_history(engine):
@@ -335,12 +426,22 @@ def test_a_newer_export_updates_records_and_keeps_their_previous_values_in_histo
     out = load(engine, "newer.csv", raw=NEWER_HUBSPOT)
     assert (out.inserted, out.updated, out.unchanged) == (1, 2, 3)  # 9006 new; 9003 and 9005 changed
     with engine.connect() as conn:
-        history = conn.execute(select(Opportunity.external_id, OpportunityHistory.stage, OpportunityHistory.amount,
-                                      OpportunityHistory.close_date, OpportunityHistory.changed_at)
-                               .join(Opportunity, Opportunity.id == OpportunityHistory.opportunity_id)
-                               .order_by(Opportunity.external_id)).all()
-        closed = conn.execute(select(Opportunity.stage, Opportunity.status, Opportunity.amount, Opportunity.stage_since)
-                              .where(Opportunity.external_id == "9003")).one()
+        history = conn.execute(
+            select(
+                Opportunity.external_id,
+                OpportunityHistory.stage,
+                OpportunityHistory.amount,
+                OpportunityHistory.close_date,
+                OpportunityHistory.changed_at,
+            )
+            .join(Opportunity, Opportunity.id == OpportunityHistory.opportunity_id)
+            .order_by(Opportunity.external_id)
+        ).all()
+        closed = conn.execute(
+            select(Opportunity.stage, Opportunity.status, Opportunity.amount, Opportunity.stage_since).where(
+                Opportunity.external_id == "9003"
+            )
+        ).one()
     assert [tuple(h) for h in history] == [
         ("9003", "Contract sent", 7250.5, dt.date(2026, 12, 15), NOW),
         ("9005", "Appointment scheduled", None, dt.date(2027, 1, 31), NOW),
@@ -351,8 +452,9 @@ def test_a_newer_export_updates_records_and_keeps_their_previous_values_in_histo
 
 def test_a_column_missing_from_a_newer_export_keeps_its_stored_values(engine):
     load(engine, "hubspot_deals.csv")
-    trimmed = b"\n".join(b",".join(line.split(b",")[:4] + line.split(b",")[5:]) for line in
-                         data("hubspot_deals.csv").splitlines())  # without the Amount column
+    trimmed = b"\n".join(
+        b",".join(line.split(b",")[:4] + line.split(b",")[5:]) for line in data("hubspot_deals.csv").splitlines()
+    )  # without the Amount column
     out = load(engine, "no_amount.csv", raw=trimmed)
     assert (out.updated, out.unchanged) == (0, 5)
     assert deals_by_status(engine)[("won", "USD")] == (2, 15_815.0)
@@ -397,8 +499,11 @@ def test_the_batch_records_file_digest_entity_profile_and_counts(engine):
     import hashlib
 
     assert batch.sha256 == hashlib.sha256(raw).hexdigest() == out.sha256
-    assert (batch.file_name, batch.entity, batch.source_profile) == ("pipedrive_deals.csv", "opportunities",
-                                                                     PROFILES["pipedrive_deals"].label)
+    assert (batch.file_name, batch.entity, batch.source_profile) == (
+        "pipedrive_deals.csv",
+        "opportunities",
+        PROFILES["pipedrive_deals"].label,
+    )
     assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected, batch.status) == (5, 4, 0, "committed")
     assert stamped == 4  # every imported row points at its batch
 
@@ -441,10 +546,18 @@ def test_undo_restores_exactly_what_a_batch_updated_and_removes_what_it_inserted
 
 def test_undoing_every_batch_newest_first_empties_the_database(engine):
     empty = dump(engine)
-    batches = [load(engine, n, orders).batch_id for n, orders in (
-        ("template_people.csv", {}), ("template_accounts.csv", {}), ("template_quotas.csv", {}),
-        ("template_coaching_sessions.csv", {}), ("salesforce_opportunities.csv", {}),
-        ("salesforce_activities.csv", {}), ("template_activities_bom_tab.csv", {"date": "dmy"}))]
+    batches = [
+        load(engine, n, orders).batch_id
+        for n, orders in (
+            ("template_people.csv", {}),
+            ("template_accounts.csv", {}),
+            ("template_quotas.csv", {}),
+            ("template_coaching_sessions.csv", {}),
+            ("salesforce_opportunities.csv", {}),
+            ("salesforce_activities.csv", {}),
+            ("template_activities_bom_tab.csv", {"date": "dmy"}),
+        )
+    ]
     for batch_id in reversed(batches):
         undo.undo(engine, batch_id)
     assert dump(engine) == empty
@@ -465,8 +578,9 @@ def test_undo_refuses_while_a_later_batch_of_the_same_records_is_in_place(engine
 def test_undo_restores_people_the_import_updated(engine):
     load(engine, "template_people.csv")
     before = dump(engine)
-    moved = data("template_people.csv").replace(b"Bob Stone,bob.stone@example.com,rep,Enterprise",
-                                                 b"Bob Stone,bob.stone@example.com,manager,Mid-Market")
+    moved = data("template_people.csv").replace(
+        b"Bob Stone,bob.stone@example.com,rep,Enterprise", b"Bob Stone,bob.stone@example.com,manager,Mid-Market"
+    )
     out = load(engine, "moved.csv", raw=moved)
     assert (out.updated, out.unchanged) == (1, 3)
     undo.undo(engine, out.batch_id)
@@ -477,8 +591,28 @@ def test_undo_restores_people_the_import_updated(engine):
 
 CELL = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["Ann Lee", "Bob Stone", "", "call", "Meeting", "2026-11-02", "11/2/2026", "13/2/2026",
-                     "02.11.2026", "$1,000.00", "-5", "12,34,5", '"', "\n", ";", "\t", "=cmd()", "0:05:23"]),
+    st.sampled_from(
+        [
+            "Ann Lee",
+            "Bob Stone",
+            "",
+            "call",
+            "Meeting",
+            "2026-11-02",
+            "11/2/2026",
+            "13/2/2026",
+            "02.11.2026",
+            "$1,000.00",
+            "-5",
+            "12,34,5",
+            '"',
+            "\n",
+            ";",
+            "\t",
+            "=cmd()",
+            "0:05:23",
+        ]
+    ),
 )
 HEADERS = ["crm_id", "owner", "date", "type", "outcome", "duration", "account", "subject"]
 
@@ -486,6 +620,7 @@ HEADERS = ["crm_id", "owner", "date", "type", "outcome", "duration", "account", 
 def _csv(rows: list[list[str]], delimiter: str) -> str:
     def cell(value: str) -> str:
         return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in f'"\n\r{delimiter}') else value
+
     return "\n".join(delimiter.join(cell(v) for v in row) for row in [HEADERS, *rows]) + "\n"
 
 
@@ -510,8 +645,11 @@ def test_random_bytes_never_crash_and_never_write_partially(engine, raw):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(CELL, min_size=len(HEADERS), max_size=len(HEADERS) + 1), max_size=12),
-       delimiter=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+@given(
+    rows=st.lists(st.lists(CELL, min_size=len(HEADERS), max_size=len(HEADERS) + 1), max_size=12),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
 def test_random_csvs_never_crash_and_never_write_partially(engine, rows, delimiter, encoding):
     raw = _csv(rows, delimiter).encode(encoding, errors="replace")
     _check_all_or_nothing(engine, raw)
@@ -526,10 +664,19 @@ def test_text_is_stored_as_text(engine):
 
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
-SAMPLE_ORDER = ["template_people.csv", "template_accounts.csv", "template_quotas.csv",
-                "salesforce_opportunities.csv", "salesforce_activities.csv", "hubspot_deals.csv", "hubspot_calls.csv",
-                "hubspot_meetings.csv", "pipedrive_deals.csv", "pipedrive_activities.csv",
-                "template_coaching_sessions.csv"]
+SAMPLE_ORDER = [
+    "template_people.csv",
+    "template_accounts.csv",
+    "template_quotas.csv",
+    "salesforce_opportunities.csv",
+    "salesforce_activities.csv",
+    "hubspot_deals.csv",
+    "hubspot_calls.csv",
+    "hubspot_meetings.csv",
+    "pipedrive_deals.csv",
+    "pipedrive_activities.csv",
+    "template_coaching_sessions.csv",
+]
 
 
 def test_the_sample_exports_load_in_the_documented_order_with_nothing_rejected(engine):

@@ -23,17 +23,17 @@ import numpy as np
 import pytest
 from sqlalchemy import insert, select
 
-from breakthrough.coaching import managers
-from breakthrough.metrics import periods, scorecard, tenure
-from breakthrough.store import queries, rollups
 from breakthrough import settings as settings_store
+from breakthrough.coaching import managers
 from breakthrough.formatting import money, percent
 from breakthrough.importing import upload
-from breakthrough.importing.write import commit
 from breakthrough.importing.map.profiles import PROFILES, mapping_for
-from breakthrough.store.models import Opportunity, Person, Quota, Team
-from breakthrough.settings import Settings
+from breakthrough.importing.write import commit
+from breakthrough.metrics import periods, scorecard, tenure
 from breakthrough.metrics.view import managers_in_scope, reps_in_scope, reps_now
+from breakthrough.settings import Settings
+from breakthrough.store import queries, rollups
+from breakthrough.store.models import Opportunity, Person, Quota, Team
 
 D = dt.date
 CFG = Settings(holiday_country=None, shrinkage_k=10)
@@ -44,14 +44,33 @@ NIA_Q1 = 30_000 * 31 / 64
 
 
 def rep(pid, name, hire=None, end=None, active=True):
-    return {"id": pid, "name": name, "name_key": name.lower(), "role": "rep", "team_id": 1, "manager_id": MAX,
-            "hire_date": hire, "end_date": end, "active": active}
+    return {
+        "id": pid,
+        "name": name,
+        "name_key": name.lower(),
+        "role": "rep",
+        "team_id": 1,
+        "manager_id": MAX,
+        "hire_date": hire,
+        "end_date": end,
+        "active": active,
+    }
 
 
 def deal(i, owner, close, status, amount):
     stage = {"won": "Closed Won", "open": "Proposal"}[status]
-    return dict(source="t", external_id=f"O{i}", owner_id=owner, name=f"Deal {i}", created_date=D(2024, 12, 2),
-                close_date=close, stage=stage, status=status, amount=amount, currency="USD")
+    return dict(
+        source="t",
+        external_id=f"O{i}",
+        owner_id=owner,
+        name=f"Deal {i}",
+        created_date=D(2024, 12, 2),
+        close_date=close,
+        stage=stage,
+        status=status,
+        amount=amount,
+        currency="USD",
+    )
 
 
 def months(pid, amount, *starts):
@@ -62,30 +81,39 @@ def months(pid, amount, *starts):
 def team(engine):
     with engine.begin() as conn:
         conn.execute(insert(Team), [{"id": 1, "name": "East"}])
-        conn.execute(insert(Person), [
-            {**rep(MAX, "Max"), "role": "manager", "manager_id": None},
-            rep(ANN, "Ann", D(2020, 1, 6)),
-            rep(LEO, "Leo", D(2021, 5, 3), D(2025, 2, 14), active=False),
-            rep(NIA, "Nia", D(2025, 2, 17)),
-            rep(OLA, "Ola", D(2019, 1, 7), D(2024, 12, 31), active=False),
-            rep(GUS, "Gus", D(2019, 1, 7), None, active=False),
-            rep(FAY, "Fay", D(2025, 4, 7)),
-        ])
-        conn.execute(insert(Quota), [
-            *months(ANN, 10_000, D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)),
-            *months(LEO, 10_000, D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)),
-            {"person_id": NIA, "period": "quarter", "period_start": D(2025, 1, 1), "amount": 30_000},
-            *months(OLA, 10_000, D(2025, 1, 1)),
-            *months(GUS, 10_000, D(2025, 1, 1)),
-            *months(FAY, 8_000, D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1)),
-        ])
-        conn.execute(insert(Opportunity), [
-            deal(1, ANN, D(2025, 2, 10), "won", 12_000),
-            deal(2, LEO, D(2025, 1, 20), "won", 9_000),
-            deal(3, ANN, D(2025, 4, 15), "open", 20_000),  # Leo's, reassigned to Ann when he left
-            deal(4, NIA, D(2025, 3, 20), "won", 6_000),
-            deal(5, OLA, D(2024, 12, 10), "won", 50_000),  # before Q1: in no Q1 figure
-        ])
+        conn.execute(
+            insert(Person),
+            [
+                {**rep(MAX, "Max"), "role": "manager", "manager_id": None},
+                rep(ANN, "Ann", D(2020, 1, 6)),
+                rep(LEO, "Leo", D(2021, 5, 3), D(2025, 2, 14), active=False),
+                rep(NIA, "Nia", D(2025, 2, 17)),
+                rep(OLA, "Ola", D(2019, 1, 7), D(2024, 12, 31), active=False),
+                rep(GUS, "Gus", D(2019, 1, 7), None, active=False),
+                rep(FAY, "Fay", D(2025, 4, 7)),
+            ],
+        )
+        conn.execute(
+            insert(Quota),
+            [
+                *months(ANN, 10_000, D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)),
+                *months(LEO, 10_000, D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)),
+                {"person_id": NIA, "period": "quarter", "period_start": D(2025, 1, 1), "amount": 30_000},
+                *months(OLA, 10_000, D(2025, 1, 1)),
+                *months(GUS, 10_000, D(2025, 1, 1)),
+                *months(FAY, 8_000, D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1)),
+            ],
+        )
+        conn.execute(
+            insert(Opportunity),
+            [
+                deal(1, ANN, D(2025, 2, 10), "won", 12_000),
+                deal(2, LEO, D(2025, 1, 20), "won", 9_000),
+                deal(3, ANN, D(2025, 4, 15), "open", 20_000),  # Leo's, reassigned to Ann when he left
+                deal(4, NIA, D(2025, 3, 20), "won", 6_000),
+                deal(5, OLA, D(2024, 12, 10), "won", 50_000),  # before Q1: in no Q1 figure
+            ],
+        )
         rollups.refresh_activity_daily(conn)
         rollups.refresh_opportunity_rollups(conn)
     return engine
@@ -346,14 +374,21 @@ def test_coaching_lists_only_the_reps_still_here(team, as_of, due):
     assert managers.peers(queries.people(team), as_of) == {r: sorted(due - {r}) for r in due}
 
 
-@pytest.mark.parametrize("hire, end, words", [
-    (D(2020, 1, 6), None, ""),  # here all quarter
-    (D(2025, 1, 1), None, ""),  # hired on its first day: here throughout
-    (D(2025, 2, 17), None, "joined 17 Feb 2025 · quota prorated to the working days here"),
-    (D(2021, 5, 3), D(2025, 2, 14), "left 14 Feb 2025 · quota prorated to the working days here"),
-    (D(2025, 1, 20), D(2025, 3, 7), "joined 20 Jan 2025 · left 7 Mar 2025 · quota prorated to the working days here"),
-    (None, D(2025, 3, 31), ""),  # left on its last day: here throughout
-])
+@pytest.mark.parametrize(
+    "hire, end, words",
+    [
+        (D(2020, 1, 6), None, ""),  # here all quarter
+        (D(2025, 1, 1), None, ""),  # hired on its first day: here throughout
+        (D(2025, 2, 17), None, "joined 17 Feb 2025 · quota prorated to the working days here"),
+        (D(2021, 5, 3), D(2025, 2, 14), "left 14 Feb 2025 · quota prorated to the working days here"),
+        (
+            D(2025, 1, 20),
+            D(2025, 3, 7),
+            "joined 20 Jan 2025 · left 7 Mar 2025 · quota prorated to the working days here",
+        ),
+        (None, D(2025, 3, 31), ""),  # left on its last day: here throughout
+    ],
+)
 def test_a_start_or_leaving_inside_the_period_in_words(hire, end, words):
     assert tenure.in_words(hire, end, Q1.start, Q1.end) == words
 

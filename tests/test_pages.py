@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from breakthrough import demo
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money, number, percent
+from breakthrough.metrics import periods, scorecard
+from breakthrough.store import queries
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -9,9 +9,9 @@ from sqlalchemy import insert, inspect
 
 from bench import coaching_page as bench_coaching
 from bench import importer, pages
+from breakthrough import settings as settings_store
 from breakthrough.metrics import periods
 from breakthrough.store import queries, records, rollups
-from breakthrough import settings as settings_store
 from breakthrough.store.models import Activity, Opportunity, Person, Team
 from tests.conftest import TODAY
 
@@ -56,8 +56,10 @@ def test_a_deals_last_activity_is_its_own_sources_latest_up_to_as_of(engine):
         conn.execute(insert(Person).values(id=1, name="Ann Lee", name_key="ann lee", role="rep", team_id=1))
         opp = dict(owner_id=1, name="Deal", stage="Proposal", status="open", amount=10, currency="USD",
                    created_date=dt.date(2026, 1, 5))  # fmt: skip
-        conn.execute(insert(Opportunity), [dict(opp, id=1, source="crm", external_id="O1"),
-                                           dict(opp, id=2, source="crm", external_id="O2")])
+        conn.execute(
+            insert(Opportunity),
+            [dict(opp, id=1, source="crm", external_id="O1"), dict(opp, id=2, source="crm", external_id="O2")],
+        )
         act = dict(rep_id=1, type="call", opportunity_ref="O1")
         conn.execute(insert(Activity), [
             dict(act, source="crm", external_id="A1", ts=dt.datetime(2026, 11, 2, 9), day=dt.date(2026, 11, 2)),
@@ -93,13 +95,14 @@ def test_the_migrated_schema_has_the_page_indexes(engine, table, name, columns):
     assert found.get(name) == columns
 
 
-
 def test_the_deal_index_holds_only_activities_logged_against_a_deal(engine):
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_activity_deal_day'").scalar()
         else:
-            sql = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_activity_deal_day'").scalar()
+            sql = conn.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_activity_deal_day'"
+            ).scalar()
     assert "WHERE" in sql.upper() and "opportunity_ref IS NOT NULL" in sql.replace("(", "").replace(")", "")
 
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import insert
 
 from breakthrough.diagnosis import pipeline
+from breakthrough.settings import Settings
 from breakthrough.store import records, rollups
 from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
-from breakthrough.settings import Settings
 from tests import reference_pipeline as reference
 
 ORDER = ["Prospecting", "Qualification", "Proposal"]
@@ -101,8 +101,8 @@ def test_right_prospects_share_beside_the_whole_team():
 
 
 def test_coverage_rows_follow_the_scorecard(demo_engine):
-    from breakthrough.metrics import periods, scorecard
     from breakthrough import settings as settings_store
+    from breakthrough.metrics import periods, scorecard
 
     cfg = settings_store.load(demo_engine)
     card = scorecard.build(demo_engine, cfg, periods.period_containing(AS_OF, "quarter", 1), AS_OF)
@@ -165,7 +165,10 @@ def test_stage_order_and_cohort(engine):
     assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 1), (1, 1), (1, 1)]
     order = records.stage_order(engine)
     assert [records.deals_reaching(engine, dt.date(2026, 6, 1), AS_OF, order, [1], i) for i in range(3)] == [
-        ["O1", "O2", "O3"], ["O1", "O3"], []]
+        ["O1", "O2", "O3"],
+        ["O1", "O3"],
+        [],
+    ]
 
 
 @pytest.mark.parametrize(

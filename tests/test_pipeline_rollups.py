@@ -10,19 +10,27 @@ import datetime as dt
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from conftest import TODAY
 from sqlalchemy import insert, select
+from test_bulk_import import HEADER, assert_same, both, csv_bytes
+from test_import import data, load
 
+from breakthrough import settings as settings_store
 from breakthrough.diagnosis import hygiene, pipeline
+from breakthrough.importing.write import undo
 from breakthrough.metrics import periods
 from breakthrough.store import records, rollups
-from breakthrough import settings as settings_store
-from breakthrough.importing.write import undo
-from breakthrough.store.models import Account, Activity, DealActivity, Opportunity, OpportunityHistory, Person
-from breakthrough.store.models import TargetActivityDay, Team
+from breakthrough.store.models import (
+    Account,
+    Activity,
+    DealActivity,
+    Opportunity,
+    OpportunityHistory,
+    Person,
+    TargetActivityDay,
+    Team,
+)
 from breakthrough.store.queries import as_date
-from conftest import TODAY
-from test_bulk_import import HEADER, assert_same, both, csv_bytes, fresh, paths, small_blocks  # noqa: F401
-from test_import import data, load
 from tests import reference_pipeline as reference
 
 D1, D2, D3 = dt.date(2026, 10, 1), dt.date(2026, 10, 2), dt.date(2026, 10, 20)
@@ -34,12 +42,16 @@ D1, D2, D3 = dt.date(2026, 10, 1), dt.date(2026, 10, 2), dt.date(2026, 10, 20)
 def recount(engine) -> tuple[dict, dict]:
     """({(rep, day): (with account, on target)}, {(open deal's CRM id, source): (last day, activities)})."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Activity.rep_id, Activity.day, Activity.account_id, Activity.source,
-                                   Activity.opportunity_ref)).all()
-        accounts = {i: bool(flag) or (tier or "").lower() in rollups.TARGET_TIERS
-                    for i, flag, tier in conn.execute(select(Account.id, Account.is_target, Account.tier))}
-        open_deals = set(conn.execute(select(Opportunity.external_id, Opportunity.source).where(
-            Opportunity.status == "open")).all())
+        rows = conn.execute(
+            select(Activity.rep_id, Activity.day, Activity.account_id, Activity.source, Activity.opportunity_ref)
+        ).all()
+        accounts = {
+            i: bool(flag) or (tier or "").lower() in rollups.TARGET_TIERS
+            for i, flag, tier in conn.execute(select(Account.id, Account.is_target, Account.tier))
+        }
+        open_deals = set(
+            conn.execute(select(Opportunity.external_id, Opportunity.source).where(Opportunity.status == "open")).all()
+        )
     targets: dict = {}
     deals: dict = {}
     for rep, day, account, source, ref in rows:
@@ -56,10 +68,14 @@ def recount(engine) -> tuple[dict, dict]:
 def stored(engine) -> tuple[dict, dict]:
     t, d = TargetActivityDay, DealActivity
     with engine.connect() as conn:
-        targets = {(r, as_date(day)): (w, o) for r, day, w, o in conn.execute(
-            select(t.rep_id, t.day, t.with_account, t.on_target))}
-        deals = {(ref, src): (as_date(last), n) for ref, src, last, n in conn.execute(
-            select(d.opportunity_ref, d.source, d.last_day, d.activities))}
+        targets = {
+            (r, as_date(day)): (w, o)
+            for r, day, w, o in conn.execute(select(t.rep_id, t.day, t.with_account, t.on_target))
+        }
+        deals = {
+            (ref, src): (as_date(last), n)
+            for ref, src, last, n in conn.execute(select(d.opportunity_ref, d.source, d.last_day, d.activities))
+        }
     return targets, deals
 
 
@@ -75,15 +91,30 @@ def seed(engine) -> None:
     O9 won; activities below."""
     with engine.begin() as conn:
         conn.execute(insert(Team).values(id=1, name="East"))
-        conn.execute(insert(Person), [dict(id=1, name="Ann Lee", name_key="ann lee", role="rep", team_id=1),
-                                      dict(id=2, name="Bob Roe", name_key="bob roe", role="rep", team_id=1)])
-        conn.execute(insert(Account), [dict(id=1, name="Target Co", tier=None, is_target=True),
-                                       dict(id=2, name="Tier A Co", tier="Tier A", is_target=False),
-                                       dict(id=3, name="Other Co", tier="C", is_target=False)])
+        conn.execute(
+            insert(Person),
+            [
+                dict(id=1, name="Ann Lee", name_key="ann lee", role="rep", team_id=1),
+                dict(id=2, name="Bob Roe", name_key="bob roe", role="rep", team_id=1),
+            ],
+        )
+        conn.execute(
+            insert(Account),
+            [
+                dict(id=1, name="Target Co", tier=None, is_target=True),
+                dict(id=2, name="Tier A Co", tier="Tier A", is_target=False),
+                dict(id=3, name="Other Co", tier="C", is_target=False),
+            ],
+        )
         rows = [  # (id, rep, day, account, source, deal)
-            ("A1", 1, D1, 1, "crm", "O1"), ("A2", 1, D1, 2, "crm", "O1"), ("A3", 1, D1, 3, "crm", None),
-            ("A4", 1, D1, None, "crm", "O2"), ("A5", 1, D2, 3, "crm", "O1"), ("A6", 2, D2, 2, "crm", None),
-            ("A7", None, D3, 1, "crm", "O2"), ("A8", 2, D3, None, "other", "O1"),
+            ("A1", 1, D1, 1, "crm", "O1"),
+            ("A2", 1, D1, 2, "crm", "O1"),
+            ("A3", 1, D1, 3, "crm", None),
+            ("A4", 1, D1, None, "crm", "O2"),
+            ("A5", 1, D2, 3, "crm", "O1"),
+            ("A6", 2, D2, 2, "crm", None),
+            ("A7", None, D3, 1, "crm", "O2"),
+            ("A8", 2, D3, None, "other", "O1"),
         ]
         conn.execute(insert(Activity), [
             dict(external_id=i, rep_id=r, day=d, ts=dt.datetime.combine(d, dt.time(9)), type="call", account_id=a,
@@ -171,11 +202,13 @@ def test_the_demo_writes_what_a_recount_gives(demo_engine):
 
 
 ACCOUNTS = data("template_accounts.csv")  # Acme A yes, Birch B no, Cedar A yes
-DEALS = (b"crm_id,owner,name,stage,amount,close_date,created_date\n"
-         b"D-1,Ann Lee,One,Proposal,1000,2026-12-01,2026-09-01\n"
-         b"D-2,Bob Stone,Two,Negotiation,2000,2026-12-15,2026-09-02\n"
-         b"D-3,Ann Lee,Three,Closed Won,500,2026-10-10,2026-09-03\n"
-         b"D-9,Bob Stone,Nine,Proposal,900,2026-12-20,2026-09-04\n")  # D-1, D-2, D-9 open; D-3 won
+DEALS = (
+    b"crm_id,owner,name,stage,amount,close_date,created_date\n"
+    b"D-1,Ann Lee,One,Proposal,1000,2026-12-01,2026-09-01\n"
+    b"D-2,Bob Stone,Two,Negotiation,2000,2026-12-15,2026-09-02\n"
+    b"D-3,Ann Lee,Three,Closed Won,500,2026-10-10,2026-09-03\n"
+    b"D-9,Bob Stone,Nine,Proposal,900,2026-12-20,2026-09-04\n"
+)  # D-1, D-2, D-9 open; D-3 won
 WITH_DEALS = [*HEADER, "opportunity"]
 
 
@@ -223,8 +256,9 @@ def test_imports_re_imports_and_undo_keep_them_in_step(paths, fresh, small_block
     assert second.updated > 0
     assert_in_step(engine)
     assert "D-2" in {ref for ref, _ in stored(engine)[1]}
-    closed = paths.load(engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"),
-                        fast)[1]  # D-2 is lost: it leaves the rollup
+    closed = paths.load(
+        engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"), fast
+    )[1]  # D-2 is lost: it leaves the rollup
     assert "D-2" not in {ref for ref, _ in stored(engine)[1]}
     assert_in_step(engine)
     for batch in (closed, second, first, deals):
@@ -266,8 +300,11 @@ def test_stage_funnel_and_comparison_equal_the_reference_on_the_demo(demo_engine
     assert funnel["Value"].tolist() == pytest.approx(before["Value"].tolist(), rel=1e-12)  # sums in another order
     reps = sorted(set(old["rep_id"]))
     for scope, peers in [(reps, reps), (reps[:1], reps[:6]), ([-1], reps[:3])]:
-        pdt.assert_frame_equal(pipeline.comparison(new, order, scope, peers),
-                               reference.comparison(old, order, scope, peers), check_exact=True)
+        pdt.assert_frame_equal(
+            pipeline.comparison(new, order, scope, peers),
+            reference.comparison(old, order, scope, peers),
+            check_exact=True,
+        )
     pdt.assert_frame_equal(pipeline.conversions(new, order), reference.conversions(old, order), check_exact=True)
     for level, stage in enumerate(pipeline.stages(order)):
         for scope in (reps, reps[:2]):

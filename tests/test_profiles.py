@@ -15,34 +15,113 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
 DETECTED = [
     # fixture file, profile detected, {field: header it maps to}
-    ("salesforce_opportunities.csv", "salesforce_opportunities",
-     {"owner": "Opportunity Owner", "name": "Opportunity Name", "account": "Account Name", "stage": "Stage",
-      "amount": "Amount", "close_date": "Close Date", "created_date": "Created Date",
-      "probability": "Probability (%)", "type": "Type", "lead_source": "Lead Source", "crm_id": None}),
-    ("(bench/run.py's activity export)", "salesforce_activities",
-     {"crm_id": "Activity ID", "owner": "Assigned", "owner_email": "Assigned Email", "date": "Date", "type": "Type",
-      "outcome": "Outcome", "duration": "Duration (s)", "subject": "Subject", "opportunity": "Opportunity ID"}),
-    ("salesforce_activities.csv", "salesforce_activities",
-     {"owner": "Assigned", "subject": "Subject", "date": "Date", "type": "Type", "subtype": "Task Subtype",
-      "outcome": "Call Result", "done": "Status", "account": "Company / Account"}),
-    ("hubspot_deals.csv", "hubspot_deals",
-     {"crm_id": "Record ID", "name": "Deal Name", "stage": "Deal Stage", "pipeline": "Pipeline", "amount": "Amount",
-      "close_date": "Close Date", "created_date": "Create Date", "owner": "Deal owner"}),
-    ("hubspot_calls.csv", "hubspot_calls",
-     {"crm_id": "Record ID", "date": "Activity date", "owner": "Activity assigned to", "outcome": "Call outcome",
-      "duration": "Call duration"}),
-    ("hubspot_meetings.csv", "hubspot_meetings",
-     {"crm_id": "Record ID", "date": "Activity date", "owner": "Activity assigned to",
-      "outcome": "Meeting outcome"}),
-    ("pipedrive_deals.csv", "pipedrive_deals",
-     {"name": "Deal - Title", "owner": "Deal - Owner", "amount": "Deal - Value", "currency": "Deal - Currency",
-      "status": "Deal - Status", "stage": "Deal - Stage", "won_time": "Deal - Won time",
-      "close_date": "Deal - Expected close date", "created_date": "Deal - Deal created"}),
-    ("pipedrive_activities.csv", "pipedrive_activities",
-     {"type": "Activity - Type", "done": "Activity - Done", "date": "Activity - Due date",
-      "owner": "Activity - Assigned to user", "time": "Activity - Due time"}),
-    ("template_opportunities_cp1252.csv", "template_opportunities",
-     {"crm_id": "crm_id", "owner": "owner", "owner_email": "owner_email", "amount": "amount"}),
+    (
+        "salesforce_opportunities.csv",
+        "salesforce_opportunities",
+        {
+            "owner": "Opportunity Owner",
+            "name": "Opportunity Name",
+            "account": "Account Name",
+            "stage": "Stage",
+            "amount": "Amount",
+            "close_date": "Close Date",
+            "created_date": "Created Date",
+            "probability": "Probability (%)",
+            "type": "Type",
+            "lead_source": "Lead Source",
+            "crm_id": None,
+        },
+    ),
+    (
+        "(bench/run.py's activity export)",
+        "salesforce_activities",
+        {
+            "crm_id": "Activity ID",
+            "owner": "Assigned",
+            "owner_email": "Assigned Email",
+            "date": "Date",
+            "type": "Type",
+            "outcome": "Outcome",
+            "duration": "Duration (s)",
+            "subject": "Subject",
+            "opportunity": "Opportunity ID",
+        },
+    ),
+    (
+        "salesforce_activities.csv",
+        "salesforce_activities",
+        {
+            "owner": "Assigned",
+            "subject": "Subject",
+            "date": "Date",
+            "type": "Type",
+            "subtype": "Task Subtype",
+            "outcome": "Call Result",
+            "done": "Status",
+            "account": "Company / Account",
+        },
+    ),
+    (
+        "hubspot_deals.csv",
+        "hubspot_deals",
+        {
+            "crm_id": "Record ID",
+            "name": "Deal Name",
+            "stage": "Deal Stage",
+            "pipeline": "Pipeline",
+            "amount": "Amount",
+            "close_date": "Close Date",
+            "created_date": "Create Date",
+            "owner": "Deal owner",
+        },
+    ),
+    (
+        "hubspot_calls.csv",
+        "hubspot_calls",
+        {
+            "crm_id": "Record ID",
+            "date": "Activity date",
+            "owner": "Activity assigned to",
+            "outcome": "Call outcome",
+            "duration": "Call duration",
+        },
+    ),
+    (
+        "hubspot_meetings.csv",
+        "hubspot_meetings",
+        {"crm_id": "Record ID", "date": "Activity date", "owner": "Activity assigned to", "outcome": "Meeting outcome"},
+    ),
+    (
+        "pipedrive_deals.csv",
+        "pipedrive_deals",
+        {
+            "name": "Deal - Title",
+            "owner": "Deal - Owner",
+            "amount": "Deal - Value",
+            "currency": "Deal - Currency",
+            "status": "Deal - Status",
+            "stage": "Deal - Stage",
+            "won_time": "Deal - Won time",
+            "close_date": "Deal - Expected close date",
+            "created_date": "Deal - Deal created",
+        },
+    ),
+    (
+        "pipedrive_activities.csv",
+        "pipedrive_activities",
+        {
+            "type": "Activity - Type",
+            "done": "Activity - Done",
+            "date": "Activity - Due date",
+            "owner": "Activity - Assigned to user",
+            "time": "Activity - Due time",
+        },
+    ),
+    (
+        "template_opportunities_cp1252.csv",
+        "template_opportunities",
+        {"crm_id": "crm_id", "owner": "owner", "owner_email": "owner_email", "amount": "amount"},
+    ),
     ("template_activities_bom_tab.csv", "template_activities", {"crm_id": "crm_id", "date": "date", "type": "type"}),
     ("template_people.csv", "template_people", {"name": "name", "manager": "manager", "crm_user_id": "crm_user_id"}),
     ("template_accounts.csv", "template_accounts", {"name": "name", "tier": "tier", "is_target": "is_target"}),
@@ -51,8 +130,17 @@ DETECTED = [
 ]
 
 
-BENCH_ACTIVITY_HEADERS = ["Activity ID", "Assigned", "Assigned Email", "Date", "Type", "Outcome", "Duration (s)",
-                          "Subject", "Opportunity ID"]
+BENCH_ACTIVITY_HEADERS = [
+    "Activity ID",
+    "Assigned",
+    "Assigned Email",
+    "Date",
+    "Type",
+    "Outcome",
+    "Duration (s)",
+    "Subject",
+    "Opportunity ID",
+]
 
 
 def headers(name: str) -> list[str]:
@@ -89,9 +177,14 @@ def test_headers_match_whatever_their_case_and_spacing():
     assert mapping["owner"] == "OPPORTUNITY  OWNER" and mapping["close_date"] == " close date "
 
 
-@pytest.mark.parametrize("dropped, label", [
-    ("Opportunity Owner", "Owner"), ("Created Date", "Created date"), ("Stage", "Stage"),
-])
+@pytest.mark.parametrize(
+    "dropped, label",
+    [
+        ("Opportunity Owner", "Owner"),
+        ("Created Date", "Created date"),
+        ("Stage", "Stage"),
+    ],
+)
 def test_a_missing_required_column_is_named(dropped, label):
     cols = [h for h in headers("salesforce_opportunities.csv") if h != dropped]
     best = next(d for d in p.detect(cols) if d.profile.key == "salesforce_opportunities")
@@ -106,8 +199,9 @@ def test_the_hubspot_calls_profile_gives_every_row_the_call_type():
 def test_a_saved_profile_is_offered_first_for_files_with_the_same_headers(engine):
     cols = ["Rep", "When", "What", "Result"]
     base = p.PROFILES["template_activities"]
-    saved = p.save_profile(engine, "Our dialer", base, {"owner": "Rep", "date": "When", "type": "What",
-                                                         "outcome": "Result"}, cols)
+    saved = p.save_profile(
+        engine, "Our dialer", base, {"owner": "Rep", "date": "When", "type": "What", "outcome": "Result"}, cols
+    )
     assert [s.label for s in p.saved_profiles(engine)] == ["Our dialer"]
     best = p.detect(["result", "Rep", "When", "What"], p.saved_profiles(engine))[0]  # same headers, any order
     assert best.profile.label == "Our dialer" and best.mapping["owner"] == "Rep" and best.complete
@@ -133,9 +227,17 @@ def test_a_profile_needs_a_name(engine, name):
 
 
 STAGES = [
-    ("Closed Won", "won"), ("Closed Lost", "lost"), ("closedwon", "won"), ("Renewed", "won"), ("Won", "won"),
-    ("Closed - Not Won", "lost"), ("Disqualified", "lost"), ("Prospecting", "open"), ("Negotiation/Review", "open"),
-    ("Contract signed", "won"), ("Cancelled", "lost"),
+    ("Closed Won", "won"),
+    ("Closed Lost", "lost"),
+    ("closedwon", "won"),
+    ("Renewed", "won"),
+    ("Won", "won"),
+    ("Closed - Not Won", "lost"),
+    ("Disqualified", "lost"),
+    ("Prospecting", "open"),
+    ("Negotiation/Review", "open"),
+    ("Contract signed", "won"),
+    ("Cancelled", "lost"),
 ]
 
 
@@ -146,9 +248,14 @@ def test_a_stage_s_words_give_its_default_status(stage, status):
 
 def test_the_stage_map_saved_for_a_source_wins_over_defaults(engine):
     with engine.begin() as conn:
-        conn.execute(insert(StageMap), [{"source": "hubspot", "stage": "Renewed", "status": "open"},
-                                        {"source": "hubspot", "stage": "Verbal commit", "status": "won"},
-                                        {"source": "salesforce", "stage": "Verbal commit", "status": "open"}])
+        conn.execute(
+            insert(StageMap),
+            [
+                {"source": "hubspot", "stage": "Renewed", "status": "open"},
+                {"source": "hubspot", "stage": "Verbal commit", "status": "won"},
+                {"source": "salesforce", "stage": "Verbal commit", "status": "open"},
+            ],
+        )
         hubspot = p.stage_map(conn, "hubspot")
     assert p.stage_status("renewed", hubspot) == "open"
     assert p.stage_status("Verbal Commit", hubspot) == "won"

@@ -8,41 +8,48 @@ import numpy as np
 import pytest
 
 from breakthrough.metrics.rates import (
-    Rate, closable_share, closable_share_all, group_medians, median, shrunk, shrunk_all, shrunk_median_cycle,
-    shrunk_median_cycle_all, team_rate,
+    Rate,
+    closable_share,
+    closable_share_all,
+    group_medians,
+    median,
+    shrunk,
+    shrunk_all,
+    shrunk_median_cycle,
+    shrunk_median_cycle_all,
+    team_rate,
 )
 
-
 SHRUNK_CASES = [
-        # a rep with no history gets the team's rate
-        (0, 0, 0.25, 10, 0.25, None, True),
-        # 3 won of 10 closed, team 25 %: pulled a little towards the team
-        (3, 10, 0.25, 10, (3 + 10 * 0.25) / (10 + 10), 3 / 10, False),
-        # 3 closed deals (1 won): low confidence
-        (1, 3, 0.25, 10, (1 + 10 * 0.25) / (3 + 10), 1 / 3, True),
-        # 5 closed deals (2 won): enough for confidence
-        (2, 5, 0.25, 10, (2 + 10 * 0.25) / (5 + 10), 2 / 5, False),
-        # 4 trials is still below 5
-        (2, 4, 0.5, 10, (2 + 10 * 0.5) / (4 + 10), 2 / 4, True),
-        # a long record barely moves
-        (300, 1000, 0.25, 10, (300 + 10 * 0.25) / (1000 + 10), 300 / 1000, False),
-        # a perfect small record is not 100 %
-        (2, 2, 0.3, 10, (2 + 10 * 0.3) / (2 + 10), 1.0, True),
-        # no prior: the rep's own ratio
-        (3, 10, None, 10, 3 / 10, 3 / 10, False),
-        # neither rep nor prior: no value
-        (0, 0, None, 10, None, None, True),
-        # a missing prior from a table (NaN) counts as no prior
-        (3, 10, float("nan"), 10, 3 / 10, 3 / 10, False),
-        (0, 0, float("nan"), 10, None, None, True),
-        # k = 0 turns shrinkage off
-        (30, 100, 0.25, 0, 30 / 100, 30 / 100, False),
-        (0, 0, 0.4, 0, 0.4, None, True),
-        # a different k: stronger pull
-        (3, 10, 0.25, 30, (3 + 30 * 0.25) / (10 + 30), 3 / 10, False),
-        # average deal size, shrunk on amounts: 4 won deals worth 50,000, team average 20,000
-        (50_000, 4, 20_000, 10, (50_000 + 10 * 20_000) / (4 + 10), 50_000 / 4, True),
-        (0, 0, 20_000, 10, 20_000, None, True),
+    # a rep with no history gets the team's rate
+    (0, 0, 0.25, 10, 0.25, None, True),
+    # 3 won of 10 closed, team 25 %: pulled a little towards the team
+    (3, 10, 0.25, 10, (3 + 10 * 0.25) / (10 + 10), 3 / 10, False),
+    # 3 closed deals (1 won): low confidence
+    (1, 3, 0.25, 10, (1 + 10 * 0.25) / (3 + 10), 1 / 3, True),
+    # 5 closed deals (2 won): enough for confidence
+    (2, 5, 0.25, 10, (2 + 10 * 0.25) / (5 + 10), 2 / 5, False),
+    # 4 trials is still below 5
+    (2, 4, 0.5, 10, (2 + 10 * 0.5) / (4 + 10), 2 / 4, True),
+    # a long record barely moves
+    (300, 1000, 0.25, 10, (300 + 10 * 0.25) / (1000 + 10), 300 / 1000, False),
+    # a perfect small record is not 100 %
+    (2, 2, 0.3, 10, (2 + 10 * 0.3) / (2 + 10), 1.0, True),
+    # no prior: the rep's own ratio
+    (3, 10, None, 10, 3 / 10, 3 / 10, False),
+    # neither rep nor prior: no value
+    (0, 0, None, 10, None, None, True),
+    # a missing prior from a table (NaN) counts as no prior
+    (3, 10, float("nan"), 10, 3 / 10, 3 / 10, False),
+    (0, 0, float("nan"), 10, None, None, True),
+    # k = 0 turns shrinkage off
+    (30, 100, 0.25, 0, 30 / 100, 30 / 100, False),
+    (0, 0, 0.4, 0, 0.4, None, True),
+    # a different k: stronger pull
+    (3, 10, 0.25, 30, (3 + 30 * 0.25) / (10 + 30), 3 / 10, False),
+    # average deal size, shrunk on amounts: 4 won deals worth 50,000, team average 20,000
+    (50_000, 4, 20_000, 10, (50_000 + 10 * 20_000) / (4 + 10), 50_000 / 4, True),
+    (0, 0, 20_000, 10, 20_000, None, True),
 ]
 
 
@@ -96,14 +103,14 @@ def test_median(values, expected):
 
 
 MEDIAN_CYCLE_CASES = [
-        # rep median 20 from 3 deals, team median 60: (3·20 + 10·60) / (3 + 10)
-        ([10, 20, 30], [40, 50, 60, 70, 80], 10, (3 * 20 + 10 * 60) / (3 + 10)),
-        # 30 rep deals, median (40+50)/2 = 45 … build it as 15 × 40 and 15 × 50
-        ([40] * 15 + [50] * 15, [60], 10, (30 * 45 + 10 * 60) / (30 + 10)),
-        ([], [30, 40], 10, (30 + 40) / 2),  # only the team
-        ([10, 30], [], 10, (10 + 30) / 2),  # only the rep
-        ([], [], 10, None),  # neither
-        ([10, 20, 30], [60], 0, 20),  # k = 0: the rep's own median
+    # rep median 20 from 3 deals, team median 60: (3·20 + 10·60) / (3 + 10)
+    ([10, 20, 30], [40, 50, 60, 70, 80], 10, (3 * 20 + 10 * 60) / (3 + 10)),
+    # 30 rep deals, median (40+50)/2 = 45 … build it as 15 × 40 and 15 × 50
+    ([40] * 15 + [50] * 15, [60], 10, (30 * 45 + 10 * 60) / (30 + 10)),
+    ([], [30, 40], 10, (30 + 40) / 2),  # only the team
+    ([10, 30], [], 10, (10 + 30) / 2),  # only the rep
+    ([], [], 10, None),  # neither
+    ([10, 20, 30], [60], 0, 20),  # k = 0: the rep's own median
 ]
 
 
@@ -114,24 +121,24 @@ def test_shrunk_median_cycle(rep, team, k, expected):
 
 
 CLOSABLE_CASES = [
-        # rep: 3 of 4 cycles ≤ 35 days (10, 20, 30); team: 3 of 5 (10, 20, 30) → 0.6
-        ([10, 20, 30, 90], [10, 20, 30, 40, 100], 35, 10, (3 + 10 * (3 / 5)) / (4 + 10)),
-        # team: 4 of 5 fit in 45 days (10, 20, 30, 40) → 0.8; rep still 3 of 4
-        ([10, 20, 30, 90], [10, 20, 30, 40, 100], 45, 10, (3 + 10 * (4 / 5)) / (4 + 10)),
-        # a cycle exactly equal to the days left still fits
-        ([30], [30], 30, 10, (1 + 10 * 1.0) / (1 + 10)),
-        # nothing fits in 0 days unless it closes the day it was created
-        ([5], [5, 10], 0, 10, (0 + 10 * 0.0) / (1 + 10)),
-        ([0, 5], [0, 5], 0, 10, (1 + 10 * (1 / 2)) / (2 + 10)),
-        # only team cycles: the team's share
-        ([], [10, 50], 30, 10, 1 / 2),
-        # only rep cycles: the rep's share
-        ([10, 50], [], 30, 10, 1 / 2),
-        # no cycles at all: assume deals can close while days remain
-        ([], [], 30, 10, 1.0),
-        ([], [], 0, 10, 0.0),
-        # k = 0: the rep's own share
-        ([10, 20, 30, 90], [100], 35, 0, 3 / 4),
+    # rep: 3 of 4 cycles ≤ 35 days (10, 20, 30); team: 3 of 5 (10, 20, 30) → 0.6
+    ([10, 20, 30, 90], [10, 20, 30, 40, 100], 35, 10, (3 + 10 * (3 / 5)) / (4 + 10)),
+    # team: 4 of 5 fit in 45 days (10, 20, 30, 40) → 0.8; rep still 3 of 4
+    ([10, 20, 30, 90], [10, 20, 30, 40, 100], 45, 10, (3 + 10 * (4 / 5)) / (4 + 10)),
+    # a cycle exactly equal to the days left still fits
+    ([30], [30], 30, 10, (1 + 10 * 1.0) / (1 + 10)),
+    # nothing fits in 0 days unless it closes the day it was created
+    ([5], [5, 10], 0, 10, (0 + 10 * 0.0) / (1 + 10)),
+    ([0, 5], [0, 5], 0, 10, (1 + 10 * (1 / 2)) / (2 + 10)),
+    # only team cycles: the team's share
+    ([], [10, 50], 30, 10, 1 / 2),
+    # only rep cycles: the rep's share
+    ([10, 50], [], 30, 10, 1 / 2),
+    # no cycles at all: assume deals can close while days remain
+    ([], [], 30, 10, 1.0),
+    ([], [], 0, 10, 0.0),
+    # k = 0: the rep's own share
+    ([10, 20, 30, 90], [100], 35, 0, 3 / 4),
 ]
 
 

@@ -30,20 +30,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import drop_database, new_database_url
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
-from breakthrough.coaching import sessions
 from breakthrough import settings as settings_store
-from breakthrough.store.db import make_engine, migrate
-from breakthrough.importing.map import profiles
+from breakthrough.coaching import sessions
 from breakthrough.importing import upload
+from breakthrough.importing.map import profiles
 from breakthrough.importing.write import commit
-from breakthrough.store.models import Person, Quota, Team
+from breakthrough.metrics import periods, scorecard
 from breakthrough.settings import Settings
-from conftest import drop_database, new_database_url
+from breakthrough.store import queries
+from breakthrough.store.db import make_engine, migrate
+from breakthrough.store.models import Person, Quota, Team
 
 COMPANY = Path(__file__).parent / "fixtures" / "company"
 D = dt.date
@@ -222,8 +222,9 @@ PREVIEWS = [
 
 
 @pytest.mark.parametrize("name, read, accepted, rejected, skipped, duplicates", PREVIEWS)
-def test_each_preview_counts_the_files_rows_and_the_import_does_what_it_said(company, name, read, accepted, rejected,
-                                                                            skipped, duplicates):
+def test_each_preview_counts_the_files_rows_and_the_import_does_what_it_said(
+    company, name, read, accepted, rejected, skipped, duplicates
+):
     step = company.files[name]
     assert step.preview is not None, f"{name}: {step.error}"
     counts = lambda o: (o.rows_read, o.accepted, o.rejected, o.skipped, o.duplicates)  # noqa: E731
@@ -269,8 +270,11 @@ ROSTER = [
 
 def _people(engine) -> dict[str, tuple]:
     manager = aliased(Person)
-    stmt = (select(Person.name, Person.role, Team.name, manager.name, Person.hire_date, Person.end_date)
-            .outerjoin(Team, Team.id == Person.team_id).outerjoin(manager, manager.id == Person.manager_id))
+    stmt = (
+        select(Person.name, Person.role, Team.name, manager.name, Person.hire_date, Person.end_date)
+        .outerjoin(Team, Team.id == Person.team_id)
+        .outerjoin(manager, manager.id == Person.manager_id)
+    )
     with engine.connect() as conn:
         return {row[0]: tuple(row) for row in conn.execute(stmt)}
 
@@ -289,16 +293,24 @@ def test_nobody_but_the_roster_becomes_a_person(company):
 def test_the_wide_quota_sheet_is_stored_as_one_quarter_row_per_cell(company):
     q1, q2, q3 = D(2025, 1, 1), D(2025, 4, 1), D(2025, 7, 1)
     stmt = select(Person.name, Quota.period, Quota.period_start, Quota.amount, Quota.currency).join(
-        Person, Person.id == Quota.person_id)
+        Person, Person.id == Quota.person_id
+    )
     with company.engine.connect() as conn:
         stored = sorted((n, p, s, float(a), c) for n, p, s, a, c in conn.execute(stmt))
     sheet = {  # the sheet's cells as written ("$150,000.00"); Chloé's Q3 cell is blank: no row, not 0
-        "Alice Novak": (150_000, 150_000, 160_000), "Ben Carter": (120_000, 120_000, 120_000),
-        "Chloé Dubois": (130_000, 130_000, None), "Diego Alvarez": (100_000, 100_000, 110_000),
-        "Farah Khan": (96_000, 96_000, 96_000), "Emma Schulz": (110_000, 110_000, 110_000),
+        "Alice Novak": (150_000, 150_000, 160_000),
+        "Ben Carter": (120_000, 120_000, 120_000),
+        "Chloé Dubois": (130_000, 130_000, None),
+        "Diego Alvarez": (100_000, 100_000, 110_000),
+        "Farah Khan": (96_000, 96_000, 96_000),
+        "Emma Schulz": (110_000, 110_000, 110_000),
     }
-    expected = sorted((name, "quarter", start, float(amount), "USD") for name, amounts in sheet.items()
-                      for start, amount in zip((q1, q2, q3), amounts) if amount is not None)
+    expected = sorted(
+        (name, "quarter", start, float(amount), "USD")
+        for name, amounts in sheet.items()
+        for start, amount in zip((q1, q2, q3), amounts)
+        if amount is not None
+    )
     assert stored == expected
 
 
@@ -399,8 +411,9 @@ def _activity(company: Company, quarter: str) -> dict[str, tuple[int, int]]:
     period, as_of = QUARTERS[quarter]
     found = queries.activity_totals(company.engine, {"q": (period.start, as_of, ("calls", "meetings_held"))})
     names = {pid: name for name, pid in company.person_ids().items()}
-    return {names[int(p)]: (int(c), int(m))
-            for p, c, m in zip(found["rep_id"], found["q_calls"], found["q_meetings_held"])}
+    return {
+        names[int(p)]: (int(c), int(m)) for p, c, m in zip(found["rep_id"], found["q_calls"], found["q_meetings_held"])
+    }
 
 
 CALLS = [

@@ -8,14 +8,20 @@ import datetime as dt
 import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select, update
-
-from breakthrough.store import queries, rollups
-from breakthrough.importing.write import undo
-from breakthrough.store.models import (
-    Activity, ActivityRepDay, ActivityRunning, Opportunity, OpportunityRunning, Person, WonDealCycles,
-)
-from test_database import ACTIVITIES, D1, D2, D3, add_activities, reps  # noqa: F401  (reps is a fixture)
+from test_database import ACTIVITIES, D1, D2, D3, add_activities
 from test_import import NEWER_HUBSPOT, data, load
+
+from breakthrough.importing.write import undo
+from breakthrough.store import queries, rollups
+from breakthrough.store.models import (
+    Activity,
+    ActivityRepDay,
+    ActivityRunning,
+    Opportunity,
+    OpportunityRunning,
+    Person,
+    WonDealCycles,
+)
 
 # From ACTIVITIES by hand: (rep, day) -> (calls, meetings held, emails, all activities)
 EXPECTED = {
@@ -120,8 +126,9 @@ D5 = D3 + dt.timedelta(days=7)  # a week later: a new last day
     (lambda c, r: add_activities_on(c, r, [("B", D1 - dt.timedelta(days=3), "email", None)]), ["B"], None, None),
     (lambda c, r: c.execute(delete(Activity).where(Activity.rep_id == r["A"])), ["A"], None, None),  # A has none
 ])  # fmt: skip
-def test_a_partial_refresh_leaves_running_totals_as_a_full_recount_would(engine, reps, change, rep_ids, day_from,
-                                                                         day_to):
+def test_a_partial_refresh_leaves_running_totals_as_a_full_recount_would(
+    engine, reps, change, rep_ids, day_from, day_to
+):
     add_activities(engine, reps, ACTIVITIES)
     with engine.begin() as conn:
         rollups.refresh_activity_daily(conn)
@@ -193,8 +200,8 @@ def deal_running_from_raw(engine) -> dict:
         mine = [d for d in deals if (d.owner_id, d.currency) == (owner, currency)]
         for day in days:
             closed = [d for d in mine if d.close_date is not None and d.close_date <= day]
-            count = lambda s: sum(1 for d in closed if d.status == s)  # noqa: E731
-            amount = lambda s: sum(d.amount or 0 for d in closed if d.status == s)  # noqa: E731
+            count = lambda s, closed=closed: sum(1 for d in closed if d.status == s)  # noqa: E731
+            amount = lambda s, closed=closed: sum(d.amount or 0 for d in closed if d.status == s)  # noqa: E731
             found[(day, owner, currency)] = (count("won"), amount("won"), count("lost"), count("open"), amount("open"),
                                              sum(1 for d in mine if d.created_date <= day))  # fmt: skip
     return found

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import insert
 
 from breakthrough.metrics import periods, scorecard
-from breakthrough.store import rollups
-from breakthrough.store.models import Activity, Opportunity, Person, Quota, Team
 from breakthrough.metrics.money import to_reporting, to_reporting_arrays
 from breakthrough.settings import Settings
+from breakthrough.store import rollups
+from breakthrough.store.models import Activity, Opportunity, Person, Quota, Team
 
 AS_OF = dt.date(2026, 11, 13)  # a Friday in Q4 FY2026 (Oct 1 – Dec 31)
 Q4 = periods.period_containing(AS_OF, "quarter", 1)
@@ -22,13 +22,31 @@ D = dt.date
 
 def deal(i, owner, created, close, status, amount, currency="USD"):
     stage = {"won": "Closed Won", "lost": "Closed Lost", "open": "Proposal"}[status]
-    return dict(source="t", external_id=f"O{i}", owner_id=owner, name=f"Deal {i}", created_date=created,
-                close_date=close, stage=stage, status=status, amount=amount, currency=currency)
+    return dict(
+        source="t",
+        external_id=f"O{i}",
+        owner_id=owner,
+        name=f"Deal {i}",
+        created_date=created,
+        close_date=close,
+        stage=stage,
+        status=status,
+        amount=amount,
+        currency=currency,
+    )
 
 
 def activity(i, rep, day, kind, outcome):
-    return dict(source="t", external_id=f"A{i}", rep_id=rep, ts=dt.datetime.combine(day, dt.time(10)), day=day,
-                type=kind, raw_type=kind, outcome=outcome)
+    return dict(
+        source="t",
+        external_id=f"A{i}",
+        rep_id=rep,
+        ts=dt.datetime.combine(day, dt.time(10)),
+        day=day,
+        type=kind,
+        raw_type=kind,
+        outcome=outcome,
+    )
 
 
 @pytest.fixture
@@ -36,40 +54,60 @@ def small(engine):
     """Team T: reps Ann (1) and Bob (2), manager Max (3). Chosen so each figure is easy by hand."""
     with engine.begin() as conn:
         conn.execute(insert(Team), [{"id": 1, "name": "T"}])
-        conn.execute(insert(Person), [
-            {"id": 3, "name": "Max", "name_key": "max", "role": "manager", "team_id": 1},
-            {"id": 1, "name": "Ann", "name_key": "ann", "role": "rep", "team_id": 1, "manager_id": 3},
-            {"id": 2, "name": "Bob", "name_key": "bob", "role": "rep", "team_id": 1, "manager_id": 3},
-        ])
-        conn.execute(insert(Quota), [
-            # Ann: three months of 10,000 → 30,000 for Q4
-            *[{"person_id": 1, "period": "month", "period_start": D(2026, m, 1), "amount": 10_000} for m in (10, 11, 12)],
-            # Bob: months of 5,000 but a quarter row of 20,000 overrides them
-            *[{"person_id": 2, "period": "month", "period_start": D(2026, m, 1), "amount": 5_000} for m in (10, 11, 12)],
-            {"person_id": 2, "period": "quarter", "period_start": D(2026, 10, 1), "amount": 20_000},
-            # next quarter (Q1 FY2027) for Ann: 3 × 12,000
-            *[{"person_id": 1, "period": "month", "period_start": D(2027, m, 1), "amount": 12_000} for m in (1, 2, 3)],
-        ])
-        conn.execute(insert(Opportunity), [
-            deal(1, 1, D(2026, 9, 1), D(2026, 10, 15), "won", 8_000),          # Ann won in Q4: counts for W
-            deal(2, 1, D(2026, 8, 1), D(2026, 9, 10), "won", 4_000),           # Ann won before Q4: lookback only
-            deal(3, 1, D(2026, 7, 1), D(2026, 9, 20), "lost", 6_000),          # Ann lost in lookback
-            deal(4, 1, D(2026, 10, 1), D(2026, 12, 1), "open", 9_000),         # open, closes in period: OP
-            deal(5, 1, D(2026, 9, 1), D(2026, 11, 1), "open", 2_500),          # open, past due: not OP
-            deal(6, 1, D(2026, 10, 5), D(2027, 2, 1), "open", 50_000),         # open, closes next quarter: not OP
-            deal(7, 2, D(2026, 9, 1), D(2026, 11, 2), "won", 1_000, "EUR"),    # Bob won 1,000 EUR = 1,080 USD
-            deal(8, 2, D(2026, 9, 1), D(2026, 11, 3), "won", 500, "XYZ"),      # no rate: flagged, not added
-            deal(9, 3, D(2026, 9, 1), D(2026, 10, 20), "won", 70_000),         # the manager's: counts for no rep
-            deal(10, None, D(2026, 9, 1), D(2026, 10, 21), "won", 70_000),     # nobody's
-        ])
+        conn.execute(
+            insert(Person),
+            [
+                {"id": 3, "name": "Max", "name_key": "max", "role": "manager", "team_id": 1},
+                {"id": 1, "name": "Ann", "name_key": "ann", "role": "rep", "team_id": 1, "manager_id": 3},
+                {"id": 2, "name": "Bob", "name_key": "bob", "role": "rep", "team_id": 1, "manager_id": 3},
+            ],
+        )
+        conn.execute(
+            insert(Quota),
+            [
+                # Ann: three months of 10,000 → 30,000 for Q4
+                *[
+                    {"person_id": 1, "period": "month", "period_start": D(2026, m, 1), "amount": 10_000}
+                    for m in (10, 11, 12)
+                ],
+                # Bob: months of 5,000 but a quarter row of 20,000 overrides them
+                *[
+                    {"person_id": 2, "period": "month", "period_start": D(2026, m, 1), "amount": 5_000}
+                    for m in (10, 11, 12)
+                ],
+                {"person_id": 2, "period": "quarter", "period_start": D(2026, 10, 1), "amount": 20_000},
+                # next quarter (Q1 FY2027) for Ann: 3 × 12,000
+                *[
+                    {"person_id": 1, "period": "month", "period_start": D(2027, m, 1), "amount": 12_000}
+                    for m in (1, 2, 3)
+                ],
+            ],
+        )
+        conn.execute(
+            insert(Opportunity),
+            [
+                deal(1, 1, D(2026, 9, 1), D(2026, 10, 15), "won", 8_000),  # Ann won in Q4: counts for W
+                deal(2, 1, D(2026, 8, 1), D(2026, 9, 10), "won", 4_000),  # Ann won before Q4: lookback only
+                deal(3, 1, D(2026, 7, 1), D(2026, 9, 20), "lost", 6_000),  # Ann lost in lookback
+                deal(4, 1, D(2026, 10, 1), D(2026, 12, 1), "open", 9_000),  # open, closes in period: OP
+                deal(5, 1, D(2026, 9, 1), D(2026, 11, 1), "open", 2_500),  # open, past due: not OP
+                deal(6, 1, D(2026, 10, 5), D(2027, 2, 1), "open", 50_000),  # open, closes next quarter: not OP
+                deal(7, 2, D(2026, 9, 1), D(2026, 11, 2), "won", 1_000, "EUR"),  # Bob won 1,000 EUR = 1,080 USD
+                deal(8, 2, D(2026, 9, 1), D(2026, 11, 3), "won", 500, "XYZ"),  # no rate: flagged, not added
+                deal(9, 3, D(2026, 9, 1), D(2026, 10, 20), "won", 70_000),  # the manager's: counts for no rep
+                deal(10, None, D(2026, 9, 1), D(2026, 10, 21), "won", 70_000),  # nobody's
+            ],
+        )
         days_in_last_4_weeks = [D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 13)]
         acts = []
         for n, day in enumerate(days_in_last_4_weeks * 4):  # Ann: 12 calls in the last 28 days
             acts.append(activity(n, 1, day, "call", "connected"))
-        acts += [activity(100, 1, D(2026, 11, 10), "meeting", "held"),
-                 activity(101, 1, D(2026, 11, 11), "meeting", "no show"),  # not held
-                 activity(102, 1, D(2026, 9, 1), "call", None),            # older than 28 days, inside lookback
-                 activity(103, 2, D(2026, 11, 12), "demo", "held")]
+        acts += [
+            activity(100, 1, D(2026, 11, 10), "meeting", "held"),
+            activity(101, 1, D(2026, 11, 11), "meeting", "no show"),  # not held
+            activity(102, 1, D(2026, 9, 1), "call", None),  # older than 28 days, inside lookback
+            activity(103, 2, D(2026, 11, 12), "demo", "held"),
+        ]
         conn.execute(insert(Activity), acts)
         rollups.refresh_activity_daily(conn)
         rollups.refresh_opportunity_rollups(conn)  # as every writer of deals does
@@ -85,11 +123,11 @@ def card(small):
     "rep_id, field, expected",
     [
         (1, "quota", 3 * 10_000),
-        (2, "quota", 20_000),              # the quarter row overrides the months (3 × 5,000)
-        (1, "won", 8_000),                 # only deal 1 closed inside Q4 up to the as-of date
-        (2, "won", 1_000 * 1.08),          # EUR converted; the XYZ deal is left out
-        (1, "open_pipeline", 9_000),       # deal 4 only
-        (1, "past_due_pipeline", 2_500),   # deal 5
+        (2, "quota", 20_000),  # the quarter row overrides the months (3 × 5,000)
+        (1, "won", 8_000),  # only deal 1 closed inside Q4 up to the as-of date
+        (2, "won", 1_000 * 1.08),  # EUR converted; the XYZ deal is left out
+        (1, "open_pipeline", 9_000),  # deal 4 only
+        (1, "past_due_pipeline", 2_500),  # deal 5
         (1, "past_due_count", 1),
         (2, "open_pipeline", 0),
     ],
@@ -174,8 +212,10 @@ def edges(engine):
     with engine.begin() as conn:
         conn.execute(insert(Team), [{"id": 1, "name": "T"}])
         conn.execute(insert(Person), [{"id": 1, "name": "Ann", "name_key": "ann", "role": "rep", "team_id": 1}])
-        conn.execute(insert(Opportunity), [deal(i, 1, created, close, status, amount)
-                                           for i, (_, created, close, status, amount) in enumerate(EDGES)])
+        conn.execute(
+            insert(Opportunity),
+            [deal(i, 1, created, close, status, amount) for i, (_, created, close, status, amount) in enumerate(EDGES)],
+        )
         rollups.refresh_opportunity_rollups(conn)
     return scorecard.build(engine, CFG, Q4, AS_OF).reps[1]
 

@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from breakthrough.coaching import sessions
-from breakthrough.importing.write import undo, commit as writing
 from breakthrough.importing import upload
+from breakthrough.importing.write import commit as writing
+from breakthrough.importing.write import undo
 from breakthrough.store.models import Base, CoachingSession, ImportBatch, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -43,9 +44,11 @@ def stored(engine) -> list[tuple]:
     rep, manager = Person.__table__.alias("rep"), Person.__table__.alias("manager")
     s = CoachingSession
     with engine.connect() as conn:
-        rows = conn.execute(select(rep.c.name, manager.c.name, s.date, s.type, s.duration_min, s.notes, s.source,
-                                   s.external_id)
-                            .join(rep, rep.c.id == s.rep_id).join(manager, manager.c.id == s.manager_id)).all()
+        rows = conn.execute(
+            select(rep.c.name, manager.c.name, s.date, s.type, s.duration_min, s.notes, s.source, s.external_id)
+            .join(rep, rep.c.id == s.rep_id)
+            .join(manager, manager.c.id == s.manager_id)
+        ).all()
     kind = lambda key: None if key is None else ("digest" if key.startswith("k:") else key)  # noqa: E731
     return ordered((*r[:7], kind(r[7])) for r in rows)
 
@@ -56,15 +59,26 @@ def ordered(rows) -> list[tuple]:
 
 def dump(engine) -> dict[str, list]:
     with engine.connect() as conn:
-        return {t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
-                for t in Base.metadata.sorted_tables if t.name not in BOOKKEEPING}
+        return {
+            t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
+            for t in Base.metadata.sorted_tables
+            if t.name not in BOOKKEEPING
+        }
 
 
 MARCH_4, MARCH_18 = dt.date(2025, 3, 4), dt.date(2025, 3, 18)
 GOOGLE_SESSIONS = [
     ("Ann Lee", "Maria Keller", MARCH_4, "debrief", 15, "Debrief of the Acme call", "template", "digest"),
-    ("Ann Lee", "Maria Keller", MARCH_4, "debrief", 20, "Debrief of the Birch call, agreed next steps", "template",
-     "digest"),
+    (
+        "Ann Lee",
+        "Maria Keller",
+        MARCH_4,
+        "debrief",
+        20,
+        "Debrief of the Birch call, agreed next steps",
+        "template",
+        "digest",
+    ),
     ("Ann Lee", "Maria Keller", MARCH_4, "joint_call", 60, "Joint call at Acme with the CFO", "template", "digest"),
     ("Ann Lee", "Maria Keller", MARCH_18, "one_on_one", 30, "Pipeline for Q2", "template", "digest"),
     ("Bob Stone", "Maria Keller", MARCH_18, "one_on_one", 45, "First one-on-one, ramp plan", "template", "digest"),
@@ -81,8 +95,13 @@ def test_two_same_day_debriefs_stay_two_and_only_the_identical_row_is_a_duplicat
     seen = writing.preview(roster_engine, raw, plan)
     assert (seen.rows_read, seen.accepted, seen.rejected, seen.duplicates, seen.inserted) == (6, 5, 1, 1, 5)
     assert [(r.line, r.column, r.value, r.reason) for r in seen.rejects] == [
-        (5, "every column", "Maria Keller · Ann Lee · 2025-03-04 · debrief",
-         "the same session as line 4: Ann Lee coached by Maria Keller on 2025-03-04, debrief")]
+        (
+            5,
+            "every column",
+            "Maria Keller · Ann Lee · 2025-03-04 · debrief",
+            "the same session as line 4: Ann Lee coached by Maria Keller on 2025-03-04, debrief",
+        )
+    ]
     done = commit(roster_engine, raw)
     assert (done.inserted, done.duplicates) == (5, 1)
     assert stored(roster_engine) == GOOGLE_SESSIONS
@@ -135,14 +154,17 @@ def test_a_row_id_identifies_the_session_and_a_repeated_id_is_named_by_people_an
     out = commit(roster_engine, raw)
     assert (out.rows_read, out.accepted, out.rejected, out.duplicates) == (4, 3, 1, 1)
     assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == [
-        (5, "ID", "2", "the same Session ID as line 3: Ann Lee coached by Maria Keller on 2025-03-04, debrief")]
+        (5, "ID", "2", "the same Session ID as line 3: Ann Lee coached by Maria Keller on 2025-03-04, debrief")
+    ]
     assert stored(roster_engine) == sorted(MICROSOFT_SESSIONS)
 
 
 @pytest.mark.parametrize("header", ["Session ID", "ID", "Response ID", "Submission ID"])
 def test_each_row_id_header_is_read_as_the_sessions_identity(roster_engine, header):
-    raw = (f"{header},Manager,Rep,Date,Type\n"
-           "A-1,Maria Keller,Ann Lee,2025-03-04,Debrief\nA-2,Maria Keller,Ann Lee,2025-03-04,Debrief\n").encode()
+    raw = (
+        f"{header},Manager,Rep,Date,Type\n"
+        "A-1,Maria Keller,Ann Lee,2025-03-04,Debrief\nA-2,Maria Keller,Ann Lee,2025-03-04,Debrief\n"
+    ).encode()
     out = commit(roster_engine, raw)
     assert (out.inserted, out.duplicates) == (2, 0)  # identical but for their ids: two sessions
     assert [r[-1] for r in stored(roster_engine)] == ["A-1", "A-2"]
@@ -151,15 +173,27 @@ def test_each_row_id_header_is_read_as_the_sessions_identity(roster_engine, head
 def test_a_newer_export_with_the_same_row_id_updates_the_session_and_undo_restores_it(roster_engine):
     commit(roster_engine, data(MICROSOFT))
     before = dump(roster_engine)
-    newer = data(MICROSOFT).replace(b"Debrief,15,Debrief of the Birch call",
-                                    b"Debrief,25,Debrief of the Birch call; pricing agreed")
+    newer = data(MICROSOFT).replace(
+        b"Debrief,15,Debrief of the Birch call", b"Debrief,25,Debrief of the Birch call; pricing agreed"
+    )
     out = commit(roster_engine, newer, "newer.csv")
     assert (out.inserted, out.updated, out.unchanged) == (0, 1, 2)
-    assert stored(roster_engine) == sorted([
-        MICROSOFT_SESSIONS[0],
-        ("Ann Lee", "Maria Keller", MARCH_4, "debrief", 25, "Debrief of the Birch call; pricing agreed", "template",
-         "2"),
-        MICROSOFT_SESSIONS[2]])
+    assert stored(roster_engine) == sorted(
+        [
+            MICROSOFT_SESSIONS[0],
+            (
+                "Ann Lee",
+                "Maria Keller",
+                MARCH_4,
+                "debrief",
+                25,
+                "Debrief of the Birch call; pricing agreed",
+                "template",
+                "2",
+            ),
+            MICROSOFT_SESSIONS[2],
+        ]
+    )
     undo.undo(roster_engine, out.batch_id)
     assert dump(roster_engine) == before
 
@@ -181,24 +215,48 @@ def _ids(engine) -> dict[str, int]:
 
 def test_sessions_logged_in_the_app_have_no_identity_and_an_import_leaves_them_alone(roster_engine):
     ids = _ids(roster_engine)
-    logged = sessions.SessionInput(manager_id=ids["Maria Keller"], rep_id=ids["Ann Lee"], date=MARCH_18,
-                                   type="one_on_one", duration_min=30, notes="Pipeline for Q2")
+    logged = sessions.SessionInput(
+        manager_id=ids["Maria Keller"],
+        rep_id=ids["Ann Lee"],
+        date=MARCH_18,
+        type="one_on_one",
+        duration_min=30,
+        notes="Pipeline for Q2",
+    )
     sessions.log(roster_engine, logged, dt.date(2025, 3, 31))
     out = commit(roster_engine, data(GOOGLE))
     assert (out.inserted, out.updated) == (5, 0)  # the same-day one-on-one in the log is another session
-    assert stored(roster_engine) == ordered([*GOOGLE_SESSIONS, ("Ann Lee", "Maria Keller", MARCH_18, "one_on_one", 30,
-                                                               "Pipeline for Q2", None, None)])
+    assert stored(roster_engine) == ordered(
+        [*GOOGLE_SESSIONS, ("Ann Lee", "Maria Keller", MARCH_18, "one_on_one", 30, "Pipeline for Q2", None, None)]
+    )
 
 
 def test_a_session_imported_before_identities_is_adopted_not_imported_twice(roster_engine):
     ids = _ids(roster_engine)
     with roster_engine.begin() as conn:  # what an import before migration 0008 left: no source, no external id
-        batch = conn.execute(insert(ImportBatch).values(
-            file_name="old_log.csv", sha256="", entity="coaching sessions", source_profile="template",
-            created_at=dt.datetime(2025, 3, 5, 9, 0), status="committed").returning(ImportBatch.id)).scalar_one()
-        conn.execute(insert(CoachingSession).values(
-            manager_id=ids["Maria Keller"], rep_id=ids["Ann Lee"], date=MARCH_4, type="debrief", duration_min=15,
-            notes="Debrief of the Acme call", batch_id=batch))
+        batch = conn.execute(
+            insert(ImportBatch)
+            .values(
+                file_name="old_log.csv",
+                sha256="",
+                entity="coaching sessions",
+                source_profile="template",
+                created_at=dt.datetime(2025, 3, 5, 9, 0),
+                status="committed",
+            )
+            .returning(ImportBatch.id)
+        ).scalar_one()
+        conn.execute(
+            insert(CoachingSession).values(
+                manager_id=ids["Maria Keller"],
+                rep_id=ids["Ann Lee"],
+                date=MARCH_4,
+                type="debrief",
+                duration_min=15,
+                notes="Debrief of the Acme call",
+                batch_id=batch,
+            )
+        )
     before = dump(roster_engine)
     out = commit(roster_engine, data(GOOGLE))
     assert (out.inserted, out.updated, out.unchanged) == (4, 1, 0)  # the old one gets its identity

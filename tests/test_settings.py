@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import insert
 
 from breakthrough import settings
+from breakthrough.settings import Settings
 from breakthrough.store.db import data_version
 from breakthrough.store.models import Setting
-from breakthrough.settings import Settings
 
 DEFAULT_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}
 

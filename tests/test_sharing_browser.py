@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import openpyxl
 import pytest
+from conftest import wait_for_app
 
 from breakthrough import demo
+from breakthrough import settings as settings_store
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries
-from breakthrough import settings as settings_store
-from conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -218,18 +218,26 @@ FORMULA_NAMES = {  # three EMEA reps renamed in a CRM export; what each cell rea
 @pytest.fixture
 def hostile_server(db_url):
     """A dashboard on the S demo in which three EMEA reps' names are spreadsheet formulas."""
+    from conftest import TODAY, start_server, stop_server
     from sqlalchemy import select, update
 
     from breakthrough.db import make_engine, migrate
     from breakthrough.models import Person, Team
-    from conftest import TODAY, start_server, stop_server
 
     eng = make_engine(db_url)
     migrate(eng)
     demo.generate(eng, scale="S", seed=7, today=TODAY)
     with eng.begin() as conn:
-        emea = conn.execute(select(Person.id).join(Team, Team.id == Person.team_id)
-                            .where(Team.name == "EMEA", Person.role == "rep").order_by(Person.id)).scalars().all()
+        emea = (
+            conn.execute(
+                select(Person.id)
+                .join(Team, Team.id == Person.team_id)
+                .where(Team.name == "EMEA", Person.role == "rep")
+                .order_by(Person.id)
+            )
+            .scalars()
+            .all()
+        )
         for person_id, name in zip(emea, FORMULA_NAMES):
             conn.execute(update(Person).where(Person.id == person_id).values(name=name))
     eng.dispose()

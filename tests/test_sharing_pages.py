@@ -12,13 +12,13 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.sharing import anonymise
 from breakthrough import demo
-from breakthrough.metrics import periods, scorecard
-from breakthrough.store import queries
 from breakthrough import settings as settings_store
 from breakthrough.formatting import money
+from breakthrough.metrics import periods, scorecard
 from breakthrough.metrics.view import View
+from breakthrough.sharing import anonymise
+from breakthrough.store import queries
 from components import sharing
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

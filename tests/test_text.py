@@ -12,8 +12,8 @@ from components.widgets.text import plain
         ("**bold**", "\\*\\*bold\\*\\*"),
         ("[x](http://evil)", "\\[x\\]\\(http\\:\\/\\/evil\\)".replace("\\/", "/")),
         ("<b>hi</b>", "\\<b\\>hi\\</b\\>"),
-        ("abc\u202edcba", "abcdcba"),       # right-to-left override removed
-        ("zero\u200bwidth", "zerowidth"),   # zero-width space removed
+        ("abc\u202edcba", "abcdcba"),  # right-to-left override removed
+        ("zero\u200bwidth", "zerowidth"),  # zero-width space removed
         ("tab\tand\nnewline", "tabandnewline"),
         ("x" * 100, "x" * 79 + "…"),
     ],

@@ -17,14 +17,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import THIN_CONFIGS
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.metrics import missing, periods
 from breakthrough.formatting import money, number
-from conftest import THIN_CONFIGS
+from breakthrough.metrics import missing, periods
 
 OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS = (
-    f"pages/{p}.py" for p in ("overview", "rep", "coaching", "pipeline", "data", "settings"))
+    f"pages/{p}.py" for p in ("overview", "rep", "coaching", "pipeline", "data", "settings")
+)
 EVERY_PAGE = (OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS)
 EMPTY_PERIOD = {"period": "Q3 FY2026"}  # inside the data's span (a deal was created in April), nothing in it
 AFTER_DATA = {"asof": "2027-02-15"}  # Q1 FY2027: no quota, no deal closing, no activity
@@ -52,10 +53,17 @@ MATRIX = [
     ("no quotas", OVERVIEW, {}, [NO_QUOTA]),
     ("no quotas", REP, {"rep": "Bob Stone"}, [this_rep(NO_QUOTA)]),
     ("no quotas", COACHING, {}, [NO_QUOTA, NO_COMMITMENTS]),
-    ("quotas for some reps", OVERVIEW, {}, ["2 of 3 reps have no quota for Q4 FY2026: Bob Stone, Cara Diaz. Their "
-                                            "attainment and needed pace cannot be worked out, and what they won counts "
-                                            "in the team's attainment with no quota beside it. Import their quotas on "
-                                            "the Data page."]),
+    (
+        "quotas for some reps",
+        OVERVIEW,
+        {},
+        [
+            "2 of 3 reps have no quota for Q4 FY2026: Bob Stone, Cara Diaz. Their "
+            "attainment and needed pace cannot be worked out, and what they won counts "
+            "in the team's attainment with no quota beside it. Import their quotas on "
+            "the Data page."
+        ],
+    ),
     ("quotas for some reps", REP, {"rep": "Cara Diaz"}, [this_rep(NO_QUOTA)]),
     ("quotas for some reps", COACHING, {}, ["2 of 3 reps have no quota for Q4 FY2026: Bob Stone, Cara Diaz."]),
     ("one rep", COACHING, {}, [NO_COMMITMENTS]),
@@ -64,12 +72,28 @@ MATRIX = [
     ("no open deals", OVERVIEW, {}, [NO_OPEN]),
     ("no open deals", PIPELINE, {}, [NO_OPEN]),
     ("no open deals", REP, {"rep": "Bob Stone"}, [this_rep(NO_OPEN)]),
-    ("rep with deals but no activities", OVERVIEW, {}, ["Cara Diaz has deals but no activities, so their actual pace "
-                                                        "is zero. Check that the activity export names them"]),
+    (
+        "rep with deals but no activities",
+        OVERVIEW,
+        {},
+        [
+            "Cara Diaz has deals but no activities, so their actual pace "
+            "is zero. Check that the activity export names them"
+        ],
+    ),
     ("rep with deals but no activities", REP, {"rep": "Cara Diaz"}, [this_rep(NO_ACTIVITY)]),
     ("roster only", OVERVIEW, {}, [NO_QUOTA, NO_DEALS, NO_ACTIVITY]),
-    ("roster only", REP, {"rep": "Ann Lee"}, [this_rep(NO_QUOTA), this_rep(NO_DEALS), this_rep(NO_ACTIVITY),
-                                              "Not enough data yet to compare this rep's drivers with the team's"]),
+    (
+        "roster only",
+        REP,
+        {"rep": "Ann Lee"},
+        [
+            this_rep(NO_QUOTA),
+            this_rep(NO_DEALS),
+            this_rep(NO_ACTIVITY),
+            "Not enough data yet to compare this rep's drivers with the team's",
+        ],
+    ),
     ("roster only", COACHING, {}, [NO_QUOTA, NO_SESSIONS]),
     ("roster only", PIPELINE, {}, [NO_DEALS]),
     ("roster only", DATA, {}, [UPLOAD]),
@@ -79,7 +103,12 @@ MATRIX = [
     ("no commitments", PIPELINE, EMPTY_PERIOD, [NOTHING_IN_Q3]),
     # a period after the data: the as-of date moved into next year
     ("no commitments", OVERVIEW, AFTER_DATA, [NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027")]),
-    ("no commitments", REP, {**AFTER_DATA, "rep": "Bob Stone"}, [this_rep(NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027"))]),
+    (
+        "no commitments",
+        REP,
+        {**AFTER_DATA, "rep": "Bob Stone"},
+        [this_rep(NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027"))],
+    ),
     ("no commitments", COACHING, AFTER_DATA, [NOTHING_IN_Q3.replace("Q3 FY2026", "Q1 FY2027")]),
 ]
 
@@ -107,9 +136,20 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 A_REP = "a rep"  # Ann Lee, or Cara Diaz where she is the rep without activities
-VIEWS = [(OVERVIEW, {}), (OVERVIEW, {"kind": "Month"}), (OVERVIEW, {"anon": "1"}), (REP, {}), (REP, {"rep": A_REP}),
-         (REP, {"rep": A_REP, "kind": "Year"}), (COACHING, {}), (COACHING, {"manager": "Maria Keller"}),
-         (PIPELINE, {}), (PIPELINE, {"rep": A_REP}), (DATA, {}), (SETTINGS, {})]
+VIEWS = [
+    (OVERVIEW, {}),
+    (OVERVIEW, {"kind": "Month"}),
+    (OVERVIEW, {"anon": "1"}),
+    (REP, {}),
+    (REP, {"rep": A_REP}),
+    (REP, {"rep": A_REP, "kind": "Year"}),
+    (COACHING, {}),
+    (COACHING, {"manager": "Maria Keller"}),
+    (PIPELINE, {}),
+    (PIPELINE, {"rep": A_REP}),
+    (DATA, {}),
+    (SETTINGS, {}),
+]
 
 
 @pytest.mark.parametrize("config", [*THIN_CONFIGS])
@@ -129,8 +169,11 @@ def test_every_page_draws_on_a_period_with_nothing_in_it(thin_app, page, when):
     assert not [w.value for w in at.warning if "`period`" in w.value or "`asof`" in w.value]  # taken, not replaced
 
 
-@pytest.mark.parametrize("config, page, params, words", MATRIX,
-                         ids=[f"{c}-{p[6:-3]}-{'-'.join(q.values()) or 'all'}" for c, p, q, _ in MATRIX])
+@pytest.mark.parametrize(
+    "config, page, params, words",
+    MATRIX,
+    ids=[f"{c}-{p[6:-3]}-{'-'.join(q.values()) or 'all'}" for c, p, q, _ in MATRIX],
+)
 def test_each_thin_page_says_what_is_missing_and_what_to_do(thin_app, config, page, params, words):
     at = thin_app(config, page, **params)
     assert_drawn(at)
@@ -165,7 +208,7 @@ def test_the_whole_data_has_no_empty_state_but_the_commitments(thin_app):
         at = thin_app("no commitments", page, **params)
         assert_drawn(at)
         said = [t for t in infos(at) if t.startswith(("No ", "Nothing", "Not enough")) and "tier or target" not in t]
-        assert [t[:len(NO_COMMITMENTS)] for t in said] == ([NO_COMMITMENTS] if page in (COACHING, REP) else []), said
+        assert [t[: len(NO_COMMITMENTS)] for t in said] == ([NO_COMMITMENTS] if page in (COACHING, REP) else []), said
 
 
 @pytest.mark.parametrize("config, open_pipeline", [("no commitments", 18_000), ("no open deals", 0)])
@@ -220,7 +263,9 @@ TEAM = {1: "Ann Lee", 2: "Bob Stone", 3: "Cara Diaz"}
 
 
 def facts(reps=TEAM, quota=(1, 2, 3), deals=(1, 2, 3), open_=(1, 2, 3), active=(1, 2, 3), in_period=True):
-    return missing.Facts(Q4, dict(reps), frozenset(quota), frozenset(deals), frozenset(open_), frozenset(active), in_period)
+    return missing.Facts(
+        Q4, dict(reps), frozenset(quota), frozenset(deals), frozenset(open_), frozenset(active), in_period
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,9 @@ import pytest
 from sqlalchemy import func, insert, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.importing.write import undo, commit
 from breakthrough.importing import upload
 from breakthrough.importing.map.people import Directory, name_key, unknown_reason, visible
+from breakthrough.importing.write import commit, undo
 from breakthrough.store.models import Base, Opportunity, Person, PersonAlias, Quota
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -54,8 +54,11 @@ def people(engine) -> dict[str, str]:
 def deals_by_owner(engine) -> dict[str | None, list[tuple[str, str, float]]]:
     """Owner name → (deal, status, amount), every deal of the database."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Person.name, Opportunity.name, Opportunity.status, Opportunity.amount)
-                            .join(Person, Person.id == Opportunity.owner_id, isouter=True)).all()
+        rows = conn.execute(
+            select(Person.name, Opportunity.name, Opportunity.status, Opportunity.amount).join(
+                Person, Person.id == Opportunity.owner_id, isouter=True
+            )
+        ).all()
     out: dict = {}
     for owner, deal, status, amount in rows:
         out.setdefault(owner, []).append((deal, status, float(amount)))
@@ -64,8 +67,11 @@ def deals_by_owner(engine) -> dict[str | None, list[tuple[str, str, float]]]:
 
 def dump(engine) -> dict[str, list]:
     with engine.connect() as conn:
-        return {t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
-                for t in Base.metadata.sorted_tables if t.name not in ("import_batch", "import_change", "import_summary", "setting")}
+        return {
+            t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
+            for t in Base.metadata.sorted_tables
+            if t.name not in ("import_batch", "import_change", "import_summary", "setting")
+        }
 
 
 # --- matching: one rule, cell by cell -----------------------------------------------------------------
@@ -105,10 +111,17 @@ MATCHES = [
 @pytest.fixture
 def directory(engine):
     with engine.begin() as conn:
-        ids = {name: conn.execute(insert(Person).values(name=name, name_key=name_key(name), email=email, role="rep")
-                                  .returning(Person.id)).scalar_one()
-               for name, email in (("Ann Lee", "ann.lee@example.com"), ("José Núñez", None),
-                                   ("Renate Straße", None), ("Bob Stone", None))}
+        ids = {
+            name: conn.execute(
+                insert(Person).values(name=name, name_key=name_key(name), email=email, role="rep").returning(Person.id)
+            ).scalar_one()
+            for name, email in (
+                ("Ann Lee", "ann.lee@example.com"),
+                ("José Núñez", None),
+                ("Renate Straße", None),
+                ("Bob Stone", None),
+            )
+        }
         conn.execute(insert(PersonAlias).values(person_id=ids["Ann Lee"], source="any", alias="0055000000ANNLE"))
         return Directory(conn, "salesforce"), {v: k for k, v in ids.items()}
 
@@ -122,14 +135,26 @@ def test_a_cell_matches_a_person_after_nfkc_invisible_characters_case_and_accent
 
 
 REASONS = [
-    ("Integration User", "“Integration User” is not a known person (rows held as unknown owner): add them as a "
-                         "person on the Data page (or import your people roster first)"),
-    ("<b>Ann</b>", "“<b>Ann</b>” is not a known person (rows held as unknown owner): it carries markup, not just a "
-                   "name. Fix the export, or add it as a person"),
-    (FORMULA, f"“{FORMULA}” is not a known person (rows held as unknown owner): it looks like a spreadsheet "
-              "formula, not a name. Fix the export, or add it as a person"),
-    ("Ann\u200bLee", "“Ann⟨U+200B⟩Lee” is not a known person (rows held as unknown owner): add them as a person "
-                     "on the Data page (or import your people roster first)"),
+    (
+        "Integration User",
+        "“Integration User” is not a known person (rows held as unknown owner): add them as a "
+        "person on the Data page (or import your people roster first)",
+    ),
+    (
+        "<b>Ann</b>",
+        "“<b>Ann</b>” is not a known person (rows held as unknown owner): it carries markup, not just a "
+        "name. Fix the export, or add it as a person",
+    ),
+    (
+        FORMULA,
+        f"“{FORMULA}” is not a known person (rows held as unknown owner): it looks like a spreadsheet "
+        "formula, not a name. Fix the export, or add it as a person",
+    ),
+    (
+        "Ann\u200bLee",
+        "“Ann⟨U+200B⟩Lee” is not a known person (rows held as unknown owner): add them as a person "
+        "on the Data page (or import your people roster first)",
+    ),
 ]
 
 
@@ -174,8 +199,12 @@ def test_the_import_writes_the_matched_rows_and_adds_no_one(roster_engine):
     raw = data(SALESFORCE)
     out = commit.commit(roster_engine, raw, plan_for(roster_engine, raw), SALESFORCE)
     assert (out.inserted, out.rejected, out.held) == (5, 4, 4)
-    assert people(roster_engine) == {"Maria Keller": "manager", "Ann Lee": "rep", "Bob Stone": "rep",
-                                     "José Núñez": "rep"}
+    assert people(roster_engine) == {
+        "Maria Keller": "manager",
+        "Ann Lee": "rep",
+        "Bob Stone": "rep",
+        "José Núñez": "rep",
+    }
     assert deals_by_owner(roster_engine) == MATCHED_DEALS
 
 
@@ -191,8 +220,10 @@ def test_adding_an_unknown_owner_accepts_their_rows_and_undo_takes_the_person_ba
     done = commit.commit(roster_engine, raw, plan, SALESFORCE)
     assert (done.accepted, done.inserted, done.new_people) == (seen.accepted, seen.inserted, seen.new_people)
     assert people(roster_engine)["Integration User"] == "rep"
-    assert deals_by_owner(roster_engine) == {**MATCHED_DEALS, "Integration User": [
-        ("Birch Ltd - Renewal", "open", 8_000.0), ("Cedar GmbH - Services", "open", 2_000.0)]}
+    assert deals_by_owner(roster_engine) == {
+        **MATCHED_DEALS,
+        "Integration User": [("Birch Ltd - Renewal", "open", 8_000.0), ("Cedar GmbH - Services", "open", 2_000.0)],
+    }
     undo.undo(roster_engine, done.batch_id)
     assert dump(roster_engine) == before
 
@@ -209,8 +240,11 @@ def test_import_file_holds_unknown_owners_unless_asked(roster_engine, tmp_path):
     path = tmp_path / SALESFORCE
     path.write_bytes(data(SALESFORCE))
     held = upload.import_file(roster_engine, path)
-    assert (held.accepted, held.held, sorted(held.unknown_owners)) == (5, 4, sorted(["Integration User", "<b>Ann</b>",
-                                                                                    FORMULA]))
+    assert (held.accepted, held.held, sorted(held.unknown_owners)) == (
+        5,
+        4,
+        sorted(["Integration User", "<b>Ann</b>", FORMULA]),
+    )
     added = upload.import_file(roster_engine, path, add_people={"Integration User": "rep"})
     assert (added.inserted, added.unchanged, added.held, added.new_people) == (2, 5, 2, ["Integration User"])
 
@@ -224,9 +258,14 @@ def test_a_coaching_log_in_an_empty_database_holds_every_row_naming_each_unknown
     # 6 rows, each naming Maria Keller (manager) and a rep: each row held once, both people listed
     assert (out.rows_read, out.accepted, out.rejected, out.held) == (6, 0, 6, 6)
     assert [(o.label, o.rows, o.column, o.role) for o in out.owners_to_add()] == [
-        ("Maria Keller", 6, "Manager", "manager"), ("Ann Lee", 5, "Rep", "rep"), ("Bob Stone", 1, "Rep", "rep")]
+        ("Maria Keller", 6, "Manager", "manager"),
+        ("Ann Lee", 5, "Rep", "rep"),
+        ("Bob Stone", 1, "Rep", "rep"),
+    ]
     assert [(r.line, r.column, r.value) for r in out.rejects if r.line == 2] == [
-        (2, "Manager", "Maria Keller"), (2, "Rep", "Ann Lee")]
+        (2, "Manager", "Maria Keller"),
+        (2, "Rep", "Ann Lee"),
+    ]
     assert people(engine) == {}
 
 
@@ -234,8 +273,11 @@ def test_a_quota_for_an_unknown_person_is_held(engine):
     raw = data("template_quotas.csv")
     out = commit.commit(engine, raw, plan_for(engine, raw), "quotas.csv")
     assert (out.accepted, out.held) == (0, 4)
-    assert [(o.label, o.rows) for o in out.owners_to_add()] == [("ann.lee@example.com", 2), ("Bob Stone", 1),
-                                                                ("José Núñez", 1)]
+    assert [(o.label, o.rows) for o in out.owners_to_add()] == [
+        ("ann.lee@example.com", 2),
+        ("Bob Stone", 1),
+        ("José Núñez", 1),
+    ]
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Quota)).scalar() == 0
 
@@ -266,8 +308,11 @@ def test_the_data_page_offers_to_add_each_unknown_owner_and_then_accepts_their_r
     shown = {m.label: m.value for m in at.metric}
     assert (shown["Accepted"], shown["Rejected"], shown["Unknown owner"], shown["New people"]) == ("5", "4", "4", "0")
     labels = [b.label for b in at.button if b.key.startswith("add:")]
-    assert labels == ["Add Integration User as a person", "Add \\<b\\>Ann\\</b\\> as a person",  # escaped markup
-                      "Add =HYPERLINK\\(\"https\\://northwind\\.my\\.salesforce\\.com/0055000000B… as a person"]
+    assert labels == [
+        "Add Integration User as a person",
+        "Add \\<b\\>Ann\\</b\\> as a person",  # escaped markup
+        'Add =HYPERLINK\\("https\\://northwind\\.my\\.salesforce\\.com/0055000000B… as a person',
+    ]
     reasons = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     assert list(reasons["Value"]) == ["Integration User", "Integration User", "<b>Ann</b>", FORMULA]  # as in the file
     next(b for b in at.button if b.label == labels[0]).click().run()

@@ -19,12 +19,12 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
-from breakthrough.importing.read import cells as c
-from breakthrough.importing.map import profiles, wide
 from breakthrough.importing import upload
+from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.read import cells as c
 from breakthrough.importing.write import commit as writing
+from breakthrough.metrics import periods, scorecard
 from breakthrough.store.models import Person, Quota
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,7 +35,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 def sheet(name: str) -> bytes:
     return (FIXTURES / "quotas" / name).read_bytes()
-
 
 
 def fiscal_start(engine, month: int) -> None:
@@ -60,9 +59,11 @@ def quota_of(engine, name: str, key: str) -> float:
 
 def stored(engine) -> list[tuple]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Person.name, Quota.period, Quota.period_start, Quota.amount, Quota.currency)
-                            .join(Person, Person.id == Quota.person_id)
-                            .order_by(Person.name, Quota.period_start)).all()
+        rows = conn.execute(
+            select(Person.name, Quota.period, Quota.period_start, Quota.amount, Quota.currency)
+            .join(Person, Person.id == Quota.person_id)
+            .order_by(Person.name, Quota.period_start)
+        ).all()
     return [(n, p, s, float(a), cur) for n, p, s, a, cur in rows]
 
 
@@ -74,91 +75,143 @@ def count(engine, model) -> int:
 # ----------------------------------------------------------------------------- headers
 
 
-@pytest.mark.parametrize("header, fy_start, kind, start", [
-    # quarters: fiscal Q of the fiscal year named by the calendar year it ends in
-    ("Q1 2025", 1, "quarter", dt.date(2025, 1, 1)),
-    ("Q2 2025", 1, "quarter", dt.date(2025, 4, 1)),
-    ("2025-Q2", 1, "quarter", dt.date(2025, 4, 1)),
-    ("2025 Q3", 1, "quarter", dt.date(2025, 7, 1)),
-    ("Q3-2025", 1, "quarter", dt.date(2025, 7, 1)),
-    ("Q4/2025", 1, "quarter", dt.date(2025, 10, 1)),
-    ("q4 2025", 1, "quarter", dt.date(2025, 10, 1)),
-    ("Q1'25", 1, "quarter", dt.date(2025, 1, 1)),
-    ("1Q25", 1, "quarter", dt.date(2025, 1, 1)),
-    ("Quarter 2 2025", 1, "quarter", dt.date(2025, 4, 1)),
-    ("FY25 Q1", 1, "quarter", dt.date(2025, 1, 1)),
-    ("FY25 Q1 Quota", 1, "quarter", dt.date(2025, 1, 1)),
-    ("FY2025 Q1", 1, "quarter", dt.date(2025, 1, 1)),
-    ("FY2025-Q4", 1, "quarter", dt.date(2025, 10, 1)),
-    ("Quota Q1 2025", 1, "quarter", dt.date(2025, 1, 1)),
-    ("Q1 2025 Target", 1, "quarter", dt.date(2025, 1, 1)),
-    ("Q1 2025 (USD)", 1, "quarter", dt.date(2025, 1, 1)),
-    ("  q2   2025  ", 1, "quarter", dt.date(2025, 4, 1)),
-    # the same headers when the fiscal year starts in April: FY2025 = Apr 2024 – Mar 2025
-    ("Q1 2025", 4, "quarter", dt.date(2024, 4, 1)),
-    ("2025-Q2", 4, "quarter", dt.date(2024, 7, 1)),
-    ("Q3-2025", 4, "quarter", dt.date(2024, 10, 1)),
-    ("Q4 2025", 4, "quarter", dt.date(2025, 1, 1)),
-    ("FY25 Q1 Quota", 4, "quarter", dt.date(2024, 4, 1)),
-    ("FY2025 Q1", 4, "quarter", dt.date(2024, 4, 1)),
-    ("Q1 FY24/25", 4, "quarter", dt.date(2024, 4, 1)),  # the UK way of naming the same fiscal year
-    ("FY 2024-25 Q3", 4, "quarter", dt.date(2024, 10, 1)),
-    ("Quota Q1 2025", 4, "quarter", dt.date(2024, 4, 1)),
-    # ... and in October (US federal style): FY2025 = Oct 2024 – Sep 2025
-    ("Q1 2025", 10, "quarter", dt.date(2024, 10, 1)),
-    ("FY25 Q2", 10, "quarter", dt.date(2025, 1, 1)),
-    # months are calendar months, whatever the fiscal year
-    ("Jan 2025", 1, "month", dt.date(2025, 1, 1)),
-    ("Jan 2025", 4, "month", dt.date(2025, 1, 1)),
-    ("January 2025", 1, "month", dt.date(2025, 1, 1)),
-    ("Sept. 2025", 1, "month", dt.date(2025, 9, 1)),
-    ("Jan-25", 1, "month", dt.date(2025, 1, 1)),  # what Excel writes for a date header formatted mmm-yy
-    ("2025-01", 4, "month", dt.date(2025, 1, 1)),
-    ("2025/11", 1, "month", dt.date(2025, 11, 1)),
-    ("01/2025", 1, "month", dt.date(2025, 1, 1)),
-    ("12.2025", 1, "month", dt.date(2025, 12, 1)),
-    ("Dec 2025 Quota", 1, "month", dt.date(2025, 12, 1)),
-    ("Quota Jun 2025", 1, "month", dt.date(2025, 6, 1)),
-    ("Mär 2025", 1, "month", dt.date(2025, 3, 1)),  # German
-    ("Mai 2025", 1, "month", dt.date(2025, 5, 1)),
-    ("Okt 2025", 1, "month", dt.date(2025, 10, 1)),
-    ("Dezember 2025", 1, "month", dt.date(2025, 12, 1)),
-    ("juillet 2025", 1, "month", dt.date(2025, 7, 1)),  # French
-    ("févr 2025", 1, "month", dt.date(2025, 2, 1)),
-])
+@pytest.mark.parametrize(
+    "header, fy_start, kind, start",
+    [
+        # quarters: fiscal Q of the fiscal year named by the calendar year it ends in
+        ("Q1 2025", 1, "quarter", dt.date(2025, 1, 1)),
+        ("Q2 2025", 1, "quarter", dt.date(2025, 4, 1)),
+        ("2025-Q2", 1, "quarter", dt.date(2025, 4, 1)),
+        ("2025 Q3", 1, "quarter", dt.date(2025, 7, 1)),
+        ("Q3-2025", 1, "quarter", dt.date(2025, 7, 1)),
+        ("Q4/2025", 1, "quarter", dt.date(2025, 10, 1)),
+        ("q4 2025", 1, "quarter", dt.date(2025, 10, 1)),
+        ("Q1'25", 1, "quarter", dt.date(2025, 1, 1)),
+        ("1Q25", 1, "quarter", dt.date(2025, 1, 1)),
+        ("Quarter 2 2025", 1, "quarter", dt.date(2025, 4, 1)),
+        ("FY25 Q1", 1, "quarter", dt.date(2025, 1, 1)),
+        ("FY25 Q1 Quota", 1, "quarter", dt.date(2025, 1, 1)),
+        ("FY2025 Q1", 1, "quarter", dt.date(2025, 1, 1)),
+        ("FY2025-Q4", 1, "quarter", dt.date(2025, 10, 1)),
+        ("Quota Q1 2025", 1, "quarter", dt.date(2025, 1, 1)),
+        ("Q1 2025 Target", 1, "quarter", dt.date(2025, 1, 1)),
+        ("Q1 2025 (USD)", 1, "quarter", dt.date(2025, 1, 1)),
+        ("  q2   2025  ", 1, "quarter", dt.date(2025, 4, 1)),
+        # the same headers when the fiscal year starts in April: FY2025 = Apr 2024 – Mar 2025
+        ("Q1 2025", 4, "quarter", dt.date(2024, 4, 1)),
+        ("2025-Q2", 4, "quarter", dt.date(2024, 7, 1)),
+        ("Q3-2025", 4, "quarter", dt.date(2024, 10, 1)),
+        ("Q4 2025", 4, "quarter", dt.date(2025, 1, 1)),
+        ("FY25 Q1 Quota", 4, "quarter", dt.date(2024, 4, 1)),
+        ("FY2025 Q1", 4, "quarter", dt.date(2024, 4, 1)),
+        ("Q1 FY24/25", 4, "quarter", dt.date(2024, 4, 1)),  # the UK way of naming the same fiscal year
+        ("FY 2024-25 Q3", 4, "quarter", dt.date(2024, 10, 1)),
+        ("Quota Q1 2025", 4, "quarter", dt.date(2024, 4, 1)),
+        # ... and in October (US federal style): FY2025 = Oct 2024 – Sep 2025
+        ("Q1 2025", 10, "quarter", dt.date(2024, 10, 1)),
+        ("FY25 Q2", 10, "quarter", dt.date(2025, 1, 1)),
+        # months are calendar months, whatever the fiscal year
+        ("Jan 2025", 1, "month", dt.date(2025, 1, 1)),
+        ("Jan 2025", 4, "month", dt.date(2025, 1, 1)),
+        ("January 2025", 1, "month", dt.date(2025, 1, 1)),
+        ("Sept. 2025", 1, "month", dt.date(2025, 9, 1)),
+        ("Jan-25", 1, "month", dt.date(2025, 1, 1)),  # what Excel writes for a date header formatted mmm-yy
+        ("2025-01", 4, "month", dt.date(2025, 1, 1)),
+        ("2025/11", 1, "month", dt.date(2025, 11, 1)),
+        ("01/2025", 1, "month", dt.date(2025, 1, 1)),
+        ("12.2025", 1, "month", dt.date(2025, 12, 1)),
+        ("Dec 2025 Quota", 1, "month", dt.date(2025, 12, 1)),
+        ("Quota Jun 2025", 1, "month", dt.date(2025, 6, 1)),
+        ("Mär 2025", 1, "month", dt.date(2025, 3, 1)),  # German
+        ("Mai 2025", 1, "month", dt.date(2025, 5, 1)),
+        ("Okt 2025", 1, "month", dt.date(2025, 10, 1)),
+        ("Dezember 2025", 1, "month", dt.date(2025, 12, 1)),
+        ("juillet 2025", 1, "month", dt.date(2025, 7, 1)),  # French
+        ("févr 2025", 1, "month", dt.date(2025, 2, 1)),
+    ],
+)
 def test_a_period_header_names_its_month_or_fiscal_quarter(header, fy_start, kind, start):
     assert wide.period_columns([header], fy_start)[header][:2] == [kind, start.isoformat()]
 
 
-@pytest.mark.parametrize("header", [
-    "Rep", "Sales Rep", "Name", "Email", "Team", "Currency", "Owner", "FY2025 Total", "Total", "FY2025", "2025",
-    "Q5 2025", "Q0 2025", "2025-13", "Q1", "Jan", "Quota", "Close Date", "Created Date", "Amount", "Period",
-    "Notes", "", "Q1 FY24/26", "Stage", "Deal - Value", "Activity date",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Rep",
+        "Sales Rep",
+        "Name",
+        "Email",
+        "Team",
+        "Currency",
+        "Owner",
+        "FY2025 Total",
+        "Total",
+        "FY2025",
+        "2025",
+        "Q5 2025",
+        "Q0 2025",
+        "2025-13",
+        "Q1",
+        "Jan",
+        "Quota",
+        "Close Date",
+        "Created Date",
+        "Amount",
+        "Period",
+        "Notes",
+        "",
+        "Q1 FY24/26",
+        "Stage",
+        "Deal - Value",
+        "Activity date",
+    ],
+)
 def test_other_headers_are_not_periods(header):
     assert wide.read_header(header) is None
 
 
-@pytest.mark.parametrize("header, currency, scale", [
-    ("Q1 2025 (EUR)", "EUR", None), ("Quota Q2 2025 €", "EUR", None), ("Jan 2025 [GBP]", "GBP", None),
-    ("Q1 2025 (USD)", "USD", None), ("Q1 2025 USD", "USD", None), ("Q1 2025", None, None),
-    ("Q1 2025 (net)", None, None),
-    ("Q1 2025 ($k)", "USD", "k"), ("Q1 2025 (k€)", "EUR", "k"), ("Q1 2025 (in thousands)", None, "k"),
-    ("Q1 2025 ('000)", None, "k"), ("Q1 2025 (000s)", None, "k"), ("Q1 2025 (TEUR)", "EUR", "k"),
-    ("Q1 2025 TEUR", "EUR", "k"), ("Q1 2025 kUSD", "USD", "k"), ("Jan 2025 (Tsd. €)", "EUR", "k"),
-    ("Jan 2025 (Mio €)", "EUR", "M"), ("Q1 2025 (USD m)", "USD", "M"), ("Q1 2025 (in millions)", None, "M"),
-    ("mars 2025 (k€)", "EUR", "k"),  # French March is not a scaled Argentine peso
-])
+@pytest.mark.parametrize(
+    "header, currency, scale",
+    [
+        ("Q1 2025 (EUR)", "EUR", None),
+        ("Quota Q2 2025 €", "EUR", None),
+        ("Jan 2025 [GBP]", "GBP", None),
+        ("Q1 2025 (USD)", "USD", None),
+        ("Q1 2025 USD", "USD", None),
+        ("Q1 2025", None, None),
+        ("Q1 2025 (net)", None, None),
+        ("Q1 2025 ($k)", "USD", "k"),
+        ("Q1 2025 (k€)", "EUR", "k"),
+        ("Q1 2025 (in thousands)", None, "k"),
+        ("Q1 2025 ('000)", None, "k"),
+        ("Q1 2025 (000s)", None, "k"),
+        ("Q1 2025 (TEUR)", "EUR", "k"),
+        ("Q1 2025 TEUR", "EUR", "k"),
+        ("Q1 2025 kUSD", "USD", "k"),
+        ("Jan 2025 (Tsd. €)", "EUR", "k"),
+        ("Jan 2025 (Mio €)", "EUR", "M"),
+        ("Q1 2025 (USD m)", "USD", "M"),
+        ("Q1 2025 (in millions)", None, "M"),
+        ("mars 2025 (k€)", "EUR", "k"),  # French March is not a scaled Argentine peso
+    ],
+)
 def test_a_currency_and_a_unit_in_a_header_are_kept(header, currency, scale):
     heading = wide.read_header(header)
     assert (heading.currency, heading.scale) == (currency, scale)
 
 
-@pytest.mark.parametrize("text, scale, amount, currency", [
-    ("195", "k", 195_000.0, None), ("$195", "k", 195_000.0, "USD"), ("195 €", "k", 195_000.0, "EUR"),
-    ("1,5", "k", 1_500.0, None), ("1.2", "M", 1_200_000.0, None), ("195k", "k", 195_000.0, None),  # its own k wins
-    ("0,25 Mio €", "k", 250_000.0, "EUR"),
-])
+@pytest.mark.parametrize(
+    "text, scale, amount, currency",
+    [
+        ("195", "k", 195_000.0, None),
+        ("$195", "k", 195_000.0, "USD"),
+        ("195 €", "k", 195_000.0, "EUR"),
+        ("1,5", "k", 1_500.0, None),
+        ("1.2", "M", 1_200_000.0, None),
+        ("195k", "k", 195_000.0, None),  # its own k wins
+        ("0,25 Mio €", "k", 250_000.0, "EUR"),
+    ],
+)
 def test_a_header_unit_scales_the_columns_plain_numbers(text, scale, amount, currency):
     assert c.parse_amount(c.with_scale(text, scale)) == (amount, currency)
 
@@ -166,47 +219,53 @@ def test_a_header_unit_scales_the_columns_plain_numbers(text, scale, amount, cur
 # ----------------------------------------------------------------------------- money
 
 
-@pytest.mark.parametrize("text, amount, currency", [
-    ("$195,000.00", 195_000.0, "USD"),
-    (" $195,000.00 ", 195_000.0, "USD"),  # Excel's accounting format pads with spaces
-    ("€100.000,00", 100_000.0, "EUR"),
-    ("100.000,00 €", 100_000.0, "EUR"),
-    ("195k", 195_000.0, None),
-    ("195K", 195_000.0, None),
-    ("$195k", 195_000.0, "USD"),
-    ("195k €", 195_000.0, "EUR"),
-    ("195k€", 195_000.0, "EUR"),
-    ("1.2M", 1_200_000.0, None),
-    ("1,2M", 1_200_000.0, None),  # a European decimal comma
-    ("1.2M USD", 1_200_000.0, "USD"),
-    ("$1.5MM", 1_500_000.0, "USD"),
-    ("2 Mio €", 2_000_000.0, "EUR"),
-    ("1,2 Mio. €", 1_200_000.0, "EUR"),
-    ("1.5bn", 1_500_000_000.0, None),
-    ("USD 195,000", 195_000.0, "USD"),
-    ("195,000 USD", 195_000.0, "USD"),
-    ("195 000 €", 195_000.0, "EUR"),
-    ("195\u00a0000,00\u00a0€", 195_000.0, "EUR"),  # French Excel: no-break spaces
-    ("195\u202f000 €", 195_000.0, "EUR"),  # narrow no-break space
-    ("£80,000", 80_000.0, "GBP"),
-    ("CHF 90'000", 90_000.0, "CHF"),  # Swiss apostrophes
-    ("100 MXN", 100.0, "MXN"),  # a currency code starting with M is not a million
-    ("5 KRW", 5.0, "KRW"),  # nor one starting with K a thousand
-    ("195000", 195_000.0, None),
-    ("0", 0.0, None),  # an explicit zero is a quota of zero (a blank cell is none)
-])
+@pytest.mark.parametrize(
+    "text, amount, currency",
+    [
+        ("$195,000.00", 195_000.0, "USD"),
+        (" $195,000.00 ", 195_000.0, "USD"),  # Excel's accounting format pads with spaces
+        ("€100.000,00", 100_000.0, "EUR"),
+        ("100.000,00 €", 100_000.0, "EUR"),
+        ("195k", 195_000.0, None),
+        ("195K", 195_000.0, None),
+        ("$195k", 195_000.0, "USD"),
+        ("195k €", 195_000.0, "EUR"),
+        ("195k€", 195_000.0, "EUR"),
+        ("1.2M", 1_200_000.0, None),
+        ("1,2M", 1_200_000.0, None),  # a European decimal comma
+        ("1.2M USD", 1_200_000.0, "USD"),
+        ("$1.5MM", 1_500_000.0, "USD"),
+        ("2 Mio €", 2_000_000.0, "EUR"),
+        ("1,2 Mio. €", 1_200_000.0, "EUR"),
+        ("1.5bn", 1_500_000_000.0, None),
+        ("USD 195,000", 195_000.0, "USD"),
+        ("195,000 USD", 195_000.0, "USD"),
+        ("195 000 €", 195_000.0, "EUR"),
+        ("195\u00a0000,00\u00a0€", 195_000.0, "EUR"),  # French Excel: no-break spaces
+        ("195\u202f000 €", 195_000.0, "EUR"),  # narrow no-break space
+        ("£80,000", 80_000.0, "GBP"),
+        ("CHF 90'000", 90_000.0, "CHF"),  # Swiss apostrophes
+        ("100 MXN", 100.0, "MXN"),  # a currency code starting with M is not a million
+        ("5 KRW", 5.0, "KRW"),  # nor one starting with K a thousand
+        ("195000", 195_000.0, None),
+        ("0", 0.0, None),  # an explicit zero is a quota of zero (a blank cell is none)
+    ],
+)
 def test_money_is_read_as_written(text, amount, currency):
     assert c.parse_amount(text) == (amount, currency)
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("TBD", "is not an amount"),
-    ("12kg", "is not a currency"),
-    ("-195k", "negative"),
-    ("1.2.3M", "separators"),
-    ("k", "is not an amount"),
-    ("99999999M", "too large"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("TBD", "is not an amount"),
+        ("12kg", "is not a currency"),
+        ("-195k", "negative"),
+        ("1.2.3M", "separators"),
+        ("k", "is not an amount"),
+        ("99999999M", "too large"),
+    ],
+)
 def test_what_is_not_money_is_refused_with_the_reason(text, reason):
     with pytest.raises(c.CellError, match=reason):
         c.parse_amount(text)
@@ -231,8 +290,12 @@ def test_a_file_without_period_headers_is_never_a_quota_sheet():
 def test_the_period_columns_of_the_sheet_are_resolved_with_the_fiscal_year_setting(people):
     fiscal_start(people, 4)
     plan = upload.inspect(people, sheet(QUARTERS)).plan
-    assert plan.periods == {"Q1 2025": ["quarter", "2024-04-01", "", ""], "Q2 2025": ["quarter", "2024-07-01", "", ""],
-                            "Q3 2025": ["quarter", "2024-10-01", "", ""], "Q4 2025": ["quarter", "2025-01-01", "", ""]}
+    assert plan.periods == {
+        "Q1 2025": ["quarter", "2024-04-01", "", ""],
+        "Q2 2025": ["quarter", "2024-07-01", "", ""],
+        "Q3 2025": ["quarter", "2024-10-01", "", ""],
+        "Q4 2025": ["quarter", "2025-01-01", "", ""],
+    }
     assert "FY2025 Total" not in plan.periods  # a yearly total is not a quota period
 
 
@@ -256,7 +319,8 @@ def test_the_preview_shows_the_long_rows_and_writes_nothing(people):
     # 4 sheet rows read (the blank row is left out); 8 quotas; the Total row's 4 cells skipped
     assert (out.rows_read, out.accepted, out.rejected, out.skipped, out.new_people) == (4, 8, 1, 4, [])
     assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == [
-        (3, "Q4 2025", "TBD", "“TBD” is not an amount")]
+        (3, "Q4 2025", "TBD", "“TBD” is not an amount")
+    ]
     assert count(people, Quota) == 0
 
 
@@ -268,37 +332,50 @@ def test_the_preview_states_the_fiscal_convention(people):
     assert "Q1 FY2025: 1 Apr 2024 – 30 Jun 2024" in text
     columns = wide.described(plan, 4)
     assert list(columns.itertuples(index=False, name=None))[0] == (
-        "Q1 2025", "quarter", "Q1 FY2025", dt.date(2024, 4, 1), dt.date(2024, 6, 30), None, None)
+        "Q1 2025",
+        "quarter",
+        "Q1 FY2025",
+        dt.date(2024, 4, 1),
+        dt.date(2024, 6, 30),
+        None,
+        None,
+    )
 
 
 # ----------------------------------------------------------------------------- commit, figures, re-import
 
 
-@pytest.mark.parametrize("fy_start, key, ann, bob, jose", [
-    # January fiscal year: Q1 2025 is Jan–Mar 2025
-    (1, "FY2025-Q1", 195_000, 150_000, 120_000),
-    (1, "FY2025-Q2", 195_000, 0, 125_000),  # Bob's blank Q2: no quota
-    (1, "FY2025-Q3", 210_000, 160_000, 0),
-    (1, "FY2025-Q4", 210_000, 0, 0),  # Bob's "TBD" was rejected
-    # April fiscal year: the same sheet's Q1 2025 is Apr–Jun 2024
-    (4, "FY2025-Q1", 195_000, None, 120_000),  # Bob was hired 2024-09-02: not in Apr–Jun 2024's figures
-    (4, "FY2025-Q4", 210_000, 0, 0),
-])
+@pytest.mark.parametrize(
+    "fy_start, key, ann, bob, jose",
+    [
+        # January fiscal year: Q1 2025 is Jan–Mar 2025
+        (1, "FY2025-Q1", 195_000, 150_000, 120_000),
+        (1, "FY2025-Q2", 195_000, 0, 125_000),  # Bob's blank Q2: no quota
+        (1, "FY2025-Q3", 210_000, 160_000, 0),
+        (1, "FY2025-Q4", 210_000, 0, 0),  # Bob's "TBD" was rejected
+        # April fiscal year: the same sheet's Q1 2025 is Apr–Jun 2024
+        (4, "FY2025-Q1", 195_000, None, 120_000),  # Bob was hired 2024-09-02: not in Apr–Jun 2024's figures
+        (4, "FY2025-Q4", 210_000, 0, 0),
+    ],
+)
 def test_a_quarter_sheet_gives_each_rep_the_quarter_quota_on_the_overview(people, fy_start, key, ann, bob, jose):
     fiscal_start(people, fy_start)
     out = commit(people, sheet(QUARTERS))
     assert (out.inserted, out.rejected) == (8, 1)
     assert [quota_of(people, n, key) for n in ("Ann Lee", "Bob Stone", "José Núñez")] == [
-        None if q is None else pytest.approx(q) for q in (ann, bob, jose)]
+        None if q is None else pytest.approx(q) for q in (ann, bob, jose)
+    ]
 
 
 def test_the_april_fiscal_year_stores_q1_2025_as_april_2024(people):
     fiscal_start(people, 4)
     commit(people, sheet(QUARTERS))
-    assert stored(people)[:4] == [("Ann Lee", "quarter", dt.date(2024, 4, 1), 195_000.0, "USD"),
-                                  ("Ann Lee", "quarter", dt.date(2024, 7, 1), 195_000.0, "USD"),
-                                  ("Ann Lee", "quarter", dt.date(2024, 10, 1), 210_000.0, "USD"),
-                                  ("Ann Lee", "quarter", dt.date(2025, 1, 1), 210_000.0, "USD")]
+    assert stored(people)[:4] == [
+        ("Ann Lee", "quarter", dt.date(2024, 4, 1), 195_000.0, "USD"),
+        ("Ann Lee", "quarter", dt.date(2024, 7, 1), 195_000.0, "USD"),
+        ("Ann Lee", "quarter", dt.date(2024, 10, 1), 210_000.0, "USD"),
+        ("Ann Lee", "quarter", dt.date(2025, 1, 1), 210_000.0, "USD"),
+    ]
 
 
 def test_a_european_month_sheet_gives_month_and_quarter_quotas(people):
@@ -346,21 +423,39 @@ def test_importing_the_same_sheet_again_changes_nothing_and_a_changed_cell_updat
 # ----------------------------------------------------------------------------- bad cells
 
 
-@pytest.mark.parametrize("raw, rejects", [
-    # a cell that is not money: its line, the sheet's column, the value, why
-    (b"Rep,Q1 2025,Q2 2025\nAnn Lee,n/a,100k\n", [(2, "Q1 2025", "n/a", "“n/a” is not an amount")]),
-    (b"Rep,Q1 2025,Q2 2025\nAnn Lee,100k,-5\n", [(2, "Q2 2025", "-5", "“-5” is negative: an amount cannot be below zero")]),
-    # a header currency the cell contradicts
-    ("Rep,Q1 2025 (EUR)\nAnn Lee,$100\n".encode(),
-     [(2, "Q1 2025 (EUR)", "EUR", "the amount is written in USD but the currency column says EUR")]),
-    # the row's currency column contradicts the cell
-    ("Rep,Currency,Q1 2025\nAnn Lee,GBP,€100k\n".encode(),
-     [(2, "Currency", "GBP", "the amount is written in EUR but the currency column says GBP")]),
-    # the same rep twice: the second row's quotas are duplicates
-    (b"Rep,Q1 2025\nAnn Lee,100k\nAnn Lee,120k\n",
-     [(3, "Person or team · period · start", "Ann Lee · quarter · 2025-01-01",
-       "duplicate of line 2 (the same record twice in the file)")]),
-])
+@pytest.mark.parametrize(
+    "raw, rejects",
+    [
+        # a cell that is not money: its line, the sheet's column, the value, why
+        (b"Rep,Q1 2025,Q2 2025\nAnn Lee,n/a,100k\n", [(2, "Q1 2025", "n/a", "“n/a” is not an amount")]),
+        (
+            b"Rep,Q1 2025,Q2 2025\nAnn Lee,100k,-5\n",
+            [(2, "Q2 2025", "-5", "“-5” is negative: an amount cannot be below zero")],
+        ),
+        # a header currency the cell contradicts
+        (
+            b"Rep,Q1 2025 (EUR)\nAnn Lee,$100\n",
+            [(2, "Q1 2025 (EUR)", "EUR", "the amount is written in USD but the currency column says EUR")],
+        ),
+        # the row's currency column contradicts the cell
+        (
+            "Rep,Currency,Q1 2025\nAnn Lee,GBP,€100k\n".encode(),
+            [(2, "Currency", "GBP", "the amount is written in EUR but the currency column says GBP")],
+        ),
+        # the same rep twice: the second row's quotas are duplicates
+        (
+            b"Rep,Q1 2025\nAnn Lee,100k\nAnn Lee,120k\n",
+            [
+                (
+                    3,
+                    "Person or team · period · start",
+                    "Ann Lee · quarter · 2025-01-01",
+                    "duplicate of line 2 (the same record twice in the file)",
+                )
+            ],
+        ),
+    ],
+)
 def test_a_bad_cell_is_rejected_naming_row_column_value_and_reason(people, raw, rejects):
     out = preview(people, raw)
     assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == rejects
@@ -369,8 +464,10 @@ def test_a_bad_cell_is_rejected_naming_row_column_value_and_reason(people, raw, 
 
 def test_a_header_currency_applies_to_its_column(people):
     commit(people, b"Rep;Q1 2025 (EUR);Q2 2025\nAnn Lee;100.000,00;120.000,00\n")
-    assert stored(people) == [("Ann Lee", "quarter", dt.date(2025, 1, 1), 100_000.0, "EUR"),
-                              ("Ann Lee", "quarter", dt.date(2025, 4, 1), 120_000.0, "USD")]  # the default
+    assert stored(people) == [
+        ("Ann Lee", "quarter", dt.date(2025, 1, 1), 100_000.0, "EUR"),
+        ("Ann Lee", "quarter", dt.date(2025, 4, 1), 120_000.0, "USD"),
+    ]  # the default
 
 
 def test_a_rejected_sheet_leaves_the_database_as_it_was(people):
@@ -399,7 +496,8 @@ def test_the_data_page_previews_a_wide_sheet_as_long_rows(served):
     rows = next(d.value for d in at.dataframe if "Period start" in d.value.columns)
     assert list(rows.itertuples(index=False, name=None))[:2] == [
         ("Ann Lee", "quarter", "Q1 FY2025", dt.date(2024, 4, 1), 195_000.0, "USD"),
-        ("Ann Lee", "quarter", "Q2 FY2025", dt.date(2024, 7, 1), 195_000.0, "USD")]
+        ("Ann Lee", "quarter", "Q2 FY2025", dt.date(2024, 7, 1), 195_000.0, "USD"),
+    ]
     assert len(rows) == 8
     assert count(served, Quota) == 0
     next(b for b in at.button if b.label == "Import").click().run()
@@ -407,13 +505,16 @@ def test_the_data_page_previews_a_wide_sheet_as_long_rows(served):
 
 
 def test_a_sheet_in_thousands_is_read_in_full_amounts(people):
-    raw = "Rep,Q1 2025 ($k),Q2 2025 ($k)\nAnn Lee,195,\"210.5\"\nBob Stone,TBD,1.2M\n".encode()
+    raw = b'Rep,Q1 2025 ($k),Q2 2025 ($k)\nAnn Lee,195,"210.5"\nBob Stone,TBD,1.2M\n'
     out = commit(people, raw)
     assert [(r.line, r.column, r.value, r.reason) for r in out.rejects] == [
-        (3, "Q1 2025 ($k)", "TBD", "“TBD” is not an amount")]  # the cell as written, not as scaled
-    assert stored(people) == [("Ann Lee", "quarter", dt.date(2025, 1, 1), 195_000.0, "USD"),
-                              ("Ann Lee", "quarter", dt.date(2025, 4, 1), 210_500.0, "USD"),
-                              ("Bob Stone", "quarter", dt.date(2025, 4, 1), 1_200_000.0, "USD")]  # its own M wins
+        (3, "Q1 2025 ($k)", "TBD", "“TBD” is not an amount")
+    ]  # the cell as written, not as scaled
+    assert stored(people) == [
+        ("Ann Lee", "quarter", dt.date(2025, 1, 1), 195_000.0, "USD"),
+        ("Ann Lee", "quarter", dt.date(2025, 4, 1), 210_500.0, "USD"),
+        ("Bob Stone", "quarter", dt.date(2025, 4, 1), 1_200_000.0, "USD"),
+    ]  # its own M wins
 
 
 def test_undoing_a_sheets_batch_removes_its_quotas(people):

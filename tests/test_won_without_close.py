@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from breakthrough.metrics import periods, scorecard
 from breakthrough import settings as settings_store
 from breakthrough.importing import upload
 from breakthrough.importing.write import commit
+from breakthrough.metrics import periods, scorecard
 from breakthrough.store.models import Opportunity
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -25,7 +25,6 @@ REASON = "won deal with no close date: give its close date, or it counts in no p
 
 def data(name: str) -> bytes:
     return (EXPORTS / name).read_bytes()
-
 
 
 def test_the_won_deal_without_a_close_date_is_rejected_naming_row_and_column(people):
@@ -37,8 +36,11 @@ def test_the_won_deal_without_a_close_date_is_rejected_naming_row_and_column(peo
     out = commit.commit(people, raw, found.plan, "salesforce_opportunities_won_no_close.csv")
     assert (out.accepted, out.rejected, out.inserted) == (4, 1, 4)
     with people.connect() as conn:
-        deals = conn.execute(select(Opportunity.external_id, Opportunity.status, Opportunity.close_date)
-                             .order_by(Opportunity.external_id)).all()
+        deals = conn.execute(
+            select(Opportunity.external_id, Opportunity.status, Opportunity.close_date).order_by(
+                Opportunity.external_id
+            )
+        ).all()
     assert [tuple(d) for d in deals] == [
         ("0065e00000AAA01", "won", dt.date(2026, 10, 15)),
         ("0065e00000AAA03", "lost", None),  # kept: a loss without a date counts in no period's wins anyway
@@ -51,8 +53,12 @@ def test_every_won_deal_kept_counts_as_won_in_the_quarter_it_closed(people):
     raw = data("salesforce_opportunities_won_no_close.csv")
     commit.commit(people, raw, upload.inspect(people, raw).plan, "won.csv")
     with people.connect() as conn:
-        assert conn.execute(select(Opportunity.id).where(Opportunity.status == "won",
-                                                         Opportunity.close_date.is_(None))).all() == []
+        assert (
+            conn.execute(
+                select(Opportunity.id).where(Opportunity.status == "won", Opportunity.close_date.is_(None))
+            ).all()
+            == []
+        )
     cfg = settings_store.load(people)
     period = periods.period_containing(dt.date(2026, 11, 27), "quarter", 1)
     card = scorecard.build(people, cfg, period, dt.date(2026, 11, 27))
@@ -64,18 +70,23 @@ def test_every_won_deal_kept_counts_as_won_in_the_quarter_it_closed(people):
     assert card.totals()["won"] == pytest.approx(16_345)
 
 
-PIPEDRIVE = ('"Deal - ID","Deal - Title","Deal - Owner","Deal - Value","Deal - Currency","Deal - Status",'
-             '"Deal - Stage","Deal - Won time","Deal - Lost time","Deal - Expected close date","Deal - Deal created"\n')
+PIPEDRIVE = (
+    '"Deal - ID","Deal - Title","Deal - Owner","Deal - Value","Deal - Currency","Deal - Status",'
+    '"Deal - Stage","Deal - Won time","Deal - Lost time","Deal - Expected close date","Deal - Deal created"\n'
+)
 
 
-@pytest.mark.parametrize("row, kept, column", [
-    # a won Pipedrive deal closes on its won time, else its expected close date; with neither it is rejected
-    ('"1","A","Ann Lee","100","EUR","Won","Proposal","2026-10-20 15:00","","2026-10-31","2026-08-01"', True, None),
-    ('"1","A","Ann Lee","100","EUR","Won","Proposal","","","2026-10-31","2026-08-01"', True, None),
-    ('"1","A","Ann Lee","100","EUR","Won","Proposal","","","","2026-08-01"', False, "Deal - Won time"),
-    ('"1","A","Ann Lee","100","EUR","Lost","Proposal","","","","2026-08-01"', True, None),
-    ('"1","A","Ann Lee","100","EUR","Open","Proposal","","","","2026-08-01"', True, None),
-])
+@pytest.mark.parametrize(
+    "row, kept, column",
+    [
+        # a won Pipedrive deal closes on its won time, else its expected close date; with neither it is rejected
+        ('"1","A","Ann Lee","100","EUR","Won","Proposal","2026-10-20 15:00","","2026-10-31","2026-08-01"', True, None),
+        ('"1","A","Ann Lee","100","EUR","Won","Proposal","","","2026-10-31","2026-08-01"', True, None),
+        ('"1","A","Ann Lee","100","EUR","Won","Proposal","","","","2026-08-01"', False, "Deal - Won time"),
+        ('"1","A","Ann Lee","100","EUR","Lost","Proposal","","","","2026-08-01"', True, None),
+        ('"1","A","Ann Lee","100","EUR","Open","Proposal","","","","2026-08-01"', True, None),
+    ],
+)
 def test_a_won_pipedrive_deal_needs_its_won_time_or_close_date(people, row, kept, column):
     raw = (PIPEDRIVE + row + "\n").encode()
     out = commit.preview(people, raw, upload.inspect(people, raw).plan)
@@ -84,9 +95,11 @@ def test_a_won_pipedrive_deal_needs_its_won_time_or_close_date(people, row, kept
 
 
 def test_a_file_with_no_close_date_column_at_all_rejects_its_wins_only(people):
-    raw = ("Opportunity Owner,Opportunity Name,Stage,Amount,Created Date\n"
-           "Ann Lee,Acme,Closed Won,100,2026-08-01\n"
-           "Ann Lee,Birch,Prospecting,200,2026-08-02\n").encode()
+    raw = (
+        b"Opportunity Owner,Opportunity Name,Stage,Amount,Created Date\n"
+        b"Ann Lee,Acme,Closed Won,100,2026-08-01\n"
+        b"Ann Lee,Birch,Prospecting,200,2026-08-02\n"
+    )
     out = commit.preview(people, raw, upload.inspect(people, raw).plan)
     assert (out.accepted, out.rejected) == (1, 1)
     assert [(r.line, r.column, r.reason) for r in out.rejects] == [(2, "Close date", REASON)]

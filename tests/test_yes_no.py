@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from breakthrough.importing.read import cells as c
 from breakthrough.importing import upload
+from breakthrough.importing.read import cells as c
 from breakthrough.importing.write import commit
 from breakthrough.store.models import Account, Activity, Person
 
@@ -27,24 +27,69 @@ def data(name: str) -> bytes:
     return (EXPORTS / name).read_bytes()
 
 
-
 WORDS = [
     # (cell, yes or no)
-    ("Done", True), ("Undone", False), ("undone", False), ("Not done", False),
-    ("Completed", True), ("Not Started", False), ("NOT_STARTED", False), ("COMPLETED", True), ("Complete", True),
-    ("Yes", True), ("No", False), ("YES", True), ("no", False),
-    ("Y", True), ("N", False), ("y", True), ("n", False),
-    ("TRUE", True), ("FALSE", False), ("True", True), ("False", False), ("true", True), ("false", False),
-    ("1", True), ("0", False),
-    ("Ja", True), ("Nein", False), ("JA", True), ("nein", False), ("J", True), ("WAHR", True), ("FALSCH", False),
-    ("Erledigt", True), ("Offen", False),
-    ("Oui", True), ("Non", False), ("VRAI", True), ("FAUX", False),
-    ("Sí", True), ("Si", True), ("SÍ", True), ("VERDADERO", True), ("FALSO", False),
-    ("x", True), ("X", True), ("✓", True), ("✔", True), ("☑", True), ("☐", False),
-    ("checked", True), ("unchecked", False), ("Checked", True),
-    ("To do", False), ("To-do", False), ("In Progress", False), ("Waiting on someone else", False),
-    ("Deferred", False), ("Open", False),
-    ("  yes  ", True), ("Not   Started", False), ("\u00a0Done\u00a0", True),
+    ("Done", True),
+    ("Undone", False),
+    ("undone", False),
+    ("Not done", False),
+    ("Completed", True),
+    ("Not Started", False),
+    ("NOT_STARTED", False),
+    ("COMPLETED", True),
+    ("Complete", True),
+    ("Yes", True),
+    ("No", False),
+    ("YES", True),
+    ("no", False),
+    ("Y", True),
+    ("N", False),
+    ("y", True),
+    ("n", False),
+    ("TRUE", True),
+    ("FALSE", False),
+    ("True", True),
+    ("False", False),
+    ("true", True),
+    ("false", False),
+    ("1", True),
+    ("0", False),
+    ("Ja", True),
+    ("Nein", False),
+    ("JA", True),
+    ("nein", False),
+    ("J", True),
+    ("WAHR", True),
+    ("FALSCH", False),
+    ("Erledigt", True),
+    ("Offen", False),
+    ("Oui", True),
+    ("Non", False),
+    ("VRAI", True),
+    ("FAUX", False),
+    ("Sí", True),
+    ("Si", True),
+    ("SÍ", True),
+    ("VERDADERO", True),
+    ("FALSO", False),
+    ("x", True),
+    ("X", True),
+    ("✓", True),
+    ("✔", True),
+    ("☑", True),
+    ("☐", False),
+    ("checked", True),
+    ("unchecked", False),
+    ("Checked", True),
+    ("To do", False),
+    ("To-do", False),
+    ("In Progress", False),
+    ("Waiting on someone else", False),
+    ("Deferred", False),
+    ("Open", False),
+    ("  yes  ", True),
+    ("Not   Started", False),
+    ("\u00a0Done\u00a0", True),
 ]
 
 
@@ -63,10 +108,17 @@ def test_the_table_has_no_word_both_ways():
     assert {w for w, v in c.YES_NO.items() if v} & {w for w, v in c.YES_NO.items() if not v} == set()
 
 
-@pytest.mark.parametrize("cells, empty_is_no", [
-    (["x", "", "X", ""], True), (["✓", ""], True), (["x", "yes", ""], False), (["", ""], False),
-    (["Ja", "Nein"], False), (["checked", ""], False),
-])
+@pytest.mark.parametrize(
+    "cells, empty_is_no",
+    [
+        (["x", "", "X", ""], True),
+        (["✓", ""], True),
+        (["x", "yes", ""], False),
+        (["", ""], False),
+        (["Ja", "Nein"], False),
+        (["checked", ""], False),
+    ],
+)
 def test_only_a_column_of_check_marks_reads_empty_as_no(cells, empty_is_no):
     evidence = c.FlagEvidence()
     for cell in cells:
@@ -88,8 +140,9 @@ def test_hubspot_tasks_not_started_are_skipped_not_rejected(people):
     assert (out.accepted, out.rejected, out.skipped, out.inserted) == (3, 0, 2, 3)
     with people.connect() as conn:
         names = dict(conn.execute(select(Person.id, Person.name)).all())
-        rows = conn.execute(select(Activity.external_id, Activity.rep_id, Activity.type, Activity.ts)
-                            .order_by(Activity.external_id)).all()
+        rows = conn.execute(
+            select(Activity.external_id, Activity.rep_id, Activity.type, Activity.ts).order_by(Activity.external_id)
+        ).all()
     assert [(e, names[r], t, ts) for e, r, t, ts in rows] == [
         ("90001", "Ann Lee", "call", dt.datetime(2026, 11, 2, 10, 0)),
         ("90002", "Ann Lee", "email", dt.datetime(2026, 11, 3, 14, 30)),
@@ -97,13 +150,15 @@ def test_hubspot_tasks_not_started_are_skipped_not_rejected(people):
     ]
 
 
-UNDONE = ("Activity - ID,Activity - Subject,Activity - Type,Activity - Done,Activity - Due date,"
-          "Activity - Assigned to user\n"
-          "1,Intro call,Call,Done,2026-11-02,Ann Lee\n"
-          "2,Follow-up call,Call,Undone,2026-11-03,Ann Lee\n"
-          "3,Demo,Meeting,Not done,2026-11-04,Bob Stone\n"
-          "4,Check-in,Call,done,2026-11-05,Bob Stone\n"
-          "5,Pricing call,Call,perhaps,2026-11-06,Bob Stone\n")
+UNDONE = (
+    "Activity - ID,Activity - Subject,Activity - Type,Activity - Done,Activity - Due date,"
+    "Activity - Assigned to user\n"
+    "1,Intro call,Call,Done,2026-11-02,Ann Lee\n"
+    "2,Follow-up call,Call,Undone,2026-11-03,Ann Lee\n"
+    "3,Demo,Meeting,Not done,2026-11-04,Bob Stone\n"
+    "4,Check-in,Call,done,2026-11-05,Bob Stone\n"
+    "5,Pricing call,Call,perhaps,2026-11-06,Bob Stone\n"
+)
 
 
 def test_an_undone_pipedrive_activity_is_skipped_and_an_unknown_word_is_a_reason(people):
@@ -139,10 +194,13 @@ def test_a_column_of_x_marks_reads_empty_as_no(engine):
     assert targets == {"Société Générale": True, "Müller & Söhne": False, "Ørsted": True, "Żabka Polska": False}
 
 
-@pytest.mark.parametrize("active, expected", [
-    (["x", "", "x"], [True, False, True]),  # check marks: empty is no
-    (["yes", "", "no"], [True, True, False]),  # words: empty keeps the default (active)
-])
+@pytest.mark.parametrize(
+    "active, expected",
+    [
+        (["x", "", "x"], [True, False, True]),  # check marks: empty is no
+        (["yes", "", "no"], [True, True, False]),  # words: empty keeps the default (active)
+    ],
+)
 def test_an_active_column_of_marks_makes_the_unmarked_inactive(engine, active, expected):
     rows = "".join(f"{n},{a}\n" for n, a in zip(("Ann Lee", "Bob Stone", "José Núñez"), active))
     raw = ("Full Name,Active\n" + rows).encode()

@@ -62,8 +62,13 @@ class Attainment:
         return self.held / self.expected if self.expected > 0 else None
 
 
-def frequency(sessions: pd.DataFrame, hire_dates: Mapping[int, dt.date | None], settings: Settings,
-              as_of: dt.date, days: int = TARGET_DAYS) -> dict[str, Attainment]:
+def frequency(
+    sessions: pd.DataFrame,
+    hire_dates: Mapping[int, dt.date | None],
+    settings: Settings,
+    as_of: dt.date,
+    days: int = TARGET_DAYS,
+) -> dict[str, Attainment]:
     """Per cadence type: sessions in the window ÷ (target × reps × window ÷ 28), plus "all" three together."""
     held = in_window(sessions[sessions["rep_id"].isin(list(hire_dates))], as_of, days)["type"].value_counts()
     exposure = rep_months(hire_dates, as_of, days)
@@ -72,8 +77,9 @@ def frequency(sessions: pd.DataFrame, hire_dates: Mapping[int, dt.date | None], 
     return result
 
 
-def hours_per_rep(sessions: pd.DataFrame, hire_dates: Mapping[int, dt.date | None], as_of: dt.date,
-                  days: int = TARGET_DAYS) -> float | None:
+def hours_per_rep(
+    sessions: pd.DataFrame, hire_dates: Mapping[int, dt.date | None], as_of: dt.date, days: int = TARGET_DAYS
+) -> float | None:
     """Coaching hours per rep per 4 weeks: minutes in the window ÷ 60 ÷ rep-months."""
     exposure = rep_months(hire_dates, as_of, days)
     if exposure <= 0:
@@ -135,8 +141,11 @@ def debriefs(sessions: pd.DataFrame, as_of: dt.date, settings: Settings, days: i
     for call in in_window(sessions, as_of, days).itertuples():
         if call.type != "joint_call":
             continue
-        days_after = [working_days_after(call.date, d, country)
-                      for d in debriefed.get((call.manager_id, call.rep_id), []) if d >= call.date]
+        days_after = [
+            working_days_after(call.date, d, country)
+            for d in debriefed.get((call.manager_id, call.rep_id), [])
+            if d >= call.date
+        ]
         if any(lag <= window for lag in days_after):
             in_time, due = in_time + 1, due + 1
         elif working_days_after(call.date, as_of, country) < window:

@@ -27,17 +27,23 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from breakthrough.formatting import money, number, percent
+from breakthrough.settings import Settings
+from breakthrough.store.models import ActivityRunning, OpportunityRunning
 from breakthrough.store.queries import as_date
 from breakthrough.store.rows import by_column, fetch
-from breakthrough.store.models import ActivityRunning, OpportunityRunning
-from breakthrough.settings import Settings
 
 WEEKS = 4
 DAYS = WEEKS * 7
 MIN_SESSIONS = 5
 Z95 = 1.96
 MEASURES = ("calls", "meetings", "opps", "won", "lost", "won_amount")
-MEASURED = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")  # coverage, cycle: not per 4 weeks
+MEASURED = (
+    "activity",
+    "call_to_meeting",
+    "meeting_to_opp",
+    "win_rate",
+    "deal_size",
+)  # coverage, cycle: not per 4 weeks
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,18 @@ class Ledger:
 
 # --- per session: the windows, and the effect in words ---------------------------------------
 
-EFFECT_COLUMNS = ["session_id", "manager_id", "rep_id", "date", "driver",
-                  "rep_before", "rep_after", "team_before", "team_after", "effect"]
+EFFECT_COLUMNS = [
+    "session_id",
+    "manager_id",
+    "rep_id",
+    "date",
+    "driver",
+    "rep_before",
+    "rep_after",
+    "team_before",
+    "team_after",
+    "effect",
+]
 
 
 def windows(day: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
@@ -122,8 +138,7 @@ def summary_text(driver: str, effect: Effect, currency: str = "USD") -> str:
 OPPORTUNITY_MEASURES = {"opps": "created", "won": "won", "lost": "lost", "won_amount": "won_amount"}
 
 
-def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.date,
-                   rep_ids: Sequence[int]) -> Ledger:
+def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.date, rep_ids: Sequence[int]) -> Ledger:
     """The ledger of `rep_ids` over [start, end], from the running-total rollups (no per-day counting)."""
     reps = sorted({int(r) for r in rep_ids})
     days = max((end - start).days + 1, 0)  # none when the data starts after the as-of date
@@ -132,12 +147,21 @@ def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.d
     return Ledger(start, end, columns, {m: np.asarray(cum[m], dtype=float) for m in MEASURES})
 
 
-def _read_through(engine: Engine, model, key, values: Sequence[str], start: dt.date, end: dt.date,
-                  reps: Sequence[int], extra: Sequence = ()) -> dict[str, list]:
+def _read_through(
+    engine: Engine,
+    model,
+    key,
+    values: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    reps: Sequence[int],
+    extra: Sequence = (),
+) -> dict[str, list]:
     """Rows of a running table for these reps from the last table day before `start` up to `end`, by column."""
     before = select(func.max(model.day)).where(model.day < start).scalar_subquery()
-    stmt = (select(model.day, key, *extra, *(getattr(model, v) for v in values))
-            .where(model.day <= end, model.day >= func.coalesce(before, start), key.in_(list(reps))))
+    stmt = select(model.day, key, *extra, *(getattr(model, v) for v in values)).where(
+        model.day <= end, model.day >= func.coalesce(before, start), key.in_(list(reps))
+    )
     names = ["day", "key", *(f"extra{i}" for i in range(len(extra))), *values]
     return by_column(fetch(engine, stmt), names)
 
@@ -149,8 +173,9 @@ def _positions(days: list, start: dt.date) -> np.ndarray:
     return np.maximum(place[codes], 0) if len(codes) else np.zeros(0, dtype=np.int64)
 
 
-def _dense(places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], days: int,
-           width: int) -> dict[str, np.ndarray]:
+def _dense(
+    places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], days: int, width: int
+) -> dict[str, np.ndarray]:
     """Totals through each calendar day (rows 0…days) per column, carried over days without a row, from 0
     at day 0: `cum[i] − cum[j]` is the sum over days j+1…i, as in `Ledger`. One array per name of `values`.
 
@@ -160,8 +185,11 @@ def _dense(places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], 
     row = row[1:]
     present = np.zeros((len(seen), width), dtype=bool)
     present[row, columns] = True
-    latest = None if present[1:].all() or not width else np.maximum.accumulate(
-        np.where(present, np.arange(len(seen))[:, None], 0), axis=0)
+    latest = (
+        None
+        if present[1:].all() or not width
+        else np.maximum.accumulate(np.where(present, np.arange(len(seen))[:, None], 0), axis=0)
+    )
     day_row = np.searchsorted(seen, np.arange(days + 1), side="right") - 1  # each day's last day with rows
     found = {}
     for name, column in values.items():
@@ -187,21 +215,23 @@ def _place_of(reps: list[int], keys: list) -> np.ndarray:
     return np.searchsorted(np.asarray(reps, dtype=np.int64), np.asarray(keys, dtype=np.int64))
 
 
-def _deals_through(engine: Engine, settings: Settings, start: dt.date, end: dt.date, reps: list[int],
-                   days: int) -> dict:
+def _deals_through(
+    engine: Engine, settings: Settings, start: dt.date, end: dt.date, reps: list[int], days: int
+) -> dict:
     """Deals created, won, lost and the won amount (reporting currency; none without a rate) per rep."""
     t = OpportunityRunning
-    found = _read_through(engine, t, t.owner_id, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps,
-                          (t.currency,))
+    found = _read_through(engine, t, t.owner_id, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps, (t.currency,))
     places = _positions(found["day"], start)
     currency, currencies = pd.factorize(np.array(found["extra0"], dtype=object))
     keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
     rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
-    per_key = _dense(places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days,
-                     len(reps) * len(currencies))
+    per_key = _dense(
+        places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days, len(reps) * len(currencies)
+    )
     shape = (days + 1, len(reps), len(currencies))
-    return {m: (values.reshape(shape) * (rate if m == "won_amount" else 1.0)).sum(axis=2)
-            for m, values in per_key.items()}
+    return {
+        m: (values.reshape(shape) * (rate if m == "won_amount" else 1.0)).sum(axis=2) for m, values in per_key.items()
+    }
 
 
 def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int, int]) -> pd.DataFrame:
@@ -218,8 +248,10 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
     reps = focused["rep_id"].to_numpy(dtype=np.int64)
     day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
     last = (ledger.end - ledger.start).days
-    spans = {"before": (day - DAYS, day - 1, (day - DAYS >= 0) & (day - 1 <= last)),
-             "after": (day + 1, day + DAYS, (day + 1 >= 0) & (day + DAYS <= last))}
+    spans = {
+        "before": (day - DAYS, day - 1, (day - DAYS >= 0) & (day - 1 <= last)),
+        "after": (day + 1, day + DAYS, (day + 1 >= 0) & (day + DAYS <= last)),
+    }
     own, team, size, column_team = _membership(ledger, team_of, reps)
     teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
     values = {}
@@ -231,10 +263,17 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
         values[f"rep_{name}"] = np.where(covered, driver_values(drivers, rep_sums, np.ones(len(reps))), np.nan)
         values[f"team_{name}"] = np.where(covered & (size > 0), driver_values(drivers, team_sums, size), np.nan)
     effect = (values["rep_after"] - values["rep_before"]) - (values["team_after"] - values["team_before"])
-    return pd.DataFrame({"session_id": focused["id"].astype(int).to_numpy(),
-                         "manager_id": focused["manager_id"].astype(int).to_numpy(), "rep_id": reps,
-                         "date": focused["date"].to_numpy(), "driver": focused["focus_driver"].to_numpy(),
-                         **{c: values[c] for c in EFFECT_COLUMNS[5:9]}, "effect": effect})
+    return pd.DataFrame(
+        {
+            "session_id": focused["id"].astype(int).to_numpy(),
+            "manager_id": focused["manager_id"].astype(int).to_numpy(),
+            "rep_id": reps,
+            "date": focused["date"].to_numpy(),
+            "driver": focused["focus_driver"].to_numpy(),
+            **{c: values[c] for c in EFFECT_COLUMNS[5:9]},
+            "effect": effect,
+        }
+    )
 
 
 def _membership(ledger: Ledger, team_of: Mapping[int, int], reps: np.ndarray):

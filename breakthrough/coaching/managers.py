@@ -20,14 +20,14 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from breakthrough.coaching import cadence, impact, rubric
-from breakthrough.store import queries
 from breakthrough.coaching import sessions as store
 from breakthrough.formatting import number, percent
-from breakthrough.store.models import RUBRIC
 from breakthrough.metrics.periods import holiday_days
 from breakthrough.metrics.scorecard import Scorecard
-from breakthrough.settings import Settings
 from breakthrough.metrics.view import reps_in_scope
+from breakthrough.settings import Settings
+from breakthrough.store import queries
+from breakthrough.store.models import RUBRIC
 
 WINDOW_DAYS = 28
 COVERAGE_DAYS = 14
@@ -158,8 +158,10 @@ def reading(m: ManagerFigures) -> Reading:
     if freq is not None and freq >= 1.0 and (q is None or q < 50):
         return Reading("often but shallow", f"Coaches often, but shallow: {cadence_text}, yet {quality_text}.")
     if (freq or 0) >= 0.8 and (q or 0) >= 70 and (follow or 0) >= 0.7:
-        return Reading("coaching well", f"Coaches well: {cadence_text}, {quality_text}, "
-                                        f"{percent(follow)} of commitments followed through.")
+        return Reading(
+            "coaching well",
+            f"Coaches well: {cadence_text}, {quality_text}, {percent(follow)} of commitments followed through.",
+        )
     return Reading("mixed", f"Mixed: {cadence_text}, {quality_text}, follow-through {percent(follow)}.")
 
 
@@ -182,9 +184,16 @@ class Split:
     quality: np.ndarray  # NaN where nothing was scored
 
 
-def every_manager(people: pd.DataFrame, reps: pd.DataFrame, sessions: pd.DataFrame, commitments: pd.DataFrame,
-                  effects: pd.DataFrame, card: Scorecard, settings: Settings,
-                  as_of: dt.date) -> dict[int, ManagerFigures]:
+def every_manager(
+    people: pd.DataFrame,
+    reps: pd.DataFrame,
+    sessions: pd.DataFrame,
+    commitments: pd.DataFrame,
+    effects: pd.DataFrame,
+    card: Scorecard,
+    settings: Settings,
+    as_of: dt.date,
+) -> dict[int, ManagerFigures]:
     """Every coaching figure for each manager of `reps` (indexed by rep id) over their reps in view, by name."""
     groups = reps.dropna(subset=["manager_id"]).groupby("manager_id")
     splits = _split_sessions(sessions, reps)
@@ -196,8 +205,9 @@ def every_manager(people: pd.DataFrame, reps: pd.DataFrame, sessions: pd.DataFra
         m = int(manager_id)
         split = splits.get(m) or _split(sessions.iloc[:0])
         mine = agreed.get(m) or _agreed(commitments.iloc[:0])  # none of theirs has a due date
-        managers[m] = _figures(m, people.loc[m, "name"], group, split, mine, impacts.get(m, {}), calendar,
-                               card, settings, as_of)
+        managers[m] = _figures(
+            m, people.loc[m, "name"], group, split, mine, impacts.get(m, {}), calendar, card, settings, as_of
+        )
     return dict(sorted(managers.items(), key=lambda kv: kv[1].name))
 
 
@@ -206,8 +216,10 @@ def _split_sessions(sessions: pd.DataFrame, reps: pd.DataFrame) -> dict[int, Spl
     rep_manager = sessions["rep_id"].map(reps["manager_id"].dropna())
     mine = sessions[rep_manager.to_numpy(dtype=float) == sessions["manager_id"].to_numpy(dtype=float)]
     whole = _split(mine)
-    return {int(m): Split(*(getattr(whole, f.name)[rows] for f in fields(Split)))
-            for m, rows in mine.groupby("manager_id").indices.items()}
+    return {
+        int(m): Split(*(getattr(whole, f.name)[rows] for f in fields(Split)))
+        for m, rows in mine.groupby("manager_id").indices.items()
+    }
 
 
 def _split(frame: pd.DataFrame) -> Split:
@@ -232,16 +244,20 @@ def _agreed_by_manager(commitments: pd.DataFrame, splits: Mapping[int, Split]) -
     owner = {int(i): m for m, split in splits.items() for i in split.ids.tolist()}
     whole = _agreed(commitments)
     manager = pd.Series(whole.session).map(owner)
-    return {int(m): Agreed(*(getattr(whole, f.name)[rows] for f in fields(Agreed)))
-            for m, rows in manager.groupby(manager).indices.items()}
+    return {
+        int(m): Agreed(*(getattr(whole, f.name)[rows] for f in fields(Agreed)))
+        for m, rows in manager.groupby(manager).indices.items()
+    }
 
 
 def _agreed(commitments: pd.DataFrame) -> Agreed:
     due, reviewed = commitments["due_date"].tolist(), commitments["reviewed_date"].tolist()
     dated = [i for i, d in enumerate(due) if d is not None]
-    return Agreed(commitments["session_id"].to_numpy(dtype=np.int64)[dated],
-                  np.array([due[i].toordinal() for i in dated], dtype=np.int64),
-                  np.array([-1 if reviewed[i] is None else reviewed[i].toordinal() for i in dated], dtype=np.int64))
+    return Agreed(
+        commitments["session_id"].to_numpy(dtype=np.int64)[dated],
+        np.array([due[i].toordinal() for i in dated], dtype=np.int64),
+        np.array([-1 if reviewed[i] is None else reviewed[i].toordinal() for i in dated], dtype=np.int64),
+    )
 
 
 def _impact_by_manager(effects: pd.DataFrame) -> dict[int, dict[str, impact.Effect]]:
@@ -273,9 +289,18 @@ def _working_calendar(sessions: pd.DataFrame, as_of: dt.date, country: str | Non
     return Calendar(first.toordinal(), np.cumsum(working))
 
 
-def _figures(manager_id: int, name: str, reps: pd.DataFrame, s: Split, agreed: Agreed,
-             impacts: dict, calendar: Calendar, card: Scorecard, settings: Settings,
-             as_of: dt.date) -> ManagerFigures:
+def _figures(
+    manager_id: int,
+    name: str,
+    reps: pd.DataFrame,
+    s: Split,
+    agreed: Agreed,
+    impacts: dict,
+    calendar: Calendar,
+    card: Scorecard,
+    settings: Settings,
+    as_of: dt.date,
+) -> ManagerFigures:
     """Every coaching figure for one manager over their reps in view (`reps` indexed by rep id), from
     their `Split`: the 28-day window's sessions, quality, focus share and dated commitments, follow-through,
     time by attainment tier, and the impact per driver (`impacts`)."""
@@ -288,15 +313,21 @@ def _figures(manager_id: int, name: str, reps: pd.DataFrame, s: Split, agreed: A
     on, with_quota = on_track(card, ids, settings.on_track_threshold)
     exposure = cadence.rep_months(hires, as_of, WINDOW_DAYS)
     return ManagerFigures(
-        manager_id=manager_id, name=name, teams=", ".join(sorted(reps["team"].dropna().unique())),
-        rep_ids=tuple(ids), on_track=on, with_quota=with_quota,
+        manager_id=manager_id,
+        name=name,
+        teams=", ".join(sorted(reps["team"].dropna().unique())),
+        rep_ids=tuple(ids),
+        on_track=on,
+        with_quota=with_quota,
         frequency=_frequency(s.kind[window], exposure, settings),
         hours_per_rep=float(s.minutes[window].sum()) / 60 / exposure if exposure > 0 else None,
         coverage=_coverage(s, ids, end) if ids else None,
         without_one_on_one=_without_one_on_one(s, ids, end),
         debriefs=_debriefs(s, window, end, calendar, settings.debrief_window_days),
-        quality=float(scored.mean()) if len(scored) else None, quality_n=int(len(scored)),
-        sessions_n=int(window.sum()), focus_share=float(s.focus[window].mean()) if window.any() else None,
+        quality=float(scored.mean()) if len(scored) else None,
+        quality_n=int(len(scored)),
+        sessions_n=int(window.sum()),
+        focus_share=float(s.focus[window].mean()) if window.any() else None,
         dated_commitment_share=float(np.isin(s.ids[window], agreed.session).mean()) if window.any() else None,
         follow_through=_follow_through(s.ids, agreed, end),
         time_by_tier=_time_by_tier(s.rep[window], s.minutes[window], tiers(attainment)),
@@ -305,8 +336,10 @@ def _figures(manager_id: int, name: str, reps: pd.DataFrame, s: Split, agreed: A
 
 
 def _frequency(kinds: np.ndarray, exposure: float, settings: Settings) -> dict[str, cadence.Attainment]:
-    result = {t: cadence.Attainment(int((kinds == t).sum()), target * exposure)
-              for t, target in cadence.targets(settings).items()}
+    result = {
+        t: cadence.Attainment(int((kinds == t).sum()), target * exposure)
+        for t, target in cadence.targets(settings).items()
+    }
     result["all"] = cadence.Attainment(sum(a.held for a in result.values()), sum(a.expected for a in result.values()))
     return result
 
@@ -364,13 +397,18 @@ def _time_by_tier(rep: np.ndarray, minutes: np.ndarray, rep_tiers: Mapping[int, 
         if reps == 0 and not chosen.any():
             continue
         sessions, minutes_in = int(chosen.sum()), float(minutes[chosen].sum())
-        rows.append({
-            "Tier": tier, "Reps": reps, "Sessions": sessions, "Hours": minutes_in / 60,
-            "Sessions per rep": sessions / reps if reps else None,
-            "Hours per rep": minutes_in / 60 / reps if reps else None,
-            "Share of reps": reps / total_reps if total_reps else None,
-            "Share of coaching time": minutes_in / total_minutes if total_minutes else None,
-        })
+        rows.append(
+            {
+                "Tier": tier,
+                "Reps": reps,
+                "Sessions": sessions,
+                "Hours": minutes_in / 60,
+                "Sessions per rep": sessions / reps if reps else None,
+                "Hours per rep": minutes_in / 60 / reps if reps else None,
+                "Share of reps": reps / total_reps if total_reps else None,
+                "Share of coaching time": minutes_in / total_minutes if total_minutes else None,
+            }
+        )
     if not rows:
         return pd.DataFrame(rows)
     return pd.DataFrame({k: [r[k] for r in rows] for k in rows[0]})  # built by column: quicker, the same frame
@@ -420,8 +458,9 @@ def _team_reps(people: pd.DataFrame, as_of: dt.date | None) -> pd.DataFrame:
     return reps[reps["team_id"].notna()]
 
 
-def focused_effects(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame,
-                    as_of: dt.date) -> pd.DataFrame:
+def focused_effects(
+    engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame, as_of: dt.date
+) -> pd.DataFrame:
     """Before/after values and the effect of the focused sessions of the look-back window (see `impact`),
     all at once from the running totals."""
     focused, first, needed = _focused(engine, settings, sessions, people, as_of)

@@ -8,8 +8,8 @@ counted as zero; a session with nothing scored has no quality (None).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
-from typing import TypeGuard, TypeVar
+from typing import NamedTuple, TypeGuard, TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 

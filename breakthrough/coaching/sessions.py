@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from breakthrough.store.db import bump_data_version
 from breakthrough.formatting import day
+from breakthrough.store.db import bump_data_version
+from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.queries import read_frame as _frame
 from breakthrough.store.rows import as_dates, by_column, fetch
-from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 
 TYPE_LABELS = {
     "one_on_one": "One-on-one",
@@ -108,26 +108,39 @@ def _field_problems(s: SessionInput, today: dt.date) -> list[str]:
 
 
 def _people_problems(conn: Connection, s: SessionInput) -> list[str]:
-    people = {r.id: r for r in conn.execute(
-        select(Person.id, Person.name, Person.manager_id).where(Person.id.in_([s.manager_id, s.rep_id]))
-    )}
+    people = {
+        r.id: r
+        for r in conn.execute(
+            select(Person.id, Person.name, Person.manager_id).where(Person.id.in_([s.manager_id, s.rep_id]))
+        )
+    }
     manager, rep = people.get(s.manager_id), people.get(s.rep_id)
     if manager is None or rep is None:
         return ["Manager and rep: choose both from the lists (one of them is no longer in the data)."]
     if rep.manager_id != manager.id:
-        return [f"Rep: {rep.name} is not in {manager.name}'s team. Choose one of {manager.name}'s reps, "
-                "or log the session under the rep's own manager."]
+        return [
+            f"Rep: {rep.name} is not in {manager.name}'s team. Choose one of {manager.name}'s reps, "
+            "or log the session under the rep's own manager."
+        ]
     return []
 
 
 def _review_problems(conn: Connection, s: SessionInput) -> list[str]:
     if not s.reviews:
         return []
-    owners = dict(conn.execute(select(Commitment.id, Commitment.rep_id).where(Commitment.id.in_(list(s.reviews)))).all())
-    found = [f"Review: commitment {cid} does not belong to this rep; review it in a session with its own rep."
-             for cid in s.reviews if owners.get(cid) != s.rep_id]
-    found += [f"Review: “{status}” is not a commitment status. Use open, done or missed."
-              for status in s.reviews.values() if status not in COMMITMENT_STATUSES]
+    owners = dict(
+        conn.execute(select(Commitment.id, Commitment.rep_id).where(Commitment.id.in_(list(s.reviews)))).all()
+    )
+    found = [
+        f"Review: commitment {cid} does not belong to this rep; review it in a session with its own rep."
+        for cid in s.reviews
+        if owners.get(cid) != s.rep_id
+    ]
+    found += [
+        f"Review: “{status}” is not a commitment status. Use open, done or missed."
+        for status in s.reviews.values()
+        if status not in COMMITMENT_STATUSES
+    ]
     return found
 
 
@@ -140,7 +153,9 @@ def _commitment_problems(s: SessionInput) -> list[str]:
         elif c.due_date is None:
             found.append(f"{where} has no due date. Give it one, so follow-through can be measured.")
         elif c.due_date < s.date:
-            found.append(f"{where} is due {day(c.due_date)}, before the session ({day(s.date)}). Pick a later due date.")
+            found.append(
+                f"{where} is due {day(c.due_date)}, before the session ({day(s.date)}). Pick a later due date."
+            )
         if c.status not in COMMITMENT_STATUSES:
             found.append(f"{where}: status “{c.status}” is unknown. Use open, done or missed.")
     return found
@@ -186,8 +201,10 @@ def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> No
 def delete_session(engine: Engine, session_id: int) -> None:
     """Remove a session and the commitments agreed in it; commitments it reviewed become open again."""
     with engine.begin() as conn:
-        reviewed = (Commitment.reviewed_session_id == session_id)
-        conn.execute(update(Commitment).where(reviewed).values(status="open", reviewed_session_id=None, reviewed_date=None))
+        reviewed = Commitment.reviewed_session_id == session_id
+        conn.execute(
+            update(Commitment).where(reviewed).values(status="open", reviewed_session_id=None, reviewed_date=None)
+        )
         conn.execute(delete(Commitment).where(Commitment.session_id == session_id))
         conn.execute(delete(CoachingSession).where(CoachingSession.id == session_id))
         bump_data_version(conn)
@@ -202,9 +219,14 @@ def _refuse(engine: Engine, s: SessionInput, today: dt.date) -> None:
 def _session_values(s: SessionInput) -> dict:
     scores = {dim: s.scores.get(dim) for dim in RUBRIC}
     return {
-        "manager_id": s.manager_id, "rep_id": s.rep_id, "date": s.date, "type": s.type,
-        "duration_min": int(s.duration_min), "focus_driver": s.focus_driver,
-        "focus_text": (s.focus_text or "").strip() or None, **scores,
+        "manager_id": s.manager_id,
+        "rep_id": s.rep_id,
+        "date": s.date,
+        "type": s.type,
+        "duration_min": int(s.duration_min),
+        "focus_driver": s.focus_driver,
+        "focus_text": (s.focus_text or "").strip() or None,
+        **scores,
         "scored_by_id": (s.scored_by_id or s.manager_id) if any(v is not None for v in scores.values()) else None,
         "notes": (s.notes or "").strip() or None,
     }
@@ -212,9 +234,16 @@ def _session_values(s: SessionInput) -> dict:
 
 def _add_commitments(conn: Connection, session_id: int, s: SessionInput, only_new: bool = False) -> None:
     rows = [
-        {"session_id": session_id, "rep_id": s.rep_id, "text": c.text.strip(), "due_date": c.due_date,
-         "driver": c.driver or s.focus_driver, "status": c.status}
-        for c in s.commitments if not (only_new and c.id is not None)
+        {
+            "session_id": session_id,
+            "rep_id": s.rep_id,
+            "text": c.text.strip(),
+            "due_date": c.due_date,
+            "driver": c.driver or s.focus_driver,
+            "status": c.status,
+        }
+        for c in s.commitments
+        if not (only_new and c.id is not None)
     ]
     if rows:
         conn.execute(insert(Commitment), rows)
@@ -223,19 +252,44 @@ def _add_commitments(conn: Connection, session_id: int, s: SessionInput, only_ne
 def _apply_reviews(conn: Connection, session_id: int, s: SessionInput) -> None:
     """Commitments reviewed in this session get their new status; the first review's session and date are kept."""
     for commitment_id, status in s.reviews.items():
-        conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(
-            status=status,
-            reviewed_session_id=func.coalesce(Commitment.reviewed_session_id, session_id),
-            reviewed_date=func.coalesce(Commitment.reviewed_date, s.date),
-        ))
+        conn.execute(
+            update(Commitment)
+            .where(Commitment.id == commitment_id)
+            .values(
+                status=status,
+                reviewed_session_id=func.coalesce(Commitment.reviewed_session_id, session_id),
+                reviewed_date=func.coalesce(Commitment.reviewed_date, s.date),
+            )
+        )
 
 
 # --- reading -----------------------------------------------------------------------------------
 
-SESSION_COLUMNS = ["id", "manager_id", "rep_id", "date", "type", "duration_min", "focus_driver", "focus_text",
-                   *RUBRIC, "notes"]
-COMMITMENT_COLUMNS = ["id", "session_id", "manager_id", "rep_id", "session_date", "text", "driver", "due_date",
-                      "status", "reviewed_session_id", "reviewed_date"]
+SESSION_COLUMNS = [
+    "id",
+    "manager_id",
+    "rep_id",
+    "date",
+    "type",
+    "duration_min",
+    "focus_driver",
+    "focus_text",
+    *RUBRIC,
+    "notes",
+]
+COMMITMENT_COLUMNS = [
+    "id",
+    "session_id",
+    "manager_id",
+    "rep_id",
+    "session_date",
+    "text",
+    "driver",
+    "due_date",
+    "status",
+    "reviewed_session_id",
+    "reviewed_date",
+]
 
 
 def sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
@@ -264,8 +318,19 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
     """Commitments agreed in sessions dated in [start, end], with the session's manager and date."""
     c, s = Commitment, CoachingSession
     stmt = (
-        select(c.id, c.session_id, s.manager_id, c.rep_id, s.date, c.text, c.driver, c.due_date, c.status,
-               c.reviewed_session_id, c.reviewed_date)
+        select(
+            c.id,
+            c.session_id,
+            s.manager_id,
+            c.rep_id,
+            s.date,
+            c.text,
+            c.driver,
+            c.due_date,
+            c.status,
+            c.reviewed_session_id,
+            c.reviewed_date,
+        )
         .join(s, s.id == c.session_id)
         .where(s.date.between(start, end))
     )
@@ -277,8 +342,12 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
 def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:
     """A rep's commitments still open (to review in the next session), oldest first."""
     c, s = Commitment, CoachingSession
-    stmt = (select(c.id, s.date, c.text, c.due_date).join(s, s.id == c.session_id)
-            .where(c.rep_id == rep_id, c.status == "open").order_by(s.date, c.id))
+    stmt = (
+        select(c.id, s.date, c.text, c.due_date)
+        .join(s, s.id == c.session_id)
+        .where(c.rep_id == rep_id, c.status == "open")
+        .order_by(s.date, c.id)
+    )
     frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date"])
     for col in ("session_date", "due_date"):
         frame[col] = frame[col].map(_as_date)
@@ -294,12 +363,16 @@ def session_input(engine: Engine, session_id: int) -> SessionInput | None:
     own = commitments(engine, row["date"], row["date"], [row["rep_id"]])
     own = own[own["session_id"] == session_id]
     return SessionInput(
-        manager_id=int(row["manager_id"]), rep_id=int(row["rep_id"]), date=row["date"], type=row["type"],
-        duration_min=int(row["duration_min"]), focus_driver=row["focus_driver"], focus_text=row["focus_text"],
-        scores={d: (None if pd.isna(row[d]) else int(row[d])) for d in RUBRIC}, notes=row["notes"],
-        commitments=tuple(
-            CommitmentInput(c.text, c.due_date, c.driver, c.status, int(c.id)) for c in own.itertuples()
-        ),
+        manager_id=int(row["manager_id"]),
+        rep_id=int(row["rep_id"]),
+        date=row["date"],
+        type=row["type"],
+        duration_min=int(row["duration_min"]),
+        focus_driver=row["focus_driver"],
+        focus_text=row["focus_text"],
+        scores={d: (None if pd.isna(row[d]) else int(row[d])) for d in RUBRIC},
+        notes=row["notes"],
+        commitments=tuple(CommitmentInput(c.text, c.due_date, c.driver, c.status, int(c.id)) for c in own.itertuples()),
     )
 
 
@@ -309,5 +382,3 @@ def sessions_by_id(engine: Engine, ids) -> pd.DataFrame:
     frame = _frame(engine, stmt, SESSION_COLUMNS)
     frame["date"] = frame["date"].map(_as_date)
     return frame
-
-

@@ -44,8 +44,10 @@ class Accounts:
         return np.where(which == 1, picked_t, picked_o)
 
     def rows(self) -> list[dict]:
-        return [{"id": i + 1, "name": name, "tier": tier, "is_target": bool(t)}
-                for i, (name, tier, t) in enumerate(zip(self.names, self.tier, self.target))]
+        return [
+            {"id": i + 1, "name": name, "tier": tier, "is_target": bool(t)}
+            for i, (name, tier, t) in enumerate(zip(self.names, self.tier, self.target))
+        ]
 
 
 def _deal(rng: np.random.Generator, pool: np.ndarray, n_reps: int) -> tuple[np.ndarray, np.ndarray]:

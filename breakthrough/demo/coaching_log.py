@@ -6,11 +6,11 @@ import datetime as dt
 
 import numpy as np
 
-from breakthrough.store import models as m
 from breakthrough.demo import names as nm
 from breakthrough.demo.days import Frame
 from breakthrough.demo.org import Org
 from breakthrough.demo.stories import DRIVERS, STORY_DRIVER, STYLES, Style
+from breakthrough.store import models as m
 
 
 def coaching(rng, org: Org, frame: Frame) -> tuple[list[dict], list[dict]]:
@@ -64,11 +64,19 @@ def _session(rng, style: Style, org: Org, r: int, kind: str, day: np.datetime64)
     manager = int(org.rep_manager[r])
     driver = _focus_driver(rng, style, org.rep_story[r])
     scores = _scores(rng, style)
-    return {"manager_id": manager, "rep_id": int(org.rep_id[r]), "date": day.item(), "type": kind,
-            "duration_min": int(rng.choice(style.minutes)), "focus_driver": driver,
-            "focus_text": nm.FOCUS_TEXT[driver] if driver else None, **scores,
-            "scored_by_id": (1 if rng.random() < 0.2 else manager) if any(scores.values()) else None,
-            "notes": str(rng.choice(nm.NOTES[style.notes])), "_style": style}
+    return {
+        "manager_id": manager,
+        "rep_id": int(org.rep_id[r]),
+        "date": day.item(),
+        "type": kind,
+        "duration_min": int(rng.choice(style.minutes)),
+        "focus_driver": driver,
+        "focus_text": nm.FOCUS_TEXT[driver] if driver else None,
+        **scores,
+        "scored_by_id": (1 if rng.random() < 0.2 else manager) if any(scores.values()) else None,
+        "notes": str(rng.choice(nm.NOTES[style.notes])),
+        "_style": style,
+    }
 
 
 def _focus_driver(rng, style: Style, story: str | None) -> str | None:
@@ -94,7 +102,7 @@ def _commitments(rng, sessions: list[dict], today: dt.date) -> list[dict]:
     for i, s in enumerate(sessions):
         style: Style = s["_style"]
         for _ in range(int(rng.integers(style.commitments[0], style.commitments[1] + 1))):
-            rows.append(_commitment(rng, style, s, sessions[i + 1:], today))
+            rows.append(_commitment(rng, style, s, sessions[i + 1 :], today))
     return rows
 
 
@@ -104,10 +112,16 @@ def _commitment(rng, style: Style, s: dict, later: list[dict], today: dt.date) -
     due = s["date"] + dt.timedelta(days=int(rng.integers(5, 15))) if rng.random() < style.due else None
     review = _review(rng, style, s["date"], due, later)
     status = _status(rng.random() < style.done, due, review, today)
-    return {"session_id": s["id"], "rep_id": s["rep_id"], "text": str(rng.choice(nm.COMMITMENT_TEXT[driver])),
-            "driver": driver, "due_date": due, "status": status,
-            "reviewed_session_id": review["id"] if review else None,
-            "reviewed_date": review["date"] if review else None}
+    return {
+        "session_id": s["id"],
+        "rep_id": s["rep_id"],
+        "text": str(rng.choice(nm.COMMITMENT_TEXT[driver])),
+        "driver": driver,
+        "due_date": due,
+        "status": status,
+        "reviewed_session_id": review["id"] if review else None,
+        "reviewed_date": review["date"] if review else None,
+    }
 
 
 def _status(done: bool, due: dt.date | None, review: dict | None, today: dt.date) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 LEADER = "Catherine Vance"
 DOMAIN = "northwind.example"
 SOURCE = "demo"
@@ -54,17 +53,44 @@ def _grid(n_regions: int, n_teams: int) -> tuple[tuple[str, tuple[str, ...]], ..
     return tuple((r, tuple(f"{r} {s}" for s in SEGMENTS[:n_teams])) for r in REGIONS[:n_regions])
 
 
-REGIONS = ("Americas", "Europe", "APAC", "LATAM", "Middle East & Africa", "Nordics", "DACH",
-           "UK & Ireland", "Benelux", "ANZ")
-SEGMENTS = ("Enterprise", "Mid-Market", "Commercial", "SMB", "Strategic", "Public Sector", "Healthcare",
-            "Financial Services", "Retail", "Manufacturing")
+REGIONS = (
+    "Americas",
+    "Europe",
+    "APAC",
+    "LATAM",
+    "Middle East & Africa",
+    "Nordics",
+    "DACH",
+    "UK & Ireland",
+    "Benelux",
+    "ANZ",
+)
+SEGMENTS = (
+    "Enterprise",
+    "Mid-Market",
+    "Commercial",
+    "SMB",
+    "Strategic",
+    "Public Sector",
+    "Healthcare",
+    "Financial Services",
+    "Retail",
+    "Manufacturing",
+)
 BIG = Norms(calls_week=80.0, emails_week=20.0, c2m=0.25)  # M and L: busier reps, for benchmarks
 SCALES: dict[str, Scale] = {
-    "S": Scale((("Americas", ("Enterprise East", "Enterprise West", "Mid-Market")), ("Europe", ("EMEA",))),
-               6, 300),
+    "S": Scale((("Americas", ("Enterprise East", "Enterprise West", "Mid-Market")), ("Europe", ("EMEA",))), 6, 300),
     "M": Scale(_grid(5, 4), 10, 2_500, BIG),
     "L": Scale(_grid(10, 10), 10, 10_000, BIG),
 }
 
-NOISE = {"calls_week": 0.12, "emails_week": 0.15, "c2m": 0.12, "m2o": 0.10, "win_rate": 0.12,
-         "deal_size": 0.15, "cycle_days": 0.15, "target_share": 0.25}
+NOISE = {
+    "calls_week": 0.12,
+    "emails_week": 0.15,
+    "c2m": 0.12,
+    "m2o": 0.10,
+    "win_rate": 0.12,
+    "deal_size": 0.15,
+    "cycle_days": 0.15,
+    "target_share": 0.25,
+}

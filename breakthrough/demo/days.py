@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import holidays
 import numpy as np
 
-from breakthrough.settings import Settings
 from breakthrough.demo.company import LEAD_IN_DAYS
+from breakthrough.settings import Settings
 
 
 @dataclass(frozen=True)

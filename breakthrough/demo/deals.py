@@ -13,11 +13,10 @@ import numpy as np
 
 from breakthrough.demo import names as nm
 from breakthrough.demo.accounts import Accounts
-from breakthrough.demo.company import CHUNK, SOURCE, STAGES, STAGE_PROBABILITY
+from breakthrough.demo.company import CHUNK, SOURCE, STAGE_PROBABILITY, STAGES
 from breakthrough.demo.days import Frame
 from breakthrough.demo.org import Org
 from breakthrough.demo.quotas import full_quota
-
 
 # Activity codes: kinds and outcomes are small ints while generating, strings when written.
 KINDS = ("call", "email", "meeting", "demo")
@@ -66,8 +65,13 @@ def pipeline(rng, org: Org, accounts: Accounts, frame: Frame) -> tuple[Opps, Act
     meet = _meetings(rng, meetings, accounts, org)
     opps = Opps.make(rng, org, accounts, frame, meet)
     _calibrate_ahead(rng, opps, org, frame)
-    blocks = [_calls(rng, calls, accounts, org), meet, _no_shows(rng, no_shows, accounts, org),
-              _emails(rng, emails, accounts, org), _follow_ups(rng, opps, frame)]
+    blocks = [
+        _calls(rng, calls, accounts, org),
+        meet,
+        _no_shows(rng, no_shows, accounts, org),
+        _emails(rng, emails, accounts, org),
+        _follow_ups(rng, opps, frame),
+    ]
     return opps, Acts.concat(blocks)
 
 
@@ -262,16 +266,39 @@ def _opportunity_rows(opps: Opps, org: Org, accounts: Accounts) -> Iterator[dict
     stages = np.array([*STAGES, "Closed Won", "Closed Lost"], dtype=object)
     probability = np.array([*STAGE_PROBABILITY, 1.0, 0.0])
     currency = org.currency()[opps.rep]
-    cols = zip(opps.external_ids(), org.rep_id[opps.rep].tolist(), opps.account.tolist(), opps.product.tolist(),
-               opps.created.tolist(), opps.close.tolist(), stages[opps.stage], opps.status,
-               opps.amount.tolist(), currency, probability[opps.stage].tolist(), opps.lead_source.tolist(),
-               opps.stage_since.tolist())
+    cols = zip(
+        opps.external_ids(),
+        org.rep_id[opps.rep].tolist(),
+        opps.account.tolist(),
+        opps.product.tolist(),
+        opps.created.tolist(),
+        opps.close.tolist(),
+        stages[opps.stage],
+        opps.status,
+        opps.amount.tolist(),
+        currency,
+        probability[opps.stage].tolist(),
+        opps.lead_source.tolist(),
+        opps.stage_since.tolist(),
+    )
     for i, (ext, owner, acc, prod, created, close, stage, status, amount, cur, prob, src, since) in enumerate(cols):
-        yield {"id": i + 1, "source": SOURCE, "external_id": ext, "owner_id": owner, "account_id": acc + 1,
-               "name": f"{accounts.names[acc]} – {nm.PRODUCTS[prod]}", "created_date": created,
-               "close_date": close, "stage": stage, "status": status,
-               "amount": None if amount != amount else amount, "currency": cur, "probability": prob,
-               "lead_source": nm.LEAD_SOURCES[src], "stage_since": since}
+        yield {
+            "id": i + 1,
+            "source": SOURCE,
+            "external_id": ext,
+            "owner_id": owner,
+            "account_id": acc + 1,
+            "name": f"{accounts.names[acc]} – {nm.PRODUCTS[prod]}",
+            "created_date": created,
+            "close_date": close,
+            "stage": stage,
+            "status": status,
+            "amount": None if amount != amount else amount,
+            "currency": cur,
+            "probability": prob,
+            "lead_source": nm.LEAD_SOURCES[src],
+            "stage_since": since,
+        }
 
 
 def _history(rng, opps: Opps, frame: Frame) -> list[dict]:
@@ -295,8 +322,15 @@ def _pushes(rng, opps: Opps, i: int, k: int, today: np.datetime64) -> list[dict]
         changed = opps.created[i] + np.timedelta64(int(span * (k - j) / (k + 1)), "D")
         stage = stages[min(int(opps.stage[i]), 3)]
         amount = None if np.isnan(opps.amount[i]) else float(opps.amount[i])
-        rows.append({"opportunity_id": i + 1, "stage": stage, "amount": amount, "close_date": close.item(),
-                     "changed_at": dt.datetime.combine(changed.item(), dt.time(18, 0))})
+        rows.append(
+            {
+                "opportunity_id": i + 1,
+                "stage": stage,
+                "amount": amount,
+                "close_date": close.item(),
+                "changed_at": dt.datetime.combine(changed.item(), dt.time(18, 0)),
+            }
+        )
     return rows
 
 
@@ -308,19 +342,35 @@ def _activity_rows(rng, acts: Acts, org: Org, accounts: Accounts, opps: Opps, fr
     order = np.lexsort((acts.rep, ts))
     refs = opps.external_ids()
     for lo in range(0, len(order), CHUNK):
-        idx = order[lo: lo + CHUNK]
+        idx = order[lo : lo + CHUNK]
         yield from _activity_chunk(idx, lo, acts, outcome, ts, duration, org, accounts, refs)
 
 
 def _activity_chunk(idx, lo, acts: Acts, outcome, ts, duration, org: Org, accounts: Accounts, refs) -> Iterator[dict]:
-    cols = zip(org.rep_id[acts.rep[idx]].tolist(), ts[idx].tolist(), acts.kind[idx].tolist(),
-               outcome[idx].tolist(), duration[idx].tolist(), acts.account[idx].tolist(), acts.opp[idx].tolist())
+    cols = zip(
+        org.rep_id[acts.rep[idx]].tolist(),
+        ts[idx].tolist(),
+        acts.kind[idx].tolist(),
+        outcome[idx].tolist(),
+        duration[idx].tolist(),
+        acts.account[idx].tolist(),
+        acts.opp[idx].tolist(),
+    )
     for k, (rep, when, kind, out, dur, acc, opp) in enumerate(cols, start=lo + 1):
-        yield {"source": SOURCE, "external_id": f"A{k:06d}", "rep_id": rep, "ts": when, "day": when.date(),
-               "type": KINDS[kind], "raw_type": RAW_KINDS[kind], "outcome": OUTCOMES[out],
-               "duration_s": None if dur < 0 else dur, "account_id": None if acc < 0 else acc + 1,
-               "opportunity_ref": None if opp < 0 else refs[opp],
-               "subject": _subject(kind, accounts.names[acc] if acc >= 0 else None, opp >= 0)}
+        yield {
+            "source": SOURCE,
+            "external_id": f"A{k:06d}",
+            "rep_id": rep,
+            "ts": when,
+            "day": when.date(),
+            "type": KINDS[kind],
+            "raw_type": RAW_KINDS[kind],
+            "outcome": OUTCOMES[out],
+            "duration_s": None if dur < 0 else dur,
+            "account_id": None if acc < 0 else acc + 1,
+            "opportunity_ref": None if opp < 0 else refs[opp],
+            "subject": _subject(kind, accounts.names[acc] if acc >= 0 else None, opp >= 0),
+        }
 
 
 def _subject(kind: int, account: str | None, follow_up: bool) -> str:
@@ -337,5 +387,7 @@ def _times(rng, acts: Acts) -> tuple[np.ndarray, np.ndarray]:
     minutes = np.where(acts.kind == DEMO, rng.choice([45, 60], n), rng.choice([30, 30, 45, 60], n))
     duration = np.select(
         [acts.outcome == CONNECTED, acts.outcome == NO_ANSWER, acts.outcome == VOICEMAIL, acts.outcome == HELD],
-        [talk, rng.integers(15, 40, n), rng.integers(30, 90, n), minutes * 60], -1)
+        [talk, rng.integers(15, 40, n), rng.integers(30, 90, n), minutes * 60],
+        -1,
+    )
     return seconds, duration

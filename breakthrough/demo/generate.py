@@ -18,10 +18,6 @@ from collections.abc import Iterable
 import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
-from breakthrough.store import models as m
-from breakthrough.store.db import bump_data_version
-from breakthrough.store.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
-from breakthrough.settings import FIELDS, Settings
 from breakthrough.demo.accounts import Accounts
 from breakthrough.demo.coaching_log import coaching
 from breakthrough.demo.company import SCALES, Scale
@@ -30,6 +26,10 @@ from breakthrough.demo.deals import pipeline
 from breakthrough.demo.org import Org
 from breakthrough.demo.quotas import quotas
 from breakthrough.demo.writer import advance_sequences, insert_rows, mark_demo
+from breakthrough.settings import FIELDS, Settings
+from breakthrough.store import models as m
+from breakthrough.store.db import bump_data_version
+from breakthrough.store.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
 
 
 def generate(engine: Engine, scale: str = "S", seed: int = 7, today: dt.date | None = None) -> dict[str, int]:
@@ -78,10 +78,15 @@ def build(rng: np.random.Generator, scale: Scale, today: dt.date, settings: Sett
     opps, acts = pipeline(rng, org, accounts, frame)
     sessions, commitments = coaching(rng, org, frame)
     return {
-        "team": org.teams, "person": org.people, "account": accounts.rows(),
-        "opportunity": opps.rows(org, accounts), "opportunity_history": opps.history(rng, frame),
-        "activity": acts.rows(_child(rng), org, accounts, opps, frame), "quota": quotas(org, frame),
-        "coaching_session": sessions, "commitment": commitments,
+        "team": org.teams,
+        "person": org.people,
+        "account": accounts.rows(),
+        "opportunity": opps.rows(org, accounts),
+        "opportunity_history": opps.history(rng, frame),
+        "activity": acts.rows(_child(rng), org, accounts, opps, frame),
+        "quota": quotas(org, frame),
+        "coaching_session": sessions,
+        "commitment": commitments,
     }
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
 from breakthrough.demo import names as nm
-from breakthrough.importing.map.people import name_key  # one normaliser for the demo and for imports
 from breakthrough.demo.company import DOMAIN, EUR_PER_USD, GBP_PER_USD, LEADER, NOISE, REGION_CURRENCY, Norms, Scale
 from breakthrough.demo.days import Frame, monday
 from breakthrough.demo.stories import MANAGER_SLOTS, REP_SLOTS, STORIES, STORY_FACTORS
+from breakthrough.importing.map.people import name_key  # one normaliser for the demo and for imports
 
 
 @dataclass
@@ -40,9 +40,19 @@ class Org:
         leader = _person(1, LEADER, "leader", None, None, _years_ago(rng, frame.today, 7, 10))
         managers = _managers(rng, child_ids, pool, frame.today)
         reps, stories, rep_team = _reps(rng, scale, child_ids, managers, pool, frame.today)
-        org = Org(teams, [leader, *managers, *reps], np.array([r["id"] for r in reps]), np.array(rep_team),
-                  np.array([r["manager_id"] for r in reps]), np.array([r["hire_date"] for r in reps],
-                  dtype="datetime64[D]"), stories, currencies, _styles(managers), {}, scale.norms)
+        org = Org(
+            teams,
+            [leader, *managers, *reps],
+            np.array([r["id"] for r in reps]),
+            np.array(rep_team),
+            np.array([r["manager_id"] for r in reps]),
+            np.array([r["hire_date"] for r in reps], dtype="datetime64[D]"),
+            stories,
+            currencies,
+            _styles(managers),
+            {},
+            scale.norms,
+        )
         org.params = _rep_params(rng, scale.norms, stories, [currencies[t] for t in rep_team])
         return org
 
@@ -112,8 +122,17 @@ def _rep_row(rng, pid: int, story: str | None, pool: Iterator[str], team_id: int
 
 def _person(pid: int, name: str, role: str, team_id, manager_id, hired: dt.date) -> dict:
     email = ".".join("".join(c for c in part if c.isalpha()) for part in name_key(name).split())
-    return {"id": pid, "name": name, "name_key": name_key(name), "email": f"{email}@{DOMAIN}", "role": role,
-            "team_id": team_id, "manager_id": manager_id, "hire_date": hired, "active": True}
+    return {
+        "id": pid,
+        "name": name,
+        "name_key": name_key(name),
+        "email": f"{email}@{DOMAIN}",
+        "role": role,
+        "team_id": team_id,
+        "manager_id": manager_id,
+        "hire_date": hired,
+        "active": True,
+    }
 
 
 def _years_ago(rng: np.random.Generator, today: dt.date, low: float, high: float) -> dt.date:

@@ -17,9 +17,16 @@ def quotas(org: Org, frame: Frame) -> list[dict]:
         for month in frame.months:
             share = _ramp_share(hired, month)
             if share > 0:
-                rows.append({"person_id": int(org.rep_id[r]), "team_id": None, "period": "month",
-                             "period_start": month, "amount": full_quota(org, currency[r]) * share,
-                             "currency": currency[r]})
+                rows.append(
+                    {
+                        "person_id": int(org.rep_id[r]),
+                        "team_id": None,
+                        "period": "month",
+                        "period_start": month,
+                        "amount": full_quota(org, currency[r]) * share,
+                        "currency": currency[r],
+                    }
+                )
     return rows
 
 

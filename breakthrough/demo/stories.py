@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 STORIES: dict[str, str] = {
     "low_activity": "Liam Foster",
     "poor_call_to_meeting": "Priya Raman",
@@ -33,8 +32,12 @@ STORY_DRIVER = {
 }
 
 # Where the stories live: (team index) -> rep stories, and manager styles by team index.
-REP_SLOTS = {0: ("low_activity", "low_win_rate"), 1: ("ahead",), 2: ("poor_call_to_meeting", "new_hire"),
-             3: ("small_deals",)}
+REP_SLOTS = {
+    0: ("low_activity", "low_win_rate"),
+    1: ("ahead",),
+    2: ("poor_call_to_meeting", "new_hire"),
+    3: ("small_deals",),
+}
 MANAGER_SLOTS = {0: "coaches_often_shallow", 1: "coaches_well", 3: "coaches_rarely"}
 STORY_FACTORS: dict[str, dict[str, float]] = {
     "low_activity": {"calls_week": 0.3, "emails_week": 0.4},
@@ -67,15 +70,68 @@ class Style:
 
 
 STYLES: dict[str, Style] = {
-    "ordinary": Style({"one_on_one": 2.5, "joint_call": 1.0, "pipeline_review": 1.0, "deal_review": 0.5,
-                       "other": 0.2}, 0.5, 0.5, (2, 4), 0.1, 0.15, (30, 30, 45, 60), 0.6, (0, 2), 0.7, 0.7,
-                      0.6, 0.5, "ordinary"),
-    "coaches_well": Style({"one_on_one": 4.0, "joint_call": 2.0, "pipeline_review": 2.0, "deal_review": 0.5},
-                          0.95, 1.0, (4, 5), 0.0, 0.05, (30, 45, 60), 0.95, (1, 3), 0.95, 0.85, 0.95, 0.9,
-                          "good"),
-    "coaches_often_shallow": Style({"one_on_one": 9.0, "joint_call": 1.5, "pipeline_review": 3.0,
-                                    "deal_review": 1.0, "other": 1.0}, 0.2, 0.3, (1, 2), 0.05, 0.3,
-                                   (15, 15, 20), 0.15, (0, 1), 0.2, 0.5, 0.2, 0.3, "shallow"),
-    "coaches_rarely": Style({"one_on_one": 0.6, "joint_call": 0.1, "pipeline_review": 0.1}, 0.3, 0.3, (2, 4),
-                            0.2, 0.2, (30, 45, 60), 0.5, (0, 2), 0.6, 0.6, 0.4, 0.3, "ordinary"),
+    "ordinary": Style(
+        {"one_on_one": 2.5, "joint_call": 1.0, "pipeline_review": 1.0, "deal_review": 0.5, "other": 0.2},
+        0.5,
+        0.5,
+        (2, 4),
+        0.1,
+        0.15,
+        (30, 30, 45, 60),
+        0.6,
+        (0, 2),
+        0.7,
+        0.7,
+        0.6,
+        0.5,
+        "ordinary",
+    ),
+    "coaches_well": Style(
+        {"one_on_one": 4.0, "joint_call": 2.0, "pipeline_review": 2.0, "deal_review": 0.5},
+        0.95,
+        1.0,
+        (4, 5),
+        0.0,
+        0.05,
+        (30, 45, 60),
+        0.95,
+        (1, 3),
+        0.95,
+        0.85,
+        0.95,
+        0.9,
+        "good",
+    ),
+    "coaches_often_shallow": Style(
+        {"one_on_one": 9.0, "joint_call": 1.5, "pipeline_review": 3.0, "deal_review": 1.0, "other": 1.0},
+        0.2,
+        0.3,
+        (1, 2),
+        0.05,
+        0.3,
+        (15, 15, 20),
+        0.15,
+        (0, 1),
+        0.2,
+        0.5,
+        0.2,
+        0.3,
+        "shallow",
+    ),
+    "coaches_rarely": Style(
+        {"one_on_one": 0.6, "joint_call": 0.1, "pipeline_review": 0.1},
+        0.3,
+        0.3,
+        (2, 4),
+        0.2,
+        0.2,
+        (30, 45, 60),
+        0.5,
+        (0, 2),
+        0.6,
+        0.6,
+        0.4,
+        0.3,
+        "ordinary",
+    ),
 }

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table, text
 
-from breakthrough.store import models as m
 from breakthrough.demo.company import CHUNK
+from breakthrough.store import models as m
 
 
 def insert_rows(conn: Connection, table: Table, rows: Iterable[dict]) -> int:
@@ -35,5 +35,9 @@ def advance_sequences(conn: Connection, names: list[str]) -> None:
     if conn.dialect.name != "postgresql":
         return
     for name in names:
-        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                          f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            )
+        )

@@ -17,11 +17,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from typing import Any
 
 from breakthrough.metrics import funnel, rates
 from breakthrough.metrics.inputs import Places
@@ -191,7 +190,7 @@ def _group_benchmarks(values: Mapping[str, np.ndarray], groups: Sequence[np.ndar
     counts = np.bincount(slot, minlength=len(keys) * n)
     q = np.repeat([level if DRIVERS[key].higher_is_better else 1 - level for key in keys], n)
     found = rates.run_quantiles(chosen[np.lexsort((chosen, slot))], np.cumsum(counts) - counts, counts, q)
-    return {key: found[d * n:(d + 1) * n] for d, key in enumerate(keys)}
+    return {key: found[d * n : (d + 1) * n] for d, key in enumerate(keys)}
 
 
 def _floats(values: Sequence[float | None]) -> np.ndarray:
@@ -243,7 +242,9 @@ def at_benchmark(inputs: funnel.FunnelInputs, key: str, value: float, bench: flo
     return replace(inputs, **moved)
 
 
-def impact(inputs: funnel.FunnelInputs, key: str, value: float | None, bench: float | None, cycles: Cycles) -> float | None:
+def impact(
+    inputs: funnel.FunnelInputs, key: str, value: float | None, bench: float | None, cycles: Cycles
+) -> float | None:
     """P with the driver at its benchmark − P; 0 unless the benchmark is better; None for coverage."""
     if key in NO_IMPACT:
         return None
@@ -313,8 +314,9 @@ def peer_group(card: Scorecard, rep_id: int) -> list[int]:
     return list(peer_groups(card)[rep_id])
 
 
-def diagnose_rep(rep: RepFigures, card: Scorecard, bench: Mapping[str, float | None], cycles: Cycles,
-                 on_track: float = 1.0) -> RepDiagnosis:
+def diagnose_rep(
+    rep: RepFigures, card: Scorecard, bench: Mapping[str, float | None], cycles: Cycles, on_track: float = 1.0
+) -> RepDiagnosis:
     """One rep's drivers against the benchmarks, impacts, focus and quadrant."""
     values = driver_values(rep)
     inputs = funnel_inputs(rep, card, cycles.closable())
@@ -331,8 +333,9 @@ def diagnose_rep(rep: RepFigures, card: Scorecard, bench: Mapping[str, float | N
     )  # fmt: skip
 
 
-def build(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile",
-          on_track: float = 1.0) -> Diagnosis:
+def build(
+    card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile", on_track: float = 1.0
+) -> Diagnosis:
     """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median").
 
     The same figures `diagnose_rep` gives rep by rep, with every driver of all reps worked out at once.
@@ -357,9 +360,17 @@ def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float,
     activity = [r.funnel.stages["calls"].pace_ratio for r in reps]
     results = [results_pace(r, card.elapsed_share) for r in reps]
     ids = [r.rep_id for r in reps]
-    found = zip(ids, [r.name for r in reps], [r.team for r in reps], projected,
-                [dict(zip(DRIVERS, figures)) for figures in zip(*columns)], _focus_all(impacts), activity, results,
-                [quadrant(a, r, on_track) for a, r in zip(activity, results)])  # `RepDiagnosis`' fields in order
+    found = zip(
+        ids,
+        [r.name for r in reps],
+        [r.team for r in reps],
+        projected,
+        [dict(zip(DRIVERS, figures)) for figures in zip(*columns)],
+        _focus_all(impacts),
+        activity,
+        results,
+        [quadrant(a, r, on_track) for a, r in zip(activity, results)],
+    )  # `RepDiagnosis`' fields in order
     return dict(zip(ids, rates.named_tuples(RepDiagnosis, found)))
 
 
@@ -407,8 +418,9 @@ _FIELDS = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meetin
            "win_rate": "win_rate", "deal_size": "deal_size"}  # fmt: skip
 
 
-def _impacts(card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray],
-             cycles: pd.DataFrame, k: float):
+def _impacts(
+    card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray], cycles: pd.DataFrame, k: float
+):
     """(P per rep, {driver: impact array}) — None for drivers without an impact of their own."""
     packed = _Cycles(card, cycles, k)
     inputs = _all_inputs(card, packed.closable(np.ones(len(card.reps))))
@@ -427,10 +439,10 @@ def _driver_impact(key, value, bench, inputs, base, packed) -> np.ndarray:
         scale = np.where(moved, bench / np.where(value > 0, value, 1.0), 1.0)
         better = replace(inputs, closable_share=np.where(moved, packed.closable(scale), inputs.closable_share))
     else:
-        moved = np.where(1.0 < bench, 1.0, bench) if key == "win_rate" else bench
+        moved = np.where(bench > 1.0, 1.0, bench) if key == "win_rate" else bench
         better = replace(inputs, **{_FIELDS[key]: np.where(worse, moved, getattr(inputs, _FIELDS[key]))})
     gain = funnel.projected_revenue(better) - base
-    return np.where(worse, np.where(0.0 > gain, 0.0, gain), 0.0)
+    return np.where(worse, np.where(gain < 0.0, 0.0, gain), 0.0)
 
 
 def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:

@@ -114,7 +114,9 @@ def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataF
     out = deals.copy()
     out["days_quiet"] = quiet_days(deals, as_of)
     out["days_in_stage"] = days_in_stage(deals, as_of)
-    out["stall_limit"] = _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
+    out["stall_limit"] = (
+        _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
+    )
     out["pushes"] = push_counts(deals, history)
     out["past_due"] = past_due(deals, as_of)
     out["no_activity"] = out["days_quiet"] >= QUIET_DAYS

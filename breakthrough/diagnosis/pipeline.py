@@ -87,7 +87,9 @@ def _conversions(reps: np.ndarray, reach: np.ndarray, deals: np.ndarray, order: 
     """Per rep and step: deals reaching the next stage ÷ deals reaching this one (NaN when none reached it)."""
     codes, ids = pd.factorize(reps, sort=True)
     n = len(order) + 1
-    per_rep = np.bincount(codes * n + reach, weights=deals, minlength=len(ids) * n).astype(np.int64).reshape(len(ids), n)
+    per_rep = (
+        np.bincount(codes * n + reach, weights=deals, minlength=len(ids) * n).astype(np.int64).reshape(len(ids), n)
+    )
     at = np.cumsum(per_rep[:, ::-1], axis=1)[:, ::-1]  # deals reaching each stage, per rep
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = np.where(at[:, :-1] > 0, at[:, 1:] / np.where(at[:, :-1] > 0, at[:, :-1], 1), np.nan)
@@ -99,8 +101,9 @@ def step_names(order: Sequence[str]) -> list[str]:
     return [f"{names[i]} → {names[i + 1]}" for i in range(len(names) - 1)]
 
 
-def comparison(cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int],
-               level: float = 0.75) -> pd.DataFrame:
+def comparison(
+    cohort: pd.DataFrame, order: Sequence[str], scope: Sequence[int], peers: Sequence[int], level: float = 0.75
+) -> pd.DataFrame:
     """Each step's conversion for the reps in `scope` (pooled), their peers pooled, and the peers' top quartile."""
     reach, deals, reps, n = _reached(cohort), _deals(cohort), cohort["rep_id"].to_numpy(), len(order) + 1
     mine, theirs = np.isin(reps, list(scope)), np.isin(reps, list(peers))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from breakthrough import settings as settings_store
 from breakthrough.importing.map import profiles, wide
-from breakthrough.importing.read import survey as surveying
 from breakthrough.importing.map.people import Directory
 from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.read import survey as surveying
 from breakthrough.importing.read.reading import Reader
 from breakthrough.importing.read.survey import DateQuestion, PersonRow, Survey
 
@@ -54,8 +54,9 @@ def detect_file(engine, data: bytes | Path) -> Detected:
     return Detected(reader.headers, reader.delimiter, profiles.detect(reader.headers, profiles.saved_profiles(engine)))
 
 
-def inspect(engine, data: bytes | Path, profile_key: str | None = None, plan: Plan | None = None,
-            progress=None) -> Upload:
+def inspect(
+    engine, data: bytes | Path, profile_key: str | None = None, plan: Plan | None = None, progress=None
+) -> Upload:
     """Detect (or use `profile_key` / `plan`), survey the file and match its people."""
     detected = detect_file(engine, data)
     headers, delimiter, detections = detected.headers, detected.delimiter, detected.detections
@@ -72,14 +73,28 @@ def inspect(engine, data: bytes | Path, profile_key: str | None = None, plan: Pl
     with engine.connect() as conn:
         directory = Directory(conn, plan.source)
         stage_map = profiles.stage_map(conn, plan.source)
-    upload = Upload(headers, delimiter, detections, plan, found, surveying.date_questions(found, plan),
-                    surveying.people_found(found, directory))
+    upload = Upload(
+        headers,
+        delimiter,
+        detections,
+        plan,
+        found,
+        surveying.date_questions(found, plan),
+        surveying.people_found(found, directory),
+    )
     upload._map = stage_map
     return upload
 
 
-def import_file(engine, path, file_name: str | None = None, date_orders: dict[str, str] | None = None,
-                progress=None, add_unknown_owners: bool = False, add_people: dict[str, str] | None = None):
+def import_file(
+    engine,
+    path,
+    file_name: str | None = None,
+    date_orders: dict[str, str] | None = None,
+    progress=None,
+    add_unknown_owners: bool = False,
+    add_people: dict[str, str] | None = None,
+):
     """Detect, survey and commit one export from disk (scripts and benchmarks): the page's path without the page.
 
     Rows whose owner matches no person are held (rejected, listed in `Outcome.unknown_owners`) unless

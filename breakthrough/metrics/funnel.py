@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
-from typing import Any, Generic, TypeVar
 from numpy.typing import NDArray
 
 from breakthrough.metrics import rates
@@ -261,7 +260,7 @@ def _per_rep(column, n: int) -> list:
 
 def _max0(x: np.ndarray) -> np.ndarray:
     """`max(x, 0.0)` per entry, as Python's `max` gives it (x unless 0.0 is larger)."""
-    return np.where(0.0 > x, 0.0, x)
+    return np.where(x < 0.0, 0.0, x)
 
 
 def _divide(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
@@ -317,8 +316,9 @@ def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs[NDArray[np.float64]]
     return {stage: _requirement_all(stage, *totals[stage], i) for stage in STAGES}
 
 
-def _requirement_all(stage: str, total: np.ndarray, actual_pw: np.ndarray,
-                     inputs: FunnelInputs[NDArray[np.float64]]) -> dict:
+def _requirement_all(
+    stage: str, total: np.ndarray, actual_pw: np.ndarray, inputs: FunnelInputs[NDArray[np.float64]]
+) -> dict:
     derived = _div_all(total, np.full(len(total), inputs.weeks_left))
     standard = inputs.standards.get(stage)
     bar = derived if standard is None else np.where(standard > derived, standard, derived)
@@ -332,7 +332,7 @@ def _improved_all(inputs: FunnelInputs[NDArray[np.float64]], lever: str) -> Funn
     up = 1 + LEVER_STEP
     if lever == "win_rate":
         better = inputs.win_rate * up
-        return replace(inputs, win_rate=np.where(1.0 < better, 1.0, better))
+        return replace(inputs, win_rate=np.where(better > 1.0, 1.0, better))
     name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
             "deal_size": "deal_size"}[lever]  # fmt: skip
     return replace(inputs, **{name: getattr(inputs, name) * up})

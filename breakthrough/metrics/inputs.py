@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from breakthrough.metrics import periods, tenure
-from breakthrough.store import queries
 from breakthrough.metrics.money import rates_of, reporting_totals
 from breakthrough.metrics.periods import Period
 from breakthrough.settings import Settings
+from breakthrough.store import queries
 
 PACE_DAYS = 28  # actual pace: the last 4 weeks
 MONEY = {  # figure: (count telling which rows have deals, their amount) among `deal_totals`' columns
@@ -107,8 +107,11 @@ def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, d
         "past_due": (None, as_of - dt.timedelta(days=1), ("open", "open_amount")),
         "pace": (pace, as_of, ("created",)),
     }
-    activity = {"lb": (lookback, as_of, ("calls", "meetings_held")), "pace": (pace, as_of, ("calls", "meetings_held")),
-                "period": (period.start, as_of, ("calls", "meetings_held"))}
+    activity = {
+        "lb": (lookback, as_of, ("calls", "meetings_held")),
+        "pace": (pace, as_of, ("calls", "meetings_held")),
+        "period": (period.start, as_of, ("calls", "meetings_held")),
+    }
     return deals, activity
 
 

@@ -20,8 +20,9 @@ def to_reporting(frame: pd.DataFrame, settings: Settings, key: str = "rep_id") -
     """
     if frame.empty:
         return pd.Series(dtype=float), {}
-    return to_reporting_arrays(frame[key].to_numpy(), frame["currency"].to_numpy(dtype=object),
-                               frame["amount"].to_numpy(dtype=float), settings)
+    return to_reporting_arrays(
+        frame[key].to_numpy(), frame["currency"].to_numpy(dtype=object), frame["amount"].to_numpy(dtype=float), settings
+    )
 
 
 def to_reporting_arrays(keys: np.ndarray, currencies: np.ndarray, amounts: np.ndarray, settings: Settings):
@@ -110,8 +111,9 @@ def is_example_rate(currency: str, settings: Settings) -> bool:
 def rate_check(currencies, settings: Settings) -> RateCheck:
     """Which of `currencies` (those in the data) are converted at example rates, and which have no rate."""
     found = sorted({str(c) for c in currencies if c})
-    return RateCheck(tuple(c for c in found if is_example_rate(c, settings)),
-                     tuple(c for c in found if settings.rate(c) is None))
+    return RateCheck(
+        tuple(c for c in found if is_example_rate(c, settings)), tuple(c for c in found if settings.rate(c) is None)
+    )
 
 
 def data_currencies(engine) -> set[str]:
@@ -121,5 +123,6 @@ def data_currencies(engine) -> set[str]:
     from breakthrough.store.models import Opportunity, Quota
 
     with engine.connect() as conn:
-        return set(conn.execute(union(select(Opportunity.currency).distinct(), select(Quota.currency).distinct()))
-                   .scalars()) - {None}
+        return set(
+            conn.execute(union(select(Opportunity.currency).distinct(), select(Quota.currency).distinct())).scalars()
+        ) - {None}

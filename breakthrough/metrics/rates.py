@@ -79,9 +79,7 @@ def _share_within(cycles: Sequence[float], days_left: float) -> float:
     return sum(1 for c in cycles if c <= days_left) / len(cycles)
 
 
-def closable_share(
-    rep_cycles: Sequence[float], team_cycles: Sequence[float], days_left: float, k: float
-) -> float:
+def closable_share(rep_cycles: Sequence[float], team_cycles: Sequence[float], days_left: float, k: float) -> float:
     """`pin`: the share of won deals whose cycle (created → won, days) fits in the days left.
 
     Shrunk like a win rate: `(rep deals short enough + k·team share) / (rep deals + k)`.
@@ -103,15 +101,17 @@ def closable_share(
 # The same arithmetic as above on numpy arrays (one entry per rep), for the scorecard and diagnosis.
 
 
-def shrunk_all(successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float,
-               min_trials: int = 5) -> list[Rate]:
+def shrunk_all(
+    successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float, min_trials: int = 5
+) -> list[Rate]:
     """`shrunk` for each entry; NaN in `prior` means no prior."""
     value, raw = shrunk_values(successes, trials, prior, k)
     return many(value, raw, successes, trials, trials < min_trials)
 
 
-def shrunk_values(successes: np.ndarray, trials: np.ndarray, prior: np.ndarray,
-                  k: float) -> tuple[np.ndarray, np.ndarray]:
+def shrunk_values(
+    successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float
+) -> tuple[np.ndarray, np.ndarray]:
     """(value, raw) of `shrunk` for each entry as arrays, NaN where `shrunk` gives None."""
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(trials > 0, successes / trials, np.nan)
@@ -211,8 +211,9 @@ def _run_values(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, off
     return np.where(filled, ordered[np.where(filled, starts + offset, 0)], np.nan)
 
 
-def scaled_within(ordered: np.ndarray, first: np.ndarray, end: np.ndarray, scale: np.ndarray,
-                  days_left: float) -> np.ndarray:
+def scaled_within(
+    ordered: np.ndarray, first: np.ndarray, end: np.ndarray, scale: np.ndarray, days_left: float
+) -> np.ndarray:
     """For each entry: how many of the sorted values `ordered[first:end]` times its `scale` (≥ 0) are at most
     `days_left` — `count_nonzero(values * scale <= days_left)`, with exactly those products.
 
@@ -235,8 +236,9 @@ def shrunk_median_cycle_all(rep: np.ndarray, team: np.ndarray, n: np.ndarray, k:
     return np.where(np.isnan(team), rep, np.where(np.isnan(rep), team, pooled))
 
 
-def closable_share_all(rep_short: np.ndarray, rep_n: np.ndarray, team_short: np.ndarray, team_n: np.ndarray,
-                       days_remain: bool, k: float) -> np.ndarray:
+def closable_share_all(
+    rep_short: np.ndarray, rep_n: np.ndarray, team_short: np.ndarray, team_n: np.ndarray, days_remain: bool, k: float
+) -> np.ndarray:
     """`closable_share` per rep from counts: cycles that fit (`*_short`) and all cycles (`*_n`) of rep and team."""
     with np.errstate(divide="ignore", invalid="ignore"):
         own = rep_short / rep_n

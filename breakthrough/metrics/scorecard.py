@@ -10,19 +10,18 @@ card keeps the arrays (`Columns`) for the diagnosis.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
-from collections.abc import Mapping
-from typing import Any
 
 from breakthrough.metrics import funnel, inputs, money, periods, rates
-from breakthrough.store import queries
 from breakthrough.metrics.periods import Period
 from breakthrough.settings import Settings
+from breakthrough.store import queries
 
 RATE_NAMES = ("win_rate", "deal_size", "meeting_to_opp", "call_to_meeting")
 PACE_DAYS = inputs.PACE_DAYS  # actual pace: the last 4 weeks
@@ -111,12 +110,23 @@ def _build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -
     funnels = funnel.compute_all(funnel_inputs)
     low = settings.low_confidence_trials
     rep_rates = {name: rates.many(v, raw, n, trials, trials < low) for name, (v, raw, n, trials) in shrunk.items()}
-    columns = Columns(funnel_inputs, {name: values[0] for name, values in shrunk.items()},
-                      np.array([f.coverage for f in funnels], dtype=float), cycles["own"], cycles["short"])
+    columns = Columns(
+        funnel_inputs,
+        {name: values[0] for name, values in shrunk.items()},
+        np.array([f.coverage for f in funnels], dtype=float),
+        cycles["own"],
+        cycles["short"],
+    )
     elapsed = periods.elapsed_share(period, as_of, settings.holiday_country)
-    return Scorecard(period=period, as_of=as_of, elapsed_share=elapsed, weeks_left=weeks_left,
-                     reps=_rep_figures(reps, found, rep_rates, cycles["median"], funnels), won_cycles=found.cycles,
-                     columns=columns)
+    return Scorecard(
+        period=period,
+        as_of=as_of,
+        elapsed_share=elapsed,
+        weeks_left=weeks_left,
+        reps=_rep_figures(reps, found, rep_rates, cycles["median"], funnels),
+        won_cycles=found.cycles,
+        columns=columns,
+    )
 
 
 def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Series:
@@ -147,8 +157,10 @@ def _team_rates(found: inputs.Inputs, team_of_rep: np.ndarray) -> dict[str, np.n
     first appearance, reps without a team pooled together), falling back to the whole organisation's
     where a team has no trials."""
     data, n_teams = found.data, int(team_of_rep.max(initial=-1)) + 1
-    sums = {c: np.bincount(team_of_rep, weights=data[c], minlength=n_teams)
-            for c in ("won_n", "lost_n", "created_lb", "meetings_lb", "calls_lb")}  # whole numbers: exact sums
+    sums = {
+        c: np.bincount(team_of_rep, weights=data[c], minlength=n_teams)
+        for c in ("won_n", "lost_n", "created_lb", "meetings_lb", "calls_lb")
+    }  # whole numbers: exact sums
     sums["won_amount"] = money.group_sums(team_of_rep, data["won_amount"])[1]  # money: amounts without a rate left out
     pooled = {}
     for name, (num, den) in _RATE_PARTS.items():
@@ -205,8 +217,9 @@ def _per_rep(per_team: np.ndarray, team_of_rep: np.ndarray, missing) -> np.ndarr
     return np.append(per_team, missing)[np.where(team_of_rep >= 0, team_of_rep, len(per_team))]
 
 
-def _funnel_inputs(found: inputs.Inputs, shrunk: dict, cycles: dict, settings: Settings, weeks_left: float,
-                   days_left: int) -> funnel.FunnelInputs:
+def _funnel_inputs(
+    found: inputs.Inputs, shrunk: dict, cycles: dict, settings: Settings, weeks_left: float, days_left: int
+) -> funnel.FunnelInputs:
     """The reverse funnel's inputs for every rep, as arrays (a rate without a value counts as 0)."""
     data = found.data
     value = {name: np.where(np.isnan(v) | (v == 0), 0.0, v) for name, (v, *_) in shrunk.items()}
@@ -269,8 +282,19 @@ def _rep_figures(reps: _Reps, found: inputs.Inputs, rep_rates, median_cycle, fun
     medians = [None if m != m else m for m in median_cycle.tolist()]
     missing = found.unconverted
     unconverted = [frozenset(missing[i]) if i in missing else NONE for i in reps.ids]
-    columns = (reps.ids, reps.names, reps.teams, reps.managers, *data, past_due_count, rates_, medians, funnels,
-               unconverted, *counted)  # `RepFigures`' fields in order
+    columns = (
+        reps.ids,
+        reps.names,
+        reps.teams,
+        reps.managers,
+        *data,
+        past_due_count,
+        rates_,
+        medians,
+        funnels,
+        unconverted,
+        *counted,
+    )  # `RepFigures`' fields in order
     return dict(zip(reps.ids, rates.named_tuples(RepFigures, zip(*columns))))
 
 
@@ -316,8 +340,9 @@ def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
         columns[names[3]] = text(need["status"])
     columns["Coverage"] = number(funnels["coverage"])
     columns["Coverage needed"] = number(funnels["coverage_ratio"])
-    columns["Coverage status"] = text(["quota met" if gap == 0 else status
-                                       for gap, status in zip(funnels["gap"], funnels["coverage_status"])])
+    columns["Coverage status"] = text(
+        ["quota met" if gap == 0 else status for gap, status in zip(funnels["gap"], funnels["coverage_status"])]
+    )
     columns["Past-due pipeline"] = number(rep["past_due_pipeline"])
     return pd.DataFrame(columns)
 

@@ -15,6 +15,7 @@ Everything works on whole columns at once (numpy `datetime64[D]` arrays, NaT for
 from __future__ import annotations
 
 import datetime as dt
+
 import numpy as np
 
 from breakthrough.formatting import day
@@ -54,8 +55,9 @@ def employed_share(hire, end, starts, ends, country: str | None) -> np.ndarray:
         return np.where(total > 0, worked / total, (last >= first).astype(float))
 
 
-def prorated(amount: float, hire: dt.date | None, end: dt.date | None, start: dt.date, stop: dt.date,
-             country: str | None = None) -> float:
+def prorated(
+    amount: float, hire: dt.date | None, end: dt.date | None, start: dt.date, stop: dt.date, country: str | None = None
+) -> float:
     """One quota `amount` for the days [start, stop], prorated for a person employed from `hire` to `end`."""
     share = employed_share([hire], [end], [start], [stop], country)
     return float(amount * share[0])

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from breakthrough.metrics import tenure
 from breakthrough.formatting import day
+from breakthrough.metrics import tenure
 from breakthrough.metrics.periods import Period
 
 ALL_TEAMS, ALL_MANAGERS, ALL_REPS = "All teams", "All managers", "All reps"
@@ -41,16 +41,26 @@ class View:
         return " · ".join(parts)
 
 
-def reps_in_scope(people: pd.DataFrame, team: str | None, manager: str | None, first: dt.date | None = None,
-                  last: dt.date | None = None) -> pd.DataFrame:
+def reps_in_scope(
+    people: pd.DataFrame,
+    team: str | None,
+    manager: str | None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> pd.DataFrame:
     """Reps of `team` and `manager` (either may be None for all) in the figures of the days [first, last]:
     who worked here during some part of them (`tenure.present`; a missing day leaves that side open).
 
     A period's figures take [period start, as-of date]; a "now" view the as-of date alone (`reps_now`).
     """
     reps = people[people["role"] == "rep"]
-    kept = tenure.present(reps["hire_date"], reps["end_date"] if "end_date" in reps else [None] * len(reps),
-                          reps["active"], first or dt.date.min, last or dt.date.max)
+    kept = tenure.present(
+        reps["hire_date"],
+        reps["end_date"] if "end_date" in reps else [None] * len(reps),
+        reps["active"],
+        first or dt.date.min,
+        last or dt.date.max,
+    )
     reps = reps[kept]
     if team:
         reps = reps[reps["team"] == team]
@@ -65,8 +75,9 @@ def reps_now(people: pd.DataFrame, team: str | None, manager: str | None, as_of:
     return reps_in_scope(people, team, manager, as_of, as_of)
 
 
-def managers_in_scope(people: pd.DataFrame, team: str | None, first: dt.date | None = None,
-                      last: dt.date | None = None) -> list[str]:
+def managers_in_scope(
+    people: pd.DataFrame, team: str | None, first: dt.date | None = None, last: dt.date | None = None
+) -> list[str]:
     """Managers of the reps of `team` (all teams when None) in the figures of [first, last]."""
     return sorted(reps_in_scope(people, team, None, first, last)["manager"].dropna().unique())
 

@@ -18,9 +18,9 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
-from typing import Any
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -106,7 +106,7 @@ def frame(data: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
         col = out.iloc[:, i]
         if col.dtype == object or pd.api.types.is_string_dtype(col):
             replaced = {v: _value(v, mapping) for v in col.dropna().unique() if isinstance(v, str)}
-            out.isetitem(i, col.map(lambda v: replaced.get(v, v) if isinstance(v, str) else v))
+            out.isetitem(i, col.map(lambda v, names=replaced: names.get(v, v) if isinstance(v, str) else v))
     out.columns = [_value(c, mapping) for c in out.columns]
     if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
         out.index = [_value(v, mapping) for v in out.index]

@@ -20,6 +20,7 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import jinja2
 import numpy as np
@@ -28,7 +29,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from typing import TypeGuard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -172,8 +172,10 @@ class Section:
     figure: object | None = None  # a plotly.graph_objects.Figure
 
 
-TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("breakthrough.sharing", "templates"),
-                               autoescape=jinja2.select_autoescape(("html", "html.j2")))
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("breakthrough.sharing", "templates"),
+    autoescape=jinja2.select_autoescape(("html", "html.j2")),
+)
 
 
 def meeting_pack(
@@ -191,16 +193,26 @@ def meeting_pack(
         figure = None
         if section.figure is not None:
             figure = _roomy(section.figure).to_html(
-                full_html=False, include_plotlyjs=not plotly_included, include_mathjax=False,
+                full_html=False,
+                include_plotlyjs=not plotly_included,
+                include_mathjax=False,
                 config={"displaylogo": False, "responsive": True},
             )
             plotly_included = True
         table = None if section.table is None else _pack_table(section.table)
         parts.append({"title": section.title, "table": table, "figure": figure})
-    return TEMPLATES.get_template("meeting_pack.html.j2").render(
-        title=title, banner=banner, link=link, clickable=link.startswith(("http://", "https://")),
-        created=created.strftime("%d %b %Y %H:%M"), notes=list(notes), sections=parts,
-    ) + "\n"
+    return (
+        TEMPLATES.get_template("meeting_pack.html.j2").render(
+            title=title,
+            banner=banner,
+            link=link,
+            clickable=link.startswith(("http://", "https://")),
+            created=created.strftime("%d %b %Y %H:%M"),
+            notes=list(notes),
+            sections=parts,
+        )
+        + "\n"
+    )
 
 
 def _roomy(figure):

@@ -23,23 +23,51 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Engine
 
+from breakthrough.coaching import sessions
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import funnel, scorecard
-from breakthrough.store import queries
-from breakthrough.coaching import sessions
-from breakthrough.sharing.exports import neutralise
 from breakthrough.metrics.periods import Period
-from breakthrough.settings import Settings
 from breakthrough.metrics.view import effective_as_of, reps_in_scope
+from breakthrough.settings import Settings
+from breakthrough.sharing.exports import neutralise
+from breakthrough.store import queries
 
 FIELDS = (
-    "rep", "email", "team", "manager", "period", "period_start", "period_end", "as_of", "currency",
-    "quota", "won", "won_count", "lost_count", "attainment_pct", "gap", "elapsed_pct", "status",
-    "calls", "meetings", "calls_per_week_needed", "calls_per_week_actual", "calls_status",
-    "meetings_per_week_needed", "meetings_per_week_actual", "meetings_status",
-    "new_opps_per_week_needed", "new_opps_per_week_actual", "new_opps_status",
-    "open_pipeline", "coverage", "coverage_needed", "coverage_status", "past_due_pipeline",
-    "coaching_sessions", "unconverted_currencies",
+    "rep",
+    "email",
+    "team",
+    "manager",
+    "period",
+    "period_start",
+    "period_end",
+    "as_of",
+    "currency",
+    "quota",
+    "won",
+    "won_count",
+    "lost_count",
+    "attainment_pct",
+    "gap",
+    "elapsed_pct",
+    "status",
+    "calls",
+    "meetings",
+    "calls_per_week_needed",
+    "calls_per_week_actual",
+    "calls_status",
+    "meetings_per_week_needed",
+    "meetings_per_week_actual",
+    "meetings_status",
+    "new_opps_per_week_needed",
+    "new_opps_per_week_actual",
+    "new_opps_status",
+    "open_pipeline",
+    "coverage",
+    "coverage_needed",
+    "coverage_status",
+    "past_due_pipeline",
+    "coaching_sessions",
+    "unconverted_currencies",
 )
 STAGE_FIELDS = {"calls": "calls", "meetings": "meetings", "opportunities": "new_opps"}
 NO_QUOTA, QUOTA_MET, NOT_STARTED = "no quota", "quota met", "not started"
@@ -49,8 +77,14 @@ class UnknownScope(ValueError):
     """A team or manager with no active reps (the message names the parameter and the choices)."""
 
 
-def records(engine: Engine, settings: Settings, period: Period, as_of: dt.date, team: str | None = None,
-            manager: str | None = None) -> list[dict]:
+def records(
+    engine: Engine,
+    settings: Settings,
+    period: Period,
+    as_of: dt.date,
+    team: str | None = None,
+    manager: str | None = None,
+) -> list[dict]:
     """One record per active rep of `team` and `manager` (None: all), in the Overview's order."""
     people = queries.people(engine)
     _check_scope(people, team, manager)
@@ -62,8 +96,10 @@ def records(engine: Engine, settings: Settings, period: Period, as_of: dt.date, 
         return []
     coached = coaching_sessions(engine, period.start, as_of, rows["rep_id"].tolist())
     email = people["email"]
-    return [_record(card, settings, row, card.reps[row["rep_id"]], email.get(row["rep_id"]), coached[row["rep_id"]])
-            for row in rows.to_dict("records")]
+    return [
+        _record(card, settings, row, card.reps[row["rep_id"]], email.get(row["rep_id"]), coached[row["rep_id"]])
+        for row in rows.to_dict("records")
+    ]
 
 
 def coaching_sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int]) -> Counter:
@@ -80,26 +116,39 @@ def _check_scope(people: pd.DataFrame, team: str | None, manager: str | None) ->
     managers = sorted(reps_in_scope(people, team, None)["manager"].dropna().unique())
     if manager and manager not in managers:
         where = f" in team “{team}”" if team else ""
-        raise UnknownScope(f"--manager: no active reps of a manager named “{manager}”{where}. "
-                           f"Managers: {_listed(managers)}.")
+        raise UnknownScope(
+            f"--manager: no active reps of a manager named “{manager}”{where}. Managers: {_listed(managers)}."
+        )
 
 
 def _listed(names: list[str]) -> str:
     return ", ".join(names) if names else "none yet"
 
 
-def _record(card: scorecard.Scorecard, settings: Settings, row: dict, rep: scorecard.RepFigures, email,
-            coached: int) -> dict:
+def _record(
+    card: scorecard.Scorecard, settings: Settings, row: dict, rep: scorecard.RepFigures, email, coached: int
+) -> dict:
     """One rep's record: the Overview's row, and the counts the card holds beside it."""
     out = {
-        "rep": row["Rep"], "email": _text(email), "team": _text(row["Team"]), "manager": _text(row["Manager"]),
-        "period": card.period.key, "period_start": card.period.start.isoformat(),
-        "period_end": card.period.end.isoformat(), "as_of": card.as_of.isoformat(),
+        "rep": row["Rep"],
+        "email": _text(email),
+        "team": _text(row["Team"]),
+        "manager": _text(row["Manager"]),
+        "period": card.period.key,
+        "period_start": card.period.start.isoformat(),
+        "period_end": card.period.end.isoformat(),
+        "as_of": card.as_of.isoformat(),
         "currency": settings.reporting_currency,
-        "quota": _money(row["Quota"]), "won": _money(row["Won"]), "won_count": rep.won_count,
-        "lost_count": rep.lost_count, "attainment_pct": _percent(row["Attainment"]), "gap": _money(row["Gap"]),
-        "elapsed_pct": _percent(card.elapsed_share), "status": status(rep, card.elapsed_share, settings),
-        "calls": rep.calls, "meetings": rep.meetings,
+        "quota": _money(row["Quota"]),
+        "won": _money(row["Won"]),
+        "won_count": rep.won_count,
+        "lost_count": rep.lost_count,
+        "attainment_pct": _percent(row["Attainment"]),
+        "gap": _money(row["Gap"]),
+        "elapsed_pct": _percent(card.elapsed_share),
+        "status": status(rep, card.elapsed_share, settings),
+        "calls": rep.calls,
+        "meetings": rep.meetings,
     }
     for stage, name in STAGE_FIELDS.items():
         needed, actual, _, shown = scorecard.STAGE_COLUMNS[stage]
@@ -107,9 +156,12 @@ def _record(card: scorecard.Scorecard, settings: Settings, row: dict, rep: score
         out[f"{name}_per_week_actual"] = _number(row[actual])
         out[f"{name}_status"] = _text(row[shown])
     out |= {
-        "open_pipeline": _money(rep.open_pipeline), "coverage": _number(row["Coverage"]),
-        "coverage_needed": _number(row["Coverage needed"]), "coverage_status": _text(row["Coverage status"]),
-        "past_due_pipeline": _money(row["Past-due pipeline"]), "coaching_sessions": coached,
+        "open_pipeline": _money(rep.open_pipeline),
+        "coverage": _number(row["Coverage"]),
+        "coverage_needed": _number(row["Coverage needed"]),
+        "coverage_status": _text(row["Coverage status"]),
+        "past_due_pipeline": _money(row["Past-due pipeline"]),
+        "coaching_sessions": coached,
         "unconverted_currencies": " ".join(sorted(rep.unconverted)),
     }
     return {name: out[name] for name in FIELDS}

@@ -9,6 +9,7 @@ inside the same transaction that writes the raw rows.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -22,14 +23,12 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from typing import ClassVar
-from sqlalchemy import Table
-from typing import Any
 
 Money = Numeric(16, 2, asdecimal=False)
 RunningMoney = Numeric(20, 2, asdecimal=False)  # running totals of amounts: room for many deals' sums
@@ -107,8 +106,14 @@ class Activity(Base):
         UniqueConstraint("source", "external_id"),
         Index("ix_activity_rep_day", "rep_id", "day", "account_id"),  # account: right prospects read the index only
         # a deal's last activity (hygiene); only rows with a deal: a third of them, built three times faster
-        Index("ix_activity_deal_day", "opportunity_ref", "source", "day", sqlite_where=WITH_DEAL,
-              postgresql_where=WITH_DEAL),
+        Index(
+            "ix_activity_deal_day",
+            "opportunity_ref",
+            "source",
+            "day",
+            sqlite_where=WITH_DEAL,
+            postgresql_where=WITH_DEAL,
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))
@@ -182,8 +187,18 @@ class Opportunity(Base):
         # widened in migration 0006: the stage funnel counts deals by created date from the index alone
         Index("ix_opportunity_created_owner", "created_date", "owner_id", "status", "stage", "currency", "amount"),
         # open deals for hygiene and the stage order, read from the index alone (migration 0006)
-        Index("ix_opportunity_open_cover", "status", "created_date", "owner_id", "stage", "probability", "close_date",
-              "stage_since", "source", "external_id"),
+        Index(
+            "ix_opportunity_open_cover",
+            "status",
+            "created_date",
+            "owner_id",
+            "stage",
+            "probability",
+            "close_date",
+            "stage_since",
+            "source",
+            "external_id",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40))

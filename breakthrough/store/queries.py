@@ -13,21 +13,33 @@ dtypes, without SQLAlchemy's and pandas' work per row and per value.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import (
-    BigInteger, Connection, Date, Engine, Float, Numeric, and_, bindparam, case, cast, func, literal, or_, select,
+    BigInteger,
+    Connection,
+    Date,
+    Engine,
+    Float,
+    Numeric,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
 )
 from sqlalchemy.orm import aliased
-from collections.abc import Sequence
-from typing import Any, overload
 
 from breakthrough.metrics import tenure
 from breakthrough.store.models import (
@@ -109,8 +121,9 @@ def read_frame(engine: Bind, stmt, columns: list[str], params: dict | None = Non
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def read_columns(engine: Bind, stmt, columns: list[str], params: dict | None = None,
-                 joins_as_written: bool = False) -> dict[str, np.ndarray]:
+def read_columns(
+    engine: Bind, stmt, columns: list[str], params: dict | None = None, joins_as_written: bool = False
+) -> dict[str, np.ndarray]:
     """The rows of `stmt` as one array per column (text as Python strings), for figures worked out with numpy.
 
     `joins_as_written`: PostgreSQL runs the joins in the written order instead of planning every order
@@ -134,8 +147,17 @@ def _people_statement():
     manager = aliased(Person)
     return (
         select(
-            Person.id, Person.name, Person.email, Person.role, Person.team_id, Team.name.label("team"),
-            Person.manager_id, manager.name.label("manager"), Person.hire_date, Person.end_date, Person.active,
+            Person.id,
+            Person.name,
+            Person.email,
+            Person.role,
+            Person.team_id,
+            Team.name.label("team"),
+            Person.manager_id,
+            manager.name.label("manager"),
+            Person.hire_date,
+            Person.end_date,
+            Person.active,
         )
         .outerjoin(Team, Team.id == Person.team_id)
         .outerjoin(manager, manager.id == Person.manager_id)
@@ -144,8 +166,19 @@ def _people_statement():
 
 
 PEOPLE = _people_statement()  # built once: the statement is the same on every call
-PEOPLE_COLUMNS = ["id", "name", "email", "role", "team_id", "team", "manager_id", "manager", "hire_date", "end_date",
-                  "active"]
+PEOPLE_COLUMNS = [
+    "id",
+    "name",
+    "email",
+    "role",
+    "team_id",
+    "team",
+    "manager_id",
+    "manager",
+    "hire_date",
+    "end_date",
+    "active",
+]
 REPS = PEOPLE.where(Person.role == "rep")  # leavers too: who is in a span's figures is `tenure.present`'s to say
 
 
@@ -250,9 +283,18 @@ class FrameFacts:
     demo: bool
 
 
-SPAN_AND_DEMO = select(*(select(a).scalar_subquery() for a in (
-    func.min(ActivityDaily.day), func.min(Opportunity.created_date), func.max(ActivityDaily.day),
-    func.max(Opportunity.created_date), select(Setting.value).where(Setting.key == "demo").scalar_subquery())))
+SPAN_AND_DEMO = select(
+    *(
+        select(a).scalar_subquery()
+        for a in (
+            func.min(ActivityDaily.day),
+            func.min(Opportunity.created_date),
+            func.max(ActivityDaily.day),
+            func.max(Opportunity.created_date),
+            select(Setting.value).where(Setting.key == "demo").scalar_subquery(),
+        )
+    )
+)
 
 
 def frame_facts(engine: Bind) -> FrameFacts:
@@ -265,8 +307,14 @@ def frame_facts(engine: Bind) -> FrameFacts:
     return FrameFacts(found_people, found_teams, min(first, default=None), max(last, default=None), bool(demo))
 
 
-def quota_parts(engine: Bind, ends: list[dt.date], quarters: list[dt.date], start: dt.date,
-                currencies: list[str], through: dt.date | None = None) -> dict[str, np.ndarray]:
+def quota_parts(
+    engine: Bind,
+    ends: list[dt.date],
+    quarters: list[dt.date],
+    start: dt.date,
+    currencies: list[str],
+    through: dt.date | None = None,
+) -> dict[str, np.ndarray]:
     """Person quota amounts starting in [start, ends[-1]], summed per key and currency, as columns:
 
     - `key` = ((person id × len(ends) + period) × len(quarters) + quarter) × 2 + (1 for a quarter row, 0 for a
@@ -292,7 +340,8 @@ def _quota_statement(n_ends: int, n_quarters: int, n_currencies: int):
     steps = [(q.period_start < day(f"q_{i}"), i - 1) for i in range(1, n_quarters)]
     quarter = case(*steps, else_=n_quarters - 1) if steps else literal(0)
     key = ((cast(q.person_id, BigInteger) * n_ends + period) * n_quarters + quarter) * 2 + case(
-        (q.period == "quarter", 1), else_=0)
+        (q.period == "quarter", 1), else_=0
+    )
     found = [(q.currency == bindparam(f"c_{i}"), i) for i in range(n_currencies)]
     currency = case(*found, else_=-1) if found else literal(-1)
     hired, left = Person.hire_date > day("start"), Person.end_date < day("through")  # employed part of the window
@@ -319,8 +368,9 @@ def deal_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np.nda
     Totals: `won`, `lost`, `open` (deals with that status and close date in the window), `won_amount`,
     `open_amount` (their amounts, in the deal's currency) and `created` (deals created in the window).
     """
-    columns = read_columns(engine, *_window_totals(OpportunityRunning, ("owner_id", "currency"), windows),
-                           joins_as_written=True)
+    columns = read_columns(
+        engine, *_window_totals(OpportunityRunning, ("owner_id", "currency"), windows), joins_as_written=True
+    )
     return {"rep_id" if name == "owner_id" else name: values for name, values in columns.items()}
 
 
@@ -423,8 +473,14 @@ def _packed_cycles(conn: Connection) -> list:
 def opportunity_records(engine: Engine, rep_id: int, status: str | None = None) -> pd.DataFrame:
     """One rep's deals, newest close date first (drill-down to records)."""
     stmt = select(
-        Opportunity.external_id, Opportunity.name, Opportunity.stage, Opportunity.status,
-        Opportunity.amount, Opportunity.currency, Opportunity.created_date, Opportunity.close_date,
+        Opportunity.external_id,
+        Opportunity.name,
+        Opportunity.stage,
+        Opportunity.status,
+        Opportunity.amount,
+        Opportunity.currency,
+        Opportunity.created_date,
+        Opportunity.close_date,
     ).where(Opportunity.owner_id == rep_id)
     if status is not None:
         stmt = stmt.where(Opportunity.status == status)

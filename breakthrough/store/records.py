@@ -23,14 +23,24 @@ from breakthrough.store.models import (
     Person,
     TargetActivityDay,
 )
-from breakthrough.store.queries import as_date
-from breakthrough.store.queries import read_frame
-from breakthrough.store.rows import as_dates, fetch
+from breakthrough.store.queries import as_date, read_frame
 from breakthrough.store.rollups import MEETING_TYPES, NOT_HELD, is_target_account
+from breakthrough.store.rows import as_dates, fetch
 
 ACTIVITY_COLUMNS = ["CRM id", "Date", "Rep", "Type", "Outcome", "Account", "Subject", "Deal"]
-DEAL_COLUMNS = ["CRM id", "Deal", "Rep", "Account", "Stage", "Status", "Amount", "Currency", "Created",
-                "Close date", "In stage since"]
+DEAL_COLUMNS = [
+    "CRM id",
+    "Deal",
+    "Rep",
+    "Account",
+    "Stage",
+    "Status",
+    "Amount",
+    "Currency",
+    "Created",
+    "Close date",
+    "In stage since",
+]
 LIMIT = 5_000  # a drill-down lists at most this many records (the figure says how many there are)
 CHUNK = 900  # CRM ids bound per query
 
@@ -46,8 +56,9 @@ def held_meeting():
     return and_(Activity.type.in_(MEETING_TYPES), func.lower(func.coalesce(Activity.outcome, "")).not_in(NOT_HELD))
 
 
-def activity_records(engine: Engine, rep_ids: Sequence[int], start: dt.date, end: dt.date, kind: str = "call",
-                     limit: int = LIMIT) -> pd.DataFrame:
+def activity_records(
+    engine: Engine, rep_ids: Sequence[int], start: dt.date, end: dt.date, kind: str = "call", limit: int = LIMIT
+) -> pd.DataFrame:
     """Calls (`kind="call"`) or meetings held (`kind="meeting"`) of the reps over [start, end], newest first."""
     what = Activity.type == "call" if kind == "call" else held_meeting()
     stmt = (
@@ -72,10 +83,15 @@ def _deal_select():
     )  # fmt: skip
 
 
-def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = None,
-                 closed: tuple[dt.date | None, dt.date | None] | None = None,
-                 created: tuple[dt.date, dt.date] | None = None, ids: Sequence[str] | None = None,
-                 limit: int = LIMIT) -> pd.DataFrame:
+def deal_records(
+    engine: Engine,
+    rep_ids: Sequence[int],
+    status: str | None = None,
+    closed: tuple[dt.date | None, dt.date | None] | None = None,
+    created: tuple[dt.date, dt.date] | None = None,
+    ids: Sequence[str] | None = None,
+    limit: int = LIMIT,
+) -> pd.DataFrame:
     """The reps' deals, filtered by status, close-date range, created range or CRM ids; latest close first.
 
     Many CRM ids are looked up in chunks (databases cap bound parameters); at most `limit` of them.
@@ -91,7 +107,9 @@ def deal_records(engine: Engine, rep_ids: Sequence[int], status: str | None = No
         stmt = stmt.where(Opportunity.status.in_(status.split("+")))
     if closed is not None:
         lo, hi = closed
-        stmt = stmt.where(*([Opportunity.close_date >= lo] if lo else []), *([Opportunity.close_date <= hi] if hi else []))
+        stmt = stmt.where(
+            *([Opportunity.close_date >= lo] if lo else []), *([Opportunity.close_date <= hi] if hi else [])
+        )
     if created is not None:
         stmt = stmt.where(Opportunity.created_date.between(*created))
     if ids is not None:
@@ -130,8 +148,10 @@ def deal_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
     parts = [read_days(engine, select(o.id, o.name, o.amount, o.currency).where(o.id.in_(ids[i: i + CHUNK])),
                        DETAIL_COLUMNS, ()) for i in range(0, len(ids), CHUNK)]  # fmt: skip
     if not parts:  # typed, so that it merges with the flags on `id`
-        return pd.DataFrame({"id": np.array([], dtype=np.int64), "deal": [], "amount": np.array([], dtype=float),
-                             "currency": []}, columns=DETAIL_COLUMNS)
+        return pd.DataFrame(
+            {"id": np.array([], dtype=np.int64), "deal": [], "amount": np.array([], dtype=float), "currency": []},
+            columns=DETAIL_COLUMNS,
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -156,10 +176,10 @@ def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataF
     later = [i for i, d in zip(frame["id"], frame["last_activity"]) if d is not None and d > as_of]
     if later:
         found: dict[int, dt.date] = {}
-        for part in (later[i: i + CHUNK] for i in range(0, len(later), CHUNK)):
+        for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
             days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
             found.update(zip(days["id"].tolist(), days["day"].tolist()))
-        frame["last_activity"] = [found[i] if i in found else d for i, d in zip(frame["id"], frame["last_activity"])]
+        frame["last_activity"] = [found.get(i, d) for i, d in zip(frame["id"], frame["last_activity"])]
     return frame
 
 
@@ -167,8 +187,11 @@ def _last_activity(ids: list[int], as_of: dt.date):
     """(deal id, its last activity day up to `as_of`) of these deals: one index seek each (ix_activity_deal_day)."""
     last = (
         select(func.max(Activity.day))
-        .where(Activity.opportunity_ref == Opportunity.external_id, Activity.source == Opportunity.source,
-               Activity.day <= as_of)
+        .where(
+            Activity.opportunity_ref == Opportunity.external_id,
+            Activity.source == Opportunity.source,
+            Activity.day <= as_of,
+        )
         .correlate(Opportunity)
         .scalar_subquery()
     )
@@ -200,13 +223,19 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[s
     """
     o, order = Opportunity, stage_order(engine) if order is None else order
     window = [o.owner_id.is_not(None), o.created_date.between(start, end)]
-    plain = (select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
-             .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id))).subquery())
+    plain = (
+        select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
+        .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id)))
+        .subquery()
+    )
     counted = select(plain.c.owner_id, plain.c.currency, plain.c.reached, func.count(), func.sum(plain.c.amount)
                      ).group_by(plain.c.owner_id, plain.c.currency, plain.c.reached)  # fmt: skip
     history = _history_reach(order)
-    changed = (select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
-               .select_from(history.join(o, o.id == history.c.id)).where(*window))
+    changed = (
+        select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
+        .select_from(history.join(o, o.id == history.c.id))
+        .where(*window)
+    )
     rows = fetch(engine, union_all(counted, changed))
     reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
     return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
@@ -215,8 +244,9 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[s
                         columns=COHORT_COLUMNS)  # fmt: skip
 
 
-def deals_reaching(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str], rep_ids: Sequence[int],
-                   level: int) -> list[str]:
+def deals_reaching(
+    engine: Engine, start: dt.date, end: dt.date, order: Sequence[str], rep_ids: Sequence[int], level: int
+) -> list[str]:
     """CRM ids of the reps' deals created in [start, end] that reached stage `level` of `pipeline.stages(order)`."""
     o, history = Opportunity, _history_reach(order)
     reached = _later(_current(order), func.coalesce(history.c.reached, 0))
@@ -247,8 +277,11 @@ def _history_reach(order: Sequence[str]):
     """Per deal with history: the furthest stage of `order` its history records (history is small: one
     row per change)."""
     h = OpportunityHistory
-    return (select(h.opportunity_id.label("id"), func.max(_position(h.stage, order)).label("reached"))
-            .group_by(h.opportunity_id).subquery("history_reach"))
+    return (
+        select(h.opportunity_id.label("id"), func.max(_position(h.stage, order)).label("reached"))
+        .group_by(h.opportunity_id)
+        .subquery("history_reach")
+    )
 
 
 def stage_order(engine: Engine) -> list[str]:

@@ -26,14 +26,26 @@ or for all of a source's open deals after a big activity load).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, Select, and_, case, delete, func, insert, literal, or_, select, true, union
-from sqlalchemy import union_all
-from collections.abc import Sequence
-from sqlalchemy import ColumnElement
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 
 from breakthrough.store.models import (
     Account,
@@ -204,7 +216,8 @@ def _deal_days(ids: list[int] | None) -> Select:
     both = _deal_events(ids).subquery()
     sums = [func.sum(both.c[v]).label(v) for v in DEAL_VALUES]
     return select(both.c.owner_id, both.c.currency, both.c.day, *sums).group_by(
-        both.c.owner_id, both.c.currency, both.c.day)
+        both.c.owner_id, both.c.currency, both.c.day
+    )
 
 
 def _deal_events(ids: list[int] | None):
@@ -225,12 +238,19 @@ def _deal_events(ids: list[int] | None):
 def _deal_event_days():
     """Every close day and created day of an owned deal."""
     o = Opportunity
-    return union_all(select(o.close_date.label("day")).where(o.owner_id.is_not(None), o.close_date.is_not(None)),
-                     select(o.created_date).where(o.owner_id.is_not(None)))
+    return union_all(
+        select(o.close_date.label("day")).where(o.owner_id.is_not(None), o.close_date.is_not(None)),
+        select(o.created_date).where(o.owner_id.is_not(None)),
+    )
 
 
-ACTIVITY_RUNNING = Running(ActivityRunning, ("rep_id",), ("calls", "meetings_held", "emails", "activities"),
-                           _activity_days, lambda: select(ActivityRepDay.day))
+ACTIVITY_RUNNING = Running(
+    ActivityRunning,
+    ("rep_id",),
+    ("calls", "meetings_held", "emails", "activities"),
+    _activity_days,
+    lambda: select(ActivityRepDay.day),
+)
 OPPORTUNITY_RUNNING = Running(OpportunityRunning, ("owner_id", "currency"), DEAL_VALUES, _deal_days, _deal_event_days)
 
 
@@ -243,8 +263,11 @@ def refresh_won_cycles(conn: Connection, owner_ids: Iterable[int] | None = None)
     ids = None if owner_ids is None else sorted(set(owner_ids))
     conn.execute(delete(t).where(*([] if ids is None else [t.owner_id.in_(ids)])))
     won = select(o.owner_id, o.close_date, o.created_date).where(
-        o.owner_id.is_not(None), o.status == "won", o.close_date.is_not(None),
-        *([] if ids is None else [o.owner_id.in_(ids)]))
+        o.owner_id.is_not(None),
+        o.status == "won",
+        o.close_date.is_not(None),
+        *([] if ids is None else [o.owner_id.in_(ids)]),
+    )
     rows = conn.execute(won).all()
     if rows:
         conn.execute(insert(t), cycle_rows(rows))
@@ -286,8 +309,12 @@ def is_target_account():
     return or_(Account.is_target.is_(True), func.lower(func.coalesce(Account.tier, "")).in_(TARGET_TIERS))
 
 
-def refresh_target_activity(conn: Connection, rep_ids: Iterable[int] | None = None,
-                            day_from: dt.date | None = None, day_to: dt.date | None = None) -> None:
+def refresh_target_activity(
+    conn: Connection,
+    rep_ids: Iterable[int] | None = None,
+    day_from: dt.date | None = None,
+    day_to: dt.date | None = None,
+) -> None:
     """Recount `target_activity_day` from `activity` and `account` for these reps and days (all if None)."""
     conn.execute(delete(TargetActivityDay).where(*_conditions(TargetActivityDay, rep_ids, day_from, day_to)))
     counts = (
@@ -302,16 +329,20 @@ def refresh_target_activity(conn: Connection, rep_ids: Iterable[int] | None = No
 def refresh_target_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
     """Recount `target_activity_day` for the reps and days with activity on these accounts (a flag or tier changed)."""
     ids = sorted(set(account_ids))
-    for part in (ids[i: i + CHUNK] for i in range(0, len(ids), CHUNK)):
-        span = select(Activity.rep_id, func.min(Activity.day), func.max(Activity.day)).where(
-            Activity.account_id.in_(part), Activity.rep_id.is_not(None)).group_by(Activity.rep_id)
+    for part in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        span = (
+            select(Activity.rep_id, func.min(Activity.day), func.max(Activity.day))
+            .where(Activity.account_id.in_(part), Activity.rep_id.is_not(None))
+            .group_by(Activity.rep_id)
+        )
         for rep_id, first, last in conn.execute(span).all():
             assert rep_id is not None  # the span keeps rows with a rep
             refresh_target_activity(conn, [rep_id], _day(first), _day(last))
 
 
-def refresh_deal_activity(conn: Connection, refs: Iterable[str | None] | None = None,
-                          source: str | None = None) -> None:
+def refresh_deal_activity(
+    conn: Connection, refs: Iterable[str | None] | None = None, source: str | None = None
+) -> None:
     """Recount `deal_activity` for these deal references (of `source` when given), or one source's deals
     (all if neither): a row for each open deal with activity, counted from its own activity rows (an index
     range per deal), so the cost follows the open deals, not the activities.
@@ -320,18 +351,22 @@ def refresh_deal_activity(conn: Connection, refs: Iterable[str | None] | None = 
     for the deals it wrote (a deal that opens gets its row, one that closes loses it)."""
     if refs is None:
         conn.execute(delete(DealActivity).where(*([] if source is None else [DealActivity.source == source])))
-        conn.execute(insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts(
-            [] if source is None else [Opportunity.source == source])))
+        conn.execute(
+            insert(DealActivity).from_select(
+                _DEAL_COLUMNS, _deal_counts([] if source is None else [Opportunity.source == source])
+            )
+        )
         return
     wanted = sorted({r for r in refs if r is not None})
     if len(wanted) > MANY_REFS:  # each chunk reads the open deals' index: past this, count them all at once
         refresh_deal_activity(conn, source=source)
         return
     same = ([], []) if source is None else ([DealActivity.source == source], [Opportunity.source == source])
-    for part in (wanted[i: i + CHUNK] for i in range(0, len(wanted), CHUNK)):
+    for part in (wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)):
         conn.execute(delete(DealActivity).where(DealActivity.opportunity_ref.in_(part), *same[0]))
-        conn.execute(insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts(
-            [Opportunity.external_id.in_(part), *same[1]])))
+        conn.execute(
+            insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts([Opportunity.external_id.in_(part), *same[1]]))
+        )
 
 
 _DEAL_COLUMNS = ["opportunity_ref", "source", "last_day", "activities"]
@@ -345,8 +380,11 @@ def _deal_counts(where: list) -> Select:
     mine = [a.opportunity_ref == o.external_id, a.source == o.source]
     last = select(func.max(a.day)).where(*mine).correlate(o).scalar_subquery()
     n = select(func.count()).select_from(a).where(*mine).correlate(o).scalar_subquery()
-    deals = select(o.external_id.label("ref"), o.source.label("source"), last.label("last_day"), n.label("n")).where(
-        o.status == "open", *where).subquery("open_deals")
+    deals = (
+        select(o.external_id.label("ref"), o.source.label("source"), last.label("last_day"), n.label("n"))
+        .where(o.status == "open", *where)
+        .subquery("open_deals")
+    )
     return select(deals.c.ref, deals.c.source, deals.c.last_day, deals.c.n).where(deals.c.last_day.is_not(None))
 
 

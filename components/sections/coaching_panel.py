@@ -13,14 +13,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough.sharing import anonymise
-from breakthrough.coaching import cadence, managers, impact
-from breakthrough.metrics import missing
-from components.sections import coaching_tables
+from breakthrough.coaching import cadence, impact, managers
 from breakthrough.formatting import day, number, percent
+from breakthrough.metrics import missing
 from breakthrough.metrics.view import View, reps_now
-from components.sections import empty, session_form
-from components import sharing, cache
+from breakthrough.sharing import anonymise
+from components import cache, sharing
+from components.sections import coaching_tables, empty, session_form
 from components.widgets.kpis import kpi_row
 from components.widgets.tables import table
 from components.widgets.text import plain
@@ -86,10 +85,24 @@ def manager_scorecard(data: managers.Coaching, cfg) -> None:
         "last 14 days; impact: focused sessions of the look-back window."
     )
     rows = coaching_tables.scorecard_rows(data.managers, cfg)
-    shares = ("Reps on track to quota", "Cadence (all)", "One-on-ones", "Joint calls", "Pipeline reviews",
-              "Coverage (14 days)", "Debrief rate", "Focus named", "Follow-through")
-    table(rows, cfg.reporting_currency, percent=shares, numbers={"Hours per rep (4 wks)": 1, "Quality (0–100)": 0},
-          key="coaching_scorecard")
+    shares = (
+        "Reps on track to quota",
+        "Cadence (all)",
+        "One-on-ones",
+        "Joint calls",
+        "Pipeline reviews",
+        "Coverage (14 days)",
+        "Debrief rate",
+        "Focus named",
+        "Follow-through",
+    )
+    table(
+        rows,
+        cfg.reporting_currency,
+        percent=shares,
+        numbers={"Hours per rep (4 wks)": 1, "Quality (0–100)": 0},
+        key="coaching_scorecard",
+    )
     sharing.chart(_frequency_quality_chart(rows), key="coaching_map")
 
 
@@ -97,15 +110,24 @@ def _frequency_quality_chart(rows: pd.DataFrame) -> go.Figure:
     """Each manager placed by cadence (how often) against quality (how well), labelled with the reading."""
     fig = go.Figure()
     fig.add_scatter(
-        x=rows["Cadence (all)"] * 100, y=rows["Quality (0–100)"], mode="markers+text", text=rows["Manager"],
-        textposition="top center", marker=dict(size=16, color="#1f77b4"), customdata=rows[["Reading"]].to_numpy(),
+        x=rows["Cadence (all)"] * 100,
+        y=rows["Quality (0–100)"],
+        mode="markers+text",
+        text=rows["Manager"],
+        textposition="top center",
+        marker=dict(size=16, color="#1f77b4"),
+        customdata=rows[["Reading"]].to_numpy(),
         hovertemplate="%{text}<br>cadence %{x:.0f}% · quality %{y:.0f}/100<br>%{customdata[0]}<extra></extra>",
     )
     fig.add_vline(x=100, line_dash="dash", line_color="#444", annotation_text="cadence target")
     fig.add_hline(y=50, line_dash="dot", line_color="#888", annotation_text="quality 50")
-    fig.update_layout(title="How often against how well, by manager (last 4 weeks)",
-                      xaxis_title="Cadence attainment (% of target sessions held)",
-                      yaxis_title="Session quality (0–100)", height=420, margin=dict(l=10, r=10, t=60, b=40))
+    fig.update_layout(
+        title="How often against how well, by manager (last 4 weeks)",
+        xaxis_title="Cadence attainment (% of target sessions held)",
+        yaxis_title="Session quality (0–100)",
+        height=420,
+        margin=dict(l=10, r=10, t=60, b=40),
+    )
     fig.update_yaxes(range=[0, 105])
     fig.update_xaxes(range=[0, max(130, float(rows["Cadence (all)"].max() or 0) * 100 + 15)])
     return fig
@@ -116,8 +138,12 @@ def pick_manager(data: managers.Coaching, view: View) -> managers.ManagerFigures
     by_name = {m.name: m for m in data.managers.values()}
     if view.manager in by_name:
         return by_name[view.manager]
-    name = st.selectbox("Manager to look at", list(by_name), key="coaching_manager",
-                        help="Choose a manager in the sidebar instead to keep the choice in a shared link.")
+    name = st.selectbox(
+        "Manager to look at",
+        list(by_name),
+        key="coaching_manager",
+        help="Choose a manager in the sidebar instead to keep the choice in a shared link.",
+    )
     return by_name[name]
 
 
@@ -135,8 +161,13 @@ def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: Vi
     _one_on_one_flags(data, m)
     _cadence(m, cfg)
     st.subheader("Reps")
-    table(coaching_tables.rep_rows(data, m, card), cur, percent=("Attainment",), numbers={"Hours (4 wks)": 1},
-          key="coaching_reps")
+    table(
+        coaching_tables.rep_rows(data, m, card),
+        cur,
+        percent=("Attainment",),
+        numbers={"Hours (4 wks)": 1},
+        key="coaching_reps",
+    )
     _time_by_tier(m)
     _quality(data, m)
     _impact(m, cur)
@@ -146,27 +177,53 @@ def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: Vi
 
 def _headline(m: managers.ManagerFigures, cfg) -> None:
     d, f = m.debriefs, m.follow_through
-    kpi_row([
-        ("Reps on track to quota", percent(m.on_track_share),
-         f"{m.on_track} of {m.with_quota} reps with a quota are at or above pace (attainment ÷ elapsed share). "
-         "75 % or more marks a performing manager."),
-        ("Cadence", percent(m.frequency["all"].ratio),
-         f"One-on-ones, joint calls and pipeline reviews held ÷ expected: {m.frequency['all'].held} of "
-         f"{number(m.frequency['all'].expected, 1)} in the last 4 weeks."),
-        ("Coaching hours per rep", f"{number(m.hours_per_rep, 1)} h",
-         f"Session minutes in the last 4 weeks ÷ 60 ÷ reps. Target {number(cfg.coaching_hours_target, 1)} h a month."),
-        ("Coverage (14 days)", percent(m.coverage), "Share of the reps with at least one session in the last 14 days."),
-    ])
-    kpi_row([
-        ("Debrief rate", percent(d.rate),
-         f"{d.in_time} of {d.due} joint calls debriefed within {cfg.debrief_window_days} working days"
-         + (f"; {d.pending} still inside their window." if d.pending else ".")),
-        (f"Quality (n = {m.quality_n})", f"{number(m.quality, 0)}/100" if m.quality is not None else "–",
-         "Mean rubric score of the scored sessions in the last 4 weeks, on 0–100; unscored dimensions left out."),
-        ("Focus named", percent(m.focus_share), f"Share of the {m.sessions_n} sessions that named a focus driver."),
-        ("Follow-through", percent(f.rate),
-         f"{f.on_time} of {f.due} commitments due in the last 4 weeks were reviewed by their due date."),
-    ])
+    kpi_row(
+        [
+            (
+                "Reps on track to quota",
+                percent(m.on_track_share),
+                f"{m.on_track} of {m.with_quota} reps with a quota are at or above pace (attainment ÷ elapsed share). "
+                "75 % or more marks a performing manager.",
+            ),
+            (
+                "Cadence",
+                percent(m.frequency["all"].ratio),
+                f"One-on-ones, joint calls and pipeline reviews held ÷ expected: {m.frequency['all'].held} of "
+                f"{number(m.frequency['all'].expected, 1)} in the last 4 weeks.",
+            ),
+            (
+                "Coaching hours per rep",
+                f"{number(m.hours_per_rep, 1)} h",
+                f"Session minutes in the last 4 weeks ÷ 60 ÷ reps. Target {number(cfg.coaching_hours_target, 1)} h a month.",
+            ),
+            (
+                "Coverage (14 days)",
+                percent(m.coverage),
+                "Share of the reps with at least one session in the last 14 days.",
+            ),
+        ]
+    )
+    kpi_row(
+        [
+            (
+                "Debrief rate",
+                percent(d.rate),
+                f"{d.in_time} of {d.due} joint calls debriefed within {cfg.debrief_window_days} working days"
+                + (f"; {d.pending} still inside their window." if d.pending else "."),
+            ),
+            (
+                f"Quality (n = {m.quality_n})",
+                f"{number(m.quality, 0)}/100" if m.quality is not None else "–",
+                "Mean rubric score of the scored sessions in the last 4 weeks, on 0–100; unscored dimensions left out.",
+            ),
+            ("Focus named", percent(m.focus_share), f"Share of the {m.sessions_n} sessions that named a focus driver."),
+            (
+                "Follow-through",
+                percent(f.rate),
+                f"{f.on_time} of {f.due} commitments due in the last 4 weeks were reviewed by their due date.",
+            ),
+        ]
+    )
 
 
 def _one_on_one_flags(data: managers.Coaching, m: managers.ManagerFigures) -> None:
@@ -174,18 +231,26 @@ def _one_on_one_flags(data: managers.Coaching, m: managers.ManagerFigures) -> No
         st.caption("Every rep had a one-on-one in the last 21 days.")
         return
     names = data.reps["name"].to_dict()
-    listed = ", ".join(f"{plain(_private(names[r]))} (last {day(d) if d else 'none in the look-back'})"
-                       for r, d in sorted(m.without_one_on_one.items(), key=lambda kv: names[kv[0]]))
+    listed = ", ".join(
+        f"{plain(_private(names[r]))} (last {day(d) if d else 'none in the look-back'})"
+        for r, d in sorted(m.without_one_on_one.items(), key=lambda kv: names[kv[0]])
+    )
     st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon="🗓️")
 
 
 def _cadence(m: managers.ManagerFigures, cfg) -> None:
     st.subheader("Cadence against targets")
-    table(coaching_tables.cadence_rows(m, cfg), percent=("Attainment",), numbers={"Expected": 1}, key="coaching_cadence")
-    signals = (f"Sessions naming a focus: {percent(m.focus_share)} · with a dated commitment: "
-               f"{percent(m.dated_commitment_share)} · follow-through: {percent(m.follow_through.rate)}")
-    st.caption(f"Expected = target × reps × 4 weeks ÷ 4 weeks (a rep hired during the window counts for part). "
-               f"Objective signals from the log — {signals}.")
+    table(
+        coaching_tables.cadence_rows(m, cfg), percent=("Attainment",), numbers={"Expected": 1}, key="coaching_cadence"
+    )
+    signals = (
+        f"Sessions naming a focus: {percent(m.focus_share)} · with a dated commitment: "
+        f"{percent(m.dated_commitment_share)} · follow-through: {percent(m.follow_through.rate)}"
+    )
+    st.caption(
+        f"Expected = target × reps × 4 weeks ÷ 4 weeks (a rep hired during the window counts for part). "
+        f"Objective signals from the log — {signals}."
+    )
 
 
 def _time_by_tier(m: managers.ManagerFigures) -> None:
@@ -194,8 +259,12 @@ def _time_by_tier(m: managers.ManagerFigures) -> None:
     if tiers.empty:
         st.info("No sessions in the last 4 weeks.")
         return
-    table(tiers, percent=("Share of reps", "Share of coaching time"),
-          numbers={"Hours": 1, "Sessions per rep": 1, "Hours per rep": 1}, key="coaching_tiers")
+    table(
+        tiers,
+        percent=("Share of reps", "Share of coaching time"),
+        numbers={"Hours": 1, "Sessions per rep": 1, "Hours per rep": 1},
+        key="coaching_tiers",
+    )
     sharing.chart(_tier_chart(tiers), key="coaching_tier_chart")
     st.caption("Tiers rank the manager's reps by attainment this period. Coaching moves the middle 60 % most.")
 
@@ -203,19 +272,33 @@ def _time_by_tier(m: managers.ManagerFigures) -> None:
 def _tier_chart(tiers: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column, colour in TIER_COLOURS.items():
-        fig.add_bar(x=tiers["Tier"], y=tiers[column] * 100, name=column, marker_color=colour,
-                    text=[percent(v) for v in tiers[column]], textposition="outside")
-    fig.update_layout(title="Share of coaching time against share of reps, by attainment tier",
-                      xaxis_title="Reps' attainment tier", yaxis_title="% of the manager's total",
-                      barmode="group", height=360, margin=dict(l=10, r=10, t=60, b=40))
+        fig.add_bar(
+            x=tiers["Tier"],
+            y=tiers[column] * 100,
+            name=column,
+            marker_color=colour,
+            text=[percent(v) for v in tiers[column]],
+            textposition="outside",
+        )
+    fig.update_layout(
+        title="Share of coaching time against share of reps, by attainment tier",
+        xaxis_title="Reps' attainment tier",
+        yaxis_title="% of the manager's total",
+        barmode="group",
+        height=360,
+        margin=dict(l=10, r=10, t=60, b=40),
+    )
     return fig
 
 
 def _quality(data: managers.Coaching, m: managers.ManagerFigures) -> None:
     st.subheader("Quality by rubric dimension")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
-    table(coaching_tables.rubric_rows(cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)),
-          numbers={"Mean score (1–5)": 1}, key="coaching_rubric")
+    table(
+        coaching_tables.rubric_rows(cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)),
+        numbers={"Mean score (1–5)": 1},
+        key="coaching_rubric",
+    )
 
 
 def _impact(m: managers.ManagerFigures, currency: str) -> None:
@@ -234,8 +317,10 @@ def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
     mine = data.commitments[data.commitments["manager_id"] == m.manager_id]
     rows = coaching_tables.commitment_rows(mine, data.reps["name"].to_dict(), data.as_of)
     counts = rows["Status"].value_counts()
-    st.caption(" · ".join(f"{label}: {int(counts.get(label, 0))}" for label in managers.STATUS_ICONS.values())
-               + " (agreed in the look-back window)")
+    st.caption(
+        " · ".join(f"{label}: {int(counts.get(label, 0))}" for label in managers.STATUS_ICONS.values())
+        + " (agreed in the look-back window)"
+    )
     show = st.selectbox("Show", ["all", *managers.STATUS_ICONS.values()], key="coaching_commitment_status")
     table(rows if show == "all" else rows[rows["Status"] == show], key="coaching_commitments")
 
@@ -282,7 +367,10 @@ def rep_section(view: View) -> None:
     st.markdown("**Focused sessions: the driver before and after**")
     table(coaching_tables.effect_rows(data.effects, view.as_of, cfg.reporting_currency), key="rep_focus_effects")
     st.markdown("**Commitments**")
-    table(coaching_tables.commitment_rows(data.commitments, names, view.as_of).drop(columns=["Rep"]), key="rep_commitments")
+    table(
+        coaching_tables.commitment_rows(data.commitments, names, view.as_of).drop(columns=["Rep"]),
+        key="rep_commitments",
+    )
     if _anon(view):
         return
     with st.expander(f"➕ Log a coaching session with {plain(names[view.rep_id])}"):
@@ -293,12 +381,23 @@ def _rep_headline(data: managers.RepCoaching, as_of: dt.date) -> None:
     window = cadence.in_window(data.sessions, as_of, managers.WINDOW_DAYS)
     one_on_ones = data.sessions[data.sessions["type"] == "one_on_one"]["date"]
     last = max(one_on_ones) if len(one_on_ones) else None
-    status = [managers.status_as_of(s, d, r, as_of) for s, d, r in
-              zip(data.commitments["status"], data.commitments["due_date"], data.commitments["reviewed_date"])]
-    kpi_row([
-        ("Sessions (4 weeks)", str(len(window)), "Coaching sessions of any type in the last 4 weeks."),
-        ("Coaching hours (4 weeks)", f"{number(window['duration_min'].sum() / 60, 1)} h", "Sum of session minutes ÷ 60."),
-        ("Last one-on-one", day(last) if last else "none", "The latest one-on-one on or before the as-of date."),
-        ("Open commitments", str(sum(s in ("open", "overdue") for s in status)),
-         f"Of which overdue: {sum(s == 'overdue' for s in status)}."),
-    ])
+    status = [
+        managers.status_as_of(s, d, r, as_of)
+        for s, d, r in zip(data.commitments["status"], data.commitments["due_date"], data.commitments["reviewed_date"])
+    ]
+    kpi_row(
+        [
+            ("Sessions (4 weeks)", str(len(window)), "Coaching sessions of any type in the last 4 weeks."),
+            (
+                "Coaching hours (4 weeks)",
+                f"{number(window['duration_min'].sum() / 60, 1)} h",
+                "Sum of session minutes ÷ 60.",
+            ),
+            ("Last one-on-one", day(last) if last else "none", "The latest one-on-one on or before the as-of date."),
+            (
+                "Open commitments",
+                str(sum(s in ("open", "overdue") for s in status)),
+                f"Of which overdue: {sum(s == 'overdue' for s in status)}.",
+            ),
+        ]
+    )

@@ -23,15 +23,19 @@ from breakthrough.coaching.managers import (
     status_as_of,
     tiers,
 )
+from breakthrough.coaching.rubric import DIMENSIONS
 from breakthrough.formatting import day
 from breakthrough.metrics.funnel import status
-from breakthrough.store.models import RUBRIC
-from breakthrough.coaching.rubric import DIMENSIONS
 from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
+from breakthrough.store.models import RUBRIC
 
-READING_WORDS = {"coaching well": "✅ coaching well", "often but shallow": "⚠️ often but shallow",
-                 "too rarely": "⛔ too rarely", "mixed": "➖ mixed"}
+READING_WORDS = {
+    "coaching well": "✅ coaching well",
+    "often but shallow": "⚠️ often but shallow",
+    "too rarely": "⛔ too rarely",
+    "mixed": "➖ mixed",
+}
 
 
 def verdict(effect: impact.Effect) -> str:
@@ -50,8 +54,11 @@ def impact_text(m: ManagerFigures, currency: str = "USD") -> str:
     n = sum(e.n for e in m.impact.values())
     if not any(e.enough for e in m.impact.values()):
         return f"not enough data yet (n = {n})"
-    moved = [f"{verdict(e).split()[0]}: {store.DRIVER_LABELS[d]} {impact.effect_text(d, e.mean, currency)}"
-             for d, e in m.impact.items() if verdict(e) in ("better than the team", "worse than the team")]
+    moved = [
+        f"{verdict(e).split()[0]}: {store.DRIVER_LABELS[d]} {impact.effect_text(d, e.mean, currency)}"
+        for d, e in m.impact.items()
+        if verdict(e) in ("better than the team", "worse than the team")
+    ]
     return "; ".join(moved) if moved else f"no clear difference (n = {n})"
 
 
@@ -60,13 +67,20 @@ def impact_rows(m: ManagerFigures, currency: str = "USD") -> pd.DataFrame:
     rows = []
     for d in impact.MEASURED:
         e = m.impact.get(d, impact.Effect(0, None, None, None))
-        interval = "–" if e.low is None or not e.enough else \
-            f"{impact.effect_text(d, e.low, currency)} to {impact.effect_text(d, e.high, currency)}"
-        rows.append({
-            "Focus driver": store.DRIVER_LABELS[d], "Sessions measured": e.n,
-            "Change beyond the team": impact.effect_text(d, e.mean, currency) if e.enough else "–",
-            "95 % interval": interval, "Verdict": verdict(e),
-        })
+        interval = (
+            "–"
+            if e.low is None or not e.enough
+            else f"{impact.effect_text(d, e.low, currency)} to {impact.effect_text(d, e.high, currency)}"
+        )
+        rows.append(
+            {
+                "Focus driver": store.DRIVER_LABELS[d],
+                "Sessions measured": e.n,
+                "Change beyond the team": impact.effect_text(d, e.mean, currency) if e.enough else "–",
+                "95 % interval": interval,
+                "Verdict": verdict(e),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -77,21 +91,30 @@ def scorecard_rows(managers: Mapping[int, ManagerFigures], settings: Settings) -
     for m in managers.values():
         f = m.frequency
         hours_ratio = m.hours_per_rep / target if m.hours_per_rep is not None and target > 0 else None
-        rows.append({
-            "Manager": m.name, "Reading": READING_WORDS[reading(m).kind], "Team": m.teams, "Reps": len(m.rep_ids),
-            "Reps on track to quota": m.on_track_share,
-            "Performing": {True: "✅ yes", False: "⛔ no", None: "–"}[m.performing],
-            "Cadence (all)": f["all"].ratio,
-            "Cadence status": status(f["all"].ratio, settings.on_track_threshold, settings.at_risk_threshold),
-            "Hours per rep (4 wks)": m.hours_per_rep,
-            "Hours status": status(hours_ratio, settings.on_track_threshold, settings.at_risk_threshold),
-            "Coverage (14 days)": m.coverage, "Debrief rate": m.debriefs.rate,
-            "Quality (0–100)": m.quality, "Quality n": m.quality_n,
-            "Focus named": m.focus_share, "Follow-through": m.follow_through.rate,
-            "Impact": impact_text(m, currency),
-            "One-on-ones": f["one_on_one"].ratio, "Joint calls": f["joint_call"].ratio,
-            "Pipeline reviews": f["pipeline_review"].ratio,
-        })
+        rows.append(
+            {
+                "Manager": m.name,
+                "Reading": READING_WORDS[reading(m).kind],
+                "Team": m.teams,
+                "Reps": len(m.rep_ids),
+                "Reps on track to quota": m.on_track_share,
+                "Performing": {True: "✅ yes", False: "⛔ no", None: "–"}[m.performing],
+                "Cadence (all)": f["all"].ratio,
+                "Cadence status": status(f["all"].ratio, settings.on_track_threshold, settings.at_risk_threshold),
+                "Hours per rep (4 wks)": m.hours_per_rep,
+                "Hours status": status(hours_ratio, settings.on_track_threshold, settings.at_risk_threshold),
+                "Coverage (14 days)": m.coverage,
+                "Debrief rate": m.debriefs.rate,
+                "Quality (0–100)": m.quality,
+                "Quality n": m.quality_n,
+                "Focus named": m.focus_share,
+                "Follow-through": m.follow_through.rate,
+                "Impact": impact_text(m, currency),
+                "One-on-ones": f["one_on_one"].ratio,
+                "Joint calls": f["joint_call"].ratio,
+                "Pipeline reviews": f["pipeline_review"].ratio,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -101,12 +124,16 @@ def cadence_rows(m: ManagerFigures, settings: Settings) -> pd.DataFrame:
     rows = []
     for kind in (*cadence.CADENCE_TYPES, "all"):
         a = m.frequency[kind]
-        rows.append({
-            "Session type": store.TYPE_LABELS.get(kind, "All three"),
-            "Target per rep per 4 weeks": goal.get(kind, sum(goal.values())),
-            "Expected": a.expected, "Held": a.held, "Attainment": a.ratio,
-            "Status": status(a.ratio, settings.on_track_threshold, settings.at_risk_threshold),
-        })
+        rows.append(
+            {
+                "Session type": store.TYPE_LABELS.get(kind, "All three"),
+                "Target per rep per 4 weeks": goal.get(kind, sum(goal.values())),
+                "Expected": a.expected,
+                "Held": a.held,
+                "Attainment": a.ratio,
+                "Status": status(a.ratio, settings.on_track_threshold, settings.at_risk_threshold),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -119,30 +146,42 @@ def rep_rows(c: Coaching, m: ManagerFigures, card: Scorecard) -> pd.DataFrame:
     last_any = cadence.last_session(mine, m.rep_ids, c.as_of)
     last_1on1 = cadence.last_session(mine, m.rep_ids, c.as_of, "one_on_one")
     open_ = c.commitments[c.commitments["rep_id"].isin(m.rep_ids)]
-    still_open = [status_as_of(s, d, r, c.as_of) in ("open", "overdue")
-                  for s, d, r in zip(open_["status"], open_["due_date"], open_["reviewed_date"])]
+    still_open = [
+        status_as_of(s, d, r, c.as_of) in ("open", "overdue")
+        for s, d, r in zip(open_["status"], open_["due_date"], open_["reviewed_date"])
+    ]
     open_ = open_[np.array(still_open, dtype=bool)]  # a mask, never a list: `[[]]` would select no columns
     rows = []
     for r in m.rep_ids:
         own = window[window["rep_id"] == r]
-        rows.append({
-            "Rep": c.reps.loc[r, "name"], "Tier": rep_tiers[r], "Attainment": attainment[r],
-            "Sessions (4 wks)": len(own), "Hours (4 wks)": own["duration_min"].sum() / 60,
-            "Last session": day(last_any[r]) if last_any[r] else "none",
-            "Last one-on-one": day(last_1on1[r]) if last_1on1[r] else "none",
-            "Open commitments": int((open_["rep_id"] == r).sum()),
-        })
+        rows.append(
+            {
+                "Rep": c.reps.loc[r, "name"],
+                "Tier": rep_tiers[r],
+                "Attainment": attainment[r],
+                "Sessions (4 wks)": len(own),
+                "Hours (4 wks)": own["duration_min"].sum() / 60,
+                "Last session": day(last_any[r]) if last_any[r] else "none",
+                "Last one-on-one": day(last_1on1[r]) if last_1on1[r] else "none",
+                "Open commitments": int((open_["rep_id"] == r).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def commitment_rows(commitments: pd.DataFrame, names: Mapping[int, str], as_of: dt.date) -> pd.DataFrame:
     """Commitments for people: rep, agreed, text, due, status in words (as of), reviewed."""
-    rows = [{
-        "Rep": names.get(int(c.rep_id), "–"), "Agreed": day(c.session_date), "Commitment": c.text,
-        "Due": day(c.due_date) if c.due_date else "no due date",
-        "Status": STATUS_ICONS[status_as_of(c.status, c.due_date, c.reviewed_date, as_of)],
-        "Reviewed": day(c.reviewed_date) if c.reviewed_date and c.reviewed_date <= as_of else "–",
-    } for c in commitments.sort_values(["session_date", "id"], ascending=False).itertuples()]
+    rows = [
+        {
+            "Rep": names.get(int(c.rep_id), "–"),
+            "Agreed": day(c.session_date),
+            "Commitment": c.text,
+            "Due": day(c.due_date) if c.due_date else "no due date",
+            "Status": STATUS_ICONS[status_as_of(c.status, c.due_date, c.reviewed_date, as_of)],
+            "Reviewed": day(c.reviewed_date) if c.reviewed_date and c.reviewed_date <= as_of else "–",
+        }
+        for c in commitments.sort_values(["session_date", "id"], ascending=False).itertuples()
+    ]
     return pd.DataFrame(rows, columns=["Rep", "Agreed", "Commitment", "Due", "Status", "Reviewed"])
 
 
@@ -151,24 +190,34 @@ def rubric_rows(sessions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for dim in RUBRIC:
         scored = pd.to_numeric(sessions[dim], errors="coerce").dropna()
-        rows.append({"Dimension": DIMENSIONS[dim].label,
-                     "Mean score (1–5)": float(scored.mean()) if len(scored) else None,
-                     "Sessions scored": int(len(scored))})
+        rows.append(
+            {
+                "Dimension": DIMENSIONS[dim].label,
+                "Mean score (1–5)": float(scored.mean()) if len(scored) else None,
+                "Sessions scored": int(len(scored)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mapping[int, str]) -> pd.DataFrame:
     """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes."""
     agreed = commitments.groupby("session_id")["text"].agg(lambda t: " · ".join(t)) if len(commitments) else {}
-    rows = [{
-        "id": int(s.id), "Date": day(s.date), "Manager": names.get(int(s.manager_id), "–"),
-        "Rep": names.get(int(s.rep_id), "–"), "Type": store.TYPE_LABELS.get(s.type, s.type),
-        "Minutes": int(s.duration_min),
-        "Focus": store.DRIVER_LABELS.get(s.focus_driver, "–") if isinstance(s.focus_driver, str) else "–",
-        "Quality (0–100)": float("nan") if s.quality is None or pd.isna(s.quality) else float(s.quality),
-        "Commitments": agreed.get(s.id, "") if len(agreed) else "",
-        "Notes": s.notes if isinstance(s.notes, str) else "",
-    } for s in sessions.sort_values(["date", "id"], ascending=False).itertuples()]
+    rows = [
+        {
+            "id": int(s.id),
+            "Date": day(s.date),
+            "Manager": names.get(int(s.manager_id), "–"),
+            "Rep": names.get(int(s.rep_id), "–"),
+            "Type": store.TYPE_LABELS.get(s.type, s.type),
+            "Minutes": int(s.duration_min),
+            "Focus": store.DRIVER_LABELS.get(s.focus_driver, "–") if isinstance(s.focus_driver, str) else "–",
+            "Quality (0–100)": float("nan") if s.quality is None or pd.isna(s.quality) else float(s.quality),
+            "Commitments": agreed.get(s.id, "") if len(agreed) else "",
+            "Notes": s.notes if isinstance(s.notes, str) else "",
+        }
+        for s in sessions.sort_values(["date", "id"], ascending=False).itertuples()
+    ]
     columns = ["id", "Date", "Manager", "Rep", "Type", "Minutes", "Focus", "Quality (0–100)", "Commitments", "Notes"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -178,14 +227,27 @@ def effect_rows(effects: pd.DataFrame, as_of: dt.date, currency: str = "USD") ->
     rows = []
     for e in effects.sort_values("date", ascending=False).itertuples():
         ends = impact.windows(e.date)[1][1]
-        text = lambda v, signed=False: impact.effect_text(e.driver, v, currency, signed)  # noqa: E731
+
+        def text(v, signed=False, driver=e.driver):
+            return impact.effect_text(driver, v, currency, signed)
+
         team_change = None if pd.isna(e.team_after) or pd.isna(e.team_before) else e.team_after - e.team_before
-        rows.append({
-            "Date": day(e.date), "Focus driver": store.DRIVER_LABELS[e.driver],
-            "Rep, 4 weeks before": text(e.rep_before),
-            "Rep, 4 weeks after": text(e.rep_after) if ends <= as_of else f"not over until {day(ends)}",
-            "Team's change": text(team_change, True), "Effect (rep's change − team's)": text(e.effect, True),
-        })
-    columns = ["Date", "Focus driver", "Rep, 4 weeks before", "Rep, 4 weeks after", "Team's change",
-               "Effect (rep's change − team's)"]
+        rows.append(
+            {
+                "Date": day(e.date),
+                "Focus driver": store.DRIVER_LABELS[e.driver],
+                "Rep, 4 weeks before": text(e.rep_before),
+                "Rep, 4 weeks after": text(e.rep_after) if ends <= as_of else f"not over until {day(ends)}",
+                "Team's change": text(team_change, True),
+                "Effect (rep's change − team's)": text(e.effect, True),
+            }
+        )
+    columns = [
+        "Date",
+        "Focus driver",
+        "Rep, 4 weeks before",
+        "Rep, 4 weeks after",
+        "Team's change",
+        "Effect (rep's change − team's)",
+    ]
     return pd.DataFrame(rows, columns=columns)

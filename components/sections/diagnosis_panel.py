@@ -14,14 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough.diagnosis import focus
-from breakthrough.store import records
 from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
 from breakthrough.metrics.view import View
-from components.widgets import diagnosis_charts as charts
-from components.widgets import columns
+from breakthrough.store import records
+from components import cache, sharing
 from components.sections import figures
-from components import sharing, cache
+from components.widgets import columns
+from components.widgets import diagnosis_charts as charts
 from components.widgets.tables import table
 
 DRILL = "_drill_to_rep"  # set by a click callback: open the Rep page on the next run
@@ -118,10 +118,18 @@ def overview_section(view: View) -> None:
     )
     rows = focus_rows(reps, cur)
     key = _key("focus_table")
-    shown, config = columns.grid(sharing.private(rows.drop(columns=["focus"])), {"Worth": columns.money(cur)},
-                                 {"Worth": f"Worth ({cur})"})
-    st.dataframe(shown, hide_index=True, width="stretch", key=key, on_select=partial(_on_focus_row, key, rows),
-                 selection_mode="single-row", column_config=config)
+    shown, config = columns.grid(
+        sharing.private(rows.drop(columns=["focus"])), {"Worth": columns.money(cur)}, {"Worth": f"Worth ({cur})"}
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        on_select=partial(_on_focus_row, key, rows),
+        selection_mode="single-row",
+        column_config=config,
+    )
     key = _key("driver_heatmap")
     clicked = partial(_on_chart_click, key, names)
     sharing.chart(figures.heatmap(view), key=key, on_select=clicked, selection_mode="points", private=True)
@@ -187,8 +195,11 @@ def rep_section(view: View) -> None:
             icon="⏳",
         )
     elif not any(_measured(f.gap) and f.benchmark for f in rep.figures.values()):  # thin data: no star
-        st.info("Not enough data yet to compare this rep's drivers with the team's: the drivers need deals and "
-                "activities. Import them on the Data page.", icon="🫙")
+        st.info(
+            "Not enough data yet to compare this rep's drivers with the team's: the drivers need deals and "
+            "activities. Import them on the Data page.",
+            icon="🫙",
+        )
     else:
         st.success(f"At or above the team's {view.benchmark} on every driver: retain and stretch.", icon="🏆")
     with st.expander("All drivers, ranked by impact — click one for its records", expanded=True):
@@ -198,8 +209,10 @@ def rep_section(view: View) -> None:
             rows.drop(columns=["key"]), hide_index=True, width="stretch", key=key, on_select=partial(_on_driver_row, key, list(rows["key"])),
             selection_mode="single-row", column_config={"Impact": st.column_config.Column(f"Impact ({cur})")},
         )  # fmt: skip
-        st.caption("Impact = how much more the rep would win this period with that one driver at the benchmark. "
-                   "Pipeline coverage has no impact of its own: the drivers above build it.")
+        st.caption(
+            "Impact = how much more the rep would win this period with that one driver at the benchmark. "
+            "Pipeline coverage has no impact of its own: the drivers above build it."
+        )
         driver_records(view, view.driver or rep.focus or "activity")
 
 
@@ -240,7 +253,8 @@ def _created(rep_id: int, start: dt.date, end: dt.date, data_version) -> pd.Data
 
 
 WINDOWS = {
-    "activity": "the last 4 weeks", "coverage": "this period, from the as-of date",
+    "activity": "the last 4 weeks",
+    "coverage": "this period, from the as-of date",
 }  # otherwise the look-back window
 
 
@@ -255,8 +269,9 @@ def driver_records(view: View, driver: str) -> None:
 BLANKS = ("Account", "Deal", "Outcome", "Subject", "Close date", "In stage since")
 
 
-def records_table(frame: pd.DataFrame, title: str, file_stem: str, key: str | None = None,
-                  numbers: dict[str, int] | None = None) -> None:
+def records_table(
+    frame: pd.DataFrame, title: str, file_stem: str, key: str | None = None, numbers: dict[str, int] | None = None
+) -> None:
     """A records table (CRM ids first) with its count and a CSV download (formulas neutralised)."""
     more = f" (first {len(frame):,} shown)" if len(frame) >= records.LIMIT else ""
     st.markdown(f"*{title}: {len(frame):,}{more}*")
@@ -264,4 +279,3 @@ def records_table(frame: pd.DataFrame, title: str, file_stem: str, key: str | No
     key = key or "records_" + "".join(c if c.isalnum() else "_" for c in file_stem)
     numbers = {**({"Amount": 0} if "Amount" in frame else {}), **(numbers or {})}
     table(shown, numbers=numbers, key=key, title=file_stem)
-

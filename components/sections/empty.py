@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from breakthrough.sharing import anonymise
 from breakthrough.metrics import missing
 from breakthrough.metrics.view import View
-from components import sharing, cache
+from breakthrough.sharing import anonymise
+from components import cache, sharing
 from components.widgets.text import plain
 
 

@@ -18,12 +18,12 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough.sharing import anonymise
-from breakthrough.metrics import scorecard
 from breakthrough.diagnosis.focus import Diagnosis, RepDiagnosis
+from breakthrough.metrics import scorecard
 from breakthrough.metrics.view import View
+from breakthrough.sharing import anonymise
+from components import cache, sharing
 from components.widgets import charts, diagnosis_charts
-from components import sharing, cache
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode
 
@@ -49,23 +49,26 @@ def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _pace_by_rep(period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases,
-                 data_version) -> go.Figure:
+def _pace_by_rep(
+    period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+) -> go.Figure:
     card = cache.card(period_key, as_of, data_version)
     return _hidden(charts.pace_by_rep(scorecard.overview_rows(card, rep_ids)), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _heatmap(period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases,
-             data_version) -> go.Figure:
+def _heatmap(
+    period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+) -> go.Figure:
     diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
     currency = cache.settings(data_version).reporting_currency
     return _hidden(diagnosis_charts.heatmap(ranked(diag, rep_ids), currency, diag.benchmark), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _quadrant(period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases,
-              data_version) -> go.Figure:
+def _quadrant(
+    period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+) -> go.Figure:
     diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
     return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids)), aliases)
 

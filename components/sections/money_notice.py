@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from breakthrough.metrics import money
-from components import sharing, cache
+from components import cache, sharing
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -18,11 +18,14 @@ def texts(found: money.RateCheck) -> list[str]:
     """The notice in words, one sentence per kind of problem."""
     out = []
     if found.example:
-        out.append(f"Amounts in {', '.join(found.example)} are converted at example rates — set your rates in "
-                   "Settings.")
+        out.append(
+            f"Amounts in {', '.join(found.example)} are converted at example rates — set your rates in Settings."
+        )
     if found.missing:
-        out.append(f"Amounts in {', '.join(found.missing)} have no exchange rate, so they are left out of every "
-                   "total — add a rate for them in Settings.")
+        out.append(
+            f"Amounts in {', '.join(found.missing)} have no exchange rate, so they are left out of every "
+            "total — add a rate for them in Settings."
+        )
     return out
 
 

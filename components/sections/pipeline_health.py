@@ -7,13 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from breakthrough.diagnosis import focus, hygiene, pipeline
 from breakthrough import formatting
-from breakthrough.store import records
+from breakthrough.diagnosis import focus, hygiene, pipeline
 from breakthrough.metrics.view import View
-from components.widgets import diagnosis_charts as charts
-from components import sharing, cache
+from breakthrough.store import records
+from components import cache, sharing
 from components.sections.diagnosis_panel import records_table
+from components.widgets import diagnosis_charts as charts
 from components.widgets.tables import table
 
 
@@ -105,12 +105,18 @@ def stage_section(view: View) -> None:
         table(shown, cfg.reporting_currency, money=("Value",), key="stage_table")  # Won has no next stage: "–"
     with right:
         table(compared.rename(columns={"Selected": who}), percent=(who, "Team", "Top quartile"), key="stage_compare")
-        st.caption("Conversion from each stage to the next: the selection, its team pooled, and the team's top "
-                   "quartile (75th percentile of the reps' own conversions).")
+        st.caption(
+            "Conversion from each stage to the next: the selection, its team pooled, and the team's top "
+            "quartile (75th percentile of the reps' own conversions)."
+        )
     stage = _picked(event)
     if stage:
-        records_table(deals_by_id(ids, stage_deals(view.as_of, tuple(ids), stage, version), version),
-                      f"Deals that reached {stage}", f"{who} {stage} deals", key="stage_deals")
+        records_table(
+            deals_by_id(ids, stage_deals(view.as_of, tuple(ids), stage, version), version),
+            f"Deals that reached {stage}",
+            f"{who} {stage} deals",
+            key="stage_deals",
+        )
     else:
         st.caption("Click a stage in the funnel to list its deals.")
 
@@ -134,10 +140,17 @@ def coverage_section(view: View) -> None:
     if len(rows) > 1:
         sharing.chart(charts.coverage(rows), key="coverage_chart")
     cur = cfg.reporting_currency
-    table(rows.drop(columns=["rep_id"]), cur, money=("Open pipeline", "Gap", "Pipeline needed"),
-          numbers={"Coverage": 1, "Coverage needed": 1}, key="coverage_table")
-    st.caption("Coverage = open pipeline closing this period ÷ gap to quota; needed = the coverage ratio (1 ÷ win "
-               "rate, or the fixed policy in Settings).")
+    table(
+        rows.drop(columns=["rep_id"]),
+        cur,
+        money=("Open pipeline", "Gap", "Pipeline needed"),
+        numbers={"Coverage": 1, "Coverage needed": 1},
+        key="coverage_table",
+    )
+    st.caption(
+        "Coverage = open pipeline closing this period ÷ gap to quota; needed = the coverage ratio (1 ÷ win "
+        "rate, or the fixed policy in Settings)."
+    )
 
 
 HYGIENE_COLUMNS = {"crm_id": "CRM id", "deal": "Deal", "stage": "Stage", "amount": "Amount", "currency": "Currency",
@@ -155,8 +168,10 @@ def hygiene_section(view: View) -> None:
     counts.insert(0, "Rep", [people.loc[i, "name"] if i in people.index else str(i) for i in counts.index])
     shown = counts.rename(columns={"open": "Open deals", **hygiene.RULES, "any": "Any problem"})
     st.subheader("Pipeline hygiene")
-    st.caption("Open deals that weaken the forecast: past their close date; nothing logged in 30 days; in their "
-               "stage longer than 3 in 4 of the team's open deals in that stage; close date pushed twice or more.")
+    st.caption(
+        "Open deals that weaken the forecast: past their close date; nothing logged in 30 days; in their "
+        "stage longer than 3 in 4 of the team's open deals in that stage; close date pushed twice or more."
+    )
     event = st.dataframe(sharing.private(shown), hide_index=True, width="stretch", key="hygiene_table", on_select="rerun",
                          selection_mode="single-row")  # fmt: skip
     picked = event.selection.rows if event else []
@@ -171,8 +186,13 @@ def hygiene_section(view: View) -> None:
     for rule, label in hygiene.RULES.items():
         listed[label] = bad[rule].map({True: "⛔ yes", False: ""}).to_numpy()
     name = people.loc[rep_id, "name"] if rep_id in people.index else who
-    records_table(listed, f"{name}'s open deals with a hygiene problem", f"{name} hygiene", key="hygiene_deals",
-                  numbers={HYGIENE_COLUMNS["stall_limit"]: 1})
+    records_table(
+        listed,
+        f"{name}'s open deals with a hygiene problem",
+        f"{name} hygiene",
+        key="hygiene_deals",
+        numbers={HYGIENE_COLUMNS["stall_limit"]: 1},
+    )
 
 
 def prospects_section(view: View) -> None:
@@ -181,13 +201,17 @@ def prospects_section(view: View) -> None:
     has, frame = targets(view.period.start, view.as_of, version)
     st.subheader("Right prospects")
     if not has:
-        st.info("No account carries a tier or target flag yet: load an accounts file (or a tier column) to see "
-                "how much activity goes to target accounts.")
+        st.info(
+            "No account carries a tier or target flag yet: load an accounts file (or a tier column) to see "
+            "how much activity goes to target accounts."
+        )
         return
     card = cache.card(view.period.key, view.as_of, version)
     ids, _ = scope(view)
     rows = pipeline.right_prospects(frame, card, ids)
     table(rows.drop(columns=["rep_id"]), percent=("Target share", "Team share"), key="prospects_table")
-    st.caption(f"Activities logged against an account from {formatting.day(view.period.start)} to "
-               f"{formatting.day(view.as_of)}; target = accounts flagged as targets or in tier A / 1. "
-               "Team share = the rep's whole team pooled.")
+    st.caption(
+        f"Activities logged against an account from {formatting.day(view.period.start)} to "
+        f"{formatting.day(view.as_of)}; target = accounts flagged as targets or in tier A / 1. "
+        "Team share = the rep's whole team pooled."
+    )

@@ -30,16 +30,18 @@ def funnel_rows(rep: RepFigures) -> pd.DataFrame:
     rows = []
     for key in ("calls", "meetings", "opportunities"):
         req = rep.funnel.stages[key]
-        rows.append({
-            "Stage": STAGES[key],
-            "Needed for rest of period": req.required_total,
-            "Needed per week (from your rates)": req.derived_pw,
-            "Standard per week": req.standard_pw,
-            "Needed per week": req.required_pw,
-            "Actual per week": req.actual_pw,
-            "Pace": req.pace_ratio,
-            "Status": req.status,
-        })
+        rows.append(
+            {
+                "Stage": STAGES[key],
+                "Needed for rest of period": req.required_total,
+                "Needed per week (from your rates)": req.derived_pw,
+                "Standard per week": req.standard_pw,
+                "Needed per week": req.required_pw,
+                "Actual per week": req.actual_pw,
+                "Pace": req.pace_ratio,
+                "Status": req.status,
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["Needed text"] = frame["Needed per week"].map(lambda v: number(v, 1))
     frame["Actual text"] = frame["Actual per week"].map(lambda v: number(v, 1))
@@ -51,13 +53,15 @@ def rate_rows(rep: RepFigures) -> pd.DataFrame:
     rows = []
     for key, label in RATES.items():
         rate = rep.rates[key]
-        rows.append({
-            "Rate": label,
-            "Used in the funnel": rate.value,
-            "Rep's own": rate.raw,
-            "Sample size": int(rate.trials),
-            "Confidence": "low (fewer than 5)" if rate.low_confidence else "ok",
-        })
+        rows.append(
+            {
+                "Rate": label,
+                "Used in the funnel": rate.value,
+                "Rep's own": rate.raw,
+                "Sample size": int(rate.trials),
+                "Confidence": "low (fewer than 5)" if rate.low_confidence else "ok",
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -14,10 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough.coaching import rubric, sessions
+from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
 from breakthrough.formatting import day
-from breakthrough.store.models import RUBRIC, SESSION_TYPES
-from breakthrough.coaching.sessions import CommitmentInput, SessionInput, SessionError
 from breakthrough.metrics.view import reps_now
+from breakthrough.store.models import RUBRIC, SESSION_TYPES
 from components import cache
 from components.widgets.text import plain
 
@@ -55,8 +55,9 @@ def show_saved(key: str) -> None:
 # --- picking who ------------------------------------------------------------------------------
 
 
-def pick_people(key: str, people: pd.DataFrame, managers: list[int], manager_id: int | None,
-                rep_id: int | None) -> tuple[int | None, int | None]:
+def pick_people(
+    key: str, people: pd.DataFrame, managers: list[int], manager_id: int | None, rep_id: int | None
+) -> tuple[int | None, int | None]:
     """Manager and rep for a new session: fixed for a rep's page, otherwise chosen (that manager's reps only)."""
     name = people["name"].to_dict()
     if rep_id is not None:
@@ -84,13 +85,22 @@ def _first_line(key: str, s: SessionInput | None, today: dt.date) -> dict:
     types = list(SESSION_TYPES)
     return {
         "date": c1.date_input("Date", value=s.date if s else today, key=f"{key}_date", format="YYYY-MM-DD"),
-        "type": c2.selectbox("Type", types, index=types.index(s.type) if s else 0,
-                             format_func=sessions.TYPE_LABELS.get, key=f"{key}_type"),
-        "duration_min": c3.number_input("Minutes", 1, sessions.MAX_MINUTES, s.duration_min if s else 30, step=5,
-                                        key=f"{key}_minutes"),
+        "type": c2.selectbox(
+            "Type",
+            types,
+            index=types.index(s.type) if s else 0,
+            format_func=sessions.TYPE_LABELS.get,
+            key=f"{key}_type",
+        ),
+        "duration_min": c3.number_input(
+            "Minutes", 1, sessions.MAX_MINUTES, s.duration_min if s else 30, step=5, key=f"{key}_minutes"
+        ),
         "focus_driver": c4.selectbox(
-            "Focus driver", DRIVER_OPTIONS, index=DRIVER_OPTIONS.index(s.focus_driver) if s else 0,
-            format_func=lambda d: "none named" if d is None else sessions.DRIVER_LABELS[d], key=f"{key}_driver",
+            "Focus driver",
+            DRIVER_OPTIONS,
+            index=DRIVER_OPTIONS.index(s.focus_driver) if s else 0,
+            format_func=lambda d: "none named" if d is None else sessions.DRIVER_LABELS[d],
+            key=f"{key}_driver",
             help="The one behaviour this session works on (the drivers of the Rep page).",
         ),
     }
@@ -105,8 +115,13 @@ def _rubric(key: str, s: SessionInput | None) -> dict[str, int | None]:
         for i, dim in enumerate(RUBRIC):
             current = s.scores.get(dim) if s else None
             with columns[i % 2]:
-                value = st.radio(rubric.DIMENSIONS[dim].label, options, index=options.index(current or NOT_SCORED),
-                                 horizontal=True, key=f"{key}_{dim}")
+                value = st.radio(
+                    rubric.DIMENSIONS[dim].label,
+                    options,
+                    index=options.index(current or NOT_SCORED),
+                    horizontal=True,
+                    key=f"{key}_{dim}",
+                )
                 st.caption(rubric.anchors(dim))
             scores[dim] = None if value == NOT_SCORED else int(value)
     return scores
@@ -120,8 +135,12 @@ def _commitment_inputs(key: str, s: SessionInput | None) -> list[CommitmentInput
     for i in range(len(existing) + COMMITMENT_SLOTS):
         old = existing[i] if i < len(existing) else None
         c1, c2, c3 = st.columns([4, 1, 1])
-        text = c1.text_input(f"Commitment {i + 1}", value=old.text if old else "", key=f"{key}_c{i}",
-                             placeholder="e.g. Ask for the meeting on every connected call")
+        text = c1.text_input(
+            f"Commitment {i + 1}",
+            value=old.text if old else "",
+            key=f"{key}_c{i}",
+            placeholder="e.g. Ask for the meeting on every connected call",
+        )
         due = c2.date_input(f"Due {i + 1}", value=old.due_date if old else None, key=f"{key}_d{i}", format="YYYY-MM-DD")
         status = "open"
         if old is not None:  # a new commitment starts open; an existing one can be marked done or missed
@@ -141,20 +160,27 @@ def _reviews(key: str, rep_id: int) -> dict[int, str]:
     found = {}
     for c in pending.head(REVIEW_SHOWN).itertuples():
         due = f"due {day(c.due_date)}" if c.due_date else "no due date"
-        choice = st.radio(f"{plain(c.text, 200)} (agreed {day(c.session_date)}, {due})", list(REVIEW),
-                          horizontal=True, key=f"{key}_r{c.id}")
+        choice = st.radio(
+            f"{plain(c.text, 200)} (agreed {day(c.session_date)}, {due})",
+            list(REVIEW),
+            horizontal=True,
+            key=f"{key}_r{c.id}",
+        )
         if REVIEW[choice] is not None:
             found[int(c.id)] = REVIEW[choice]
     if len(pending) > REVIEW_SHOWN:
-        st.caption(f"{len(pending) - REVIEW_SHOWN} more open commitments are in the Commitments list; "
-                   "review the ones above first.")
+        st.caption(
+            f"{len(pending) - REVIEW_SHOWN} more open commitments are in the Commitments list; "
+            "review the ones above first."
+        )
     return found
 
 
 def _body(key: str, s: SessionInput | None, rep_id: int, today: dt.date, review: bool) -> dict:
     fields = _first_line(key, s, today)
-    fields["focus_text"] = st.text_input("Focus in your words (optional)", value=(s.focus_text or "") if s else "",
-                                         key=f"{key}_focus_text")
+    fields["focus_text"] = st.text_input(
+        "Focus in your words (optional)", value=(s.focus_text or "") if s else "", key=f"{key}_focus_text"
+    )
     fields["scores"] = _rubric(key, s)
     fields["notes"] = st.text_area("Notes", value=(s.notes or "") if s else "", height=80, key=f"{key}_notes")
     fields["commitments"] = tuple(_commitment_inputs(key, s))
@@ -177,8 +203,14 @@ def _write(action, key: str, message: str) -> bool:
 # --- log and edit -----------------------------------------------------------------------------
 
 
-def log_form(key: str, people: pd.DataFrame, managers: list[int], manager_id: int | None = None,
-             rep_id: int | None = None, as_of: dt.date | None = None) -> None:
+def log_form(
+    key: str,
+    people: pd.DataFrame,
+    managers: list[int],
+    manager_id: int | None = None,
+    rep_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> None:
     """Log a new session: pick manager and rep (unless fixed), fill one form, save."""
     show_saved(key)
     manager_id, rep_id = pick_people(key, people, managers, manager_id, rep_id)
@@ -195,8 +227,11 @@ def log_form(key: str, people: pd.DataFrame, managers: list[int], manager_id: in
     if submitted:
         entry = SessionInput(manager_id=manager_id, rep_id=rep_id, **fields)
         name = people["name"].to_dict()
-        _write(lambda: sessions.log(cache.engine(), entry, today), key,
-               f"Session logged: {sessions.TYPE_LABELS[entry.type].lower()} with {name[rep_id]} on {day(entry.date)}.")
+        _write(
+            lambda: sessions.log(cache.engine(), entry, today),
+            key,
+            f"Session logged: {sessions.TYPE_LABELS[entry.type].lower()} with {name[rep_id]} on {day(entry.date)}.",
+        )
 
 
 def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:

@@ -16,7 +16,11 @@ def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
     for stage, colour in STAGE_COLOURS.items():
         ratio = (order[f"{stage} pace"] * 100).clip(upper=300)  # "nothing needed" (∞) shows as the cap
         fig.add_bar(
-            y=order["Rep"], x=ratio, name=stage, orientation="h", marker_color=colour,
+            y=order["Rep"],
+            x=ratio,
+            name=stage,
+            orientation="h",
+            marker_color=colour,
             customdata=order[[f"{stage} status", "rep_id"]].to_numpy(),
             hovertemplate="%{y}<br>" + stage + " pace: %{x:.0f}% of needed (%{customdata[0]})<extra></extra>",
         )
@@ -24,8 +28,11 @@ def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title="Weekly pace against what quota needs, by rep",
         xaxis_title="Actual weekly pace as % of needed (capped at 300%)",
-        yaxis_title=None, barmode="group", height=max(420, 34 * len(order) + 120),
-        legend_title_text="Activity", margin=dict(l=10, r=10, t=60, b=40),
+        yaxis_title=None,
+        barmode="group",
+        height=max(420, 34 * len(order) + 120),
+        legend_title_text="Activity",
+        margin=dict(l=10, r=10, t=60, b=40),
     )
     return fig
 
@@ -33,14 +40,28 @@ def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
 def reverse_funnel(stages: pd.DataFrame) -> go.Figure:
     """Needed vs actual weekly count at each funnel stage, for one rep."""
     fig = go.Figure()
-    fig.add_bar(x=stages["Stage"], y=stages["Needed per week"], name="Needed per week", marker_color="#90a4ae",
-                text=stages["Needed text"], textposition="outside")
-    fig.add_bar(x=stages["Stage"], y=stages["Actual per week"], name="Actual per week (last 4 weeks)",
-                marker_color=[STATUS_COLOURS.get(s, "#607d8b") for s in stages["Status"]],
-                text=stages["Actual text"], textposition="outside")
+    fig.add_bar(
+        x=stages["Stage"],
+        y=stages["Needed per week"],
+        name="Needed per week",
+        marker_color="#90a4ae",
+        text=stages["Needed text"],
+        textposition="outside",
+    )
+    fig.add_bar(
+        x=stages["Stage"],
+        y=stages["Actual per week"],
+        name="Actual per week (last 4 weeks)",
+        marker_color=[STATUS_COLOURS.get(s, "#607d8b") for s in stages["Status"]],
+        text=stages["Actual text"],
+        textposition="outside",
+    )
     fig.update_layout(
         title="Reverse funnel: weekly activity needed to hit quota vs actual",
-        yaxis_title="Per working week", xaxis_title=None, barmode="group", height=420,
+        yaxis_title="Per working week",
+        xaxis_title=None,
+        barmode="group",
+        height=420,
         margin=dict(l=10, r=10, t=60, b=40),
     )
     return fig
@@ -56,7 +77,10 @@ def weekly_activity(weeks: pd.DataFrame, needed_calls: float | None, needed_meet
             fig.add_hline(y=value, line_dash="dash", annotation_text=f"{name}: {value:,.1f}")
     fig.update_layout(
         title="Weekly activity against the pace quota needs",
-        xaxis_title="Week starting", yaxis_title="Count per week", barmode="group", height=380,
+        xaxis_title="Week starting",
+        yaxis_title="Count per week",
+        barmode="group",
+        height=380,
         margin=dict(l=10, r=10, t=60, b=40),
     )
     return fig

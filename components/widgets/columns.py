@@ -68,8 +68,9 @@ PACE = Format(pace_text, "percent", step=0.01, scale=100)
 RATIO = Format(formatting.ratio, "%.1f×", digits=1)  # 3.2×
 
 
-def grid(frame: pd.DataFrame, formats: dict[str, Format], labels: dict[str, str] | None = None,
-         need_free: Iterable[str] = ()) -> tuple[pd.DataFrame, dict]:
+def grid(
+    frame: pd.DataFrame, formats: dict[str, Format], labels: dict[str, str] | None = None, need_free: Iterable[str] = ()
+) -> tuple[pd.DataFrame, dict]:
     """What `st.dataframe` gets for `frame`, and its column config (`labels` rename columns on screen).
 
     `need_free`: columns where infinity means nothing is needed; pass `placeholder=NO_NEED` with them.

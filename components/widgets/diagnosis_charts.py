@@ -10,8 +10,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from breakthrough.diagnosis import focus
 from breakthrough import formatting
+from breakthrough.diagnosis import focus
 from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, RepDiagnosis
 
 # value ÷ benchmark: red well below, amber just below, green at or above (text always says the value)
@@ -62,7 +62,7 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
                     hoverinfo="skip", xgap=2, ygap=2,
                     colorbar=dict(title="Value ÷ benchmark", tickvals=[0, 0.5, 1, 1.5, 2],
                                   ticktext=["0", "½", "at benchmark", "1.5×", "2× or more"]))  # fmt: skip
-    for i, r in enumerate(reps):  # one invisible square per cell: what a click selects
+    for r in reps:  # one invisible square per cell: what a click selects
         custom += [[r.rep_id, k] for k in keys]
     fig.add_scatter(
         x=labels * len(reps), y=[n for n in names for _ in keys], mode="markers",
@@ -83,8 +83,10 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
 
 def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark: str) -> str:
     impact = "no impact of its own" if f.impact is None else formatting.money(f.impact, currency)
-    return (f"<b>{r.name}</b> · {focus.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
-            f"<br>{benchmark} {driver_text(f.key, f.benchmark, currency)}<br>impact {impact}")
+    return (
+        f"<b>{r.name}</b> · {focus.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
+        f"<br>{benchmark} {driver_text(f.key, f.benchmark, currency)}<br>impact {impact}"
+    )
 
 
 def quadrant(reps: list[RepDiagnosis]) -> go.Figure:
@@ -126,7 +128,9 @@ def _capped(value: float | None) -> float:
 
 def stage_funnel(stages: pd.DataFrame, currency: str, who: str) -> go.Figure:
     """Deals reaching each stage (bars, first stage on top), with value and conversion in the text."""
-    text = [f"{n:,} deals · {formatting.money(v, currency, compact=True)}" for n, v in zip(stages["Deals"], stages["Value"])]
+    text = [
+        f"{n:,} deals · {formatting.money(v, currency, compact=True)}" for n, v in zip(stages["Deals"], stages["Value"])
+    ]
     fig = go.Figure()
     fig.add_bar(
         y=stages["Stage"], x=stages["Deals"], orientation="h", text=text, textposition="auto",
@@ -148,13 +152,27 @@ def coverage(rows: pd.DataFrame) -> go.Figure:
     needed = pd.to_numeric(shown["Coverage needed"], errors="coerce").replace(float("inf"), float("nan"))
     cap = max(3 * (needed.max() if needed.notna().any() else 0), 5.0)  # one huge ratio must not flatten the rest
     fig = go.Figure()
-    fig.add_bar(x=shown["Rep"], y=shown["Coverage"].clip(upper=cap), name="Coverage (open pipeline ÷ gap)",
-                marker_color="#1f77b4", text=[formatting.ratio(v) for v in shown["Coverage"]], textposition="auto")
-    fig.add_scatter(x=shown["Rep"], y=shown["Coverage needed"], mode="markers", name="Coverage needed",
-                    marker=dict(symbol="line-ew-open", size=28, color="#c62828", line=dict(width=3)))
+    fig.add_bar(
+        x=shown["Rep"],
+        y=shown["Coverage"].clip(upper=cap),
+        name="Coverage (open pipeline ÷ gap)",
+        marker_color="#1f77b4",
+        text=[formatting.ratio(v) for v in shown["Coverage"]],
+        textposition="auto",
+    )
+    fig.add_scatter(
+        x=shown["Rep"],
+        y=shown["Coverage needed"],
+        mode="markers",
+        name="Coverage needed",
+        marker=dict(symbol="line-ew-open", size=28, color="#c62828", line=dict(width=3)),
+    )
     fig.update_layout(
         title="Pipeline coverage by rep against what the gap needs (reps who met quota left out)",
-        xaxis_title="Rep", yaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)", height=420,
-        margin=dict(l=10, r=10, t=60, b=40), yaxis_range=[0, cap * 1.05],
+        xaxis_title="Rep",
+        yaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)",
+        height=420,
+        margin=dict(l=10, r=10, t=60, b=40),
+        yaxis_range=[0, cap * 1.05],
     )
     return fig

@@ -29,4 +29,6 @@ def attainment_kpi(attainment: float | None, elapsed: float) -> Kpi:
     if attainment is not None:
         points = (attainment - elapsed) * 100
         delta = f"{points:+.0f} pts vs {percent(elapsed)} elapsed"
-    return Kpi("Attainment", percent(attainment), "Won ÷ quota, beside the share of the period's working days gone.", delta)
+    return Kpi(
+        "Attainment", percent(attainment), "Won ÷ quota, beside the share of the period's working days gone.", delta
+    )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from breakthrough.sharing import exports
 from breakthrough import formatting
 from breakthrough.formatting import SYMBOLS, status
-from components.widgets import columns
+from breakthrough.sharing import exports
 from components import sharing
+from components.widgets import columns
 
 MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
@@ -37,11 +37,16 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     labels = {col: f"{col} ({SYMBOLS.get(currency) or currency})" for col in MONEY}
     labels |= {col: f"{col} (% of needed)" for col in paces}
     data, config = columns.grid(shown, formats, labels, need_free=[*paces, "Coverage"])
-    st.dataframe(data, column_config=config, hide_index=True, width="stretch", key="overview_table",
-                 placeholder=columns.NO_NEED)
-    _offer(lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
-           columns.as_text(shown, formats).rename(columns=labels), "Every rep against the pace quota needs",
-           "overview", "overview_table")
+    st.dataframe(
+        data, column_config=config, hide_index=True, width="stretch", key="overview_table", placeholder=columns.NO_NEED
+    )
+    _offer(
+        lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
+        columns.as_text(shown, formats).rename(columns=labels),
+        "Every rep against the pace quota needs",
+        "overview",
+        "overview_table",
+    )
 
 
 def table(
@@ -70,6 +75,7 @@ def table(
 
 def rates_table(rates: pd.DataFrame, currency: str) -> None:
     """Conversion rates as percentages, the average deal as money, with sample sizes."""
+
     def show(label: str, value: float | None) -> str:
         if label == "Average won deal":
             return formatting.money(value, currency)

@@ -53,8 +53,9 @@ def alias_key(alias: str) -> str:
 
 def visible(text: str) -> str:
     """A cell as written, its invisible and control characters shown as ⟨U+200B⟩ so a look-alike can be seen."""
-    return "".join(f"⟨U+{ord(c):04X}⟩" if not c.isspace() and unicodedata.category(c) in _HIDDEN else c
-                   for c in text.strip())
+    return "".join(
+        f"⟨U+{ord(c):04X}⟩" if not c.isspace() and unicodedata.category(c) in _HIDDEN else c for c in text.strip()
+    )
 
 
 def unknown_reason(text: str) -> str:
@@ -104,8 +105,9 @@ class Directory:
         self.by_key: dict[str, list[int]] = {}
         for pid, name, _, _ in rows:  # keys from the names: a key stored by an older normaliser still matches
             self.by_key.setdefault(name_key(name), []).append(pid)
-        aliases = conn.execute(select(PersonAlias.alias, PersonAlias.person_id).where(
-            PersonAlias.source.in_((source, ANY_SOURCE))))
+        aliases = conn.execute(
+            select(PersonAlias.alias, PersonAlias.person_id).where(PersonAlias.source.in_((source, ANY_SOURCE)))
+        )
         self.by_alias = {alias_key(alias): pid for alias, pid in aliases}
         self._cache: dict[tuple[str, str], Match] = {}
 
@@ -128,12 +130,17 @@ class Directory:
         if len(ids) == 1:
             return Match(ids[0], name=name, email=address)
         if len(ids) > 1:
-            return Match(None, f"{len(ids)} people are called “{name}”: give owners' emails to tell them apart",
-                         name, address)
+            return Match(
+                None, f"{len(ids)} people are called “{name}”: give owners' emails to tell them apart", name, address
+            )
         cell = clean(text)
         if not address and _ID_LIKE.fullmatch(cell):
-            return Match(None, f"“{cell}” looks like a CRM user id that no person has: import people "
-                               "with their CRM user id first", "", "")
+            return Match(
+                None,
+                f"“{cell}” looks like a CRM user id that no person has: import people with their CRM user id first",
+                "",
+                "",
+            )
         return Match(None, None, name, address)  # unknown: held unless the caller adds the person
 
     def add(self, person_id: int, name: str, email: str, role: str) -> None:

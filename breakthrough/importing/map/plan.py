@@ -34,8 +34,16 @@ class Plan:
     @staticmethod
     def from_profile(profile: Profile, headers: list[str], default_currency: str = "USD") -> Plan:
         mapping = mapping_for(profile, headers)
-        return Plan(profile.entity, profile.source, profile.label, mapping, dict(profile.constants),
-                    duration_unit(profile, mapping), default_currency=default_currency, layout=profile.layout)
+        return Plan(
+            profile.entity,
+            profile.source,
+            profile.label,
+            mapping,
+            dict(profile.constants),
+            duration_unit(profile, mapping),
+            default_currency=default_currency,
+            layout=profile.layout,
+        )
 
     def to_json(self) -> str:
         """A stable text form (a cache key, and what the batch records)."""

@@ -16,16 +16,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
-from collections.abc import Sequence
 
 from breakthrough.store.models import RUBRIC, Setting, StageMap
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
-SOURCES = {"salesforce": "Salesforce report", "hubspot": "HubSpot export", "pipedrive": "Pipedrive export",
-           "template": "Breakthrough template", "spreadsheet": "spreadsheet"}
+SOURCES = {
+    "salesforce": "Salesforce report",
+    "hubspot": "HubSpot export",
+    "pipedrive": "Pipedrive export",
+    "template": "Breakthrough template",
+    "spreadsheet": "spreadsheet",
+}
 PROFILE_PREFIX = "import_profile:"
 
 
@@ -40,18 +45,25 @@ class Field:
 
 F = Field
 CRM_ID = F("crm_id", "CRM id", "The record's id in the CRM. Without one, a key is made from the row's content.")
-OWNER = F("owner", "Owner", "Who owns the record: a name, an email or a CRM user id. Matched to a person.",
-          "person", True)
+OWNER = F(
+    "owner", "Owner", "Who owns the record: a name, an email or a CRM user id. Matched to a person.", "person", True
+)
 OWNER_EMAIL = F("owner_email", "Owner email", "The owner's email, matched before the owner's name.", "email")
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "opportunities": (
-        CRM_ID, OWNER, OWNER_EMAIL,
+        CRM_ID,
+        OWNER,
+        OWNER_EMAIL,
         F("name", "Deal name", "The opportunity's name.", "text", True),
         F("account", "Account", "The customer's account name (created when new).", "account"),
         F("stage", "Stage", "The sales stage; mapped to open, won or lost by the stage map.", "stage", True),
-        F("status", "Status", "open / won / lost when the CRM gives it (Pipedrive); overrides the stage map.",
-          "status"),
+        F(
+            "status",
+            "Status",
+            "open / won / lost when the CRM gives it (Pipedrive); overrides the stage map.",
+            "status",
+        ),
         F("amount", "Amount", "The deal's value; a currency code or symbol in it is kept.", "amount"),
         F("currency", "Currency", "Three-letter currency code of the amount.", "currency"),
         F("close_date", "Close date", "Expected close date (open deals) or the date it closed.", "date"),
@@ -64,7 +76,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("pipeline", "Pipeline", "The CRM pipeline: read, not stored (map its stages in the stage map).", "info"),
     ),
     "activities": (
-        CRM_ID, OWNER, OWNER_EMAIL,
+        CRM_ID,
+        OWNER,
+        OWNER_EMAIL,
         F("date", "Date", "When the activity happened (a date, or a date and time).", "datetime", True),
         F("time", "Time", "The time of day, when the export puts it in its own column.", "time"),
         F("type", "Type", "Call, email, meeting, demo; anything else is kept as “other” with its label.", "type"),
@@ -81,16 +95,34 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("email", "Email", "Work email: the surest way to match owners.", "email"),
         F("role", "Role", "rep, manager or leader (rep when empty). Only reps are counted in figures.", "role"),
         F("team", "Team", "The team's name (created when new).", "text"),
-        F("manager", "Manager", "The manager's name or email (a person in the database or in this file).",
-          "text"),
-        F("hire_date", "Hire date", "When the person started: they are in the figures from that day, their "
-          "quota prorated in the month they start.", "date"),
-        F("end_date", "End date", "A leaver's last day: they stay in the figures of the periods they worked "
-          "(quota prorated), and leave the “now” lists after it.", "date"),
-        F("active", "Active", "yes / no (when empty: no end date, or one not yet past). Someone inactive "
-          "without an end date is left out of every period.", "flag"),
-        F("crm_user_id", "CRM user id", "The person's user id in the CRM, so exports naming owners by id match.",
-          "text"),
+        F("manager", "Manager", "The manager's name or email (a person in the database or in this file).", "text"),
+        F(
+            "hire_date",
+            "Hire date",
+            "When the person started: they are in the figures from that day, their "
+            "quota prorated in the month they start.",
+            "date",
+        ),
+        F(
+            "end_date",
+            "End date",
+            "A leaver's last day: they stay in the figures of the periods they worked "
+            "(quota prorated), and leave the “now” lists after it.",
+            "date",
+        ),
+        F(
+            "active",
+            "Active",
+            "yes / no (when empty: no end date, or one not yet past). Someone inactive "
+            "without an end date is left out of every period.",
+            "flag",
+        ),
+        F(
+            "crm_user_id",
+            "CRM user id",
+            "The person's user id in the CRM, so exports naming owners by id match.",
+            "text",
+        ),
     ),
     "accounts": (
         F("name", "Account", "The account's name.", "text", True),
@@ -101,29 +133,60 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         F("person", "Person", "Whose quota: a name or email (or leave empty and give a team).", "person"),
         F("person_email", "Person email", "The person's email, matched before the name.", "email"),
         F("team", "Team", "A team's quota, when the row is for a team.", "text"),
-        F("period_start", "Period", "The month (2026-11, Nov 2026 or its first day) or the quarter's first day.",
-          "period", True),
+        F(
+            "period_start",
+            "Period",
+            "The month (2026-11, Nov 2026 or its first day) or the quarter's first day.",
+            "period",
+            True,
+        ),
         F("period", "Period type", "month or quarter (month when empty).", "period_type"),
         F("amount", "Amount", "The quota amount; a currency code or symbol in it is kept.", "amount", True),
         F("currency", "Currency", "Three-letter currency code of the amount.", "currency"),
     ),
     "coaching sessions": (
-        F("session_id", "Session ID", "The row's own id in the log or form export (Session ID, Response ID, "
-          "Submission ID, ID). A session is recognised by it; without one, by the whole row.", "text"),
-        F("submitted", "Submitted", "When the form was filled in (a form's Timestamp): part of the row, "
-          "so two sessions logged separately stay two. Not stored.", "text"),
+        F(
+            "session_id",
+            "Session ID",
+            "The row's own id in the log or form export (Session ID, Response ID, "
+            "Submission ID, ID). A session is recognised by it; without one, by the whole row.",
+            "text",
+        ),
+        F(
+            "submitted",
+            "Submitted",
+            "When the form was filled in (a form's Timestamp): part of the row, "
+            "so two sessions logged separately stay two. Not stored.",
+            "text",
+        ),
         F("manager", "Manager", "Who coached: a name or email.", "person", True),
         F("rep", "Rep", "Who was coached: a name or email.", "person", True),
         F("date", "Date", "The day of the session.", "date", True),
-        F("type", "Type", "one-on-one, joint call, debrief, pipeline review, deal review or other.", "session_type",
-          True),
+        F(
+            "type",
+            "Type",
+            "one-on-one, joint call, debrief, pipeline review, deal review or other.",
+            "session_type",
+            True,
+        ),
         F("duration_min", "Minutes", "How long it lasted, in minutes (30 when empty).", "count"),
-        F("focus_driver", "Focus driver", "The one driver worked on: activity, call_to_meeting, meeting_to_opp, "
-          "win_rate, deal_size, coverage or cycle.", "driver"),
+        F(
+            "focus_driver",
+            "Focus driver",
+            "The one driver worked on: activity, call_to_meeting, meeting_to_opp, "
+            "win_rate, deal_size, coverage or cycle.",
+            "driver",
+        ),
         F("focus_text", "Focus", "The focus in words.", "text"),
-        *(F(d, d.replace("_", " ").capitalize(), f"Rubric score 1–5 for {d.replace('_', ' ')} (empty: unscored).",
-            "score") for d in ("preparation", "diagnosis", "focus", "accountability", "follow_through",
-                               "development")),
+        *(
+            F(
+                d,
+                d.replace("_", " ").capitalize(),
+                f"Rubric score 1–5 for {d.replace('_', ' ')} (empty: unscored).",
+                "score",
+            )
+            for d in ("preparation", "diagnosis", "focus", "accountability", "follow_through", "development")
+        ),
         F("scored_by", "Scored by", "Who scored the session (name or email).", "person"),
         F("notes", "Notes", "Free text, shown as text only.", "text"),
     ),
@@ -160,11 +223,25 @@ TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "team": ("Sales team", "Team name", "Squad", "Pod"),
         "manager": ("Reports to", "Line manager", "Manager name", "Manager email", "Direct manager"),
         "active": ("Is active", "Active?", "Currently active"),
-        "crm_user_id": ("User ID", "CRM ID", "CRM user", "Salesforce User ID", "HubSpot Owner ID", "Owner ID",
-                        "Pipedrive User ID"),
+        "crm_user_id": (
+            "User ID",
+            "CRM ID",
+            "CRM user",
+            "Salesforce User ID",
+            "HubSpot Owner ID",
+            "Owner ID",
+            "Pipedrive User ID",
+        ),
         "hire_date": ("Start Date", "Hire date", "Date hired", "Hired on", "Joining date"),
-        "end_date": ("End Date", "Termination date", "Leaving date", "Last day", "Left on", "Leave date",
-                     "Last working day"),
+        "end_date": (
+            "End Date",
+            "Termination date",
+            "Leaving date",
+            "Last day",
+            "Left on",
+            "Leave date",
+            "Last working day",
+        ),
     },
     "accounts": {
         "name": ("Account name", "Company", "Company name", "Organization", "Organization - Name"),
@@ -181,8 +258,10 @@ TEMPLATE_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "duration_min": ("Duration", "Duration (minutes)", "Duration min", "Length", "Session length", "Minutes"),
         "focus_driver": ("Driver", "Focus driver", "Driver worked on"),
         "focus_text": ("Focus", "Focus area", "Focus text", "Focus topic", "What did you focus on"),
-        **{d: (f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating", f"{d.replace('_', ' ')} scored")
-           for d in RUBRIC},
+        **{
+            d: (f"{d.replace('_', ' ')} score", f"{d.replace('_', ' ')} rating", f"{d.replace('_', ' ')} scored")
+            for d in RUBRIC
+        },
         "scored_by": ("Scored by", "Scorer", "Rated by"),
         "notes": ("Notes", "Note", "Comments", "Comment", "Session notes"),
     },
@@ -197,88 +276,224 @@ def _template(entity: str) -> Profile:
     columns = {f.key: (f.key, f.label, *extra.get(f.key, ())) for f in FIELDS[entity]}
     for d in RUBRIC if entity == "coaching sessions" else ():  # `Focus score` before a bare `Focus`
         columns[d] = (*extra[d], d, FIELDS_BY_KEY[d].label)
-    return Profile(f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity,
-                   columns)
+    return Profile(
+        f"template_{entity.replace(' ', '_')}", f"Breakthrough template — {entity}", "template", entity, columns
+    )
 
 
 BUILT_IN: tuple[Profile, ...] = (
-    Profile("salesforce_opportunities", "Salesforce report — opportunities", "salesforce", "opportunities", {
-        "crm_id": ("Opportunity ID", "Opportunity Id", "Opportunity ID (18)", "Id"),
-        "owner": ("Opportunity Owner", "Owner Name", "Opportunity Owner: Full Name", "Owner", "Opportunity Owner Name",
-                  "OwnerId"),
-        "owner_email": ("Opportunity Owner Email", "Owner Email", "Opportunity Owner: Email"),
-        "name": ("Opportunity Name", "Opportunity", "Name"),
-        "account": ("Account Name", "Account", "Account: Account Name"),
-        "stage": ("Stage", "Opportunity Stage", "StageName"),
-        "amount": ("Amount", "Opportunity Amount", "Amount (converted)"),
-        "currency": ("Amount Currency", "Opportunity Currency", "Currency", "CurrencyIsoCode"),
-        "close_date": ("Close Date", "Opportunity Close Date", "CloseDate"),
-        "created_date": ("Created Date", "Opportunity Created Date", "Create Date", "CreatedDate"),
-        "probability": ("Probability (%)", "Probability"),
-        "type": ("Type", "Opportunity Type"), "lead_source": ("Lead Source", "Opportunity Lead Source", "LeadSource")}),
-    Profile("salesforce_activities", "Salesforce report — activities", "salesforce", "activities", {
-        "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID", "Id"),
-        "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name", "OwnerId"),
-        "owner_email": ("Assigned Email", "Assigned: Email", "Assigned To: Email"),
-        "subject": ("Subject",), "date": ("Date", "Activity Date", "Due Date", "Start Date Time", "ActivityDate"),
-        "type": ("Type",), "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype", "TaskSubtype"),
-        "outcome": ("Call Result", "Outcome", "CallDisposition"),
-        "done": ("Status", "Task Status", "Completed"),
-        "duration": ("Call Duration", "Call Duration (seconds)", "Duration (s)", "Call Duration In Seconds",
-                     "CallDurationInSeconds", "Duration"),
-        "account": ("Company / Account", "Account Name", "Account"),
-        "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID")}),
-    Profile("hubspot_deals", "HubSpot export — deals", "hubspot", "opportunities", {
-        "crm_id": ("Record ID", "Deal ID"), "name": ("Deal Name",), "stage": ("Deal Stage",),
-        "pipeline": ("Pipeline",), "amount": ("Amount", "Amount in company currency"),
-        "currency": ("Currency", "Deal currency code"),
-        "close_date": ("Close Date",), "created_date": ("Create Date", "Created Date", "Deal create date"),
-        "owner": ("Deal owner", "Deal Owner", "HubSpot Owner", "Owner"),
-        "account": ("Associated Company", "Associated Company (Primary)", "Company name"),
-        "type": ("Deal Type",), "lead_source": ("Original Source", "Original Traffic Source")}),
-    Profile("hubspot_calls", "HubSpot export — calls", "hubspot", "activities", {
-        "crm_id": ("Record ID",), "date": ("Activity date",), "owner": ("Activity assigned to",),
-        "outcome": ("Call outcome",), "duration": ("Call duration",), "subject": ("Call title",),
-        "account": ("Associated Company", "Associated Company (Primary)")},
-        constants={"type": "Call"}, duration_unit="ms"),
-    Profile("hubspot_meetings", "HubSpot export — meetings", "hubspot", "activities", {
-        "crm_id": ("Record ID",), "date": ("Activity date", "Meeting start time"),
-        "owner": ("Activity assigned to",), "outcome": ("Meeting outcome",), "subject": ("Meeting name",),
-        "account": ("Associated Company", "Associated Company (Primary)")},
-        constants={"type": "Meeting"}),
-    Profile("hubspot_tasks", "HubSpot export — tasks", "hubspot", "activities", {
-        "crm_id": ("Record ID", "Task ID"), "subject": ("Task Title", "Task title", "Task subject"),
-        "done": ("Task Status",), "type": ("Task Type",), "date": ("Due date", "Activity date", "Task due date"),
-        "owner": ("Activity assigned to", "Assigned to", "Task owner"),
-        "account": ("Associated Company", "Associated Company (Primary)"),
-        "opportunity": ("Associated Deal",)}),
-    Profile("pipedrive_deals", "Pipedrive export — deals", "pipedrive", "opportunities", {
-        "crm_id": ("Deal - ID",), "name": ("Deal - Title",), "owner": ("Deal - Owner", "Deal - Owner name"),
-        "amount": ("Deal - Value",), "currency": ("Deal - Currency", "Deal - Currency of Value"),
-        "status": ("Deal - Status",), "stage": ("Deal - Stage", "Deal - Stage (pipeline)"),
-        "won_time": ("Deal - Won time", "Won time"), "lost_time": ("Deal - Lost time", "Lost time"),
-        "close_date": ("Deal - Expected close date", "Expected close date", "Deal - Deal closed on",
-                       "Deal - Closed on"),
-        "created_date": ("Deal - Deal created", "Deal - Add time", "Deal created", "Deal - Creation date",
-                         "Deal - Created", "Deal - Deal creation date"),
-        "account": ("Deal - Organization", "Organization - Name", "Deal - Organization name"),
-        "probability": ("Deal - Probability",), "pipeline": ("Deal - Pipeline",)}),
-    Profile("pipedrive_activities", "Pipedrive export — activities", "pipedrive", "activities", {
-        "crm_id": ("Activity - ID",), "subject": ("Activity - Subject",), "type": ("Activity - Type",),
-        "done": ("Activity - Done", "Activity - Status"), "date": ("Activity - Due date", "Activity - Date"),
-        "time": ("Activity - Due time",), "duration": ("Activity - Duration",),
-        "owner": ("Activity - Assigned to user", "Activity - Owner", "Activity - User"),
-        "account": ("Activity - Organization", "Organization - Name"), "opportunity": ("Activity - Deal",)},
-        duration_unit="minutes"),
+    Profile(
+        "salesforce_opportunities",
+        "Salesforce report — opportunities",
+        "salesforce",
+        "opportunities",
+        {
+            "crm_id": ("Opportunity ID", "Opportunity Id", "Opportunity ID (18)", "Id"),
+            "owner": (
+                "Opportunity Owner",
+                "Owner Name",
+                "Opportunity Owner: Full Name",
+                "Owner",
+                "Opportunity Owner Name",
+                "OwnerId",
+            ),
+            "owner_email": ("Opportunity Owner Email", "Owner Email", "Opportunity Owner: Email"),
+            "name": ("Opportunity Name", "Opportunity", "Name"),
+            "account": ("Account Name", "Account", "Account: Account Name"),
+            "stage": ("Stage", "Opportunity Stage", "StageName"),
+            "amount": ("Amount", "Opportunity Amount", "Amount (converted)"),
+            "currency": ("Amount Currency", "Opportunity Currency", "Currency", "CurrencyIsoCode"),
+            "close_date": ("Close Date", "Opportunity Close Date", "CloseDate"),
+            "created_date": ("Created Date", "Opportunity Created Date", "Create Date", "CreatedDate"),
+            "probability": ("Probability (%)", "Probability"),
+            "type": ("Type", "Opportunity Type"),
+            "lead_source": ("Lead Source", "Opportunity Lead Source", "LeadSource"),
+        },
+    ),
+    Profile(
+        "salesforce_activities",
+        "Salesforce report — activities",
+        "salesforce",
+        "activities",
+        {
+            "crm_id": ("Activity ID", "Task ID", "Event ID", "Task/Event ID", "Id"),
+            "owner": ("Assigned", "Assigned To", "Assigned: Full Name", "Assigned To: Full Name", "OwnerId"),
+            "owner_email": ("Assigned Email", "Assigned: Email", "Assigned To: Email"),
+            "subject": ("Subject",),
+            "date": ("Date", "Activity Date", "Due Date", "Start Date Time", "ActivityDate"),
+            "type": ("Type",),
+            "subtype": ("Task Subtype", "Task/Event Subtype", "Activity Subtype", "TaskSubtype"),
+            "outcome": ("Call Result", "Outcome", "CallDisposition"),
+            "done": ("Status", "Task Status", "Completed"),
+            "duration": (
+                "Call Duration",
+                "Call Duration (seconds)",
+                "Duration (s)",
+                "Call Duration In Seconds",
+                "CallDurationInSeconds",
+                "Duration",
+            ),
+            "account": ("Company / Account", "Account Name", "Account"),
+            "opportunity": ("Opportunity", "Opportunity Name", "Opportunity ID"),
+        },
+    ),
+    Profile(
+        "hubspot_deals",
+        "HubSpot export — deals",
+        "hubspot",
+        "opportunities",
+        {
+            "crm_id": ("Record ID", "Deal ID"),
+            "name": ("Deal Name",),
+            "stage": ("Deal Stage",),
+            "pipeline": ("Pipeline",),
+            "amount": ("Amount", "Amount in company currency"),
+            "currency": ("Currency", "Deal currency code"),
+            "close_date": ("Close Date",),
+            "created_date": ("Create Date", "Created Date", "Deal create date"),
+            "owner": ("Deal owner", "Deal Owner", "HubSpot Owner", "Owner"),
+            "account": ("Associated Company", "Associated Company (Primary)", "Company name"),
+            "type": ("Deal Type",),
+            "lead_source": ("Original Source", "Original Traffic Source"),
+        },
+    ),
+    Profile(
+        "hubspot_calls",
+        "HubSpot export — calls",
+        "hubspot",
+        "activities",
+        {
+            "crm_id": ("Record ID",),
+            "date": ("Activity date",),
+            "owner": ("Activity assigned to",),
+            "outcome": ("Call outcome",),
+            "duration": ("Call duration",),
+            "subject": ("Call title",),
+            "account": ("Associated Company", "Associated Company (Primary)"),
+        },
+        constants={"type": "Call"},
+        duration_unit="ms",
+    ),
+    Profile(
+        "hubspot_meetings",
+        "HubSpot export — meetings",
+        "hubspot",
+        "activities",
+        {
+            "crm_id": ("Record ID",),
+            "date": ("Activity date", "Meeting start time"),
+            "owner": ("Activity assigned to",),
+            "outcome": ("Meeting outcome",),
+            "subject": ("Meeting name",),
+            "account": ("Associated Company", "Associated Company (Primary)"),
+        },
+        constants={"type": "Meeting"},
+    ),
+    Profile(
+        "hubspot_tasks",
+        "HubSpot export — tasks",
+        "hubspot",
+        "activities",
+        {
+            "crm_id": ("Record ID", "Task ID"),
+            "subject": ("Task Title", "Task title", "Task subject"),
+            "done": ("Task Status",),
+            "type": ("Task Type",),
+            "date": ("Due date", "Activity date", "Task due date"),
+            "owner": ("Activity assigned to", "Assigned to", "Task owner"),
+            "account": ("Associated Company", "Associated Company (Primary)"),
+            "opportunity": ("Associated Deal",),
+        },
+    ),
+    Profile(
+        "pipedrive_deals",
+        "Pipedrive export — deals",
+        "pipedrive",
+        "opportunities",
+        {
+            "crm_id": ("Deal - ID",),
+            "name": ("Deal - Title",),
+            "owner": ("Deal - Owner", "Deal - Owner name"),
+            "amount": ("Deal - Value",),
+            "currency": ("Deal - Currency", "Deal - Currency of Value"),
+            "status": ("Deal - Status",),
+            "stage": ("Deal - Stage", "Deal - Stage (pipeline)"),
+            "won_time": ("Deal - Won time", "Won time"),
+            "lost_time": ("Deal - Lost time", "Lost time"),
+            "close_date": (
+                "Deal - Expected close date",
+                "Expected close date",
+                "Deal - Deal closed on",
+                "Deal - Closed on",
+            ),
+            "created_date": (
+                "Deal - Deal created",
+                "Deal - Add time",
+                "Deal created",
+                "Deal - Creation date",
+                "Deal - Created",
+                "Deal - Deal creation date",
+            ),
+            "account": ("Deal - Organization", "Organization - Name", "Deal - Organization name"),
+            "probability": ("Deal - Probability",),
+            "pipeline": ("Deal - Pipeline",),
+        },
+    ),
+    Profile(
+        "pipedrive_activities",
+        "Pipedrive export — activities",
+        "pipedrive",
+        "activities",
+        {
+            "crm_id": ("Activity - ID",),
+            "subject": ("Activity - Subject",),
+            "type": ("Activity - Type",),
+            "done": ("Activity - Done", "Activity - Status"),
+            "date": ("Activity - Due date", "Activity - Date"),
+            "time": ("Activity - Due time",),
+            "duration": ("Activity - Duration",),
+            "owner": ("Activity - Assigned to user", "Activity - Owner", "Activity - User"),
+            "account": ("Activity - Organization", "Organization - Name"),
+            "opportunity": ("Activity - Deal",),
+        },
+        duration_unit="minutes",
+    ),
     *(_template(entity) for entity in ENTITIES),
-    Profile("quota_sheet", "Quota sheet — one column per month or quarter", "spreadsheet", "quotas", {
-        "person": ("Sales Rep", "Rep", "Rep Name", "Sales Rep Name", "Salesperson", "Account Executive", "Name",
-                   "Full Name", "Person", "Owner", "Quota Owner", "Employee"),
-        "person_email": ("Email", "E-mail", "Email Address", "Rep Email", "Sales Rep Email", "Work Email",
-                         "Owner Email"),
-        "team": ("Team", "Sales Team"), "currency": ("Currency", "Currency Code", "Quota Currency", "Curr")},
+    Profile(
+        "quota_sheet",
+        "Quota sheet — one column per month or quarter",
+        "spreadsheet",
+        "quotas",
+        {
+            "person": (
+                "Sales Rep",
+                "Rep",
+                "Rep Name",
+                "Sales Rep Name",
+                "Salesperson",
+                "Account Executive",
+                "Name",
+                "Full Name",
+                "Person",
+                "Owner",
+                "Quota Owner",
+                "Employee",
+            ),
+            "person_email": (
+                "Email",
+                "E-mail",
+                "Email Address",
+                "Rep Email",
+                "Sales Rep Email",
+                "Work Email",
+                "Owner Email",
+            ),
+            "team": ("Team", "Sales Team"),
+            "currency": ("Currency", "Currency Code", "Quota Currency", "Curr"),
+        },
         constants={key: "one row per filled month or quarter column" for key in ("period_start", "period", "amount")},
-        layout="wide"),
+        layout="wide",
+    ),
 )
 PROFILES = {p.key: p for p in BUILT_IN}
 
@@ -286,10 +501,12 @@ PROFILES = {p.key: p for p in BUILT_IN}
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*$")
 _PUNCTUATION = re.compile(r"[\W_]+")
 _EMAIL = re.compile(r"\be[-‐ ]mail\b")  # E-mail is Email
-TIME_UNITS = {**dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
-              **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), "ms"),
-              **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
-              **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours")}
+TIME_UNITS = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "seconds"),
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), "ms"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+}
 
 
 def _fold(text: str) -> str:
@@ -352,8 +569,10 @@ def mapping_for(profile: Profile, headers: list[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     for f in fields:
         names = (norm(n) for n in profile.columns.get(f.key, ()))
-        header = next((present[n] for n in names
-                       if n in present and present[n] not in taken and _fits(f, profile, present[n])), None)
+        header = next(
+            (present[n] for n in names if n in present and present[n] not in taken and _fits(f, profile, present[n])),
+            None,
+        )
         found[f.key] = header
         if header:
             taken.add(header)
@@ -383,7 +602,9 @@ class Detection:
         return not self.missing
 
 
-def missing_fields(entity: str, mapping: dict[str, str | None], constants: dict[str, str] | None = None) -> tuple[str, ...]:
+def missing_fields(
+    entity: str, mapping: dict[str, str | None], constants: dict[str, str] | None = None
+) -> tuple[str, ...]:
     """Labels of the required fields with no column (or constant)."""
     constants = constants or {}
     return tuple(f.label for f in FIELDS[entity] if f.required and not mapping.get(f.key) and f.key not in constants)
@@ -412,16 +633,26 @@ def _signature(headers) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------- saved profiles
 
 
-def save_profile(engine: Engine, name: str, base: Profile, mapping: dict[str, str | None], headers: list[str]) -> Profile:
+def save_profile(
+    engine: Engine, name: str, base: Profile, mapping: dict[str, str | None], headers: list[str]
+) -> Profile:
     """Store a corrected mapping under `name` (replacing one of that name); return it as a profile."""
     name = " ".join(name.split())[:60]
     if not name:
         raise ValueError("Give the profile a name.")
     columns = {k: (v,) for k, v in mapping.items() if v}
     constants = {k: v for k, v in base.constants.items() if k not in columns}
-    value = {"name": name, "base": base.key, "source": base.source, "entity": base.entity, "columns": columns,
-             "constants": constants, "duration_unit": base.duration_unit, "headers": list(headers),
-             "layout": base.layout}
+    value = {
+        "name": name,
+        "base": base.key,
+        "source": base.source,
+        "entity": base.entity,
+        "columns": columns,
+        "constants": constants,
+        "duration_unit": base.duration_unit,
+        "headers": list(headers),
+        "layout": base.layout,
+    }
     key = PROFILE_PREFIX + name
     with engine.begin() as conn:
         conn.execute(delete(Setting).where(Setting.key == key))
@@ -443,8 +674,16 @@ def stored_profiles(conn: Connection) -> list[Profile]:
 REMEMBERED = "your mapping"
 
 
-def remember(conn: Connection, entity: str, source: str, label: str, mapping: dict[str, str | None],
-             constants: dict[str, str], unit: str, headers: list[str]) -> Profile | None:
+def remember(
+    conn: Connection,
+    entity: str,
+    source: str,
+    label: str,
+    mapping: dict[str, str | None],
+    constants: dict[str, str],
+    unit: str,
+    headers: list[str],
+) -> Profile | None:
     """Keep a mapping chosen by hand for files with exactly these headers, so it is offered first next time.
 
     Nothing is kept when the mapping is what detection offers for these headers anyway. It is stored
@@ -452,15 +691,23 @@ def remember(conn: Connection, entity: str, source: str, label: str, mapping: di
     """
     offered = detect(headers, stored_profiles(conn))[0]
     chosen = {k: v for k, v in mapping.items() if v}
-    if (offered.profile.entity, offered.profile.source) == (entity, source) and \
-            {k: v for k, v in offered.mapping.items() if v} == chosen:
+    if (offered.profile.entity, offered.profile.source) == (entity, source) and {
+        k: v for k, v in offered.mapping.items() if v
+    } == chosen:
         return None
     digest = hashlib.blake2b("\x1f".join(_signature(headers)).encode("utf-8"), digest_size=4).hexdigest()
     base = label.split(f" — {REMEMBERED} ")[0]
-    value = {"name": f"{base} — {REMEMBERED} #{digest}", "base": base, "source": source, "entity": entity,
-             "columns": {k: [v] for k, v in chosen.items()}, "constants": {k: v for k, v in constants.items()
-                                                                          if k not in chosen},
-             "duration_unit": unit, "headers": list(headers), "remembered": True}
+    value = {
+        "name": f"{base} — {REMEMBERED} #{digest}",
+        "base": base,
+        "source": source,
+        "entity": entity,
+        "columns": {k: [v] for k, v in chosen.items()},
+        "constants": {k: v for k, v in constants.items() if k not in chosen},
+        "duration_unit": unit,
+        "headers": list(headers),
+        "remembered": True,
+    }
     key = f"{PROFILE_PREFIX}{REMEMBERED} #{digest}"
     conn.execute(delete(Setting).where(Setting.key == key))
     conn.execute(insert(Setting).values(key=key, value=value))
@@ -474,9 +721,18 @@ def delete_profile(engine: Engine, name: str) -> None:
 
 def _from_stored(value: dict) -> Profile:
     columns = {k: tuple(v) for k, v in value.get("columns", {}).items()}
-    return Profile(f"saved:{value['name']}", value["name"], value["source"], value["entity"], columns,
-                   dict(value.get("constants", {})), value.get("duration_unit", "seconds"), saved=True,
-                   headers=tuple(value.get("headers", ())), layout=value.get("layout", "long"))
+    return Profile(
+        f"saved:{value['name']}",
+        value["name"],
+        value["source"],
+        value["entity"],
+        columns,
+        dict(value.get("constants", {})),
+        value.get("duration_unit", "seconds"),
+        saved=True,
+        headers=tuple(value.get("headers", ())),
+        layout=value.get("layout", "long"),
+    )
 
 
 # ----------------------------------------------------------------------------- stages

@@ -17,31 +17,87 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from breakthrough.formatting import day
-from breakthrough.importing.read import cells as c
 from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key, owner_label, unknown_reason, visible
 from breakthrough.importing.map.plan import ADD_ROLES, Plan
 from breakthrough.importing.map.profiles import field_map, missing_fields, stage_status
+from breakthrough.importing.read import cells as c
 from breakthrough.store.models import RUBRIC
 
 SKIP = "skip"  # a row left out on purpose (an activity not done yet, a deleted deal)
-LIMITS = {"name": 300, "account": 300, "stage": 100, "lead_source": 100, "crm_id": 100, "opportunity": 100,
-          "type": 100, "subtype": 100, "team": 200, "tier": 40, "crm_user_id": 200, "email": 320, "owner": 200,
-          "person": 200, "person_email": 320, "manager": 200, "rep": 200, "scored_by": 200, "owner_email": 320,
-          "session_id": 100, "submitted": 100}
+LIMITS = {
+    "name": 300,
+    "account": 300,
+    "stage": 100,
+    "lead_source": 100,
+    "crm_id": 100,
+    "opportunity": 100,
+    "type": 100,
+    "subtype": 100,
+    "team": 200,
+    "tier": 40,
+    "crm_user_id": 200,
+    "email": 320,
+    "owner": 200,
+    "person": 200,
+    "person_email": 320,
+    "manager": 200,
+    "rep": 200,
+    "scored_by": 200,
+    "owner_email": 320,
+    "session_id": 100,
+    "submitted": 100,
+}
 DRIVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size", "coverage", "cycle")
-ROLES = {"rep": "rep", "sales rep": "rep", "sales representative": "rep", "account executive": "rep", "ae": "rep",
-         "sdr": "rep", "bdr": "rep", "manager": "manager", "sales manager": "manager", "team lead": "manager",
-         "leader": "leader", "vp": "leader", "vp sales": "leader", "head of sales": "leader", "director": "leader",
-         "cro": "leader"}
-SESSION_WORDS = (("one on one", "one_on_one"), ("1:1", "one_on_one"), ("1 on 1", "one_on_one"),
-                 ("1on1", "one_on_one"), ("joint", "joint_call"), ("ride", "joint_call"), ("debrief", "debrief"),
-                 ("pipeline", "pipeline_review"), ("deal", "deal_review"))
-TYPE_WORDS = (("demo", "demo"), ("voicemail", "call"), ("meeting", "meeting"), ("event", "meeting"),
-              ("appointment", "meeting"), ("email", "email"), ("e-mail", "email"), ("call", "call"),
-              ("phone", "call"))
-OUTCOMES = {"completed": "held", "complete": "held", "no-show": "no show", "no_show": "no show",
-            "noshow": "no show", "voicemail": "left voicemail", "canceled": "cancelled"}
+ROLES = {
+    "rep": "rep",
+    "sales rep": "rep",
+    "sales representative": "rep",
+    "account executive": "rep",
+    "ae": "rep",
+    "sdr": "rep",
+    "bdr": "rep",
+    "manager": "manager",
+    "sales manager": "manager",
+    "team lead": "manager",
+    "leader": "leader",
+    "vp": "leader",
+    "vp sales": "leader",
+    "head of sales": "leader",
+    "director": "leader",
+    "cro": "leader",
+}
+SESSION_WORDS = (
+    ("one on one", "one_on_one"),
+    ("1:1", "one_on_one"),
+    ("1 on 1", "one_on_one"),
+    ("1on1", "one_on_one"),
+    ("joint", "joint_call"),
+    ("ride", "joint_call"),
+    ("debrief", "debrief"),
+    ("pipeline", "pipeline_review"),
+    ("deal", "deal_review"),
+)
+TYPE_WORDS = (
+    ("demo", "demo"),
+    ("voicemail", "call"),
+    ("meeting", "meeting"),
+    ("event", "meeting"),
+    ("appointment", "meeting"),
+    ("email", "email"),
+    ("e-mail", "email"),
+    ("call", "call"),
+    ("phone", "call"),
+)
+OUTCOMES = {
+    "completed": "held",
+    "complete": "held",
+    "no-show": "no show",
+    "no_show": "no show",
+    "noshow": "no show",
+    "voicemail": "left voicemail",
+    "canceled": "cancelled",
+}
 STATUS_WORDS = {"open": "open", "won": "won", "lost": "lost", "deleted": SKIP}
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?(?:[Mm]\.?)?")
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})|([A-Za-z]{3,9})\.? (\d{4})")
@@ -220,8 +276,11 @@ class Columns:
 
     def rejects(self, cells: list[str], values: tuple, line: int) -> list[Reject]:
         """The unreadable cells of one row, with their reasons."""
-        return [Reject(line, header, cells[i], str(v)) for (_, i, header, _), v in zip(self.parsers, values)
-                if v.__class__ is c.CellError]
+        return [
+            Reject(line, header, cells[i], str(v))
+            for (_, i, header, _), v in zip(self.parsers, values)
+            if v.__class__ is c.CellError
+        ]
 
 
 def parse_cell(parse: Callable[[str], object], text: str) -> object:
@@ -235,9 +294,28 @@ def parse_cell(parse: Callable[[str], object], text: str) -> object:
         return err
 
 
-PARSED_KINDS = frozenset({"date", "datetime", "time", "amount", "currency", "percent", "duration", "flag", "score",
-                          "count", "outcome", "role", "session_type", "driver", "status", "period", "period_type",
-                          "email"})  # kinds with a parser of their own; every other kind is trimmed text
+PARSED_KINDS = frozenset(
+    {
+        "date",
+        "datetime",
+        "time",
+        "amount",
+        "currency",
+        "percent",
+        "duration",
+        "flag",
+        "score",
+        "count",
+        "outcome",
+        "role",
+        "session_type",
+        "driver",
+        "status",
+        "period",
+        "period_type",
+        "email",
+    }
+)  # kinds with a parser of their own; every other kind is trimmed text
 
 
 def _parser(kind: str, key: str, plan: Plan) -> Callable[[str], object]:
@@ -245,12 +323,24 @@ def _parser(kind: str, key: str, plan: Plan) -> Callable[[str], object]:
     mark = plan.decimal_marks.get(key)
     limit = LIMITS.get(key)
     parsers = {
-        "date": lambda t: c.parse_date(t, order), "datetime": lambda t: c.parse_datetime(t, order),
-        "time": time_of_day, "amount": lambda t: money(t, mark), "currency": c.parse_currency,
-        "percent": c.parse_percent, "duration": lambda t: c.parse_duration(t, plan.duration_unit),
-        "flag": c.parse_flag, "score": c.parse_score, "count": c.parse_count, "outcome": outcome,
-        "role": role, "session_type": session_type, "driver": driver, "status": status_word,
-        "period": lambda t: month_start(t, order), "period_type": _period_type, "email": email,
+        "date": lambda t: c.parse_date(t, order),
+        "datetime": lambda t: c.parse_datetime(t, order),
+        "time": time_of_day,
+        "amount": lambda t: money(t, mark),
+        "currency": c.parse_currency,
+        "percent": c.parse_percent,
+        "duration": lambda t: c.parse_duration(t, plan.duration_unit),
+        "flag": c.parse_flag,
+        "score": c.parse_score,
+        "count": c.parse_count,
+        "outcome": outcome,
+        "role": role,
+        "session_type": session_type,
+        "driver": driver,
+        "status": status_word,
+        "period": lambda t: month_start(t, order),
+        "period_type": _period_type,
+        "email": email,
     }
     if kind == "flag" and key in plan.empty_is_no:
         return _marks
@@ -290,8 +380,14 @@ class Builder:
     unless the plan adds that person (`add_people`, or `add_unknown_owners` for all).
     """
 
-    def __init__(self, plan: Plan, headers: list[str], people: Directory, create: Callable[[str, str, str], int],
-                 stages: dict[str, str]) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        headers: list[str],
+        people: Directory,
+        create: Callable[[str, str, str], int],
+        stages: dict[str, str],
+    ) -> None:
         self.plan, self.people, self.create = plan, people, create
         self.columns = Columns(plan, headers)
         self.stages = {**stages, **{k.lower(): v for k, v in plan.stages.items()}}
@@ -303,8 +399,11 @@ class Builder:
     def problems(self) -> list[str]:
         """What stops the whole file: required fields with no column."""
         missing = missing_fields(self.plan.entity, self.plan.mapping, self.plan.constants)
-        return [f"The file has no column for **{label}**, which {self.plan.entity} need. "
-                f"Choose the column in the mapping, or add it to the export." for label in missing]
+        return [
+            f"The file has no column for **{label}**, which {self.plan.entity} need. "
+            f"Choose the column in the mapping, or add it to the export."
+            for label in missing
+        ]
 
     def records(self, rows: list[list[str]], lines: list[int]) -> Iterator[tuple[int, dict | str | None, list[Reject]]]:
         """(line, record, rejects) per row: the record is None when rejected, SKIP when left out on purpose.
@@ -359,8 +458,9 @@ class Builder:
         choice = self.plan.add_people.get(label) or (role if self.plan.add_unknown_owners else None)
         if choice not in ADD_ROLES:
             if label not in self.unknown:
-                self.unknown[label] = UnknownOwner(label, found.name or found.email, found.email,
-                                                   visible(text or address), header, role)
+                self.unknown[label] = UnknownOwner(
+                    label, found.name or found.email, found.email, visible(text or address), header, role
+                )
             raise RowError(header, text or address, unknown_reason(text or address), owner=label)
         if label not in self.new_people:
             self.new_people[label] = self.create(found.name or found.email, found.email, choice)
@@ -391,17 +491,34 @@ class Builder:
         status = status or stage_status(stage, self.stages)
         close = {"won": v.get("won_time"), "lost": v.get("lost_time")}.get(status) or v.get("close_date")
         if close is None and status == "won":
-            raise RowError(self.columns.header.get("won_time") or self._close_header(status), "",
-                           "won deal with no close date: give its close date, or it counts in no period")
+            raise RowError(
+                self.columns.header.get("won_time") or self._close_header(status),
+                "",
+                "won deal with no close date: give its close date, or it counts in no period",
+            )
         if close is not None and close < created:
-            raise RowError(self._close_header(status), self._raw(self._close_key(status)),
-                           f"closes on {day(close)}, before it was created on {day(created)}")
+            raise RowError(
+                self._close_header(status),
+                self._raw(self._close_key(status)),
+                f"closes on {day(close)}, before it was created on {day(created)}",
+            )
         amount, currency = self._money(v)
         key = v.get("crm_id") or content_key(name, v.get("account"), created)
-        return {"source": self.plan.source, "external_id": key, "owner_id": self._person(v, "owner", "owner_email"),
-                "_account": v.get("account"), "name": name, "created_date": created, "close_date": close,
-                "stage": stage, "status": status, "amount": amount, "currency": currency,
-                "probability": v.get("probability"), "lead_source": v.get("lead_source")}
+        return {
+            "source": self.plan.source,
+            "external_id": key,
+            "owner_id": self._person(v, "owner", "owner_email"),
+            "_account": v.get("account"),
+            "name": name,
+            "created_date": created,
+            "close_date": close,
+            "stage": stage,
+            "status": status,
+            "amount": amount,
+            "currency": currency,
+            "probability": v.get("probability"),
+            "lead_source": v.get("lead_source"),
+        }
 
     def _close_key(self, status: str) -> str:
         key = {"won": "won_time", "lost": "lost_time"}.get(status)
@@ -423,8 +540,11 @@ class Builder:
         amount, written = v.get("amount") or (None, None)
         column = v.get("currency")
         if written and column and written != column:
-            raise RowError(self.columns.header.get("currency", "Currency"), column,
-                           f"the amount is written in {written} but the currency column says {column}")
+            raise RowError(
+                self.columns.header.get("currency", "Currency"),
+                column,
+                f"the amount is written in {written} but the currency column says {column}",
+            )
         return amount, column or written or self.plan.default_currency
 
     def _activities(self, v: dict) -> dict | str:
@@ -434,22 +554,44 @@ class Builder:
         if "time" in v and ts.time() == dt.time():
             ts = dt.datetime.combine(ts.date(), v["time"])
         raw = v.get("type") or v.get("subtype") or self.plan.constants.get("type")
-        key = v.get("crm_id") or content_key(v.get("owner"), v.get("owner_email"), ts, raw, v.get("subject"),
-                                             v.get("account"))
-        return {"source": self.plan.source, "external_id": key, "rep_id": self._person(v, "owner", "owner_email"),
-                "ts": ts, "day": ts.date(), "type": activity_type(raw) if raw else "other", "raw_type": raw,
-                "outcome": v.get("outcome"), "duration_s": v.get("duration"), "_account": v.get("account"),
-                "opportunity_ref": v.get("opportunity"), "subject": v.get("subject")}
+        key = v.get("crm_id") or content_key(
+            v.get("owner"), v.get("owner_email"), ts, raw, v.get("subject"), v.get("account")
+        )
+        return {
+            "source": self.plan.source,
+            "external_id": key,
+            "rep_id": self._person(v, "owner", "owner_email"),
+            "ts": ts,
+            "day": ts.date(),
+            "type": activity_type(raw) if raw else "other",
+            "raw_type": raw,
+            "outcome": v.get("outcome"),
+            "duration_s": v.get("duration"),
+            "_account": v.get("account"),
+            "opportunity_ref": v.get("opportunity"),
+            "subject": v.get("subject"),
+        }
 
     def _people(self, v: dict) -> dict:
         name = self._need(v, "name")
         hired, left = v.get("hire_date"), v.get("end_date")
         if hired and left and left < hired:
-            raise RowError(self.columns.header.get("end_date", "End date"), day(left),
-                           f"{name}'s end date {day(left)} is before their hire date {day(hired)}: correct one of them")
-        return {"name": name, "email": v.get("email"), "role": v.get("role", "rep"), "_team": v.get("team"),
-                "_manager": v.get("manager"), "hire_date": hired, "end_date": left,
-                "active": v.get("active", still_here(left, dt.date.today())), "_alias": v.get("crm_user_id")}
+            raise RowError(
+                self.columns.header.get("end_date", "End date"),
+                day(left),
+                f"{name}'s end date {day(left)} is before their hire date {day(hired)}: correct one of them",
+            )
+        return {
+            "name": name,
+            "email": v.get("email"),
+            "role": v.get("role", "rep"),
+            "_team": v.get("team"),
+            "_manager": v.get("manager"),
+            "hire_date": hired,
+            "end_date": left,
+            "active": v.get("active", still_here(left, dt.date.today())),
+            "_alias": v.get("crm_user_id"),
+        }
 
     def _accounts(self, v: dict) -> dict:
         return {"name": self._need(v, "name"), "tier": v.get("tier"), "is_target": v.get("is_target", False)}
@@ -462,9 +604,15 @@ class Builder:
         start, _ = self._need(v, "period_start"), self._need(v, "amount")
         amount, currency = self._money(v)
         person = self._person(v, "person", "person_email")
-        return {"person_id": person, "_team": v.get("team") if person is None else None,
-                "period": v.get("period", "month"), "period_start": start, "amount": amount, "currency": currency,
-                "_person": owner_label(v.get("person", ""), v.get("person_email", "")) or v.get("team")}
+        return {
+            "person_id": person,
+            "_team": v.get("team") if person is None else None,
+            "period": v.get("period", "month"),
+            "period_start": start,
+            "amount": amount,
+            "currency": currency,
+            "_person": owner_label(v.get("person", ""), v.get("person_email", "")) or v.get("team"),
+        }
 
     def _coaching_sessions(self, v: dict) -> dict:
         day, kind = self._need(v, "date"), self._need(v, "type")
@@ -472,12 +620,23 @@ class Builder:
         people = self._persons(v, (("manager", "manager"), ("rep", "rep"), ("scored_by", "manager")))
         scores = {d: v.get(d) for d in RUBRIC}
         row_id = v.get("session_id")
-        return {"source": self.plan.source, "external_id": row_id or session_key(v), "_row_id": bool(row_id),
-                "_manager": v["manager"], "_rep": v["rep"],
-                "manager_id": people["manager"], "rep_id": people["rep"],
-                "date": day, "type": kind, "duration_min": v.get("duration_min", 30),
-                "focus_driver": v.get("focus_driver"), "focus_text": v.get("focus_text"), **scores,
-                "scored_by_id": people["scored_by"], "notes": v.get("notes")}
+        return {
+            "source": self.plan.source,
+            "external_id": row_id or session_key(v),
+            "_row_id": bool(row_id),
+            "_manager": v["manager"],
+            "_rep": v["rep"],
+            "manager_id": people["manager"],
+            "rep_id": people["rep"],
+            "date": day,
+            "type": kind,
+            "duration_min": v.get("duration_min", 30),
+            "focus_driver": v.get("focus_driver"),
+            "focus_text": v.get("focus_text"),
+            **scores,
+            "scored_by_id": people["scored_by"],
+            "notes": v.get("notes"),
+        }
 
 
 SESSION_PEOPLE = ("manager", "rep", "scored_by")
@@ -520,8 +679,9 @@ def written_columns(plan: Plan) -> set[str]:
         return cols | {f for f in ("outcome", "subject") if f in mapped} | _account(mapped)
     if entity == "people":
         extra = {"team": "team_id", "manager": "manager_id"}
-        cols = {"name", "name_key"} | {extra.get(k, k) for k in mapped & {"email", "role", "team", "manager",
-                                                                          "hire_date", "end_date", "active"}}
+        cols = {"name", "name_key"} | {
+            extra.get(k, k) for k in mapped & {"email", "role", "team", "manager", "hire_date", "end_date", "active"}
+        }
         return cols | ({"active"} if "end_date" in mapped else set())  # a leaver is no longer active
     if entity == "accounts":
         return mapped & {"tier", "is_target"}

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from breakthrough.metrics import periods
 from breakthrough.formatting import day
 from breakthrough.importing.read.cells import MONTHS, SYMBOLS, with_scale
+from breakthrough.metrics import periods
 
 if TYPE_CHECKING:
     from breakthrough.importing.map.plan import Plan
-    from breakthrough.importing.read.reading import Reader
     from breakthrough.importing.map.validation import Reject
+    from breakthrough.importing.read.reading import Reader
 
 WIDE = "wide"
 # The columns a long row gets in place of the period columns (never names a sheet would use).
@@ -46,11 +46,29 @@ CELL_HEADER = "⟨cell as written⟩"
 SYNTHETIC = (TYPE_HEADER, START_HEADER, AMOUNT_HEADER, CURRENCY_HEADER)
 
 # Month names a sheet's headers are written with, beyond the English ones dates use (German, French).
-HEADER_MONTHS = {**MONTHS, **{name: i + 1 for i, names in enumerate((
-    ("januar", "janv", "janvier", "jän", "jänner"), ("februar", "févr", "fevr", "février", "fevrier"),
-    ("märz", "mär", "maerz", "mrz", "mars"), ("avr", "avril"), ("mai",), ("juni", "juin"),
-    ("juli", "juil", "juillet"), ("août", "aout"), ("septembre",), ("okt", "oktober", "octobre"),
-    ("novembre",), ("dez", "dezember", "déc", "décembre", "decembre"))) for name in names}}
+HEADER_MONTHS = {
+    **MONTHS,
+    **{
+        name: i + 1
+        for i, names in enumerate(
+            (
+                ("januar", "janv", "janvier", "jän", "jänner"),
+                ("februar", "févr", "fevr", "février", "fevrier"),
+                ("märz", "mär", "maerz", "mrz", "mars"),
+                ("avr", "avril"),
+                ("mai",),
+                ("juni", "juin"),
+                ("juli", "juil", "juillet"),
+                ("août", "aout"),
+                ("septembre",),
+                ("okt", "oktober", "octobre"),
+                ("novembre",),
+                ("dez", "dezember", "déc", "décembre", "decembre"),
+            )
+        )
+        for name in names
+    },
+}
 _DECORATION = re.compile(r"\b(quotas?|targets?|plan|goals?|budget|soll|ziel|objectif|amount|total|sum|kpi)\b")
 _PAREN = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _YEAR = r"'?(\d{4}|\d{2})"
@@ -103,8 +121,22 @@ def read_header(header: str) -> Heading | None:
 
 
 KNOWN_CODES = frozenset({*SYMBOLS.values(), "CHF", "SEK", "NOK", "DKK", "CZK", "HUF", "MXN", "ZAR", "CNY"})
-UNIT_WORDS = {"k": "k", "000": "k", "'000": "k", "000s": "k", "'000s": "k", "thousand": "k", "thousands": "k",
-              "tsd": "k", "m": "M", "mm": "M", "mio": "M", "mn": "M", "million": "M", "millions": "M"}
+UNIT_WORDS = {
+    "k": "k",
+    "000": "k",
+    "'000": "k",
+    "000s": "k",
+    "'000s": "k",
+    "thousand": "k",
+    "thousands": "k",
+    "tsd": "k",
+    "m": "M",
+    "mm": "M",
+    "mio": "M",
+    "mn": "M",
+    "million": "M",
+    "millions": "M",
+}
 _SYMBOLS_LONGEST = sorted((s for s in SYMBOLS if not s.isalpha()), key=len, reverse=True)
 
 
@@ -183,8 +215,12 @@ def period_columns(headers: list[str], fy_start_month: int) -> dict[str, list[st
     for header in headers:
         heading = read_header(header)
         if heading:
-            out[header] = [heading.kind, heading.period(fy_start_month).start.isoformat(), heading.currency or "",
-                           heading.scale or ""]
+            out[header] = [
+                heading.kind,
+                heading.period(fy_start_month).start.isoformat(),
+                heading.currency or "",
+                heading.scale or "",
+            ]
     return out
 
 
@@ -193,10 +229,12 @@ def convention(fy_start_month: int, year: int | None = None) -> str:
     year = year or dt.date.today().year
     q1 = periods.parse_period(f"FY{year}-Q1", fy_start_month)
     start_month = calendar.month_name[fy_start_month]
-    return (f"Quarter columns are fiscal quarters. The fiscal year starts in {start_month} (Settings) and is named "
-            f"by the calendar year it ends in, so “Q1 {year}”, “{year}-Q1” and “FY{year % 100:02d} Q1” all mean "
-            f"Q1 FY{year}: {day(q1.start)} – {day(q1.end)}. Month columns are calendar months. "
-            "A blank cell means no quota for that period (no row, not 0).")
+    return (
+        f"Quarter columns are fiscal quarters. The fiscal year starts in {start_month} (Settings) and is named "
+        f"by the calendar year it ends in, so “Q1 {year}”, “{year}-Q1” and “FY{year % 100:02d} Q1” all mean "
+        f"Q1 FY{year}: {day(q1.start)} – {day(q1.end)}. Month columns are calendar months. "
+        "A blank cell means no quota for that period (no row, not 0)."
+    )
 
 
 def example_year(plan: Plan, fy_start_month: int) -> int | None:
@@ -233,8 +271,13 @@ def long_plan(plan: Plan) -> Plan:
     """The plan validation reads the reshaped rows with (the plan itself for a long file)."""
     if not plan.periods:
         return plan
-    mapping = {**plan.mapping, "period": TYPE_HEADER, "period_start": START_HEADER, "amount": AMOUNT_HEADER,
-               "currency": CURRENCY_HEADER}
+    mapping = {
+        **plan.mapping,
+        "period": TYPE_HEADER,
+        "period_start": START_HEADER,
+        "amount": AMOUNT_HEADER,
+        "currency": CURRENCY_HEADER,
+    }
     return dataclasses.replace(plan, mapping=mapping, constants={}, periods={})
 
 
@@ -254,14 +297,16 @@ class WideRows:
         self.reader, self.stream, self.stats, self.delimiter = reader, reader.stream, reader.stats, reader.delimiter
         self.header_line = reader.header_line
         index = {h: i for i, h in enumerate(reader.headers)}
-        self._periods = [(index[h], h, kind, start, currency, scale)
-                         for h, (kind, start, currency, scale) in plan.periods.items() if h in index]
+        self._periods = [
+            (index[h], h, kind, start, currency, scale)
+            for h, (kind, start, currency, scale) in plan.periods.items()
+            if h in index
+        ]
         period_at = {i for i, *_ in self._periods}
         self._kept = [i for i in range(len(reader.headers)) if i not in period_at]
         self._currency_header = plan.mapping.get("currency")
         self._currency = index.get(self._currency_header) if self._currency_header else None
-        self.headers = [reader.headers[i] for i in self._kept] + [*SYNTHETIC, COLUMN_HEADER, CURRENCY_FROM,
-                                                                  CELL_HEADER]
+        self.headers = [reader.headers[i] for i in self._kept] + [*SYNTHETIC, COLUMN_HEADER, CURRENCY_FROM, CELL_HEADER]
 
     def chunks(self) -> Iterator:
         from breakthrough.importing.read.reading import Chunk
@@ -274,8 +319,18 @@ class WideRows:
                 for i, header, kind, start, currency, scale in self._periods:
                     text = cells[i]
                     if text and not text.isspace():
-                        rows.append([*kept, kind, start, with_scale(text, scale) if scale else text, own or currency,
-                                     header, (self._currency_header or header) if own else header, text])
+                        rows.append(
+                            [
+                                *kept,
+                                kind,
+                                start,
+                                with_scale(text, scale) if scale else text,
+                                own or currency,
+                                header,
+                                (self._currency_header or header) if own else header,
+                                text,
+                            ]
+                        )
                         lines.append(line)
             yield Chunk(rows, lines, chunk.problems)
 

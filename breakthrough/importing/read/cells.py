@@ -40,10 +40,26 @@ class CellError(ValueError):
 
 ISO, MDY, DMY = "iso", "mdy", "dmy"
 ORDER_WORDS = {MDY: "month first (US, 11/2/2026 = 2 Nov)", DMY: "day first (European, 2/11/2026 = 2 Nov)"}
-MONTHS = {name: i + 1 for i, names in enumerate((
-    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-    ("dec", "december"))) for name in names}
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        )
+    )
+    for name in names
+}
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")
@@ -138,7 +154,9 @@ def named_datetime(text: str) -> dt.datetime | None:
 class DateEvidence:
     """What a column's values say about their day/month order (fed one value at a time)."""
 
-    counts: dict[str, int] = field(default_factory=lambda: {ISO: 0, DMY: 0, MDY: 0, "either": 0, "same": 0, "named": 0, "bad": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {ISO: 0, DMY: 0, MDY: 0, "either": 0, "same": 0, "named": 0, "bad": 0}
+    )
     examples: dict[str, str] = field(default_factory=dict)
 
     def add(self, text: str) -> None:
@@ -198,11 +216,16 @@ def parse_datetime(text: str, order: str | None = None) -> dt.datetime:
 
 def _date_part(text: str, order: str | None) -> tuple[dt.date, str]:
     """The date at the start of `text` and what follows it."""
-    for pattern, reader in ((_ISO_DATE, _iso), (_DOTTED, _dotted), (_SLASHED, _slashed),
-                            (_DAY_MONTH_NAME, _day_month_name), (_MONTH_NAME_DAY, _month_name_day)):
+    for pattern, reader in (
+        (_ISO_DATE, _iso),
+        (_DOTTED, _dotted),
+        (_SLASHED, _slashed),
+        (_DAY_MONTH_NAME, _day_month_name),
+        (_MONTH_NAME_DAY, _month_name_day),
+    ):
         found = pattern.match(text)
         if found:
-            return reader(found, order), text[found.end():]
+            return reader(found, order), text[found.end() :]
     raise CellError(f"“{text}” is not a date (write dates as YYYY-MM-DD, m/d/yyyy or dd.mm.yyyy)")
 
 
@@ -273,7 +296,6 @@ def _time_part(rest: str, text: str) -> dt.time:
 # ----------------------------------------------------------------------------- amounts and currencies
 
 
-
 def _babel_symbols() -> dict[str, str]:
     """Currency symbols → codes as Babel writes them in English (`CA$`, `MX$`, `CN¥`, `₫`…): the symbols holding
     a currency sign, each naming one currency (`¤`, no currency, left out)."""
@@ -282,13 +304,24 @@ def _babel_symbols() -> dict[str, str]:
 
     english = Locale.parse("en")
     found = {get_currency_symbol(code, english): code for code in sorted(list_currencies()) if code != "XXX"}
-    return {symbol: code for symbol, code in found.items()
-            if symbol != code and any(unicodedata.category(ch) == "Sc" for ch in symbol)}
+    return {
+        symbol: code
+        for symbol, code in found.items()
+        if symbol != code and any(unicodedata.category(ch) == "Sc" for ch in symbol)
+    }
 
 
 # Babel's symbols, and those exports write that Babel's English ones lack.
-SYMBOLS = {**_babel_symbols(), "US$": "USD", "C$": "CAD", "AU$": "AUD", "S$": "SGD", "₽": "RUB", "₺": "TRY",
-           "zł": "PLN"}
+SYMBOLS = {
+    **_babel_symbols(),
+    "US$": "USD",
+    "C$": "CAD",
+    "AU$": "AUD",
+    "S$": "SGD",
+    "₽": "RUB",
+    "₺": "TRY",
+    "zł": "PLN",
+}
 _CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 _AFFIX = re.compile(r"^(?P<pre>[^\d\-+(.,]*)(?P<num>[-+(]?\s*[\d.,\s'’]*\d[\d.,\s'’]*\)?-?)(?P<post>[^\d]*)$")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
@@ -334,7 +367,7 @@ def with_scale(text: str, word: str) -> str:
         return text
     number = found.group("num")
     bare = number.rstrip()
-    return found.group("pre") + bare + word + number[len(bare):] + found.group("post")
+    return found.group("pre") + bare + word + number[len(bare) :] + found.group("post")
 
 
 def _scale(post: str) -> tuple[int, str]:
@@ -342,12 +375,16 @@ def _scale(post: str) -> tuple[int, str]:
     found = _SCALE.match(post)
     if not found:
         return 1, post
-    return SCALES[found.group(1).lower()], post[found.end():]
+    return SCALES[found.group(1).lower()], post[found.end() :]
 
 
 def _affix_currency(pre: str, post: str, raw: str) -> str | None:
     """The currency named before or after the number (at most one, and the two must agree)."""
-    found = {parse_currency(part) for part in (pre.strip(), post.strip()) if part.strip()} if (pre + post).strip() else set()
+    found = (
+        {parse_currency(part) for part in (pre.strip(), post.strip()) if part.strip()}
+        if (pre + post).strip()
+        else set()
+    )
     if len(found) > 1:
         raise CellError(f"“{raw}” names two currencies")
     return found.pop() if found else None
@@ -432,7 +469,9 @@ class AmountEvidence:
 # ----------------------------------------------------------------------------- other kinds
 
 _DURATION_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?")
-_DURATION_WORDS = re.compile(r"(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?\s*(?:(\d+)\s*s(?:ec(?:onds?|s)?)?)?")
+_DURATION_WORDS = re.compile(
+    r"(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?\s*(?:(\d+)\s*s(?:ec(?:onds?|s)?)?)?"
+)
 UNITS = {"seconds": 1.0, "minutes": 60.0, "ms": 0.001}
 
 
@@ -502,13 +541,68 @@ def parse_count(text: str) -> int:
 # in English, German, French and Spanish. Compared ignoring case, accents and extra spaces (`Sí` is `si`).
 # An empty cell is "no" only in a column of check marks (`x`, `✓`): see `FlagEvidence`.
 YES_NO: dict[str, bool] = {
-    **dict.fromkeys(("yes", "y", "true", "1", "x", "✓", "✔", "☑", "checked", "done", "completed", "complete",
-                     "closed", "held", "ja", "j", "wahr", "erledigt", "oui", "vrai", "si", "s", "verdadero",
-                     "hecho"), True),
-    **dict.fromkeys(("no", "n", "false", "0", "unchecked", "☐", "undone", "not done", "to do", "todo", "to-do",
-                     "not started", "in progress", "open", "waiting on someone else", "waiting", "deferred",
-                     "planned", "scheduled", "pending", "nein", "falsch", "nicht erledigt", "offen", "non", "faux",
-                     "falso", "pendiente"), False),
+    **dict.fromkeys(
+        (
+            "yes",
+            "y",
+            "true",
+            "1",
+            "x",
+            "✓",
+            "✔",
+            "☑",
+            "checked",
+            "done",
+            "completed",
+            "complete",
+            "closed",
+            "held",
+            "ja",
+            "j",
+            "wahr",
+            "erledigt",
+            "oui",
+            "vrai",
+            "si",
+            "s",
+            "verdadero",
+            "hecho",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        (
+            "no",
+            "n",
+            "false",
+            "0",
+            "unchecked",
+            "☐",
+            "undone",
+            "not done",
+            "to do",
+            "todo",
+            "to-do",
+            "not started",
+            "in progress",
+            "open",
+            "waiting on someone else",
+            "waiting",
+            "deferred",
+            "planned",
+            "scheduled",
+            "pending",
+            "nein",
+            "falsch",
+            "nicht erledigt",
+            "offen",
+            "non",
+            "faux",
+            "falso",
+            "pendiente",
+        ),
+        False,
+    ),
 }
 MARKS = frozenset(("x", "✓", "✔", "☑"))  # a column of these marks leaves "no" empty
 

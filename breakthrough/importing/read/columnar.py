@@ -26,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from breakthrough.importing.map.validation import parse_cell
 from breakthrough.importing.read import cells as c
 from breakthrough.importing.read.reading import FOOTER_MARKERS, Reader, open_source
-from breakthrough.importing.map.validation import parse_cell
 
 BLOCK_BYTES = 1 << 20  # text Arrow parses at a time (bigger blocks make its read-ahead hold far more memory)
 BATCH_ROWS = 50_000  # rows handed on at a time
@@ -79,7 +79,7 @@ def _ends(source) -> tuple[bytes | bytearray, bytes | bytearray, int] | None:
     """The first 64 kB, the last 4 kB and the size of a file or of bytes (None for other streams)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source) if isinstance(source, memoryview) else source
-        return data[:1 << 16], data[-4096:], len(data)
+        return data[: 1 << 16], data[-4096:], len(data)
     if not isinstance(source, (str, Path)):
         return None
     path = Path(source)
@@ -175,14 +175,17 @@ def _scan(source, digest=None) -> None:
 
 def _open_csv(stream, headers: list[str], wanted: list[str], delimiter: str):
     try:
-        return pv.open_csv(stream, read_options=pv.ReadOptions(column_names=headers, skip_rows=1,
-                                                               block_size=BLOCK_BYTES, use_threads=False),
-                           parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                                         ignore_empty_lines=False),
-                           convert_options=pv.ConvertOptions(column_types={h: pa.string() for h in headers},
-                                                             include_columns=wanted,
-                                                             strings_can_be_null=False,
-                                                             quoted_strings_can_be_null=False))
+        return pv.open_csv(
+            stream,
+            read_options=pv.ReadOptions(column_names=headers, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False),
+            parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(
+                column_types={h: pa.string() for h in headers},
+                include_columns=wanted,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise NotPlain(str(err)) from None
 
@@ -276,8 +279,9 @@ def _clean_text(column: pa.Array, limit: int | None) -> Parsed | None:
         simple = pc.and_(simple, pc.less_equal(pc.utf8_length(column), limit))
     if not pc.all(simple).as_py():
         return None
-    values = np.asarray(pc.if_else(empty, None, column).to_pylist() if pc.any(empty).as_py() else column.to_pylist(),
-                        dtype=object)
+    values = np.asarray(
+        pc.if_else(empty, None, column).to_pylist() if pc.any(empty).as_py() else column.to_pylist(), dtype=object
+    )
     return Parsed(values, np.zeros(len(column), dtype=bool))
 
 
@@ -285,8 +289,9 @@ def _iso_stamps(column: pa.Array, kind: str) -> Parsed | None:
     """ISO dates and date-times (what `datetime.fromisoformat` reads), converted in one go; None otherwise."""
     empty = pc.equal(pc.utf8_length(column), 0)
     canonical = pc.all(pc.match_substring_regex(column, SQLITE_STAMP)).as_py()  # SQLite's own form: the commonest
-    if not canonical and (pc.all(empty).as_py() or
-                          not pc.all(pc.or_(empty, pc.match_substring_regex(column, ISO_STAMP))).as_py()):
+    if not canonical and (
+        pc.all(empty).as_py() or not pc.all(pc.or_(empty, pc.match_substring_regex(column, ISO_STAMP))).as_py()
+    ):
         return None
     try:
         stamps = pc.cast(pc.if_else(empty, None, column), pa.timestamp("us"))

@@ -16,14 +16,14 @@ from typing import BinaryIO
 import numpy as np
 import pyarrow.compute as pc
 
-from breakthrough.importing.read import columnar
 from breakthrough.importing.map import wide
-from breakthrough.importing.read.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, FlagEvidence, amount_mark
 from breakthrough.importing.map.people import Directory, owner_label
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.map.profiles import field_map
-from breakthrough.importing.read.reading import CHUNK_ROWS, Reader
 from breakthrough.importing.map.validation import TOTAL_ROWS
+from breakthrough.importing.read import columnar
+from breakthrough.importing.read.cells import ISO, ORDER_WORDS, AmountEvidence, DateEvidence, FlagEvidence, amount_mark
+from breakthrough.importing.read.reading import CHUNK_ROWS, Reader
 
 PEOPLE_FIELDS = {"owner": "owner_email", "person": "person_email", "manager": None, "rep": None, "scored_by": None}
 MAX_DISTINCT = 5_000
@@ -46,8 +46,9 @@ class Survey:
     delimiter: str = ","
 
 
-def survey(source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress | None = None,
-           chunk_rows: int = CHUNK_ROWS) -> Survey:
+def survey(
+    source: bytes | str | Path | BinaryIO, plan: Plan, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+) -> Survey:
     """One pass over the file, collecting evidence for the columns the plan maps."""
     if not plan.periods and columnar.suitable(source):
         try:
@@ -161,8 +162,9 @@ def _size(reader: Reader | wide.WideRows) -> int:
     return max(end, 1)
 
 
-def _collect(found: Survey, rows: list[list[str]], mapped: dict, dates: dict, amounts: dict, people: dict,
-             flags: dict) -> None:
+def _collect(
+    found: Survey, rows: list[list[str]], mapped: dict, dates: dict, amounts: dict, people: dict, flags: dict
+) -> None:
     for key, i in dates.items():
         evidence = found.dates[key]
         for value in {row[i] for row in rows}:
@@ -207,11 +209,15 @@ def date_questions(found: Survey, plan: Plan) -> list[DateQuestion]:
         if key in plan.date_orders or not (evidence.ambiguous or evidence.mixed):
             continue
         if evidence.ambiguous:
-            why = (f"Every date in “{plan.mapping[key]}” has a day of 12 or less, so a date like "
-                   f"{evidence.examples['either']} reads either way. Which order does the export use?")
+            why = (
+                f"Every date in “{plan.mapping[key]}” has a day of 12 or less, so a date like "
+                f"{evidence.examples['either']} reads either way. Which order does the export use?"
+            )
         else:
-            why = (f"“{plan.mapping[key]}” has day-first dates ({evidence.examples['dmy']}) and month-first dates "
-                   f"({evidence.examples['mdy']}). Which order is right? Rows in the other order will be rejected.")
+            why = (
+                f"“{plan.mapping[key]}” has day-first dates ({evidence.examples['dmy']}) and month-first dates "
+                f"({evidence.examples['mdy']}). Which order is right? Rows in the other order will be rejected."
+            )
         examples = tuple(evidence.examples[k] for k in ("either", "dmy", "mdy") if k in evidence.examples)
         questions.append(DateQuestion(key, plan.mapping[key] or key, why, examples))
     return questions

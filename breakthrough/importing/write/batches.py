@@ -10,16 +10,44 @@ from sqlalchemy import Engine, delete, select
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version, choose_start_empty
 
-COLUMNS = ["Batch", "Status", "When", "File", "Data", "Rows read", "Accepted", "Rejected", "Inserted", "Updated",
-           "Unchanged", "Profile"]
+COLUMNS = [
+    "Batch",
+    "Status",
+    "When",
+    "File",
+    "Data",
+    "Rows read",
+    "Accepted",
+    "Rejected",
+    "Inserted",
+    "Updated",
+    "Unchanged",
+    "Profile",
+]
 
 
 def batches(engine: Engine, limit: int = 200) -> pd.DataFrame:
     """Import batches, newest first, with what each did."""
     b, s = m.ImportBatch, m.ImportSummary
-    stmt = (select(b.id, b.status, b.created_at, b.file_name, b.entity, b.rows_read, b.rows_accepted,
-                   b.rows_rejected, s.inserted, s.updated, s.unchanged, b.source_profile)
-            .outerjoin(s, s.batch_id == b.id).order_by(b.id.desc()).limit(limit))
+    stmt = (
+        select(
+            b.id,
+            b.status,
+            b.created_at,
+            b.file_name,
+            b.entity,
+            b.rows_read,
+            b.rows_accepted,
+            b.rows_rejected,
+            s.inserted,
+            s.updated,
+            s.unchanged,
+            b.source_profile,
+        )
+        .outerjoin(s, s.batch_id == b.id)
+        .order_by(b.id.desc())
+        .limit(limit)
+    )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
@@ -29,8 +57,9 @@ def committed(engine: Engine) -> list[tuple[int, str]]:
     """(id, "#id file (when)") of batches that can still be undone, newest first."""
     b = m.ImportBatch
     with engine.connect() as conn:
-        rows = conn.execute(select(b.id, b.file_name, b.created_at).where(b.status == "committed")
-                            .order_by(b.id.desc())).all()
+        rows = conn.execute(
+            select(b.id, b.file_name, b.created_at).where(b.status == "committed").order_by(b.id.desc())
+        ).all()
     return [(i, f"#{i} {name} ({when:%d %b %Y %H:%M})") for i, name, when in rows]
 
 
@@ -38,8 +67,9 @@ def earlier(engine: Engine, sha256: str) -> tuple[int, dt.datetime] | None:
     """(id, when) of the first committed batch of a file with this digest, if any."""
     b = m.ImportBatch
     with engine.connect() as conn:
-        row = conn.execute(select(b.id, b.created_at).where(b.sha256 == sha256, b.status == "committed")
-                           .order_by(b.id)).first()
+        row = conn.execute(
+            select(b.id, b.created_at).where(b.sha256 == sha256, b.status == "committed").order_by(b.id)
+        ).first()
     return row.tuple() if row else None
 
 

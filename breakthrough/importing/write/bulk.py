@@ -21,19 +21,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
-from typing import Any
 
-from breakthrough.store import db, rollups
-from breakthrough.store import models as m
-from breakthrough.importing.read import columnar
 from breakthrough.importing.map.profiles import field_map
 from breakthrough.importing.map.validation import LIMITS, PARSED_KINDS, Reject, RowError, activity_type, content_key
+from breakthrough.importing.read import columnar
+from breakthrough.store import db, rollups
+from breakthrough.store import models as m
 
 TABLE = m.Activity.__table__
 EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -89,8 +89,10 @@ class Bulk:
     # --- per batch ------------------------------------------------------------------------
 
     def chunk(self, batch: columnar.Batch) -> None:
-        parsed = {key: columnar.parse_column(batch.columns[header], _kind(kind), parse, LIMITS.get(key))
-                  for key, header, kind, parse in self.parsers}
+        parsed = {
+            key: columnar.parse_column(batch.columns[header], _kind(kind), parse, LIMITS.get(key))
+            for key, header, kind, parse in self.parsers
+        }
         values = {key: p.values for key, p in parsed.items()}
         bad = np.zeros(len(batch), dtype=bool)
         for p in parsed.values():
@@ -118,8 +120,9 @@ class Bulk:
         out.rejected += int(refused.sum()) + int((~kept).sum())
         out.accepted += int(kept.sum())
         chosen = np.flatnonzero(kept)
-        record = Records(self, batch, parsed, _take(picked, chosen, len(keys)), rows[chosen], reps[chosen],
-                         keys[chosen])
+        record = Records(
+            self, batch, parsed, _take(picked, chosen, len(keys)), rows[chosen], reps[chosen], keys[chosen]
+        )
         record.write()
 
     def _reps(self, picked: dict, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -136,8 +139,9 @@ class Bulk:
         ids = np.empty(len(first), dtype=object)
         for j in np.argsort(first, kind="stable"):
             at = first[j]
-            cell = {k: v[at] for k, v in (("owner", owner), ("owner_email", address))
-                    if v is not None and v[at] is not None}
+            cell = {
+                k: v[at] for k, v in (("owner", owner), ("owner_email", address)) if v is not None and v[at] is not None
+            }
             try:
                 ids[j] = self.run.builder._person(cell, "owner", "owner_email")
             except RowError as err:
@@ -156,8 +160,12 @@ class Bulk:
         if len(missing):
             stamps, raw = _stamps(picked), _raw_types(picked, self.run.plan)
             get = lambda k, i: picked[k][i] if k in picked else None  # noqa: E731
-            keys[missing] = [content_key(get("owner", i), get("owner_email", i), stamps[i], raw[i], get("subject", i),
-                                         get("account", i)) for i in missing]
+            keys[missing] = [
+                content_key(
+                    get("owner", i), get("owner_email", i), stamps[i], raw[i], get("subject", i), get("account", i)
+                )
+                for i in missing
+            ]
         return keys
 
     def _unique(self, keys: np.ndarray, lines: np.ndarray) -> np.ndarray:
@@ -173,8 +181,16 @@ class Bulk:
                 continue
             kept[i] = False
             self.run.outcome.duplicates += 1
-            self.run.outcome.reject([Reject(int(lines[i]), header, keys[i],
-                                            f"duplicate of line {first[i]} (the same record twice in the file)")])
+            self.run.outcome.reject(
+                [
+                    Reject(
+                        int(lines[i]),
+                        header,
+                        keys[i],
+                        f"duplicate of line {first[i]} (the same record twice in the file)",
+                    )
+                ]
+            )
         return kept
 
     # --- indexes and rollups ---------------------------------------------------------------
@@ -208,15 +224,28 @@ class Bulk:
             rollups.refresh_deal_activity(self.conn, source=self.run.plan.source)
         targets = self.targets.rows() if self.run.batch is not None else []
         if targets:
-            _upsert(self.conn, "target_activity_day", ["rep_id", "day"], ["with_account", "on_target"],
-                    _dated(self.conn, targets))
+            _upsert(
+                self.conn,
+                "target_activity_day",
+                ["rep_id", "day"],
+                ["with_account", "on_target"],
+                _dated(self.conn, targets),
+            )
 
 
 class Records:
     """The accepted rows of one batch: existing keys through the writer, new ones inserted as tuples."""
 
-    def __init__(self, bulk: Bulk, batch: columnar.Batch, parsed: dict, picked: dict, rows: np.ndarray,
-                 reps: np.ndarray, keys: np.ndarray) -> None:
+    def __init__(
+        self,
+        bulk: Bulk,
+        batch: columnar.Batch,
+        parsed: dict,
+        picked: dict,
+        rows: np.ndarray,
+        reps: np.ndarray,
+        keys: np.ndarray,
+    ) -> None:
         self.bulk, self.run, self.batch, self.parsed = bulk, bulk.run, batch, parsed
         self.picked, self.rows, self.reps, self.keys = picked, rows, reps, keys
 
@@ -237,10 +266,19 @@ class Records:
     def _columns(self, chosen: np.ndarray) -> dict[str, np.ndarray]:
         picked, plan = self.picked, self.run.plan
         raw = _raw_types(picked, plan)[chosen]
-        columns = {"source": np.full(len(chosen), plan.source, dtype=object), "external_id": self.keys[chosen],
-                   "rep_id": self.reps[chosen], "type": _mapped(raw, activity_type, "other"), "raw_type": raw}
-        for key, column in (("outcome", "outcome"), ("duration", "duration_s"), ("opportunity", "opportunity_ref"),
-                            ("subject", "subject")):
+        columns = {
+            "source": np.full(len(chosen), plan.source, dtype=object),
+            "external_id": self.keys[chosen],
+            "rep_id": self.reps[chosen],
+            "type": _mapped(raw, activity_type, "other"),
+            "raw_type": raw,
+        }
+        for key, column in (
+            ("outcome", "outcome"),
+            ("duration", "duration_s"),
+            ("opportunity", "opportunity_ref"),
+            ("subject", "subject"),
+        ):
             columns[column] = picked[key][chosen] if key in picked else np.full(len(chosen), None, dtype=object)
         columns["account_id"] = self._accounts(chosen)
         return columns
@@ -377,8 +415,10 @@ def _insert_columns(conn: Connection, columns: dict[str, list]) -> None:
     """
     quote = conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {quote(TABLE.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
+    sql = (
+        f"INSERT INTO {quote(TABLE.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None  # None only once the connection is closed or invalidated
     cursor = dbapi.cursor()
@@ -399,24 +439,36 @@ class Tally:
         """Count rows per rep, day (days since 1970), type and outcome."""
         known = np.flatnonzero(pd.notna(reps))
         if len(known):
-            key = {"rep": reps[known].astype(np.int64), "day": days[known], "type": self._codes(types[known]),
-                   "outcome": self._codes(outcomes[known])}
+            key = {
+                "rep": reps[known].astype(np.int64),
+                "day": days[known],
+                "type": self._codes(types[known]),
+                "outcome": self._codes(outcomes[known]),
+            }
             self.parts.append(_packed_counts(key) if _packable(key) else _grouped_counts(key))
 
     def _codes(self, values: np.ndarray) -> np.ndarray:
-        return _mapped(values, lambda v: self.words.setdefault(v, len(self.words)),
-                       self.words.setdefault("", len(self.words))).astype(np.int64)
+        return _mapped(
+            values, lambda v: self.words.setdefault(v, len(self.words)), self.words.setdefault("", len(self.words))
+        ).astype(np.int64)
 
     def rows(self, slice_rows: int = 20_000):
         """(rep, day as ISO text, type, outcome, n) in key order, a slice at a time."""
         total = pd.concat(self.parts).groupby(["rep", "day", "type", "outcome"], sort=True)["n"].sum().reset_index()
         words = np.array(sorted(self.words, key=self.words.__getitem__), dtype=object)
         for start in range(0, len(total), slice_rows):
-            part = total.iloc[start:start + slice_rows]
+            part = total.iloc[start : start + slice_rows]
             day = {d: dt.date.fromordinal(d + EPOCH).isoformat() for d in part["day"].unique().tolist()}
             days = [day[d] for d in part["day"].tolist()]
-            yield list(zip(part["rep"].tolist(), days, words[part["type"].to_numpy()].tolist(),
-                           words[part["outcome"].to_numpy()].tolist(), part["n"].tolist()))
+            yield list(
+                zip(
+                    part["rep"].tolist(),
+                    days,
+                    words[part["type"].to_numpy()].tolist(),
+                    words[part["outcome"].to_numpy()].tolist(),
+                    part["n"].tolist(),
+                )
+            )
 
 
 PACKING = {"rep": 24, "day": 17, "type": 10, "outcome": 12}  # bits per key part: 63 in all
@@ -497,4 +549,6 @@ def _upsert(conn: Connection, table: str, keys: list[str], added: list[str], row
     conn.exec_driver_sql(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in added), rows)
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in added),
+        rows,
+    )

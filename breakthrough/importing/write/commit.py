@@ -25,17 +25,17 @@ from typing import BinaryIO
 import numpy as np
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from breakthrough.store import models as m
-from breakthrough.store.db import bump_data_version
-from breakthrough.importing.write import bulk
-from breakthrough.importing.read import columnar
 from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.map.profiles import remember, stage_key, stage_map
-from breakthrough.importing.read.reading import CHUNK_ROWS, FileError, Reader
 from breakthrough.importing.map.validation import SKIP, Builder, Reject, UnknownOwner
+from breakthrough.importing.read import columnar
+from breakthrough.importing.read.reading import CHUNK_ROWS, FileError, Reader
+from breakthrough.importing.write import bulk
 from breakthrough.importing.write.tables import WRITERS, Changes, Lookups
+from breakthrough.store import models as m
+from breakthrough.store.db import bump_data_version
 
 MAX_REJECTS = 20_000  # rejected rows kept for listing; all are counted
 MAX_EXAMPLES = 200  # accepted records kept to show (a wide quota sheet's long rows)
@@ -74,7 +74,7 @@ class Outcome:
     def reject(self, rows: Iterable[Reject]) -> None:
         room = MAX_REJECTS - len(self.rejects)
         rows = list(rows)
-        self.rejects.extend(rows[:max(room, 0)])
+        self.rejects.extend(rows[: max(room, 0)])
         held = {(r.line, r.owner) for r in rows if r.owner}
         for _, owner in held:
             self.unknown_owners[owner].rows += 1
@@ -88,8 +88,9 @@ class Outcome:
 # ----------------------------------------------------------------------------- entry points
 
 
-def preview(engine: Engine, source, plan: Plan, progress: Progress | None = None,
-            chunk_rows: int = CHUNK_ROWS) -> Outcome:
+def preview(
+    engine: Engine, source, plan: Plan, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+) -> Outcome:
     """What importing `source` under `plan` would do; nothing is written."""
     for fast in _paths(source, plan):
         with engine.connect() as conn:
@@ -102,8 +103,15 @@ def preview(engine: Engine, source, plan: Plan, progress: Progress | None = None
     raise AssertionError("the row-by-row path always finishes")
 
 
-def commit(engine: Engine, source, plan: Plan, file_name: str, progress: Progress | None = None,
-           chunk_rows: int = CHUNK_ROWS, now: dt.datetime | None = None) -> Outcome:
+def commit(
+    engine: Engine,
+    source,
+    plan: Plan,
+    file_name: str,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    now: dt.datetime | None = None,
+) -> Outcome:
     """Import `source` in one transaction: every accepted row, or nothing at all.
 
     A big plain activity export takes the column-wise path (`bulk`); if the file turns out
@@ -113,13 +121,30 @@ def commit(engine: Engine, source, plan: Plan, file_name: str, progress: Progres
     for fast in _paths(source, plan):
         try:
             with bulk.connection(engine, fast) as conn, conn.begin():
-                batch_id = conn.execute(insert(m.ImportBatch).values(
-                    file_name=file_name[:500], sha256="", entity=plan.entity, source_profile=plan.profile[:80],
-                    created_at=now, status="committed").returning(m.ImportBatch.id)).scalar_one()
+                batch_id = conn.execute(
+                    insert(m.ImportBatch)
+                    .values(
+                        file_name=file_name[:500],
+                        sha256="",
+                        entity=plan.entity,
+                        source_profile=plan.profile[:80],
+                        created_at=now,
+                        status="committed",
+                    )
+                    .returning(m.ImportBatch.id)
+                ).scalar_one()
                 outcome = _run(conn, source, plan, Batch(batch_id, now), progress, chunk_rows, fast)
                 _finish_batch(conn, batch_id, outcome, plan)
-                remember(conn, plan.entity, plan.source, plan.profile, plan.mapping, plan.constants,
-                         plan.duration_unit, outcome.headers)
+                remember(
+                    conn,
+                    plan.entity,
+                    plan.source,
+                    plan.profile,
+                    plan.mapping,
+                    plan.constants,
+                    plan.duration_unit,
+                    outcome.headers,
+                )
                 bump_data_version(conn)
             return outcome
         except columnar.NotPlain:
@@ -138,8 +163,15 @@ class Batch:
     now: dt.datetime
 
 
-def _run(conn: Connection, source, plan: Plan, batch: Batch | None, progress: Progress | None,
-         chunk_rows: int, fast: bool = False) -> Outcome:
+def _run(
+    conn: Connection,
+    source,
+    plan: Plan,
+    batch: Batch | None,
+    progress: Progress | None,
+    chunk_rows: int,
+    fast: bool = False,
+) -> Outcome:
     if fast:
         return _run_columns(conn, source, plan, batch, progress)
     digest = hashlib.sha256()
@@ -157,7 +189,11 @@ def _run(conn: Connection, source, plan: Plan, batch: Batch | None, progress: Pr
     run.finish()
     out = run.outcome
     out.rejects.sort(key=lambda r: r.line)
-    out.rows_read, out.footer_lines, out.blank_lines = reader.stats.rows, reader.stats.footer_lines, reader.stats.blank_lines
+    out.rows_read, out.footer_lines, out.blank_lines = (
+        reader.stats.rows,
+        reader.stats.footer_lines,
+        reader.stats.blank_lines,
+    )
     out.encoding, out.sha256, out.batch_id = reader.stats.encoding, digest.hexdigest(), batch.id if batch else None
     out.headers = reader.headers
     return out
@@ -189,12 +225,23 @@ def _run_columns(conn: Connection, source, plan: Plan, batch: Batch | None, prog
 
 
 def _finish_batch(conn: Connection, batch_id: int, out: Outcome, plan: Plan) -> None:
-    conn.execute(update(m.ImportBatch).where(m.ImportBatch.id == batch_id).values(
-        sha256=out.sha256, rows_read=out.rows_read, rows_accepted=out.accepted, rows_rejected=out.rejected))
-    conn.execute(insert(m.ImportSummary).values(
-        batch_id=batch_id, source=plan.source, inserted=out.inserted, updated=out.updated, unchanged=out.unchanged,
-        skipped=out.skipped, people_created=len(out.new_people),
-        detail={"plan": plan.to_json(), "duplicates": out.duplicates, "new_accounts": out.new_accounts}))
+    conn.execute(
+        update(m.ImportBatch)
+        .where(m.ImportBatch.id == batch_id)
+        .values(sha256=out.sha256, rows_read=out.rows_read, rows_accepted=out.accepted, rows_rejected=out.rejected)
+    )
+    conn.execute(
+        insert(m.ImportSummary).values(
+            batch_id=batch_id,
+            source=plan.source,
+            inserted=out.inserted,
+            updated=out.updated,
+            unchanged=out.unchanged,
+            skipped=out.skipped,
+            people_created=len(out.new_people),
+            detail={"plan": plan.to_json(), "duplicates": out.duplicates, "new_accounts": out.new_accounts},
+        )
+    )
 
 
 class _Hashing:
@@ -263,7 +310,7 @@ class Run:
                 kept_lines.append(line)
         records = self._unique(records, kept_lines, rejected_lines)
         if self._examples:
-            out.examples.extend(dict(r) for r in records[:MAX_EXAMPLES - len(out.examples)])
+            out.examples.extend(dict(r) for r in records[: MAX_EXAMPLES - len(out.examples)])
         out.rejected += len(rejected_lines)
         out.accepted += len(records)
         if records:
@@ -275,12 +322,20 @@ class Run:
         numbered = self.plan.entity == "activities"
         occurrence, first = self.seen.number([hash(k) for k in keys], lines)
         kept = []
-        for record, key, n, line, first_line in zip(records, keys, occurrence, lines, first):
+        for record, n, line, first_line in zip(records, occurrence, lines, first):
             if n > 1 and numbered and record["external_id"].startswith("k:"):
                 record["external_id"] = f"{record['external_id']}#{n}"  # identical activities: the 2nd, 3rd…
             elif n > 1:
-                self.outcome.reject([Reject(line, self.writer.key_header(record), _show_key(self.writer.shown_key(record)),
-                                            self.writer.duplicate_reason(record, first_line))])
+                self.outcome.reject(
+                    [
+                        Reject(
+                            line,
+                            self.writer.key_header(record),
+                            _show_key(self.writer.shown_key(record)),
+                            self.writer.duplicate_reason(record, first_line),
+                        )
+                    ]
+                )
                 self.outcome.duplicates += 1
                 rejected.add(line)
                 continue
@@ -294,9 +349,11 @@ class Run:
             self._placeholder -= 1
             person_id = self._placeholder
         else:
-            person_id = self.conn.execute(insert(m.Person).values(
-                name=name[:200], name_key=name_key(name)[:200], email=email or None, role=role,
-                active=True).returning(m.Person.id)).scalar_one()
+            person_id = self.conn.execute(
+                insert(m.Person)
+                .values(name=name[:200], name_key=name_key(name)[:200], email=email or None, role=role, active=True)
+                .returning(m.Person.id)
+            ).scalar_one()
             self.changes.inserted("person", [person_id])
         self.directory.add(person_id, name, email, role)
         return person_id
@@ -311,13 +368,20 @@ class Run:
     def _save_stages(self) -> None:
         """The stage → status choices made for this upload, kept for the next file from the same source."""
         table = m.StageMap.__table__
-        current = {stage_key(s): (i, s, st) for i, s, st in self.conn.execute(
-            select(table.c.id, table.c.stage, table.c.status).where(table.c.source == self.plan.source))}
+        current = {
+            stage_key(s): (i, s, st)
+            for i, s, st in self.conn.execute(
+                select(table.c.id, table.c.stage, table.c.status).where(table.c.source == self.plan.source)
+            )
+        }
         for stage, status in self.plan.stages.items():
             row = current.get(stage_key(stage))
             if row is None:
-                new_id = self.conn.execute(insert(table).values(source=self.plan.source, stage=stage[:100],
-                                                                status=status).returning(table.c.id)).scalar_one()
+                new_id = self.conn.execute(
+                    insert(table)
+                    .values(source=self.plan.source, stage=stage[:100], status=status)
+                    .returning(table.c.id)
+                ).scalar_one()
                 self.changes.inserted("stage_map", [new_id])
             elif row[2] != status:
                 self.changes.updated("stage_map", [(row[0], {"status": row[2]}, None)])
@@ -351,11 +415,17 @@ class Occurrences:
         heads = np.flatnonzero(starts)
         rank = np.arange(len(sh)) - heads[group]
         pos = np.searchsorted(self.keys, sh)
-        found = (pos < len(self.keys)) & (self.keys[np.minimum(pos, max(len(self.keys) - 1, 0))] == sh) \
-            if len(self.keys) else np.zeros(len(sh), dtype=bool)
-        prior = np.where(found, self.counts[np.minimum(pos, max(len(self.counts) - 1, 0))] if len(self.counts) else 0, 0)
-        first_line = np.where(found, self.first[np.minimum(pos, max(len(self.first) - 1, 0))] if len(self.first) else 0,
-                              sl[heads[group]])
+        found = (
+            (pos < len(self.keys)) & (self.keys[np.minimum(pos, max(len(self.keys) - 1, 0))] == sh)
+            if len(self.keys)
+            else np.zeros(len(sh), dtype=bool)
+        )
+        prior = np.where(
+            found, self.counts[np.minimum(pos, max(len(self.counts) - 1, 0))] if len(self.counts) else 0, 0
+        )
+        first_line = np.where(
+            found, self.first[np.minimum(pos, max(len(self.first) - 1, 0))] if len(self.first) else 0, sl[heads[group]]
+        )
         occurrence = np.empty(len(h), dtype=np.int64)
         occurrence[order] = prior + rank + 1
         firsts = np.empty(len(h), dtype=np.int64)

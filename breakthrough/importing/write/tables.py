@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
-from typing import Any
 
-from breakthrough.store import models as m
 from breakthrough.importing.map.people import ANY_SOURCE, name_key
-from breakthrough.importing.read.reading import CHUNK_ROWS
-from breakthrough.store.queries import as_date as _as_date
 from breakthrough.importing.map.validation import written_columns
+from breakthrough.importing.read.reading import CHUNK_ROWS
+from breakthrough.store import models as m
+from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.rollups import (
     refresh_activity_daily,
     refresh_deal_activity,
@@ -44,15 +43,32 @@ class Changes:
 
     def inserted(self, table: str, ids: Iterable[int]) -> None:
         if self.batch is not None:
-            self.rows += [{"batch_id": self.batch.id, "table_name": table, "row_id": i, "action": "insert",
-                           "previous_batch_id": None, "previous": None} for i in ids]
+            self.rows += [
+                {
+                    "batch_id": self.batch.id,
+                    "table_name": table,
+                    "row_id": i,
+                    "action": "insert",
+                    "previous_batch_id": None,
+                    "previous": None,
+                }
+                for i in ids
+            ]
             self._maybe_flush()
 
     def updated(self, table: str, rows: Iterable[tuple[int, dict, int | None]]) -> None:
         if self.batch is not None:
-            self.rows += [{"batch_id": self.batch.id, "table_name": table, "row_id": i, "action": "update",
-                           "previous_batch_id": prev_batch, "previous": _jsonable(previous)}
-                          for i, previous, prev_batch in rows]
+            self.rows += [
+                {
+                    "batch_id": self.batch.id,
+                    "table_name": table,
+                    "row_id": i,
+                    "action": "update",
+                    "previous_batch_id": prev_batch,
+                    "previous": _jsonable(previous),
+                }
+                for i, previous, prev_batch in rows
+            ]
             self._maybe_flush()
 
     def _maybe_flush(self) -> None:
@@ -133,7 +149,7 @@ class Lookups:
 
 def _parts(items: list, size: int = IN_BATCH) -> Iterable[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # ----------------------------------------------------------------------------- writers per entity
@@ -233,8 +249,9 @@ class Writer:
                 row["v_batch_id"] = self.batch.id
             params.append(row)
         self.conn.execute(stmt, params)
-        self.run.changes.updated(self.table.name, [
-            (old["id"], {c: old[c] for c in cols}, old.get("batch_id")) for old, _ in pairs])
+        self.run.changes.updated(
+            self.table.name, [(old["id"], {c: old[c] for c in cols}, old.get("batch_id")) for old, _ in pairs]
+        )
         self.after_update(pairs)
 
     def update_columns(self) -> list[str]:
@@ -289,8 +306,10 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[t
         rows = list(zip(*cols))
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
     conn.exec_driver_sql(sql, rows)
 
 
@@ -359,8 +378,13 @@ class ActivityWriter(KeyedWriter):
         """The deal references of the updated rows as stored now."""
         found: set[str] = set()
         for part in _parts(self.updated_ids):
-            found.update(self.conn.execute(select(self.table.c.opportunity_ref).where(
-                self.table.c.id.in_(part), self.table.c.opportunity_ref.is_not(None))).scalars())
+            found.update(
+                self.conn.execute(
+                    select(self.table.c.opportunity_ref).where(
+                        self.table.c.id.in_(part), self.table.c.opportunity_ref.is_not(None)
+                    )
+                ).scalars()
+            )
         return found
 
 
@@ -378,14 +402,25 @@ class OpportunityWriter(KeyedWriter):
         return new.get(column)
 
     def select_columns(self) -> list:
-        return [*super().select_columns(), *(self.table.c[c] for c in ("stage_since", *self.HISTORY)
-                                               if c not in self.columns)]
+        return [
+            *super().select_columns(),
+            *(self.table.c[c] for c in ("stage_since", *self.HISTORY) if c not in self.columns),
+        ]
 
     def after_update(self, pairs: list[tuple[dict, dict]]) -> None:
         """Keep the previous stage, amount and close date of deals whose any of them changed."""
-        rows = [{"opportunity_id": old["id"], "stage": old["stage"], "amount": old["amount"],
-                 "close_date": old["close_date"], "changed_at": self.batch.now, "batch_id": self.batch.id}
-                for old, new in pairs if any(not _same(old[c], new.get(c)) for c in self.HISTORY if c in self.columns)]
+        rows = [
+            {
+                "opportunity_id": old["id"],
+                "stage": old["stage"],
+                "amount": old["amount"],
+                "close_date": old["close_date"],
+                "changed_at": self.batch.now,
+                "batch_id": self.batch.id,
+            }
+            for old, new in pairs
+            if any(not _same(old[c], new.get(c)) for c in self.HISTORY if c in self.columns)
+        ]
         if rows:
             self.conn.execute(insert(m.OpportunityHistory), rows)
 
@@ -425,8 +460,13 @@ class QuotaWriter(Writer):
 
     def existing(self, records: list[dict]) -> dict[tuple, dict]:
         starts = sorted({r["period_start"] for r in records})
-        stmt = select(*self.select_columns(), self.table.c.person_id, self.table.c.team_id, self.table.c.period,
-                      self.table.c.period_start).where(self.table.c.period_start.in_(starts))
+        stmt = select(
+            *self.select_columns(),
+            self.table.c.person_id,
+            self.table.c.team_id,
+            self.table.c.period,
+            self.table.c.period_start,
+        ).where(self.table.c.period_start.in_(starts))
         rows = [row._asdict() for row in self.conn.execute(stmt)]
         return {(r["person_id"], r["team_id"], r["period"], _as_date(r["period_start"])): r for r in rows}
 
@@ -462,15 +502,18 @@ class SessionWriter(KeyedWriter):
     def duplicate_reason(self, record: dict, first_line: int) -> str:
         """Names people, the day and the kind of session, never internal ids."""
         same = "the same Session ID as" if record["_row_id"] else "the same session as"
-        return (f"{same} line {first_line}: {record['_rep']} coached by {record['_manager']} on "
-                f"{record['date'].isoformat()}, {record['type'].replace('_', ' ')}")
+        return (
+            f"{same} line {first_line}: {record['_rep']} coached by {record['_manager']} on "
+            f"{record['date'].isoformat()}, {record['type'].replace('_', ' ')}"
+        )
 
     def existing(self, records: list[dict]) -> dict[str, dict]:
         keys = list({r["external_id"] for r in records})
         found = {}
         for part in _parts(keys):
-            stmt = select(*self.select_columns()).where(self.table.c.source == self.plan.source,
-                                                        self.table.c.external_id.in_(part))
+            stmt = select(*self.select_columns()).where(
+                self.table.c.source == self.plan.source, self.table.c.external_id.in_(part)
+            )
             found.update({row.external_id: row._asdict() for row in self.conn.execute(stmt)})
         missing = [r for r in records if r["external_id"] not in found and r["rep_id"] > 0]
         if missing:
@@ -483,9 +526,16 @@ class SessionWriter(KeyedWriter):
         first, last = min(r["date"] for r in records), max(r["date"] for r in records)
         pool: dict[tuple, list[dict]] = {}
         for part in _parts(reps):
-            stmt = select(*self.select_columns()).where(  # manager, rep, date and type are among them
-                self.table.c.rep_id.in_(part), self.table.c.date.between(first, last),
-                self.table.c.external_id.is_(None), self.table.c.batch_id.is_not(None)).order_by(self.table.c.id)
+            stmt = (
+                select(*self.select_columns())
+                .where(  # manager, rep, date and type are among them
+                    self.table.c.rep_id.in_(part),
+                    self.table.c.date.between(first, last),
+                    self.table.c.external_id.is_(None),
+                    self.table.c.batch_id.is_not(None),
+                )
+                .order_by(self.table.c.id)
+            )
             for row in self.conn.execute(stmt):
                 r = row._asdict()
                 if r["id"] not in self.adopted:
@@ -515,7 +565,9 @@ class AccountWriter(Writer):
         ids = [i for i in known.values() if i is not None and i > 0]
         found = {}
         for part in _parts(ids):
-            for row in self.conn.execute(select(*self.select_columns(), self.table.c.name).where(self.table.c.id.in_(part))):
+            for row in self.conn.execute(
+                select(*self.select_columns(), self.table.c.name).where(self.table.c.id.in_(part))
+            ):
                 found[row.name.lower()] = row._asdict()
         return found
 
@@ -568,8 +620,12 @@ class PersonWriter(Writer):
                 ids[self.identity(r)] = pid
         rows = {}
         for part in _parts([i for i in ids.values() if i > 0]):
-            rows.update({row.id: row._asdict() for row in self.conn.execute(
-                select(*self.select_columns()).where(self.table.c.id.in_(part)))})
+            rows.update(
+                {
+                    row.id: row._asdict()
+                    for row in self.conn.execute(select(*self.select_columns()).where(self.table.c.id.in_(part)))
+                }
+            )
         return {key: rows[pid] for key, pid in ids.items() if pid in rows}
 
     def update_columns(self) -> list[str]:
@@ -610,10 +666,13 @@ class PersonWriter(Writer):
         for person_id, cell, previous in self.managers:
             match = self.run.directory.match(cell)
             if match.person_id is None:
-                self.run.outcome.warnings.append(f"Manager “{cell}” is not a person in the database or the file: "
-                                                 "left empty.")
+                self.run.outcome.warnings.append(
+                    f"Manager “{cell}” is not a person in the database or the file: left empty."
+                )
             elif not self.dry and match.person_id != previous:
-                self.conn.execute(update(self.table).where(self.table.c.id == person_id).values(manager_id=match.person_id))
+                self.conn.execute(
+                    update(self.table).where(self.table.c.id == person_id).values(manager_id=match.person_id)
+                )
                 self.run.changes.updated("person", [(person_id, {"manager_id": previous}, None)])
         self._aliases()
 
@@ -624,16 +683,22 @@ class PersonWriter(Writer):
         for person_id, alias in self.aliases:
             owner = existing.get(alias.lower())
             if owner is not None and owner != person_id:
-                self.run.outcome.warnings.append(f"CRM user id “{alias}” already belongs to another person: not changed.")
+                self.run.outcome.warnings.append(
+                    f"CRM user id “{alias}” already belongs to another person: not changed."
+                )
             elif owner is None and not self.dry:
-                new_id = self.conn.execute(insert(table).values(person_id=person_id, source=source, alias=alias)
-                                           .returning(table.c.id)).scalar_one()
+                new_id = self.conn.execute(
+                    insert(table).values(person_id=person_id, source=source, alias=alias).returning(table.c.id)
+                ).scalar_one()
                 self.run.changes.inserted("person_alias", [new_id])
                 existing[alias.lower()] = person_id
 
 
-WRITERS: dict[str, type[Writer]] = {"activities": ActivityWriter, "opportunities": OpportunityWriter,
-                                    "quotas": QuotaWriter, "coaching sessions": SessionWriter,
-                                    "accounts": AccountWriter, "people": PersonWriter}
-
-
+WRITERS: dict[str, type[Writer]] = {
+    "activities": ActivityWriter,
+    "opportunities": OpportunityWriter,
+    "quotas": QuotaWriter,
+    "coaching sessions": SessionWriter,
+    "accounts": AccountWriter,
+    "people": PersonWriter,
+}

@@ -8,9 +8,9 @@ from sqlalchemy import Connection, Engine, Table, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from breakthrough.importing.write.tables import _as_date, _from_json, _parts
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
-from breakthrough.importing.write.tables import _as_date, _from_json, _parts
 from breakthrough.store.rollups import (
     refresh_activity_daily,
     refresh_deal_activity,
@@ -21,7 +21,6 @@ from breakthrough.store.rollups import (
 
 class UndoError(ValueError):
     """A batch that cannot be undone now; the message says why and what to do."""
-
 
 
 def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None) -> str:
@@ -35,8 +34,10 @@ def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None) -> str:
             conn.execute(update(m.ImportSummary).where(m.ImportSummary.batch_id == batch_id).values(undone_at=now))
             bump_data_version(conn)
     except IntegrityError:
-        raise UndoError(f"Batch #{batch_id} cannot be undone: records added since (for example coaching sessions "
-                        "or deals of later imports) refer to people or accounts it created. Undo those first.") from None
+        raise UndoError(
+            f"Batch #{batch_id} cannot be undone: records added since (for example coaching sessions "
+            "or deals of later imports) refer to people or accounts it created. Undo those first."
+        ) from None
     return f"Batch #{batch_id} ({batch.file_name}) was undone."
 
 
@@ -49,8 +50,10 @@ def _undoable(conn: Connection, batch_id: int):
     later = _later_batches(conn, batch_id, batch.entity)
     if later:
         names = ", ".join(f"#{b}" for b in later)
-        raise UndoError(f"Later imports ({names}) hold the same kind of records from the same CRM, or changed "
-                        f"records batch #{batch_id} wrote: undo {names} first, newest first.")
+        raise UndoError(
+            f"Later imports ({names}) hold the same kind of records from the same CRM, or changed "
+            f"records batch #{batch_id} wrote: undo {names} first, newest first."
+        )
     return batch
 
 
@@ -58,13 +61,18 @@ def _later_batches(conn: Connection, batch_id: int, entity: str) -> list[int]:
     """Committed later batches that stand on this one: the same kind of data (they may hold the same
     records), or rows this batch wrote that they changed. Undoing this one first would lose their work."""
     mine, theirs, batch = aliased(m.ImportChange), aliased(m.ImportChange), m.ImportBatch
-    same_rows = select(theirs.batch_id).join(mine, and_(mine.table_name == theirs.table_name,
-                                                        mine.row_id == theirs.row_id)).where(
-        mine.batch_id == batch_id, theirs.batch_id > batch_id)
+    same_rows = (
+        select(theirs.batch_id)
+        .join(mine, and_(mine.table_name == theirs.table_name, mine.row_id == theirs.row_id))
+        .where(mine.batch_id == batch_id, theirs.batch_id > batch_id)
+    )
     stamped = select(theirs.batch_id).where(theirs.previous_batch_id == batch_id)
     source = select(m.ImportSummary.source).where(m.ImportSummary.batch_id == batch_id).scalar_subquery()
-    same_entity = select(batch.id).join(m.ImportSummary, m.ImportSummary.batch_id == batch.id).where(
-        batch.entity == entity, batch.id > batch_id, m.ImportSummary.source == source)
+    same_entity = (
+        select(batch.id)
+        .join(m.ImportSummary, m.ImportSummary.batch_id == batch.id)
+        .where(batch.entity == entity, batch.id > batch_id, m.ImportSummary.source == source)
+    )
     ids = {i for stmt in (same_rows, stamped, same_entity) for i in conn.execute(stmt).scalars()}
     if not ids:
         return []
@@ -100,14 +108,16 @@ def _deal_refs(conn: Connection, batch_id: int) -> set[str | None]:
     restored (after)."""
     act, opp = m.Activity, m.Opportunity
     acts = select(act.opportunity_ref).where(
-        (act.batch_id == batch_id) | act.id.in_(_changed_rows(batch_id, "activity")), act.opportunity_ref.is_not(None))
-    deals = select(opp.external_id).where((opp.batch_id == batch_id) | opp.id.in_(_changed_rows(batch_id, "opportunity")))
+        (act.batch_id == batch_id) | act.id.in_(_changed_rows(batch_id, "activity")), act.opportunity_ref.is_not(None)
+    )
+    deals = select(opp.external_id).where(
+        (opp.batch_id == batch_id) | opp.id.in_(_changed_rows(batch_id, "opportunity"))
+    )
     return set(conn.execute(acts.distinct()).scalars()) | set(conn.execute(deals.distinct()).scalars())
 
 
 def _changed_rows(batch_id: int, table: str):
-    return select(m.ImportChange.row_id).where(m.ImportChange.batch_id == batch_id,
-                                               m.ImportChange.table_name == table)
+    return select(m.ImportChange.row_id).where(m.ImportChange.batch_id == batch_id, m.ImportChange.table_name == table)
 
 
 def _changed_ids(conn: Connection, batch_id: int, table: str) -> list[int]:
@@ -119,19 +129,25 @@ def _changed_ids(conn: Connection, batch_id: int, table: str) -> list[int]:
 def _activity_span(conn: Connection, batch_id: int) -> tuple[set[int], list[dt.date]]:
     """Reps and first/last day of the activities the batch stamped (before undo) or restored (after)."""
     act = m.Activity
-    restored = select(m.ImportChange.row_id).where(m.ImportChange.batch_id == batch_id,
-                                                   m.ImportChange.table_name == "activity")
-    stmt = select(act.rep_id, func.min(act.day), func.max(act.day)).where(
-        (act.batch_id == batch_id) | act.id.in_(restored), act.rep_id.is_not(None)).group_by(act.rep_id)
+    restored = select(m.ImportChange.row_id).where(
+        m.ImportChange.batch_id == batch_id, m.ImportChange.table_name == "activity"
+    )
+    stmt = (
+        select(act.rep_id, func.min(act.day), func.max(act.day))
+        .where((act.batch_id == batch_id) | act.id.in_(restored), act.rep_id.is_not(None))
+        .group_by(act.rep_id)
+    )
     rows = conn.execute(stmt).all()
     return {r[0] for r in rows if r[0] is not None}, [_as_date(d) for r in rows for d in (r[1], r[2])]
 
 
 def _restore(conn: Connection, table: Table, batch_id: int) -> None:
     change = m.ImportChange
-    rows = conn.execute(select(change.row_id, change.previous, change.previous_batch_id).where(
-        change.batch_id == batch_id, change.table_name == table.name, change.action == "update")
-        .order_by(change.id.desc())).all()
+    rows = conn.execute(
+        select(change.row_id, change.previous, change.previous_batch_id)
+        .where(change.batch_id == batch_id, change.table_name == table.name, change.action == "update")
+        .order_by(change.id.desc())
+    ).all()
     for row_id, previous, previous_batch in rows:
         values = _from_json(table, previous or {})
         if "batch_id" in table.c:
@@ -141,8 +157,13 @@ def _restore(conn: Connection, table: Table, batch_id: int) -> None:
 
 def _delete_inserted(conn: Connection, table: Table, batch_id: int) -> None:
     change = m.ImportChange
-    ids = list(conn.execute(select(change.row_id).where(
-        change.batch_id == batch_id, change.table_name == table.name, change.action == "insert")).scalars())
+    ids = list(
+        conn.execute(
+            select(change.row_id).where(
+                change.batch_id == batch_id, change.table_name == table.name, change.action == "insert"
+            )
+        ).scalars()
+    )
     for part in _parts(ids):
         if table.name == "person":
             conn.execute(update(table).where(table.c.manager_id.in_(part)).values(manager_id=None))

@@ -3,8 +3,9 @@
 Revision ID: 0002_activity_rep_day
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0002_activity_rep_day"
 down_revision = "0001"

@@ -4,8 +4,8 @@ Revision ID: 0004_page_indexes
 Revises: 0003_import_undo
 Create Date: 2026-11-27 12:00:00
 """
-from alembic import op
 
+from alembic import op
 
 revision = "0004_page_indexes"
 down_revision = "0003_import_undo"
@@ -13,11 +13,15 @@ branch_labels = None
 depends_on = None
 
 INDEXES = {
-    "ix_opportunity_status_close": ("opportunity", ["status", "close_date", "owner_id", "currency", "amount",
-                                                    "created_date"]),
+    "ix_opportunity_status_close": (
+        "opportunity",
+        ["status", "close_date", "owner_id", "currency", "amount", "created_date"],
+    ),
     "ix_opportunity_created_owner": ("opportunity", ["created_date", "owner_id"]),
-    "ix_activity_rep_day_cover": ("activity_rep_day", ["day", "rep_id", "calls", "meetings_held", "emails",
-                                                       "activities"]),
+    "ix_activity_rep_day_cover": (
+        "activity_rep_day",
+        ["day", "rep_id", "calls", "meetings_held", "emails", "activities"],
+    ),
 }
 
 

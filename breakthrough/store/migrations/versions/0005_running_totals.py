@@ -7,11 +7,11 @@ Revision ID: 0005_running_totals
 Revises: 0004_page_indexes
 Create Date: 2026-11-27 14:00:00
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from breakthrough.store.rollups import cycle_rows
-
 
 revision = "0005_running_totals"
 down_revision = "0004_page_indexes"
@@ -109,12 +109,24 @@ def upgrade() -> None:
 
 def _fill_cycles() -> None:
     """Each owner's won deals (close date, created date) packed into one row, as `rollups` keeps them."""
-    deals = op.get_bind().execute(sa.text(
-        "SELECT owner_id, close_date, created_date FROM opportunity "
-        "WHERE owner_id IS NOT NULL AND status = 'won' AND close_date IS NOT NULL")).all()
+    deals = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT owner_id, close_date, created_date FROM opportunity "
+                "WHERE owner_id IS NOT NULL AND status = 'won' AND close_date IS NOT NULL"
+            )
+        )
+        .all()
+    )
     if deals:
-        cycles = sa.table("won_deal_cycles", sa.column("owner_id"), sa.column("deals"),
-                          sa.column("close_days", sa.LargeBinary()), sa.column("cycle_days", sa.LargeBinary()))
+        cycles = sa.table(
+            "won_deal_cycles",
+            sa.column("owner_id"),
+            sa.column("deals"),
+            sa.column("close_days", sa.LargeBinary()),
+            sa.column("cycle_days", sa.LargeBinary()),
+        )
         op.get_bind().execute(cycles.insert(), cycle_rows(deals))
 
 

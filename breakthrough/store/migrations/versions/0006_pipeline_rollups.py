@@ -9,9 +9,9 @@ Revision ID: 0006_pipeline_rollups
 Revises: 0005_running_totals
 Create Date: 2026-11-27 16:30:00
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006_pipeline_rollups"
 down_revision = "0005_running_totals"
@@ -37,10 +37,22 @@ GROUP BY a.rep_id, a.day
 """
 
 
-CREATED = ("ix_opportunity_created_owner", ["created_date", "owner_id"],
-           ["created_date", "owner_id", "status", "stage", "currency", "amount"])  # narrow → wide
-OPEN_COVER = ["status", "created_date", "owner_id", "stage", "probability", "close_date", "stage_since", "source",
-              "external_id"]
+CREATED = (
+    "ix_opportunity_created_owner",
+    ["created_date", "owner_id"],
+    ["created_date", "owner_id", "status", "stage", "currency", "amount"],
+)  # narrow → wide
+OPEN_COVER = [
+    "status",
+    "created_date",
+    "owner_id",
+    "stage",
+    "probability",
+    "close_date",
+    "stage_since",
+    "source",
+    "external_id",
+]
 
 
 def upgrade() -> None:

@@ -9,9 +9,9 @@ Revision ID: 0007_partial_deal_index
 Revises: 0006_pipeline_rollups
 Create Date: 2026-11-27 19:10:00
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007_partial_deal_index"
 down_revision = "0006_pipeline_rollups"

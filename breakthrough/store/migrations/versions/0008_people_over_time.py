@@ -10,9 +10,9 @@ Revision ID: 0008_people_over_time
 Revises: 0007_partial_deal_index
 Create Date: 2026-12-07 07:40:00
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0008_people_over_time"
 down_revision = "0007_partial_deal_index"
