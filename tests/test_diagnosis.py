@@ -17,6 +17,7 @@ import pytest
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
+from breakthrough.diagnosis import drivers
 from breakthrough.diagnosis import focus as diagnosis
 from breakthrough.diagnosis.focus import Cycles, benchmark, focus, gap, impact, quadrant
 from breakthrough.metrics import periods, scorecard
@@ -86,15 +87,15 @@ def test_shrunk_closable_share_scales_the_team_cycles_too():
 
 
 def test_a_rep_at_benchmark_everywhere_has_no_impact_and_no_focus():
-    impacts = {key: impact(BASE, key, VALUES[key], VALUES[key], NO_CYCLES) for key in diagnosis.DRIVERS}
-    assert impacts == {**{k: 0.0 for k in diagnosis.DRIVERS}, "coverage": None}
+    impacts = {key: impact(BASE, key, VALUES[key], VALUES[key], NO_CYCLES) for key in drivers.DRIVERS}
+    assert impacts == {**{k: 0.0 for k in drivers.DRIVERS}, "coverage": None}
     assert focus(impacts) is None
 
 
 def test_the_focus_is_the_largest_impact():
     bench = {"activity": 60, "call_to_meeting": 0.15, "meeting_to_opp": 0.6, "win_rate": 0.30, "deal_size": 12_500,
              "coverage": 3.0, "cycle": 30}  # fmt: skip
-    impacts = {key: impact(BASE, key, VALUES[key], bench[key], NO_CYCLES) for key in diagnosis.DRIVERS}
+    impacts = {key: impact(BASE, key, VALUES[key], bench[key], NO_CYCLES) for key in drivers.DRIVERS}
     # 6,400 · 16,000 · 6,400 · 9,400 · 8,000 · – · 0  → call → meeting
     assert focus(impacts) == "call_to_meeting"
     assert impacts["call_to_meeting"] == pytest.approx(16_000)
@@ -181,9 +182,9 @@ def test_quadrant_threshold_follows_settings():
     ],
 )
 def test_driver_names_in_urls(text, key):
-    assert diagnosis.key_of(text) == key
+    assert drivers.key_of(text) == key
     if key:
-        assert diagnosis.key_of(diagnosis.label(key)) == key
+        assert drivers.key_of(drivers.label(key)) == key
 
 
 # --- on the demo data ---------------------------------------------------------------------------

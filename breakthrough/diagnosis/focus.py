@@ -22,30 +22,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from breakthrough.diagnosis.drivers import DRIVERS, NO_IMPACT
 from breakthrough.metrics import funnel, rates
 from breakthrough.metrics.inputs import Places
 from breakthrough.metrics.scorecard import RepFigures, Scorecard
 
-
-@dataclass(frozen=True)
-class Driver:
-    """One driver: its name for people, its unit, and which direction is better."""
-
-    label: str
-    unit: str  # "per week" | "rate" | "money" | "ratio" | "days"
-    higher_is_better: bool = True
-
-
-DRIVERS: dict[str, Driver] = {
-    "activity": Driver("Activity volume", "per week"),
-    "call_to_meeting": Driver("Call → meeting", "rate"),
-    "meeting_to_opp": Driver("Meeting → opportunity", "rate"),
-    "win_rate": Driver("Win rate", "rate"),
-    "deal_size": Driver("Deal size", "money"),
-    "coverage": Driver("Pipeline coverage", "ratio"),
-    "cycle": Driver("Sales cycle", "days", higher_is_better=False),
-}
-NO_IMPACT = frozenset({"coverage"})  # benchmarked, but closed through the drivers that build pipeline
 BENCHMARKS = {"top quartile": 0.75, "median": 0.5}
 MIN_GROUP = 4  # a team smaller than this is benchmarked against everyone in the scorecard
 QUADRANTS = {
@@ -54,19 +35,6 @@ QUADRANTS = {
     "motivate": ("Motivate", "Results on pace but activity behind: motivate, and protect next period's pipeline."),
     "accountability": ("Accountability", "Both behind: a direct accountability conversation."),
 }
-
-
-def label(key: str | None) -> str:
-    """A driver's name for people ("–" for none)."""
-    return DRIVERS[key].label if key in DRIVERS else "–"
-
-
-def key_of(text: str | None) -> str | None:
-    """The driver key for a label or key (as found in a URL); None when it names no driver."""
-    for key, driver in DRIVERS.items():
-        if text in (key, driver.label):
-            return key
-    return None
 
 
 @dataclass(frozen=True)
@@ -236,8 +204,8 @@ def at_benchmark(inputs: funnel.FunnelInputs, key: str, value: float, bench: flo
     """The inputs with one driver moved to its benchmark (win rate capped at 100 %)."""
     if key == "cycle":
         return replace(inputs, closable_share=cycles.closable(bench / value) if value > 0 else inputs.closable_share)
-    field_name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-                  "win_rate": "win_rate", "deal_size": "deal_size"}[key]  # fmt: skip
+    field_name = DRIVERS[key].moves
+    assert field_name is not None  # every driver with an impact but the cycle moves a funnel input
     moved: dict[str, Any] = {field_name: min(bench, 1.0) if key == "win_rate" else bench}  # `replace`'s keywords
     return replace(inputs, **moved)
 
@@ -414,8 +382,7 @@ def _figures(key: str, values: list, value: np.ndarray, bench: np.ndarray, impac
 # --- every rep's impacts at once ---------------------------------------------------------------------
 # `impact` for all reps: the projections on numpy arrays, with the same arithmetic in the same order.
 
-_FIELDS = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-           "win_rate": "win_rate", "deal_size": "deal_size"}  # fmt: skip
+_FIELDS = {key: d.moves for key, d in DRIVERS.items() if d.moves is not None}  # the funnel input each moves
 
 
 def _impacts(

@@ -15,12 +15,12 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from breakthrough.diagnosis.drivers import DRIVERS, LEVERS
 from breakthrough.metrics import rates
 
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")
 LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
-LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
 V = TypeVar("V", float, NDArray[np.float64])  # a rep's figure, or every rep's as an array (`compute_all`)
 
 
@@ -333,8 +333,8 @@ def _improved_all(inputs: FunnelInputs[NDArray[np.float64]], lever: str) -> Funn
     if lever == "win_rate":
         better = inputs.win_rate * up
         return replace(inputs, win_rate=np.where(better > 1.0, 1.0, better))
-    name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-            "deal_size": "deal_size"}[lever]  # fmt: skip
+    name = DRIVERS[lever].moves
+    assert name is not None  # a lever moves a funnel input
     return replace(inputs, **{name: getattr(inputs, name) * up})
 
 
