@@ -348,7 +348,11 @@ def test_share_of_reps_on_track_uses_the_results_pace():
     # elapsed 50 %: attainment 50 % -> pace 1.0 on track; 60 % -> 1.2 on track; 40 % -> 0.8 not; no quota -> left out
     card = fake_card({1: 0.5, 2: 0.6, 3: 0.4, 4: None}, 0.5)
     assert managers.on_track(card, [1, 2, 3, 4, 5]) == (2, 3)
-    assert managers.results_pace(0.5, 0.0) is None
+    assert (scorecard.results_pace(0.6, 0.5), scorecard.results_pace(0.5, 0.0), scorecard.results_pace(None, 0.5)) == (
+        pytest.approx(1.2),  # 60 % won with half the period gone
+        None,  # before the period starts
+        None,  # no quota
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from breakthrough.coaching import cadence, impact, rubric
 from breakthrough.coaching import sessions as store
 from breakthrough.formatting import number, percent
 from breakthrough.metrics.periods import holiday_days
-from breakthrough.metrics.scorecard import Scorecard
+from breakthrough.metrics.scorecard import Scorecard, results_pace
 from breakthrough.metrics.view import reps_in_scope
 from breakthrough.settings import Settings
 from breakthrough.store import queries
@@ -79,13 +79,6 @@ def status_as_of(status: str, due: dt.date | None, reviewed: dt.date | None, as_
 
 
 # --- results: who is on track, and the attainment tiers ---------------------------------------
-
-
-def results_pace(attainment: float | None, elapsed_share: float) -> float | None:
-    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period)."""
-    if attainment is None or elapsed_share <= 0:
-        return None
-    return attainment / elapsed_share
 
 
 def on_track(card: Scorecard, rep_ids, threshold: float = 1.0) -> tuple[int, int]:

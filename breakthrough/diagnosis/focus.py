@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from breakthrough.diagnosis.drivers import DRIVERS, NO_IMPACT
-from breakthrough.metrics import funnel, rates
+from breakthrough.metrics import funnel, rates, scorecard
 from breakthrough.metrics.inputs import Places
 from breakthrough.metrics.scorecard import RepFigures, Scorecard
 
@@ -137,11 +137,8 @@ def quadrant(activity_pace: float | None, results_pace: float | None, on_track: 
 
 
 def results_pace(rep: RepFigures, elapsed_share: float) -> float | None:
-    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period starts)."""
-    attainment = rep.funnel.attainment
-    if attainment is None or elapsed_share <= 0:
-        return None
-    return attainment / elapsed_share
+    """The rep's results pace (`scorecard.results_pace`: attainment ÷ share of the period elapsed)."""
+    return scorecard.results_pace(rep.funnel.attainment, elapsed_share)
 
 
 # --- everyone ------------------------------------------------------------------------------------
