@@ -221,8 +221,8 @@ def hostile_server(db_url):
     from conftest import TODAY, start_server, stop_server
     from sqlalchemy import select, update
 
-    from breakthrough.db import make_engine, migrate
-    from breakthrough.models import Person, Team
+    from breakthrough.store.db import make_engine, migrate
+    from breakthrough.store.models import Person, Team
 
     eng = make_engine(db_url)
     migrate(eng)
