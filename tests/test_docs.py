@@ -150,3 +150,15 @@ def test_the_architecture_doc_names_every_part():
     parts += [p.name for p in (ROOT / "breakthrough" / "importing").iterdir() if (p / "__init__.py").exists()]
     parts += [p.name for p in (ROOT / "components").iterdir() if (p / "__init__.py").exists()]
     assert parts and not [p for p in parts if f"{p}/" not in doc]
+
+
+def test_the_audit_log_is_documented_with_every_action():
+    from breakthrough.store import audit
+
+    assert "the audit log" in headings("access.md")
+    section = text("access.md").split("## The audit log", 1)[1]
+    for key, label in audit.ACTIONS.items():
+        assert f"| {label} | `{key}` |" in section, f"docs/access.md: the audit log does not list {key}"
+    assert "open mode (no sign-in)" in section and "UTC" in section
+    assert "python -m breakthrough audit" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained
