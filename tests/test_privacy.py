@@ -218,3 +218,19 @@ def test_the_meeting_pack_of_the_rep_page_holds_no_note_without_privacy_mode(dem
     assert timeline["Notes"].str.len().sum() > 0  # on the page, notes are shown (open mode)
     pack = sharing.pack_html(at.session_state[sharing.SHARE_KEY])
     assert leaks({"notes": secrets(demo_engine)["coaching notes"]}, pack.encode()) == {}
+
+
+@pytest.mark.parametrize("sees, column, any_note", [
+    (True, True, True),       # open mode: every note of the rep's timeline
+    (False, False, False),    # a role that may read no note (sales ops): no Notes column at all
+    ("OTHER", True, False),   # notes of another manager's sessions only: the column, every cell empty
+])  # fmt: skip
+def test_the_rep_pages_notes_follow_sees_notes(demo_app, demo_engine, monkeypatch, sees, column, any_note):
+    """`components.sharing.sees_notes` is where sign-in plugs the Scope's rule in; the page obeys it."""
+    rule = (lambda row: row["manager_id"] == -1) if sees == "OTHER" else sees
+    monkeypatch.setattr(sharing, "sees_notes", lambda: rule)
+    at = demo_app("pages/rep.py", rep=CHOSEN)
+    timeline = next(df.value for df in at.dataframe if "Quality (0–100)" in df.value.columns)
+    assert len(timeline) > 0 and ("Notes" in timeline.columns) is column
+    notes = secrets(demo_engine)["coaching notes"]
+    assert bool(leaks({"notes": notes}, sent(at))) is any_note
