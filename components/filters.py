@@ -119,7 +119,7 @@ def _share_modes() -> tuple[bool, bool]:
         "Privacy mode",
         key="anon",
         bind="query-params",
-        help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes.",
+        help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes or commitment texts.",
     )
     return present, anon
 

@@ -156,7 +156,9 @@ def _share_bar(share: Share) -> None:
 def _modes_line(view: View) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
     if view.anon:
-        left.caption("🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes are hidden.")
+        left.caption(
+            "🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes and what commitments say are hidden."
+        )
     if view.present:
         right.button(
             "✕ Leave presentation",
