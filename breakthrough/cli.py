@@ -5,6 +5,7 @@
                                    [--manager NAME] [--format csv|json]
     python -m breakthrough migrate
     python -m breakthrough demo [--scale S|M|L] [--seed N] [--replace] [--today YYYY-MM-DD] | --remove
+    python -m breakthrough audit [--since YYYY-MM-DD] [--action ACTION] [--json]
 
 Every command takes `--database-url URL` (default: `BREAKTHROUGH_DATABASE_URL`, else data/breakthrough.db).
 A thin layer over the domain: `import` runs the Data page's own path (`importing.upload.detect_file` →
@@ -38,8 +39,8 @@ from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 from breakthrough.importing.write import batches, commit
 from breakthrough.metrics import periods
-from breakthrough.sharing import scorecard_export
-from breakthrough.store import db, models, queries
+from breakthrough.sharing import exports, scorecard_export
+from breakthrough.store import audit, db, models, queries
 
 OK, NOT_WRITTEN, USAGE = 0, 1, 2
 DATE_ORDERS = {"dmy": "day first", "mdy": "month first"}
@@ -112,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Breakthrough from the command line: scripted imports, figures, maintenance.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    commands = [_import_parser(sub), _figures_parser(sub), _migrate_parser(sub), _demo_parser(sub)]
+    commands = [_import_parser(sub), _figures_parser(sub), _migrate_parser(sub), _demo_parser(sub), _audit_parser(sub)]
     for command in commands:
         command.add_argument(
             "--database-url",
@@ -204,6 +205,20 @@ def _demo_parser(sub) -> argparse.ArgumentParser:
         "again, even after a restart",
     )
     p.set_defaults(run=_demo)
+    return p
+
+
+def _audit_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "audit",
+        help="print the audit log: every write, who made it and when (newest first)",
+        description="The audit log as the Data page shows it, newest first: when (UTC), who, action, object, "
+        "summary and, for settings, the values before and after. Tab-separated, or one JSON object per line.",
+    )
+    p.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only entries from this day on (UTC)")
+    p.add_argument("--action", choices=sorted(audit.ACTIONS), help="only entries of this action")
+    p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
+    p.set_defaults(run=_audit)
     return p
 
 
@@ -303,7 +318,7 @@ def import_file(
         report.error = _blocked(outcome, strict)
         if report.error or dry_run:
             return report
-        outcome = commit.commit(engine, path, plan, path.name)
+        outcome = commit.commit(engine, path, plan, path.name, via="command line")
         _count(report, outcome)
         report.written, report.batch = True, outcome.batch_id
     except FileError as err:
@@ -521,12 +536,49 @@ def _remove_demo(engine: Engine) -> int:
             file=sys.stderr,
         )
         return NOT_WRITTEN
-    batches.remove_demo(engine)  # also records "start empty": a restart does not bring the demo back
+    batches.remove_demo(engine, via="command line")  # also records "start empty": a restart does not bring it back
     print(
         f"The database {_hidden(str(engine.url))} is empty and stays so: the app will not load the demo again. "
         "Import your CRM exports on the Data page or with `python -m breakthrough import`."
     )
     return OK
+
+
+# ----------------------------------------------------------------------------- audit
+
+
+def _audit(engine: Engine, args: argparse.Namespace) -> int:
+    """The audit log, newest first, as a tab-separated table or JSON lines (stable fields: docs/access.md)."""
+    since = dt.datetime.combine(args.since, dt.time()) if args.since else None
+    log = audit.entries(engine, since, args.action)
+    if args.json:
+        for row in log.itertuples(index=False):
+            entry = {
+                "at": row.at.isoformat() + "Z",
+                "person_id": None if row.person_id is None or row.person_id != row.person_id else int(row.person_id),
+                "email": row.email if isinstance(row.email, str) else None,
+                "who": audit.who(row.person_id, row.email, row.via),
+                "via": row.via,
+                "action": row.action,
+                "object": row.object,
+                "summary": row.summary,
+                "before": row.before,
+                "after": row.after,
+            }
+            print(json.dumps(entry, ensure_ascii=False, default=str))
+        return OK
+    table = audit.for_people(log)
+    print("\t".join(table.columns))
+    for values in table.itertuples(index=False):
+        print("\t".join(_cell(v) for v in values))
+    if log.empty:
+        print("(no entries)", file=sys.stderr)
+    return OK
+
+
+def _cell(value: object) -> str:
+    """A table cell on one line (tabs and line breaks as spaces), formulas neutralised as in every download."""
+    return str(exports.neutralise(" ".join(str(value).split())))
 
 
 def _people(engine: Engine) -> int:

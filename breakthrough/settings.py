@@ -66,12 +66,18 @@ def load(engine) -> Settings:
     return Settings(**{k: v for k, v in rows})
 
 
-def save(engine, settings: Settings) -> None:
-    """Store every setting that differs from its default; bump the data version."""
+def save(engine, settings: Settings, actor=None, via: str = "app") -> None:
+    """Store every setting; bump the data version. The audit log gets the changed settings' old and new
+    values (`actor`: who saves, None in open mode), in the same transaction."""
+    from breakthrough.store import audit
     from breakthrough.store.db import bump_data_version
 
     values = dataclasses.asdict(settings)
     with engine.begin() as conn:
+        stored = dict(conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDS))).all())
+        before, after = audit.changed(dataclasses.asdict(Settings(**stored)), values)
+        summary = ", ".join(before) if before else "nothing changed"
+        audit.record(conn, actor, "settings", "settings", summary, before=before, after=after, via=via)
         conn.execute(Setting.__table__.delete().where(Setting.key.in_(FIELDS)))
         rows = [{"key": k, "value": v} for k, v in values.items()]
         conn.execute(Setting.__table__.insert(), rows)

@@ -23,6 +23,7 @@ from breakthrough.metrics.view import (
     reps_in_scope,
     reps_now,
 )
+from breakthrough.sharing import anonymise
 from components import cache
 from components.widgets.text import plain
 
@@ -68,7 +69,7 @@ def filter_bar() -> View:
                 "rep",
                 "Rep",
                 ALL_REPS,
-                _rep_names(scope, reps_now(people, team, manager, seen)),
+                _rep_names(scope, reps_now(people, team, manager, seen), anon),
                 "a rep in this view",
                 notices,
                 locked=PRIVATE_REP_LIST if anon else None,
@@ -92,14 +93,15 @@ def filter_bar() -> View:
     return view
 
 
-def _rep_names(scope, now) -> list[str]:
+def _rep_names(scope, now, anon: bool = False) -> list[str]:
     """The rep picker's names: the reps still here on the as-of date, and a leaver of the period only once
-    chosen (from their row on the Overview, or a link), so their page opens for the periods they worked."""
+    chosen (from their row on the Overview, or a link), so their page opens for the periods they worked.
+    In privacy mode only the chosen rep (`anonymise.picker_names`): the options travel to the browser."""
     names = sorted(now["name"])
     chosen = st.session_state.get("rep") or st.query_params.get("rep")
     if chosen not in names and chosen in set(scope["name"]):
         names.append(chosen)
-    return names
+    return anonymise.picker_names(names, chosen) if anon else names
 
 
 def _share_modes() -> tuple[bool, bool]:
@@ -115,7 +117,7 @@ def _share_modes() -> tuple[bool, bool]:
         "Privacy mode",
         key="anon",
         bind="query-params",
-        help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes.",
+        help="Other reps shown as Rep A, Rep B…; the selected rep keeps their name; no coaching notes or commitment texts.",
     )
     return present, anon
 

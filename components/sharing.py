@@ -32,7 +32,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from breakthrough.metrics.view import View
-from breakthrough.sharing import anonymise, exports
+from breakthrough.sharing import anonymise, exports, visibility
 from breakthrough.sharing.exports import Section
 from components import cache
 from components.widgets.text import plain
@@ -156,7 +156,9 @@ def _share_bar(share: Share) -> None:
 def _modes_line(view: View) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
     if view.anon:
-        left.caption("🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes are hidden.")
+        left.caption(
+            "🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes and what commitments say are hidden."
+        )
     if view.present:
         right.button(
             "✕ Leave presentation",
@@ -207,6 +209,30 @@ def pack_html(share: Share, created: dt.datetime | None = None) -> str:
         created=created or dt.datetime.now(),
         notes=notes,
     )
+
+
+def sees_notes() -> visibility.SeesNotes:
+    """Whose coaching notes this viewer may read: everyone's in open mode (with sign-in, `Scope.sees_notes`)."""
+    return visibility.OPEN_MODE
+
+
+def notes_shown() -> bool:
+    """Whether this view shows coaching notes at all (never in privacy mode)."""
+    share = current()
+    return visibility.notes_allowed(anon=bool(share and share.view.anon), sees_notes=sees_notes())
+
+
+def commitment_texts_shown() -> bool:
+    """Whether this view shows what a commitment says (never in privacy mode)."""
+    share = current()
+    return visibility.commitment_texts_allowed(anon=bool(share and share.view.anon))
+
+
+def visible(data):
+    """Coaching figures (`managers.Coaching` / `RepCoaching`) without the notes and commitment texts this
+    view may not show: taken out before anything is laid out, so they never reach the browser."""
+    share = current()
+    return visibility.coaching(data, anon=bool(share and share.view.anon), sees_notes=sees_notes())
 
 
 def private(frame: pd.DataFrame) -> pd.DataFrame:

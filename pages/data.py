@@ -23,6 +23,7 @@ from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 from breakthrough.importing.write import batches, commit, undo
 from components import cache
 from components.page_frame import current_view
+from components.sections import audit_log
 from components.widgets import tables
 from components.widgets.kpis import kpi_row
 from components.widgets.text import plain
@@ -91,7 +92,8 @@ def data_page(as_of: dt.date) -> None:
         "templates), check them before anything is written, and undo an import."
     )
     _demo_notice(version)
-    upload_tab, batch_tab, health_tab, template_tab = st.tabs(["Upload", "Import batches", "Data health", "Templates"])
+    names = ["Upload", "Import batches", "Data health", "Templates"] + (["Audit log"] if audit_log.shown() else [])
+    upload_tab, batch_tab, health_tab, template_tab, *audit_tab = st.tabs(names)
     with upload_tab:
         _uploads(version)
     with batch_tab:
@@ -100,6 +102,9 @@ def data_page(as_of: dt.date) -> None:
         _health(as_of, version)
     with template_tab:
         _templates()
+    for tab in audit_tab:
+        with tab:
+            audit_log.section(current_view())
 
 
 def _demo_notice(version) -> None:
@@ -112,7 +117,7 @@ def _demo_notice(version) -> None:
         )
         sure = st.checkbox("Yes, remove every demo record", key="demo_sure")
         if st.button("Remove the demo data", key="demo_remove", disabled=not sure):
-            batches.remove_demo(cache.engine())
+            batches.remove_demo(cache.engine(), actor=audit_log.actor())
             st.session_state.pop("demo_sure", None)
             st.rerun()
 
@@ -482,6 +487,7 @@ def _commit(file, fid: str, data: bytes, plan: Plan) -> None:
             plan,
             file.name,
             progress=lambda f, t: bar.progress(f, text=t.replace("Checking", "Importing")),
+            actor=audit_log.actor(),
         )
     except FileError as err:
         st.error(f"Nothing was written: {err}")
@@ -525,7 +531,7 @@ def _batches() -> None:
     )
     if st.button("Undo this batch", key="undo_button"):
         try:
-            st.session_state["undo_message"] = undo.undo(engine, picked)
+            st.session_state["undo_message"] = undo.undo(engine, picked, actor=audit_log.actor())
         except undo.UndoError as err:
             st.error(str(err), icon="🚫")
             return

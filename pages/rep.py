@@ -21,6 +21,9 @@ cfg = cache.settings(version)
 cur = cfg.reporting_currency
 
 st.title("Rep")
+if view.rep_id is None and view.anon:  # a link per rep would carry every name in its address
+    st.info("Privacy mode is on: choose a rep in the sidebar *before* switching it on, or switch it off to choose one.")
+    st.stop()
 if view.rep_id is None:
     st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
     people = cache.people(version)

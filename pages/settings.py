@@ -11,6 +11,7 @@ from breakthrough.coaching.rubric import DIMENSIONS
 from breakthrough.settings import Settings
 from components import cache
 from components.page_frame import current_view
+from components.sections import audit_log
 from components.sections.money_notice import rates_notice
 
 MONTHS = list(calendar.month_name)[1:]
@@ -162,6 +163,6 @@ if saved:
     for text in problems:
         st.error(text)
     if not problems:
-        settings_store.save(cache.engine(), new)
+        settings_store.save(cache.engine(), new, actor=audit_log.actor())
         st.session_state["_settings_saved"] = True
         st.rerun()

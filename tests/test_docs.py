@@ -177,3 +177,15 @@ def test_docs_name_the_drivers_by_their_labels(doc, start, keys):
 @pytest.mark.parametrize("old", OLD_DRIVER_LABELS)
 def test_no_doc_names_a_driver_by_an_old_label(old):
     assert [doc.name for doc in DOCS.glob("*.md") if old in doc.read_text(encoding="utf-8")] == []
+
+
+def test_the_audit_log_is_documented_with_every_action():
+    from breakthrough.store import audit
+
+    assert "the audit log" in headings("access.md")
+    section = text("access.md").split("## The audit log", 1)[1]
+    for key, label in audit.ACTIONS.items():
+        assert f"| {label} | `{key}` |" in section, f"docs/access.md: the audit log does not list {key}"
+    assert "open mode (no sign-in)" in section and "UTC" in section
+    assert "python -m breakthrough audit" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained

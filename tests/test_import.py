@@ -37,7 +37,7 @@ from breakthrough.store.rollups import refresh_activity_daily
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 NOW = dt.datetime(2026, 11, 27, 9, 0)
-BOOKKEEPING = {"import_batch", "import_change", "import_summary", "setting"}
+BOOKKEEPING = {"import_batch", "import_change", "import_summary", "setting", "audit_log"}
 
 
 def data(name: str) -> bytes:

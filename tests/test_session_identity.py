@@ -28,7 +28,7 @@ from breakthrough.store.models import Base, CoachingSession, ImportBatch, Person
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 GOOGLE, MICROSOFT = "google_forms_coaching_log.csv", "microsoft_forms_coaching_log.csv"
-BOOKKEEPING = ("import_batch", "import_change", "import_summary", "setting")
+BOOKKEEPING = ("import_batch", "import_change", "import_summary", "setting", "audit_log")
 
 
 def data(name: str) -> bytes:

@@ -214,11 +214,14 @@ def test_privacy_mode_off_shows_names(app, demo_engine):
     assert not share(at).names
 
 
-def test_privacy_mode_lists_reps_by_letter_on_the_rep_page(app, demo_engine):
+def test_privacy_mode_offers_no_rep_links_on_the_rep_page(app, demo_engine):
+    """A link per rep would carry the rep's name in its address (tests/test_privacy.py searches for it)."""
     at = app("pages/rep.py", anon="1", team="EMEA")
     assert_ok(at)
-    labels = [link.proto.label for link in at.get("page_link")]
-    assert sorted(labels) == LETTERS[:6]  # EMEA's 6 reps: Rep A … Rep F, nobody named
+    assert [link.proto.label for link in at.get("page_link")] == []
+    assert any("choose a rep in the sidebar *before* switching it on" in i.value for i in at.info)
+    at = app("pages/rep.py", team="EMEA")
+    assert len(at.get("page_link")) == 6  # without privacy mode: one link per EMEA rep
 
 
 def test_privacy_mode_carries_to_other_pages(app):

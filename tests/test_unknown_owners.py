@@ -70,7 +70,7 @@ def dump(engine) -> dict[str, list]:
         return {
             t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
             for t in Base.metadata.sorted_tables
-            if t.name not in ("import_batch", "import_change", "import_summary", "setting")
+            if t.name not in ("import_batch", "import_change", "import_summary", "setting", "audit_log")
         }
 
 

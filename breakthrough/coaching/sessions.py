@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from breakthrough.diagnosis.drivers import DRIVERS
 from breakthrough.formatting import day
+from breakthrough.store import audit
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 from breakthrough.store.queries import as_date as _as_date
@@ -161,8 +162,9 @@ def _short(text: str, limit: int = 40) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
-    """Write a new session, its commitments and its reviews in one transaction; return its id."""
+def log(engine: Engine, s: SessionInput, today: dt.date, actor: audit.Who | None = None) -> int:
+    """Write a new session, its commitments and its reviews in one transaction (with the audit log's entry:
+    `actor`, None in open mode); return its id."""
     _refuse(engine, s, today)
     with engine.begin() as conn:
         key = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key
@@ -170,12 +172,26 @@ def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
         session_id = key[0]
         _add_commitments(conn, session_id, s)
         _apply_reviews(conn, session_id, s)
+        audit.record(conn, actor, "session add", f"coaching session #{session_id}", _said(conn, s))
         bump_data_version(conn)
     return int(session_id)
 
 
-def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> None:
-    """Replace a session's fields and its own commitments (kept by id, new ones added, missing ones removed)."""
+def _said(conn: Connection, s: SessionInput) -> str:
+    """A session in a line, for the audit log: who, when, what kind, how long — never its notes or what a
+    commitment says (the log's readers may not read those)."""
+    names = dict(conn.execute(select(Person.id, Person.name).where(Person.id.in_([s.manager_id, s.rep_id]))).all())
+    agreed = f", {len(s.commitments)} commitment{'s' * (len(s.commitments) != 1)}" if s.commitments else ""
+    reviewed = f", {len(s.reviews)} reviewed" if s.reviews else ""
+    return (
+        f"{TYPE_LABELS.get(s.type, s.type)} on {s.date.isoformat()}, {int(s.duration_min)} min: manager "
+        f"{names.get(s.manager_id, s.manager_id)}, rep {names.get(s.rep_id, s.rep_id)}{agreed}{reviewed}"
+    )
+
+
+def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date, actor: audit.Who | None = None) -> None:
+    """Replace a session's fields and its own commitments (kept by id, new ones added, missing ones removed);
+    the audit log's entry in the same transaction."""
     _refuse(engine, s, today)
     with engine.begin() as conn:
         conn.execute(update(CoachingSession).where(CoachingSession.id == session_id).values(**_session_values(s)))
@@ -187,18 +203,59 @@ def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> No
                 conn.execute(update(Commitment).where(Commitment.id == c.id).values(**values, rep_id=s.rep_id))
         _add_commitments(conn, session_id, s, only_new=True)
         _apply_reviews(conn, session_id, s)
+        audit.record(conn, actor, "session edit", f"coaching session #{session_id}", _said(conn, s))
         bump_data_version(conn)
 
 
-def delete_session(engine: Engine, session_id: int) -> None:
-    """Remove a session and the commitments agreed in it; commitments it reviewed become open again."""
+def delete_session(engine: Engine, session_id: int, actor: audit.Who | None = None) -> None:
+    """Remove a session and the commitments agreed in it; commitments it reviewed become open again (the
+    audit log's entry, with what the session was, in the same transaction)."""
     with engine.begin() as conn:
+        old = _stored(conn, session_id)
+        said = _said(conn, old) if old else "no such session"
+        audit.record(conn, actor, "session delete", f"coaching session #{session_id}", said)
         reviewed = Commitment.reviewed_session_id == session_id
         conn.execute(
             update(Commitment).where(reviewed).values(status="open", reviewed_session_id=None, reviewed_date=None)
         )
         conn.execute(delete(Commitment).where(Commitment.session_id == session_id))
         conn.execute(delete(CoachingSession).where(CoachingSession.id == session_id))
+        bump_data_version(conn)
+
+
+def _stored(conn: Connection, session_id: int) -> SessionInput | None:
+    """What the audit log says of a stored session (who, when, kind, minutes, commitments), read on `conn`."""
+    c = CoachingSession
+    row = conn.execute(select(c.manager_id, c.rep_id, c.date, c.type, c.duration_min).where(c.id == session_id)).first()
+    if row is None:
+        return None
+    agreed = conn.execute(select(Commitment.id).where(Commitment.session_id == session_id)).scalars().all()
+    return SessionInput(
+        manager_id=row.manager_id,
+        rep_id=row.rep_id,
+        date=_as_date(row.date),
+        type=row.type,
+        duration_min=row.duration_min,
+        commitments=tuple(CommitmentInput("", None, id=int(i)) for i in agreed),
+    )
+
+
+def set_commitment_status(
+    engine: Engine, commitment_id: int, status: str, on: dt.date, actor: audit.Who | None = None
+) -> None:
+    """Mark one commitment done, missed or open again outside a session (a rep acknowledging their own, a
+    manager correcting one), with the audit log's entry in the same transaction."""
+    if status not in COMMITMENT_STATUSES:
+        raise SessionError([f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}, not “{status}”."])
+    with engine.begin() as conn:
+        old = conn.execute(select(Commitment.status, Commitment.rep_id).where(Commitment.id == commitment_id)).first()
+        if old is None:
+            raise SessionError([f"Commitment #{commitment_id} does not exist (any more): reload the page."])
+        reviewed = {"reviewed_date": func.coalesce(Commitment.reviewed_date, on)} if status != "open" else {}
+        conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(status=status, **reviewed))
+        rep = conn.execute(select(Person.name).where(Person.id == old.rep_id)).scalar()
+        said = f"status {old.status} → {status} on {on.isoformat()} (rep {rep})"
+        audit.record(conn, actor, "commitment change", f"commitment #{commitment_id}", said)
         bump_data_version(conn)
 
 

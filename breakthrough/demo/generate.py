@@ -64,8 +64,11 @@ def _settings(conn: Connection) -> Settings:
 
 
 def clear(conn: Connection) -> None:
-    """Delete every row of every table (children before parents), keeping the data version counting up."""
+    """Delete every row of every table (children before parents), keeping the data version counting up and
+    the audit log (it records what was done to the data, demo or not)."""
     for table in reversed(m.Base.metadata.sorted_tables):
+        if table.name == m.AuditEntry.__tablename__:
+            continue
         where = table.c.key != "data_version" if table.name == "setting" else None
         conn.execute(table.delete() if where is None else table.delete().where(where))
 

@@ -2,6 +2,7 @@
 
 - `exports`          CSV, Excel and the meeting pack, with cells neutralised against formula injection
 - `anonymise`        stable aliases for people in what is shown and what is packed
+- `visibility`       which notes and commitment texts may leave the app (privacy mode, the pack, `sees_notes`)
 - `scorecard_export` the scorecard as a file (the CLI's `export` and the pages' downloads)
 
 May import: metrics, diagnosis, coaching, store, and the top-level `settings` and `formatting`.

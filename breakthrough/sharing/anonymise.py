@@ -133,3 +133,12 @@ def figure(fig, mapping: Mapping[str, str]):
     import plotly.graph_objects as go
 
     return go.Figure(structure(fig.to_dict(), mapping))
+
+
+def picker_names(names: Iterable[str], chosen: str | None) -> list[str]:
+    """What a rep picker may offer in privacy mode: the chosen rep alone (nobody when none is chosen).
+
+    A widget's options are sent to the browser whole, greyed out or not, so a list of every rep would name
+    them all in the page's data even while the list stays closed.
+    """
+    return [n for n in names if chosen is not None and n == chosen][:1]

@@ -30,6 +30,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from breakthrough.sharing import visibility
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
@@ -223,8 +225,8 @@ def _roomy(figure):
 
 
 def _pack_table(table: pd.DataFrame) -> str:
-    """A formatted table as escaped HTML (no index, blanks as `–`)."""
-    return table.to_html(index=False, escape=True, na_rep="–", border=0)
+    """A formatted table as escaped HTML (no index, blanks as `–`); never with coaching notes (`visibility`)."""
+    return visibility.for_pack(table).to_html(index=False, escape=True, na_rep="–", border=0)
 
 
 def file_stem(*parts: str) -> str:

@@ -7,6 +7,7 @@
 - `queries`    the page reads: people, quotas, deals, activities, as DataFrames
 - `rows`       the same reads straight to NumPy columns, where a DataFrame costs too much
 - `records`    the records behind a figure (the rows a user can open and download)
+- `audit`      the audit log: every write records who, when and what in its own transaction
 
 May import: nothing of ours outside store (the modules here import `models` and each other), except
 `metrics.tenure` and `metrics.periods` (plain functions of dates): `queries` reads only the people

@@ -405,3 +405,25 @@ class ImportSummary(Base):
     people_created: Mapped[int] = mapped_column(Integer, default=0)
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     detail: Mapped[object | None] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """One write, recorded in the write's own transaction (`breakthrough.store.audit`; migration 0010).
+
+    Who: the signed-in person's id and e-mail (both empty in open mode, with no sign-in); no foreign key, so
+    the log outlives the people it names (removing the demo deletes them). What: the action, the object
+    written and a short summary in words; `before`/`after` hold the changed settings' values.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action", "action"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, without a time zone (SQLite keeps none)
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    email: Mapped[str | None] = mapped_column(String(320))
+    via: Mapped[str] = mapped_column(String(20), default="app")  # "app" or "command line"
+    action: Mapped[str] = mapped_column(String(40))
+    object: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)

@@ -9,6 +9,7 @@
 - `session_form`    the forms to log, edit and delete a coaching session
 - `empty`           empty states: what the data in view lacks and what to do
 - `money_notice`    the notice on every page that shows money at example rates
+- `audit_log`       the audit log on the Data page, and who writes from this session (`actor`)
 
 May import: the domain package, `components.cache`, `components.sharing`, `components.widgets` and
 each other.

@@ -2,7 +2,8 @@
 
 Figures come from `breakthrough.coaching.managers` through the cached functions below (keyed on small
 values and the data version); this module only lays them out. Notes and commitments are data
-text: they are shown in tables, never as markdown, and notes are hidden in privacy mode.
+text: they are shown in tables, never as markdown; what a view may not show (notes, and commitment texts in
+privacy mode: `breakthrough.sharing.visibility`) is taken out of the data before it is laid out.
 """
 
 from __future__ import annotations
@@ -322,7 +323,7 @@ def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
         + " (agreed in the look-back window)"
     )
     show = st.selectbox("Show", ["all", *managers.STATUS_ICONS.values()], key="coaching_commitment_status")
-    table(rows if show == "all" else rows[rows["Status"] == show], key="coaching_commitments")
+    table(_without_private_text(rows if show == "all" else rows[rows["Status"] == show]), key="coaching_commitments")
 
 
 def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
@@ -330,11 +331,20 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
     window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
     rows = coaching_tables.session_rows(window, data.commitments, cache.people(cache.version())["name"].to_dict())
-    shown = rows.drop(columns=["id", "Manager"] + (["Notes"] if _anon(view) else []))
+    shown = _without_private_text(rows.drop(columns=["id", "Manager"]))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
     if _anon(view):
-        st.caption("Privacy mode: coaching notes are not shown.")
+        st.caption("Privacy mode: coaching notes and what commitments say are not shown.")
     _edit(rows, view)
+
+
+def _without_private_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """A table of sessions or commitments without the columns of text this view may not show (their values
+    are already taken out of the data: `sharing.visible`)."""
+    hidden = ([] if sharing.notes_shown() else ["Notes"]) + (
+        [] if sharing.commitment_texts_shown() else ["Commitments", "Commitment"]
+    )
+    return rows.drop(columns=[c for c in hidden if c in rows.columns])
 
 
 def _edit(rows: pd.DataFrame, view: View) -> None:
@@ -356,19 +366,21 @@ def rep_section(view: View) -> None:
     version = cache.version()
     cfg = cache.settings(version)
     people = cache.people(version)
-    data = rep_figures(view.rep_id, view.as_of, version)
+    data = sharing.visible(rep_figures(view.rep_id, view.as_of, version))
     st.subheader("Coaching")
     empty.show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, 1))
     _rep_headline(data, view.as_of)
     names = people["name"].to_dict()
     rows = coaching_tables.session_rows(data.sessions, data.commitments, names).drop(columns=["id", "Rep"])
     st.markdown("**Timeline** — sessions in the look-back window, newest first")
-    table(rows.drop(columns=["Notes"]) if _anon(view) else rows, numbers={"Quality (0–100)": 0}, key="rep_timeline")
+    table(_without_private_text(rows), numbers={"Quality (0–100)": 0}, key="rep_timeline")
     st.markdown("**Focused sessions: the driver before and after**")
     table(coaching_tables.effect_rows(data.effects, view.as_of, cfg.reporting_currency), key="rep_focus_effects")
     st.markdown("**Commitments**")
     table(
-        coaching_tables.commitment_rows(data.commitments, names, view.as_of).drop(columns=["Rep"]),
+        _without_private_text(
+            coaching_tables.commitment_rows(data.commitments, names, view.as_of).drop(columns=["Rep"])
+        ),
         key="rep_commitments",
     )
     if _anon(view):

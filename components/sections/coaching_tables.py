@@ -176,7 +176,7 @@ def commitment_rows(commitments: pd.DataFrame, names: Mapping[int, str], as_of: 
         {
             "Rep": names.get(int(c.rep_id), "–"),
             "Agreed": day(c.session_date),
-            "Commitment": c.text,
+            "Commitment": c.text if isinstance(c.text, str) else "",
             "Due": day(c.due_date) if c.due_date else "no due date",
             "Status": STATUS_ICONS[status_as_of(c.status, c.due_date, c.reviewed_date, as_of)],
             "Reviewed": day(c.reviewed_date) if c.reviewed_date and c.reviewed_date <= as_of else "–",
@@ -203,7 +203,8 @@ def rubric_rows(sessions: pd.DataFrame) -> pd.DataFrame:
 
 def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mapping[int, str]) -> pd.DataFrame:
     """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes."""
-    agreed = commitments.groupby("session_id")["text"].agg(lambda t: " · ".join(t)) if len(commitments) else {}
+    said = commitments[commitments["text"].map(lambda t: isinstance(t, str))]  # texts taken out: None
+    agreed = said.groupby("session_id")["text"].agg(lambda t: " · ".join(t)) if len(said) else {}
     rows = [
         {
             "id": int(s.id),

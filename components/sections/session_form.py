@@ -20,6 +20,7 @@ from breakthrough.formatting import day
 from breakthrough.metrics.view import reps_now
 from breakthrough.store.models import RUBRIC, SESSION_TYPES
 from components import cache
+from components.sections import audit_log
 from components.widgets.text import plain
 
 COMMITMENT_SLOTS = 3
@@ -229,7 +230,7 @@ def log_form(
         entry = SessionInput(manager_id=manager_id, rep_id=rep_id, **fields)
         name = people["name"].to_dict()
         _write(
-            lambda: sessions.log(cache.engine(), entry, today),
+            lambda: sessions.log(cache.engine(), entry, today, actor=audit_log.actor()),
             key,
             f"Session logged: {sessions.TYPE_LABELS[entry.type].lower()} with {name[rep_id]} on {day(entry.date)}.",
         )
@@ -253,8 +254,16 @@ def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:
         confirm = c3.checkbox("Yes, delete this session and its commitments", key=f"{form_key}_confirm")
     if save:
         entry = SessionInput(manager_id=existing.manager_id, rep_id=existing.rep_id, **fields)
-        _write(lambda: sessions.edit(cache.engine(), session_id, entry, dt.date.today()), key, "Session saved.")
+        _write(
+            lambda: sessions.edit(cache.engine(), session_id, entry, dt.date.today(), actor=audit_log.actor()),
+            key,
+            "Session saved.",
+        )
     elif remove and not confirm:
         st.error("Delete: tick “Yes, delete this session and its commitments” first, then press Delete again.")
     elif remove:
-        _write(lambda: sessions.delete_session(cache.engine(), session_id), key, "Session deleted.")
+        _write(
+            lambda: sessions.delete_session(cache.engine(), session_id, actor=audit_log.actor()),
+            key,
+            "Session deleted.",
+        )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 
+from breakthrough.store import audit
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version, choose_start_empty
 
@@ -73,13 +74,17 @@ def earlier(engine: Engine, sha256: str) -> tuple[int, dt.datetime] | None:
     return (row.id, row.created_at) if row else None
 
 
-def remove_demo(engine: Engine) -> None:
-    """Delete every record (the demo's) but keep the settings, so a first real upload starts clean; the
-    database is marked to start empty, so a restart does not bring the demo back."""
+def remove_demo(engine: Engine, actor: audit.Who | None = None, via: str = "app") -> None:
+    """Delete every record (the demo's) but keep the settings and the audit log, so a first real upload starts
+    clean; the database is marked to start empty, so a restart does not bring the demo back. The audit log's
+    entry is written in the same transaction (`actor`: who, None in open mode)."""
     with engine.begin() as conn:
+        people = conn.execute(select(func.count()).select_from(m.Person)).scalar_one()
         for table in reversed(m.Base.metadata.sorted_tables):
-            if table.name != "setting":
+            if table.name not in ("setting", m.AuditEntry.__tablename__):
                 conn.execute(table.delete())
         conn.execute(delete(m.Setting).where(m.Setting.key == "demo"))
         choose_start_empty(conn)
+        said = f"every demo record deleted ({people} people); settings kept; the database starts empty from now on"
+        audit.record(conn, actor, "demo remove", "demo data", said, via=via)
         bump_data_version(conn)

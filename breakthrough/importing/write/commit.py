@@ -34,6 +34,7 @@ from breakthrough.importing.read import columnar
 from breakthrough.importing.read.reading import CHUNK_ROWS, FileError, Reader
 from breakthrough.importing.write import bulk
 from breakthrough.importing.write.tables import WRITERS, Changes, Lookups
+from breakthrough.store import audit
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
 
@@ -111,8 +112,11 @@ def commit(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     now: dt.datetime | None = None,
+    actor: audit.Who | None = None,
+    via: str = "app",
 ) -> Outcome:
-    """Import `source` in one transaction: every accepted row, or nothing at all.
+    """Import `source` in one transaction: every accepted row, or nothing at all — the audit log's entry
+    (`actor`: who imports, None in open mode) with them.
 
     A big plain activity export takes the column-wise path (`bulk`); if the file turns out
     not to be plain part-way, that transaction is rolled back and the file is read row by row.
@@ -145,11 +149,21 @@ def commit(
                     plan.duration_unit,
                     outcome.headers,
                 )
+                audit.record(conn, actor, "import", f"{file_name[:250]} (batch #{batch_id})", _said(outcome), via=via)
                 bump_data_version(conn)
             return outcome
         except columnar.NotPlain:
             continue
     raise AssertionError("the row-by-row path always finishes")
+
+
+def _said(out: Outcome) -> str:
+    """An import in a line, for the audit log."""
+    people = f"; {len(out.new_people)} people added" if out.new_people else ""
+    return (
+        f"{out.entity} ({out.profile}): {out.rows_read} rows read, {out.accepted} accepted "
+        f"({out.inserted} new, {out.updated} updated, {out.unchanged} unchanged), {out.rejected} rejected{people}"
+    )
 
 
 def _paths(source, plan: Plan) -> list[bool]:

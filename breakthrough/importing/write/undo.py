@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from breakthrough.importing.write.tables import _as_date, _from_json, _parts
+from breakthrough.store import audit
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.rollups import (
@@ -23,8 +24,11 @@ class UndoError(ValueError):
     """A batch that cannot be undone now; the message says why and what to do."""
 
 
-def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None) -> str:
-    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction."""
+def undo(
+    engine: Engine, batch_id: int, now: dt.datetime | None = None, actor: audit.Who | None = None, via: str = "app"
+) -> str:
+    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction (with the audit
+    log's entry: `actor`, None in open mode)."""
     now = now or dt.datetime.now().replace(microsecond=0)
     try:
         with engine.begin() as conn:
@@ -32,6 +36,14 @@ def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None) -> str:
             _undo_rows(conn, batch_id)
             conn.execute(update(m.ImportBatch).where(m.ImportBatch.id == batch_id).values(status="undone"))
             conn.execute(update(m.ImportSummary).where(m.ImportSummary.batch_id == batch_id).values(undone_at=now))
+            audit.record(
+                conn,
+                actor,
+                "undo",
+                f"{batch.file_name[:250]} (batch #{batch_id})",
+                f"import of {batch.entity} undone: its {batch.rows_accepted} accepted rows taken back",
+                via=via,
+            )
             bump_data_version(conn)
     except IntegrityError:
         raise UndoError(
