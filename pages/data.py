@@ -17,7 +17,7 @@ import streamlit as st
 
 from breakthrough.formatting import day
 from breakthrough.importing import data_health, templates, upload
-from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.map import headings, profiles, wide
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 from breakthrough.importing.write import batches, commit, undo
@@ -430,7 +430,7 @@ def _show_preview(out: commit.Outcome, found: upload.Upload) -> None:
 
 def _wide_sheet(fid: str, out: commit.Outcome, plan: Plan, fy_start_month: int) -> None:
     """A quota sheet with one column per period: how its columns are read, and the quota rows it becomes."""
-    st.info(wide.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon="🗓️")
+    st.info(headings.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon="🗓️")
     st.caption(
         "Each filled cell of a period column is one quota: Accepted, Skipped and Duplicates count quotas; "
         "Rows read and Rejected count the sheet's rows."

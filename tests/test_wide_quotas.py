@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import settings as settings_store
 from breakthrough.importing import upload
-from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.map import headings, profiles, wide
 from breakthrough.importing.read import cells as c
 from breakthrough.importing.write import commit as writing
 from breakthrough.metrics import periods, scorecard
@@ -131,7 +131,7 @@ def count(engine, model) -> int:
     ],
 )
 def test_a_period_header_names_its_month_or_fiscal_quarter(header, fy_start, kind, start):
-    assert wide.period_columns([header], fy_start)[header][:2] == [kind, start.isoformat()]
+    assert headings.period_columns([header], fy_start)[header][:2] == [kind, start.isoformat()]
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_a_period_header_names_its_month_or_fiscal_quarter(header, fy_start, kin
     ],
 )
 def test_other_headers_are_not_periods(header):
-    assert wide.read_header(header) is None
+    assert headings.read_header(header) is None
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_other_headers_are_not_periods(header):
     ],
 )
 def test_a_currency_and_a_unit_in_a_header_are_kept(header, currency, scale):
-    heading = wide.read_header(header)
+    heading = headings.read_header(header)
     assert (heading.currency, heading.scale) == (currency, scale)
 
 
@@ -327,7 +327,7 @@ def test_the_preview_shows_the_long_rows_and_writes_nothing(people):
 def test_the_preview_states_the_fiscal_convention(people):
     fiscal_start(people, 4)
     plan = upload.inspect(people, sheet(QUARTERS)).plan
-    text = wide.convention(4, wide.example_year(plan, 4))
+    text = headings.convention(4, wide.example_year(plan, 4))
     assert "starts in April" in text and "“Q1 2025”" in text and "“FY25 Q1”" in text
     assert "Q1 FY2025: 1 Apr 2024 – 30 Jun 2024" in text
     columns = wide.described(plan, 4)

@@ -1,7 +1,7 @@
 """Importing CRM CSV exports (docs/importing.md): read, map, validate, preview, write, undo.
 
 - `read/`         bytes → header, rows and cells (`reading`, `survey`, `columnar`, `cells`)
-- `map/`          columns → fields, owners → people, a row → a record (`profiles`, `plan`, `people`,
+- `map/`          columns → fields, owners → people, a row → a record (`profiles`, `plan`, `people`, `headings`,
                   `wide`, `validation`)
 - `write/`        preview and commit, the writers per table, the bulk path, batches, undo (`commit`,
                   `tables`, `bulk`, `batches`, `undo`)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from breakthrough import settings as settings_store
-from breakthrough.importing.map import profiles, wide
+from breakthrough.importing.map import headings, profiles, wide
 from breakthrough.importing.map.people import Directory
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.read import survey as surveying
@@ -65,7 +65,7 @@ def inspect(
     settings = settings_store.load(engine)
     plan = plan or Plan.from_profile(detections[0].profile, headers, settings.reporting_currency)
     if plan.layout == wide.WIDE:  # its period columns, read with the fiscal year the figures use
-        plan.periods = wide.period_columns(headers, settings.fiscal_year_start_month)
+        plan.periods = headings.period_columns(headers, settings.fiscal_year_start_month)
     found = surveying.survey(data, plan, progress)
     plan.date_orders = {**surveying.decided_orders(found), **plan.date_orders}
     plan.decimal_marks = {**surveying.decided_marks(found), **plan.decimal_marks}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
+from breakthrough.importing.map.headings import period_headers
 from breakthrough.store.models import RUBRIC, Setting, StageMap
 
 ENTITIES = ("opportunities", "activities", "people", "accounts", "quotas", "coaching sessions")
@@ -612,8 +613,6 @@ def missing_fields(
 
 def detect(headers: list[str], saved: Sequence[Profile] = ()) -> list[Detection]:
     """Every profile scored against the headers, best first (a saved profile with the same headers leads)."""
-    from breakthrough.importing.map.wide import period_headers
-
     found, by_period = [], len(period_headers(headers))
     for profile in [*saved, *BUILT_IN]:
         if profile.layout == "wide" and not by_period:

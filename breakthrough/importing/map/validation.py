@@ -8,6 +8,7 @@ with the file line, the column, the value and the reason, written for people.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -432,7 +433,7 @@ class Builder:
         """Rejects of a wide sheet's long row name the sheet's own column (`Q2 2025`)."""
         if self._headers is None:
             return rejects
-        return [wide.relabel(r, cells, self._headers) for r in rejects]
+        return [relabel(r, cells, self._headers) for r in rejects]
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -695,3 +696,12 @@ def written_columns(plan: Plan) -> set[str]:
 
 def _account(mapped: set[str]) -> set[str]:
     return {"account_id"} if "account" in mapped else set()
+
+
+def relabel(reject: Reject, cells: list[str], headers: list[str]) -> Reject:
+    """A reject of a long row named by the sheet's own column (`Q2 2025`, or the currency column), not a reshaped one."""
+    if reject.column not in wide.SYNTHETIC:
+        return reject
+    where = wide.CURRENCY_FROM if reject.column == wide.CURRENCY_HEADER else wide.COLUMN_HEADER
+    value = cells[headers.index(wide.CELL_HEADER)] if reject.column == wide.AMOUNT_HEADER else reject.value
+    return dataclasses.replace(reject, column=cells[headers.index(where)], value=value)
