@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.store.models import Setting
 
 EXAMPLE_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # built-in examples, flagged until the user sets rates
@@ -66,8 +67,10 @@ def load(engine) -> Settings:
     return Settings(**{k: v for k, v in rows})
 
 
-def save(engine, settings: Settings) -> None:
-    """Store every setting that differs from its default; bump the data version."""
+def save(engine, settings: Settings, scope: Scope = OPEN) -> None:
+    """Store every setting that differs from its default; bump the data version (leaders and sales ops:
+    `access.NotAllowed` for anyone else, nothing stored)."""
+    require(scope, "settings")
     from breakthrough.store.db import bump_data_version
 
     values = dataclasses.asdict(settings)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.formatting import day
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
@@ -169,8 +170,10 @@ def _short(text: str, limit: int = 40) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
-    """Write a new session, its commitments and its reviews in one transaction; return its id."""
+def log(engine: Engine, s: SessionInput, today: dt.date, scope: Scope = OPEN) -> int:
+    """Write a new session, its commitments and its reviews in one transaction; return its id (`scope`: who
+    writes; `access.NotAllowed` outside their role, nothing written)."""
+    require(scope, "coaching", rep_id=s.rep_id, manager_id=s.manager_id)
     _refuse(engine, s, today)
     with engine.begin() as conn:
         key = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key
@@ -182,8 +185,10 @@ def log(engine: Engine, s: SessionInput, today: dt.date) -> int:
     return int(session_id)
 
 
-def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> None:
+def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date, scope: Scope = OPEN) -> None:
     """Replace a session's fields and its own commitments (kept by id, new ones added, missing ones removed)."""
+    _require_own(engine, session_id, scope)
+    require(scope, "coaching", rep_id=s.rep_id, manager_id=s.manager_id)
     _refuse(engine, s, today)
     with engine.begin() as conn:
         conn.execute(update(CoachingSession).where(CoachingSession.id == session_id).values(**_session_values(s)))
@@ -198,8 +203,9 @@ def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date) -> No
         bump_data_version(conn)
 
 
-def delete_session(engine: Engine, session_id: int) -> None:
+def delete_session(engine: Engine, session_id: int, scope: Scope = OPEN) -> None:
     """Remove a session and the commitments agreed in it; commitments it reviewed become open again."""
+    _require_own(engine, session_id, scope)
     with engine.begin() as conn:
         reviewed = Commitment.reviewed_session_id == session_id
         conn.execute(
@@ -208,6 +214,17 @@ def delete_session(engine: Engine, session_id: int) -> None:
         conn.execute(delete(Commitment).where(Commitment.session_id == session_id))
         conn.execute(delete(CoachingSession).where(CoachingSession.id == session_id))
         bump_data_version(conn)
+
+
+def _require_own(engine: Engine, session_id: int, scope: Scope) -> None:
+    """`access.NotAllowed` unless `scope` may change the stored session `session_id` (a manager: their own)."""
+    if scope.is_open:
+        return
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(CoachingSession.manager_id, CoachingSession.rep_id).where(CoachingSession.id == session_id)
+        ).first()
+    require(scope, "coaching", rep_id=found.rep_id if found else None, manager_id=found.manager_id if found else None)
 
 
 def _refuse(engine: Engine, s: SessionInput, today: dt.date) -> None:

@@ -10,5 +10,5 @@
 - `templates`     the downloadable template CSV per entity
 
 May import: store, `metrics.periods` (a quota sheet's quarters follow the fiscal year) and the top-level
-`settings` and `formatting`; never diagnosis or coaching.
+`settings` and `formatting`, and access (`require` before a write); never diagnosis or coaching.
 """

@@ -78,6 +78,15 @@ class PersonAlias(Base):
     alias: Mapped[str] = mapped_column(String(200))
 
 
+class PersonEmail(Base):
+    """Another e-mail a person signs in with (migration 0009), kept lower-case."""
+
+    __tablename__ = "person_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+
+
 class Account(Base):
     __tablename__ = "account"
     id: Mapped[int] = mapped_column(primary_key=True)

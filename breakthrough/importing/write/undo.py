@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, Table, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.importing.write.tables import _as_date, _from_json, _parts
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
@@ -23,8 +24,10 @@ class UndoError(ValueError):
     """A batch that cannot be undone now; the message says why and what to do."""
 
 
-def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None) -> str:
-    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction."""
+def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None, scope: Scope = OPEN) -> str:
+    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction (sales ops;
+    `access.NotAllowed` for another role, nothing changed)."""
+    require(scope, "undo")
     now = now or dt.datetime.now().replace(microsecond=0)
     try:
         with engine.begin() as conn:
