@@ -15,6 +15,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from breakthrough import access
 from breakthrough.formatting import day
 from breakthrough.importing import data_health, templates, upload
 from breakthrough.importing.map import profiles, wide
@@ -23,6 +24,7 @@ from breakthrough.importing.read.reading import ENCODING_NAMES, FileError
 from breakthrough.importing.write import batches, commit, undo
 from components import cache
 from components.page_frame import current_view
+from components.signin import current_scope
 from components.widgets import tables
 from components.widgets.kpis import kpi_row
 from components.widgets.text import plain
@@ -92,18 +94,25 @@ def data_page(as_of: dt.date) -> None:
     )
     _demo_notice(version)
     upload_tab, batch_tab, health_tab, template_tab = st.tabs(["Upload", "Import batches", "Data health", "Templates"])
+    scope = current_scope()
     with upload_tab:
-        _uploads(version)
+        if scope.may("import"):
+            _uploads(version)
+        else:
+            st.info("Imports are for sales ops: ask yours to load a CRM export.", icon="🔒")
     with batch_tab:
         _batches()
     with health_tab:
-        _health(as_of, version)
+        if scope.sees_everyone:  # its records are every team's
+            _health(as_of, version)
+        else:
+            st.info("Data health lists every team's records: it is for sales ops and leaders.", icon="🔒")
     with template_tab:
         _templates()
 
 
 def _demo_notice(version) -> None:
-    if not cache.is_demo(version):
+    if not cache.is_demo(version) or not current_scope().may("undo"):
         return
     with st.container(border=True):
         st.markdown(
@@ -112,6 +121,7 @@ def _demo_notice(version) -> None:
         )
         sure = st.checkbox("Yes, remove every demo record", key="demo_sure")
         if st.button("Remove the demo data", key="demo_remove", disabled=not sure):
+            access.require(current_scope(), "undo")  # removing the demo is sales ops' (or open mode's)
             batches.remove_demo(cache.engine())
             st.session_state.pop("demo_sure", None)
             st.rerun()
@@ -482,7 +492,11 @@ def _commit(file, fid: str, data: bytes, plan: Plan) -> None:
             plan,
             file.name,
             progress=lambda f, t: bar.progress(f, text=t.replace("Checking", "Importing")),
+            scope=current_scope(),
         )
+    except access.NotAllowed as err:
+        st.error(plain(str(err), 300), icon="🔒")
+        return
     except FileError as err:
         st.error(f"Nothing was written: {err}")
         return
@@ -514,7 +528,7 @@ def _batches() -> None:
     )
     tables.table(shown, key="batches_table", title="Import batches")
     choices = dict(batches.committed(engine))
-    if not choices:
+    if not choices or not current_scope().may("undo"):
         return
     picked = st.selectbox(
         "Batch to undo",
@@ -525,8 +539,8 @@ def _batches() -> None:
     )
     if st.button("Undo this batch", key="undo_button"):
         try:
-            st.session_state["undo_message"] = undo.undo(engine, picked)
-        except undo.UndoError as err:
+            st.session_state["undo_message"] = undo.undo(engine, picked, scope=current_scope())
+        except (undo.UndoError, access.NotAllowed) as err:
             st.error(str(err), icon="🚫")
             return
         st.rerun()

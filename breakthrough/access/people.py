@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from breakthrough.access.roles import LABELS, LEADER, MANAGER, REP, ROLES, SALES_OPS, role_of
 from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.store import queries
+from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import Person, PersonEmail
 
 F = TypeVar("F")
@@ -166,8 +167,9 @@ def set_role(engine: Engine, person_id: int, role: str, scope: Scope = OPEN) -> 
         raise ValueError(f"“{role}” is not a role: use one of {', '.join(LABELS[r] for r in ROLES)}.")
     with engine.begin() as conn:
         done = conn.execute(update(Person).where(Person.id == person_id).values(role=role)).rowcount
-    if not done:
-        raise ValueError(f"There is no person with id {person_id}.")
+        if not done:
+            raise ValueError(f"There is no person with id {person_id}.")
+        bump_data_version(conn)  # scopes and figures are worked out again
 
 
 def add_email(engine: Engine, person_id: int, email: str, scope: Scope = OPEN) -> None:
@@ -182,9 +184,18 @@ def add_email(engine: Engine, person_id: int, email: str, scope: Scope = OPEN) -
             raise ValueError(f"“{address}” already signs in another person.")
         if owner is None:
             conn.execute(insert(PersonEmail).values(person_id=person_id, email=address))
+            bump_data_version(conn)
 
 
 def remove_email(engine: Engine, email: str, scope: Scope = OPEN) -> None:
     require(scope, "people")
     with engine.begin() as conn:
         conn.execute(delete(PersonEmail).where(PersonEmail.email == clean_email(email)))
+        bump_data_version(conn)
+
+
+def emails(engine: Engine) -> pd.DataFrame:
+    """Every other e-mail people sign in with: `person_id`, `email`."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(PersonEmail.person_id, PersonEmail.email).order_by(PersonEmail.email)).all()
+    return pd.DataFrame(rows, columns=["person_id", "email"])

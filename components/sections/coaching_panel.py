@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from breakthrough.access import OPEN, Scope
 from breakthrough.coaching import cadence, impact, managers
 from breakthrough.formatting import day, number, percent
 from breakthrough.metrics import missing
@@ -20,6 +21,7 @@ from breakthrough.metrics.view import View, reps_now
 from breakthrough.sharing import anonymise
 from components import cache, sharing
 from components.sections import coaching_tables, empty, session_form
+from components.signin import current_scope
 from components.widgets.kpis import kpi_row
 from components.widgets.tables import table
 from components.widgets.text import plain
@@ -32,12 +34,13 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 
 
 @st.cache_data(show_spinner="Working out the coaching figures…", max_entries=32)
-def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> managers.Coaching:
+def figures(period_key: str, as_of: dt.date, team: str | None, data_version, scope: Scope = OPEN) -> managers.Coaching:
     """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
-    coaching is about now, so a leaver is left out from the day after their last day."""
+    coaching is about now, so a leaver is left out from the day after their last day. Only the reps inside
+    `scope` (part of the cache key)."""
     cfg = cache.settings(data_version)
     card = cache.card(period_key, as_of, data_version)
-    rep_ids = reps_now(cache.people(data_version), team, None, as_of).index
+    rep_ids = scope.keep(reps_now(cache.people(data_version), team, None, as_of).index)
     return managers.build(cache.engine(), cfg, card, as_of, rep_ids)
 
 
@@ -70,7 +73,7 @@ def log_section(view: View) -> None:
         return
     version = cache.version()
     people = cache.people(version)
-    data = figures(view.period.key, view.as_of, view.team, version)
+    data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
     with st.expander("➕ Log a coaching session", expanded=False):
         session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)

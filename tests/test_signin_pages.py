@@ -1,0 +1,156 @@
+"""Sign-in through the pages (AppTest): open mode says so on every page; with `[auth]` configured, the
+sign-in page, the unknown e-mail page, and what each role's filter bar offers and a link narrows to.
+The browser test against a real OpenID provider is tests/test_signin_browser.py."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, insert, select
+
+from breakthrough.store import queries
+from breakthrough.store.models import Person
+from tests.conftest import APP
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret",
+    "client_id": "breakthrough",
+    "client_secret": "test-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+PAGES = ["pages/overview.py", "pages/rep.py", "pages/coaching.py", "pages/pipeline.py", "pages/data.py",
+         "pages/settings.py"]  # fmt: skip
+
+
+def run(url, monkeypatch, page=None, user=None, **params):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    if user is not False:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, "email": user}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at) -> str:
+    return " ".join(  # markdown's escapes dropped: `a\\.b` reads `a.b`
+        str(e.value).replace("\\", "") for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
+                                  "success") for e in getattr(at, kind)
+    )  # fmt: skip
+
+
+def demo_people(url):
+    eng = create_engine(url)
+    try:
+        return queries.people(eng)
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_open_mode_says_on_every_page_that_everyone_sees_everything(demo_url, monkeypatch, page):
+    at = run(demo_url, monkeypatch, page=page, user=False)
+    assert any("Sign-in is not configured" in w.value and "sees everything" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.label in ("Sign in", "Sign out")]
+
+
+def test_not_signed_in_sees_the_sign_in_page_and_nothing_else(demo_url, monkeypatch):
+    at = run(demo_url, monkeypatch)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert "Sign in to see your team" in texts(at)
+    assert not at.selectbox and not at.dataframe and not at.metric  # no filter bar, no figures
+    names = demo_people(demo_url)["name"]
+    assert not any(n in texts(at) for n in names)
+
+
+def test_an_unknown_email_is_asked_to_get_added_and_sees_nothing_else(demo_url, monkeypatch):
+    at = run(demo_url, monkeypatch, user="stranger@elsewhere.example", team="Enterprise East")
+    assert "Ask your sales ops to add you" in texts(at)
+    assert "stranger@elsewhere.example" in texts(at)
+    assert [b.label for b in at.button] == ["Sign out"]
+    assert not at.selectbox and not at.dataframe and not at.metric
+
+
+def _manager_and_other(people):
+    managers = people[people["role"] == "manager"]
+    reps = people[people["role"] == "rep"]
+    first, second = managers.index[:2]
+    own = reps[reps["manager_id"] == first]
+    other = reps[reps["manager_id"] == second]
+    return managers.loc[first], own, managers.loc[second], other
+
+
+def test_a_manager_is_offered_only_their_team_and_a_peers_link_opens_their_own(demo_url, monkeypatch):
+    people = demo_people(demo_url)
+    manager, own, peer, other = _manager_and_other(people)
+    at = run(demo_url, monkeypatch, user=manager["email"].upper(), team=peer["team"])  # e-mail in another case
+    assert f"Signed in as {manager['name']}" in " ".join(c.value for c in at.sidebar.caption)
+    assert at.selectbox(key="team").options == ["All teams", manager["team"]]
+    assert at.selectbox(key="team").value == "All teams"
+    assert set(at.selectbox(key="rep").options) == {"All reps", *own["name"]} - set()
+    assert any("outside what you can see" in w.value for w in at.warning)
+    shown = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert not any(name in shown for name in other["name"])  # nothing of the other team
+    assert any(name in shown for name in own["name"])
+
+
+def test_a_rep_trying_a_colleagues_rep_link_sees_only_their_own(demo_url, monkeypatch):
+    people = demo_people(demo_url)
+    _, own, _, _ = _manager_and_other(people)
+    me, colleague = own.iloc[0], own.iloc[1]
+    at = run(demo_url, monkeypatch, user=me["email"], rep=colleague["name"])
+    assert at.selectbox(key="rep").options == ["All reps", me["name"]]
+    assert any("outside what you can see" in w.value for w in at.warning)
+    overview = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert me["name"] in overview
+    assert not [n for n in people.loc[people["role"] == "rep", "name"] if n != me["name"] and n in overview]
+    at.switch_page("pages/rep.py").run()
+    shown = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert colleague["name"] not in shown
+
+
+@pytest.mark.parametrize(
+    "role, may_import, may_set, sees_roles",
+    [("leader", False, True, True), ("manager", False, False, False), ("rep", False, False, False),
+     ("sales_ops", True, True, True)],
+)  # fmt: skip
+def test_each_role_is_offered_only_the_writes_it_may_make(
+    demo_copy, monkeypatch, role, may_import, may_set, sees_roles
+):
+    url = demo_copy()
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        if role == "sales_ops":
+            conn.execute(insert(Person).values(name="Sam Ops", name_key="sam ops", email="sam@ops.example",
+                                               role="sales_ops", active=True))  # fmt: skip
+            email = "sam@ops.example"
+        else:
+            email = conn.execute(select(Person.email).where(Person.role == role).order_by(Person.id)).scalars().first()
+    eng.dispose()
+    data = run(url, monkeypatch, page="pages/data.py", user=email)
+    assert bool(data.get("file_uploader")) is may_import
+    assert ("Imports are for sales ops" in texts(data)) is not may_import
+    settings = run(url, monkeypatch, page="pages/settings.py", user=email)
+    save = [b for b in settings.button if b.label == "Save settings"]
+    assert save and save[0].disabled is not may_set
+    assert ("People and roles" in texts(settings)) is sees_roles
+
+
+def test_a_leader_assigns_a_role_on_the_people_screen(demo_copy, monkeypatch):
+    url = demo_copy()
+    people = demo_people(url)
+    leader = people[people["role"] == "leader"].iloc[0]
+    rep_id = int(people[people["role"] == "rep"].index[0])
+    at = run(url, monkeypatch, page="pages/settings.py", user=leader["email"])
+    at.selectbox(key="role_person").set_value(rep_id)
+    at.selectbox(key="role_pick").set_value("manager")
+    at.button(key="role_assign").click().run()
+    assert any("is now manager" in s.value for s in at.success)
+    assert demo_people(url).loc[rep_id, "role"] == "manager"
