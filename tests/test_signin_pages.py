@@ -5,11 +5,11 @@ The browser test against a real OpenID provider is tests/test_signin_browser.py.
 from __future__ import annotations
 
 import pytest
+from conftest import APP
 from sqlalchemy import create_engine, insert, select
 
 from breakthrough.store import queries
 from breakthrough.store.models import Person
-from tests.conftest import APP
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

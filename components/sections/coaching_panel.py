@@ -71,6 +71,9 @@ def log_section(view: View) -> None:
     if _anon(view):
         st.caption("Logging and editing sessions is off in privacy mode.")
         return
+    if not current_scope().may("coaching"):
+        st.caption("Coaching sessions are logged by the rep's manager or a leader.")
+        return
     version = cache.version()
     people = cache.people(version)
     data = figures(view.period.key, view.as_of, view.team, version, current_scope())
@@ -341,7 +344,7 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
 
 
 def _edit(rows: pd.DataFrame, view: View) -> None:
-    if rows.empty or _anon(view):
+    if rows.empty or _anon(view) or not current_scope().may("coaching"):
         return
     with st.expander("✏️ Edit or delete a session"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
