@@ -154,3 +154,43 @@ def test_a_leader_assigns_a_role_on_the_people_screen(demo_copy, monkeypatch):
     at.button(key="role_assign").click().run()
     assert any("is now manager" in s.value for s in at.success)
     assert demo_people(url).loc[rep_id, "role"] == "manager"
+
+
+@pytest.mark.parametrize("role, sees", [("leader", True), ("manager", True), ("sales_ops", False), (None, True)])
+def test_coaching_notes_on_the_coaching_page_only_for_those_who_may_read_them(demo_copy, monkeypatch, role, sees):
+    """Sales ops see every manager's sessions but not one note; a leader and the session's own manager do."""
+    url = demo_copy()
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(insert(Person).values(name="Sam Ops", name_key="sam ops", email="sam@ops.example",
+                                           role="sales_ops", active=True))  # fmt: skip
+        email = (
+            "sam@ops.example"
+            if role == "sales_ops"
+            else conn.execute(select(Person.email).where(Person.role == role).order_by(Person.id)).scalars().first()
+        )
+    eng.dispose()
+    at = run(url, monkeypatch, page="pages/coaching.py", user=False if role is None else email)
+    sessions = [d.value for d in at.dataframe if "Notes" in d.value.columns and "Minutes" in d.value.columns]
+    assert sessions and len(sessions[0])
+    notes = [n for n in sessions[0]["Notes"] if isinstance(n, str) and n.strip() not in ("", "–")]
+    assert bool(notes) is sees
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/rep.py", "pages/coaching.py", "pages/pipeline.py"])
+@pytest.mark.parametrize("who", ["manager", "rep"])
+def test_no_page_shows_a_rep_outside_the_viewers_scope(demo_url, monkeypatch, page, who):
+    """Every page's text and tables, for a manager and for a rep: no name of a rep outside their scope."""
+    people = demo_people(demo_url)
+    manager, own, _, _ = _manager_and_other(people)
+    viewer = manager if who == "manager" else own.iloc[0]
+    allowed = set(own["name"]) if who == "manager" else {viewer["name"]}
+    at = run(demo_url, monkeypatch, page=page, user=viewer["email"])
+    shown = texts(at) + " ".join(d.value.to_csv() for d in at.dataframe)
+    shown += " ".join(str(o) for s in at.selectbox for o in s.options)
+    shown += " ".join(str(link.proto.label) for link in at.get("page_link"))
+    charts = at.get("plotly_chart")
+    shown += " ".join(c.proto.spec for c in charts)  # the figures' data as sent to the browser
+    assert any(n in shown for n in allowed)  # the page shows the viewer's own reps: the check below can fail
+    outside = [n for n in people.loc[people["role"] == "rep", "name"] if n not in allowed and n in shown]
+    assert not outside, outside

@@ -335,7 +335,9 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
     st.subheader("Sessions in the last 4 weeks")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
     window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
-    rows = coaching_tables.session_rows(window, data.commitments, cache.people(cache.version())["name"].to_dict())
+    rows = coaching_tables.session_rows(
+        window, data.commitments, cache.people(cache.version())["name"].to_dict(), current_scope()
+    )
     shown = rows.drop(columns=["id", "Manager"] + (["Notes"] if _anon(view) else []))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
     if _anon(view):
@@ -367,7 +369,9 @@ def rep_section(view: View) -> None:
     empty.show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, 1))
     _rep_headline(data, view.as_of)
     names = people["name"].to_dict()
-    rows = coaching_tables.session_rows(data.sessions, data.commitments, names).drop(columns=["id", "Rep"])
+    rows = coaching_tables.session_rows(data.sessions, data.commitments, names, current_scope()).drop(
+        columns=["id", "Rep"]
+    )
     st.markdown("**Timeline** — sessions in the look-back window, newest first")
     table(rows.drop(columns=["Notes"]) if _anon(view) else rows, numbers={"Quality (0–100)": 0}, key="rep_timeline")
     st.markdown("**Focused sessions: the driver before and after**")

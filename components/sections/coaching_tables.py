@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from breakthrough.access import OPEN, Scope
 from breakthrough.coaching import cadence, impact
 from breakthrough.coaching import sessions as store
 from breakthrough.coaching.managers import (
@@ -200,8 +201,11 @@ def rubric_rows(sessions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mapping[int, str]) -> pd.DataFrame:
-    """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes."""
+def session_rows(
+    sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mapping[int, str], scope: Scope = OPEN
+) -> pd.DataFrame:
+    """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes (only
+    those `scope` may read: the session's manager, the rep and leaders; `Scope.sees_notes`)."""
     agreed = commitments.groupby("session_id")["text"].agg(lambda t: " · ".join(t)) if len(commitments) else {}
     rows = [
         {
@@ -214,7 +218,7 @@ def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mappi
             "Focus": store.DRIVER_LABELS.get(s.focus_driver, "–") if isinstance(s.focus_driver, str) else "–",
             "Quality (0–100)": float("nan") if s.quality is None or pd.isna(s.quality) else float(s.quality),
             "Commitments": agreed.get(s.id, "") if len(agreed) else "",
-            "Notes": s.notes if isinstance(s.notes, str) else "",
+            "Notes": s.notes if isinstance(s.notes, str) and scope.sees_notes(s) else "",
         }
         for s in sessions.sort_values(["date", "id"], ascending=False).itertuples()
     ]
