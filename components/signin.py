@@ -61,7 +61,7 @@ def identified() -> Scope | None:
     is configured but nobody (or an unknown e-mail) is signed in."""
     if not configured():
         return OPEN
-    if not st.user.is_logged_in:
+    if not st.user.is_logged_in or st.user.get("email_verified") is False:  # a provider's unverified e-mail: nobody
         return None
     return _scope(str(st.user.get("email") or ""), cache.version())
 

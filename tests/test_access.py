@@ -335,3 +335,12 @@ def test_a_scope_is_frozen_and_hashable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         found.role = "leader"  # type: ignore[misc]
     assert hash(found) == hash(Scope(role="rep", person_id=1, rep_ids=frozenset({1})))
+
+
+def test_the_peer_distribution_holds_the_peers_attainment_and_nothing_else():
+    """Values only, sorted, of the peers alone (never the viewer's own reps), reps without a quota left out."""
+    rep = lambda a: type("R", (), {"funnel": type("F", (), {"attainment": a})()})()  # noqa: E731
+    card = type("C", (), {"reps": {1: rep(0.5), 2: rep(0.9), 3: rep(None), 4: rep(0.2), 5: rep(1.4)}})()
+    seen = Scope(role="rep", person_id=1, rep_ids=frozenset({1}), peer_rep_ids=frozenset({2, 3, 4, 9}))
+    assert who.peer_distribution(card, seen) == (0.2, 0.9)
+    assert who.peer_distribution(card, OPEN) == ()

@@ -46,6 +46,14 @@ def texts(at) -> str:
     )  # fmt: skip
 
 
+def demo_teams(url):
+    eng = create_engine(url)
+    try:
+        return queries.teams(eng)
+    finally:
+        eng.dispose()
+
+
 def demo_people(url):
     eng = create_engine(url)
     try:
@@ -194,3 +202,38 @@ def test_no_page_shows_a_rep_outside_the_viewers_scope(demo_url, monkeypatch, pa
     assert any(n in shown for n in allowed)  # the page shows the viewer's own reps: the check below can fail
     outside = [n for n in people.loc[people["role"] == "rep", "name"] if n not in allowed and n in shown]
     assert not outside, outside
+
+
+@pytest.mark.parametrize("who", ["rep", "manager", "leader"])
+def test_managers_and_reps_see_their_peers_as_an_anonymised_distribution(demo_url, monkeypatch, who):
+    """A rep's Overview: the teammates' attainment as values without names; a manager's: the reps of the other
+    teams of their region; a leader sees everyone by name and has no such section."""
+    people = demo_people(demo_url)
+    manager, own, _, _ = _manager_and_other(people)
+    viewer = {"rep": own.iloc[0], "manager": manager, "leader": people[people["role"] == "leader"].iloc[0]}[who]
+    at = run(demo_url, monkeypatch, user=viewer["email"])
+    headed = "Among your peers (anonymised)" in texts(at)
+    if who == "leader":
+        assert not headed
+        return
+    assert headed
+    if who == "rep":
+        assert f"Attainment of the {len(own) - 1} reps of your teammates, without names" in texts(at)
+    else:
+        teams = demo_teams(demo_url).set_index("name")
+        region = teams.loc[manager["team"], "parent_id"]
+        peer_teams = set(teams.index[(teams["parent_id"] == region) & (teams.index != manager["team"])])
+        n = int(((people["role"] == "rep") & people["team"].isin(peer_teams)).sum())
+        assert n and f"Attainment of the {n} reps of your peers' teams, without names" in texts(at)
+
+
+def test_an_email_the_provider_has_not_verified_signs_in_nobody(demo_url, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    leader = demo_people(demo_url).query("role == 'leader'").iloc[0]
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", demo_url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": leader["email"], "email_verified": False}
+    at.run()
+    assert "Ask your sales ops to add you" in texts(at) and not at.selectbox

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -199,3 +200,11 @@ def emails(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(select(PersonEmail.person_id, PersonEmail.email).order_by(PersonEmail.email)).all()
     return pd.DataFrame(rows, columns=["person_id", "email"])
+
+
+def peer_distribution(card: Any, scope: Scope) -> tuple[float, ...]:
+    """The attainment of the reps `scope` may see only as an anonymised distribution (a manager: the reps of
+    the peers' teams; a rep: their teammates), sorted: the values alone, never who. `card` is a scorecard
+    (`reps` by id, each with `funnel.attainment`); reps without a quota have no attainment and are left out."""
+    values = (card.reps[i].funnel.attainment for i in scope.peer_rep_ids if i in card.reps)
+    return tuple(sorted(float(v) for v in values if v is not None and math.isfinite(v)))

@@ -9,6 +9,7 @@
 - `session_form`    the forms to log, edit and delete a coaching session
 - `empty`           empty states: what the data in view lacks and what to do
 - `money_notice`    the notice on every page that shows money at example rates
+- `peers`           a manager's or rep's peers as an anonymised distribution (Overview)
 - `people_roles`    People and roles on the Settings page: leaders and sales ops assign roles and e-mails
 
 May import: the domain package, `components.cache`, `components.sharing`, `components.signin` (the
