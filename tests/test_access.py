@@ -344,3 +344,26 @@ def test_the_peer_distribution_holds_the_peers_attainment_and_nothing_else():
     seen = Scope(role="rep", person_id=1, rep_ids=frozenset({1}), peer_rep_ids=frozenset({2, 3, 4, 9}))
     assert who.peer_distribution(card, seen) == (0.2, 0.9)
     assert who.peer_distribution(card, OPEN) == ()
+
+
+@pytest.mark.parametrize(
+    "email, allowed",
+    [("ann@corp.example", True), ("ben@corp.example", False), ("mia@corp.example", False),
+     ("lea@corp.example", False), ("olga.ops@corp.example", False)],
+)  # fmt: skip
+def test_only_the_rep_acknowledges_their_own_commitment(org, email, allowed):
+    from breakthrough.store.models import Commitment
+
+    with org.begin() as conn:
+        conn.execute(insert(CoachingSession).values(id=901, **_session_row(4, 10)))
+        conn.execute(insert(Commitment).values(id=77, session_id=901, rep_id=10, text="60 calls a week"))
+    before = everything(org)
+    seen = scope(org, email)
+    if not allowed:
+        with pytest.raises(NotAllowed):
+            sessions.acknowledge(org, 77, TODAY, scope=seen)
+        assert everything(org) == before
+        return
+    sessions.acknowledge(org, 77, TODAY, scope=seen)
+    found = sessions.open_commitments(org, 10)
+    assert found.set_index("id").loc[77, "acknowledged_date"] == TODAY

@@ -237,3 +237,22 @@ def test_an_email_the_provider_has_not_verified_signs_in_nobody(demo_url, monkey
     at.user = {"is_logged_in": True, "email": leader["email"], "email_verified": False}
     at.run()
     assert "Ask your sales ops to add you" in texts(at) and not at.selectbox
+
+
+def test_a_rep_acknowledges_an_open_commitment_on_their_own_page(demo_copy, monkeypatch):
+    from breakthrough.coaching import sessions
+    from breakthrough.store import db
+
+    url = demo_copy()
+    eng = db.make_engine(url)
+    people = queries.people(eng)
+    reps = people[people["role"] == "rep"]
+    rep_id = next(int(i) for i in reps.index if len(sessions.open_commitments(eng, int(i))))
+    first = int(sessions.open_commitments(eng, rep_id)["id"].iloc[0])
+    at = run(url, monkeypatch, user=reps.loc[rep_id, "email"], rep=reps.loc[rep_id, "name"])
+    at.switch_page("pages/rep.py").run()
+    at.button(key=f"acknowledge_{first}").click().run()
+    assert not at.exception
+    assert any("Acknowledged" in s.value for s in at.success)
+    assert sessions.open_commitments(eng, rep_id).set_index("id").loc[first, "acknowledged_date"] is not None
+    eng.dispose()

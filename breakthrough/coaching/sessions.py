@@ -357,18 +357,32 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
 
 
 def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:
-    """A rep's commitments still open (to review in the next session), oldest first."""
+    """A rep's commitments still open (to review in the next session), oldest first; `acknowledged_date`: when
+    the rep acknowledged it (None: not yet)."""
     c, s = Commitment, CoachingSession
     stmt = (
-        select(c.id, s.date, c.text, c.due_date)
+        select(c.id, s.date, c.text, c.due_date, c.acknowledged_date)
         .join(s, s.id == c.session_id)
         .where(c.rep_id == rep_id, c.status == "open")
         .order_by(s.date, c.id)
     )
-    frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date"])
-    for col in ("session_date", "due_date"):
+    frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date", "acknowledged_date"])
+    for col in ("session_date", "due_date", "acknowledged_date"):
         frame[col] = frame[col].map(_as_date)
     return frame
+
+
+def acknowledge(engine: Engine, commitment_id: int, today: dt.date, scope: Scope = OPEN) -> None:
+    """The rep acknowledges a commitment agreed with them (their own only: `access.NotAllowed` otherwise,
+    nothing changed)."""
+    with engine.connect() as conn:
+        rep_id = conn.execute(select(Commitment.rep_id).where(Commitment.id == commitment_id)).scalar()
+    if rep_id is None:
+        raise SessionError([f"Commitment #{commitment_id} no longer exists."])
+    require(scope, "acknowledge", rep_id=rep_id)
+    with engine.begin() as conn:
+        conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(acknowledged_date=today))
+        bump_data_version(conn)
 
 
 def session_input(engine: Engine, session_id: int) -> SessionInput | None:

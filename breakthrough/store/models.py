@@ -370,6 +370,7 @@ class Commitment(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     reviewed_session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_session.id"))
     reviewed_date: Mapped[dt.date | None] = mapped_column(Date)
+    acknowledged_date: Mapped[dt.date | None] = mapped_column(Date)  # the rep acknowledged it (migration 0009)
 
 
 class Setting(Base):

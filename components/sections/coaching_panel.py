@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough.access import OPEN, Scope
-from breakthrough.coaching import cadence, impact, managers
+from breakthrough.access import OPEN, NotAllowed, Scope
+from breakthrough.coaching import cadence, impact, managers, sessions
 from breakthrough.formatting import day, number, percent
 from breakthrough.metrics import missing
 from breakthrough.metrics.view import View, reps_now
@@ -383,8 +383,35 @@ def rep_section(view: View) -> None:
     )
     if _anon(view):
         return
+    _acknowledge(view)
     with st.expander(f"➕ Log a coaching session with {plain(names[view.rep_id])}"):
         session_form.log_form("rep_log", people, [], rep_id=view.rep_id, as_of=view.as_of)
+
+
+def _acknowledge(view: View) -> None:
+    """A rep on their own page acknowledges the open commitments agreed with them (`sessions.acknowledge`)."""
+    scope = current_scope()
+    if scope.role != "rep" or view.rep_id != scope.person_id:
+        return
+    done = st.session_state.pop("_acknowledged", None)
+    if done:
+        st.success(plain(done, 300), icon="✅")
+    pending = sessions.open_commitments(cache.engine(), view.rep_id)
+    waiting = pending[pending["acknowledged_date"].isna()]
+    if waiting.empty:
+        return
+    st.markdown("**Acknowledge your commitments** — tell your manager you have them in hand")
+    for row in waiting.itertuples():
+        c1, c2 = st.columns([4, 1])
+        c1.text(f"{row.text} · due {day(row.due_date) if row.due_date else '–'}")  # text, never markdown
+        if c2.button("Acknowledge", key=f"acknowledge_{row.id}"):
+            try:
+                sessions.acknowledge(cache.engine(), int(row.id), dt.date.today(), scope=scope)
+            except (NotAllowed, sessions.SessionError) as err:
+                st.error(plain(str(err), 300))
+            else:
+                st.session_state["_acknowledged"] = "Acknowledged: your manager sees it."
+                st.rerun()
 
 
 def _rep_headline(data: managers.RepCoaching, as_of: dt.date) -> None:

@@ -2,6 +2,7 @@
 
 - `person_email`: other e-mails a person signs in with (lower-case, each naming one person), beside
   `person.email` (issue #15).
+- `commitment.acknowledged_date`: the day the rep acknowledged a commitment agreed with them.
 - `person.role` written in one spelling: lower-case, and "sales ops" in its spellings as `sales_ops`.
 
 Revision ID: 0009_access
@@ -29,6 +30,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("email"),
     )
     op.create_index("ix_person_email_person_id", "person_email", ["person_id"])
+    op.add_column("commitment", sa.Column("acknowledged_date", sa.Date(), nullable=True))  # plain ADD COLUMN
     person = sa.table("person", sa.column("role", sa.String))
     op.execute(person.update().values(role=sa.func.lower(sa.func.trim(person.c.role))))
     op.execute(
@@ -39,5 +41,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("commitment", "acknowledged_date")
     op.drop_index("ix_person_email_person_id", table_name="person_email")
     op.drop_table("person_email")
