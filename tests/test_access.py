@@ -43,6 +43,7 @@ PEOPLE = [
 ]
 EVERY_REP = {10, 11, 12, 13, 14}
 NAMES = {pid: name for pid, name, *_ in PEOPLE}
+TODAY_ID = dt.date(2026, 11, 27)
 
 
 @pytest.fixture
@@ -92,6 +93,17 @@ def scope(engine, email: str) -> Scope:
 def test_an_email_names_its_person_case_insensitively_and_through_aliases(org, email, person):
     found = who.identify(org, email)
     assert (found.id if found else None) == person
+
+
+@pytest.mark.parametrize(
+    "last_day, signs_in", [(None, True), (TODAY_ID, True), (TODAY_ID - dt.timedelta(days=1), False)]
+)
+def test_a_leaver_signs_in_until_their_last_day(org, last_day, signs_in):
+    from sqlalchemy import update
+
+    with org.begin() as conn:
+        conn.execute(update(Person).where(Person.id == 11).values(end_date=last_day))
+    assert (who.identify(org, "ben@corp.example", today=TODAY_ID) is not None) is signs_in
 
 
 # --- role x query → the rows allowed ----------------------------------------------------------

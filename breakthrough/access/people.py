@@ -25,11 +25,13 @@ def clean_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def identify(engine: Engine, email: str | None) -> Person | None:
-    """The active person a signed-in e-mail names (case-insensitive; their e-mail or an alias), else None."""
+def identify(engine: Engine, email: str | None, today: dt.date | None = None) -> Person | None:
+    """The person a signed-in e-mail names (case-insensitive; their e-mail or an alias), else None; a person
+    marked inactive, or whose last day was before `today`, signs in nobody."""
     address = clean_email(email)
     if not address:
         return None
+    today = today or dt.date.today()
     with Session(engine) as s:
         found = s.scalars(
             select(Person).where(func.lower(Person.email) == address, Person.active.is_not(False))
@@ -40,7 +42,7 @@ def identify(engine: Engine, email: str | None) -> Person | None:
                 .join(PersonEmail, PersonEmail.person_id == Person.id)
                 .where(PersonEmail.email == address, Person.active.is_not(False))
             ).first()
-    return found
+    return None if found is None or (found.end_date is not None and found.end_date < today) else found
 
 
 def scope_of(engine: Engine, person: Person | Any) -> Scope:
