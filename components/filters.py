@@ -13,7 +13,7 @@ import streamlit as st
 
 from breakthrough.access import OPEN, Scope, narrow
 from breakthrough.access.people import visible_people
-from breakthrough.diagnosis import focus
+from breakthrough.diagnosis import drivers
 from breakthrough.metrics import periods
 from breakthrough.metrics.view import (
     ALL_MANAGERS,
@@ -72,9 +72,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
         )
         scope = reps_in_scope(people, team, manager, period.start, seen)  # the period's figures: leavers too
         rep_slot = st.container()  # drawn here, filled once privacy mode is known
-        driver = _choice(
-            "driver", "Driver", ALL_DRIVERS, [d.label for d in focus.DRIVERS.values()], "a driver", notices
-        )
+        driver = _choice("driver", "Driver", ALL_DRIVERS, [d.label for d in drivers.TABLE], "a driver", notices)
         benchmark = _benchmark_input(notices)
         present, anon = _share_modes()
         with rep_slot:
@@ -100,7 +98,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
         rep_ids=tuple(int(i) for i in scope.index),
         rep_id=int(rep_ids[0]) if len(rep_ids) else None,
         benchmark=benchmark,
-        driver=focus.key_of(driver),
+        driver=drivers.key_of(driver),
         present=present,
         anon=anon,
     )

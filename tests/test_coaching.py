@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select
@@ -28,7 +30,6 @@ from breakthrough.store import queries, rollups
 from breakthrough.store.db import data_version
 from breakthrough.store.models import RUBRIC, Activity, CoachingSession, Commitment, Person, Team
 from components.sections import coaching_tables
-from tests import reference_coaching as reference
 
 AS_OF = dt.date(2026, 11, 27)  # a Friday
 US = Settings()  # holidays of the US (the default)
@@ -54,6 +55,33 @@ def frame(*rows: dict) -> pd.DataFrame:
     }
     full = [{**base, "id": i + 1, **row} for i, row in enumerate(rows)]
     return pd.DataFrame(full, columns=sessions.SESSION_COLUMNS)
+
+
+def manager(
+    s: pd.DataFrame,
+    reps: Mapping[int, dt.date | None] | Sequence[int] = (11,),
+    *,
+    c: pd.DataFrame | None = None,
+    card: SimpleNamespace | None = None,
+    cfg: Settings = US,
+    as_of: dt.date = AS_OF,
+) -> managers.ManagerFigures:
+    """Manager 1's figures as the Coaching page works them out (`managers.every_manager`): the sessions `s`
+    (scored with equal weights), manager 1's reps `reps` with their hire dates (a list: hired long ago), the
+    commitments `c` and a scorecard `card` (no quotas unless given)."""
+    hires = dict(reps) if isinstance(reps, Mapping) else dict.fromkeys(reps, dt.date(2024, 1, 8))
+    ids = list(hires)
+    people = pd.DataFrame(
+        {"name": ["M", *[f"Rep {r}" for r in ids]], "team": [None, *["T"] * len(ids)],
+         "team_id": [None, *[1] * len(ids)], "manager_id": [None, *[1] * len(ids)], "hire_date": [None, *hires.values()]},
+        index=pd.Index([1, *ids], name="id"),
+    )  # fmt: skip
+    card = card or fake_card(dict.fromkeys(ids), 0.5)
+    effects = pd.DataFrame(columns=impact.EFFECT_COLUMNS)
+    quality = managers.with_quality(s, EQUAL)
+    found = managers.every_manager(people, people.loc[ids], quality, commitments_frame() if c is None else c,
+                                   effects, card, cfg, as_of)  # fmt: skip
+    return found[1]
 
 
 # --- quality: the rubric, unscored dimensions left out ----------------------------------------
@@ -86,7 +114,14 @@ EQUAL = {dim: 1.0 for dim in RUBRIC}
     ],
 )
 def test_session_quality(scores, weights, expected):
-    assert rubric.session_quality(scores, weights) == (pytest.approx(expected) if expected is not None else None)
+    quality = managers.with_quality(frame({"date": AS_OF, **scores}), weights)["quality"].tolist()
+    assert quality == [pytest.approx(expected) if expected is not None else None]
+
+
+def test_quality_of_several_sessions_is_each_ones():
+    s = frame({"date": AS_OF, "preparation": 5, "diagnosis": 4}, {"date": AS_OF}, {"date": AS_OF, "focus": 3})
+    quality = [None if pd.isna(q) else q for q in managers.with_quality(s, EQUAL)["quality"]]
+    assert quality == [87.5, None, 50.0]  # (4.5 − 1) / 4 × 100; nothing scored; (3 − 1) / 4 × 100
 
 
 def test_manager_quality_is_the_mean_over_scored_sessions_with_n():
@@ -95,7 +130,8 @@ def test_manager_quality_is_the_mean_over_scored_sessions_with_n():
         {"date": d("11-03"), "focus": 3},  # 50
         {"date": d("11-04")},
     )  # nothing scored: not in the mean, not in n
-    assert reference.quality(s, EQUAL) == (pytest.approx((87.5 + 50) / 2), 2)  # 68.75, n = 2
+    m = manager(s)
+    assert (m.quality, m.quality_n) == (pytest.approx((87.5 + 50) / 2), 2)  # 68.75, n = 2
 
 
 def test_every_dimension_has_anchors_for_1_3_5():
@@ -134,32 +170,26 @@ SESSIONS = frame(
     ],
 )
 def test_frequency_attainment_over_a_partial_window(kind, held, expected, ratio):
-    result = cadence.frequency(SESSIONS, HIRES, US, AS_OF)
+    result = manager(SESSIONS, HIRES).frequency
     assert (result[kind].held, result[kind].expected) == (held, pytest.approx(expected))
     assert result[kind].ratio == pytest.approx(ratio)
 
 
-def test_frequency_over_a_14_day_window():
-    # window 14 … 27 Nov: both reps present all 14 days -> rep-months = 28/28 = 1; one-on-ones held:
-    # rep 11 on 20 Nov, rep 12 on 16 and 27 Nov = 3 of 4 expected.
-    result = cadence.frequency(SESSIONS, HIRES, US, AS_OF, days=14)
-    assert (result["one_on_one"].held, result["one_on_one"].expected) == (3, pytest.approx(4.0))
-
-
-def test_frequency_with_no_reps_expects_nothing():
-    assert cadence.frequency(SESSIONS, {}, US, AS_OF)["all"].ratio is None
+def test_frequency_of_reps_not_yet_hired_expects_nothing():
+    later = manager(SESSIONS, {11: d("11-28")})  # hired the day after the as-of date: no rep-months
+    assert (later.frequency["all"].expected, later.frequency["all"].ratio, later.hours_per_rep) == (0.0, None, None)
 
 
 def test_targets_follow_the_settings():
     custom = dataclasses.replace(US, cadence_one_on_one=6, cadence_joint_call=1, cadence_pipeline_review=0)
-    result = cadence.frequency(SESSIONS, HIRES, custom, AS_OF)
+    result = manager(SESSIONS, HIRES, cfg=custom).frequency
     assert result["one_on_one"].expected == pytest.approx(9.0)  # 6 × 1.5
     assert result["pipeline_review"].ratio is None  # nothing expected
 
 
 def test_hours_per_rep_per_month():
     # in the window: 4 × 30 + 2 × 45 + 60 (joint call) + 15 (debrief) = 285 minutes = 4.75 h; ÷ 1.5 rep-months
-    assert cadence.hours_per_rep(SESSIONS, HIRES, AS_OF) == pytest.approx(4.75 / 1.5)
+    assert manager(SESSIONS, HIRES).hours_per_rep == pytest.approx(4.75 / 1.5)
 
 
 # --- coverage and the one-on-one flag ---------------------------------------------------------
@@ -171,8 +201,7 @@ def test_coverage_counts_reps_with_a_session_in_the_last_14_days():
         {"rep_id": 12, "date": d("11-13")},  # one day too early
         {"rep_id": 99, "date": d("11-20")},
     )  # not one of the reps
-    assert cadence.coverage(s, [11, 12, 13], AS_OF) == pytest.approx(1 / 3)
-    assert cadence.coverage(s, [], AS_OF) is None
+    assert manager(s, [11, 12, 13]).coverage == pytest.approx(1 / 3)
 
 
 def test_reps_without_a_one_on_one_in_21_days_are_named_with_their_last_one():
@@ -182,7 +211,7 @@ def test_reps_without_a_one_on_one_in_21_days_are_named_with_their_last_one():
         {"rep_id": 13, "date": d("11-20"), "type": "pipeline_review"},  # a session, but no one-on-one
         {"rep_id": 14, "date": d("11-28")},
     )  # after the as-of date: does not count
-    assert cadence.without_one_on_one(s, [11, 12, 13, 14], AS_OF) == {12: d("11-06"), 13: None, 14: None}
+    assert manager(s, [11, 12, 13, 14]).without_one_on_one == {12: d("11-06"), 13: None, 14: None}
 
 
 # --- debriefs: within 2 working days ----------------------------------------------------------
@@ -200,7 +229,8 @@ def test_reps_without_a_one_on_one_in_21_days_are_named_with_their_last_one():
     ],
 )
 def test_working_days_after_a_joint_call(call, debrief, country, days):
-    assert cadence.working_days_after(d(call), d(debrief), country) == days
+    calendar = managers.working_calendar(d(call), d(debrief), country)
+    assert calendar.after(d(call).toordinal(), d(debrief).toordinal()) == days
 
 
 DEBRIEF_CASES = frame(
@@ -226,7 +256,7 @@ DEBRIEF_CASES = frame(
     ],
 )
 def test_debrief_rate(cfg, in_time, due, pending, rate):
-    result = cadence.debriefs(DEBRIEF_CASES, AS_OF, cfg)
+    result = manager(DEBRIEF_CASES, [11, 12], cfg=cfg).debriefs
     assert (result.in_time, result.due, result.pending) == (in_time, due, pending)
     assert result.rate == pytest.approx(rate)
 
@@ -262,13 +292,14 @@ def test_follow_through_leaves_out_commitments_not_yet_due():
         {"due_date": None},  # no due date: never due
         {"due_date": d("10-30"), "reviewed_date": d("10-29")},  # due before the window: left out
     )
-    result = reference.follow_through(c, AS_OF)
+    result = manager(frame({"date": d("10-20")}), c=c).follow_through  # session 1 agreed them all
     assert (result.on_time, result.due) == (2, 4)  # 2 of the 4 due in 31 Oct … 27 Nov
     assert result.rate == pytest.approx(0.5)
 
 
 def test_follow_through_with_nothing_due_is_unknown():
-    assert reference.follow_through(commitments_frame({"due_date": d("12-04")}), AS_OF).rate is None
+    c = commitments_frame({"due_date": d("12-04")})
+    assert manager(frame({"date": d("10-20")}), c=c).follow_through.rate is None
 
 
 def test_focus_and_dated_commitment_shares():
@@ -284,8 +315,9 @@ def test_focus_and_dated_commitment_shares():
         {"session_id": 3, "due_date": d("11-12")},
         {"session_id": 3, "due_date": d("11-13")},
     )
-    assert reference.focus_share(s) == pytest.approx(2 / 4)  # sessions 1 and 3 name a focus
-    assert reference.dated_commitment_share(s, c) == pytest.approx(2 / 4)  # sessions 1 and 3 have a dated one
+    m = manager(s, c=c)
+    assert m.focus_share == pytest.approx(2 / 4)  # sessions 1 and 3 name a focus
+    assert m.dated_commitment_share == pytest.approx(2 / 4)  # sessions 1 and 3 have a dated one
 
 
 @pytest.mark.parametrize(
@@ -316,7 +348,11 @@ def test_share_of_reps_on_track_uses_the_results_pace():
     # elapsed 50 %: attainment 50 % -> pace 1.0 on track; 60 % -> 1.2 on track; 40 % -> 0.8 not; no quota -> left out
     card = fake_card({1: 0.5, 2: 0.6, 3: 0.4, 4: None}, 0.5)
     assert managers.on_track(card, [1, 2, 3, 4, 5]) == (2, 3)
-    assert managers.results_pace(0.5, 0.0) is None
+    assert (scorecard.results_pace(0.6, 0.5), scorecard.results_pace(0.5, 0.0), scorecard.results_pace(None, 0.5)) == (
+        pytest.approx(1.2),  # 60 % won with half the period gone
+        None,  # before the period starts
+        None,  # no quota
+    )
 
 
 @pytest.mark.parametrize(
@@ -357,7 +393,8 @@ def test_tiers(attainment, expected):
 
 
 def test_time_by_tier():
-    rep_tiers = {1: "top 20 %", 2: "middle 60 %", 3: "middle 60 %", 4: "middle 60 %", 5: "bottom 20 %"}
+    # five reps' attainment, best first: 1 top 20 %; 2, 3, 4 middle 60 %; 5 bottom 20 % (see test_tiers)
+    card = fake_card({1: 0.9, 2: 0.6, 3: 0.5, 4: 0.4, 5: 0.1}, 0.5)
     s = frame(
         {"rep_id": 1, "date": d("11-02"), "duration_min": 60},
         {"rep_id": 1, "date": d("11-09"), "duration_min": 60},
@@ -365,7 +402,7 @@ def test_time_by_tier():
         {"rep_id": 3, "date": d("11-04"), "duration_min": 30},
         *[{"rep_id": 5, "date": d(f"11-1{i}"), "duration_min": 60} for i in range(3)],
     )
-    table = reference.time_by_tier(s, rep_tiers).set_index("Tier")
+    table = manager(s, [1, 2, 3, 4, 5], card=card).time_by_tier.set_index("Tier")
     # minutes: top 120, middle 60, bottom 180; total 360
     assert table["Reps"].tolist() == [1, 3, 1]
     assert table["Sessions"].tolist() == [2, 2, 3]
@@ -435,9 +472,9 @@ def test_reading(freq, quality, follow, kind):
     ],
 )
 def test_driver_value(driver, sums, reps, expected):
-    full = {m: 0.0 for m in impact.MEASURES} | sums
-    value = reference.driver_value(driver, full, reps)
-    assert value == (pytest.approx(expected) if expected is not None else None)
+    full = {m: np.array([0.0]) for m in impact.MEASURES} | {m: np.array([float(v)]) for m, v in sums.items()}
+    (value,) = impact.driver_values(np.array([driver]), full, np.array([float(reps)])).tolist()
+    assert (None if math.isnan(value) else value) == (pytest.approx(expected) if expected is not None else None)
 
 
 SESSION_DAY = d("10-15")  # before: 17 Sep … 14 Oct; after: 16 Oct … 12 Nov
@@ -447,6 +484,19 @@ def daily(*rows: tuple) -> pd.DataFrame:
     """(rep, "mm-dd", {measure: n}) rows as a daily-counts frame."""
     out = [{"rep_id": r, "day": d(day), **{m: 0.0 for m in impact.MEASURES}, **counts} for r, day, counts in rows]
     return pd.DataFrame(out)
+
+
+def ledger_of(daily: pd.DataFrame, start: dt.date, end: dt.date) -> impact.Ledger:
+    """The ledger these daily counts make (what `impact.running_ledger` reads from the running totals): each
+    rep's totals through each day of start … end, row 0 all zeros."""
+    reps = sorted({int(r) for r in daily["rep_id"]})
+    days = max((end - start).days + 1, 0)
+    cum = {m: np.zeros((days + 1, len(reps))) for m in impact.MEASURES}
+    for rep, day, *counts in daily[["rep_id", "day", *impact.MEASURES]].itertuples(index=False):
+        if start <= day <= end:
+            for m, n in zip(impact.MEASURES, counts):
+                cum[m][(day - start).days + 1 :, reps.index(int(rep))] += n  # through this day and every later one
+    return impact.Ledger(start, end, {r: i for i, r in enumerate(reps)}, cum)
 
 
 def test_windows_are_the_4_weeks_either_side_of_the_session():
@@ -466,9 +516,9 @@ def test_difference_in_differences_constructed_example():
         (2, "10-16", {"calls": 60}),
         (3, "11-01", {"calls": 60}),  # team after: 120 / 2 / 4 = 15
     )
-    ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
+    ledger = ledger_of(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "activity"})
-    row = reference.session_effects(session, ledger, {1: [2, 3]}).iloc[0]
+    row = impact.effects_at_once(session, ledger, {1: 7, 2: 7, 3: 7}).iloc[0]  # one team: 2 and 3 are colleagues
     assert (row.rep_before, row.rep_after, row.team_before, row.team_after) == (10.0, 20.0, 10.0, 15.0)
     assert row.effect == pytest.approx((20 - 10) - (15 - 10))  # = +5 calls a week
 
@@ -481,9 +531,9 @@ def test_difference_in_differences_on_a_rate():
         (2, "10-01", {"calls": 200, "meetings": 20}),
         (2, "10-20", {"calls": 200, "meetings": 30}),
     )
-    ledger = reference.daily_ledger(counts, d("09-01"), d("11-27"))
+    ledger = ledger_of(counts, d("09-01"), d("11-27"))
     session = frame({"rep_id": 1, "date": SESSION_DAY, "focus_driver": "call_to_meeting"})
-    assert reference.session_effects(session, ledger, {1: [2]}).iloc[0].effect == pytest.approx(0.10 - 0.05)
+    assert impact.effects_at_once(session, ledger, {1: 7, 2: 7}).iloc[0].effect == pytest.approx(0.10 - 0.05)
 
 
 @pytest.mark.parametrize(
@@ -494,15 +544,15 @@ def test_difference_in_differences_on_a_rate():
     ],
 )
 def test_no_effect_without_both_windows(session_day, ledger_start, why):
-    ledger = reference.daily_ledger(daily((1, "09-25", {"calls": 10})), d(ledger_start), AS_OF)
+    ledger = ledger_of(daily((1, "09-25", {"calls": 10}), (2, "09-25", {"calls": 5})), d(ledger_start), AS_OF)
     session = frame({"rep_id": 1, "date": d(session_day), "focus_driver": "activity"})
-    assert reference.session_effects(session, ledger, {1: [2]}).dropna(subset=["effect"]).empty, why
+    assert impact.effects_at_once(session, ledger, {1: 7, 2: 7}).dropna(subset=["effect"]).empty, why
 
 
 def test_sessions_without_a_measured_focus_are_not_measured():
-    ledger = reference.daily_ledger(daily((1, "09-25", {"calls": 10})), d("09-01"), AS_OF)
+    ledger = ledger_of(daily((1, "09-25", {"calls": 10})), d("09-01"), AS_OF)
     s = frame({"date": SESSION_DAY, "focus_driver": None}, {"date": SESSION_DAY, "focus_driver": "cycle"})
-    assert reference.session_effects(s, ledger, {}).empty
+    assert impact.effects_at_once(s, ledger, {}).empty
 
 
 def test_summary_mean_and_95_percent_interval():

@@ -1,11 +1,9 @@
-"""The Coaching page's figures worked out all at once (issue #7): the same figures as one at a time.
+"""The Coaching page's figures worked out all at once (issue #7), checked against figures worked out by hand.
 
-The quick paths — the ledger read from the running-total rollups, every session's before/after values
-with index arithmetic, every manager's figures from one split of the sessions, quality and the session
-reads built column by column — are checked against the one-at-a-time reference in
-`tests/reference_coaching.py` (`focused_effects_per_session`, `every_manager_one_by_one`,
-`with_quality_per_session`), on the shared demo and on hand-built cases whose figures are worked
-out here.
+The ledger read from the running-total rollups, every session's before/after values with index
+arithmetic, every manager's figures from one split of the sessions and the session reads built column
+by column — on hand-built organisations and sessions whose figures are worked out here, and on the
+shared demo.
 
 Dates: 2026; the as-of date is Friday 27 Nov.
 """
@@ -29,9 +27,8 @@ from breakthrough.settings import Settings
 from breakthrough.store import queries, rollups
 from breakthrough.store.models import RUBRIC, Activity, Opportunity, Person, Team
 from breakthrough.store.queries import as_date, read_frame
-from tests import reference_coaching as reference
 from tests.conftest import TODAY
-from tests.test_coaching import DEBRIEF_CASES, US, d, frame
+from tests.test_coaching import DEBRIEF_CASES, US, d, frame, ledger_of
 
 AS_OF = dt.date(2026, 11, 27)
 DEAL_SIZE_REL = 1e-9  # amounts: running sums and daily sums may differ in the last bits of a float
@@ -125,13 +122,17 @@ def filled(engine, org):
     return org
 
 
-def ledgers(engine, start: dt.date, reps: list[int]) -> tuple[impact.Ledger, impact.Ledger]:
-    """(from the running totals, from the daily counts) over start … 27 Nov."""
-    cfg = Settings()
-    return (
-        impact.running_ledger(engine, cfg, start, AS_OF, reps),
-        reference.daily_ledger(reference.daily_counts(engine, cfg, start, AS_OF, reps), start, AS_OF),
-    )
+def running(engine, start: dt.date, reps: list[int]) -> impact.Ledger:
+    """The ledger read from the running totals over start … 27 Nov."""
+    return impact.running_ledger(engine, Settings(), start, AS_OF, reps)
+
+
+def window_sums(ledger: impact.Ledger, reps: list[int], first: dt.date, last: dt.date) -> dict[str, float]:
+    """What the ledger holds for these reps over first … last: their totals through `last` minus through the
+    day before `first` (as `impact.Ledger` says)."""
+    cols = [ledger.column[r] for r in reps if r in ledger.column]
+    lo, hi = (first - ledger.start).days, (last - ledger.start).days + 1
+    return {m: float(ledger.cum[m][hi, cols].sum() - ledger.cum[m][lo, cols].sum()) for m in impact.MEASURES}
 
 
 # --- the ledger from the running totals ------------------------------------------------------------------
@@ -152,10 +153,15 @@ def ledgers(engine, start: dt.date, reps: list[int]) -> tuple[impact.Ledger, imp
 ])  # fmt: skip
 def test_running_ledger_sums_worked_out_by_hand(engine, filled, who, first, last, expected):
     reps = [filled.ann, filled.bob, filled.cat, filled.eve]
-    running, daily = ledgers(engine, d("09-17"), reps)
-    rep = [getattr(filled, who)]
-    assert reference.window_sums(running, rep, d(first), d(last)) == pytest.approx(expected)
-    assert reference.window_sums(daily, rep, d(first), d(last)) == pytest.approx(expected)  # the reference agrees
+    ledger = running(engine, d("09-17"), reps)
+    assert window_sums(ledger, [getattr(filled, who)], d(first), d(last)) == pytest.approx(expected)
+
+
+# Ann's and Bob's calls and meetings held, day by day, as `filled` logs them (no-shows are not held; a demo
+# held is a meeting); every other day has none
+ANN = {"calls": {"09-10": 7, "09-17": 10, "10-02": 30, "10-15": 500, "10-16": 50, "11-12": 30},
+       "meetings": {"10-05": 4, "10-20": 8}}  # fmt: skip
+BOB = {"calls": {"09-21": 40, "10-19": 60}, "meetings": {"10-19": 6}}
 
 
 @pytest.mark.parametrize("start, ann_calls", [
@@ -164,23 +170,22 @@ def test_running_ledger_sums_worked_out_by_hand(engine, filled, who, first, last
     ("10-16", 50 + 30),  # from the day after the session
     ("11-27", 0),  # one day without activity
 ])  # fmt: skip
-def test_running_ledger_equals_the_daily_ledger_on_every_day(engine, filled, start, ann_calls):
-    """Cumulated counts through every day of the ledger, for every rep (and one with no data at all)."""
+def test_running_ledger_holds_each_days_counts_on_every_day(engine, filled, start, ann_calls):
+    """The totals through every day of the ledger, for every rep (and one with no data at all)."""
     reps = sorted([filled.ann, filled.bob, filled.cat, filled.eve, filled.mia])  # a ledger's columns: by rep id
-    running, daily = ledgers(engine, d(start), reps)
-    for m in impact.MEASURES:
-        got = running.cum[m]
-        want = np.zeros_like(got)
-        for rep, column in daily.column.items():
-            want[:, reps.index(rep)] = daily.cum[m][:, column]
-        assert running.column == {r: i for i, r in enumerate(reps)}
-        np.testing.assert_allclose(got, want, rtol=DEAL_SIZE_REL, atol=0, err_msg=m)
-    assert reference.window_sums(running, [filled.ann], d(start), AS_OF)["calls"] == ann_calls
+    ledger = running(engine, d(start), reps)
+    assert ledger.column == {r: i for i, r in enumerate(reps)}
+    days = [ledger.start + dt.timedelta(days=i) for i in range((ledger.end - ledger.start).days + 1)]
+    for rep, by_hand in ((filled.ann, ANN), (filled.bob, BOB), (filled.mia, {"calls": {}, "meetings": {}})):
+        for m, per_day in by_hand.items():
+            found = np.diff(ledger.cum[m][:, ledger.column[rep]]).tolist()  # each day's count
+            assert found == [float(per_day.get(f"{day:%m-%d}", 0)) for day in days], (rep, m)
+    assert window_sums(ledger, [filled.ann], d(start), AS_OF)["calls"] == ann_calls
 
 
 def test_running_ledger_of_an_empty_database_is_all_zeros(engine, org):
     running = impact.running_ledger(engine, Settings(), d("10-01"), AS_OF, [org.ann])
-    assert reference.window_sums(running, [org.ann], d("10-01"), AS_OF) == dict.fromkeys(impact.MEASURES, 0.0)
+    assert window_sums(running, [org.ann], d("10-01"), AS_OF) == dict.fromkeys(impact.MEASURES, 0.0)
 
 
 @pytest.mark.parametrize("places, columns, values, expected", [
@@ -222,11 +227,10 @@ def hand_ledger(start: str = "09-01") -> impact.Ledger:
         (5, "10-03", {"calls": 5}),
     ]
     out = [{"rep_id": r, "day": d(day), **dict.fromkeys(impact.MEASURES, 0.0), **counts} for r, day, counts in rows]
-    return reference.daily_ledger(pd.DataFrame(out), d(start), AS_OF)
+    return ledger_of(pd.DataFrame(out), d(start), AS_OF)
 
 
 TEAMS = {1: 7, 2: 7, 3: 7, 4: 8}  # active reps and their teams; rep 5 has none
-PEERS = {1: [2, 3], 2: [1, 3], 3: [1, 2], 4: []}
 
 
 @pytest.mark.parametrize("rep, day, driver, values", [
@@ -246,30 +250,34 @@ PEERS = {1: [2, 3], 2: [1, 3], 3: [1, 2], 4: []}
     # Bob won nothing after; colleagues 1 and 3: before (100 + 80) / (1 + 2), after (500 + 30) / (2 + 1)
     (2, "10-15", "deal_size", (50.0, None, 180 / 3, 530 / 3)),
     (6, "10-15", "activity", (0.0, 0.0, None, None)),  # a rep the ledger has no column for
+    # before 1 Sep … 28 Sep: exactly the ledger's first 4 weeks; after 30 Sep … 27 Oct: Ann's 80 calls of 20 Oct;
+    # colleagues before: nothing yet (2's calls start 1 Oct); after: 40 + 60 + 40 = 140 / 2 / 4 = 17.5
+    (1, "09-29", "activity", (10.0, 20.0, 0.0, 17.5)),
+    (1, "09-28", "activity", (None, 20.0, None, (40 + 60 + 40) / 2 / 4)),  # before starts 31 Aug: not covered
+    # before 2 Oct … 29 Oct: Ann's 80 of 20 Oct; colleagues 2 (60 on 16 Oct) and 3 (40 on 14 Oct): 100 / 2 / 4;
+    # after 31 Oct … 27 Nov ends on the as-of date, covered: Ann nothing, colleague 3 60 on 1 Nov
+    (1, "10-30", "activity", (20.0, 0.0, (60 + 40) / 2 / 4, 60 / 2 / 4)),
 ])  # fmt: skip
 def test_effects_at_once_worked_out_by_hand(rep, day, driver, values):
     session = frame({"rep_id": rep, "date": d(day), "focus_driver": driver})
     fast = impact.effects_at_once(session, hand_ledger(), TEAMS).iloc[0]
-    slow = reference.session_effects(session, hand_ledger(), PEERS).iloc[0]
-    for row in (fast, slow):
-        got = [row.rep_before, row.rep_after, row.team_before, row.team_after]
-        assert [None if pd.isna(v) else pytest.approx(v) for v in got] == [
-            None if v is None else pytest.approx(v) for v in values
-        ]
+    got = [fast.rep_before, fast.rep_after, fast.team_before, fast.team_after]
+    assert [None if pd.isna(v) else pytest.approx(v) for v in got] == [
+        None if v is None else pytest.approx(v) for v in values
+    ]
     both = None if None in values else (values[1] - values[0]) - (values[3] - values[2])
     assert (None if pd.isna(fast.effect) else pytest.approx(fast.effect)) == both
 
 
-def test_effects_at_once_equal_one_at_a_time_on_every_day_and_driver():
-    """Every measured driver, for each rep, on every day of the ledger: the same rows to the last bit."""
-    days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(0, 88)]
-    rows = [{"rep_id": r, "date": day, "focus_driver": drv, "manager_id": 9}
-            for r in (1, 2, 3, 4, 5) for day in days for drv in impact.MEASURED]  # fmt: skip
+def test_effects_of_many_sessions_at_once_are_each_sessions_own():
+    """Sessions of several reps, days and drivers in one call: each row is what the session gives alone."""
+    rows = [{"rep_id": r, "date": d(day), "focus_driver": drv, "manager_id": 9}
+            for r in (1, 3, 4, 5) for day in ("09-28", "09-29", "10-15", "10-30", "11-10") for drv in impact.MEASURED]  # fmt: skip
     s = frame(*rows)
-    fast = impact.effects_at_once(s, hand_ledger(), TEAMS)
-    slow = reference.session_effects(s, hand_ledger(), PEERS)
-    assert len(fast) == 5 * 88 * 5 and fast["effect"].notna().sum() > 100
-    pd.testing.assert_frame_equal(fast, slow.astype(fast.dtypes.to_dict()), check_exact=True)
+    together = impact.effects_at_once(s, hand_ledger(), TEAMS)
+    alone = pd.concat([impact.effects_at_once(s.iloc[[i]], hand_ledger(), TEAMS) for i in range(len(s))])
+    assert len(together) == 4 * 5 * 5 and together["effect"].notna().sum() > 10
+    pd.testing.assert_frame_equal(together, alone.reset_index(drop=True), check_exact=True)
 
 
 def test_effects_at_once_without_focused_sessions_is_empty():
@@ -277,7 +285,7 @@ def test_effects_at_once_without_focused_sessions_is_empty():
     assert impact.effects_at_once(s, hand_ledger(), TEAMS).empty
 
 
-def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
+def test_focused_effects_from_the_database(engine, filled):
     cfg = settings_store.load(engine)
     people = queries.people(engine)
     s = frame(*[{"rep_id": r, "manager_id": filled.mia, "date": d(day), "focus_driver": drv}
@@ -285,7 +293,7 @@ def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
                 for day in ("09-20", "10-15", "10-16", "10-27", "11-02")
                 for drv in (*impact.MEASURED, "cycle")])  # fmt: skip
     fast = managers.focused_effects(engine, cfg, s, people, AS_OF)
-    slow = reference.focused_effects_per_session(engine, cfg, s, people, AS_OF)
+    assert len(fast) == 4 * 5 * 5  # the cycle is not measured
     ann = fast[(fast["rep_id"] == filled.ann) & (fast["date"] == d("10-15")) & (fast["driver"] == "activity")]
     # Ann 40 → 80 calls (10 → 20 a week); Bob and Cat (Dan has left) 60 → 80 calls / 2 / 4 = 7.5 → 10
     assert ann[["rep_before", "rep_after", "team_before", "team_after", "effect"]].iloc[0].tolist() == [
@@ -295,25 +303,19 @@ def test_focused_effects_from_the_database_equal_the_reference(engine, filled):
         10.0,
         (20 - 10) - (10 - 7.5),
     ]
-    assert_same_effects(fast, slow)
-
-
-def assert_same_effects(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
-    """The same rows; values exact, but amounts (deal size) to 1e-9 of their size."""
-    assert len(fast) == len(slow) > 0 and fast["effect"].notna().any()
-    pd.testing.assert_frame_equal(fast.iloc[:, :5], slow.iloc[:, :5], check_exact=True)
-    money = (fast["driver"] == "deal_size").to_numpy()
-    for column in impact.EFFECT_COLUMNS[5:]:
-        a, b = fast[column].to_numpy(dtype=float), slow[column].to_numpy(dtype=float)
-        assert np.array_equal(np.isnan(a), np.isnan(b)), column
-        assert np.array_equal(a[~money], b[~money], equal_nan=True), column
-        np.testing.assert_allclose(a[money], b[money], rtol=DEAL_SIZE_REL, atol=1e-9, err_msg=column)
+    # Ann's win rate: before 1 won of 2 closed (10 and 12 Oct); after 3 won (30 Oct, 2 and 3 Nov), none lost;
+    # Bob and Cat before: Bob's 1 Oct win; after: Bob won 10 Nov and lost 11 Nov, Cat won 28 Oct
+    ann = fast[(fast["rep_id"] == filled.ann) & (fast["date"] == d("10-15")) & (fast["driver"] == "win_rate")]
+    assert ann[["rep_before", "rep_after", "team_before", "team_after"]].iloc[0].tolist() == [1 / 2, 1.0, 1.0, 2 / 3]
+    # Dan has left: his own sessions are still listed, but he has no colleagues any more: no team values
+    dan = fast[(fast["rep_id"] == filled.dan) & (fast["date"] == d("10-15")) & (fast["driver"] == "activity")]
+    assert dan[["team_before", "team_after"]].isna().all(axis=None)
 
 
 # --- every manager at once ---------------------------------------------------------------------------------
 
 
-def test_every_manager_equals_one_by_one_on_hand_built_sessions():
+def test_every_manager_on_hand_built_sessions():
     """Debriefs over Thanksgiving, a rep under another manager, commitments due and reviewed, unscored sessions."""
     people = pd.DataFrame({"name": ["Mia", "Ned", "Ann", "Bob", "Cy"], "team": [None, None, "A", "A", "B"],
                            "team_id": [None, None, 1, 1, 2], "manager_id": [None, None, 1, 1, 2],
@@ -340,10 +342,14 @@ def test_every_manager_equals_one_by_one_on_hand_built_sessions():
                             "effect": [np.nan, 1.0, 3.0, 0.5]})  # fmt: skip
     card = SimpleNamespace(reps={11: funnel(0.9), 12: funnel(None), 13: funnel(0.2)}, elapsed_share=0.5)
     reps = people.loc[[11, 12, 13]]
-    for cfg in (US, dataclasses.replace(US, holiday_country=None), dataclasses.replace(US, debrief_window_days=5)):
+    # Mia's joint calls are those of tests/test_coaching.py's DEBRIEF_CASES (the extra sessions are none):
+    # US holidays 1 in time of 3 due, 1 pending; no holidays 1 of 4; a 5-day window 2 of 3, 1 pending
+    for cfg, debriefs in [(US, (1, 3, 1)), (dataclasses.replace(US, holiday_country=None), (1, 4, 0)),
+                          (dataclasses.replace(US, debrief_window_days=5), (2, 3, 1))]:  # fmt: skip
         fast = managers.every_manager(people, reps, s, c, effects, card, cfg, AS_OF)
-        slow = reference.every_manager_one_by_one(people, reps, s, c, effects, card, cfg, AS_OF)
-        assert_same_managers(fast, slow)
+        assert list(fast) == [1, 2]  # by name: Mia, Ned
+        found = fast[1].debriefs
+        assert (found.in_time, found.due, found.pending) == debriefs, cfg
     # Mia: sessions 1–6 and 104 in 31 Oct … 27 Nov (103 is older; 102 is with Ned's rep, 7 is Ned's with hers)
     mia, ned = fast[1], fast[2]
     assert (mia.sessions_n, mia.quality, mia.quality_n) == (7, 50.0, 1)  # only 104 scored: (3 − 1) / 4 = 50
@@ -360,17 +366,6 @@ def test_every_manager_equals_one_by_one_on_hand_built_sessions():
 
 def funnel(attainment):
     return SimpleNamespace(funnel=SimpleNamespace(attainment=attainment))
-
-
-def assert_same_managers(fast: dict, slow: dict) -> None:
-    assert list(fast) == list(slow) and fast
-    for m in fast:
-        for f in dataclasses.fields(fast[m]):
-            a, b = getattr(fast[m], f.name), getattr(slow[m], f.name)
-            if isinstance(a, pd.DataFrame):
-                pd.testing.assert_frame_equal(a, b, check_exact=True)
-            else:
-                assert a == b, (m, f.name)
 
 
 # --- on the shared demo --------------------------------------------------------------------------------------
@@ -392,41 +387,18 @@ def demo(demo_engine):
     return SimpleNamespace(engine=engine, cfg=cfg, card=card, people=people, reps=reps, sessions=s, commitments=c)
 
 
-def test_demo_effects_equal_the_reference(demo):
-    fast = managers.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
-    slow = reference.focused_effects_per_session(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
-    assert fast["effect"].notna().sum() > 50
-    assert_same_effects(fast, slow)
-
-
-def test_demo_rep_effects_equal_the_reference(demo):
-    """The Rep page reads one rep and their colleagues."""
-    rep = int(demo.sessions.loc[demo.sessions["focus_driver"] == "activity", "rep_id"].iloc[0])
-    mine = demo.sessions[demo.sessions["rep_id"] == rep]
-    fast = managers.focused_effects(demo.engine, demo.cfg, mine, demo.people, TODAY)
-    slow = reference.focused_effects_per_session(demo.engine, demo.cfg, mine, demo.people, TODAY)
-    assert_same_effects(fast, slow)
-
-
-def test_demo_managers_equal_one_by_one(demo):
+def test_demo_managers_have_every_figure(demo):
+    """On the demo every kind of figure is there for someone: debriefs and commitments due, impacts, reps
+    without a one-on-one, scored sessions; and the effects are those of the sessions with a measured focus."""
     effects = managers.focused_effects(demo.engine, demo.cfg, demo.sessions, demo.people, TODAY)
-    args = (demo.people, demo.reps, demo.sessions, demo.commitments, effects, demo.card, demo.cfg, TODAY)
-    fast, slow = managers.every_manager(*args), reference.every_manager_one_by_one(*args)
-    assert sum(m.debriefs.due for m in fast.values()) > 0 and sum(m.follow_through.due for m in fast.values()) > 0
-    assert any(m.impact for m in fast.values()) and any(m.without_one_on_one for m in fast.values())
-    assert_same_managers(fast, slow)
-
-
-@pytest.mark.parametrize("weights", [
-    dict.fromkeys(RUBRIC, 1.0),
-    {**dict.fromkeys(RUBRIC, 1.0), "focus": 0.0, "diagnosis": 2.5},
-    dict.fromkeys(RUBRIC, 0.0),  # nothing weighs: no quality at all
-])  # fmt: skip
-def test_demo_quality_equals_one_session_at_a_time(demo, weights):
-    fast = managers.with_quality(demo.sessions, weights)
-    slow = reference.with_quality_per_session(demo.sessions, weights)
-    assert fast["quality"].notna().any() == (sum(weights.values()) > 0)
-    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    measured = demo.sessions["focus_driver"].isin(impact.MEASURED)
+    assert effects["session_id"].tolist() == demo.sessions.loc[measured, "id"].tolist()
+    assert effects["effect"].notna().sum() > 50
+    found = managers.every_manager(demo.people, demo.reps, demo.sessions, demo.commitments, effects, demo.card,
+                                   demo.cfg, TODAY)  # fmt: skip
+    assert sum(m.debriefs.due for m in found.values()) > 0 and sum(m.follow_through.due for m in found.values()) > 0
+    assert any(m.impact for m in found.values()) and any(m.without_one_on_one for m in found.values())
+    assert all(m.quality_n > 0 for m in found.values())
 
 
 @pytest.mark.parametrize("rep_ids", [None, "some", [10**9]])
@@ -472,11 +444,3 @@ def test_an_as_of_date_before_the_data_measures_nothing(engine, filled):
     s = frame({"rep_id": filled.ann, "manager_id": filled.mia, "date": d("08-20"), "focus_driver": "activity"})
     fast = managers.focused_effects(engine, cfg, s, people, d("09-01"))
     assert len(fast) == 1 and fast[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)
-    # the reference raised ValueError here before (a date the as-of picker does not offer)
-    slow = reference.focused_effects_per_session(engine, cfg, s, people, d("09-01"))
-    assert_same_effects_when_empty(fast, slow)
-
-
-def assert_same_effects_when_empty(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(fast.iloc[:, :5], slow.iloc[:, :5], check_exact=True)
-    assert slow[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)

@@ -8,6 +8,7 @@ default, a fresh PostgreSQL database when it names a server), through the
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,7 +17,7 @@ from sqlalchemy import delete, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from breakthrough.store import rollups
-from breakthrough.store.db import bump_data_version, data_version, migrate
+from breakthrough.store.db import DEFAULT_URL, bump_data_version, data_version, migrate
 from breakthrough.store.models import (
     Activity,
     ActivityDaily,
@@ -45,6 +46,13 @@ def add_person(engine, name: str, email: str | None = None) -> int:
 
 
 # --- migrations -------------------------------------------------------------------------------
+
+
+def test_the_embedded_database_is_data_breakthrough_db_in_the_project_folder():
+    # README and .gitignore say data/breakthrough.db; the house move once put it in breakthrough/data/
+    project = Path(__file__).resolve().parent.parent
+    assert f"sqlite:///{project / 'data' / 'breakthrough.db'}" == DEFAULT_URL
+    assert (project / "data" / "samples").is_dir()
 
 
 def test_migrate_twice_is_harmless_and_creates_every_table(engine):

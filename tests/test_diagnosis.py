@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
+from breakthrough.diagnosis import drivers
 from breakthrough.diagnosis import focus as diagnosis
-from breakthrough.diagnosis.focus import Cycles, benchmark, focus, gap, impact, quadrant
+from breakthrough.diagnosis.focus import Cycles, driver_impact, focus_of, gaps, group_benchmarks, quadrant
 from breakthrough.metrics import periods, scorecard
 from breakthrough.metrics.funnel import FunnelInputs, projected_revenue
 from breakthrough.store import queries
@@ -28,14 +31,43 @@ BASE = FunnelInputs(
     call_to_meeting=0.1, weeks_left=6.4, calendar_days_left=46, median_cycle_days=30, closable_share=0.8,
     next_quota=120_000, calls_pw=50, meetings_pw=6, opps_pw=2,
 )  # fmt: skip
+PER_REP = ("quota", "won", "open_pipeline", "win_rate", "deal_size", "meeting_to_opp", "call_to_meeting",
+           "median_cycle_days", "closable_share", "next_quota", "calls_pw", "meetings_pw", "opps_pw")  # fmt: skip
 NB = 50 * 6.4 * 0.1 * 0.5 * 0.25 * 10_000 * 0.8  # = 32,000
 VALUES = {"activity": 50, "call_to_meeting": 0.1, "meeting_to_opp": 0.5, "win_rate": 0.25, "deal_size": 10_000,
           "coverage": 1.0, "cycle": 30}  # fmt: skip
-NO_CYCLES = Cycles()
+
+
+def one(value) -> np.ndarray:
+    """One rep's figure as the product takes it: a one-element array (NaN for None)."""
+    return np.array([math.nan if value is None else value], dtype=float)
+
+
+def at_once(inputs: FunnelInputs, **changes) -> FunnelInputs:
+    """One rep's inputs as the diagnosis takes them: every per-rep field a one-element array."""
+    inputs = replace(inputs, **changes)
+    return replace(inputs, **{name: one(getattr(inputs, name)) for name in PER_REP})
+
+
+INPUTS = at_once(BASE)
+NO_CYCLES = Cycles.of([()], [None], days_left=46, k=10)  # a rep without won deals, in no team
+
+
+def impact(inputs: FunnelInputs, key: str, value, bench, cycles: Cycles = NO_CYCLES) -> float | None:
+    """One rep's impact of one driver: `driver_impact` on one-element arrays (None: no impact of its own)."""
+    found = driver_impact(key, one(value), one(bench), inputs, projected_revenue(inputs), cycles)
+    return None if found is None else float(found[0])
+
+
+def focus(impacts: dict) -> str | None:
+    """One rep's focus: `focus_of` over one-element arrays."""
+    (found,) = focus_of({key: None if v is None else one(v) for key, v in impacts.items()})
+    return found
 
 
 def test_the_constructed_rep_projects_87000():
     assert projected_revenue(BASE) == pytest.approx(40_000 + 60_000 * 0.25 + NB) == pytest.approx(87_000)
+    assert projected_revenue(INPUTS).tolist() == [pytest.approx(87_000)]
 
 
 @pytest.mark.parametrize(
@@ -56,19 +88,29 @@ def test_the_constructed_rep_projects_87000():
         ("deal_size", 8_000, 0.0),
         ("cycle", 30, 0.0),  # cycle: lower is better, equal is no gap
         ("cycle", 45, 0.0),  # a longer benchmark cycle is worse: no impact
+        ("activity", None, 0.0),  # no benchmark (no finite value in the team): nothing to gain
         ("coverage", 3.0, None),  # coverage has no impact of its own
     ],
 )
 def test_driver_impact_on_the_constructed_rep(key, bench, expected):
-    got = impact(BASE, key, VALUES[key], bench, NO_CYCLES)
+    got = impact(INPUTS, key, VALUES[key], bench)
     assert got == (None if expected is None else pytest.approx(expected))
+
+
+def test_driver_impacts_of_several_reps_are_each_reps_own():
+    # the constructed rep beside one with twice the calls (NB 64,000): benchmark 60 calls is worth
+    # 32,000 × (60 ÷ 50 − 1) = 6,400 to the first and nothing to the second (100 calls is better)
+    two = replace(INPUTS, **{name: np.repeat(getattr(INPUTS, name), 2) for name in PER_REP})
+    two = replace(two, calls_pw=np.array([50.0, 100.0]))
+    found = driver_impact("activity", two.calls_pw, np.array([60.0, 60.0]), two, projected_revenue(two), NO_CYCLES)
+    assert found.tolist() == [pytest.approx(6_400), 0.0]
 
 
 def test_a_shorter_cycle_raises_the_closable_share():
     # the rep's won deals took 20, 40, 60 and 80 days (median 50); 46 days are left: 2 of 4 fit, pin = 0.5
-    cycles = Cycles(rep=(20, 40, 60, 80), team=(), days_left=46, k=10)
-    inputs = FunnelInputs(**{**BASE.__dict__, "closable_share": cycles.closable(), "median_cycle_days": 50})
-    assert cycles.closable() == 0.5
+    cycles = Cycles.of([(20, 40, 60, 80)], [None], days_left=46, k=10)
+    assert cycles.closable(np.ones(1)).tolist() == [0.5]
+    inputs = at_once(BASE, closable_share=0.5, median_cycle_days=50)
     # benchmark 25 days: every cycle halved (10, 20, 30, 40) fits in 46 days, pin = 1.0;
     # NB doubles from 50 × 6.4 × 0.1 × 0.5 × 0.25 × 10,000 × 0.5 = 20,000 to 40,000
     assert impact(inputs, "cycle", 50, 25, cycles) == pytest.approx(40_000 - 20_000)
@@ -77,24 +119,24 @@ def test_a_shorter_cycle_raises_the_closable_share():
 
 
 def test_shrunk_closable_share_scales_the_team_cycles_too():
-    # rep (10, 100), team (10, 20, 100, 200), k = 2, 50 days left:
-    # pin = (1 + 2 × 0.5) / (2 + 2) = 0.5; halved: rep (5, 50) both fit, team (5, 10, 50, 100) 3 of 4
-    # → (2 + 2 × 0.75) / 4 = 0.875
-    cycles = Cycles(rep=(10, 100), team=(10, 20, 100, 200), days_left=50, k=2)
-    assert cycles.closable() == pytest.approx(0.5)
-    assert cycles.closable(0.5) == pytest.approx(0.875)
+    # rep 1 (10, 100) and rep 2 (20, 200) in one team, whose cycles are (10, 20, 100, 200); k = 2, 50 days left:
+    # rep 1's pin = (1 + 2 × 0.5) / (2 + 2) = 0.5; halved: rep (5, 50) both fit, team (5, 10, 50, 100) 3 of 4
+    # → (2 + 2 × 0.75) / 4 = 0.875; rep 2, not scaled: 20 fits, 200 not: (1 + 2 × 0.5) / (2 + 2) = 0.5
+    cycles = Cycles.of([(10, 100), (20, 200)], ["A", "A"], days_left=50, k=2)
+    assert cycles.closable(np.ones(2)).tolist() == [pytest.approx(0.5), pytest.approx(0.5)]
+    assert cycles.closable(np.array([0.5, 1.0])).tolist() == [pytest.approx(0.875), pytest.approx(0.5)]
 
 
 def test_a_rep_at_benchmark_everywhere_has_no_impact_and_no_focus():
-    impacts = {key: impact(BASE, key, VALUES[key], VALUES[key], NO_CYCLES) for key in diagnosis.DRIVERS}
-    assert impacts == {**{k: 0.0 for k in diagnosis.DRIVERS}, "coverage": None}
+    impacts = {key: impact(INPUTS, key, VALUES[key], VALUES[key]) for key in drivers.DRIVERS}
+    assert impacts == {**{k: 0.0 for k in drivers.DRIVERS}, "coverage": None}
     assert focus(impacts) is None
 
 
 def test_the_focus_is_the_largest_impact():
     bench = {"activity": 60, "call_to_meeting": 0.15, "meeting_to_opp": 0.6, "win_rate": 0.30, "deal_size": 12_500,
              "coverage": 3.0, "cycle": 30}  # fmt: skip
-    impacts = {key: impact(BASE, key, VALUES[key], bench[key], NO_CYCLES) for key in diagnosis.DRIVERS}
+    impacts = {key: impact(INPUTS, key, VALUES[key], bench[key]) for key in drivers.DRIVERS}
     # 6,400 · 16,000 · 6,400 · 9,400 · 8,000 · – · 0  → call → meeting
     assert focus(impacts) == "call_to_meeting"
     assert impacts["call_to_meeting"] == pytest.approx(16_000)
@@ -105,12 +147,18 @@ def test_the_focus_is_the_largest_impact():
     [
         ({"activity": 5.0, "win_rate": 7.0}, "win_rate"),
         ({"activity": 7.0, "win_rate": 7.0}, "activity"),  # a tie goes to the earlier driver in the funnel
+        ({"win_rate": 7.0, "activity": 7.0}, "activity"),  # the table's order, not the order given
         ({"activity": 0.0, "coverage": None}, None),
-        ({}, None),
+        ({"coverage": None, "cycle": 0.0}, None),  # nothing worth anything: nothing to coach
     ],
 )
 def test_focus_ties_and_nothing_to_coach(impacts, expected):
     assert focus(impacts) == expected
+
+
+def test_the_focus_of_several_reps_is_each_reps_own():
+    impacts = {"activity": np.array([5.0, 0.0, 7.0]), "win_rate": np.array([7.0, 0.0, 7.0]), "coverage": None}
+    assert focus_of(impacts) == ["win_rate", None, "activity"]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +175,19 @@ def test_focus_ties_and_nothing_to_coach(impacts, expected):
     ],
 )
 def test_benchmark_is_a_quantile_of_the_team(values, key, level, expected):
-    assert benchmark(values, key, level) == (None if expected is None else pytest.approx(expected))
+    found = group_benchmarks({key: np.array([math.nan if v is None else v for v in values], dtype=float)},
+                             [np.arange(len(values))], level)[key]  # fmt: skip
+    assert _value(found[0]) == (None if expected is None else pytest.approx(expected))
+
+
+def test_benchmarks_of_several_groups_and_drivers_at_once_are_each_groups_own():
+    # reps 0–3 calls 1, 2, 3, 4 and cycles 10, 20, 30, 40; group A = reps 0–3, group B = reps 2–3
+    values = {"activity": np.array([1.0, 2.0, 3.0, 4.0]), "cycle": np.array([10.0, 20.0, 30.0, 40.0])}
+    found = group_benchmarks(values, [np.arange(4), np.array([2, 3])], 0.75)
+    # A: calls position 0.75 × 3 = 2.25 → 3.25; cycle 25th percentile: position 0.75 → 17.5
+    # B: calls (3, 4) position 0.75 → 3.75; cycle (30, 40) position 0.25 → 32.5
+    assert found["activity"].tolist() == [pytest.approx(3.25), pytest.approx(3.75)]
+    assert found["cycle"].tolist() == [pytest.approx(17.5), pytest.approx(32.5)]
 
 
 @pytest.mark.parametrize(
@@ -143,7 +203,11 @@ def test_benchmark_is_a_quantile_of_the_team(values, key, level, expected):
     ],
 )
 def test_gap_is_positive_when_short_of_the_benchmark(key, value, bench, expected):
-    assert gap(key, value, bench) == expected
+    assert _value(gaps(key, one(value), one(bench))[0]) == expected
+
+
+def _value(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
 
 
 @pytest.mark.parametrize(
@@ -181,9 +245,9 @@ def test_quadrant_threshold_follows_settings():
     ],
 )
 def test_driver_names_in_urls(text, key):
-    assert diagnosis.key_of(text) == key
+    assert drivers.key_of(text) == key
     if key:
-        assert diagnosis.key_of(diagnosis.label(key)) == key
+        assert drivers.key_of(drivers.label(key)) == key
 
 
 # --- on the demo data ---------------------------------------------------------------------------
@@ -279,51 +343,3 @@ class _Card:
 )
 def test_peer_groups(teams, rep_id, expected):
     assert diagnosis.peer_groups(_Card(teams))[rep_id] == expected
-
-
-# --- all reps at once: `build` gives each rep what `diagnose_rep` gives -----------------------------
-
-
-@pytest.mark.parametrize("benchmark_name", ["top quartile", "median"])
-@pytest.mark.parametrize("as_of", [TODAY, dt.date(2026, 10, 1), dt.date(2026, 12, 20)])
-def test_build_diagnoses_every_rep_as_diagnose_rep_does(demo_engine, benchmark_name, as_of):
-    cfg = settings_store.load(demo_engine)
-    card = scorecard.build(demo_engine, cfg, periods.period_containing(as_of, "quarter", 1), as_of)
-    cycles = queries.won_cycles(demo_engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    level = diagnosis.BENCHMARKS[benchmark_name]
-    values = {i: diagnosis.driver_values(r) for i, r in card.reps.items()}
-    by_rep = diagnosis.cycles_by_rep(card, cycles, cfg.shrinkage_k)
-    built = diagnosis.build(card, cycles, cfg.shrinkage_k, benchmark_name)
-    impacts = 0
-    for rep_id, rep in card.reps.items():
-        bench = diagnosis.benchmarks(values, diagnosis.peer_group(card, rep_id), level)
-        one = diagnosis.diagnose_rep(rep, card, bench, by_rep[rep_id])
-        assert built.reps[rep_id] == one
-        impacts += sum(1 for f in one.figures.values() if f.impact)
-    assert impacts > len(card.reps)  # most reps have drivers worth something: the comparison is not of zeros
-
-
-def test_the_cycle_driver_at_its_benchmark_for_all_reps_is_impact_rep_by_rep(demo_engine):
-    cfg = settings_store.load(demo_engine)
-    as_of = dt.date(2026, 12, 10)  # 21 days left: many won-deal cycles no longer fit
-    card = scorecard.build(demo_engine, cfg, periods.period_containing(as_of, "quarter", 1), as_of)
-    cycles = queries.won_cycles(demo_engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of)
-    built = diagnosis.build(card, cycles, cfg.shrinkage_k)
-    by_rep = diagnosis.cycles_by_rep(card, cycles, cfg.shrinkage_k)
-    found = 0
-    for rep_id, rep in card.reps.items():
-        figure = built.reps[rep_id].figures["cycle"]
-        inputs = diagnosis.funnel_inputs(rep, card, by_rep[rep_id].closable())
-        assert figure.impact == impact(inputs, "cycle", figure.value, figure.benchmark, by_rep[rep_id])
-        found += bool(figure.impact)
-    assert found > 0  # some reps' cycle is worth money at this date
-
-
-@pytest.mark.parametrize("level", [0.75, 0.5, 0.9])
-def test_benchmarks_of_all_groups_at_once_are_each_groups(demo_diagnosis, level):
-    card, _, _ = demo_diagnosis
-    values = {i: diagnosis.driver_values(r) for i, r in card.reps.items()}
-    groups = set(diagnosis.peer_groups(card).values()) | {tuple(card.reps)[:3]}  # and a group of three
-    assert diagnosis.benchmarks_all(values, groups, level) == {
-        members: diagnosis.benchmarks(values, members, level) for members in groups
-    }

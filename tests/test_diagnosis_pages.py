@@ -6,6 +6,7 @@ Plotly and dataframe clicks cannot be driven by AppTest: tests/test_drilldown_br
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
+from breakthrough.diagnosis import drivers, hygiene, pipeline
 from breakthrough.diagnosis import focus as diagnosis
-from breakthrough.diagnosis import hygiene, pipeline
 from breakthrough.formatting import money
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries, records
@@ -73,7 +74,7 @@ def test_overview_names_each_reps_focus_with_its_money_value(app, expected):
     for rep in top.reps.values():  # whole money, as it is written: 11,266.79 → 11,267
         assert money(focus.loc[rep.name, "Worth"]) == money(rep.focus_impact)
         if rep.focus:
-            assert focus.loc[rep.name, "Focus: the one thing to coach"] == diagnosis.label(rep.focus)
+            assert focus.loc[rep.name, "Focus: the one thing to coach"] == drivers.label(rep.focus)
     assert list(focus["Worth"]) == sorted(focus["Worth"], reverse=True)  # most at stake first
 
 
@@ -113,7 +114,7 @@ def test_rep_page_ranks_every_driver_with_value_benchmark_gap_and_impact(app, ex
     rep = rep_of(expected["diag"]["top quartile"], name)
     ranked = table_with(at, "Driver")
     assert list(ranked.columns) == ["Driver", "Rep's value", "Benchmark", "Gap", "Impact"]
-    assert ranked["Driver"].tolist() == [diagnosis.label(f.key) for f in rep.ranked()]
+    assert ranked["Driver"].tolist() == [drivers.label(f.key) for f in rep.ranked()]
     cur = expected["cfg"].reporting_currency
     assert ranked["Impact"].tolist() == [money(f.impact, cur) for f in rep.ranked()[:-1]] + ["–"]  # coverage: none
     win = ranked.set_index("Driver").loc["Win rate"]
@@ -224,6 +225,32 @@ def test_pipeline_page_hygiene_and_prospects_equal_the_domain(app, expected, dem
     assert prospects["Target share"].between(0, 1).all()
 
 
+# --- one table of drivers: every label a page shows is the table's -------------------------------
+
+LABELS = [d.label for d in drivers.TABLE]
+
+
+def test_the_overview_names_drivers_by_the_tables_labels(app):
+    at = app()
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    columns = [t["x"] for c in charts for t in c["data"] if t["type"] == "heatmap"]
+    assert [[x.replace("<br>", " ") for x in found] for found in columns] == [LABELS]  # the heatmap's columns
+    named = set(table_with(at, "Focus: the one thing to coach")["Focus: the one thing to coach"])
+    assert named - {"–"} and named - {"–"} <= set(LABELS)
+    assert at.selectbox(key="driver").options == ["All drivers", *LABELS]  # the sidebar's Driver filter
+
+
+def test_the_rep_page_names_drivers_by_the_tables_labels(app, expected):
+    name = demo.STORIES["small_deals"]
+    at = app("pages/rep.py", rep=name)
+    assert "the one thing to coach: Deal size." in at.success[0].value  # the focus text: the table's label
+    assert sorted(table_with(at, "Rep's value")["Driver"]) == sorted(LABELS)  # the drivers table
+    rates = ["Call → meeting", "Meeting → opportunity", "Win rate", "Deal size"]
+    assert table_with(at, "Sample size")["Rate"].tolist() == rates
+    assert sorted(table_with(at, "Cuts projected gap by")["Driver (10 % better)"]) == sorted(LABELS[:5])
+    assert at.selectbox(key="rep_log_0_driver").options == ["none named", *LABELS]  # the session form's focus
+
+
 # --- docs ---------------------------------------------------------------------------------------------
 
 
@@ -240,7 +267,7 @@ def test_diagnosis_doc_explains_the_focus_with_a_worked_example():
         "median",
     ):
         assert words in text, words
-    for label in [d.label for d in diagnosis.DRIVERS.values()]:
+    for label in [d.label for d in drivers.TABLE]:
         assert label in text, label
     assert "docs/diagnosis.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from breakthrough.diagnosis import drivers
 from breakthrough.metrics import scorecard
 from breakthrough.settings import Settings
 from components.sections import rep_detail
@@ -51,9 +52,6 @@ FIGURE_HEADINGS = {
     "New opps status": "status: on track, at risk, behind",
     "Coverage needed": "coverage ratio",
     "Coverage status": "status: on track, at risk, behind",
-    "Call → meeting": "call → meeting rate",
-    "Meeting → opportunity": "meeting → opportunity rate",
-    "Average won deal": "average deal size",
 }
 NOT_FIGURES = {"rep_id", "Rep", "Team", "Manager"}
 
@@ -150,6 +148,35 @@ def test_the_architecture_doc_names_every_part():
     parts += [p.name for p in (ROOT / "breakthrough" / "importing").iterdir() if (p / "__init__.py").exists()]
     parts += [p.name for p in (ROOT / "components").iterdir() if (p / "__init__.py").exists()]
     assert parts and not [p for p in parts if f"{p}/" not in doc]
+
+
+# --- the drivers: named in the docs by the label of breakthrough.diagnosis.drivers -----------------
+
+OLD_DRIVER_LABELS = ("Average deal size", "Sales cycle length", "Activity (calls per week)", "Average won deal")
+
+
+def test_the_diagnosis_doc_lists_every_driver_by_its_label_in_order():
+    section = text("diagnosis.md").split("## The drivers", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([^|]+?) \|", section, flags=re.M)[1:]  # after the header
+    assert rows == [d.label for d in drivers.TABLE]
+
+
+@pytest.mark.parametrize(
+    "doc, start, keys",
+    [
+        ("coaching.md", "| Focus driver |", drivers.KEYS),  # the session form's choices
+        ("metrics.md", "## Lever sensitivity", drivers.LEVERS),  # the Rep page's levers
+        ("diagnosis.md", "## Records behind each driver", drivers.KEYS),
+    ],
+)
+def test_docs_name_the_drivers_by_their_labels(doc, start, keys):
+    passage = text(doc).split(start, 1)[1].split("\n## ", 1)[0]
+    assert [drivers.label(k) for k in keys if drivers.label(k) not in passage] == []
+
+
+@pytest.mark.parametrize("old", OLD_DRIVER_LABELS)
+def test_no_doc_names_a_driver_by_an_old_label(old):
+    assert [doc.name for doc in DOCS.glob("*.md") if old in doc.read_text(encoding="utf-8")] == []
 
 
 # --- who sees what (docs/access.md) ----------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from conftest import wait_for_app
 
 from breakthrough import demo
-from breakthrough.diagnosis import focus
+from breakthrough.diagnosis import drivers
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,8 @@ def test_clicking_a_heatmap_cell_opens_the_reps_drilldown_and_the_url_changes(se
     for attempt in range(3):  # on a loaded machine the chart may still be settling when first clicked
         chart = plot(page, "Each rep's drivers")
         area = chart.locator(".nsewdrag").first.bounding_box()
-        column = list(focus.DRIVERS).index("win_rate")
-        x = area["x"] + area["width"] * (column + 0.5) / len(focus.DRIVERS)
+        column = list(drivers.DRIVERS).index("win_rate")
+        x = area["x"] + area["width"] * (column + 0.5) / len(drivers.DRIVERS)
         label = chart.locator(".ytick text", has_text=name).bounding_box()
         click(page, x, label["y"] + label["height"] / 2)
         try:

@@ -24,12 +24,13 @@ from breakthrough.metrics.funnel import (
     AT_RISK,
     BEHIND,
     ON_TRACK,
+    Funnel,
     FunnelInputs,
     Requirement,
-    compute,
     compute_all,
     projected_revenue,
     status,
+    statuses,
 )
 
 INF = math.inf
@@ -73,6 +74,25 @@ def assert_same(actual, expected):
         assert actual == expected
 
 
+PER_REP = ("quota", "won", "open_pipeline", "win_rate", "deal_size", "meeting_to_opp", "call_to_meeting",
+           "median_cycle_days", "closable_share", "next_quota", "calls_pw", "meetings_pw", "opps_pw")  # fmt: skip
+
+
+def all_at_once(reps: list[FunnelInputs]) -> FunnelInputs:
+    """Several reps' inputs as one `FunnelInputs` of arrays (the fields every rep shares stay single values)."""
+    shared = {f.name for f in fields(FunnelInputs)} - set(PER_REP)
+    assert all(getattr(r, name) == getattr(reps[0], name) for r in reps for name in shared)
+    arrays = {name: np.array([math.nan if getattr(r, name) is None else getattr(r, name) for r in reps], dtype=float)
+              for name in PER_REP}  # fmt: skip
+    return replace(reps[0], **arrays)
+
+
+def funnel_of(inputs: FunnelInputs) -> Funnel:
+    """One rep's funnel: `compute_all` on one-element arrays."""
+    (found,) = compute_all(all_at_once([inputs]))
+    return found
+
+
 @pytest.mark.parametrize(
     "ratio, on_track, at_risk, expected",
     [
@@ -92,6 +112,13 @@ def assert_same(actual, expected):
 )
 def test_status_thresholds(ratio, on_track, at_risk, expected):
     assert status(ratio, on_track, at_risk) == expected
+
+
+def test_statuses_of_many_ratios_are_each_ones_status():
+    # the table's ratios at once, at the usual thresholds: on track from 1.0, at risk from 0.8, None for NaN
+    ratios = np.array([1.0, 1.5, INF, 0.9999, 0.8, 0.7999, 0.0, math.nan])
+    expected = [ON_TRACK, ON_TRACK, ON_TRACK, AT_RISK, AT_RISK, BEHIND, BEHIND, None]
+    assert statuses(ratios).tolist() == expected
 
 
 def test_status_words():
@@ -236,11 +263,11 @@ CASES = [
     [pytest.param(o, p, e, id=f"{name}: {p}") for name, o, p, e in CASES],
 )
 def test_funnel_figures(overrides, path, expected):
-    assert_same(figure(compute(replace(BASE, **overrides)), path), expected)
+    assert_same(figure(funnel_of(replace(BASE, **overrides)), path), expected)
 
 
 def test_stages_and_levers_come_in_a_fixed_order():
-    funnel = compute(BASE)
+    funnel = funnel_of(BASE)
     assert list(funnel.stages) == ["opportunities", "meetings", "calls"]
     assert all(isinstance(r, Requirement) and r.stage == s for s, r in funnel.stages.items())
     assert list(funnel.levers) == ["activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size"]
@@ -296,11 +323,11 @@ SMALL = replace(
     ],
 )
 def test_lever_sensitivity(inputs, lever, expected):
-    assert compute(inputs).levers[lever] == pytest.approx(expected)
+    assert funnel_of(inputs).levers[lever] == pytest.approx(expected)
 
 
 def test_small_lever_example_projection():
-    funnel = compute(SMALL)
+    funnel = funnel_of(SMALL)
     assert funnel.projected == pytest.approx(100 * 0.95 + 10 * 2 * 0.5 * 1 * 0.95 * 10 * 1)  # 190
     assert funnel.projected_gap == pytest.approx(300 - 190)
 
@@ -310,21 +337,6 @@ def test_optional_inputs_default_to_derived_coverage_no_standards_and_spec_thres
                 and f.default_factory is MISSING}  # fmt: skip
     inputs = FunnelInputs(**required)
     assert (inputs.fixed_coverage, dict(inputs.standards), inputs.on_track, inputs.at_risk) == (None, {}, 1.0, 0.8)
-
-
-# --- every rep at once: `compute_all` gives each rep exactly what `compute` gives -----------------
-
-PER_REP = ("quota", "won", "open_pipeline", "win_rate", "deal_size", "meeting_to_opp", "call_to_meeting",
-           "median_cycle_days", "closable_share", "next_quota", "calls_pw", "meetings_pw", "opps_pw")  # fmt: skip
-
-
-def all_at_once(reps: list[FunnelInputs]) -> FunnelInputs:
-    """Several reps' inputs as one `FunnelInputs` of arrays (the fields every rep shares stay single values)."""
-    shared = {f.name for f in fields(FunnelInputs)} - set(PER_REP)
-    assert all(getattr(r, name) == getattr(reps[0], name) for r in reps for name in shared)
-    arrays = {name: np.array([math.nan if getattr(r, name) is None else getattr(r, name) for r in reps], dtype=float)
-              for name in PER_REP}  # fmt: skip
-    return replace(reps[0], **arrays)
 
 
 @pytest.mark.parametrize(
@@ -337,12 +349,7 @@ def test_funnel_figures_for_all_reps_at_once(overrides, path, expected):
     others = [replace(rep, **{k: getattr(BASE, k) for k in PER_REP}), replace(rep, calls_pw=rep.calls_pw / 2)]
     funnels = compute_all(all_at_once([rep, *others]))
     assert_same(figure(funnels[0], path), expected)
-    assert funnels == [compute(r) for r in (rep, *others)]  # every figure the same, to the last bit
-
-
-@pytest.mark.parametrize("inputs", [SMALL, BASE, replace(BASE, quota=88_000), replace(BASE, win_rate=0.95)])
-def test_levers_for_all_reps_at_once(inputs):
-    assert compute_all(all_at_once([inputs]))[0].levers == compute(inputs).levers
+    assert funnels == [funnel_of(r) for r in (rep, *others)]  # each rep's figures are its own, to the last bit
 
 
 def test_no_reps_at_once_is_no_funnels():

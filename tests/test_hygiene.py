@@ -95,7 +95,12 @@ def test_days_in_stage_falls_back_to_created():
     ],
 )
 def test_pushes_count_later_close_dates(dates, expected):
-    assert hygiene.pushes(dates) == expected
+    # the deal's earlier close dates (its history, oldest first), then its current one (the last date)
+    frame = deals(deal(1), deal(2))  # deal 2 has no history: never pushed
+    frame["close_date"] = [dates[-1] if dates else None, AS_OF]
+    history = pd.DataFrame({"id": [1] * len(dates[:-1]), "changed_at": [dt.datetime(2026, 1, 1 + n) for n in
+                            range(len(dates[:-1]))], "close_date": dates[:-1]})  # fmt: skip
+    assert hygiene.push_counts(frame, history).tolist() == [expected, 0]
 
 
 def test_flag_applies_every_rule_and_counts_per_rep():

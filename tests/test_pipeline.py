@@ -13,7 +13,6 @@ from breakthrough.diagnosis import pipeline
 from breakthrough.settings import Settings
 from breakthrough.store import records, rollups
 from breakthrough.store.models import Account, Activity, Opportunity, OpportunityHistory, Person, Team
-from tests import reference_pipeline as reference
 
 ORDER = ["Prospecting", "Qualification", "Proposal"]
 CFG = Settings()  # USD reporting, EUR at 1.08
@@ -21,30 +20,25 @@ AS_OF = dt.date(2026, 11, 27)
 
 
 def cohort(*rows) -> pd.DataFrame:
-    """(rep, stage, status, amount, currency, history) rows, one deal each, with the furthest stage reached
-    by its definition (`reference.furthest`), as `records.stage_cohort` gives a deal of its own."""
-    frame = pd.DataFrame(rows, columns=["rep_id", "stage", "status", "amount", "currency", "history"])
+    """(rep, stage, status, amount, currency, furthest stage reached) rows, one deal each, as `records.stage_cohort`
+    gives a deal of its own (the furthest stage is worked out by the query: tests/test_pipeline_rollups.py)."""
+    frame = pd.DataFrame(rows, columns=["rep_id", "stage", "status", "amount", "currency", "reached"])
     frame.insert(0, "crm_id", [f"O{i + 1}" for i in range(len(frame))])
-    frame["reached"], frame["deals"] = reference.furthest(frame, ORDER).to_numpy(), 1
+    frame["deals"] = 1
     return frame
 
 
-# rep 1: open in Prospecting, open in Proposal, won, lost with Qualification in its history, lost with none
-# rep 2: won (EUR), open in Qualification
+# the furthest stage, an index into Prospecting 0, Qualification 1, Proposal 2, Won 3: an open deal's own stage;
+# a won deal Won; a lost deal the furthest stage in its history, else the first
 DEALS = cohort(
-    (1, "Prospecting", "open", 1000.0, "USD", []),
-    (1, "Proposal", "open", 2000.0, "USD", []),
-    (1, "Closed Won", "won", 3000.0, "USD", []),
-    (1, "Closed Lost", "lost", 4000.0, "USD", ["Prospecting", "Qualification"]),
-    (1, "Closed Lost", "lost", 5000.0, "USD", []),
-    (2, "Closed Won", "won", 1000.0, "EUR", []),
-    (2, "Qualification", "open", None, "USD", []),
+    (1, "Prospecting", "open", 1000.0, "USD", 0),
+    (1, "Proposal", "open", 2000.0, "USD", 2),
+    (1, "Closed Won", "won", 3000.0, "USD", 3),
+    (1, "Closed Lost", "lost", 4000.0, "USD", 1),  # Prospecting, then Qualification in its history
+    (1, "Closed Lost", "lost", 5000.0, "USD", 0),  # no history
+    (2, "Closed Won", "won", 1000.0, "EUR", 3),
+    (2, "Qualification", "open", None, "USD", 1),
 )
-
-
-def test_furthest_stage_of_each_deal():
-    # open → its stage; won → past the last stage (Won = 3); lost → furthest in history, else the first
-    assert reference.furthest(DEALS, ORDER).tolist() == [0, 2, 3, 1, 0, 3, 1]
 
 
 def test_stage_funnel_counts_values_and_conversion():
@@ -59,12 +53,6 @@ def test_stage_funnel_counts_values_and_conversion():
     conversion = stages["Conversion to next"].tolist()
     assert conversion[:3] == pytest.approx([5 / 7, 3 / 5, 2 / 3]) and math.isnan(conversion[3])
     assert stages["Drop-off"].tolist()[:3] == pytest.approx([2 / 7, 2 / 5, 1 / 3])
-
-
-def test_deals_at_a_stage_are_those_that_reached_it():
-    assert reference.deals_at(DEALS, ORDER, "Proposal") == ["O2", "O3", "O6"]
-    assert reference.deals_at(DEALS, ORDER, "Won") == ["O3", "O6"]
-    assert reference.deals_at(DEALS, ORDER, "Nowhere") == []
 
 
 def test_rep_beside_team_and_top_quartile():

@@ -9,16 +9,20 @@ import pytest
 
 from breakthrough.metrics.rates import (
     Rate,
-    closable_share,
     closable_share_all,
     group_medians,
-    median,
-    shrunk,
     shrunk_all,
-    shrunk_median_cycle,
     shrunk_median_cycle_all,
     team_rate,
 )
+
+
+def shrunk(successes, trials, prior, k, min_trials=5) -> Rate:
+    """One rep's rate: `shrunk_all` on one-element arrays (None: no prior)."""
+    (rate,) = shrunk_all(np.array([successes], dtype=float), np.array([trials], dtype=float),
+                         np.array([math.nan if prior is None else prior]), k, min_trials)  # fmt: skip
+    return rate
+
 
 SHRUNK_CASES = [
     # a rep with no history gets the team's rate
@@ -97,11 +101,6 @@ MEDIAN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("values, expected", MEDIAN_CASES)
-def test_median(values, expected):
-    assert median(values) == expected
-
-
 MEDIAN_CYCLE_CASES = [
     # rep median 20 from 3 deals, team median 60: (3·20 + 10·60) / (3 + 10)
     ([10, 20, 30], [40, 50, 60, 70, 80], 10, (3 * 20 + 10 * 60) / (3 + 10)),
@@ -112,12 +111,6 @@ MEDIAN_CYCLE_CASES = [
     ([], [], 10, None),  # neither
     ([10, 20, 30], [60], 0, 20),  # k = 0: the rep's own median
 ]
-
-
-@pytest.mark.parametrize("rep, team, k, expected", MEDIAN_CYCLE_CASES)
-def test_shrunk_median_cycle(rep, team, k, expected):
-    result = shrunk_median_cycle(rep, team, k)
-    assert result == (None if expected is None else pytest.approx(expected))
 
 
 CLOSABLE_CASES = [
@@ -142,12 +135,7 @@ CLOSABLE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("rep, team, days_left, k, expected", CLOSABLE_CASES)
-def test_closable_share(rep, team, days_left, k, expected):
-    assert closable_share(rep, team, days_left, k) == pytest.approx(expected)
-
-
-# --- many reps at once: the same figures from arrays ------------------------------------------------
+# --- several reps at once: each rep's figure is its own ---------------------------------------------
 
 
 @pytest.mark.parametrize("successes, trials, prior, k, value, raw, low_confidence", SHRUNK_CASES)
@@ -157,7 +145,7 @@ def test_shrunk_for_many_reps_at_once(successes, trials, prior, k, value, raw, l
     p = np.full(3, np.nan if prior is None else prior)
     rates = shrunk_all(s, t, p, k)
     assert rates[1].value == (None if value is None else pytest.approx(value))
-    assert rates == [shrunk(*args, None if prior is None else prior, k) for args in zip(s.tolist(), t.tolist())]
+    assert rates == [shrunk(*args, prior, k) for args in zip(s.tolist(), t.tolist())]  # each rep's own rate
 
 
 @pytest.mark.parametrize("values, expected", MEDIAN_CASES)
@@ -171,20 +159,19 @@ def test_medians_of_many_groups_at_once(values, expected):
 
 
 @pytest.mark.parametrize("rep, team, k, expected", MEDIAN_CYCLE_CASES)
-def test_shrunk_median_cycle_for_many_reps_at_once(rep, team, k, expected):
-    found = shrunk_median_cycle_all(np.array([_nan(median(rep))]), np.array([_nan(median(team))]),
-                                    np.array([len(rep)]), k)  # fmt: skip
+def test_shrunk_median_cycle(rep, team, k, expected):
+    # the medians as the scorecard finds them (`group_medians`), then pulled towards the team's
+    own, of_team = (group_medians(np.zeros(len(c), dtype=int), np.array(c, dtype=float), 1) for c in (rep, team))
+    found = shrunk_median_cycle_all(own, of_team, np.array([len(rep)]), k)
     assert _value(found[0]) == (None if expected is None else pytest.approx(expected))
-    assert _value(found[0]) == shrunk_median_cycle(rep, team, k)
 
 
 @pytest.mark.parametrize("rep, team, days_left, k, expected", CLOSABLE_CASES)
-def test_closable_share_for_many_reps_at_once(rep, team, days_left, k, expected):
+def test_closable_share(rep, team, days_left, k, expected):
     short = lambda cycles: sum(1 for c in cycles if c <= days_left)  # noqa: E731
     found = closable_share_all(np.array([short(rep)]), np.array([len(rep)]), np.array([short(team)]),
                                np.array([len(team)]), days_left > 0, k)  # fmt: skip
     assert found[0] == pytest.approx(expected)
-    assert found[0] == closable_share(rep, team, days_left, k)
 
 
 def _nan(value):

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from breakthrough.diagnosis.drivers import LEVERS
 from breakthrough.formatting import money, number, percent
 from breakthrough.settings import Settings
 from breakthrough.store.models import ActivityRunning, OpportunityRunning
@@ -37,13 +38,7 @@ DAYS = WEEKS * 7
 MIN_SESSIONS = 5
 Z95 = 1.96
 MEASURES = ("calls", "meetings", "opps", "won", "lost", "won_amount")
-MEASURED = (
-    "activity",
-    "call_to_meeting",
-    "meeting_to_opp",
-    "win_rate",
-    "deal_size",
-)  # coverage, cycle: not per 4 weeks
+MEASURED = LEVERS  # the drivers measured per 4 weeks (coverage and cycle are not)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from breakthrough.coaching import cadence, impact, rubric
 from breakthrough.coaching import sessions as store
 from breakthrough.formatting import number, percent
 from breakthrough.metrics.periods import holiday_days
-from breakthrough.metrics.scorecard import Scorecard
+from breakthrough.metrics.scorecard import Scorecard, results_pace
 from breakthrough.metrics.view import reps_in_scope
 from breakthrough.settings import Settings
 from breakthrough.store import queries
@@ -42,8 +42,10 @@ STATUS_ICONS = {"open": "🕓 open", "overdue": "⏰ overdue", "done": "✅ done
 
 
 def with_quality(sessions: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
-    """The sessions with a `quality` column (0–100, None when nothing was scored): `rubric.session_quality`
-    for every session at once (the same sums in the same order)."""
+    """The sessions with a `quality` column: each session's weighted mean of the scored dimensions on 0–100
+    (`rubric.to_percent`); unscored dimensions (None, NaN) are left out, not counted as zero, and a session
+    with nothing scored (or only weight-0 dimensions) has none (None; NaN in a column with others). Every
+    session at once."""
     out = sessions.copy()
     scores = out[list(RUBRIC)].to_numpy(dtype=float, na_value=np.nan).reshape(len(out), len(RUBRIC))
     scored = ~np.isnan(scores)
@@ -77,13 +79,6 @@ def status_as_of(status: str, due: dt.date | None, reviewed: dt.date | None, as_
 
 
 # --- results: who is on track, and the attainment tiers ---------------------------------------
-
-
-def results_pace(attainment: float | None, elapsed_share: float) -> float | None:
-    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period)."""
-    if attainment is None or elapsed_share <= 0:
-        return None
-    return attainment / elapsed_share
 
 
 def on_track(card: Scorecard, rep_ids, threshold: float = 1.0) -> tuple[int, int]:
@@ -282,10 +277,15 @@ class Calendar:
 
 
 def _working_calendar(sessions: pd.DataFrame, as_of: dt.date, country: str | None) -> Calendar:
-    """Working days through each day from the first session to the as-of date (`cadence.working_days_after`)."""
-    first = min(min(sessions["date"], default=as_of), as_of)
-    days = np.arange(np.datetime64(first, "D"), np.datetime64(as_of, "D") + 1)
-    working = np.is_busday(days, holidays=holiday_days(country, first.year, as_of.year)).astype(np.int64)
+    """The working calendar from the first session to the as-of date."""
+    return working_calendar(min(min(sessions["date"], default=as_of), as_of), as_of, country)
+
+
+def working_calendar(first: dt.date, last: dt.date, country: str | None) -> Calendar:
+    """Working days (weekdays but the public holidays of `country`) through each day of first … last, so
+    `after(a, b)` is the working days after day a up to and including day b (Friday → Tuesday is 2)."""
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+    working = np.is_busday(days, holidays=holiday_days(country, first.year, last.year)).astype(np.int64)
     return Calendar(first.toordinal(), np.cumsum(working))
 
 
@@ -359,7 +359,8 @@ def _without_one_on_one(s: Split, ids: list[int], end: int) -> dict[int, dt.date
 
 
 def _debriefs(s: Split, window: np.ndarray, end: int, calendar: Calendar, allowed: int) -> cadence.Debriefs:
-    """`cadence.debriefs`, with the working days between two days read from `calendar`."""
+    """Joint calls in the window followed by a debrief of the same rep (and manager: `s` is one manager's) within
+    `allowed` working days (`calendar`): in time, due (deadline passed, or debriefed in time) and pending."""
     debriefed: dict[int, list[int]] = {}
     later = (s.kind == "debrief") & (s.day <= end)
     for rep, day in zip(s.rep[later].tolist(), s.day[later].tolist()):

@@ -7,8 +7,7 @@ counted as zero; a session with nothing scored has no quality (None).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple, TypeGuard, TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -78,17 +77,3 @@ def anchors(dimension: str) -> str:
 def to_percent(score: Score) -> Score:
     """A 1–5 score on the 0–100 scale: `(s − 1) / 4 × 100`."""
     return (score - LOWEST) / (HIGHEST - LOWEST) * 100
-
-
-def session_quality(scores: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
-    """Weighted mean of the scored dimensions on 0–100; None when nothing (with weight) is scored."""
-    scored = [(weights.get(d, 1.0), s) for d, s in scores.items() if d in DIMENSIONS and _scored(s)]
-    total = sum(w for w, _ in scored)
-    if total <= 0:
-        return None
-    return to_percent(sum(w * s for w, s in scored) / total)
-
-
-def _scored(value: float | None) -> TypeGuard[float]:
-    """True for a real 1–5 score (None and NaN mean "not scored")."""
-    return value is not None and value == value

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from breakthrough.access.scope import OPEN, Scope, require
+from breakthrough.diagnosis.drivers import DRIVERS
 from breakthrough.formatting import day
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
@@ -28,15 +29,6 @@ TYPE_LABELS = {
     "pipeline_review": "Pipeline review",
     "deal_review": "Deal review",
     "other": "Other",
-}
-DRIVER_LABELS = {  # the drivers of docs/diagnosis.md#the-drivers
-    "activity": "Activity (calls per week)",
-    "call_to_meeting": "Call → meeting",
-    "meeting_to_opp": "Meeting → opportunity",
-    "win_rate": "Win rate",
-    "deal_size": "Average deal size",
-    "coverage": "Pipeline coverage",
-    "cycle": "Sales cycle length",
 }
 MAX_MINUTES = 480
 assert tuple(TYPE_LABELS) == SESSION_TYPES
@@ -100,7 +92,7 @@ def _field_problems(s: SessionInput, today: dt.date) -> list[str]:
         found.append(f"Type: “{s.type}” is not a session type. Choose one of: {', '.join(TYPE_LABELS.values())}.")
     if not 1 <= s.duration_min <= MAX_MINUTES:
         found.append(f"Duration: {s.duration_min} minutes is not possible. Enter 1 to {MAX_MINUTES} minutes.")
-    if s.focus_driver is not None and s.focus_driver not in DRIVER_LABELS:
+    if s.focus_driver is not None and s.focus_driver not in DRIVERS:
         found.append(f"Focus driver: “{s.focus_driver}” is unknown. Choose one of the listed drivers or none.")
     for dim, score in s.scores.items():
         if dim not in RUBRIC or (score is not None and not 1 <= score <= 5):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from breakthrough.diagnosis.drivers import KEYS
+
 STORIES: dict[str, str] = {
     "low_activity": "Liam Foster",
     "poor_call_to_meeting": "Priya Raman",
@@ -22,7 +24,7 @@ STORIES: dict[str, str] = {
     "coaches_well": "Helen Marsh",
 }
 
-DRIVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size", "coverage", "cycle")
+DRIVERS = KEYS  # the drivers of breakthrough.diagnosis.drivers
 STORY_DRIVER = {
     "low_activity": "activity",
     "poor_call_to_meeting": "call_to_meeting",

@@ -22,30 +22,11 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from breakthrough.metrics import funnel, rates
+from breakthrough.diagnosis.drivers import DRIVERS, NO_IMPACT
+from breakthrough.metrics import funnel, rates, scorecard
 from breakthrough.metrics.inputs import Places
 from breakthrough.metrics.scorecard import RepFigures, Scorecard
 
-
-@dataclass(frozen=True)
-class Driver:
-    """One driver: its name for people, its unit, and which direction is better."""
-
-    label: str
-    unit: str  # "per week" | "rate" | "money" | "ratio" | "days"
-    higher_is_better: bool = True
-
-
-DRIVERS: dict[str, Driver] = {
-    "activity": Driver("Activity volume", "per week"),
-    "call_to_meeting": Driver("Call → meeting", "rate"),
-    "meeting_to_opp": Driver("Meeting → opportunity", "rate"),
-    "win_rate": Driver("Win rate", "rate"),
-    "deal_size": Driver("Deal size", "money"),
-    "coverage": Driver("Pipeline coverage", "ratio"),
-    "cycle": Driver("Sales cycle", "days", higher_is_better=False),
-}
-NO_IMPACT = frozenset({"coverage"})  # benchmarked, but closed through the drivers that build pipeline
 BENCHMARKS = {"top quartile": 0.75, "median": 0.5}
 MIN_GROUP = 4  # a team smaller than this is benchmarked against everyone in the scorecard
 QUADRANTS = {
@@ -54,35 +35,6 @@ QUADRANTS = {
     "motivate": ("Motivate", "Results on pace but activity behind: motivate, and protect next period's pipeline."),
     "accountability": ("Accountability", "Both behind: a direct accountability conversation."),
 }
-
-
-def label(key: str | None) -> str:
-    """A driver's name for people ("–" for none)."""
-    return DRIVERS[key].label if key in DRIVERS else "–"
-
-
-def key_of(text: str | None) -> str | None:
-    """The driver key for a label or key (as found in a URL); None when it names no driver."""
-    for key, driver in DRIVERS.items():
-        if text in (key, driver.label):
-            return key
-    return None
-
-
-@dataclass(frozen=True)
-class Cycles:
-    """What the closable share `pin` is made of: won-deal cycles (days) of the rep and of the team."""
-
-    rep: tuple[float, ...] = ()
-    team: tuple[float, ...] = ()
-    days_left: float = 0.0
-    k: float = 10.0
-
-    def closable(self, scale: float = 1.0) -> float:
-        """`pin` with every cycle multiplied by `scale` (a shorter cycle when `scale` < 1)."""
-        rep = [c * scale for c in self.rep]
-        team = [c * scale for c in self.team]
-        return rates.closable_share(rep, team, self.days_left, self.k)
 
 
 class DriverFigure(NamedTuple):
@@ -136,51 +88,17 @@ class Diagnosis:
     reps: dict[int, RepDiagnosis] = field(default_factory=dict)
 
 
-# --- driver values and benchmarks ---------------------------------------------------------------
+# --- benchmarks and gaps ---------------------------------------------------------------------------
 
 
-def driver_values(rep: RepFigures) -> dict[str, float | None]:
-    """The rep's value of each driver: calls per week (last 4 weeks), shrunk rates, coverage, median cycle."""
-    r = rep.rates
-    return {
-        "activity": rep.funnel.stages["calls"].actual_pw,
-        "call_to_meeting": r["call_to_meeting"].value,
-        "meeting_to_opp": r["meeting_to_opp"].value,
-        "win_rate": r["win_rate"].value,
-        "deal_size": r["deal_size"].value,
-        "coverage": rep.funnel.coverage,
-        "cycle": rep.median_cycle_days,
-    }
+def group_benchmarks(values: Mapping[str, np.ndarray], groups: Sequence[np.ndarray], level: float) -> dict:
+    """Each driver's benchmark in each group of reps: the `level` quantile of the group's finite values (from the
+    short end for lower-is-better drivers; unknown and "quota met" ∞ left out).
 
-
-def benchmark(values: Sequence[float | None], key: str, level: float) -> float | None:
-    """The `level` quantile of the finite values (from the short end for lower-is-better drivers)."""
-    finite = [v for v in values if v is not None and math.isfinite(v)]
-    if not finite:
-        return None
-    q = level if DRIVERS[key].higher_is_better else 1 - level
-    return float(np.quantile(finite, q))
-
-
-def benchmarks(values: Mapping[int, Mapping[str, float | None]], members: Sequence[int], level: float) -> dict:
-    """Each driver's benchmark over the reps in `members`."""
-    return {key: benchmark([values[i][key] for i in members], key, level) for key in DRIVERS}
-
-
-def benchmarks_all(values: Mapping[int, Mapping[str, float | None]], groups, level: float) -> dict:
-    """`benchmarks` of each group of reps, worked out for all groups at once (`_group_benchmarks`)."""
-    ids = list(values)
-    position = {rep_id: n for n, rep_id in enumerate(ids)}
-    groups = list(groups)
-    arrays = {key: _floats([values[i][key] for i in ids]) for key in DRIVERS}
-    found = _group_benchmarks(arrays, [np.array([position[i] for i in g], dtype=np.intp) for g in groups], level)
-    return {members: {key: _none(found[key][n]) for key in DRIVERS} for n, members in enumerate(groups)}
-
-
-def _group_benchmarks(values: Mapping[str, np.ndarray], groups: Sequence[np.ndarray], level: float) -> dict:
-    """Each driver's `benchmark` (an array: one per group of rep positions, NaN where a group has no finite value),
-    for every driver and group at once: the finite values of each (driver, group) sorted, then `rates.run_quantiles`."""
-    n, keys = len(groups), list(DRIVERS)
+    `values`: driver -> one value per rep (NaN: none); `groups`: arrays of rep positions. Gives driver -> one
+    benchmark per group (NaN where a group has no finite value), for every driver and group at once: the
+    finite values of each (driver, group) sorted, then `rates.run_quantiles` (numpy's linear quantile)."""
+    n, keys = len(groups), list(values)
     member = np.concatenate(groups) if n else np.zeros(0, dtype=np.intp)
     group = np.repeat(np.arange(n), [len(g) for g in groups])
     chosen = np.concatenate([values[key][member] for key in keys])  # driver after driver
@@ -198,68 +116,11 @@ def _floats(values: Sequence[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
-def _none(value: float) -> float | None:
-    """None for NaN (no value), else the value as a Python float."""
-    return None if value != value else float(value)
-
-
-def gap(key: str, value: float | None, bench: float | None) -> float | None:
-    """How far the value falls short of the benchmark, in the driver's unit (negative when better)."""
-    if value is None or bench is None:
-        return None
-    return bench - value if DRIVERS[key].higher_is_better else value - bench
-
-
-def _worse(key: str, value: float | None, bench: float | None) -> bool:
-    g = gap(key, value, bench)
-    return g is not None and g > 0
-
-
-# --- projected revenue and impact ---------------------------------------------------------------
-
-
-def funnel_inputs(rep: RepFigures, card: Scorecard, closable: float) -> funnel.FunnelInputs:
-    """What `projected_revenue` needs for this rep (the same inputs the scorecard used)."""
-    r, f = rep.rates, rep.funnel
-    return funnel.FunnelInputs(
-        quota=rep.quota, won=rep.won, open_pipeline=rep.open_pipeline,
-        win_rate=r["win_rate"].value or 0.0, deal_size=r["deal_size"].value or 0.0,
-        meeting_to_opp=r["meeting_to_opp"].value or 0.0, call_to_meeting=r["call_to_meeting"].value or 0.0,
-        weeks_left=card.weeks_left, calendar_days_left=(card.period.end - card.as_of).days,
-        median_cycle_days=rep.median_cycle_days, closable_share=closable, next_quota=0.0,
-        calls_pw=f.stages["calls"].actual_pw, meetings_pw=f.stages["meetings"].actual_pw,
-        opps_pw=f.stages["opportunities"].actual_pw,
-    )  # fmt: skip
-
-
-def at_benchmark(inputs: funnel.FunnelInputs, key: str, value: float, bench: float, cycles: Cycles):
-    """The inputs with one driver moved to its benchmark (win rate capped at 100 %)."""
-    if key == "cycle":
-        return replace(inputs, closable_share=cycles.closable(bench / value) if value > 0 else inputs.closable_share)
-    field_name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-                  "win_rate": "win_rate", "deal_size": "deal_size"}[key]  # fmt: skip
-    moved: dict[str, Any] = {field_name: min(bench, 1.0) if key == "win_rate" else bench}  # `replace`'s keywords
-    return replace(inputs, **moved)
-
-
-def impact(
-    inputs: funnel.FunnelInputs, key: str, value: float | None, bench: float | None, cycles: Cycles
-) -> float | None:
-    """P with the driver at its benchmark − P; 0 unless the benchmark is better; None for coverage."""
-    if key in NO_IMPACT:
-        return None
-    if value is None or bench is None or not _worse(key, value, bench):  # (`_worse` is False for a missing side)
-        return 0.0
-    better = funnel.projected_revenue(at_benchmark(inputs, key, value, bench, cycles))
-    return float(max(better - funnel.projected_revenue(inputs), 0.0))
-
-
-def focus(impacts: Mapping[str, float | None]) -> str | None:
-    """The driver with the largest positive impact (the first in the usual order on a tie); None if none."""
-    best = max((v or 0.0 for v in impacts.values()), default=0.0)
-    if best <= 0:
-        return None
-    return next(k for k in DRIVERS if k in impacts and (impacts[k] or 0.0) == best)
+def gaps(key: str, value: np.ndarray, bench: np.ndarray) -> np.ndarray:
+    """How far each value falls short of its benchmark, in the driver's unit (negative when better; NaN where a
+    side is missing)."""
+    with np.errstate(invalid="ignore"):
+        return bench - value if DRIVERS[key].higher_is_better else value - bench
 
 
 # --- the quadrant ------------------------------------------------------------------------------
@@ -276,26 +137,11 @@ def quadrant(activity_pace: float | None, results_pace: float | None, on_track: 
 
 
 def results_pace(rep: RepFigures, elapsed_share: float) -> float | None:
-    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period starts)."""
-    attainment = rep.funnel.attainment
-    if attainment is None or elapsed_share <= 0:
-        return None
-    return attainment / elapsed_share
+    """The rep's results pace (`scorecard.results_pace`: attainment ÷ share of the period elapsed)."""
+    return scorecard.results_pace(rep.funnel.attainment, elapsed_share)
 
 
 # --- everyone ------------------------------------------------------------------------------------
-
-
-def cycles_by_rep(card: Scorecard, cycles: pd.DataFrame, k: float) -> dict[int, Cycles]:
-    """Each rep's and their team's won-deal cycles (as the scorecard groups them) for `pin`."""
-    days_left = (card.period.end - card.as_of).days
-    own = cycles.groupby("rep_id")["days"].agg(tuple).to_dict()
-    teams: dict[str, tuple[float, ...]] = {}
-    for rep_id, rep in card.reps.items():
-        if rep.team is not None:
-            teams[rep.team] = teams.get(rep.team, ()) + own.get(rep_id, ())
-    return {rep_id: Cycles(own.get(rep_id, ()), teams.get(rep.team, ()) if rep.team is not None else (), days_left, k)
-            for rep_id, rep in card.reps.items()}  # fmt: skip
 
 
 def peer_groups(card: Scorecard) -> dict[int, tuple[int, ...]]:
@@ -314,32 +160,11 @@ def peer_group(card: Scorecard, rep_id: int) -> list[int]:
     return list(peer_groups(card)[rep_id])
 
 
-def diagnose_rep(
-    rep: RepFigures, card: Scorecard, bench: Mapping[str, float | None], cycles: Cycles, on_track: float = 1.0
-) -> RepDiagnosis:
-    """One rep's drivers against the benchmarks, impacts, focus and quadrant."""
-    values = driver_values(rep)
-    inputs = funnel_inputs(rep, card, cycles.closable())
-    figures = {
-        key: DriverFigure(key, values[key], bench.get(key), gap(key, values[key], bench.get(key)),
-                          impact(inputs, key, values[key], bench.get(key), cycles))
-        for key in DRIVERS
-    }  # fmt: skip
-    activity, results = rep.funnel.stages["calls"].pace_ratio, results_pace(rep, card.elapsed_share)
-    return RepDiagnosis(
-        rep_id=rep.rep_id, name=rep.name, team=rep.team, projected=funnel.projected_revenue(inputs),
-        figures=figures, focus=focus({k: f.impact for k, f in figures.items()}),
-        activity_pace=activity, results_pace=results, quadrant=quadrant(activity, results, on_track),
-    )  # fmt: skip
-
-
 def build(
     card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile", on_track: float = 1.0
 ) -> Diagnosis:
-    """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median").
-
-    The same figures `diagnose_rep` gives rep by rep, with every driver of all reps worked out at once.
-    """
+    """Every rep's diagnosis against the chosen benchmark ("top quartile" or "median"): each driver's value,
+    benchmark, gap and impact, the focus and the quadrant, with every driver of all reps worked out at once."""
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
     out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
     if card.reps and card.columns is None:
@@ -355,7 +180,7 @@ def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float,
     values = _driver_lists(reps)
     arrays = {key: _floats(found) for key, found in values.items()}
     bench = _benchmarks_by_rep(card, arrays, level)
-    projected, impacts = _impacts(card, arrays, bench, cycles, k)
+    projected, impacts = _impacts(card, arrays, bench, Cycles.of_card(card, cycles, k))
     columns = [_figures(key, values[key], arrays[key], bench[key], impacts[key]) for key in DRIVERS]
     activity = [r.funnel.stages["calls"].pace_ratio for r in reps]
     results = [results_pace(r, card.elapsed_share) for r in reps]
@@ -366,7 +191,7 @@ def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float,
         [r.team for r in reps],
         projected,
         [dict(zip(DRIVERS, figures)) for figures in zip(*columns)],
-        _focus_all(impacts),
+        focus_of(impacts),
         activity,
         results,
         [quadrant(a, r, on_track) for a, r in zip(activity, results)],
@@ -375,7 +200,8 @@ def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float,
 
 
 def _driver_lists(reps: Sequence[RepFigures]) -> dict[str, list]:
-    """`driver_values` of every rep, one list per driver."""
+    """Each driver's value for every rep, one list per driver: calls per week (last 4 weeks), the shrunk rates,
+    coverage and the median cycle."""
     calls = [r.funnel.stages["calls"] for r in reps]
     rate = lambda name: [r.rates[name].value for r in reps]  # noqa: E731
     return {"activity": [c.actual_pw for c in calls], "call_to_meeting": rate("call_to_meeting"),
@@ -389,84 +215,107 @@ def _benchmarks_by_rep(card: Scorecard, values: Mapping[str, np.ndarray], level:
     number: dict[tuple[int, ...], int] = {}
     group_of = np.array([number.setdefault(g, len(number)) for g in peer_groups(card).values()], dtype=np.intp)
     members = [np.array([position[i] for i in g], dtype=np.intp) for g in number]
-    found = _group_benchmarks(values, members, level)
+    found = group_benchmarks(values, members, level)
     return {key: per_group[group_of] for key, per_group in found.items()}
 
 
-def _focus_all(impacts: dict[str, np.ndarray | None]) -> list[str | None]:
-    """`focus` for every rep: the first driver (in the usual order) with the largest positive impact."""
-    keys = [key for key in impacts if impacts[key] is not None]
+def focus_of(impacts: Mapping[str, np.ndarray | None]) -> list[str | None]:
+    """Each rep's focus: the driver with the largest positive impact (the first in the table's order on a tie);
+    None when no driver is worth anything. `impacts`: driver -> one impact per rep (None: no impact of its own)."""
+    keys = [key for key in DRIVERS if impacts.get(key) is not None]
     worth = np.array([impacts[key] for key in keys], dtype=float)
     return [keys[b] if w > 0 else None for b, w in zip(worth.argmax(axis=0).tolist(), worth.max(axis=0).tolist())]
 
 
 def _figures(key: str, values: list, value: np.ndarray, bench: np.ndarray, impacts: np.ndarray | None) -> list:
-    """One driver's `DriverFigure` for every rep (the gap as `gap` works it out; None where a side is missing)."""
+    """One driver's `DriverFigure` for every rep (the gap of `gaps`; None where a side is missing)."""
     missing = np.isnan(value) | np.isnan(bench)
-    with np.errstate(invalid="ignore"):
-        shortfall = bench - value if DRIVERS[key].higher_is_better else value - bench
-    gaps, benches = shortfall.astype(object), bench.astype(object)
-    gaps[missing], benches[np.isnan(bench)] = None, None
+    short, benches = gaps(key, value, bench).astype(object), bench.astype(object)
+    short[missing], benches[np.isnan(bench)] = None, None
     worth = [None] * len(values) if impacts is None else impacts.tolist()
-    return rates.named_tuples(DriverFigure, zip([key] * len(values), values, benches.tolist(), gaps.tolist(), worth))
+    return rates.named_tuples(DriverFigure, zip([key] * len(values), values, benches.tolist(), short.tolist(), worth))
 
 
 # --- every rep's impacts at once ---------------------------------------------------------------------
-# `impact` for all reps: the projections on numpy arrays, with the same arithmetic in the same order.
 
-_FIELDS = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-           "win_rate": "win_rate", "deal_size": "deal_size"}  # fmt: skip
+_FIELDS = {key: d.moves for key, d in DRIVERS.items() if d.moves is not None}  # the funnel input each moves
 
 
-def _impacts(
-    card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray], cycles: pd.DataFrame, k: float
-):
+def _impacts(card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray], cycles: Cycles):
     """(P per rep, {driver: impact array}) — None for drivers without an impact of their own."""
-    packed = _Cycles(card, cycles, k)
-    inputs = _all_inputs(card, packed.closable(np.ones(len(card.reps))))
+    inputs = _all_inputs(card, cycles.closable(np.ones(len(card.reps))))
     base = funnel.projected_revenue(inputs)
-    impacts = {key: None if key in NO_IMPACT else _driver_impact(key, values[key], bench[key], inputs, base, packed)
-               for key in DRIVERS}  # fmt: skip
+    impacts = {key: driver_impact(key, values[key], bench[key], inputs, base, cycles) for key in DRIVERS}
     return base.tolist(), impacts
 
 
-def _driver_impact(key, value, bench, inputs, base, packed) -> np.ndarray:
-    """P with this driver at its benchmark − P, per rep; 0 where the benchmark is not better."""
-    with np.errstate(invalid="ignore"):
-        worse = (bench - value if DRIVERS[key].higher_is_better else value - bench) > 0
+def driver_impact(
+    key: str,
+    value: np.ndarray,
+    bench: np.ndarray,
+    inputs: funnel.FunnelInputs,
+    base: np.ndarray,
+    cycles: Cycles,
+) -> np.ndarray | None:
+    """Per rep: the projected revenue P with this driver at its benchmark − P (`base`), counted only where the
+    benchmark is better (else 0, never negative); None for a driver without an impact of its own (coverage).
+
+    The driver moves its funnel input to the benchmark (win rate capped at 100 %; a bigger deal size for new
+    deals only); a shorter sales cycle scales every won-deal cycle of the rep and team by benchmark ÷ value,
+    so more of them fit in the days left (`Cycles.closable`)."""
+    if key in NO_IMPACT:
+        return None
+    worse = gaps(key, value, bench) > 0  # (False where a side is missing: NaN > 0 is False)
     if key == "cycle":
         moved = worse & (value > 0)  # a shorter cycle: every cycle × benchmark ÷ value
         scale = np.where(moved, bench / np.where(value > 0, value, 1.0), 1.0)
-        better = replace(inputs, closable_share=np.where(moved, packed.closable(scale), inputs.closable_share))
+        better = replace(inputs, closable_share=np.where(moved, cycles.closable(scale), inputs.closable_share))
     else:
-        moved = np.where(bench > 1.0, 1.0, bench) if key == "win_rate" else bench
-        better = replace(inputs, **{_FIELDS[key]: np.where(worse, moved, getattr(inputs, _FIELDS[key]))})
+        target = np.where(bench > 1.0, 1.0, bench) if key == "win_rate" else bench
+        moves: dict[str, Any] = {_FIELDS[key]: np.where(worse, target, getattr(inputs, _FIELDS[key]))}  # `replace`'s
+        better = replace(inputs, **moves)
     gain = funnel.projected_revenue(better) - base
     return np.where(worse, np.where(gain < 0.0, 0.0, gain), 0.0)
 
 
 def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:
-    """`funnel_inputs` of every rep, as arrays: the scorecard's own inputs with this closable share (only
-    `funnel.projected_revenue` reads them here)."""
+    """What `funnel.projected_revenue` needs for every rep, as arrays: the scorecard's own inputs with this
+    closable share."""
     assert card.columns is not None  # `diagnose` refuses a card without its arrays
     return replace(card.columns.inputs, closable_share=closable)
 
 
-class _Cycles:
-    """Every rep's and team's won-deal cycles (as `cycles_by_rep` groups them), for `pin` at any scale."""
+class Cycles:
+    """What the closable share `pin` is made of, for every rep at once: each rep's won-deal cycles (days, sorted)
+    and their team's (every cycle of the reps in the team), the days left and the shrinkage `k`."""
 
-    def __init__(self, card: Scorecard, cycles: pd.DataFrame, k: float) -> None:
-        self.k, self.days_left = k, (card.period.end - card.as_of).days
-        self.own, self.own_short = _own_cycles(card, cycles, self.days_left)
+    def __init__(self, own: rates.Runs, own_short: np.ndarray, teams: Sequence[str | None], days_left: int, k: float):
+        self.k, self.days_left = k, days_left
+        self.own, self.own_short = own, own_short  # the sorted cycles per rep, and how many fit in the days left
         codes: dict = {}
-        self.team_of = np.array([codes.setdefault(r.team, len(codes)) if r.team is not None else -1
-                                 for r in card.reps.values()], dtype=np.int64)  # fmt: skip
+        self.team_of = np.array([codes.setdefault(t, len(codes)) if t is not None else -1 for t in teams],
+                                dtype=np.int64)  # fmt: skip
         self.team_n = _team_sums(self.own.counts, self.team_of, len(codes))
         self.team_short = _team_sums(self.own_short, self.team_of, len(codes))
         self._teams = len(codes)
 
+    @classmethod
+    def of(cls, rep_cycles: Sequence[Sequence[float]], teams: Sequence[str | None], days_left: int, k: float):
+        """From each rep's won-deal cycles (days) and team (None: no team)."""
+        rep = np.repeat(np.arange(len(rep_cycles)), [len(c) for c in rep_cycles])
+        days = np.array([d for c in rep_cycles for d in c], dtype=float)
+        return cls(*_counted(rep, days, len(rep_cycles), days_left), teams, days_left, k)
+
+    @classmethod
+    def of_card(cls, card: Scorecard, cycles: pd.DataFrame, k: float):
+        """The card's reps' cycles (its own when `cycles` are the card's) with their teams, to the card's period end."""
+        days_left = (card.period.end - card.as_of).days
+        own, own_short = _own_cycles(card, cycles, days_left)
+        return cls(own, own_short, [r.team for r in card.reps.values()], days_left, k)
+
     def closable(self, scale: np.ndarray) -> np.ndarray:
-        """`Cycles.closable(scale)` per rep: the shrunk share of cycles × scale that fit in the days left.
+        """`pin` per rep with every cycle (the rep's and the team's) × the rep's `scale`: the share of cycles that
+        fit in the days left, shrunk towards the team's (`rates.closable_share_all`).
 
         Counts at scale 1 are those of the cycles themselves (× 1.0 changes no number); only reps with
         another scale are counted again (`rates.scaled_within`)."""
@@ -500,7 +349,11 @@ def _own_cycles(card: Scorecard, cycles: pd.DataFrame, days_left: int) -> tuple[
         return card.columns.cycles, card.columns.cycles_short
     where = Places(list(card.reps)).of(cycles["rep_id"].to_numpy()) if len(cycles) else np.array([], dtype=int)
     days = cycles["days"].to_numpy(dtype=float)[where >= 0] if len(cycles) else np.array([])
-    rep, n = where[where >= 0], len(card.reps)
+    return _counted(where[where >= 0], days, len(card.reps), days_left)
+
+
+def _counted(rep: np.ndarray, days: np.ndarray, n: int, days_left: int) -> tuple[rates.Runs, np.ndarray]:
+    """The cycles of reps numbered 0..n−1 as sorted runs, and how many of each rep's fit in the days left."""
     return rates.runs(rep, days, n), np.bincount(rep[days <= days_left], minlength=n)
 
 

@@ -88,17 +88,10 @@ def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> p
     return days_in_stage(deals, as_of) > stall_limits(deals, as_of, q)
 
 
-def pushes(close_dates: Sequence[dt.date | None]) -> int:
-    """How many times a close date was moved later, over the dates oldest first (the current one last)."""
-    known = [d for d in close_dates if d is not None]
-    return sum(1 for before, after in zip(known, known[1:]) if after > before)
-
-
 def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
-    """Pushes of each deal: its earlier close dates (history, oldest first) then its current one.
-
-    `pushes` for every deal at once: the dates in that order, missing ones left out, and each date
-    later than the one before it for the same deal counted."""
+    """Pushes of each deal: how many times its close date was moved later, over its earlier close dates
+    (history, oldest first) then its current one — missing dates left out, each date later than the one
+    before it for the same deal counted; every deal at once."""
     ids = np.r_[history["id"].to_numpy(dtype=np.int64), deals["id"].to_numpy(dtype=np.int64)]
     days = np.r_[_ordinals(history["close_date"]), _ordinals(deals["close_date"])]
     order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date

@@ -57,8 +57,16 @@ def _reaching(reach: np.ndarray, deals: np.ndarray, n: int) -> np.ndarray:
 
 
 def step_conversion(reached: Sequence[int]) -> list[float | None]:
-    """Deals reaching the next stage ÷ deals reaching this one, for every stage but the last."""
-    return [_ratio(reached[i + 1], reached[i]) for i in range(len(reached) - 1)]
+    """Deals reaching the next stage ÷ deals reaching this one, for every stage but the last (None: none reached
+    it): `_step_rates` of one row of counts."""
+    (rates,) = _step_rates(np.array([reached], dtype=np.int64).reshape(1, len(reached)))
+    return [None if r != r else float(r) for r in rates.tolist()]
+
+
+def _step_rates(at: np.ndarray) -> np.ndarray:
+    """Per row of counts (deals reaching each stage): next stage ÷ this stage, NaN where none reached this one."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(at[:, :-1] > 0, at[:, 1:] / np.where(at[:, :-1] > 0, at[:, :-1], 1), np.nan)
 
 
 def funnel(cohort: pd.DataFrame, order: Sequence[str], settings: Settings) -> pd.DataFrame:
@@ -74,10 +82,6 @@ def funnel(cohort: pd.DataFrame, order: Sequence[str], settings: Settings) -> pd
     })  # fmt: skip
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den else None
-
-
 def conversions(cohort: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
     """Per rep (rows) and step (columns "A → B"): the rep's own stage-to-stage conversion."""
     return _conversions(cohort["rep_id"].to_numpy(), _reached(cohort), _deals(cohort), order)
@@ -91,9 +95,7 @@ def _conversions(reps: np.ndarray, reach: np.ndarray, deals: np.ndarray, order: 
         np.bincount(codes * n + reach, weights=deals, minlength=len(ids) * n).astype(np.int64).reshape(len(ids), n)
     )
     at = np.cumsum(per_rep[:, ::-1], axis=1)[:, ::-1]  # deals reaching each stage, per rep
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rates = np.where(at[:, :-1] > 0, at[:, 1:] / np.where(at[:, :-1] > 0, at[:, :-1], 1), np.nan)
-    return pd.DataFrame(rates, index=pd.Index(ids, name="rep_id"), columns=step_names(order), dtype=float)
+    return pd.DataFrame(_step_rates(at), index=pd.Index(ids, name="rep_id"), columns=step_names(order), dtype=float)
 
 
 def step_names(order: Sequence[str]) -> list[str]:

@@ -9,6 +9,7 @@
 - `data_health`   the data-health panel's figures and the records behind them
 - `templates`     the downloadable template CSV per entity
 
-May import: store, `metrics.periods` (a quota sheet's quarters follow the fiscal year) and the top-level
-`settings` and `formatting`, and access (`require` before a write); never diagnosis or coaching.
+May import: store, `metrics.periods` (a quota sheet's quarters follow the fiscal year),
+`diagnosis.drivers` (the driver keys a coaching import may name), access (`require` before a write) and
+the top-level `settings` and `formatting`; nothing else of diagnosis, nor coaching.
 """

@@ -10,5 +10,6 @@
 - `missing`   what the data in view lacks, said plainly (the empty states)
 - `view`      what a page shows: the resolved filters, independent of Streamlit
 
-May import: store, and the top-level `settings` and `formatting`.
+May import: store, `diagnosis.drivers` (the table of drivers, for the funnel's levers; it imports
+nothing), and the top-level `settings` and `formatting`.
 """

@@ -15,22 +15,27 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from breakthrough.diagnosis.drivers import DRIVERS, LEVERS
 from breakthrough.metrics import rates
 
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")
 LEVER_STEP = 0.10  # a lever is a 10 % improvement of one driver
-LEVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size")
 V = TypeVar("V", float, NDArray[np.float64])  # a rep's figure, or every rep's as an array (`compute_all`)
 
 
 def status(ratio: float | None, on_track: float = 1.0, at_risk: float = 0.8) -> str | None:
-    """Word for actual ÷ required: on track at or above `on_track`, at risk at or above `at_risk`, else behind."""
-    if ratio is None or math.isnan(ratio):
-        return None
-    if ratio >= on_track:
-        return ON_TRACK
-    return AT_RISK if ratio >= at_risk else BEHIND
+    """Word for actual ÷ required: on track at or above `on_track`, at risk at or above `at_risk`, else behind.
+
+    One ratio through `statuses` (the rule, for every rep at once); None for no ratio."""
+    found = statuses(np.array([math.nan if ratio is None else ratio], dtype=float), on_track, at_risk)[0]
+    return None if found is None else str(found)
+
+
+def statuses(ratio: np.ndarray, on_track: float = 1.0, at_risk: float = 0.8) -> np.ndarray:
+    """`status` of each ratio (an object array: the word, None for NaN)."""
+    found = np.where(ratio >= on_track, ON_TRACK, np.where(ratio >= at_risk, AT_RISK, BEHIND))
+    return _none_where(~np.isnan(ratio), found)
 
 
 @dataclass(frozen=True)
@@ -93,57 +98,7 @@ class Funnel(NamedTuple):
     next_period_pipeline: float
 
 
-# --- arithmetic that never divides by zero or multiplies 0 by infinity ---------------------------
-
-
-def _div(numerator: float, divisor: float) -> float:
-    """numerator ÷ divisor, with nothing needed (0) when the numerator is 0 and ∞ when the divisor is 0."""
-    if numerator == 0:
-        return 0.0
-    return numerator / divisor if divisor > 0 else math.inf
-
-
-def _times(amount: float, factor: float) -> float:
-    """amount × factor, 0 when the amount is 0 even if the factor is infinite."""
-    return 0.0 if amount == 0 else amount * factor
-
-
-def _ratio(actual: float, required: float) -> float:
-    """actual ÷ required; ∞ (nothing required) when required is 0."""
-    return actual / required if required > 0 else math.inf
-
-
-# --- the pieces of the funnel ------------------------------------------------------------------
-
-
-def coverage_ratio(inputs: FunnelInputs[float]) -> float:
-    """C: pipeline needed per unit of gap — the fixed policy value, or 1 ÷ win rate (∞ at a 0 % win rate)."""
-    if inputs.fixed_coverage is not None:
-        return inputs.fixed_coverage
-    return 1 / inputs.win_rate if inputs.win_rate > 0 else math.inf
-
-
-def _requirement(stage: str, total: float, actual_pw: float, inputs: FunnelInputs[float]) -> Requirement:
-    """One stage: derived weekly need, the standard beside it, the higher as the bar, and the pace."""
-    derived = _div(total, inputs.weeks_left)
-    standard = inputs.standards.get(stage)
-    bar = derived if standard is None else max(derived, standard)
-    ratio = _ratio(actual_pw, bar)
-    return Requirement(stage, total, derived, standard, bar, actual_pw, ratio, _status(ratio, inputs))
-
-
-def _status(ratio: float | None, inputs: FunnelInputs[Any]) -> str | None:
-    return status(ratio, inputs.on_track, inputs.at_risk)
-
-
-def stages(shortfall: float, inputs: FunnelInputs[float]) -> dict[str, Requirement]:
-    """RO = PS ÷ ads, RM = RO ÷ m2o, RC = RM ÷ c2m, each with its weekly pace."""
-    opps = _div(shortfall, inputs.deal_size)
-    meetings = _div(opps, inputs.meeting_to_opp)
-    calls = _div(meetings, inputs.call_to_meeting)
-    totals = {"opportunities": (opps, inputs.opps_pw), "meetings": (meetings, inputs.meetings_pw),
-              "calls": (calls, inputs.calls_pw)}  # fmt: skip
-    return {stage: _requirement(stage, *totals[stage], inputs) for stage in STAGES}
+# --- the pieces of the funnel, for every rep at once (arrays: one entry per rep) ------------------
 
 
 def projected_revenue(inputs: FunnelInputs[V]) -> V:
@@ -158,61 +113,9 @@ def projected_revenue(inputs: FunnelInputs[V]) -> V:
     return i.won + i.open_pipeline * i.win_rate + new_business
 
 
-def _improved(inputs: FunnelInputs[float], lever: str) -> FunnelInputs[float]:
-    """The inputs with one driver 10 % better (win rate capped at 100 %)."""
-    up = 1 + LEVER_STEP
-    changes: dict[str, dict[str, Any]] = {  # field -> value, for `replace`
-        "activity": {"calls_pw": inputs.calls_pw * up},
-        "call_to_meeting": {"call_to_meeting": inputs.call_to_meeting * up},
-        "meeting_to_opp": {"meeting_to_opp": inputs.meeting_to_opp * up},
-        "win_rate": {"win_rate": min(inputs.win_rate * up, 1.0)},
-        "deal_size": {"deal_size": inputs.deal_size * up},  # only new deals: OP keeps its amounts
-    }
-    return replace(inputs, **changes[lever])
-
-
-def levers(inputs: FunnelInputs[float], projected_gap: float) -> dict[str, float]:
-    """For each driver, how much a 10 % improvement would cut the projected gap (never negative)."""
-    cuts = {}
-    for lever in LEVERS:
-        new_gap = max(inputs.quota - projected_revenue(_improved(inputs, lever)), 0.0)
-        cuts[lever] = max(projected_gap - new_gap, 0.0)
-    return cuts
-
-
-def compute(inputs: FunnelInputs[float]) -> Funnel:
-    """The whole reverse funnel for one rep and period."""
-    i = inputs
-    gap = max(i.quota - i.won, 0.0)
-    c = coverage_ratio(i)
-    required = _times(gap, c)
-    shortfall = max(required - i.open_pipeline, 0.0)
-    projected = projected_revenue(i)
-    projected_gap = max(i.quota - projected, 0.0)
-    return Funnel(
-        gap=gap,
-        attainment=i.won / i.quota if i.quota > 0 else None,
-        coverage_ratio=c,
-        required_pipeline=required,
-        coverage=_ratio(i.open_pipeline, gap),
-        coverage_status=_status(_ratio(i.open_pipeline, required), i),
-        pipeline_shortfall=shortfall,
-        stages=stages(shortfall, i),
-        projected=projected,
-        projected_gap=projected_gap,
-        levers=levers(i, projected_gap),
-        cycle_warning=i.median_cycle_days is not None and i.calendar_days_left < i.median_cycle_days,
-        next_period_pipeline=_times(i.next_quota, c),
-    )
-
-
-# --- every rep at once ------------------------------------------------------------------------------
-# The same arithmetic as above, in the same order, on numpy arrays (one entry per rep), so each
-# rep's figures are exactly what `compute` gives for them; the scorecard uses it for all reps.
-
-
 def compute_all(inputs: FunnelInputs[NDArray[np.float64]]) -> list[Funnel]:
-    """`compute` for many reps: the per-rep fields of `inputs` are arrays (NaN for a missing median cycle)."""
+    """The whole reverse funnel of every rep for one period: the per-rep fields of `inputs` are arrays (NaN for
+    a missing median cycle), one `Funnel` per rep comes back. One rep's funnel is this on one-element arrays."""
     i = inputs
     gap = _max0(i.quota - i.won)
     c = _coverage_ratio_all(i)
@@ -277,18 +180,18 @@ def _none_where(valid: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 def _div_all(numerator: np.ndarray, divisor: np.ndarray) -> np.ndarray:
-    """`_div` per entry: 0 when the numerator is 0, ∞ when the divisor is not above 0."""
+    """numerator ÷ divisor per entry: nothing needed (0) when the numerator is 0, ∞ when the divisor is not above 0."""
     return np.where(numerator == 0, 0.0, _divide(numerator, divisor))
 
 
 def _times_all(amount: np.ndarray, factor) -> np.ndarray:
-    """`_times` per entry: 0 where the amount is 0, even if the factor is infinite."""
+    """amount × factor per entry: 0 where the amount is 0, even if the factor is infinite (0 × ∞ is no need)."""
     with np.errstate(invalid="ignore"):
         return np.where(amount == 0, 0.0, amount * factor)
 
 
 def _ratio_all(actual: np.ndarray, required: np.ndarray) -> np.ndarray:
-    """`_ratio` per entry: actual ÷ required; ∞ where nothing is required."""
+    """actual ÷ required per entry; ∞ where nothing is required."""
     with np.errstate(invalid="ignore"):
         return _divide(actual, required)
 
@@ -301,9 +204,8 @@ def _coverage_ratio_all(inputs: FunnelInputs[NDArray[np.float64]]) -> np.ndarray
 
 
 def _status_all(ratio: np.ndarray, inputs: FunnelInputs[Any]) -> np.ndarray:
-    """`status` per entry (None for NaN)."""
-    found = np.where(ratio >= inputs.on_track, ON_TRACK, np.where(ratio >= inputs.at_risk, AT_RISK, BEHIND))
-    return _none_where(~np.isnan(ratio), found)
+    """`statuses` with the thresholds of `inputs`."""
+    return statuses(ratio, inputs.on_track, inputs.at_risk)
 
 
 def _stages_all(shortfall: np.ndarray, inputs: FunnelInputs[NDArray[np.float64]]) -> dict[str, dict]:
@@ -328,18 +230,19 @@ def _requirement_all(
 
 
 def _improved_all(inputs: FunnelInputs[NDArray[np.float64]], lever: str) -> FunnelInputs[NDArray[np.float64]]:
-    """`_improved` for arrays: one driver 10 % better for every rep (win rate capped at 100 %)."""
+    """The inputs with one driver 10 % better for every rep (win rate capped at 100 %; a bigger deal size
+    applies to new deals only: the open pipeline keeps its amounts)."""
     up = 1 + LEVER_STEP
     if lever == "win_rate":
         better = inputs.win_rate * up
         return replace(inputs, win_rate=np.where(better > 1.0, 1.0, better))
-    name = {"activity": "calls_pw", "call_to_meeting": "call_to_meeting", "meeting_to_opp": "meeting_to_opp",
-            "deal_size": "deal_size"}[lever]  # fmt: skip
+    name = DRIVERS[lever].moves
+    assert name is not None  # a lever moves a funnel input
     return replace(inputs, **{name: getattr(inputs, name) * up})
 
 
 def _levers_all(inputs: FunnelInputs[NDArray[np.float64]], projected_gap: np.ndarray) -> dict[str, np.ndarray]:
-    """`levers` per rep: how much a 10 % better driver cuts the projected gap."""
+    """For each lever and rep: how much a 10 % better driver cuts the projected gap (never negative)."""
     cuts = {}
     for lever in LEVERS:
         new_gap = _max0(inputs.quota - projected_revenue(_improved_all(inputs, lever)))

@@ -4,19 +4,16 @@ Beta-binomial shrinkage with prior strength `k`: the rep's record counts as `tri
 the team's rate as `k` more. A rep with no history gets the team's rate; a rep with a long record
 gets close to their own.
 
-- win rate: `shrunk(won_count, closed_count, team_win_rate, k)`
-- meeting → opportunity: `shrunk(opportunities_created, meetings_held, team_m2o, k)`
-- call → meeting: `shrunk(meetings_held, calls_made, team_c2m, k)`
+- win rate: `shrunk_all(won_count, closed_count, team_win_rate, k)`
+- meeting → opportunity: `shrunk_all(opportunities_created, meetings_held, team_m2o, k)`
+- call → meeting: `shrunk_all(meetings_held, calls_made, team_c2m, k)`
 - average won deal size is shrunk the same way on amounts:
-  `shrunk(won_amount, won_count, team_average_deal_size, k)` — the won amount plays "successes",
+  `shrunk_all(won_amount, won_count, team_average_deal_size, k)` — the won amount plays "successes",
   the number of won deals plays "trials", so `value` is the shrunk average in money.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
@@ -38,73 +35,21 @@ class Rate(NamedTuple):
     low_confidence: bool  # trials < min_trials
 
 
-def shrunk(successes: float, trials: float, prior: float | None, k: float, min_trials: int = 5) -> Rate:
-    """`(successes + k·prior) / (trials + k)`: the rep's ratio pulled towards the team's `prior`.
-
-    Without a prior (None or NaN) the rep's own ratio is used; with neither, the value is None.
-    """
-    raw = successes / trials if trials > 0 else None
-    if prior is None or math.isnan(prior):
-        value = raw
-    elif trials + k > 0:
-        value = (successes + k * prior) / (trials + k)
-    else:
-        value = prior
-    return Rate(value, raw, successes, trials, trials < min_trials)
-
-
 def team_rate(successes: float, trials: float, fallback: float | None = None) -> float | None:
     """The team's pooled ratio (all reps' successes ÷ all reps' trials); `fallback` when there are no trials."""
     return successes / trials if trials > 0 else fallback
 
 
-def median(values: Sequence[float]) -> float | None:
-    """The middle value (mean of the two middle ones for an even count); None for no values."""
-    return statistics.median(values) if len(values) else None
-
-
-def shrunk_median_cycle(rep_cycles: Sequence[float], team_cycles: Sequence[float], k: float) -> float | None:
-    """The rep's median won-deal cycle in days, pulled towards the team's: `(n·rep + k·team) / (n + k)`.
-
-    Only team data: the team median. Only rep data: the rep median. Neither: None.
-    """
-    rep, team, n = median(rep_cycles), median(team_cycles), len(rep_cycles)
-    if team is None or rep is None:
-        return rep if team is None else team
-    return (n * rep + k * team) / (n + k) if n + k > 0 else team
-
-
-def _share_within(cycles: Sequence[float], days_left: float) -> float:
-    """Share of `cycles` no longer than `days_left` (cycles must not be empty)."""
-    return sum(1 for c in cycles if c <= days_left) / len(cycles)
-
-
-def closable_share(rep_cycles: Sequence[float], team_cycles: Sequence[float], days_left: float, k: float) -> float:
-    """`pin`: the share of won deals whose cycle (created → won, days) fits in the days left.
-
-    Shrunk like a win rate: `(rep deals short enough + k·team share) / (rep deals + k)`.
-    Only team data: the team's share; only rep data: the rep's share;
-    no data at all: 1.0 while days remain, else 0.0.
-    """
-    if not team_cycles:
-        if not rep_cycles:
-            return 1.0 if days_left > 0 else 0.0
-        return _share_within(rep_cycles, days_left)
-    team_share = _share_within(team_cycles, days_left)
-    short = sum(1 for c in rep_cycles if c <= days_left)
-    share = shrunk(short, len(rep_cycles), team_share, k).value
-    assert share is not None  # the team's share is the prior, so `shrunk` always gives a value
-    return share
-
-
-# --- many reps at once ------------------------------------------------------------------------------
-# The same arithmetic as above on numpy arrays (one entry per rep), for the scorecard and diagnosis.
+# --- every rep at once: numpy arrays, one entry per rep (one rep's figure: one-element arrays) ---------
 
 
 def shrunk_all(
     successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float, min_trials: int = 5
 ) -> list[Rate]:
-    """`shrunk` for each entry; NaN in `prior` means no prior."""
+    """Each rep's `Rate`: `(successes + k·prior) / (trials + k)`, the rep's ratio pulled towards the team's `prior`.
+
+    Without a prior (NaN) the rep's own ratio is used; with neither, the value is None. A rate from fewer
+    than `min_trials` trials is low confidence."""
     value, raw = shrunk_values(successes, trials, prior, k)
     return many(value, raw, successes, trials, trials < min_trials)
 
@@ -112,7 +57,7 @@ def shrunk_all(
 def shrunk_values(
     successes: np.ndarray, trials: np.ndarray, prior: np.ndarray, k: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(value, raw) of `shrunk` for each entry as arrays, NaN where `shrunk` gives None."""
+    """(value, raw) of `shrunk_all` for each entry as arrays, NaN where it gives None (raw: successes ÷ trials)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(trials > 0, successes / trials, np.nan)
         pooled = np.where(trials + k > 0, (successes + k * prior) / (trials + k), prior)
@@ -138,7 +83,8 @@ def _values(x: np.ndarray) -> list:
 
 
 def group_medians(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """`median` of each group's values (groups numbered 0..n−1); NaN for a group without values."""
+    """The median of each group's values (groups numbered 0..n−1: the middle value, the mean of the two
+    middle ones for an even count); NaN for a group without values."""
     return runs(groups, values, n).medians()
 
 
@@ -154,7 +100,7 @@ class Runs:
         return np.cumsum(self.counts) - self.counts
 
     def medians(self) -> np.ndarray:
-        """`median` of each group's values; NaN for a group without values."""
+        """The median of each group's values (see `group_medians`); NaN for a group without values."""
         counts, middle = self.counts, self.starts + self.counts // 2
         out = np.full(len(counts), np.nan)
         odd, even = counts % 2 == 1, (counts > 0) & (counts % 2 == 0)
@@ -230,7 +176,9 @@ def scaled_within(
 
 
 def shrunk_median_cycle_all(rep: np.ndarray, team: np.ndarray, n: np.ndarray, k: float) -> np.ndarray:
-    """`shrunk_median_cycle` per rep from the rep's and team's medians (NaN: none) and the rep's deal count."""
+    """Each rep's median won-deal cycle in days pulled towards the team's: `(n·rep + k·team) / (n + k)`, from the
+    rep's and team's medians (NaN: none) and the rep's deal count n. Only team data: the team median; only
+    rep data: the rep median; neither: NaN."""
     with np.errstate(invalid="ignore"):
         pooled = np.where(n + k > 0, (n * rep + k * team) / (n + k), team)
     return np.where(np.isnan(team), rep, np.where(np.isnan(rep), team, pooled))
@@ -239,7 +187,11 @@ def shrunk_median_cycle_all(rep: np.ndarray, team: np.ndarray, n: np.ndarray, k:
 def closable_share_all(
     rep_short: np.ndarray, rep_n: np.ndarray, team_short: np.ndarray, team_n: np.ndarray, days_remain: bool, k: float
 ) -> np.ndarray:
-    """`closable_share` per rep from counts: cycles that fit (`*_short`) and all cycles (`*_n`) of rep and team."""
+    """`pin` per rep: the share of won deals whose cycle (created → won, days) fits in the days left, from counts —
+    cycles that fit (`*_short`) and all cycles (`*_n`) of rep and team.
+
+    Shrunk like a win rate: `(rep deals short enough + k·team share) / (rep deals + k)`. Only team data: the
+    team's share; only rep data: the rep's share; no data at all: 1.0 while days remain, else 0.0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         own = rep_short / rep_n
         team_share = team_short / team_n

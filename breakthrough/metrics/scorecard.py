@@ -81,7 +81,7 @@ class Scorecard:
         quota = sum(r.quota for r in chosen)
         won = sum(r.won for r in chosen)
         attainment = won / quota if quota else None
-        pace = attainment / self.elapsed_share if attainment is not None and self.elapsed_share else None
+        pace = results_pace(attainment, self.elapsed_share)
         return {
             "quota": quota,
             "won": won,
@@ -90,6 +90,13 @@ class Scorecard:
             "elapsed_share": self.elapsed_share,
             "results_pace": pace,
         }
+
+
+def results_pace(attainment: float | None, elapsed_share: float) -> float | None:
+    """Attainment to date ÷ share of the period elapsed (None without a quota or before the period starts)."""
+    if attainment is None or elapsed_share <= 0:
+        return None
+    return attainment / elapsed_share
 
 
 def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, exc, select, text
 
 from breakthrough.store.models import Setting
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project folder (this file is breakthrough/store/db.py)
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'breakthrough.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEMO_ENV = "BREAKTHROUGH_DEMO"  # 0, false, no or off: never fill an empty database with the demo

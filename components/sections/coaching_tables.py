@@ -25,6 +25,7 @@ from breakthrough.coaching.managers import (
     tiers,
 )
 from breakthrough.coaching.rubric import DIMENSIONS
+from breakthrough.diagnosis import drivers
 from breakthrough.formatting import day
 from breakthrough.metrics.funnel import status
 from breakthrough.metrics.scorecard import Scorecard
@@ -56,7 +57,7 @@ def impact_text(m: ManagerFigures, currency: str = "USD") -> str:
     if not any(e.enough for e in m.impact.values()):
         return f"not enough data yet (n = {n})"
     moved = [
-        f"{verdict(e).split()[0]}: {store.DRIVER_LABELS[d]} {impact.effect_text(d, e.mean, currency)}"
+        f"{verdict(e).split()[0]}: {drivers.label(d)} {impact.effect_text(d, e.mean, currency)}"
         for d, e in m.impact.items()
         if verdict(e) in ("better than the team", "worse than the team")
     ]
@@ -75,7 +76,7 @@ def impact_rows(m: ManagerFigures, currency: str = "USD") -> pd.DataFrame:
         )
         rows.append(
             {
-                "Focus driver": store.DRIVER_LABELS[d],
+                "Focus driver": drivers.label(d),
                 "Sessions measured": e.n,
                 "Change beyond the team": impact.effect_text(d, e.mean, currency) if e.enough else "–",
                 "95 % interval": interval,
@@ -215,7 +216,7 @@ def session_rows(
             "Rep": names.get(int(s.rep_id), "–"),
             "Type": store.TYPE_LABELS.get(s.type, s.type),
             "Minutes": int(s.duration_min),
-            "Focus": store.DRIVER_LABELS.get(s.focus_driver, "–") if isinstance(s.focus_driver, str) else "–",
+            "Focus": drivers.label(s.focus_driver) if isinstance(s.focus_driver, str) else "–",
             "Quality (0–100)": float("nan") if s.quality is None or pd.isna(s.quality) else float(s.quality),
             "Commitments": agreed.get(s.id, "") if len(agreed) else "",
             "Notes": s.notes if isinstance(s.notes, str) and scope.sees_notes(s) else "",
@@ -239,7 +240,7 @@ def effect_rows(effects: pd.DataFrame, as_of: dt.date, currency: str = "USD") ->
         rows.append(
             {
                 "Date": day(e.date),
-                "Focus driver": store.DRIVER_LABELS[e.driver],
+                "Focus driver": drivers.label(e.driver),
                 "Rep, 4 weeks before": text(e.rep_before),
                 "Rep, 4 weeks after": text(e.rep_after) if ends <= as_of else f"not over until {day(ends)}",
                 "Team's change": text(team_change, True),

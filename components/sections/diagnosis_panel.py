@@ -13,8 +13,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from breakthrough.diagnosis import focus
-from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, Diagnosis, RepDiagnosis
+from breakthrough.diagnosis import drivers, focus
+from breakthrough.diagnosis.drivers import DRIVERS
+from breakthrough.diagnosis.focus import QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
 from breakthrough.metrics.view import View
 from breakthrough.store import records
@@ -42,7 +43,7 @@ def for_view(view: View) -> Diagnosis:
 def _drill(rep_name: str, driver: str | None) -> None:
     """Point the bound filters at a rep (and driver) and ask for the Rep page (runs in a callback)."""
     st.session_state["rep"] = rep_name
-    st.session_state["driver"] = focus.label(driver) if driver else "All drivers"
+    st.session_state["driver"] = drivers.label(driver) if driver else "All drivers"
     st.session_state[DRILL] = True
     st.session_state[CLICKS] = st.session_state.get(CLICKS, 0) + 1
 
@@ -65,7 +66,7 @@ def _on_focus_row(key: str, rows: pd.DataFrame) -> None:
 def _on_driver_row(key: str, keys: list[str]) -> None:
     picked = st.session_state[key].selection.rows
     if picked:
-        st.session_state["driver"] = focus.label(keys[picked[0]])
+        st.session_state["driver"] = drivers.label(keys[picked[0]])
 
 
 def follow_drill() -> None:
@@ -97,7 +98,7 @@ def focus_rows(reps: list[RepDiagnosis], currency: str) -> pd.DataFrame:
 
 def _focus_name(r: RepDiagnosis) -> str:
     if r.focus:
-        return focus.label(r.focus)
+        return drivers.label(r.focus)
     return "nothing can close in time" if r.short else "at benchmark everywhere"
 
 
@@ -147,7 +148,7 @@ def driver_rows(rep: RepDiagnosis, currency: str) -> pd.DataFrame:
     rows = []
     for f in rep.ranked():
         rows.append({
-            "Driver": focus.label(f.key), "Rep's value": charts.driver_text(f.key, f.value, currency),
+            "Driver": drivers.label(f.key), "Rep's value": charts.driver_text(f.key, f.value, currency),
             "Benchmark": charts.driver_text(f.key, f.benchmark, currency), "Gap": _gap_text(f, currency),
             "Impact": "–" if f.impact is None else money(f.impact, currency),
             "key": f.key,
@@ -182,7 +183,7 @@ def rep_section(view: View) -> None:
     if rep.focus:
         f = rep.figures[rep.focus]
         st.success(
-            f"**Focus — the one thing to coach: {focus.label(rep.focus)}.** Bringing it from "
+            f"**Focus — the one thing to coach: {drivers.label(rep.focus)}.** Bringing it from "
             f"{charts.driver_text(f.key, f.value, cur)} to the team's {view.benchmark} "
             f"({charts.driver_text(f.key, f.benchmark, cur)}) is worth **{money(f.impact, cur)}** more this period.",
             icon="🎯",
@@ -190,7 +191,7 @@ def rep_section(view: View) -> None:
     elif rep.short:
         st.info(
             f"Too little of {view.period.label} is left for any driver to change what closes this period. "
-            f"Below the team's {view.benchmark}: {', '.join(focus.label(k) for k in rep.short)} — "
+            f"Below the team's {view.benchmark}: {', '.join(drivers.label(k) for k in rep.short)} — "
             "a longer Period in the sidebar (Quarter or Year) shows what to coach now.",
             icon="⏳",
         )
@@ -261,9 +262,9 @@ WINDOWS = {
 def driver_records(view: View, driver: str) -> None:
     """Each record set behind the driver, with its count, as a table with a CSV download."""
     window = WINDOWS.get(driver, f"the look-back window ({cache.settings(cache.version()).lookback_days} days)")
-    st.markdown(f"**Records behind {focus.label(driver)}** — {window}. Pick another driver above or in the sidebar.")
+    st.markdown(f"**Records behind {drivers.label(driver)}** — {window}. Pick another driver above or in the sidebar.")
     for title, frame in record_sets(view, driver):
-        records_table(frame, title, f"{view.rep or 'rep'} {focus.label(driver)} {title}")
+        records_table(frame, title, f"{view.rep or 'rep'} {drivers.label(driver)} {title}")
 
 
 BLANKS = ("Account", "Deal", "Outcome", "Subject", "Close date", "In stage since")

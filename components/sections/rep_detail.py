@@ -6,23 +6,14 @@ import datetime as dt
 
 import pandas as pd
 
+from breakthrough.diagnosis import drivers
 from breakthrough.formatting import number
+from breakthrough.metrics import scorecard
 from breakthrough.metrics.scorecard import RepFigures
 
 STAGES = {"opportunities": "New opportunities", "meetings": "Meetings held", "calls": "Calls"}
-RATES = {
-    "call_to_meeting": "Call → meeting",
-    "meeting_to_opp": "Meeting → opportunity",
-    "win_rate": "Win rate",
-    "deal_size": "Average won deal",
-}
-LEVERS = {
-    "activity": "Activity (calls per week)",
-    "call_to_meeting": "Call → meeting",
-    "meeting_to_opp": "Meeting → opportunity",
-    "win_rate": "Win rate",
-    "deal_size": "Average deal size",
-}
+RATES = {key: drivers.label(key) for key in drivers.KEYS if key in scorecard.RATE_NAMES}  # the funnel's rates
+LEVERS = {key: drivers.label(key) for key in drivers.LEVERS}
 
 
 def funnel_rows(rep: RepFigures) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import streamlit as st
 from breakthrough.access import NotAllowed
 from breakthrough.coaching import rubric, sessions
 from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
+from breakthrough.diagnosis import drivers
 from breakthrough.formatting import day
 from breakthrough.metrics.view import reps_now
 from breakthrough.store.models import RUBRIC, SESSION_TYPES
@@ -28,7 +29,7 @@ REVIEW_SHOWN = 6  # open commitments offered for review, the latest agreed first
 NOT_SCORED = "–"
 STATUSES = ["open", "done", "missed"]
 REVIEW = {"not reviewed": None, "done": "done", "missed": "missed", "still open": "open"}
-DRIVER_OPTIONS = [None, *sessions.DRIVER_LABELS]
+DRIVER_OPTIONS = [None, *drivers.KEYS]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -101,7 +102,7 @@ def _first_line(key: str, s: SessionInput | None, today: dt.date) -> dict:
             "Focus driver",
             DRIVER_OPTIONS,
             index=DRIVER_OPTIONS.index(s.focus_driver) if s else 0,
-            format_func=lambda d: "none named" if d is None else sessions.DRIVER_LABELS[d],
+            format_func=lambda d: "none named" if d is None else drivers.label(d),
             key=f"{key}_driver",
             help="The one behaviour this session works on (the drivers of the Rep page).",
         ),

@@ -11,16 +11,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from breakthrough import formatting
-from breakthrough.diagnosis import focus
-from breakthrough.diagnosis.focus import DRIVERS, QUADRANTS, RepDiagnosis
+from breakthrough.diagnosis import drivers, focus
+from breakthrough.diagnosis.drivers import DRIVERS
+from breakthrough.diagnosis.focus import QUADRANTS, RepDiagnosis
 
 # value ÷ benchmark: red well below, amber just below, green at or above (text always says the value)
 SCALE = [[0.0, "#c62828"], [0.4, "#ef8f00"], [0.49, "#fff3c4"], [0.5, "#c8e6c9"], [1.0, "#2e7d32"]]  # z ÷ 2
 QUADRANT_COLOURS = {"retain": "#2e7d32", "develop": "#1f77b4", "motivate": "#ef8f00", "accountability": "#c62828"}
 CAP = 3.0  # paces above 300 % are drawn at the cap
-COLUMN_LABELS = {"activity": "Activity<br>(calls/wk)", "call_to_meeting": "Call →<br>meeting",
-                 "meeting_to_opp": "Meeting →<br>opportunity", "win_rate": "Win<br>rate", "deal_size": "Deal<br>size",
-                 "coverage": "Pipeline<br>coverage", "cycle": "Sales<br>cycle"}  # fmt: skip
+
+
+def column_label(key: str) -> str:
+    """A driver's label as a heatmap column heading: the table's label on two lines (at the space nearest its middle)."""
+    text = drivers.label(key)
+    spaces = [n for n, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda n: abs(n - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def driver_text(key: str, value: float | None, currency: str) -> str:
@@ -49,7 +57,7 @@ def standing(key: str, value: float | None, bench: float | None) -> float | None
 
 def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figure:
     """Reps × drivers: the colour is the value against the benchmark, the text is the value itself."""
-    keys, labels = list(DRIVERS), [COLUMN_LABELS[k] for k in DRIVERS]
+    keys, labels = list(DRIVERS), [column_label(k) for k in DRIVERS]
     names = [r.name for r in reps]
     z, text, custom, hover = [], [], [], []
     for r in reps:
@@ -84,7 +92,7 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
 def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark: str) -> str:
     impact = "no impact of its own" if f.impact is None else formatting.money(f.impact, currency)
     return (
-        f"<b>{r.name}</b> · {focus.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
+        f"<b>{r.name}</b> · {drivers.label(f.key)}<br>value {driver_text(f.key, f.value, currency)}"
         f"<br>{benchmark} {driver_text(f.key, f.benchmark, currency)}<br>impact {impact}"
     )
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import formatting
+from breakthrough.diagnosis import drivers
 from breakthrough.formatting import SYMBOLS, status
 from breakthrough.sharing import exports
 from components import sharing
@@ -77,7 +78,8 @@ def rates_table(rates: pd.DataFrame, currency: str) -> None:
     """Conversion rates as percentages, the average deal as money, with sample sizes."""
 
     def show(label: str, value: float | None) -> str:
-        if label == "Average won deal":
+        key = drivers.key_of(label)
+        if key is not None and drivers.DRIVERS[key].unit == "money":  # deal size
             return formatting.money(value, currency)
         return formatting.percent(value, 1)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from breakthrough.diagnosis.drivers import KEYS
 from breakthrough.formatting import day
 from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key, owner_label, unknown_reason, visible
@@ -48,7 +49,7 @@ LIMITS = {
     "session_id": 100,
     "submitted": 100,
 }
-DRIVERS = ("activity", "call_to_meeting", "meeting_to_opp", "win_rate", "deal_size", "coverage", "cycle")
+DRIVERS = KEYS  # the drivers of breakthrough.diagnosis.drivers
 ROLES = {
     "rep": "rep",
     "sales rep": "rep",

@@ -70,7 +70,7 @@ def earlier(engine: Engine, sha256: str) -> tuple[int, dt.datetime] | None:
         row = conn.execute(
             select(b.id, b.created_at).where(b.sha256 == sha256, b.status == "committed").order_by(b.id)
         ).first()
-    return row.tuple() if row else None
+    return (row.id, row.created_at) if row else None
 
 
 def remove_demo(engine: Engine) -> None:
