@@ -6,7 +6,7 @@
 
 import streamlit as st
 
-from components import page_frame
+from components import page_frame, signin
 
 st.set_page_config(page_title="Breakthrough", page_icon=":material/trending_up:", layout="wide")
 
@@ -19,4 +19,4 @@ PAGES = [
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]
 
-page_frame.run(st.navigation(PAGES))
+page_frame.run(st.navigation(PAGES, position=signin.menu_position()))  # no menu before sign-in

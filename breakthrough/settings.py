@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.store.models import Setting
 
 EXAMPLE_RATES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}  # built-in examples, flagged until the user sets rates
@@ -66,9 +67,11 @@ def load(engine) -> Settings:
     return Settings(**{k: v for k, v in rows})
 
 
-def save(engine, settings: Settings, actor=None, via: str = "app") -> None:
-    """Store every setting; bump the data version. The audit log gets the changed settings' old and new
-    values (`actor`: who saves, None in open mode), in the same transaction."""
+def save(engine, settings: Settings, scope: Scope = OPEN, via: str = "app") -> None:
+    """Store every setting that differs from its default; bump the data version. The audit log gets the
+    changed settings' old and new values in the same transaction (leaders and sales ops:
+    `access.NotAllowed` for anyone else, nothing stored)."""
+    require(scope, "settings")
     from breakthrough.store import audit
     from breakthrough.store.db import bump_data_version
 
@@ -77,7 +80,7 @@ def save(engine, settings: Settings, actor=None, via: str = "app") -> None:
         stored = dict(conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(FIELDS))).all())
         before, after = audit.changed(dataclasses.asdict(Settings(**stored)), values)
         summary = ", ".join(before) if before else "nothing changed"
-        audit.record(conn, actor, "settings", "settings", summary, before=before, after=after, via=via)
+        audit.record(conn, scope, "settings", "settings", summary, before=before, after=after, via=via)
         conn.execute(Setting.__table__.delete().where(Setting.key.in_(FIELDS)))
         rows = [{"key": k, "value": v} for k, v in values.items()]
         conn.execute(Setting.__table__.insert(), rows)

@@ -12,6 +12,8 @@ import streamlit as st
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
+from breakthrough.access import Scope
+from breakthrough.access import people as access_people
 from breakthrough.diagnosis import focus
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import db, queries
@@ -92,10 +94,12 @@ def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: Dat
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_activity(rep_id: int, start: dt.date, end: dt.date, data_version: DataKey):
-    return queries.weekly_activity(engine(), rep_id, start, end)
+def rep_activity(rep_id: int, start: dt.date, end: dt.date, data_version: DataKey, scope: Scope):
+    """A rep's activity by week; none for a rep outside `scope` (the scope is part of the cache key)."""
+    return access_people.rep_activity(engine(), scope, rep_id, start, end)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_deals(rep_id: int, data_version: DataKey):
-    return queries.opportunity_records(engine(), rep_id)
+def rep_deals(rep_id: int, data_version: DataKey, scope: Scope):
+    """A rep's deals; none for a rep outside `scope`."""
+    return access_people.rep_deals(engine(), scope, rep_id)

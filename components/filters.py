@@ -11,6 +11,8 @@ import datetime as dt
 
 import streamlit as st
 
+from breakthrough.access import OPEN, Scope, narrow
+from breakthrough.access.people import visible_people
 from breakthrough.diagnosis import drivers
 from breakthrough.metrics import periods
 from breakthrough.metrics.view import (
@@ -36,21 +38,30 @@ PRIVATE_REP_LIST = (
 )
 
 
-def filter_bar() -> View:
-    """Draw the filters in the sidebar; return the resolved view (also kept for the page)."""
+def filter_bar(viewer: Scope = OPEN) -> View:
+    """Draw the filters in the sidebar; return the resolved view (also kept for the page).
+
+    The team, manager and rep pickers offer only what `viewer` sees (`access.people.visible_people`), and a
+    link's `team`, `manager` or `rep` outside it opens the viewer's own scope with a notice (`access.narrow`).
+    """
     version = cache.version()
     cfg = cache.settings(version)
-    people = cache.people(version)
+    people = visible_people(cache.people(version), viewer)
     first, last = cache.data_span(version)
     default_as_of = periods.as_of_date(last, dt.date.today())
     notices: list[str] = []
+    asked = {k: st.query_params.get(k) for k in ("team", "manager", "rep")}
+    applied, outside = narrow(viewer, **asked)
+    quiet = {k for k in asked if asked[k] is not None and applied[k] is None}  # said once, by `outside`
+    if outside:
+        notices.append(outside)
     team_names = sorted(people.loc[people["role"] == "rep", "team"].dropna().unique())
     with st.sidebar:
         st.header("View")
         as_of = _as_of_input(default_as_of, first, notices)
         period = _period_input(first or as_of, max(last or as_of, as_of), as_of, cfg.fiscal_year_start_month, notices)
         seen = effective_as_of(as_of, period)
-        team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices)
+        team = _choice("team", "Team", ALL_TEAMS, team_names, "a team", notices, quiet="team" in quiet)
         manager = _choice(
             "manager",
             "Manager",
@@ -58,6 +69,7 @@ def filter_bar() -> View:
             managers_in_scope(people, team, period.start, seen),
             "a manager in this team",
             notices,
+            quiet="manager" in quiet,
         )
         scope = reps_in_scope(people, team, manager, period.start, seen)  # the period's figures: leavers too
         rep_slot = st.container()  # drawn here, filled once privacy mode is known
@@ -73,6 +85,7 @@ def filter_bar() -> View:
                 "a rep in this view",
                 notices,
                 locked=PRIVATE_REP_LIST if anon else None,
+                quiet="rep" in quiet,
             )
     for text in notices:
         st.warning(text, icon="🔗")
@@ -127,12 +140,20 @@ def _notice(key: str, raw: str, what: str, fallback: str) -> str:
 
 
 def _choice(
-    key: str, label: str, everyone: str, names: list[str], what: str, notices: list[str], locked: str | None = None
+    key: str,
+    label: str,
+    everyone: str,
+    names: list[str],
+    what: str,
+    notices: list[str],
+    locked: str | None = None,
+    quiet: bool = False,
 ) -> str | None:
-    """A bound selectbox of `everyone` and `names`; `locked`: shown but not opened, with that reason as help."""
+    """A bound selectbox of `everyone` and `names`; `locked`: shown but not opened, with that reason as help;
+    `quiet`: a URL value outside the options was already said (outside the viewer's scope)."""
     options = [everyone, *names]
     raw = st.query_params.get(key)
-    if raw is not None and raw not in options:
+    if raw is not None and raw not in options and not quiet:
         notices.append(_notice(key, raw, what, everyone.lower()))
     value = st.selectbox(label, options, key=key, bind="query-params", disabled=locked is not None, help=locked)
     return None if value == everyone else value

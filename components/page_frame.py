@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 
 from breakthrough.metrics.view import View
-from components import cache, filters, sharing
+from components import cache, filters, sharing, signin
 from components.sections import empty
 
 APP = Path(__file__).resolve().parent.parent / "app.py"  # page config and navigation over every page
@@ -38,8 +38,10 @@ def frame(page=None) -> View:
     `page` is the `st.Page` that `st.navigation` chose (its title names the meeting pack).
     """
     cache.engine()
+    scope = signin.viewer()  # open mode says so; sign-in configured: the sign-in or unknown e-mail page stop here
+    signin.hold(scope)  # the run's scope, for every query (`signin.current_scope()`); `run` lets go of it
     sharing.accept_short_flags()
-    view = filters.filter_bar()
+    view = filters.filter_bar(scope)
     sharing.start(view, page)
     if cache.is_demo(cache.version()):
         st.info(
@@ -63,7 +65,12 @@ def current_view() -> View:
 
 def run(page) -> None:
     """Frame the page `st.navigation` chose and run it (a page's failure is said, never a traceback)."""
-    held = _VIEW.set(frame(page))
+    held_scope = signin.hold(signin.current_scope())  # reset in `finally`, whatever `frame` holds meanwhile
+    try:
+        held = _VIEW.set(frame(page))
+    except BaseException:
+        signin.release(held_scope)  # the sign-in pages stop the run here
+        raise
     try:
         page.run()
     except Exception:  # a page must never show a traceback
@@ -73,3 +80,4 @@ def run(page) -> None:
         )
     finally:
         _VIEW.reset(held)  # plain Python, no Streamlit call: done even when the page stopped or reran
+        signin.release(held_scope)

@@ -35,6 +35,7 @@ from breakthrough.metrics.view import View
 from breakthrough.sharing import anonymise, exports, visibility
 from breakthrough.sharing.exports import Section
 from components import cache
+from components.signin import current_scope
 from components.widgets.text import plain
 
 SHARE_KEY = "_share"
@@ -213,7 +214,8 @@ def pack_html(share: Share, created: dt.datetime | None = None) -> str:
 
 def sees_notes() -> visibility.SeesNotes:
     """Whose coaching notes this viewer may read: everyone's in open mode (with sign-in, `Scope.sees_notes`)."""
-    return visibility.OPEN_MODE
+    scope = current_scope()
+    return visibility.OPEN_MODE if scope.is_open else scope.sees_notes
 
 
 def notes_shown() -> bool:

@@ -15,6 +15,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from breakthrough import access
 from breakthrough.formatting import day
 from breakthrough.importing import data_health, templates, upload
 from breakthrough.importing.map import headings, profiles, wide
@@ -24,6 +25,7 @@ from breakthrough.importing.write import batches, commit, undo
 from components import cache
 from components.page_frame import current_view
 from components.sections import audit_log
+from components.signin import current_scope
 from components.widgets import tables
 from components.widgets.kpis import kpi_row
 from components.widgets.text import plain
@@ -94,12 +96,19 @@ def data_page(as_of: dt.date) -> None:
     _demo_notice(version)
     names = ["Upload", "Import batches", "Data health", "Templates"] + (["Audit log"] if audit_log.shown() else [])
     upload_tab, batch_tab, health_tab, template_tab, *audit_tab = st.tabs(names)
+    scope = current_scope()
     with upload_tab:
-        _uploads(version)
+        if scope.may("import"):
+            _uploads(version)
+        else:
+            st.info("Imports are for sales ops: ask yours to load a CRM export.", icon="🔒")
     with batch_tab:
         _batches()
     with health_tab:
-        _health(as_of, version)
+        if scope.sees_everyone:  # its records are every team's
+            _health(as_of, version)
+        else:
+            st.info("Data health lists every team's records: it is for sales ops and leaders.", icon="🔒")
     with template_tab:
         _templates()
     for tab in audit_tab:
@@ -108,7 +117,7 @@ def data_page(as_of: dt.date) -> None:
 
 
 def _demo_notice(version) -> None:
-    if not cache.is_demo(version):
+    if not cache.is_demo(version) or not current_scope().may("undo"):
         return
     with st.container(border=True):
         st.markdown(
@@ -117,7 +126,7 @@ def _demo_notice(version) -> None:
         )
         sure = st.checkbox("Yes, remove every demo record", key="demo_sure")
         if st.button("Remove the demo data", key="demo_remove", disabled=not sure):
-            batches.remove_demo(cache.engine(), actor=audit_log.actor())
+            batches.remove_demo(cache.engine(), scope=current_scope())  # sales ops' (or open mode's)
             st.session_state.pop("demo_sure", None)
             st.rerun()
 
@@ -487,8 +496,11 @@ def _commit(file, fid: str, data: bytes, plan: Plan) -> None:
             plan,
             file.name,
             progress=lambda f, t: bar.progress(f, text=t.replace("Checking", "Importing")),
-            actor=audit_log.actor(),
+            scope=current_scope(),
         )
+    except access.NotAllowed as err:
+        st.error(plain(str(err), 300), icon="🔒")
+        return
     except FileError as err:
         st.error(f"Nothing was written: {err}")
         return
@@ -520,7 +532,7 @@ def _batches() -> None:
     )
     tables.table(shown, key="batches_table", title="Import batches")
     choices = dict(batches.committed(engine))
-    if not choices:
+    if not choices or not current_scope().may("undo"):
         return
     picked = st.selectbox(
         "Batch to undo",
@@ -531,8 +543,8 @@ def _batches() -> None:
     )
     if st.button("Undo this batch", key="undo_button"):
         try:
-            st.session_state["undo_message"] = undo.undo(engine, picked, actor=audit_log.actor())
-        except undo.UndoError as err:
+            st.session_state["undo_message"] = undo.undo(engine, picked, scope=current_scope())
+        except (undo.UndoError, access.NotAllowed) as err:
             st.error(str(err), icon="🚫")
             return
         st.rerun()

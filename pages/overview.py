@@ -6,8 +6,9 @@ from breakthrough.formatting import money
 from breakthrough.metrics import scorecard
 from components import cache, sharing
 from components.page_frame import current_view
-from components.sections import diagnosis_panel, empty, figures
+from components.sections import diagnosis_panel, empty, figures, peers
 from components.sections.money_notice import rates_notice
+from components.signin import current_scope
 from components.widgets.kpis import attainment_kpi, kpi_row
 from components.widgets.tables import overview_table
 
@@ -54,3 +55,4 @@ st.caption(
 overview_table(rows, cur)
 sharing.chart(figures.pace_by_rep(view), key="pace_chart", private=True)
 diagnosis_panel.overview_section(view)
+peers.section(view, card, current_scope())  # a manager's or rep's peers, anonymised

@@ -10,6 +10,7 @@ from components import cache, sharing
 from components.page_frame import current_view
 from components.sections import coaching_panel, diagnosis_panel, empty, rep_detail
 from components.sections.money_notice import rates_notice
+from components.signin import current_scope
 from components.widgets import charts
 from components.widgets.badges import badge
 from components.widgets.kpis import attainment_kpi, kpi_row
@@ -120,14 +121,16 @@ with right:
 
 st.subheader("Weekly activity")
 start = view.as_of - dt.timedelta(weeks=13)
-weeks = rep_detail.weekly(cache.rep_activity(rep.rep_id, start, view.as_of, version), view.as_of)
+weeks = rep_detail.weekly(cache.rep_activity(rep.rep_id, start, view.as_of, version, current_scope()), view.as_of)
 sharing.chart(
     charts.weekly_activity(weeks, f.stages["calls"].required_pw, f.stages["meetings"].required_pw),
     key="rep_weekly",
 )
 
 st.subheader("Deals")
-in_period, past_due = rep_detail.deal_lists(cache.rep_deals(rep.rep_id, version), view.as_of, view.period.end)
+in_period, past_due = rep_detail.deal_lists(
+    cache.rep_deals(rep.rep_id, version, current_scope()), view.as_of, view.period.end
+)
 st.markdown(f"**Open, closing by {day(view.period.end)} ({len(in_period)})**")
 table(in_period, cur, numbers={"Amount": 0}, key="rep_open_deals")
 st.markdown(f"**Past due ({len(past_due)})** — open deals whose close date has passed: update or close them.")

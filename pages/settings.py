@@ -11,8 +11,9 @@ from breakthrough.coaching.rubric import DIMENSIONS
 from breakthrough.settings import Settings
 from components import cache
 from components.page_frame import current_view
-from components.sections import audit_log
+from components.sections import people_roles
 from components.sections.money_notice import rates_notice
+from components.signin import current_scope
 
 MONTHS = list(calendar.month_name)[1:]
 RUBRIC_LABELS = {dim: d.label for dim, d in DIMENSIONS.items()}
@@ -21,6 +22,10 @@ current_view()  # the shared filters stay in the sidebar (and in the URL)
 st.title("Settings")
 st.caption("These rules drive every figure. Saving them recomputes the dashboard at once.")
 cfg = cache.settings(cache.version())
+scope = current_scope()
+may_change = scope.may("settings")
+if not may_change:
+    st.info("Leaders and sales ops change the settings; you see them as they are.", icon="🔒")
 if st.session_state.pop("_settings_saved", False):
     st.success("Settings saved. Every page now uses them.", icon="✅")
 
@@ -106,7 +111,7 @@ with st.form("settings"):
         dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
         for col, (dim, label) in zip(weight_cols, RUBRIC_LABELS.items())
     }
-    saved = st.form_submit_button("Save settings", type="primary")
+    saved = st.form_submit_button("Save settings", type="primary", disabled=not may_change)
 
 
 def _problems(new: Settings) -> list[str]:
@@ -163,6 +168,8 @@ if saved:
     for text in problems:
         st.error(text)
     if not problems:
-        settings_store.save(cache.engine(), new, actor=audit_log.actor())
+        settings_store.save(cache.engine(), new, scope=scope)
         st.session_state["_settings_saved"] = True
         st.rerun()
+
+people_roles.section()  # leaders and sales ops: who signs in as what

@@ -229,14 +229,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str):
-    """`streamlit run app.py` on a free port against `database_url`; returns (process, base URL)."""
+def start_server(database_url: str, port: int | None = None, extra: tuple[str, ...] = ()):
+    """`streamlit run app.py` on `port` (a free one when None) against `database_url`, with `extra` command-line
+    options (`--secrets.files …`: tests/test_signin_browser.py); returns (process, base URL)."""
     import subprocess
     import sys
     import time
     import urllib.request
 
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "BREAKTHROUGH_DATABASE_URL": database_url}
     cmd = [
         sys.executable,
@@ -252,6 +253,7 @@ def start_server(database_url: str):
         "false",
         "--server.fileWatcherType",
         "none",
+        *extra,
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

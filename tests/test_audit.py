@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import cli
 from breakthrough import settings as settings_store
+from breakthrough.access.scope import OPEN, Scope
 from breakthrough.coaching import sessions
 from breakthrough.coaching.sessions import CommitmentInput, SessionInput
 from breakthrough.importing import upload
@@ -29,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "tests" / "fixtures" / "exports"
 APP = str(ROOT / "app.py")
 DAY = dt.date(2026, 11, 20)
-SALES_OPS = audit.Actor(person_id=7, email="ops@example.com")  # what a signed-in Scope carries
+SALES_OPS = Scope(role="sales_ops", person_id=7, email="ops@example.com")  # imports, undo, settings, the demo
+LEADER = Scope(role="leader", person_id=8, email="lead@example.com")  # the coaching log
 
 
 @pytest.fixture
@@ -78,45 +80,45 @@ def a_session(engine) -> SessionInput:
 
 def do_import(engine, actor):
     raw = (EXPORTS / "hubspot_deals.csv").read_bytes()
-    return commit.commit(engine, raw, upload.inspect(engine, raw).plan, "hubspot_deals.csv", actor=actor)
+    return commit.commit(engine, raw, upload.inspect(engine, raw).plan, "hubspot_deals.csv", scope=actor)
 
 
 def do_undo(engine, actor):
-    out = do_import(engine, None)
+    out = do_import(engine, OPEN)
     with engine.begin() as conn:  # the import's own entry, so only the undo's is counted
         conn.execute(AuditEntry.__table__.delete())
-    return undo.undo(engine, out.batch_id, actor=actor)
+    return undo.undo(engine, out.batch_id, scope=actor)
 
 
 def do_settings(engine, actor):
     cfg = settings_store.load(engine)
     new = settings_store.Settings(**{**cfg.__dict__, "on_track_threshold": 0.85, "fixed_coverage": 4.0})
-    settings_store.save(engine, new, actor=actor)
+    settings_store.save(engine, new, scope=actor)
 
 
 def do_log(engine, actor):
-    return sessions.log(engine, a_session(engine), DAY, actor=actor)
+    return sessions.log(engine, a_session(engine), DAY, scope=actor)
 
 
 def do_edit(engine, actor):
     manager, rep, session_id = first_session(engine)
     old = sessions.session_input(engine, session_id)
     dated = tuple(dataclasses.replace(c, due_date=c.due_date or DAY) for c in old.commitments)  # the form asks
-    sessions.edit(engine, session_id, dataclasses.replace(old, duration_min=50, commitments=dated), DAY, actor=actor)
+    sessions.edit(engine, session_id, dataclasses.replace(old, duration_min=50, commitments=dated), DAY, scope=actor)
 
 
 def do_delete(engine, actor):
-    sessions.delete_session(engine, first_session(engine)[2], actor=actor)
+    sessions.delete_session(engine, first_session(engine)[2], scope=actor)
 
 
 def do_commitment(engine, actor):
     with engine.connect() as conn:
         cid = conn.execute(select(func.min(Commitment.id)).where(Commitment.status == "open")).scalar_one()
-    sessions.set_commitment_status(engine, cid, "done", DAY, actor=actor)
+    sessions.set_commitment_status(engine, cid, "done", DAY, scope=actor)
 
 
 def do_remove_demo(engine, actor):
-    batches.remove_demo(engine, actor=actor)
+    batches.remove_demo(engine, scope=actor)
 
 
 # write → (action, object starts with, words the summary holds; ids: the demo's first session with a commitment)
@@ -133,11 +135,15 @@ WRITES = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("actor", [None, SALES_OPS], ids=["open mode", "signed in"])
+COACHING_WRITES = {"session add", "session edit", "session delete", "commitment change"}  # a leader's
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["open mode", "signed in"])
 @pytest.mark.parametrize("write", list(WRITES))
-def test_every_write_leaves_exactly_one_entry(demo_db, write, actor):
+def test_every_write_leaves_exactly_one_entry(demo_db, write, signed_in):
     _, engine = demo_db
     run, action, obj, words = WRITES[write]
+    actor = (LEADER if write in COACHING_WRITES else SALES_OPS) if signed_in else OPEN
     manager, rep, session_id = first_session(engine)
     manager_name, rep_name = names(engine, manager, rep)
     before = audit.now_utc()
@@ -149,15 +155,15 @@ def test_every_write_leaves_exactly_one_entry(demo_db, write, actor):
     for word in words:
         assert word.replace("MANAGER", manager_name).replace("REP", rep_name) in entry.summary
     assert before <= entry.at <= after  # UTC, to the second
-    assert (entry.person_id, entry.email) == ((7, "ops@example.com") if actor else (None, None))
-    assert audit.who(entry.person_id, entry.email, entry.via) == ("ops@example.com" if actor else audit.OPEN_MODE)
+    assert (entry.person_id, entry.email) == (actor.person_id, actor.email)
+    assert audit.who(entry.person_id, entry.email, entry.via) == (actor.email if signed_in else audit.OPEN_MODE)
     assert "divorce" not in entry.summary and "Secret plan" not in entry.summary  # no note, no commitment text
 
 
 def test_settings_entries_hold_the_changed_values_before_and_after(demo_db):
     _, engine = demo_db
     old = settings_store.load(engine)
-    do_settings(engine, None)
+    do_settings(engine, OPEN)
     (entry,) = log_rows(engine)
     assert entry.before == {"fixed_coverage": old.fixed_coverage, "on_track_threshold": old.on_track_threshold}
     assert entry.after == {"fixed_coverage": 4.0, "on_track_threshold": 0.85}
@@ -187,7 +193,7 @@ def test_a_write_that_fails_leaves_no_entry_and_the_database_as_it_was(demo_db, 
             monkeypatch.setattr(module, "bump_data_version", _fail)
     monkeypatch.setattr(db, "bump_data_version", _fail)  # settings imports it when it saves
     with pytest.raises(RuntimeError, match="disk is full"):
-        run(engine, SALES_OPS)
+        run(engine, LEADER if write in COACHING_WRITES else SALES_OPS)
     assert everything(engine) == kept
     assert log_rows(engine) == []
 
@@ -196,14 +202,14 @@ def test_a_rejected_session_leaves_no_entry(demo_db):
     _, engine = demo_db
     bad = SessionInput(**{**a_session(engine).__dict__, "duration_min": 0})
     with pytest.raises(sessions.SessionError):
-        sessions.log(engine, bad, DAY, actor=SALES_OPS)
+        sessions.log(engine, bad, DAY, scope=LEADER)
     assert log_rows(engine) == []
 
 
 def test_the_log_survives_removing_the_demo_and_reads_newest_first(demo_db):
     _, engine = demo_db
     do_settings(engine, SALES_OPS)
-    do_remove_demo(engine, None)
+    do_remove_demo(engine, OPEN)
     log = audit.entries(engine)
     assert list(log["action"]) == ["demo remove", "settings"]
     assert list(audit.entries(engine, action="settings")["action"]) == ["settings"]
@@ -265,7 +271,7 @@ def audit_table(at: AppTest):
 
 def test_the_data_page_shows_the_log_newest_first_and_filters_it(demo_db, monkeypatch):
     url, engine = demo_db
-    do_settings(engine, None)
+    do_settings(engine, OPEN)
     do_log(engine, SALES_OPS)
     at = data_page(url, monkeypatch)
     shown = audit_table(at)
@@ -279,7 +285,7 @@ def test_the_data_page_shows_the_log_newest_first_and_filters_it(demo_db, monkey
 
 def test_the_data_page_hides_the_log_in_privacy_mode(demo_db, monkeypatch):
     url, engine = demo_db
-    do_log(engine, None)
+    do_log(engine, OPEN)
     at = data_page(url, monkeypatch, anon="1")
     assert audit_table(at) is None
     assert any("not shown in privacy mode" in i.value for i in at.info)
@@ -290,7 +296,7 @@ def test_the_log_download_neutralises_formulas(demo_db):
 
     _, engine = demo_db
     with engine.begin() as conn:
-        audit.record(conn, audit.Actor(None, "=cmd|' /C calc'!A0"), "import", '=HYPERLINK("x")', "+1")
+        audit.record(conn, Scope(role="sales_ops", email="=cmd|' /C calc'!A0"), "import", '=HYPERLINK("x")', "+1")
     table = audit.for_people(audit.entries(engine))
     text = exports.csv_bytes(table).decode("utf-8-sig")
     assert "'=cmd" in text and "'=HYPERLINK" in text and ",'+1," in text

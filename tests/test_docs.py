@@ -189,3 +189,45 @@ def test_the_audit_log_is_documented_with_every_action():
     assert "open mode (no sign-in)" in section and "UTC" in section
     assert "python -m breakthrough audit" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained
+
+
+# --- who sees what (docs/access.md) ----------------------------------------------------------------
+
+AUTH_SETTINGS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def _roles():
+    from breakthrough.access.roles import LABELS, ROLES
+
+    return [(role, LABELS[role]) for role in ROLES]
+
+
+@pytest.mark.parametrize("role, label", _roles())
+def test_every_role_is_in_the_roles_table(role, label):
+    """Each role has its row (its label, the people file's spelling) in docs/access.md's table."""
+    assert re.search(rf"^\| {label} \| `{role}`", text("access.md"), flags=re.M), f"no row for {label}"
+
+
+def _actions():
+    from breakthrough.access.roles import ACTIONS
+
+    return sorted(ACTIONS.items())
+
+
+@pytest.mark.parametrize("action, words", _actions())
+def test_every_write_a_role_may_make_is_documented(action, words):
+    assert words in text("access.md"), f"docs/access.md does not say who may {words}"
+
+
+@pytest.mark.parametrize("setting", AUTH_SETTINGS)
+def test_every_sign_in_setting_is_documented(setting):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{setting} = " in readme, f"README's [auth] block lacks {setting}"
+    assert f"`{setting}`" in text("access.md"), f"docs/access.md does not explain {setting}"
+
+
+def test_the_redirect_url_open_mode_and_shared_links_are_documented():
+    doc, readme = text("access.md"), (ROOT / "README.md").read_text(encoding="utf-8")
+    for words in ("/oauth2callback", "open mode", "Ask your sales ops to add you", "## Shared links", "narrow"):
+        assert words.lower() in doc.lower(), words
+    assert "### Deploy for your team" in readme and "/oauth2callback" in readme

@@ -359,7 +359,9 @@ def test_overview_of_a_past_quarter_counts_the_leaver(team_app):
 ])  # fmt: skip
 def test_rep_picker(team_app, params, options):
     at = team_app(**params)
-    assert not at.exception and not at.warning
+    assert not at.exception and not [
+        w for w in at.warning if "Sign-in is not configured" not in w.value
+    ]  # open mode says so
     assert at.selectbox(key="rep").options == options
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.diagnosis.drivers import DRIVERS
 from breakthrough.formatting import day
 from breakthrough.store import audit
@@ -162,9 +163,10 @@ def _short(text: str, limit: int = 40) -> str:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def log(engine: Engine, s: SessionInput, today: dt.date, actor: audit.Who | None = None) -> int:
-    """Write a new session, its commitments and its reviews in one transaction (with the audit log's entry:
-    `actor`, None in open mode); return its id."""
+def log(engine: Engine, s: SessionInput, today: dt.date, scope: Scope = OPEN) -> int:
+    """Write a new session, its commitments and its reviews in one transaction, with the audit log's entry;
+    return its id (`scope`: who writes; `access.NotAllowed` outside their role, nothing written)."""
+    require(scope, "coaching", rep_id=s.rep_id, manager_id=s.manager_id)
     _refuse(engine, s, today)
     with engine.begin() as conn:
         key = conn.execute(insert(CoachingSession).values(**_session_values(s))).inserted_primary_key
@@ -172,7 +174,7 @@ def log(engine: Engine, s: SessionInput, today: dt.date, actor: audit.Who | None
         session_id = key[0]
         _add_commitments(conn, session_id, s)
         _apply_reviews(conn, session_id, s)
-        audit.record(conn, actor, "session add", f"coaching session #{session_id}", _said(conn, s))
+        audit.record(conn, scope, "session add", f"coaching session #{session_id}", _said(conn, s))
         bump_data_version(conn)
     return int(session_id)
 
@@ -189,9 +191,11 @@ def _said(conn: Connection, s: SessionInput) -> str:
     )
 
 
-def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date, actor: audit.Who | None = None) -> None:
+def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date, scope: Scope = OPEN) -> None:
     """Replace a session's fields and its own commitments (kept by id, new ones added, missing ones removed);
-    the audit log's entry in the same transaction."""
+    the audit log's entry in the same transaction (a manager: their own sessions only)."""
+    _require_own(engine, session_id, scope)
+    require(scope, "coaching", rep_id=s.rep_id, manager_id=s.manager_id)
     _refuse(engine, s, today)
     with engine.begin() as conn:
         conn.execute(update(CoachingSession).where(CoachingSession.id == session_id).values(**_session_values(s)))
@@ -203,17 +207,18 @@ def edit(engine: Engine, session_id: int, s: SessionInput, today: dt.date, actor
                 conn.execute(update(Commitment).where(Commitment.id == c.id).values(**values, rep_id=s.rep_id))
         _add_commitments(conn, session_id, s, only_new=True)
         _apply_reviews(conn, session_id, s)
-        audit.record(conn, actor, "session edit", f"coaching session #{session_id}", _said(conn, s))
+        audit.record(conn, scope, "session edit", f"coaching session #{session_id}", _said(conn, s))
         bump_data_version(conn)
 
 
-def delete_session(engine: Engine, session_id: int, actor: audit.Who | None = None) -> None:
+def delete_session(engine: Engine, session_id: int, scope: Scope = OPEN) -> None:
     """Remove a session and the commitments agreed in it; commitments it reviewed become open again (the
-    audit log's entry, with what the session was, in the same transaction)."""
+    audit log's entry, with what the session was, in the same transaction; a manager: their own only)."""
+    _require_own(engine, session_id, scope)
     with engine.begin() as conn:
         old = _stored(conn, session_id)
         said = _said(conn, old) if old else "no such session"
-        audit.record(conn, actor, "session delete", f"coaching session #{session_id}", said)
+        audit.record(conn, scope, "session delete", f"coaching session #{session_id}", said)
         reviewed = Commitment.reviewed_session_id == session_id
         conn.execute(
             update(Commitment).where(reviewed).values(status="open", reviewed_session_id=None, reviewed_date=None)
@@ -240,23 +245,37 @@ def _stored(conn: Connection, session_id: int) -> SessionInput | None:
     )
 
 
-def set_commitment_status(
-    engine: Engine, commitment_id: int, status: str, on: dt.date, actor: audit.Who | None = None
-) -> None:
-    """Mark one commitment done, missed or open again outside a session (a rep acknowledging their own, a
-    manager correcting one), with the audit log's entry in the same transaction."""
+def set_commitment_status(engine: Engine, commitment_id: int, status: str, on: dt.date, scope: Scope = OPEN) -> None:
+    """Mark one commitment done, missed or open again outside a session (a manager correcting one of their
+    own sessions'), with the audit log's entry in the same transaction; `access.NotAllowed` outside the role."""
     if status not in COMMITMENT_STATUSES:
         raise SessionError([f"A commitment's status is one of {', '.join(COMMITMENT_STATUSES)}, not “{status}”."])
     with engine.begin() as conn:
-        old = conn.execute(select(Commitment.status, Commitment.rep_id).where(Commitment.id == commitment_id)).first()
+        old = conn.execute(
+            select(Commitment.status, Commitment.rep_id, CoachingSession.manager_id)
+            .join(CoachingSession, CoachingSession.id == Commitment.session_id)
+            .where(Commitment.id == commitment_id)
+        ).first()
         if old is None:
             raise SessionError([f"Commitment #{commitment_id} does not exist (any more): reload the page."])
+        require(scope, "commitments", rep_id=old.rep_id, manager_id=old.manager_id)
         reviewed = {"reviewed_date": func.coalesce(Commitment.reviewed_date, on)} if status != "open" else {}
         conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(status=status, **reviewed))
         rep = conn.execute(select(Person.name).where(Person.id == old.rep_id)).scalar()
         said = f"status {old.status} → {status} on {on.isoformat()} (rep {rep})"
-        audit.record(conn, actor, "commitment change", f"commitment #{commitment_id}", said)
+        audit.record(conn, scope, "commitment change", f"commitment #{commitment_id}", said)
         bump_data_version(conn)
+
+
+def _require_own(engine: Engine, session_id: int, scope: Scope) -> None:
+    """`access.NotAllowed` unless `scope` may change the stored session `session_id` (a manager: their own)."""
+    if scope.is_open:
+        return
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(CoachingSession.manager_id, CoachingSession.rep_id).where(CoachingSession.id == session_id)
+        ).first()
+    require(scope, "coaching", rep_id=found.rep_id if found else None, manager_id=found.manager_id if found else None)
 
 
 def _refuse(engine: Engine, s: SessionInput, today: dt.date) -> None:
@@ -389,18 +408,34 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
 
 
 def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:
-    """A rep's commitments still open (to review in the next session), oldest first."""
+    """A rep's commitments still open (to review in the next session), oldest first; `acknowledged_date`: when
+    the rep acknowledged it (None: not yet)."""
     c, s = Commitment, CoachingSession
     stmt = (
-        select(c.id, s.date, c.text, c.due_date)
+        select(c.id, s.date, c.text, c.due_date, c.acknowledged_date)
         .join(s, s.id == c.session_id)
         .where(c.rep_id == rep_id, c.status == "open")
         .order_by(s.date, c.id)
     )
-    frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date"])
-    for col in ("session_date", "due_date"):
+    frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date", "acknowledged_date"])
+    for col in ("session_date", "due_date", "acknowledged_date"):
         frame[col] = frame[col].map(_as_date)
     return frame
+
+
+def acknowledge(engine: Engine, commitment_id: int, today: dt.date, scope: Scope = OPEN) -> None:
+    """The rep acknowledges a commitment agreed with them (their own only: `access.NotAllowed` otherwise,
+    nothing changed)."""
+    with engine.connect() as conn:
+        rep_id = conn.execute(select(Commitment.rep_id).where(Commitment.id == commitment_id)).scalar()
+    if rep_id is None:
+        raise SessionError([f"Commitment #{commitment_id} no longer exists."])
+    require(scope, "acknowledge", rep_id=rep_id)
+    with engine.begin() as conn:
+        conn.execute(update(Commitment).where(Commitment.id == commitment_id).values(acknowledged_date=today))
+        said = f"acknowledged by the rep on {today.isoformat()}"
+        audit.record(conn, scope, "commitment change", f"commitment #{commitment_id}", said)
+        bump_data_version(conn)
 
 
 def session_input(engine: Engine, session_id: int) -> SessionInput | None:

@@ -5,8 +5,8 @@ coaching session logged, edited or deleted, a commitment's status, removing the 
 calls `record` on the connection of its own transaction: the entry is written with the change or not at
 all — a failed import leaves no entry, and the database exactly as it was.
 
-`actor` is anything with `person_id` and `email` attributes (the signed-in person's `Scope`, or `Actor`);
-None is open mode — no sign-in, so nobody can be named — shown as "open mode (no sign-in)".
+`actor` is anything with `person_id` and `email` attributes: the writer's `breakthrough.access` Scope;
+None (or open mode's Scope, whose fields are None) is open mode — no sign-in, so nobody can be named — shown as "open mode (no sign-in)".
 Times are UTC. Entries never hold a coaching note or what a commitment says: whoever may read the log
 (sales ops, leaders) may not read those.
 """
@@ -14,7 +14,6 @@ Times are UTC. Entries never hold a coaching note or what a commitment says: who
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
@@ -40,21 +39,13 @@ COLUMNS = ["When (UTC)", "Who", "Action", "Object", "Summary", "Before", "After"
 
 
 class Who(Protocol):
-    """Whoever writes: the signed-in person (`breakthrough.access` Scope) or an `Actor`."""
+    """Whoever writes: the signed-in person's `breakthrough.access` Scope."""
 
     @property
     def person_id(self) -> int | None: ...
 
     @property
     def email(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who made a write, where no Scope is at hand (tests, the command line with a known person)."""
-
-    person_id: int | None = None
-    email: str | None = None
 
 
 def now_utc() -> dt.datetime:

@@ -78,6 +78,15 @@ class PersonAlias(Base):
     alias: Mapped[str] = mapped_column(String(200))
 
 
+class PersonEmail(Base):
+    """Another e-mail a person signs in with (migration 0009), kept lower-case."""
+
+    __tablename__ = "person_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+
+
 class Account(Base):
     __tablename__ = "account"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -361,6 +370,7 @@ class Commitment(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     reviewed_session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_session.id"))
     reviewed_date: Mapped[dt.date | None] = mapped_column(Date)
+    acknowledged_date: Mapped[dt.date | None] = mapped_column(Date)  # the rep acknowledged it (migration 0009)
 
 
 class Setting(Base):

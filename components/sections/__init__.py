@@ -9,8 +9,10 @@
 - `session_form`    the forms to log, edit and delete a coaching session
 - `empty`           empty states: what the data in view lacks and what to do
 - `money_notice`    the notice on every page that shows money at example rates
-- `audit_log`       the audit log on the Data page, and who writes from this session (`actor`)
+- `audit_log`       the audit log on the Data page
+- `peers`           a manager's or rep's peers as an anonymised distribution (Overview)
+- `people_roles`    People and roles on the Settings page: leaders and sales ops assign roles and e-mails
 
-May import: the domain package, `components.cache`, `components.sharing`, `components.widgets` and
-each other.
+May import: the domain package, `components.cache`, `components.sharing`, `components.signin` (the
+viewer's scope), `components.widgets` and each other.
 """

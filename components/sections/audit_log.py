@@ -4,9 +4,9 @@ Shown to sales ops and leaders (in open mode, with no sign-in, to everyone: `aud
 action (bound to the URL as `audit`), downloadable as CSV / Excel with formulas neutralised. Not shown in
 privacy mode: its summaries name reps. Its text comes from data, so it is shown in a table, never as markdown.
 
-`actor()` is who writes from this session: None in open mode; with sign-in, the signed-in person's Scope
-(anything with `person_id` and `email`). Every write of the app passes it to the domain, which records the
-entry in the write's own transaction.
+Who writes is the signed-in person's `Scope` (`components.signin.current_scope()`; open mode names no one):
+every write of the app passes it to the domain as `scope=`, which checks the role and records the entry in
+the write's own transaction.
 """
 
 from __future__ import annotations
@@ -16,18 +16,14 @@ import streamlit as st
 from breakthrough.metrics.view import View
 from breakthrough.store import audit
 from components import cache, sharing
+from components.signin import current_scope
 
 ALL = "All actions"
 
 
-def actor() -> audit.Who | None:
-    """Who writes from this session: None in open mode (no sign-in)."""
-    return None
-
-
 def role() -> str | None:
     """The signed-in person's role; None in open mode."""
-    return None
+    return current_scope().role
 
 
 def shown() -> bool:

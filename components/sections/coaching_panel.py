@@ -14,13 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough.coaching import cadence, impact, managers
+from breakthrough.access import OPEN, NotAllowed, Scope
+from breakthrough.coaching import cadence, impact, managers, sessions
 from breakthrough.formatting import day, number, percent
 from breakthrough.metrics import missing
 from breakthrough.metrics.view import View, reps_now
 from breakthrough.sharing import anonymise
 from components import cache, sharing
 from components.sections import coaching_tables, empty, session_form
+from components.signin import current_scope
 from components.widgets.kpis import kpi_row
 from components.widgets.tables import table
 from components.widgets.text import plain
@@ -33,12 +35,13 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 
 
 @st.cache_data(show_spinner="Working out the coaching figures…", max_entries=32)
-def figures(period_key: str, as_of: dt.date, team: str | None, data_version) -> managers.Coaching:
+def figures(period_key: str, as_of: dt.date, team: str | None, data_version, scope: Scope = OPEN) -> managers.Coaching:
     """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
-    coaching is about now, so a leaver is left out from the day after their last day."""
+    coaching is about now, so a leaver is left out from the day after their last day. Only the reps inside
+    `scope` (part of the cache key)."""
     cfg = cache.settings(data_version)
     card = cache.card(period_key, as_of, data_version)
-    rep_ids = reps_now(cache.people(data_version), team, None, as_of).index
+    rep_ids = scope.keep(reps_now(cache.people(data_version), team, None, as_of).index)
     return managers.build(cache.engine(), cfg, card, as_of, rep_ids)
 
 
@@ -69,9 +72,12 @@ def log_section(view: View) -> None:
     if _anon(view):
         st.caption("Logging and editing sessions is off in privacy mode.")
         return
+    if not current_scope().may("coaching"):
+        st.caption("Coaching sessions are logged by the rep's manager or a leader.")
+        return
     version = cache.version()
     people = cache.people(version)
-    data = figures(view.period.key, view.as_of, view.team, version)
+    data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
     with st.expander("➕ Log a coaching session", expanded=False):
         session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
@@ -348,7 +354,7 @@ def _without_private_text(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _edit(rows: pd.DataFrame, view: View) -> None:
-    if rows.empty or _anon(view):
+    if rows.empty or _anon(view) or not current_scope().may("coaching"):
         return
     with st.expander("✏️ Edit or delete a session"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
@@ -385,8 +391,35 @@ def rep_section(view: View) -> None:
     )
     if _anon(view):
         return
+    _acknowledge(view)
     with st.expander(f"➕ Log a coaching session with {plain(names[view.rep_id])}"):
         session_form.log_form("rep_log", people, [], rep_id=view.rep_id, as_of=view.as_of)
+
+
+def _acknowledge(view: View) -> None:
+    """A rep on their own page acknowledges the open commitments agreed with them (`sessions.acknowledge`)."""
+    scope = current_scope()
+    if scope.role != "rep" or view.rep_id != scope.person_id:
+        return
+    done = st.session_state.pop("_acknowledged", None)
+    if done:
+        st.success(plain(done, 300), icon="✅")
+    pending = sessions.open_commitments(cache.engine(), view.rep_id)
+    waiting = pending[pending["acknowledged_date"].isna()]
+    if waiting.empty:
+        return
+    st.markdown("**Acknowledge your commitments** — tell your manager you have them in hand")
+    for row in waiting.itertuples():
+        c1, c2 = st.columns([4, 1])
+        c1.text(f"{row.text} · due {day(row.due_date) if row.due_date else '–'}")  # text, never markdown
+        if c2.button("Acknowledge", key=f"acknowledge_{row.id}"):
+            try:
+                sessions.acknowledge(cache.engine(), int(row.id), dt.date.today(), scope=scope)
+            except (NotAllowed, sessions.SessionError) as err:
+                st.error(plain(str(err), 300))
+            else:
+                st.session_state["_acknowledged"] = "Acknowledged: your manager sees it."
+                st.rerun()
 
 
 def _rep_headline(data: managers.RepCoaching, as_of: dt.date) -> None:

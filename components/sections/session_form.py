@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from breakthrough.access import NotAllowed
 from breakthrough.coaching import rubric, sessions
 from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
 from breakthrough.diagnosis import drivers
@@ -20,7 +21,7 @@ from breakthrough.formatting import day
 from breakthrough.metrics.view import reps_now
 from breakthrough.store.models import RUBRIC, SESSION_TYPES
 from components import cache
-from components.sections import audit_log
+from components.signin import current_scope
 from components.widgets.text import plain
 
 COMMITMENT_SLOTS = 3
@@ -198,6 +199,9 @@ def _write(action, key: str, message: str) -> bool:
         for text in err.problems:
             st.error(plain(text, 500))
         return False
+    except NotAllowed as err:  # outside the viewer's role: nothing was written
+        st.error(plain(str(err), 500))
+        return False
     _saved(key, message)
     return True
 
@@ -213,8 +217,17 @@ def log_form(
     rep_id: int | None = None,
     as_of: dt.date | None = None,
 ) -> None:
-    """Log a new session: pick manager and rep (unless fixed), fill one form, save."""
+    """Log a new session: pick manager and rep (unless fixed), fill one form, save.
+
+    Only leaders and managers log sessions; a manager logs as themselves (the manager picker offers only them)."""
     show_saved(key)
+    scope = current_scope()
+    if not scope.may("coaching"):
+        st.info("Coaching sessions are logged by the rep's manager or a leader.")
+        return
+    if scope.role == "manager":
+        managers = [m for m in managers if m == scope.person_id]
+        manager_id = scope.person_id
     manager_id, rep_id = pick_people(key, people, managers, manager_id, rep_id)
     if manager_id is None or rep_id is None:
         st.info("No manager with reps to log a session for. Reps need a manager (load people on the Data page).")
@@ -230,7 +243,7 @@ def log_form(
         entry = SessionInput(manager_id=manager_id, rep_id=rep_id, **fields)
         name = people["name"].to_dict()
         _write(
-            lambda: sessions.log(cache.engine(), entry, today, actor=audit_log.actor()),
+            lambda: sessions.log(cache.engine(), entry, today, scope=scope),
             key,
             f"Session logged: {sessions.TYPE_LABELS[entry.type].lower()} with {name[rep_id]} on {day(entry.date)}.",
         )
@@ -239,6 +252,9 @@ def log_form(
 def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:
     """Edit a stored session (its manager and rep stay), or delete it after ticking the confirmation."""
     show_saved(key)
+    scope = current_scope()
+    if not scope.may("coaching"):
+        return
     existing = sessions.session_input(cache.engine(), session_id)
     if existing is None:
         st.info("That session no longer exists.")
@@ -255,15 +271,11 @@ def edit_form(key: str, session_id: int, people: pd.DataFrame) -> None:
     if save:
         entry = SessionInput(manager_id=existing.manager_id, rep_id=existing.rep_id, **fields)
         _write(
-            lambda: sessions.edit(cache.engine(), session_id, entry, dt.date.today(), actor=audit_log.actor()),
+            lambda: sessions.edit(cache.engine(), session_id, entry, dt.date.today(), scope=scope),
             key,
             "Session saved.",
         )
     elif remove and not confirm:
         st.error("Delete: tick “Yes, delete this session and its commitments” first, then press Delete again.")
     elif remove:
-        _write(
-            lambda: sessions.delete_session(cache.engine(), session_id, actor=audit_log.actor()),
-            key,
-            "Session deleted.",
-        )
+        _write(lambda: sessions.delete_session(cache.engine(), session_id, scope=scope), key, "Session deleted.")

@@ -94,7 +94,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "people": (
         F("name", "Name", "The person's full name.", "text", True),
         F("email", "Email", "Work email: the surest way to match owners.", "email"),
-        F("role", "Role", "rep, manager or leader (rep when empty). Only reps are counted in figures.", "role"),
+        F(
+            "role",
+            "Role",
+            "rep, manager, leader or sales ops (rep when empty). Only reps are counted in figures.",
+            "role",
+        ),
         F("team", "Team", "The team's name (created when new).", "text"),
         F("manager", "Manager", "The manager's name or email (a person in the database or in this file).", "text"),
         F(

@@ -68,6 +68,12 @@ ROLES = {
     "head of sales": "leader",
     "director": "leader",
     "cro": "leader",
+    "sales ops": "sales_ops",
+    "salesops": "sales_ops",
+    "sales operations": "sales_ops",
+    "revops": "sales_ops",
+    "rev ops": "sales_ops",
+    "revenue operations": "sales_ops",
 }
 SESSION_WORDS = (
     ("one on one", "one_on_one"),
@@ -183,7 +189,7 @@ def session_type(raw: str) -> str:
 def role(raw: str) -> str:
     key = " ".join(raw.lower().replace("_", " ").split())
     if key not in ROLES:
-        raise c.CellError(f"“{raw}” is not a role (use rep, manager or leader)")
+        raise c.CellError(f"“{raw}” is not a role (use rep, manager, leader or sales ops)")
     return ROLES[key]
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.store import audit
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version, choose_start_empty
@@ -74,10 +75,11 @@ def earlier(engine: Engine, sha256: str) -> tuple[int, dt.datetime] | None:
     return (row.id, row.created_at) if row else None
 
 
-def remove_demo(engine: Engine, actor: audit.Who | None = None, via: str = "app") -> None:
+def remove_demo(engine: Engine, scope: Scope = OPEN, via: str = "app") -> None:
     """Delete every record (the demo's) but keep the settings and the audit log, so a first real upload starts
     clean; the database is marked to start empty, so a restart does not bring the demo back. The audit log's
-    entry is written in the same transaction (`actor`: who, None in open mode)."""
+    entry is written in the same transaction. Sales ops only (`access.NotAllowed` otherwise, nothing deleted)."""
+    require(scope, "import")
     with engine.begin() as conn:
         people = conn.execute(select(func.count()).select_from(m.Person)).scalar_one()
         for table in reversed(m.Base.metadata.sorted_tables):
@@ -86,5 +88,5 @@ def remove_demo(engine: Engine, actor: audit.Who | None = None, via: str = "app"
         conn.execute(delete(m.Setting).where(m.Setting.key == "demo"))
         choose_start_empty(conn)
         said = f"every demo record deleted ({people} people); settings kept; the database starts empty from now on"
-        audit.record(conn, actor, "demo remove", "demo data", said, via=via)
+        audit.record(conn, scope, "demo remove", "demo data", said, via=via)
         bump_data_version(conn)

@@ -25,6 +25,7 @@ from typing import BinaryIO
 import numpy as np
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key
 from breakthrough.importing.map.plan import Plan
@@ -112,15 +113,16 @@ def commit(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     now: dt.datetime | None = None,
-    actor: audit.Who | None = None,
+    scope: Scope = OPEN,
     via: str = "app",
 ) -> Outcome:
     """Import `source` in one transaction: every accepted row, or nothing at all — the audit log's entry
-    (`actor`: who imports, None in open mode) with them.
+    with them (sales ops: `scope` is who imports; `access.NotAllowed` for another role, nothing written).
 
     A big plain activity export takes the column-wise path (`bulk`); if the file turns out
     not to be plain part-way, that transaction is rolled back and the file is read row by row.
     """
+    require(scope, "import")
     now = now or dt.datetime.now().replace(microsecond=0)
     for fast in _paths(source, plan):
         try:
@@ -149,7 +151,7 @@ def commit(
                     plan.duration_unit,
                     outcome.headers,
                 )
-                audit.record(conn, actor, "import", f"{file_name[:250]} (batch #{batch_id})", _said(outcome), via=via)
+                audit.record(conn, scope, "import", f"{file_name[:250]} (batch #{batch_id})", _said(outcome), via=via)
                 bump_data_version(conn)
             return outcome
         except columnar.NotPlain:

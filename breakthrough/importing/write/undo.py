@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, Table, and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from breakthrough.access.scope import OPEN, Scope, require
 from breakthrough.importing.write.tables import _as_date, _from_json, _parts
 from breakthrough.store import audit
 from breakthrough.store import models as m
@@ -24,11 +25,10 @@ class UndoError(ValueError):
     """A batch that cannot be undone now; the message says why and what to do."""
 
 
-def undo(
-    engine: Engine, batch_id: int, now: dt.datetime | None = None, actor: audit.Who | None = None, via: str = "app"
-) -> str:
-    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction (with the audit
-    log's entry: `actor`, None in open mode)."""
+def undo(engine: Engine, batch_id: int, now: dt.datetime | None = None, scope: Scope = OPEN, via: str = "app") -> str:
+    """Restore what batch `batch_id` updated and remove what it inserted, in one transaction, with the audit
+    log's entry (sales ops; `access.NotAllowed` for another role, nothing changed)."""
+    require(scope, "undo")
     now = now or dt.datetime.now().replace(microsecond=0)
     try:
         with engine.begin() as conn:
@@ -38,7 +38,7 @@ def undo(
             conn.execute(update(m.ImportSummary).where(m.ImportSummary.batch_id == batch_id).values(undone_at=now))
             audit.record(
                 conn,
-                actor,
+                scope,
                 "undo",
                 f"{batch.file_name[:250]} (batch #{batch_id})",
                 f"import of {batch.entity} undone: its {batch.rows_accepted} accepted rows taken back",

@@ -5,7 +5,7 @@
   (issue #15, `breakthrough.store.audit`).
 
 Revision ID: 0010_audit_log
-Revises: 0008_people_over_time
+Revises: 0009_access
 Create Date: 2026-12-07 12:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_audit_log"
-down_revision = "0008_people_over_time"  # the lead rechains it onto 0009_access when merging
+down_revision = "0009_access"
 branch_labels = None
 depends_on = None
 
