@@ -272,11 +272,11 @@ def audit_table(at: AppTest):
 def test_the_data_page_shows_the_log_newest_first_and_filters_it(demo_db, monkeypatch):
     url, engine = demo_db
     do_settings(engine, OPEN)
-    do_log(engine, SALES_OPS)
+    do_log(engine, LEADER)
     at = data_page(url, monkeypatch)
     shown = audit_table(at)
     assert list(shown["Action"]) == ["Coaching session logged", "Settings saved"]
-    assert list(shown["Who"]) == ["ops@example.com", "open mode (no sign-in)"]
+    assert list(shown["Who"]) == ["lead@example.com", "open mode (no sign-in)"]
     assert json.loads(shown["After"].iloc[1]) == {"fixed_coverage": 4.0, "on_track_threshold": 0.85}
     assert {b.key for b in at.download_button} >= {"audit_log_csv", "audit_log_xlsx"}
     at.selectbox(key="audit").set_value("settings").run()

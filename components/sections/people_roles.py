@@ -10,7 +10,7 @@ import streamlit as st
 from breakthrough.access import NotAllowed
 from breakthrough.access import people as access_people
 from breakthrough.access.roles import LABELS, ROLES, role_of
-from components import cache
+from components import cache, sharing
 from components.signin import current_scope
 from components.widgets.tables import table
 from components.widgets.text import plain
@@ -21,6 +21,9 @@ def section() -> None:
     if not scope.may("roles"):
         return
     st.header("People and roles", anchor=False)
+    if sharing.current() is not None and sharing.current().view.anon:
+        st.info("People and roles are not shown in privacy mode: the list names every person.", icon="🔒")
+        return
     st.caption(
         "Each person signs in with their e-mail and sees what their role allows (docs/access.md): leaders every "
         "team, managers their own team and the teams below it, reps their own figures, sales ops every "
