@@ -1,6 +1,6 @@
 """Page compute times measured on the domain package (what each page computes), cold and warm.
 
-`overview_figures`, `rep_figures` (and `bench.coaching_page.coaching_figures`) call the same domain
+`overview_figures`, `rep_figures` and `coaching_figures` call the same domain
 functions, with the same arguments, as the pages and their components do — the frame's filter
 bar included — so "cold" is what a first page view after a data change costs.
 """
@@ -15,6 +15,7 @@ from breakthrough import settings as settings_store
 from breakthrough.coaching import managers
 from breakthrough.diagnosis import focus, hygiene, pipeline
 from breakthrough.metrics import periods, scorecard
+from breakthrough.metrics.view import reps_now
 from breakthrough.store import queries, records
 from breakthrough.store.db import make_engine
 from components.sections import rep_detail
@@ -112,7 +113,14 @@ def _warm_overview(period_key: str, as_of: dt.date):
     return scorecard.overview_rows(card, list(card.reps)), card.totals(), diag
 
 
-def _coaching_ms(engine, cfg, period, as_of) -> float | None:
-    from bench.coaching_page import coaching_figures
+def coaching_figures(engine, cfg, period, as_of):
+    """What the Coaching page computes: the frame, the scorecard and every manager's coaching figures for
+    all teams (no team chosen)."""
+    frame_figures(engine)
+    card = scorecard.build(engine, cfg, period, as_of)
+    rep_ids = reps_now(queries.people(engine), None, None, as_of).index  # as the page
+    return managers.build(engine, cfg, card, as_of, rep_ids)
 
+
+def _coaching_ms(engine, cfg, period, as_of) -> float | None:
     return round(min(timed(coaching_figures, engine, cfg, period, as_of) for _ in range(3)), 1)

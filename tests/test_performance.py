@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import insert, inspect
 
-from bench import coaching_page as bench_coaching
 from bench import importer, pages
 from breakthrough import settings as settings_store
 from breakthrough.metrics import periods
@@ -140,7 +139,7 @@ def test_the_benchmark_computes_what_the_overview_rep_and_coaching_pages_show(de
     figures = pages.rep_figures(demo_engine, cfg, period, TODAY, rep_id)
     assert figures[6].rep_id == rep_id  # the rep's diagnosis
     assert len(figures[3]) == 13  # 13 weeks of activity
-    coaching = bench_coaching.coaching_figures(demo_engine, cfg, period, TODAY)
+    coaching = pages.coaching_figures(demo_engine, cfg, period, TODAY)
     assert coaching.managers
     stages, coverage, hygiene_counts, prospects = pages.pipeline_figures(demo_engine, cfg, period, TODAY)
     assert len(coverage) == len(hygiene_counts) == len(prospects) == len(card.reps)
