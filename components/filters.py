@@ -13,8 +13,7 @@ import streamlit as st
 
 from breakthrough.access import OPEN, Scope, narrow
 from breakthrough.access.people import visible_people
-from breakthrough.diagnosis import drivers
-from breakthrough.metrics import periods
+from breakthrough.metrics import drivers, periods
 from breakthrough.metrics.view import (
     ALL_MANAGERS,
     ALL_REPS,

@@ -41,11 +41,10 @@ MAY_IMPORT = {
     "__main__": {"cli"},
 }
 # module-level exceptions, each said in the importing part's __init__
-DRIVERS = "breakthrough.diagnosis.drivers"  # the one table of drivers, which imports nothing
+DRIVERS = "breakthrough.metrics.drivers"  # the one table of drivers, which imports nothing
 ALSO_MAY_IMPORT = {
     "store": {"breakthrough.metrics.tenure", "breakthrough.metrics.periods"},  # who is in a span's figures
     "importing": {"breakthrough.metrics.periods", DRIVERS},  # a quota sheet's quarters follow the fiscal year
-    "metrics": {DRIVERS},  # the levers of the funnel
     "coaching": {DRIVERS},  # a session's focus driver, the drivers measured per 4 weeks
     "demo": {DRIVERS},  # the focus drivers of the planted stories
 }

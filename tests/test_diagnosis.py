@@ -19,10 +19,9 @@ import pytest
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
-from breakthrough.diagnosis import drivers
 from breakthrough.diagnosis import focus as diagnosis
 from breakthrough.diagnosis.focus import Cycles, driver_impact, focus_of, gaps, group_benchmarks, quadrant
-from breakthrough.metrics import periods, scorecard
+from breakthrough.metrics import drivers, periods, scorecard
 from breakthrough.metrics.funnel import FunnelInputs, projected_revenue
 from breakthrough.store import queries
 

@@ -15,10 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
-from breakthrough.diagnosis import drivers, hygiene, pipeline
 from breakthrough.diagnosis import focus as diagnosis
+from breakthrough.diagnosis import hygiene, pipeline
 from breakthrough.formatting import money
-from breakthrough.metrics import periods, scorecard
+from breakthrough.metrics import drivers, periods, scorecard
 from breakthrough.store import queries, records
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from breakthrough.diagnosis import drivers
-from breakthrough.metrics import scorecard
+from breakthrough.metrics import drivers, scorecard
 from breakthrough.settings import Settings
 from components.sections import rep_detail
 
@@ -150,7 +149,7 @@ def test_the_architecture_doc_names_every_part():
     assert parts and not [p for p in parts if f"{p}/" not in doc]
 
 
-# --- the drivers: named in the docs by the label of breakthrough.diagnosis.drivers -----------------
+# --- the drivers: named in the docs by the label of breakthrough.metrics.drivers -----------------
 
 OLD_DRIVER_LABELS = ("Average deal size", "Sales cycle length", "Activity (calls per week)", "Average won deal")
 

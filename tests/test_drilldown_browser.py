@@ -10,7 +10,7 @@ import pytest
 from conftest import wait_for_app
 
 from breakthrough import demo
-from breakthrough.diagnosis import drivers
+from breakthrough.metrics import drivers
 
 pytestmark = pytest.mark.browser
 

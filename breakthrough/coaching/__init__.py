@@ -6,6 +6,6 @@
 - `rubric`   the session scores and what they mean
 - `impact`   the change in a rep's figures after coaching on a driver
 
-May import: metrics, store, `diagnosis.drivers` (the table of drivers: a session's focus driver), access
+May import: metrics (among it the table of drivers: a session's focus driver), store, access
 (`require` before a write), and the top-level `settings` and `formatting`.
 """

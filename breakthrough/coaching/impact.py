@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from breakthrough.diagnosis.drivers import LEVERS
 from breakthrough.formatting import money, number, percent
+from breakthrough.metrics.drivers import LEVERS
 from breakthrough.settings import Settings
 from breakthrough.store.models import ActivityRunning, OpportunityRunning
 from breakthrough.store.queries import as_date

@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from breakthrough.access.scope import OPEN, Scope, require
-from breakthrough.diagnosis.drivers import DRIVERS
 from breakthrough.formatting import day
+from breakthrough.metrics.drivers import DRIVERS
 from breakthrough.store import audit
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person

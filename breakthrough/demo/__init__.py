@@ -10,7 +10,7 @@ and how), `days` (the calendar), `org` (teams, managers, reps; `names` their nam
 `deals` (opportunities, their history and the activities), `quotas`, `coaching_log` (sessions and
 commitments); `writer` inserts the rows and `generate` puts it together in one transaction.
 
-May import: store, importing (to match people as an import would), settings, `diagnosis.drivers` (the
+May import: store, importing (to match people as an import would), settings, `metrics.drivers` (the
 drivers of the planted stories). Nothing in the domain
 imports demo but the command line.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from breakthrough.diagnosis.drivers import KEYS
+from breakthrough.metrics.drivers import KEYS
 
 STORIES: dict[str, str] = {
     "low_activity": "Liam Foster",
@@ -24,7 +24,7 @@ STORIES: dict[str, str] = {
     "coaches_well": "Helen Marsh",
 }
 
-DRIVERS = KEYS  # the drivers of breakthrough.diagnosis.drivers
+DRIVERS = KEYS  # the drivers of breakthrough.metrics.drivers
 STORY_DRIVER = {
     "low_activity": "activity",
     "poor_call_to_meeting": "call_to_meeting",

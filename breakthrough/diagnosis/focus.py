@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from breakthrough.diagnosis.drivers import DRIVERS, NO_IMPACT
 from breakthrough.metrics import funnel, rates, scorecard
+from breakthrough.metrics.drivers import DRIVERS, NO_IMPACT
 from breakthrough.metrics.inputs import Places
 from breakthrough.metrics.scorecard import RepFigures, Scorecard
 

@@ -10,6 +10,6 @@
 - `templates`     the downloadable template CSV per entity
 
 May import: store, `metrics.periods` (a quota sheet's quarters follow the fiscal year),
-`diagnosis.drivers` (the driver keys a coaching import may name), access (`require` before a write) and
+`metrics.drivers` (the driver keys a coaching import may name), access (`require` before a write) and
 the top-level `settings` and `formatting`; nothing else of diagnosis, nor coaching.
 """

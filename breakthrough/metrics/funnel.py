@@ -15,8 +15,8 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from breakthrough.diagnosis.drivers import DRIVERS, LEVERS
 from breakthrough.metrics import rates
+from breakthrough.metrics.drivers import DRIVERS, LEVERS
 
 ON_TRACK, AT_RISK, BEHIND = "on track", "at risk", "behind"
 STAGES = ("opportunities", "meetings", "calls")

@@ -24,7 +24,7 @@ class View:
     rep_ids: tuple[int, ...] = ()
     rep_id: int | None = None
     benchmark: str = "top quartile"  # what great looks like: "top quartile" or "median" (URL `bench`)
-    driver: str | None = None  # the driver drilled into, a key of breakthrough.diagnosis.drivers.DRIVERS (URL `driver`)
+    driver: str | None = None  # the driver drilled into, a key of breakthrough.metrics.drivers.DRIVERS (URL `driver`)
     present: bool = False  # presentation mode: no sidebar, large type (URL `present`)
     anon: bool = False  # privacy mode: other reps as "Rep A", "Rep B"…, no coaching notes (URL `anon`)
 

@@ -24,8 +24,8 @@ from breakthrough.coaching.managers import (
     tiers,
 )
 from breakthrough.coaching.rubric import DIMENSIONS
-from breakthrough.diagnosis import drivers
 from breakthrough.formatting import day
+from breakthrough.metrics import drivers
 from breakthrough.metrics.funnel import status
 from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings

@@ -13,10 +13,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from breakthrough.diagnosis import drivers, focus
-from breakthrough.diagnosis.drivers import DRIVERS
+from breakthrough.diagnosis import focus
 from breakthrough.diagnosis.focus import QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
+from breakthrough.metrics import drivers
+from breakthrough.metrics.drivers import DRIVERS
 from breakthrough.metrics.view import View
 from breakthrough.store import records
 from components import cache, sharing

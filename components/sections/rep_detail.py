@@ -6,9 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from breakthrough.diagnosis import drivers
 from breakthrough.formatting import number
-from breakthrough.metrics import scorecard
+from breakthrough.metrics import drivers, scorecard
 from breakthrough.metrics.scorecard import RepFigures
 
 STAGES = {"opportunities": "New opportunities", "meetings": "Meetings held", "calls": "Calls"}

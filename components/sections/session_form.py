@@ -16,8 +16,8 @@ import streamlit as st
 from breakthrough.access import NotAllowed
 from breakthrough.coaching import rubric, sessions
 from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
-from breakthrough.diagnosis import drivers
 from breakthrough.formatting import day
+from breakthrough.metrics import drivers
 from breakthrough.metrics.view import reps_now
 from breakthrough.store.models import RUBRIC, SESSION_TYPES
 from components import cache

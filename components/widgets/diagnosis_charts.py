@@ -11,9 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from breakthrough import formatting
-from breakthrough.diagnosis import drivers, focus
-from breakthrough.diagnosis.drivers import DRIVERS
+from breakthrough.diagnosis import focus
 from breakthrough.diagnosis.focus import QUADRANTS, RepDiagnosis
+from breakthrough.metrics import drivers
+from breakthrough.metrics.drivers import DRIVERS
 
 # value ÷ benchmark: red well below, amber just below, green at or above (text always says the value)
 SCALE = [[0.0, "#c62828"], [0.4, "#ef8f00"], [0.49, "#fff3c4"], [0.5, "#c8e6c9"], [1.0, "#2e7d32"]]  # z ÷ 2

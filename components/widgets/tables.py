@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import formatting
-from breakthrough.diagnosis import drivers
 from breakthrough.formatting import SYMBOLS, status
+from breakthrough.metrics import drivers
 from breakthrough.sharing import exports
 from components import sharing
 from components.widgets import columns

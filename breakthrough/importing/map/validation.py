@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from breakthrough.diagnosis.drivers import KEYS
 from breakthrough.formatting import day
 from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key, owner_label, unknown_reason, visible
 from breakthrough.importing.map.plan import ADD_ROLES, Plan
 from breakthrough.importing.map.profiles import field_map, missing_fields, stage_status
 from breakthrough.importing.read import cells as c
+from breakthrough.metrics.drivers import KEYS
 from breakthrough.store.models import RUBRIC
 
 SKIP = "skip"  # a row left out on purpose (an activity not done yet, a deleted deal)
@@ -50,7 +50,7 @@ LIMITS = {
     "session_id": 100,
     "submitted": 100,
 }
-DRIVERS = KEYS  # the drivers of breakthrough.diagnosis.drivers
+DRIVERS = KEYS  # the drivers of breakthrough.metrics.drivers
 ROLES = {
     "rep": "rep",
     "sales rep": "rep",
