@@ -102,14 +102,15 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
 
 def _warm_overview(period_key: str, as_of: dt.date):
     """The Overview's cached path (components.cache, components.sections.diagnosis_panel) after its first call."""
+    from breakthrough.access import OPEN
     from components import cache
     from components.sections import diagnosis_panel
 
     version = cache.version()
-    cache.settings(version), cache.people(version), cache.teams(version), cache.data_span(version)
+    cache.settings(version), cache.people(version, OPEN), cache.teams(version), cache.data_span(version)
     cache.is_demo(version)
-    card = cache.card(period_key, as_of, version)
-    diag = diagnosis_panel.diagnosed(period_key, as_of, "top quartile", version)
+    card = cache.card(period_key, as_of, version, OPEN)
+    diag = diagnosis_panel.diagnosed(period_key, as_of, "top quartile", version, OPEN)
     return scorecard.overview_rows(card, list(card.reps)), card.totals(), diag
 
 

@@ -2,21 +2,29 @@
 
 The engine is a cached resource; figures are cached data keyed on small values
 (period key, as-of date, data version), never on DataFrames.
+
+Every function here that returns rows about people takes the viewer's `Scope` (frozen, so part of the cache
+key; `components.signin.current_scope()`) and returns only the rows inside it, through the domain's scoped
+reads (`breakthrough.access.people`): a page cannot ask for anyone else. Figures that need everyone to be
+right (the benchmarks' team quartiles, shrinkage towards the team, the peers' anonymised distribution) are
+worked out on everyone in the private functions below, and only what they return is kept to the scope.
+tests/test_architecture.py holds the rule and its few exceptions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
 from breakthrough.access import Scope
 from breakthrough.access import people as access_people
-from breakthrough.diagnosis import focus
+from breakthrough.diagnosis import focus, pipeline
 from breakthrough.metrics import periods, scorecard
-from breakthrough.store import db, queries
+from breakthrough.store import db, queries, records
 
 DataKey = tuple[str, int]  # (database URL, data version): part of every cache key
 
@@ -44,7 +52,7 @@ def settings(data_version: DataKey) -> settings_store.Settings:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def frame(data_version: DataKey) -> queries.FrameFacts:
+def _frame(data_version: DataKey) -> queries.FrameFacts:
     """People, teams, the data's span and the demo flag: read together, once per data version.
 
     Each is cached again on its own below, so a page that needs one does not unpickle them all.
@@ -52,45 +60,84 @@ def frame(data_version: DataKey) -> queries.FrameFacts:
     return queries.frame_facts(engine())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def people(data_version: DataKey):
-    return frame(data_version).people
+@st.cache_data(show_spinner=False, max_entries=64)
+def people(data_version: DataKey, scope: Scope):
+    """The people `scope` shows (`access.people.visible_people`: every non-rep, only the reps inside it)."""
+    return access_people.visible_people(_frame(data_version).people, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def teams(data_version: DataKey):
-    return frame(data_version).teams
+    return _frame(data_version).teams
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def data_span(data_version: DataKey) -> tuple[dt.date | None, dt.date | None]:
-    facts = frame(data_version)
+    facts = _frame(data_version)
     return facts.first_day, facts.last_day
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def is_demo(data_version: DataKey) -> bool:
-    return frame(data_version).demo
+    return _frame(data_version).demo
 
 
 # The scorecard and diagnosis are cached as shared resources: every session gets the same objects, not a
 # copy unpickled on each run (at 1,000 reps that copy took longer than drawing the page). Both are frozen
-# dataclasses that nothing changes after `build`; never change what these two return.
+# dataclasses that nothing changes after `build`; never change what these two return. They hold every rep
+# (the team's rates and quartiles need everyone): only the scoped functions after them leave this module.
 
 
 @st.cache_resource(show_spinner="Working out the figures…", max_entries=32)
-def card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Scorecard:
+def _card(period_key: str, as_of: dt.date, data_version: DataKey) -> scorecard.Scorecard:
     cfg = settings(data_version)
     period = periods.parse_period(period_key, cfg.fiscal_year_start_month)
     return scorecard.build(engine(), cfg, period, as_of)
 
 
 @st.cache_resource(show_spinner="Finding each rep's focus…", max_entries=32)
-def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> focus.Diagnosis:
-    """Every rep's drivers against the benchmark."""
+def _diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey) -> focus.Diagnosis:
+    """Every rep's drivers against the benchmark (the team quartiles are everyone's)."""
     cfg = settings(data_version)
-    scores = card(period_key, as_of, data_version)
+    scores = _card(period_key, as_of, data_version)
     return focus.build(scores, scores.won_cycles, cfg.shrinkage_k, benchmark, cfg.on_track_threshold)
+
+
+# Kept to the scope on each call, not cached again: `access.people.figures` only picks the scope's reps out
+# of the shared objects above (the same object for a scope that sees everyone), cheaper than hashing a scope.
+
+
+def card(period_key: str, as_of: dt.date, data_version: DataKey, scope: Scope) -> scorecard.Scorecard:
+    """The scorecard of the reps inside `scope`: their figures worked out among everyone; its totals are the
+    scope's (a manager's card totals their own teams)."""
+    return access_people.figures(_card(period_key, as_of, data_version), scope)
+
+
+def diagnosed(period_key: str, as_of: dt.date, benchmark: str, data_version: DataKey, scope: Scope) -> focus.Diagnosis:
+    """The drivers of the reps inside `scope`, against benchmarks of everyone."""
+    return access_people.figures(_diagnosed(period_key, as_of, benchmark, data_version), scope)
+
+
+def peer_distribution(period_key: str, as_of: dt.date, data_version: DataKey, scope: Scope) -> tuple[float, ...]:
+    """The attainment of the reps `scope` sees only anonymised (`access.people.peer_distribution`): values only."""
+    return access_people.peer_distribution(_card(period_key, as_of, data_version), scope)
+
+
+def peer_group(period_key: str, as_of: dt.date, rep_id: int, data_version: DataKey, scope: Scope) -> list[int]:
+    """Whom a rep inside `scope` is benchmarked against (their team, among everyone: `focus.peer_group`), for
+    pooled figures only; nobody for a rep outside it."""
+    full = _card(period_key, as_of, data_version)
+    return focus.peer_group(full, rep_id) if scope.sees_rep(rep_id) and rep_id in full.reps else []
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def right_prospects(
+    period_key: str, as_of: dt.date, start: dt.date, rep_ids: tuple[int, ...], data_version: DataKey, scope: Scope
+) -> pd.DataFrame:
+    """Each rep's share of activity on target accounts beside their whole team's (pooled among everyone), for
+    the reps of `rep_ids` inside `scope` (`pipeline.right_prospects`)."""
+    found = records.target_activity(engine(), start, as_of)
+    return pipeline.right_prospects(found, _card(period_key, as_of, data_version), scope.keep(rep_ids))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

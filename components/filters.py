@@ -12,7 +12,6 @@ import datetime as dt
 import streamlit as st
 
 from breakthrough.access import OPEN, Scope, narrow
-from breakthrough.access.people import visible_people
 from breakthrough.metrics import drivers, periods
 from breakthrough.metrics.view import (
     ALL_MANAGERS,
@@ -45,7 +44,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
     """
     version = cache.version()
     cfg = cache.settings(version)
-    people = visible_people(cache.people(version), viewer)
+    people = cache.people(version, viewer)  # `access.people.visible_people`
     first, last = cache.data_span(version)
     default_as_of = periods.as_of_date(last, dt.date.today())
     notices: list[str] = []

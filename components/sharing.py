@@ -141,7 +141,7 @@ def link(base: str | None = None) -> str:
 
 
 def _aliases(view: View) -> dict[str, str]:
-    return anonymise.of_reps(cache.people(cache.version()), view.rep_ids, view.rep_id)
+    return anonymise.of_reps(cache.people(cache.version(), current_scope()), view.rep_ids, view.rep_id)
 
 
 def _share_bar(share: Share) -> None:

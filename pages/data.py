@@ -16,6 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import access
+from breakthrough.access import Scope
+from breakthrough.access import people as access_people
 from breakthrough.formatting import day
 from breakthrough.importing import data_health, templates, upload
 from breakthrough.importing.map import headings, profiles, wide
@@ -73,13 +75,14 @@ def _preview(file_id: str, plan_json: str, version, data: bytes, progress=None) 
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _checks(as_of: dt.date, version) -> list[data_health.Check]:
-    return data_health.checks(cache.engine(), cache.settings(version), as_of)
+def _checks(as_of: dt.date, version, scope: Scope) -> list[data_health.Check]:
+    """Data health's checks: every team's records, so only for a scope that sees every team."""
+    return access_people.every_team(data_health.checks(cache.engine(), cache.settings(version), as_of), scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _records(key: str, as_of: dt.date, version) -> pd.DataFrame:
-    return data_health.records(cache.engine(), key, cache.settings(version), as_of)
+def _records(key: str, as_of: dt.date, version, scope: Scope) -> pd.DataFrame:
+    return access_people.every_team(data_health.records(cache.engine(), key, cache.settings(version), as_of), scope)
 
 
 # ----------------------------------------------------------------------------- the page
@@ -557,7 +560,7 @@ def _batches() -> None:
 
 
 def _health(as_of: dt.date, version) -> None:
-    checks = _checks(as_of, version)
+    checks = _checks(as_of, version, current_scope())
     st.caption(f"What weakens the figures, as of {day(as_of)}. Pick a line to see the records behind it.")
     table = pd.DataFrame([(c.label, c.count, c.why) for c in checks], columns=["Check", "Records", "What to do"])
     table["Status"] = ["✅ none" if n == 0 else "⚠️ to fix" for n in table["Records"]]
@@ -575,7 +578,7 @@ def _health(as_of: dt.date, version) -> None:
     if not flagged:
         return
     key = st.selectbox("Show the records behind", list(flagged), format_func=flagged.get, key="health_pick")
-    frame = _records(key, as_of, version)
+    frame = _records(key, as_of, version, current_scope())
     total = next(c.count for c in checks if c.key == key)
     if len(frame) < total:
         st.caption(f"The first {len(frame):,} of {total:,}.")

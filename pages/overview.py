@@ -15,7 +15,7 @@ from components.widgets.tables import overview_table
 view = current_view()
 version = cache.version()
 cfg = cache.settings(version)
-card = cache.card(view.period.key, view.as_of, version)
+card = cache.card(view.period.key, view.as_of, version, current_scope())
 cur = cfg.reporting_currency
 
 st.title("Overview")

@@ -27,7 +27,7 @@ if view.rep_id is None and view.anon:  # a link per rep would carry every name i
     st.stop()
 if view.rep_id is None:
     st.info("Choose a rep in the sidebar (**Rep**), or pick one here.")
-    people = cache.people(version)
+    people = cache.people(version, current_scope())
     for rep_id in view.rep_ids:
         st.page_link(
             "pages/rep.py",
@@ -36,10 +36,10 @@ if view.rep_id is None:
         )
     st.stop()
 
-card = cache.card(view.period.key, view.as_of, version)
+card = cache.card(view.period.key, view.as_of, version, current_scope())
 rep = card.reps[view.rep_id]
 f = rep.funnel
-person = cache.people(version).loc[view.rep_id]
+person = cache.people(version, current_scope()).loc[view.rep_id]
 here = tenure.in_words(person["hire_date"], person["end_date"], view.period.start, view.period.end)
 st.header(rep.name, anchor=False)
 st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manager or '–'}", here, view.describe()])))

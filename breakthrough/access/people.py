@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from breakthrough.access.roles import LABELS, LEADER, MANAGER, REP, ROLES, SALES_OPS, role_of
 from breakthrough.access.scope import OPEN, Scope, require
-from breakthrough.store import audit, queries
+from breakthrough.store import audit, queries, records
 from breakthrough.store.db import bump_data_version
-from breakthrough.store.models import Person, PersonEmail
+from breakthrough.store.models import Opportunity, Person, PersonEmail
 
 F = TypeVar("F")
 
@@ -158,6 +159,48 @@ def figures(found: F, scope: Scope) -> F:
         cycles = found.won_cycles  # type: ignore[attr-defined]
         changes["won_cycles"] = cycles[cycles["rep_id"].isin(list(scope.rep_ids))]
     return dataclasses.replace(found, **changes)  # type: ignore[type-var]
+
+
+def keep_rows(frame: pd.DataFrame, scope: Scope, column: str = "rep_id") -> pd.DataFrame:
+    """The rows of `frame` whose `column` is a rep inside `scope` (every row for a scope that sees everyone):
+    for figures worked out on everyone (a hygiene rule's team percentile) whose rows are then kept to the scope."""
+    if scope.rep_ids is None:
+        return frame
+    return frame[frame[column].isin(list(scope.rep_ids))]
+
+
+def every_team(found: F, scope: Scope) -> F:
+    """`found` (a frame or a list) for a scope that sees every team, else none of it: for lists that are every
+    team's by nature (data health: records of no one, of leavers, of every team)."""
+    return found if scope.sees_everyone else found[0:0]  # type: ignore[index]
+
+
+def deal_records(engine: Engine, scope: Scope, rep_ids: Iterable[int], **filters: Any) -> pd.DataFrame:
+    """`records.deal_records` of the reps of `rep_ids` inside `scope` (a drill-down's deals)."""
+    return records.deal_records(engine, scope.keep(rep_ids), **filters)
+
+
+def activity_records(
+    engine: Engine, scope: Scope, rep_ids: Iterable[int], start: dt.date, end: dt.date, kind: str = "call"
+) -> pd.DataFrame:
+    """`records.activity_records` of the reps of `rep_ids` inside `scope`."""
+    return records.activity_records(engine, scope.keep(rep_ids), start, end, kind)
+
+
+def deal_details(engine: Engine, scope: Scope, ids: Iterable[int]) -> pd.DataFrame:
+    """`records.deal_details` of the deals (opportunity ids) owned by reps inside `scope`."""
+    wanted = [int(i) for i in ids]
+    if scope.rep_ids is not None and wanted:
+        owned: set[int] = set()
+        reps = list(scope.rep_ids)
+        with engine.connect() as conn:
+            for i in range(0, len(wanted), records.CHUNK):
+                stmt = select(Opportunity.id).where(
+                    Opportunity.id.in_(wanted[i : i + records.CHUNK]), Opportunity.owner_id.in_(reps)
+                )
+                owned.update(int(x) for x in conn.execute(stmt).scalars())
+        wanted = [i for i in wanted if i in owned]
+    return records.deal_details(engine, wanted)
 
 
 # --- writes ------------------------------------------------------------------------------------

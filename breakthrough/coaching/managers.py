@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from breakthrough.access.scope import OPEN, Scope
 from breakthrough.coaching import cadence, impact, rubric
 from breakthrough.coaching import sessions as store
 from breakthrough.formatting import number, percent
@@ -493,9 +494,11 @@ class RepCoaching:
     effects: pd.DataFrame
 
 
-def for_rep(engine: Engine, settings: Settings, rep_id: int, as_of: dt.date) -> RepCoaching:
-    """One rep's coaching over the look-back window: sessions, commitments, and before/after per focus."""
+def for_rep(engine: Engine, settings: Settings, rep_id: int, as_of: dt.date, scope: Scope = OPEN) -> RepCoaching:
+    """One rep's coaching over the look-back window: sessions, commitments, and before/after per focus; none
+    for a rep outside `scope`."""
     start = as_of - dt.timedelta(days=settings.lookback_days)
-    mine = with_quality(store.sessions(engine, start, as_of, [rep_id]), settings.rubric_weights)
+    ids = scope.keep([rep_id])
+    mine = with_quality(store.sessions(engine, start, as_of, ids), settings.rubric_weights)
     effects = focused_effects(engine, settings, mine, queries.people(engine), as_of)
-    return RepCoaching(mine, store.commitments(engine, start, as_of, [rep_id]), effects)
+    return RepCoaching(mine, store.commitments(engine, start, as_of, ids), effects)

@@ -407,14 +407,14 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
     return _read(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS, ("session_date", "due_date", "reviewed_date"))
 
 
-def open_commitments(engine: Engine, rep_id: int) -> pd.DataFrame:
+def open_commitments(engine: Engine, rep_id: int, scope: Scope = OPEN) -> pd.DataFrame:
     """A rep's commitments still open (to review in the next session), oldest first; `acknowledged_date`: when
-    the rep acknowledged it (None: not yet)."""
+    the rep acknowledged it (None: not yet). None for a rep outside `scope`."""
     c, s = Commitment, CoachingSession
     stmt = (
         select(c.id, s.date, c.text, c.due_date, c.acknowledged_date)
         .join(s, s.id == c.session_id)
-        .where(c.rep_id == rep_id, c.status == "open")
+        .where(c.rep_id.in_(scope.keep([rep_id])), c.status == "open")
         .order_by(s.date, c.id)
     )
     frame = _frame(engine, stmt, ["id", "session_date", "text", "due_date", "acknowledged_date"])

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from breakthrough.access import OPEN, NotAllowed, Scope
+from breakthrough.access import NotAllowed, Scope
 from breakthrough.coaching import cadence, impact, managers, sessions
 from breakthrough.formatting import day, number, percent
 from breakthrough.metrics import missing
@@ -35,19 +35,20 @@ TIER_COLOURS = {"Share of reps": "#90a4ae", "Share of coaching time": "#1f77b4"}
 
 
 @st.cache_data(show_spinner="Working out the coaching figures…", max_entries=32)
-def figures(period_key: str, as_of: dt.date, team: str | None, data_version, scope: Scope = OPEN) -> managers.Coaching:
+def figures(period_key: str, as_of: dt.date, team: str | None, data_version, scope: Scope) -> managers.Coaching:
     """Coaching figures for every manager of the team's reps still here on the as-of date (all teams when None):
     coaching is about now, so a leaver is left out from the day after their last day. Only the reps inside
     `scope` (part of the cache key)."""
     cfg = cache.settings(data_version)
-    card = cache.card(period_key, as_of, data_version)
-    rep_ids = scope.keep(reps_now(cache.people(data_version), team, None, as_of).index)
+    card = cache.card(period_key, as_of, data_version, scope)
+    rep_ids = scope.keep(reps_now(cache.people(data_version, scope), team, None, as_of).index)
     return managers.build(cache.engine(), cfg, card, as_of, rep_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def rep_figures(rep_id: int, as_of: dt.date, data_version) -> managers.RepCoaching:
-    return managers.for_rep(cache.engine(), cache.settings(data_version), rep_id, as_of)
+def rep_figures(rep_id: int, as_of: dt.date, data_version, scope: Scope) -> managers.RepCoaching:
+    """One rep's coaching; none for a rep outside `scope`."""
+    return managers.for_rep(cache.engine(), cache.settings(data_version), rep_id, as_of, scope)
 
 
 def _anon(view: View) -> bool:
@@ -76,7 +77,7 @@ def log_section(view: View) -> None:
         st.caption("Coaching sessions are logged by the rep's manager or a leader.")
         return
     version = cache.version()
-    people = cache.people(version)
+    people = cache.people(version, current_scope())
     data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
     with st.expander("➕ Log a coaching session", expanded=False):
@@ -159,7 +160,7 @@ def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: Vi
     version = cache.version()
     cfg = cache.settings(version)
     cur = cfg.reporting_currency
-    card = cache.card(view.period.key, view.as_of, version)
+    card = cache.card(view.period.key, view.as_of, version, current_scope())
     st.header(m.name, anchor=False)
     st.caption(f"{m.teams} · {len(m.rep_ids)} reps · {_window_text(data.as_of)}")
     _headline(m, cfg)
@@ -336,7 +337,9 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
     st.subheader("Sessions in the last 4 weeks")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
     window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
-    rows = coaching_tables.session_rows(window, data.commitments, cache.people(cache.version())["name"].to_dict())
+    rows = coaching_tables.session_rows(
+        window, data.commitments, cache.people(cache.version(), current_scope())["name"].to_dict()
+    )
     shown = _without_private_text(rows.drop(columns=["id", "Manager"]))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
     if _anon(view):
@@ -359,7 +362,7 @@ def _edit(rows: pd.DataFrame, view: View) -> None:
     with st.expander("✏️ Edit or delete a session"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
         chosen = st.selectbox("Session", list(labels), format_func=labels.get, key="coaching_edit_pick")
-        session_form.edit_form("edit", chosen, cache.people(cache.version()))
+        session_form.edit_form("edit", chosen, cache.people(cache.version(), current_scope()))
 
 
 # --- the Rep page -----------------------------------------------------------------------------
@@ -371,8 +374,8 @@ def rep_section(view: View) -> None:
         return
     version = cache.version()
     cfg = cache.settings(version)
-    people = cache.people(version)
-    data = sharing.visible(rep_figures(view.rep_id, view.as_of, version))
+    people = cache.people(version, current_scope())
+    data = sharing.visible(rep_figures(view.rep_id, view.as_of, version, current_scope()))
     st.subheader("Coaching")
     empty.show(missing.coaching_notices(len(data.sessions), len(data.commitments), cfg.lookback_days, 1))
     _rep_headline(data, view.as_of)
@@ -404,7 +407,7 @@ def _acknowledge(view: View) -> None:
     done = st.session_state.pop("_acknowledged", None)
     if done:
         st.success(plain(done, 300), icon="✅")
-    pending = sessions.open_commitments(cache.engine(), view.rep_id)
+    pending = sessions.open_commitments(cache.engine(), view.rep_id, scope)
     waiting = pending[pending["acknowledged_date"].isna()]
     if waiting.empty:
         return

@@ -13,6 +13,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from breakthrough.access import Scope
+from breakthrough.access import people as access_people
 from breakthrough.diagnosis import focus
 from breakthrough.diagnosis.focus import QUADRANTS, Diagnosis, RepDiagnosis
 from breakthrough.formatting import money
@@ -22,6 +24,7 @@ from breakthrough.metrics.view import View
 from breakthrough.store import records
 from components import cache, sharing
 from components.sections import figures
+from components.signin import current_scope
 from components.widgets import columns
 from components.widgets import diagnosis_charts as charts
 from components.widgets.tables import table
@@ -35,7 +38,7 @@ diagnosed = cache.diagnosed  # every rep's drivers against the benchmark, cached
 
 
 def for_view(view: View) -> Diagnosis:
-    return diagnosed(view.period.key, view.as_of, view.benchmark, cache.version())
+    return diagnosed(view.period.key, view.as_of, view.benchmark, cache.version(), current_scope())
 
 
 # --- clicks --------------------------------------------------------------------------------------
@@ -222,36 +225,36 @@ def rep_section(view: View) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _activities(rep_id: int, start: dt.date, end: dt.date, kind: str, data_version) -> pd.DataFrame:
-    return records.activity_records(cache.engine(), [rep_id], start, end, kind)
+def _activities(rep_id: int, start: dt.date, end: dt.date, kind: str, data_version, scope: Scope) -> pd.DataFrame:
+    return access_people.activity_records(cache.engine(), scope, [rep_id], start, end, kind)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _deals(rep_id: int, status: str | None, closed, data_version) -> pd.DataFrame:
-    return records.deal_records(cache.engine(), [rep_id], status=status, closed=closed)
+def _deals(rep_id: int, status: str | None, closed, data_version, scope: Scope) -> pd.DataFrame:
+    return access_people.deal_records(cache.engine(), scope, [rep_id], status=status, closed=closed)
 
 
 def record_sets(view: View, driver: str) -> list[tuple[str, pd.DataFrame]]:
     """The records behind one driver's value: (title, records) pairs."""
-    version, rep_id, as_of = cache.version(), view.rep_id, view.as_of
+    version, rep_id, as_of, scope = cache.version(), view.rep_id, view.as_of, current_scope()
     lookback = as_of - dt.timedelta(days=cache.settings(version).lookback_days)
     pace = as_of - dt.timedelta(days=PACE_DAYS - 1)
-    calls = lambda start: ("Calls", _activities(rep_id, start, as_of, "call", version))  # noqa: E731
-    meetings = ("Meetings held", _activities(rep_id, lookback, as_of, "meeting", version))
-    created = ("Opportunities created", _created(rep_id, lookback, as_of, version))
-    closed = ("Closed deals (won and lost)", _deals(rep_id, "won+lost", (lookback, as_of), version))
-    won = ("Won deals", _deals(rep_id, "won", (lookback, as_of), version))
+    calls = lambda start: ("Calls", _activities(rep_id, start, as_of, "call", version, scope))  # noqa: E731
+    meetings = ("Meetings held", _activities(rep_id, lookback, as_of, "meeting", version, scope))
+    created = ("Opportunities created", _created(rep_id, lookback, as_of, version, scope))
+    closed = ("Closed deals (won and lost)", _deals(rep_id, "won+lost", (lookback, as_of), version, scope))
+    won = ("Won deals", _deals(rep_id, "won", (lookback, as_of), version, scope))
     sets = {
         "activity": [calls(pace)], "call_to_meeting": [meetings, calls(lookback)], "meeting_to_opp": [created, meetings],
         "win_rate": [closed], "deal_size": [won], "cycle": [won],
-        "coverage": [("Open deals closing this period", _deals(rep_id, "open", (as_of, view.period.end), version))],
+        "coverage": [("Open deals closing this period", _deals(rep_id, "open", (as_of, view.period.end), version, scope))],
     }  # fmt: skip
     return sets[driver]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _created(rep_id: int, start: dt.date, end: dt.date, data_version) -> pd.DataFrame:
-    return records.deal_records(cache.engine(), [rep_id], created=(start, end))
+def _created(rep_id: int, start: dt.date, end: dt.date, data_version, scope: Scope) -> pd.DataFrame:
+    return access_people.deal_records(cache.engine(), scope, [rep_id], created=(start, end))
 
 
 WINDOWS = {

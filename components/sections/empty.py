@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
+from breakthrough.access import Scope
 from breakthrough.metrics import missing
 from breakthrough.metrics.view import View
 from breakthrough.sharing import anonymise
 from components import cache, sharing
+from components.signin import current_scope
 from components.widgets.text import plain
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def facts(period_key: str, as_of, rep_ids: tuple[int, ...], data_version) -> missing.Facts:
-    card = cache.card(period_key, as_of, data_version)
-    names = cache.people(data_version)["name"]
-    reps = {i: str(names.get(i, "–")) for i in rep_ids}
-    quotas = {i: card.reps[i].quota for i in rep_ids if i in card.reps}
+def facts(period_key: str, as_of, rep_ids: tuple[int, ...], data_version, scope: Scope) -> missing.Facts:
+    """What the reps of `rep_ids` inside `scope` lack."""
+    card = cache.card(period_key, as_of, data_version, scope)
+    names = cache.people(data_version, scope)["name"]
+    reps = {i: str(names.get(i, "–")) for i in scope.keep(rep_ids)}
+    quotas = {i: card.reps[i].quota for i in reps if i in card.reps}
     return missing.facts(cache.engine(), card.period, as_of, reps, quotas)
 
 
 def notices(view: View, topics=("period", "quotas", "deals", "open deals", "activities"), rep_ids=None) -> list[str]:
     """Show what the reps in view (or `rep_ids`) lack among `topics`, one `st.info` each; return the topics shown."""
     ids = tuple(int(i) for i in (view.rep_ids if rep_ids is None else rep_ids))
-    found = missing.notices(facts(view.period.key, view.as_of, ids, cache.version()), topics)
+    found = missing.notices(facts(view.period.key, view.as_of, ids, cache.version(), current_scope()), topics)
     show(found)
     return [n.topic for n in found]
 
@@ -35,7 +38,7 @@ def coaching(data, cfg) -> None:
 
 def no_data() -> bool:
     """On a database with nobody in it, say what to do first (with a link to the Data page); True if said."""
-    if not cache.people(cache.version()).empty:
+    if not cache.people(cache.version(), current_scope()).empty:
         return False
     st.info(missing.NO_DATA, icon="📥")
     st.page_link("pages/data.py", label="Open the Data page")
@@ -44,7 +47,7 @@ def no_data() -> bool:
 
 def no_reps(message: str) -> None:
     """A page with no rep in view: `message` (what to change), unless the database is empty (the frame said so)."""
-    if not cache.people(cache.version()).empty:
+    if not cache.people(cache.version(), current_scope()).empty:
         st.info(message)
 
 

@@ -18,11 +18,13 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
+from breakthrough.access import Scope
 from breakthrough.diagnosis.focus import Diagnosis, RepDiagnosis
 from breakthrough.metrics import scorecard
 from breakthrough.metrics.view import View
 from breakthrough.sharing import anonymise
 from components import cache, sharing
+from components.signin import current_scope
 from components.widgets import charts, diagnosis_charts
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode
@@ -30,17 +32,21 @@ Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unles
 
 def pace_by_rep(view: View) -> go.Figure:
     """Each rep's weekly pace against what quota needs (the Overview's bar chart)."""
-    return _pace_by_rep(view.period.key, view.as_of, view.rep_ids, _aliases(), cache.version())
+    return _pace_by_rep(view.period.key, view.as_of, view.rep_ids, _aliases(), cache.version(), current_scope())
 
 
 def heatmap(view: View) -> go.Figure:
     """Reps × drivers against the view's benchmark, most at stake first."""
-    return _heatmap(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version())
+    return _heatmap(
+        view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version(), current_scope()
+    )
 
 
 def quadrant(view: View) -> go.Figure:
     """Reps by activity pace against results pace."""
-    return _quadrant(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version())
+    return _quadrant(
+        view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version(), current_scope()
+    )
 
 
 def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
@@ -50,26 +56,38 @@ def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _pace_by_rep(
-    period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+    period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases, data_version, scope: Scope
 ) -> go.Figure:
-    card = cache.card(period_key, as_of, data_version)
+    card = cache.card(period_key, as_of, data_version, scope)
     return _hidden(charts.pace_by_rep(scorecard.overview_rows(card, rep_ids)), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _heatmap(
-    period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+    period_key: str,
+    as_of: dt.date,
+    benchmark: str,
+    rep_ids: tuple[int, ...],
+    aliases: Aliases,
+    data_version,
+    scope: Scope,
 ) -> go.Figure:
-    diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
+    diag = cache.diagnosed(period_key, as_of, benchmark, data_version, scope)
     currency = cache.settings(data_version).reporting_currency
     return _hidden(diagnosis_charts.heatmap(ranked(diag, rep_ids), currency, diag.benchmark), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _quadrant(
-    period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+    period_key: str,
+    as_of: dt.date,
+    benchmark: str,
+    rep_ids: tuple[int, ...],
+    aliases: Aliases,
+    data_version,
+    scope: Scope,
 ) -> go.Figure:
-    diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
+    diag = cache.diagnosed(period_key, as_of, benchmark, data_version, scope)
     return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids)), aliases)
 
 

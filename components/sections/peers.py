@@ -8,18 +8,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from breakthrough.access import Scope
-from breakthrough.access import people as access_people
 from breakthrough.formatting import percent
 from breakthrough.metrics.view import View
-from components import sharing
+from components import cache, sharing
 
 FEWEST = 3  # fewer peers than this could be told apart: not shown
 
 
 def section(view: View, card, scope: Scope) -> None:
+    """`card`: the viewer's own scorecard (`cache.card`); the peers' values are `cache.peer_distribution`'s."""
     if not scope.anonymised_peers:
         return
-    values = access_people.peer_distribution(card, scope)
+    values = cache.peer_distribution(view.period.key, view.as_of, cache.version(), scope)
     who = "your peers' teams" if scope.role == "manager" else "your teammates"
     st.subheader("Among your peers (anonymised)")
     if len(values) < FEWEST:

@@ -30,7 +30,7 @@ def section() -> None:
         "team's figures but no coaching notes."
     )
     version = cache.version()
-    people = cache.people(version)
+    people = cache.people(version, scope)
     extra = access_people.emails(cache.engine())
     others = extra.groupby("person_id")["email"].agg(", ".join) if len(extra) else pd.Series(dtype=str)
     shown = pd.DataFrame(

@@ -8,18 +8,22 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import formatting
-from breakthrough.diagnosis import focus, hygiene, pipeline
+from breakthrough.access import Scope
+from breakthrough.access import people as access_people
+from breakthrough.diagnosis import hygiene, pipeline
 from breakthrough.metrics.view import View
 from breakthrough.store import records
 from components import cache, sharing
 from components.sections.diagnosis_panel import records_table
+from components.signin import current_scope
 from components.widgets import diagnosis_charts as charts
 from components.widgets.tables import table
 
 
 @st.cache_data(show_spinner="Reading the pipeline…", max_entries=16)
-def cohort(as_of: dt.date, data_version) -> tuple[list[str], pd.DataFrame]:
-    """Stage order and the deals created in the look-back window up to `as_of`."""
+def _cohort(as_of: dt.date, data_version) -> tuple[list[str], pd.DataFrame]:
+    """Stage order and everyone's deals created in the look-back window up to `as_of`: for the funnel of the
+    reps in view and the peers' pooled conversions (`stage_view`), never listed."""
     order = records.stage_order(cache.engine())
     return order, records.stage_cohort(cache.engine(), _lookback_start(as_of, data_version), as_of, order)
 
@@ -30,47 +34,49 @@ def _lookback_start(as_of: dt.date, data_version) -> dt.date:
 
 
 @st.cache_data(show_spinner="Checking pipeline hygiene…", max_entries=16)
-def flags(as_of: dt.date, data_version) -> pd.DataFrame:
-    """Every open deal with the hygiene rules it breaks."""
+def flags(as_of: dt.date, data_version, scope: Scope) -> pd.DataFrame:
+    """Every open deal of the reps inside `scope` with the hygiene rules it breaks (a stage's stall limit is
+    the team's, among everyone's open deals)."""
     eng = cache.engine()
-    return hygiene.flag(records.open_deals(eng, as_of), records.close_date_history(eng, as_of), as_of)
+    found = hygiene.flag(records.open_deals(eng, as_of), records.close_date_history(eng, as_of), as_of)
+    return access_people.keep_rows(found, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def targets(start: dt.date, as_of: dt.date, data_version) -> tuple[bool, pd.DataFrame]:
-    eng = cache.engine()
-    return records.has_targets(eng), records.target_activity(eng, start, as_of)
+def has_targets(data_version) -> bool:
+    return records.has_targets(cache.engine())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def details(ids: tuple[int, ...], data_version) -> pd.DataFrame:
-    """Name, amount and currency of these deals (what a hygiene listing adds to the flags)."""
-    return records.deal_details(cache.engine(), ids)
+def details(ids: tuple[int, ...], data_version, scope: Scope) -> pd.DataFrame:
+    """Name, amount and currency of these deals of reps inside `scope` (what a hygiene listing adds to the flags)."""
+    return access_people.deal_details(cache.engine(), scope, ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def deals_by_id(rep_ids: tuple[int, ...], ids: tuple[str, ...], data_version) -> pd.DataFrame:
-    return records.deal_records(cache.engine(), rep_ids, ids=ids)
+def deals_by_id(rep_ids: tuple[int, ...], ids: tuple[str, ...], data_version, scope: Scope) -> pd.DataFrame:
+    return access_people.deal_records(cache.engine(), scope, rep_ids, ids=ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def stage_view(as_of: dt.date, ids: tuple[int, ...], peer_ids: tuple[int, ...], data_version):
-    """The funnel of `ids` and their conversions beside the peers'."""
+def stage_view(as_of: dt.date, ids: tuple[int, ...], peer_ids: tuple[int, ...], data_version, scope: Scope):
+    """The funnel of the reps of `ids` inside `scope` and their conversions beside the peers' (pooled: no rows)."""
     cfg = cache.settings(data_version)
-    order, deals = cohort(as_of, data_version)
+    order, deals = _cohort(as_of, data_version)
+    ids = tuple(scope.keep(ids))
     mine = deals[deals["rep_id"].isin(ids)]
     return pipeline.funnel(mine, order, cfg), pipeline.comparison(deals, order, ids, peer_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def stage_deals(as_of: dt.date, ids: tuple[int, ...], stage: str, data_version) -> tuple[str, ...]:
-    """CRM ids of the deals of `ids` that reached `stage` (what a click on that stage lists)."""
-    order = cohort(as_of, data_version)[0]
+def stage_deals(as_of: dt.date, ids: tuple[int, ...], stage: str, data_version, scope: Scope) -> tuple[str, ...]:
+    """CRM ids of the deals of the reps of `ids` inside `scope` that reached `stage` (what a click lists)."""
+    order = _cohort(as_of, data_version)[0]
     names = pipeline.stages(order)
     if stage not in names:
         return ()
     start = _lookback_start(as_of, data_version)
-    return tuple(records.deals_reaching(cache.engine(), start, as_of, order, ids, names.index(stage)))
+    return tuple(records.deals_reaching(cache.engine(), start, as_of, order, scope.keep(ids), names.index(stage)))
 
 
 def scope(view: View) -> tuple[tuple[int, ...], str]:
@@ -82,17 +88,19 @@ def scope(view: View) -> tuple[tuple[int, ...], str]:
 
 def peers(view: View) -> list[int]:
     """Who the selected rep (or the view) is compared with: the rep's team, or the view."""
-    card = cache.card(view.period.key, view.as_of, cache.version())
-    if view.rep_id is None or view.rep_id not in card.reps:
+    if view.rep_id is None:
         return list(view.rep_ids)
-    return focus.peer_group(card, view.rep_id)
+    return cache.peer_group(view.period.key, view.as_of, view.rep_id, cache.version(), current_scope()) or list(
+        view.rep_ids
+    )
 
 
 def stage_section(view: View) -> None:
     """Stage funnel (click a stage for its deals) and stage-to-stage conversion beside team and top quartile."""
     version, cfg = cache.version(), cache.settings(cache.version())
     ids, who = scope(view)
-    stages, compared = stage_view(view.as_of, tuple(ids), tuple(peers(view)), version)
+    viewer = current_scope()
+    stages, compared = stage_view(view.as_of, tuple(ids), tuple(peers(view)), version, viewer)
     st.subheader("Stage funnel")
     if stages["Deals"].iloc[0] == 0:
         st.info(f"No deals created in the last {cfg.lookback_days} days for {who}.")
@@ -112,7 +120,7 @@ def stage_section(view: View) -> None:
     stage = _picked(event)
     if stage:
         records_table(
-            deals_by_id(ids, stage_deals(view.as_of, tuple(ids), stage, version), version),
+            deals_by_id(ids, stage_deals(view.as_of, tuple(ids), stage, version, viewer), version, viewer),
             f"Deals that reached {stage}",
             f"{who} {stage} deals",
             key="stage_deals",
@@ -133,7 +141,7 @@ def _picked(event) -> str | None:
 def coverage_section(view: View) -> None:
     """Coverage by rep against the coverage each gap needs."""
     version, cfg = cache.version(), cache.settings(cache.version())
-    card = cache.card(view.period.key, view.as_of, version)
+    card = cache.card(view.period.key, view.as_of, version, current_scope())
     ids, _ = scope(view)
     rows = pipeline.coverage_rows(card, ids)
     st.subheader("Coverage by rep against what the gap needs")
@@ -161,9 +169,9 @@ HYGIENE_COLUMNS = {"crm_id": "CRM id", "deal": "Deal", "stage": "Stage", "amount
 def hygiene_section(view: View) -> None:
     """Per rep, the open deals breaking each hygiene rule; select a rep (or pick one in the sidebar) for the deals."""
     version = cache.version()
-    all_flags = flags(view.as_of, version)
+    all_flags = flags(view.as_of, version, current_scope())
     ids, who = scope(view)
-    people = cache.people(version)
+    people = cache.people(version, current_scope())
     counts = hygiene.per_rep(all_flags, ids)
     counts.insert(0, "Rep", [people.loc[i, "name"] if i in people.index else str(i) for i in counts.index])
     shown = counts.rename(columns={"open": "Open deals", **hygiene.RULES, "any": "Any problem"})
@@ -180,7 +188,7 @@ def hygiene_section(view: View) -> None:
         st.caption("Select a rep's row to list their deals.")
         return
     bad = all_flags[(all_flags["rep_id"] == rep_id) & all_flags["any"]]
-    bad = bad.merge(details(tuple(bad["id"].tolist()), version), on="id", how="left")
+    bad = bad.merge(details(tuple(bad["id"].tolist()), version, current_scope()), on="id", how="left")
     listed = bad[list(HYGIENE_COLUMNS)].round({"stall_limit": 1}).rename(columns=HYGIENE_COLUMNS)
     listed = listed.astype({HYGIENE_COLUMNS[c]: int for c in ("days_quiet", "days_in_stage", "pushes")})
     for rule, label in hygiene.RULES.items():
@@ -198,17 +206,15 @@ def hygiene_section(view: View) -> None:
 def prospects_section(view: View) -> None:
     """Share of each rep's account activities on target accounts, beside the team's."""
     version = cache.version()
-    has, frame = targets(view.period.start, view.as_of, version)
     st.subheader("Right prospects")
-    if not has:
+    if not has_targets(version):
         st.info(
             "No account carries a tier or target flag yet: load an accounts file (or a tier column) to see "
             "how much activity goes to target accounts."
         )
         return
-    card = cache.card(view.period.key, view.as_of, version)
     ids, _ = scope(view)
-    rows = pipeline.right_prospects(frame, card, ids)
+    rows = cache.right_prospects(view.period.key, view.as_of, view.period.start, tuple(ids), version, current_scope())
     table(rows.drop(columns=["rep_id"]), percent=("Target share", "Team share"), key="prospects_table")
     st.caption(
         f"Activities logged against an account from {formatting.day(view.period.start)} to "

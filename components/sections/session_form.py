@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from breakthrough.access import NotAllowed
+from breakthrough.access import NotAllowed, Scope
 from breakthrough.coaching import rubric, sessions
 from breakthrough.coaching.sessions import CommitmentInput, SessionError, SessionInput
 from breakthrough.formatting import day
@@ -33,8 +33,8 @@ DRIVER_OPTIONS = [None, *drivers.KEYS]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _open_commitments(rep_id: int, data_version) -> pd.DataFrame:
-    return sessions.open_commitments(cache.engine(), rep_id)
+def _open_commitments(rep_id: int, data_version, scope: Scope) -> pd.DataFrame:
+    return sessions.open_commitments(cache.engine(), rep_id, scope)
 
 
 def _counter(key: str) -> int:
@@ -155,7 +155,7 @@ def _commitment_inputs(key: str, s: SessionInput | None) -> list[CommitmentInput
 
 def _reviews(key: str, rep_id: int) -> dict[int, str]:
     """The rep's open commitments (latest agreed first), each marked done / missed / still open when reviewed here."""
-    pending = _open_commitments(rep_id, cache.version())
+    pending = _open_commitments(rep_id, cache.version(), current_scope())
     if pending.empty:
         return {}
     pending = pending.sort_values(["session_date", "id"], ascending=False)  # the latest agreed first
