@@ -100,6 +100,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
         driver=drivers.key_of(driver),
         present=present,
         anon=anon,
+        everyone=viewer.teams_in_words(),
     )
     return view
 

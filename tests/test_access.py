@@ -379,3 +379,136 @@ def test_only_the_rep_acknowledges_their_own_commitment(org, email, allowed):
     sessions.acknowledge(org, 77, TODAY, scope=seen)
     found = sessions.open_commitments(org, 10)
     assert found.set_index("id").loc[77, "acknowledged_date"] == TODAY
+
+
+# --- every scoped read the pages' cache calls: role x read → the rows allowed -----------------------
+# On the demo, each read kept to a viewer's scope returns exactly the rows of the same read for everyone whose
+# rep is inside the scope (nothing more, nothing less); figures that need the whole team (the diagnosis'
+# benchmarks, a hygiene rule's team percentile) are the same values as among everyone.
+
+
+def _demo_scope(demo_engine, demo_card, role):
+    """(the scope of the demo's first person of `role`, the reps of the card inside it), worked out from the
+    people table: a manager's reps report to them, a rep is themselves, the others see everyone."""
+    folks = demo_people(demo_engine)
+    reps = folks[folks["role"] == "rep"]
+    if role in ("open", "sales_ops"):  # the demo has no sales ops: their scope is every team's, as a leader's
+        return (OPEN if role == "open" else Scope(role="sales_ops", person_id=-1)), set(demo_card.reps)
+    person = folks[folks["role"] == role].index[0 if role != "rep" else 3]
+    seen = who.scope_of(demo_engine, who.identify(demo_engine, folks.loc[person, "email"]))
+    expected = {
+        "leader": set(demo_card.reps),
+        "manager": set(reps.index[reps["manager_id"] == person]),
+        "rep": {int(person)},
+    }[role] & set(demo_card.reps)
+    return seen, expected
+
+
+def _rep_ids_of_names(demo_engine, names) -> set[int]:
+    folks = demo_people(demo_engine)
+    by_name = {name: int(i) for i, name in folks["name"].items()}
+    return {by_name[n] for n in names}
+
+
+def _read_deals(engine, card, seen):
+    found = who.deal_records(engine, seen, list(card.reps), status="open")
+    return _rep_ids_of_names(engine, found["Rep"])
+
+
+def _read_calls(engine, card, seen):
+    found = who.activity_records(engine, seen, list(card.reps), card.as_of - dt.timedelta(days=6), card.as_of)
+    return _rep_ids_of_names(engine, found["Rep"])
+
+
+def _read_details(engine, card, seen):
+    from breakthrough.store import records
+
+    deals = records.open_deals(engine, card.as_of)
+    owner = dict(zip(deals["id"], deals["rep_id"]))
+    return {int(owner[i]) for i in who.deal_details(engine, seen, deals["id"].tolist())["id"]}
+
+
+def _read_hygiene(engine, card, seen):
+    from breakthrough.diagnosis import hygiene
+    from breakthrough.store import records
+
+    everyone = hygiene.flag(records.open_deals(engine, card.as_of), records.close_date_history(engine, card.as_of),
+                            card.as_of)  # fmt: skip
+    kept = who.keep_rows(everyone, seen)
+    limits = everyone.set_index("id")["stall_limit"]  # the team's percentile, among everyone's open deals
+    assert kept.set_index("id")["stall_limit"].equals(limits.loc[kept["id"]])
+    return {int(i) for i in kept["rep_id"]}
+
+
+def _read_diagnosis(engine, card, seen):
+    from breakthrough.diagnosis import focus
+
+    cfg = settings_store.load(engine)
+    everyone = focus.build(card, card.won_cycles, cfg.shrinkage_k, "top quartile", cfg.on_track_threshold)
+    kept = who.figures(everyone, seen)
+    assert all(kept.reps[i] is everyone.reps[i] for i in kept.reps)  # benchmarked among everyone
+    return set(kept.reps)
+
+
+def _read_coaching(engine, card, seen):
+    from breakthrough.coaching import managers
+
+    cfg = settings_store.load(engine)
+    found = set()
+    for rep_id in sorted(card.reps)[:: max(1, len(card.reps) // 6)]:  # a handful, inside and outside a scope
+        mine = managers.for_rep(engine, cfg, rep_id, card.as_of, seen)
+        if len(mine.sessions) or len(mine.commitments):
+            found.add(rep_id)
+        if len(sessions.open_commitments(engine, rep_id, seen)):
+            found.add(rep_id)
+    return found
+
+
+READS = {
+    "people": lambda engine, card, seen: {int(i) for i, r in who.people(engine, seen)["role"].items() if r == "rep"}
+    & set(card.reps),
+    "scorecard": lambda engine, card, seen: set(who.figures(card, seen).reps),
+    "diagnosis": _read_diagnosis,
+    "open deals (drill-down)": _read_deals,
+    "calls (drill-down)": _read_calls,
+    "deal details (hygiene listing)": _read_details,
+    "hygiene flags": _read_hygiene,
+    "coaching sessions, commitments": _read_coaching,
+}
+
+
+@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize("role", ["leader", "sales_ops", "manager", "rep", "open"])
+def test_every_scoped_read_returns_the_rows_of_the_reps_in_scope_and_no_others(demo_engine, demo_card, role, read):
+    seen, inside = _demo_scope(demo_engine, demo_card, role)
+    everyone = READS[read](demo_engine, demo_card, OPEN)
+    found = READS[read](demo_engine, demo_card, seen)
+    assert everyone, f"the demo has rows for {read}"  # else the test could not fail
+    assert found == everyone & inside
+    if role in ("manager", "rep"):
+        assert found < everyone  # others' rows exist and are left out
+
+
+@pytest.mark.parametrize("role, listed", [("leader", True), ("sales_ops", True), ("open", True), ("manager", False),
+                                          ("rep", False)])  # fmt: skip
+def test_data_health_lists_every_teams_records_only_to_those_who_see_every_team(demo_engine, demo_card, role, listed):
+    from breakthrough.importing import data_health
+
+    seen, _ = _demo_scope(demo_engine, demo_card, role)
+    cfg = settings_store.load(demo_engine)
+    records = data_health.records(demo_engine, "past_due", cfg, demo_card.as_of)
+    checks = data_health.checks(demo_engine, cfg, demo_card.as_of)
+    assert len(records) and checks
+    assert len(who.every_team(records, seen)) == (len(records) if listed else 0)
+    assert who.every_team(checks, seen) == (checks if listed else [])
+
+
+@pytest.mark.parametrize(
+    "email, words",
+    [("lea@corp.example", "All teams"), ("olga.ops@corp.example", "All teams"),
+     ("nora@corp.example", "North and its teams"), ("mia@corp.example", "Team A"), ("max@corp.example", "Team B"),
+     ("cem@corp.example", "Team C"), ("ann@corp.example", "your own figures"), (None, "All teams")],
+)  # fmt: skip
+def test_a_view_with_no_team_chosen_reads_as_the_viewers_own_teams(org, email, words):
+    seen = OPEN if email is None else scope(org, email)
+    assert seen.teams_in_words() == words

@@ -186,3 +186,56 @@ def test_nothing_imports_pages_or_app_and_widgets_never_import_sections():
             if mod.startswith("components.widgets") and imp.startswith("components.sections"):
                 bad.add((mod, imp))
     assert bad == set()
+
+
+# --- every read about people is kept to the viewer's scope (issue #15) ----------------------------------
+# The functions the pages read through — every public function of components/cache.py and every function in
+# components/ or pages/ cached with `st.cache_data` / `st.cache_resource` — take the viewer's `scope` (part of
+# the cache key) and return only the rows inside it. The exceptions return nothing about people, or hold
+# everyone only to work out figures that need the whole team, and none of them leaves its module: each with why.
+NOT_ABOUT_PEOPLE = "returns no row about a person"
+NO_SCOPE = {
+    "components.cache.engine": NOT_ABOUT_PEOPLE,
+    "components.cache._engine": NOT_ABOUT_PEOPLE,
+    "components.cache.version": NOT_ABOUT_PEOPLE,
+    "components.cache.settings": NOT_ABOUT_PEOPLE,
+    "components.cache.teams": "team names and their tree, which the filter bar narrows (`Scope.teams`)",
+    "components.cache.data_span": NOT_ABOUT_PEOPLE,
+    "components.cache.is_demo": NOT_ABOUT_PEOPLE,
+    "components.cache._frame": "everyone, private: `people` keeps it to the scope",
+    "components.cache._card": "every rep, private: the team's rates and shrinkage need everyone; `card` keeps it",
+    "components.cache._diagnosed": "every rep, private: the benchmarks are quartiles of everyone; `diagnosed` keeps it",
+    "components.signin._scope": "works out the scope itself, from the signed-in e-mail",
+    "components.sections.audit_log._log": "who changed what, shown only to those who see every team",
+    "components.sections.money_notice.check": NOT_ABOUT_PEOPLE,
+    "components.sections.pipeline_health._cohort": "everyone's deals, private: only pooled conversions leave it",
+    "components.sections.pipeline_health.has_targets": NOT_ABOUT_PEOPLE,
+}
+
+
+def _reads() -> dict[str, list[str]]:
+    """Each function the rule covers → its parameter names."""
+    found = {}
+    for name, path in modules().items():
+        if name.split(".")[0] not in ("components", "pages"):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            cached = any(
+                "cache_data" in ast.unparse(d) or "cache_resource" in ast.unparse(d) for d in node.decorator_list
+            )
+            public_cache = name == "components.cache" and not node.name.startswith("_")
+            if cached or public_cache:
+                args = node.args
+                found[f"{name}.{node.name}"] = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+    return found
+
+
+def test_every_read_about_people_takes_the_viewers_scope():
+    reads = _reads()
+    assert {"components.cache.card", "components.cache.people", "components.cache.diagnosed"} <= set(reads)
+    unscoped = sorted(f for f, params in reads.items() if "scope" not in params and f not in NO_SCOPE)
+    assert unscoped == [], "take the viewer's `scope` (or say in NO_SCOPE why the rows are nobody's)"
+    assert sorted(f for f in NO_SCOPE if f not in reads) == [], "an exception for a function that is gone"
+    assert sorted(f for f in NO_SCOPE if "scope" in reads.get(f, ())) == [], "an exception no longer needed"

@@ -102,6 +102,9 @@ def test_a_manager_is_offered_only_their_team_and_a_peers_link_opens_their_own(d
     assert f"Signed in as {manager['name']}" in " ".join(c.value for c in at.sidebar.caption)
     assert at.selectbox(key="team").options == ["All teams", manager["team"]]
     assert at.selectbox(key="team").value == "All teams"
+    captions = [c.value for c in at.main.caption]  # the view in words: their own team, not "All teams"
+    assert any(f" · {manager['team']} · as of" in c for c in captions), captions
+    assert not any("All teams" in c for c in captions), captions
     assert set(at.selectbox(key="rep").options) == {"All reps", *own["name"]} - set()
     assert any("outside what you can see" in w.value for w in at.warning)
     shown = texts(at) + " ".join(str(d.value.to_dict()) for d in at.dataframe)

@@ -73,6 +73,8 @@ def scope_from(people: pd.DataFrame, teams: pd.DataFrame, person: Any) -> Scope:
         team_ids = set()
     team_ids = set(team_ids) | {int(t) for t in mine["team_id"].dropna()}
     names = set(teams.loc[teams["id"].isin(team_ids), "name"]) if len(teams) else set()
+    own_id = getattr(person, "team_id", None)
+    own = teams.loc[teams["id"] == own_id, "name"] if len(teams) and own_id is not None else ()
     return Scope(
         **who,
         team_ids=frozenset(team_ids),
@@ -81,6 +83,7 @@ def scope_from(people: pd.DataFrame, teams: pd.DataFrame, person: Any) -> Scope:
         reps=frozenset(str(n) for n in mine["name"]),
         managers=frozenset(str(n) for n in mine["manager"].dropna()),
         peer_rep_ids=frozenset(int(i) for i in peers.index),
+        own_team=str(own.iloc[0]) if isinstance(own, pd.Series) and len(own) else None,
     )
 
 

@@ -31,6 +31,7 @@ class Scope:
     reps: frozenset[str] | None = None
     managers: frozenset[str] | None = None
     peer_rep_ids: frozenset[int] = frozenset()
+    own_team: str | None = None  # the team a manager or rep belongs to (the teams below it are in `teams`)
 
     @property
     def is_open(self) -> bool:
@@ -71,6 +72,21 @@ class Scope:
         """Whether this viewer's role may take `action` (a key of `roles.ACTIONS`) at all; whose sessions
         and commitments is `require`'s to check."""
         return role_may(self.role, action)
+
+    def teams_in_words(self) -> str:
+        """What a view with no team chosen shows this viewer, for its caption: "All teams" for those who see
+        every team; a manager's own teams ("Enterprise East and its teams", "Enterprise East", "your 3 teams");
+        a rep's own figures."""
+        if self.teams is None:
+            return "All teams"
+        if self.role == REP:
+            return "your own figures"
+        names = sorted(self.teams)
+        if self.own_team in self.teams:
+            return self.own_team if len(names) == 1 else f"{self.own_team} and its teams"
+        if len(names) == 1:
+            return names[0]
+        return f"your {len(names)} teams" if names else "your teams"
 
     def describe(self) -> str:
         """Who is signed in and what they see, in words: `Signed in as Ann Lee (manager): …`."""

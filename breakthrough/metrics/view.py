@@ -27,10 +27,12 @@ class View:
     driver: str | None = None  # the driver drilled into, a key of breakthrough.metrics.drivers.DRIVERS (URL `driver`)
     present: bool = False  # presentation mode: no sidebar, large type (URL `present`)
     anon: bool = False  # privacy mode: other reps as "Rep A", "Rep B"…, no coaching notes (URL `anon`)
+    everyone: str = ALL_TEAMS  # what no team chosen shows this viewer, in words (`Scope.teams_in_words`)
 
     def describe(self) -> str:
-        """The view in words: `Q4 FY2026 · Enterprise East · as of 27 Nov 2026 · benchmark: top quartile`."""
-        parts = [self.period.label, self.team or ALL_TEAMS]
+        """The view in words: `Q4 FY2026 · Enterprise East · as of 27 Nov 2026 · benchmark: top quartile`; with no
+        team chosen, "All teams" (or, for a manager, their own teams: `everyone`)."""
+        parts = [self.period.label, self.team or self.everyone]
         if self.manager:
             parts.append(f"manager {self.manager}")
         if self.rep:

@@ -11,7 +11,7 @@ from breakthrough import formatting
 from breakthrough.access import Scope
 from breakthrough.access import people as access_people
 from breakthrough.diagnosis import hygiene, pipeline
-from breakthrough.metrics.view import View
+from breakthrough.metrics.view import ALL_TEAMS, View
 from breakthrough.store import records
 from components import cache, sharing
 from components.sections.diagnosis_panel import records_table
@@ -83,7 +83,7 @@ def scope(view: View) -> tuple[tuple[int, ...], str]:
     """The reps a figure covers (the selected rep, or everyone in view) and their name for titles."""
     if view.rep_id is not None:
         return (view.rep_id,), view.rep
-    return view.rep_ids, view.team or "all teams"
+    return view.rep_ids, view.team or ("all teams" if view.everyone == ALL_TEAMS else view.everyone)
 
 
 def peers(view: View) -> list[int]:
