@@ -230,3 +230,11 @@ def test_the_redirect_url_open_mode_and_shared_links_are_documented():
     for words in ("/oauth2callback", "open mode", "Ask your sales ops to add you", "## Shared links", "narrow"):
         assert words.lower() in doc.lower(), words
     assert "### Deploy for your team" in readme and "/oauth2callback" in readme
+
+
+def test_the_scope_of_every_figure_the_managers_totals_and_the_command_line_are_documented():
+    doc, readme = text("access.md"), (ROOT / "README.md").read_text(encoding="utf-8")
+    for words in ("every figure and every list is limited to it", "How totals read for a manager",
+                  "and its teams", "command line (no sign-in)", "open mode's rights"):  # fmt: skip
+        assert words in doc, f"docs/access.md does not say: {words}"
+    assert "command line (no sign-in)" in readme and "open mode's rights" in readme
