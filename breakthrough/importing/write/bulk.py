@@ -12,7 +12,8 @@ Rollups (`ActivityRows`, for both paths): the counts of the inserted rows — an
 row, its stored values taken away and its new ones added — are added to `activity_daily` (and
 `activity_rep_day` recounted for those reps and days) and `target_activity_day`
 instead of recounting a million raw rows; `deal_activity` is recounted for the
-deals the rows name, one index range each (its cost follows the open deals).
+deals the rows name (all the source's open deals when they name more than one statement
+holds), one index range each (its cost follows the open deals).
 On SQLite a big first load drops the activity table's secondary
 indexes and builds them again at the end, inside the same transaction, which is
 faster than keeping them up to date row by row; a rollback puts them back.
@@ -371,8 +372,9 @@ class ActivityRows:
     def finish(self) -> None:
         if self.tally.parts:
             add_activity_counts(self.conn, self.tally)
-        if self.refs:  # one index range per deal (all the source's open deals when there are many)
-            rollups.refresh_deal_activity(self.conn, self.refs, source=self.source)
+        if self.refs:  # the deals named, when one statement holds them; else all the source's open deals
+            few = len(self.refs) <= rollups.CHUNK
+            rollups.refresh_deal_activity(self.conn, self.refs if few else None, source=self.source)
         targets = self.targets.rows()
         if targets:
             _upsert(
