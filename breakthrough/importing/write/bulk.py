@@ -351,10 +351,10 @@ class ActivityRows:
     def insert(self, columns: dict[str, Any]) -> None:
         """New rows, column-wise (arrays or lists; `ts` and `day` as `driver_stamps` gives them), and count them."""
         n = len(columns["day"])
-        values = {c: columns.get(c, [None] * n) for c in (*INSERTED, "ts", "day")}
+        values = {c: _listed(columns[c]) if c in columns else [None] * n for c in (*INSERTED, "ts", "day")}
         values["batch_id"] = [self.batch_id] * n
-        _insert_columns(self.conn, {c: v if isinstance(v, list) else v.tolist() for c, v in values.items()})
-        self.count(values)
+        _insert_columns(self.conn, values)
+        self.count(columns)
 
     def count(self, columns: dict[str, Any], sign: int = 1) -> None:
         """Add (sign 1) or take away (−1) these rows' counts; `day` as a date or its ISO text."""
@@ -404,6 +404,10 @@ def bind_processor(type_, dialect):
     if key not in _PROCESSORS:
         _PROCESSORS[key] = type_.dialect_impl(dialect).bind_processor(dialect)
     return _PROCESSORS[key]
+
+
+def _listed(values) -> list:
+    return values if isinstance(values, list) else values.tolist()
 
 
 def driver_stamps(conn: Connection, stamps: np.ndarray) -> tuple[list, list]:
