@@ -482,6 +482,61 @@ def test_the_activity_rollup_is_refreshed_in_the_same_transaction(engine):
     assert kept == recount and len(kept) > 0
 
 
+MOVED_BEFORE = (
+    b"owner,type,crm_id,date,outcome,account,subject\n"
+    b"Ann Lee,Call,A-1,2026-10-01 09:00:00,connected,Acme Corp,one\n"
+    b"Ann Lee,Meeting,A-2,2026-10-01 10:00:00,held,Acme Corp,two\n"
+    b"Bob Stone,Email,A-3,2026-10-02 09:00:00,,,three\n"
+)
+MOVED_AFTER = (  # A-1 as it was; A-2 did not take place; A-3 is Ann's call a day later; A-4 is new
+    b"owner,type,crm_id,date,outcome,account,subject\n"
+    b"Ann Lee,Call,A-1,2026-10-01 09:00:00,connected,Acme Corp,one\n"
+    b"Ann Lee,Meeting,A-2,2026-10-01 10:00:00,no show,Acme Corp,two\n"
+    b"Ann Lee,Call,A-3,2026-10-03 09:00:00,connected,,three\n"
+    b"Bob Stone,Call,A-4,2026-10-02 11:00:00,connected,Acme Corp,four\n"
+)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["column-wise", "row by row"])
+def test_a_re_import_that_moves_activities_moves_their_counts(paths, fresh, fast):
+    engine = fresh("moved")
+    paths.load(engine, MOVED_BEFORE, fast)
+    out = paths.load(engine, MOVED_AFTER, fast)[1]
+    assert (out.inserted, out.updated, out.unchanged) == (1, 2, 1)
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(Person.id, Person.name)).all())
+        daily = sorted(
+            (names[r], str(d), t, o, n)
+            for r, d, t, o, n in conn.execute(
+                select(
+                    ActivityDaily.rep_id, ActivityDaily.day, ActivityDaily.type, ActivityDaily.outcome, ActivityDaily.n
+                )
+            )
+        )
+        rep_day = sorted(
+            (names[r], str(d), *counts)
+            for r, d, *counts in conn.execute(
+                text("SELECT rep_id, day, calls, meetings_held, emails, activities FROM activity_rep_day")
+            )
+        )
+        on_accounts = sorted(
+            (names[r], str(d), w, t)
+            for r, d, w, t in conn.execute(text("SELECT rep_id, day, with_account, on_target FROM target_activity_day"))
+        )
+    assert daily == [  # Bob's e-mail is gone (no row of 0), Ann's meeting counts under its new outcome
+        ("Ann Lee", "2026-10-01", "call", "connected", 1),
+        ("Ann Lee", "2026-10-01", "meeting", "no show", 1),
+        ("Ann Lee", "2026-10-03", "call", "connected", 1),
+        ("Bob Stone", "2026-10-02", "call", "connected", 1),
+    ]
+    assert rep_day == [  # (calls, meetings held, e-mails, activities)
+        ("Ann Lee", "2026-10-01", 1, 0, 0, 2),
+        ("Ann Lee", "2026-10-03", 1, 0, 0, 1),
+        ("Bob Stone", "2026-10-02", 1, 0, 0, 1),
+    ]
+    assert on_accounts == [("Ann Lee", "2026-10-01", 2, 0), ("Bob Stone", "2026-10-02", 1, 0)]  # A-3 lost Acme
+
+
 def test_each_import_and_undo_moves_the_data_version_on(engine):
     start = db.data_version(engine)
     out = load(engine, "hubspot_calls.csv")

@@ -2,10 +2,10 @@
 
 `activity_daily` holds activity counts per rep, day, type and outcome;
 `activity_rep_day` condenses it to what the pages count per rep and day (calls,
-meetings held, emails, all activities). Every writer of activities (demo
-generator, importer, undo) calls `refresh_activity_daily` inside its own
-transaction, for the reps and days it touched, so the rollups are never out of
-step with the raw rows.
+meetings held, emails, all activities). Every writer of activities keeps them in
+step with the raw rows inside its own transaction: the demo generator and undo call
+`refresh_activity_daily` for the reps and days they touched; the importer adds the
+counts of what it wrote to `activity_daily` and calls `refresh_from_daily`.
 
 Running totals make any date window two look-ups instead of a scan of one row per
 rep and day: `activity_running` (each rep's counts through each day, kept with
@@ -17,8 +17,7 @@ own transaction for the owners it touched.
 
 The Pipeline page's rollups: `target_activity_day` (per rep and day, activities on an
 account and on a target account; recounted with `activity_daily`, and for the reps
-concerned when an account's flag or tier changes; the importer's fast path adds its
-counts) and `deal_activity` (per open deal with activity, its last activity day and
+concerned when an account's flag or tier changes; the importer adds its counts) and `deal_activity` (per open deal with activity, its last activity day and
 count; recounted deal by deal for the deals an activity or opportunity writer touched,
 or for all of a source's open deals after a big activity load).
 """

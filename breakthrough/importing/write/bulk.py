@@ -1,16 +1,19 @@
-"""The fast path for activity exports: Arrow batches → checked rows → one executemany per batch.
+"""The fast path for activity exports: Arrow batches → checked rows → one executemany per batch;
+and `ActivityRows`, the one way activity rows are written, whichever path read them.
 
-It gives exactly what the row-by-row path (`writing.Run.chunk`) gives — rows with a
+The fast path gives exactly what the row-by-row path (`commit.Run.chunk`) gives — rows with a
 cell that cannot be read, or an empty date, are handed to that path for their
 reasons; owners are matched (or created) once per distinct owner, in file order;
 duplicates are found with the same `Occurrences` — but each step works on whole
 columns. Rows whose key is already stored go through the entity writer (compare,
-update, log for undo); new rows are inserted with plain tuples.
+update, log for undo); new rows go to the writer's `ActivityRows`, as the row path's do.
 
-Rollups: the counts of the inserted rows are added to `activity_daily` (and
+Rollups (`ActivityRows`, for both paths): the counts of the inserted rows — and of an updated
+row, its stored values taken away and its new ones added — are added to `activity_daily` (and
 `activity_rep_day` recounted for those reps and days) and `target_activity_day`
 instead of recounting a million raw rows; `deal_activity` is recounted for the
-source's open deals only, one index range each (its cost follows the open deals).
+deals the rows name (all the source's open deals when they name more than one statement
+holds), one index range each (its cost follows the open deals).
 On SQLite a big first load drops the activity table's secondary
 indexes and builds them again at the end, inside the same transaction, which is
 faster than keeping them up to date row by row; a rollback puts them back.
@@ -26,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from breakthrough.importing.map.profiles import field_map
@@ -81,9 +84,6 @@ class Bulk:
         self.parsers = [(key, header, fields[key].kind, parse) for key, _, header, parse in run.builder.columns.parsers]
         stored = select(TABLE.c.id).where(TABLE.c.source == run.plan.source).limit(1)
         self.known = run.conn.execute(stored).first() is not None  # else no key can be stored yet: no look-ups
-        self.tally = Tally()
-        self.deals = False  # whether rows with a deal reference were inserted
-        self.targets = TargetTally(run.conn.execute(select(m.Account.id).where(rollups.is_target_account())).scalars())
         self.dropped = self._drop_indexes(estimated_rows)
 
     # --- per batch ------------------------------------------------------------------------
@@ -216,21 +216,9 @@ class Bulk:
         return True
 
     def finish(self) -> None:
+        """The dropped indexes built again (before the writer's `finish` counts the rollups, which read them)."""
         if self.dropped:
             self._build_indexes()
-        if self.run.batch is not None and self.tally.parts:
-            add_activity_counts(self.conn, self.tally)
-        if self.run.batch is not None and self.deals:  # the source's open deals, one index range each
-            rollups.refresh_deal_activity(self.conn, source=self.run.plan.source)
-        targets = self.targets.rows() if self.run.batch is not None else []
-        if targets:
-            _upsert(
-                self.conn,
-                "target_activity_day",
-                ["rep_id", "day"],
-                ["with_account", "on_target"],
-                _dated(self.conn, targets),
-            )
 
 
 class Records:
@@ -310,9 +298,7 @@ class Records:
         columns: dict[str, Any] = self._columns(chosen)  # arrays, and the lists added here
         ts, day = self._stamp_columns(chosen)
         columns["ts"], columns["day"] = ts, day
-        columns["batch_id"] = [self.run.batch.id] * len(chosen)
-        _insert_columns(self.run.conn, {n: v if isinstance(v, list) else v.tolist() for n, v in columns.items()})
-        self._count(columns, chosen)
+        self.run.writer.rows.insert(columns)
 
     def _stamp_columns(self, chosen: np.ndarray) -> tuple[list, list]:
         """`ts` and `day` as the database takes them (SQLite: its text form, made column-wise)."""
@@ -326,21 +312,110 @@ class Records:
                 column, stamps = column.take(where), stamps.take(where)
             text = columnar.sqlite_stamps(stamps, date.canonical, column)
             return text, [t[:10] for t in text]
-        stamps = _stamps(self.picked)[chosen]
-        if self.run.conn.dialect.name == "sqlite":
-            from breakthrough.importing.write.tables import bind_processor
+        return driver_stamps(self.run.conn, _stamps(self.picked)[chosen])
 
-            process = bind_processor(TABLE.c.ts.type, self.run.conn.dialect)
-            return [process(s) for s in stamps], [s.date().isoformat() for s in stamps]
-        return stamps.tolist(), [s.date() for s in stamps]
 
-    def _count(self, columns: dict, chosen: np.ndarray) -> None:
-        """This batch's inserted rows counted per rep, day, type and outcome (for the rollup)."""
-        days = _mapped(np.asarray(columns["day"], dtype=object), _day_number, None).astype(np.int64)  # since 1970
-        self.bulk.tally.add(columns["rep_id"], days, columns["type"], columns["outcome"])
-        self.bulk.deals = self.bulk.deals or "opportunity" in self.picked
-        if "account" in self.picked:
-            self.bulk.targets.add(columns["rep_id"], days, columns["account_id"])
+# ----------------------------------------------------------------------------- the one activity inserter
+
+
+INSERTED = (
+    "source",
+    "external_id",
+    "rep_id",
+    "type",
+    "raw_type",
+    "outcome",
+    "duration_s",
+    "opportunity_ref",
+    "subject",
+    "account_id",
+)  # an activity's columns besides ts, day and batch_id
+COUNTED = ("rep_id", "day", "type", "outcome", "account_id", "opportunity_ref")  # what the rollups count by
+
+
+class ActivityRows:
+    """The one way activity rows are written, whichever path read them (`tables.ActivityWriter` owns one).
+
+    `insert` puts new rows in with one executemany of plain tuples; `count` notes what each written row
+    adds to the rollups (an updated row: its stored values taken away, its new ones added); `finish`
+    adds those counts to `activity_daily` (recounting what follows from it for those reps and days) and
+    `target_activity_day`, and recounts `deal_activity` for the deals the rows named.
+    """
+
+    def __init__(self, conn: Connection, source: str, batch_id: int | None) -> None:
+        self.conn, self.source, self.batch_id = conn, source, batch_id
+        self.tally = Tally()
+        self.targets = TargetTally(conn.execute(select(m.Account.id).where(rollups.is_target_account())).scalars())
+        self.refs: set[str] = set()  # deal references of the rows written (before and after an update)
+
+    def insert(self, columns: dict[str, Any]) -> None:
+        """New rows, column-wise (arrays or lists; `ts` and `day` as `driver_stamps` gives them), and count them."""
+        n = len(columns["day"])
+        values = {c: _listed(columns[c]) if c in columns else [None] * n for c in (*INSERTED, "ts", "day")}
+        values["batch_id"] = [self.batch_id] * n
+        _insert_columns(self.conn, values)
+        self.count(columns)
+
+    def count(self, columns: dict[str, Any], sign: int = 1) -> None:
+        """Add (sign 1) or take away (−1) these rows' counts; `day` as a date or its ISO text."""
+        n = len(columns["day"])
+        get = {
+            c: np.asarray(columns[c], dtype=object) if c in columns else np.full(n, None, dtype=object) for c in COUNTED
+        }
+        if not n:
+            return
+        days = _mapped(get["day"], _day_number, None).astype(np.int64)  # since 1970
+        self.tally.add(get["rep_id"], days, get["type"], get["outcome"], sign)
+        self.targets.add(get["rep_id"], days, get["account_id"], sign)
+        self.refs.update(r for r in pd.unique(get["opportunity_ref"]) if r is not None)
+
+    def finish(self) -> None:
+        if self.tally.parts:
+            add_activity_counts(self.conn, self.tally)
+        if self.refs:  # the deals named, when one statement holds them; else all the source's open deals
+            few = len(self.refs) <= rollups.CHUNK
+            rollups.refresh_deal_activity(self.conn, self.refs if few else None, source=self.source)
+        targets = self.targets.rows()
+        if targets:
+            _upsert(
+                self.conn,
+                "target_activity_day",
+                ["rep_id", "day"],
+                ["with_account", "on_target"],
+                _dated(self.conn, targets),
+            )
+            if self.tally.taken:
+                table = m.TargetActivityDay
+                self.conn.execute(
+                    delete(table).where(table.with_account == 0, table.rep_id.in_(sorted({r[0] for r in targets})))
+                )
+
+
+_PROCESSORS: dict = {}  # (column type, dialect) -> its bind processor or None
+
+
+def bind_processor(type_, dialect):
+    """The function that turns a Python value into what `dialect`'s driver takes for `type_` (None: as is).
+
+    SQLAlchemy's public `TypeEngine.bind_processor` of the type as the dialect implements it
+    (`dialect_impl`), kept per type and dialect so a big import asks once.
+    """
+    key = (type_, dialect)
+    if key not in _PROCESSORS:
+        _PROCESSORS[key] = type_.dialect_impl(dialect).bind_processor(dialect)
+    return _PROCESSORS[key]
+
+
+def _listed(values) -> list:
+    return values if isinstance(values, list) else values.tolist()
+
+
+def driver_stamps(conn: Connection, stamps: np.ndarray) -> tuple[list, list]:
+    """`ts` and `day` of these date-times as the driver takes them (SQLite: its text form)."""
+    if conn.dialect.name == "sqlite":
+        process = bind_processor(TABLE.c.ts.type, conn.dialect)
+        return [process(s) for s in stamps], [s.date().isoformat() for s in stamps]
+    return stamps.tolist(), [s.date() for s in stamps]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -434,10 +509,12 @@ class Tally:
     def __init__(self) -> None:
         self.parts: list[pd.DataFrame] = []
         self.words: dict[str, int] = {}  # type and outcome text → code
+        self.taken = False  # whether counts were taken away (rollup rows may have come down to nothing)
 
-    def add(self, reps: np.ndarray, days: np.ndarray, types: np.ndarray, outcomes: np.ndarray) -> None:
-        """Count rows per rep, day (days since 1970), type and outcome."""
+    def add(self, reps: np.ndarray, days: np.ndarray, types: np.ndarray, outcomes: np.ndarray, sign: int = 1) -> None:
+        """Count rows per rep, day (days since 1970), type and outcome (taken away when `sign` is −1)."""
         known = np.flatnonzero(pd.notna(reps))
+        self.taken = self.taken or (sign < 0 and len(known) > 0)
         if len(known):
             key = {
                 "rep": reps[known].astype(np.int64),
@@ -445,7 +522,8 @@ class Tally:
                 "type": self._codes(types[known]),
                 "outcome": self._codes(outcomes[known]),
             }
-            self.parts.append(_packed_counts(key) if _packable(key) else _grouped_counts(key))
+            counts = _packed_counts(key) if _packable(key) else _grouped_counts(key)
+            self.parts.append(counts if sign == 1 else counts.assign(n=counts["n"] * sign))
 
     def _codes(self, values: np.ndarray) -> np.ndarray:
         return _mapped(
@@ -455,6 +533,7 @@ class Tally:
     def rows(self, slice_rows: int = 20_000):
         """(rep, day as ISO text, type, outcome, n) in key order, a slice at a time."""
         total = pd.concat(self.parts).groupby(["rep", "day", "type", "outcome"], sort=True)["n"].sum().reset_index()
+        total = total[total["n"] != 0]  # an update that left a row's counted values as they were
         words = np.array(sorted(self.words, key=self.words.__getitem__), dtype=object)
         for start in range(0, len(total), slice_rows):
             part = total.iloc[start : start + slice_rows]
@@ -498,13 +577,19 @@ def _grouped_counts(key: dict[str, np.ndarray]) -> pd.DataFrame:
 
 
 def add_activity_counts(conn: Connection, tally: Tally) -> None:
-    """Add the tally to `activity_daily`, then recount what follows from it for those reps and days."""
+    """Add the tally to `activity_daily` (dropping the rows it brought to nothing when it took counts away),
+    then recount what follows from it for those reps and days."""
     reps: set[int] = set()
     days: list[str] = []
     for rows in tally.rows():
         _upsert(conn, "activity_daily", ["rep_id", "day", "type", "outcome"], ["n"], _dated(conn, rows))
         reps.update(r[0] for r in rows)
         days += [min(r[1] for r in rows), max(r[1] for r in rows)]
+    if not reps:
+        return
+    if tally.taken:
+        daily = m.ActivityDaily
+        conn.execute(delete(daily).where(daily.n == 0, daily.rep_id.in_(sorted(reps))))
     rollups.refresh_from_daily(conn, sorted(reps), dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days)))
 
 
@@ -526,11 +611,11 @@ class TargetTally:
         self.targets = np.fromiter(target_ids, dtype=np.int64)
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, reps: np.ndarray, days: np.ndarray, accounts: np.ndarray) -> None:
+    def add(self, reps: np.ndarray, days: np.ndarray, accounts: np.ndarray, sign: int = 1) -> None:
         known = np.flatnonzero(pd.notna(reps) & pd.notna(accounts))
         if len(known):
-            target = np.isin(accounts[known].astype(np.int64), self.targets).astype(np.int64)
-            frame = pd.DataFrame({"rep": reps[known].astype(np.int64), "day": days[known], "n": 1, "target": target})
+            target = np.isin(accounts[known].astype(np.int64), self.targets).astype(np.int64) * sign
+            frame = pd.DataFrame({"rep": reps[known].astype(np.int64), "day": days[known], "n": sign, "target": target})
             self.parts.append(frame.groupby(["rep", "day"], sort=False)[["n", "target"]].sum())
 
     def rows(self) -> list[tuple]:
@@ -538,6 +623,7 @@ class TargetTally:
         if not self.parts:
             return []
         total = pd.concat(self.parts).groupby(level=["rep", "day"], sort=True).sum()
+        total = total[(total["n"] != 0) | (total["target"] != 0)]
         reps, days = (total.index.get_level_values(k).to_numpy() for k in ("rep", "day"))
         return list(zip(reps.tolist(), _iso(days), total["n"].tolist(), total["target"].tolist()))
 

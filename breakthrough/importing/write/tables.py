@@ -1,7 +1,9 @@
 """Writers per entity: insert new records, update changed ones keeping their previous values, log for undo.
 
 Activities and opportunities are found by (source, external_id) with one IN query
-per chunk and inserted with one driver-level executemany (`bulk_insert`); quotas,
+per chunk; new opportunities are inserted with one driver-level executemany (`bulk_insert`),
+new activities by `bulk.ActivityRows`, which both import paths share, as they share its
+rollup counts; quotas,
 coaching sessions, people and accounts by their natural keys. Rows a batch updates
 have their previous values logged in `import_change`; rows of tables without
 `batch_id` that it inserts are logged too, so `undo` can take the batch back.
@@ -13,19 +15,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from breakthrough.importing.map.people import ANY_SOURCE, name_key
 from breakthrough.importing.map.validation import written_columns
 from breakthrough.importing.read.reading import CHUNK_ROWS
+from breakthrough.importing.write.bulk import COUNTED, INSERTED, ActivityRows, bind_processor, driver_stamps
 from breakthrough.store import models as m
 from breakthrough.store.queries import as_date as _as_date
-from breakthrough.store.rollups import (
-    refresh_activity_daily,
-    refresh_deal_activity,
-    refresh_opportunity_rollups,
-    refresh_target_accounts,
-)
+from breakthrough.store.rollups import refresh_deal_activity, refresh_opportunity_rollups, refresh_target_accounts
 
 if TYPE_CHECKING:
     from breakthrough.importing.write.commit import Batch, Run
@@ -274,21 +273,6 @@ class Writer:
         return [self.table.c[n] for n in sorted(names)]
 
 
-_PROCESSORS: dict = {}  # (column type, dialect) -> its bind processor or None
-
-
-def bind_processor(type_, dialect):
-    """The function that turns a Python value into what `dialect`'s driver takes for `type_` (None: as is).
-
-    SQLAlchemy's public `TypeEngine.bind_processor` of the type as the dialect implements it
-    (`dialect_impl`), kept per type and dialect so a big import asks once.
-    """
-    key = (type_, dialect)
-    if key not in _PROCESSORS:
-        _PROCESSORS[key] = type_.dialect_impl(dialect).bind_processor(dialect)
-    return _PROCESSORS[key]
-
-
 def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
     """One executemany of plain tuples through the driver: the hot path of big imports.
 
@@ -349,43 +333,34 @@ class KeyedWriter(Writer):
 
 
 class ActivityWriter(KeyedWriter):
+    """Activities, from either path (row by row, or `bulk`'s columns): new rows and what every written row
+    adds to the rollups go through the one `bulk.ActivityRows`; updates are compared and logged here."""
+
     table = m.Activity.__table__
 
     def __init__(self, run: Run) -> None:
         super().__init__(run)
-        self.reps: set[int] = set()
-        self.days: list[dt.date] = []
-        self.refs: set[str] = set()  # deal references written (deal_activity)
-        self.updated_ids: list[int] = []  # updated rows: their stored reference may not be in the file
+        self.rows = ActivityRows(run.conn, run.plan.source, None if run.batch is None else run.batch.id)
 
-    def touched(self, inserts: list[dict], updates: list[tuple[dict, dict]]) -> None:
-        rows = [*inserts, *(new for _, new in updates), *(old for old, _ in updates)]
-        days = [r["day"] for r in rows if r.get("rep_id") is not None]
-        self.reps |= {r["rep_id"] for r in rows if r.get("rep_id") is not None}
-        self.refs |= {r["opportunity_ref"] for r in rows if r.get("opportunity_ref") is not None}
-        self.updated_ids += [old["id"] for old, _ in updates]
-        if days:
-            self.days = [min([*self.days, *days]), max([*self.days, *days])]
+    def select_columns(self) -> list:
+        """The written columns, and those the rollups count by (an updated row's stored counts are taken away)."""
+        names = {c.name for c in super().select_columns()}
+        return [*super().select_columns(), *(self.table.c[c] for c in COUNTED if c not in names)]
+
+    def insert(self, records: list[dict]) -> None:
+        if records:
+            ts, day = driver_stamps(self.conn, np.array([r["ts"] for r in records], dtype=object))
+            self.rows.insert({c: [r.get(c) for r in records] for c in INSERTED} | {"ts": ts, "day": day})
+
+    def after_update(self, pairs: list[tuple[dict, dict]]) -> None:
+        """Take the stored rows' counts away and add what they are now (a column the file lacks keeps its value)."""
+        now = [{c: new.get(c) if c in self.columns else old[c] for c in COUNTED} for old, new in pairs]
+        self.rows.count({c: [old[c] for old, _ in pairs] for c in COUNTED}, -1)
+        self.rows.count({c: [r[c] for r in now] for c in COUNTED})
 
     def finish(self) -> None:
-        if not self.dry and self.reps:
-            first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in self.days)
-            refresh_activity_daily(self.conn, sorted(self.reps), first, last)
-        if not self.dry and (self.refs or self.updated_ids):
-            refresh_deal_activity(self.conn, self.refs | self._stored_refs(), source=self.plan.source)
-
-    def _stored_refs(self) -> set[str]:
-        """The deal references of the updated rows as stored now."""
-        found: set[str] = set()
-        for part in _parts(self.updated_ids):
-            found.update(
-                self.conn.execute(
-                    select(self.table.c.opportunity_ref).where(
-                        self.table.c.id.in_(part), self.table.c.opportunity_ref.is_not(None)
-                    )
-                ).scalars()
-            )
-        return found
+        if not self.dry:
+            self.rows.finish()
 
 
 class OpportunityWriter(KeyedWriter):
