@@ -87,7 +87,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
                 quiet="rep" in quiet,
             )
     for text in notices:
-        st.warning(text, icon="🔗")
+        st.warning(text, icon=":material/link:")
     rep_ids = scope[scope["name"] == rep].index if rep else []
     view = View(
         period=period,

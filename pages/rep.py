@@ -69,7 +69,7 @@ if f.cycle_warning and not leaves:
         f"{rep.name}'s typical won-deal cycle of {number(rep.median_cycle_days, 0)} days: new opportunities "
         f"created now will mostly close next period. Create **{money(f.next_period_pipeline, cur)}** of pipeline "
         f"now for {nxt.label}.",
-        icon="⏳",
+        icon=":material/hourglass_empty:",
     )
 
 st.subheader("Reverse funnel: what quota needs each week")

@@ -25,9 +25,9 @@ cfg = cache.settings(cache.version())
 scope = current_scope()
 may_change = scope.may("settings")
 if not may_change:
-    st.info("Leaders and sales ops change the settings; you see them as they are.", icon="🔒")
+    st.info("Leaders and sales ops change the settings; you see them as they are.", icon=":material/lock:")
 if st.session_state.pop("_settings_saved", False):
-    st.success("Settings saved. Every page now uses them.", icon="✅")
+    st.success("Settings saved. Every page now uses them.", icon=":material/check_circle:")
 
 
 def _optional(value: float) -> float | None:

@@ -84,9 +84,9 @@ def test_scorecard_makes_the_three_manager_stories_plain(shared):
     at = open_page("pages/coaching.py")
     assert_ok(at)
     table = at.dataframe[0].value.set_index("Manager")
-    assert table.loc[SHALLOW, "Reading"] == "⚠️ often but shallow"
-    assert table.loc[RARELY, "Reading"] == "⛔ too rarely"
-    assert table.loc[WELL, "Reading"] == "✅ coaching well"
+    assert table.loc[SHALLOW, "Reading"] == "often but shallow"
+    assert table.loc[RARELY, "Reading"] == "too rarely"
+    assert table.loc[WELL, "Reading"] == "coaching well"
     assert len(at.get("plotly_chart")) >= 2  # the frequency × quality map and the tier chart
 
 

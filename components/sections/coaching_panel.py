@@ -79,7 +79,7 @@ def log_section(view: View) -> None:
     people = cache.people(version)
     data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
-    with st.expander("➕ Log a coaching session", expanded=False):
+    with st.expander("Log a coaching session", expanded=False, icon=":material/add:"):
         session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
 
 
@@ -242,7 +242,7 @@ def _one_on_one_flags(data: managers.Coaching, m: managers.ManagerFigures) -> No
         f"{plain(_private(names[r]))} (last {day(d) if d else 'none in the look-back'})"
         for r, d in sorted(m.without_one_on_one.items(), key=lambda kv: names[kv[0]])
     )
-    st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon="🗓️")
+    st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon=":material/event:")
 
 
 def _cadence(m: managers.ManagerFigures, cfg) -> None:
@@ -356,7 +356,7 @@ def _without_private_text(rows: pd.DataFrame) -> pd.DataFrame:
 def _edit(rows: pd.DataFrame, view: View) -> None:
     if rows.empty or _anon(view) or not current_scope().may("coaching"):
         return
-    with st.expander("✏️ Edit or delete a session"):
+    with st.expander("Edit or delete a session", icon=":material/edit:"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
         chosen = st.selectbox("Session", list(labels), format_func=labels.get, key="coaching_edit_pick")
         session_form.edit_form("edit", chosen, cache.people(cache.version()))
@@ -392,7 +392,7 @@ def rep_section(view: View) -> None:
     if _anon(view):
         return
     _acknowledge(view)
-    with st.expander(f"➕ Log a coaching session with {plain(names[view.rep_id])}"):
+    with st.expander(f"Log a coaching session with {plain(names[view.rep_id])}", icon=":material/add:"):
         session_form.log_form("rep_log", people, [], rep_id=view.rep_id, as_of=view.as_of)
 
 
@@ -403,7 +403,7 @@ def _acknowledge(view: View) -> None:
         return
     done = st.session_state.pop("_acknowledged", None)
     if done:
-        st.success(plain(done, 300), icon="✅")
+        st.success(plain(done, 300), icon=":material/check_circle:")
     pending = sessions.open_commitments(cache.engine(), view.rep_id)
     waiting = pending[pending["acknowledged_date"].isna()]
     if waiting.empty:

@@ -16,7 +16,7 @@ MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
 
 def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
-    """Status columns written as `✅ on track` / `⚠️ at risk` / `⛔ behind`."""
+    """Status columns written in words: `on track` / `at risk` / `behind` (a table cell cannot show an icon font)."""
     out = frame.copy()
     for col in [c for c in out.columns if c.lower().endswith("status")]:
         out[col] = out[col].map(status)
