@@ -42,7 +42,9 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
         data, column_config=config, hide_index=True, width="stretch", key="overview_table", placeholder=columns.NO_NEED
     )
     _offer(
-        lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
+        lambda: exports.spreadsheet_frame(
+            shown, currency, MONEY, ["Attainment", *paces], ratios, {col: 1 for col in shown.columns if "/wk" in col}
+        ),
         columns.as_text(shown, formats).rename(columns=labels),
         "Every rep against the pace quota needs",
         "overview",
@@ -71,7 +73,8 @@ def table(
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
     st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
     name = title or (key or "table").replace("_", " ").capitalize()
-    _offer(exports.spreadsheet_frame(shown, currency, money, percent), _formatted(shown, formats), name, name, key)
+    sheet = exports.spreadsheet_frame(shown, currency, money, percent, numbers=numbers)
+    _offer(sheet, _formatted(shown, formats), name, name, key)
 
 
 def rates_table(rates: pd.DataFrame, currency: str) -> None:
@@ -113,16 +116,5 @@ def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
 def _offer(sheet, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
     """CSV and Excel downloads of `sheet` (numbers stay numbers; a frame, or a function making it when a
     button is clicked), and `formatted` in the meeting pack."""
-    sharing.downloads(sheet, name, key, _excel_formats)
+    sharing.downloads(sheet, name, key, exports.excel_formats)
     sharing.record_table(title, formatted)
-
-
-def _excel_formats(sheet: pd.DataFrame) -> dict[str, str]:
-    """By the unit `exports.spreadsheet_frame` put in a header: one decimal for `(%)` and `(×)`, else thousands."""
-    formats = {}
-    for col in map(str, sheet.columns):
-        if col.endswith(("(%)", "(×)")):
-            formats[col] = "0.0"
-        elif pd.api.types.is_numeric_dtype(sheet[col]):
-            formats[col] = "#,##0.00"
-    return formats
