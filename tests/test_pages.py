@@ -106,6 +106,8 @@ def test_month_period_in_the_url_changes_the_quota(app, demo_engine):
         ("team", "<b>Atlantis</b>", "`team`"),
         ("manager", "Ghost", "`manager`"),
         ("asof", "2026-13-45", "`asof`"),
+        ("asof", "9999-12-31", "`asof`"),  # a date, but past any the picker offers: replaced, and said
+        ("asof", "1900-01-01", "`asof`"),  # before the data's first day
         ("period", "Q9 FY1999", "`period`"),
         ("kind", "Decade", "`kind`"),
     ],
@@ -162,3 +164,24 @@ def test_settings_page_saves_and_figures_follow(demo_copy, monkeypatch):
     needed = at.dataframe[0].value["Coverage needed"]
     assert set(needed.dropna()) == {4.0}
     eng.dispose()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "1900-01-01"])
+def test_a_date_out_of_range_in_the_link_says_which_day_is_shown(app, demo_engine, value):
+    at = app(asof=value).run()
+    assert_ok(at)
+    last = periods.as_of_date(queries.last_data_day(demo_engine), dt.date.today())
+    shown = at.date_input(key="asof").value
+    assert shown == last
+    notices = [w.value for w in at.warning if "`asof`" in w.value]
+    assert (
+        len(notices) == 1
+        and value.replace("-", "\\-") in notices[0]
+        and f"the latest data, {last.isoformat()}" in notices[0]
+    )
+
+
+def test_a_date_in_range_in_the_link_is_taken_without_a_notice(app):
+    at = app(asof="2026-10-15").run()
+    assert at.date_input(key="asof").value == dt.date(2026, 10, 15)
+    assert not [w.value for w in at.warning if "`asof`" in w.value]
