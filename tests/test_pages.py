@@ -59,7 +59,8 @@ def test_overview_totals_equal_the_domain_figures(app, demo_engine):
     assert shown["Attainment"] == percent(totals["attainment"])
     attainment = next(m for m in at.metric if m.label == "Attainment")
     points = (totals["attainment"] - totals["elapsed_share"]) * 100
-    assert attainment.delta == f"{points:+.0f} pts vs {percent(totals['elapsed_share'])} elapsed"
+    assert attainment.delta == f"{points:+.0f} pts vs {percent(totals['elapsed_share'])}"  # fits the card
+    assert f"the {percent(totals['elapsed_share'])} of the period's working days gone" in attainment.help
     assert totals["quota"] > 0 and totals["won"] > 0
 
 
@@ -128,6 +129,10 @@ def test_rep_page_shows_the_selected_reps_funnel(app, demo_engine):
     card, cfg = expected_card(demo_engine)
     rep = next(r for r in card.reps.values() if r.name == name)
     assert at.header[0].value == name
+    # under the name: the rep's own team and manager, then the period, each said once
+    line = at.caption[0].value
+    assert line.startswith(f"{rep.team} · manager {rep.manager} · ") and "Q4 FY2026 · as of 27 Nov 2026" in line
+    assert "All teams" not in line and name not in line
     shown = metrics(at)
     assert shown["Quota"] == money(rep.quota, cfg.reporting_currency)
     assert shown["Gap to quota"] == money(rep.funnel.gap, cfg.reporting_currency)

@@ -60,3 +60,123 @@ def test_every_address_opens_its_page_with_no_dialog(server, browser, address, h
         OUTPUT.mkdir(exist_ok=True)
         pg.screenshot(path=str(OUTPUT / f"visual-address{address.replace('/', '-') or '-'}.png"))
         context.close()
+
+
+# --- the class checks: every page at a projector's and a laptop's size -----------------------------------
+
+LOW_ACTIVITY = "Liam Foster"  # demo.STORIES["low_activity"]
+PAGES = [
+    ("overview", "/"),
+    ("rep", f"/rep?rep={LOW_ACTIVITY.replace(' ', '+')}"),
+    ("coaching", "/coaching"),
+    ("pipeline", "/pipeline"),
+    ("data", "/data"),
+    ("settings", "/settings"),
+]
+
+# Elements whose text must never be cut: headings, metric labels, values and deltas.
+CUT_OFF = """() => {
+  const sel = 'h1, h2, h3, h4, [data-testid="stMetricDelta"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] p';
+  return [...document.querySelectorAll(sel)]
+    .filter(e => e.offsetParent !== null && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText.slice(0, 80));
+}"""
+
+# Text in charts: two labels drawn on each other, or a label outside its chart (a clipped axis title).
+CHART_TEXT = """() => {
+  const found = [];
+  for (const chart of document.querySelectorAll('.js-plotly-plot')) {
+    const frame = chart.getBoundingClientRect();
+    const boxes = [...chart.querySelectorAll('svg text')]
+      .filter(t => t.textContent.trim() && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).opacity !== '0')
+      .map(t => ({text: t.textContent.trim(), box: t.getBoundingClientRect()}))
+      .filter(t => t.box.width > 0 && t.box.height > 0);
+    for (const t of boxes) {
+      const b = t.box;
+      if (b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1 || b.bottom > frame.bottom + 1)
+        found.push('outside its chart: ' + t.text);
+    }
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].box, b = boxes[j].box;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 2 && h > 2) found.push('overlap: ' + boxes[i].text + ' / ' + boxes[j].text);
+    }
+  }
+  return found;
+}"""
+
+# Tables: wider than the main column, or with columns hidden behind a horizontal scroll.
+WIDE_TABLES = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+  const found = [];
+  for (const table of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const box = table.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const scroller = table.querySelector('.dvn-scroller');
+    if (box.right > main.right + 1 || (scroller && scroller.scrollWidth > scroller.clientWidth + 2))
+      found.push((table.closest('[data-testid="stVerticalBlock"]')?.innerText || '').slice(0, 60));
+  }
+  return found;
+}"""
+
+
+def whole_page(pg) -> None:
+    """Scroll through the page so every chart and table is drawn (Streamlit draws what comes into view)."""
+    pg.evaluate(
+        """async () => {
+      const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
+      for (let y = 0; y < main.scrollHeight; y += 600) { main.scrollTo(0, y); await new Promise(r => setTimeout(r, 150)); }
+      main.scrollTo(0, 0);
+    }"""
+    )
+    pg.wait_for_timeout(800)
+
+
+@pytest.fixture(scope="module")
+def drawn(server, browser):
+    """(page, size) → what the checks found, each page opened once per size; screenshots kept in test-output/."""
+    found: dict = {}
+    OUTPUT.mkdir(exist_ok=True)
+    for size in SIZES:
+        for name, address in PAGES:
+            context, pg = open_at(browser, server + address, size)
+            try:
+                whole_page(pg)
+                found[name, size] = {
+                    "dialogs": dialogs_and_notices(pg),
+                    "cut off": pg.evaluate(CUT_OFF),
+                    "chart text": pg.evaluate(CHART_TEXT),
+                    "wide tables": pg.evaluate(WIDE_TABLES),
+                }
+                pg.screenshot(path=str(OUTPUT / f"visual-{name}-{size[0]}x{size[1]}.png"))
+            finally:
+                context.close()
+    return found
+
+
+CHECKS = ["dialogs", "cut off", "chart text", "wide tables"]
+# Still wrong (issue #19, item 4: tables need a column set that fits, detail on demand). Strict: once fixed,
+# the test says so and the mark must go.
+LEFT = {
+    ("overview", "wide tables", (1440, 900)),
+    ("overview", "wide tables", (1280, 720)),
+    ("coaching", "wide tables", (1440, 900)),
+    ("coaching", "wide tables", (1280, 720)),
+    ("rep", "wide tables", (1280, 720)),
+    ("pipeline", "wide tables", (1280, 720)),
+}
+
+
+def cases():
+    for name, _ in PAGES:
+        for check in CHECKS:
+            for size in SIZES:
+                marks = (
+                    [pytest.mark.xfail(strict=True, reason="issue #19 item 4")] if (name, check, size) in LEFT else []
+                )
+                yield pytest.param(name, check, size, marks=marks, id=f"{name}-{check}-{size[0]}x{size[1]}")
+
+
+@pytest.mark.parametrize(("name", "check", "size"), list(cases()))
+def test_every_page_reads_right(drawn, name, check, size):
+    assert drawn[name, size][check] == []

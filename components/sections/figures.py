@@ -40,7 +40,9 @@ def heatmap(view: View) -> go.Figure:
 
 def quadrant(view: View) -> go.Figure:
     """Reps by activity pace against results pace."""
-    return _quadrant(view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version())
+    return _quadrant(
+        view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version(), view.rep_id
+    )
 
 
 def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
@@ -67,10 +69,16 @@ def _heatmap(
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _quadrant(
-    period_key: str, as_of: dt.date, benchmark: str, rep_ids: tuple[int, ...], aliases: Aliases, data_version
+    period_key: str,
+    as_of: dt.date,
+    benchmark: str,
+    rep_ids: tuple[int, ...],
+    aliases: Aliases,
+    data_version,
+    selected: int | None = None,
 ) -> go.Figure:
     diag = cache.diagnosed(period_key, as_of, benchmark, data_version)
-    return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids)), aliases)
+    return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids), selected), aliases)
 
 
 def _aliases() -> Aliases:
