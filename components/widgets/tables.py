@@ -23,6 +23,38 @@ def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# The Overview's columns: a set that fits a laptop's main column, and the rest on demand (the download holds all).
+ALWAYS = ("Rep", "Team", "Attainment", "Gap", "Calls status", "Meetings status", "New opps status", "Coverage status")
+DETAIL = {
+    "Quota and won": ("Quota", "Won"),
+    "Manager": ("Manager",),
+    "Calls": ("Calls/wk needed", "Calls/wk actual", "Calls pace"),
+    "Meetings": ("Meetings/wk needed", "Meetings/wk actual", "Meetings pace"),
+    "New opps": ("New opps/wk needed", "New opps/wk actual", "New opps pace"),
+    "Pipeline": ("Coverage", "Coverage needed", "Past-due pipeline"),
+}
+ROW_PX, MOST_ROWS = 35, 30  # st.dataframe's row height; a 24-rep team shows whole, a bigger one scrolls
+
+
+def fit_height(rows: int) -> int:
+    """A table's height showing up to `MOST_ROWS` rows and its header without scrolling inside it."""
+    return (min(max(rows, 1), MOST_ROWS) + 1) * ROW_PX + 3
+
+
+def shown_columns(available) -> list[str]:
+    """The columns to show: `ALWAYS`, and the detail the reader picks (bound to the link as `cols`)."""
+    picked = st.pills(
+        "More columns",
+        list(DETAIL),
+        selection_mode="multi",
+        key="cols",
+        bind="query-params",
+        help="The table shows status per activity; pick what else to see. The CSV and Excel downloads hold every column.",
+    )
+    wanted = [*ALWAYS, *(col for group in picked or [] for col in DETAIL[group])]
+    return [col for col in wanted if col in set(available)]
+
+
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
     """The Overview's rep table, sortable by every column (sorting uses the numbers); downloadable.
 
@@ -38,8 +70,17 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     labels = {col: f"{col} ({SYMBOLS.get(currency) or currency})" for col in MONEY}
     labels |= {col: f"{col} (% of needed)" for col in paces}
     data, config = columns.grid(shown, formats, labels, need_free=[*paces, "Coverage"])
+    picked = set(shown_columns(shown.columns))
+    visible = [col for col in shown.columns if col in picked]
     st.dataframe(
-        data, column_config=config, hide_index=True, width="stretch", key="overview_table", placeholder=columns.NO_NEED
+        data,
+        column_config=config,
+        column_order=visible,
+        hide_index=True,
+        width="stretch",
+        height=fit_height(len(data)),
+        key="overview_table",
+        placeholder=columns.NO_NEED,
     )
     _offer(
         lambda: exports.spreadsheet_frame(
