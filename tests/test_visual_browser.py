@@ -155,10 +155,10 @@ def drawn(server, browser):
 
 
 CHECKS = ["dialogs", "cut off", "chart text", "wide tables"]
-# Still wrong (issue #19, item 4: tables need a column set that fits, detail on demand). Strict: once fixed,
-# the test says so and the mark must go.
+# Still wrong at 1280 px (issue #19, item 4): the coaching rep list and session log, the Rep page's records and
+# stages, the pipeline's stage and hygiene tables are a few pixels to a hundred wider than the main column.
+# Strict: once fixed, the test says so and the mark must go.
 LEFT = {
-    ("coaching", "wide tables", (1440, 900)),
     ("coaching", "wide tables", (1280, 720)),
     ("rep", "wide tables", (1280, 720)),
     ("pipeline", "wide tables", (1280, 720)),

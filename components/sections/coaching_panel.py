@@ -109,8 +109,20 @@ def manager_scorecard(data: managers.Coaching, cfg) -> None:
         percent=shares,
         numbers={"Hours per rep (4 wks)": 1, "Quality (0–100)": 0},
         key="coaching_scorecard",
+        fits=("Manager", "Reading", "Reps", "Cadence status", "Hours status", "Quality (0–100)", "Follow-through"),
+        detail=SCORECARD_DETAIL,
     )
     sharing.chart(_frequency_quality_chart(rows), key="coaching_map")
+
+
+# The manager scorecard's columns beyond those that fit a laptop, on demand.
+SCORECARD_DETAIL = {
+    "Team and results": ("Team", "Reps on track to quota", "Performing"),
+    "Cadence": ("Cadence (all)", "One-on-ones", "Joint calls", "Pipeline reviews"),
+    "Time": ("Hours per rep (4 wks)", "Coverage (14 days)", "Debrief rate"),
+    "Quality": ("Quality n", "Focus named"),
+    "Impact": ("Impact",),
+}
 
 
 def _frequency_quality_chart(rows: pd.DataFrame) -> go.Figure:

@@ -41,17 +41,18 @@ def fit_height(rows: int) -> int:
     return (min(max(rows, 1), MOST_ROWS) + 1) * ROW_PX + 3
 
 
-def shown_columns(available) -> list[str]:
-    """The columns to show: `ALWAYS`, and the detail the reader picks (bound to the link as `cols`)."""
+def shown_columns(available, always=ALWAYS, detail=None, key: str = "cols", label: str = "More columns") -> list[str]:
+    """The columns to show: `always`, and the `detail` groups the reader picks (bound to the link as `key`)."""
+    detail = DETAIL if detail is None else detail
     picked = st.pills(
-        "More columns",
-        list(DETAIL),
+        label,
+        list(detail),
         selection_mode="multi",
-        key="cols",
+        key=key,
         bind="query-params",
-        help="The table shows status per activity; pick what else to see. The CSV and Excel downloads hold every column.",
+        help="The table shows what fits the screen; pick what else to see. The CSV and Excel downloads hold every column.",
     )
-    wanted = [*ALWAYS, *(col for group in picked or [] for col in DETAIL[group])]
+    wanted = [*always, *(col for group in picked or [] for col in detail[group])]
     return [col for col in wanted if col in set(available)]
 
 
@@ -101,10 +102,14 @@ def table(
     numbers: dict[str, int] | None = None,
     key: str | None = None,
     title: str | None = None,
+    fits: tuple[str, ...] | None = None,
+    detail: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`; downloadable.
 
     Other reps' names are hidden in privacy mode; `title` names it in the meeting pack and the file names.
+    `fits` and `detail`: the columns shown at first (a set that fits a laptop) and the groups of the rest a
+    "More columns" picker adds (bound to the link as `<key>_cols`); every column is still sent and downloaded.
     """
     shown = with_statuses(sharing.private(frame))
     for col in (*money, *percent, *(numbers or {})):
@@ -112,7 +117,18 @@ def table(
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
     formats |= {col: columns.pace_text for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
-    st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
+    order = None
+    if fits is not None and detail:
+        picked = set(shown_columns(shown.columns, fits, detail, key=f"{key}_cols"))
+        order = [col for col in shown.columns if col in picked]
+    st.dataframe(
+        _displayed(shown, formats),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_order=order,
+        height=fit_height(len(shown)) if order is not None else "auto",
+    )
     name = title or (key or "table").replace("_", " ").capitalize()
     sheet = exports.spreadsheet_frame(shown, currency, money, percent, numbers=numbers)
     _offer(sheet, _formatted(shown, formats), name, name, key)
