@@ -11,7 +11,12 @@ from components import page_frame, signin
 st.set_page_config(page_title="Breakthrough", page_icon=":material/trending_up:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    # The default page is served at the root ("/"); Streamlit gives it no other address, so "/overview" (the
+    # address a leader types, and older links) is a hidden second entry for the same script.
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="", default=True),
+    st.Page(
+        "pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", visibility="hidden"
+    ),
     st.Page("pages/rep.py", title="Rep", icon=":material/person:", url_path="rep"),
     st.Page("pages/coaching.py", title="Coaching", icon=":material/school:", url_path="coaching"),
     st.Page("pages/pipeline.py", title="Pipeline", icon=":material/filter_alt:", url_path="pipeline"),

@@ -13,7 +13,6 @@ import math
 from babel import Locale, numbers
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-ICONS = {"on track": "✅", "at risk": "⚠️", "behind": "⛔"}
 LOCALE = Locale.parse("en_US")
 
 
@@ -64,10 +63,8 @@ def ratio(value: float | None) -> str:
 
 
 def status(label: str | None) -> str:
-    """A status in words with its icon, e.g. `⛔ behind` (never colour alone)."""
-    if not label:
-        return "–"
-    return f"{ICONS.get(label, '')} {label}".strip()
+    """A status in words, e.g. `behind` (never colour alone; no emoji, which many laptops show as empty boxes)."""
+    return label or "–"
 
 
 def day(value: dt.date | None) -> str:

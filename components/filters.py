@@ -86,7 +86,7 @@ def filter_bar(viewer: Scope = OPEN) -> View:
                 quiet="rep" in quiet,
             )
     for text in notices:
-        st.warning(text, icon="🔗")
+        st.warning(text, icon=":material/link:")
     rep_ids = scope[scope["name"] == rep].index if rep else []
     view = View(
         period=period,
@@ -175,20 +175,33 @@ def _benchmark_input(notices: list[str]) -> str:
 
 
 def _as_of_input(default: dt.date, first: dt.date | None, notices: list[str]) -> dt.date:
+    """The day figures are worked out for: from the data's first day (or ten years back) to ten years on, as
+    Streamlit's own default range; a link's date outside it is replaced with the latest data, and says so."""
+    low, high = first or _years_on(default, -10), _years_on(default, 10)
     raw = st.query_params.get("asof")
+    fallback = f"the latest data, {default.isoformat()}"
     if raw is not None and not _is_date(raw):
-        notices.append(
-            _notice("asof", raw, "a date (write it as YYYY-MM-DD)", f"the latest data, {default.isoformat()}")
-        )
+        notices.append(_notice("asof", raw, "a date (write it as YYYY-MM-DD)", fallback))
+    elif raw is not None and not low <= dt.date.fromisoformat(raw) <= high:
+        notices.append(_notice("asof", raw, f"a day from {low.isoformat()} to {high.isoformat()}", fallback))
     return st.date_input(
         "As of",
         value=default,
-        min_value=first,
+        min_value=low,
+        max_value=high,
         key="asof",
         bind="query-params",
         format="YYYY-MM-DD",
         help="Figures are worked out as if today were this day.",
     )
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for 29 February in a year without one)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _is_date(raw: str) -> bool:

@@ -47,7 +47,7 @@ def frame(page=None) -> View:
         st.info(
             "You are looking at **demo data** for a fictional company (Northwind). "
             "Upload your CRM exports to see your own team.",
-            icon="🧪",
+            icon=":material/science:",
         )
     else:
         empty.no_data()

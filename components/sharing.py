@@ -49,9 +49,15 @@ PRESENT_CSS = """<style>
 [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1rem 2rem 3rem !important; }
 /* Everything a third larger; tables are drawn on a canvas that mis-measures under zoom, so they keep their size
-   (a table's ⛶ button shows it full screen). */
+   (a table's full-screen button shows it full screen). */
 html { zoom: 1.3; }
 [data-testid="stDataFrame"] { zoom: 0.77; }
+</style>"""
+
+# Every page: a headline figure shrinks with the window rather than being cut ("$291,…" in a fifth of a laptop's
+# main column at 1280 px).
+FIT_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.3vw, 2.25rem); }
 </style>"""
 
 
@@ -82,7 +88,7 @@ def _accept(key: str) -> bool:
         st.warning(
             f"The link's `{key}` parameter “{_shown(raw)}” is not 1 or 0; showing the view with "
             f"{FLAGS[key].lower()} off instead.",
-            icon="🔗",
+            icon=":material/link:",
         )
     if value not in ON:
         return False
@@ -105,6 +111,7 @@ def start(view: View, page=None) -> Share:
     base = _page_url(getattr(page, "url_path", None), title)
     share = Share(view=view, title=title, link=link(base), names=names)
     st.session_state[SHARE_KEY] = share
+    st.html(FIT_CSS)
     if view.present:
         st.html(PRESENT_CSS)
     _share_bar(share)
@@ -126,7 +133,9 @@ def _page_url(url_path: str | None, title: str) -> str:
     requested = path.removeprefix(prefix).strip("/")
     if requested in ("", url_path):
         return url
-    st.warning(f"The link's page “{_shown(requested)}” does not exist; showing {plain(title)} instead.", icon="🔗")
+    st.warning(
+        f"The link's page “{_shown(requested)}” does not exist; showing {plain(title)} instead.", icon=":material/link:"
+    )
     return url.removesuffix(requested).rstrip("/")
 
 
@@ -158,11 +167,12 @@ def _modes_line(view: View) -> None:
     left, right = st.columns([5, 1], vertical_alignment="center")
     if view.anon:
         left.caption(
-            "🕶️ Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes and what commitments say are hidden."
+            ":material/visibility_off: Privacy mode: other reps are shown as Rep A, Rep B…; coaching notes and what commitments say are hidden."
         )
     if view.present:
         right.button(
-            "✕ Leave presentation",
+            "Leave presentation",
+            icon=":material/close:",
             key="_leave_present",
             on_click=_leave_presentation,
             type="tertiary",
@@ -171,7 +181,9 @@ def _modes_line(view: View) -> None:
 
 
 def _copy_link(address: str) -> None:
-    with st.popover("🔗 Copy link to this view", width="stretch", help="The address of exactly this view."):
+    with st.popover(
+        "Copy link to this view", icon=":material/link:", width="stretch", help="The address of exactly this view."
+    ):
         st.markdown("**Link to this view** — copy it with the button at its right:")
         st.code(address, language=None, wrap_lines=True)
         st.caption(
@@ -182,7 +194,8 @@ def _copy_link(address: str) -> None:
 
 def _pack_button(share: Share) -> None:
     st.download_button(
-        "📦 Meeting pack",
+        "Meeting pack",
+        icon=":material/inventory_2:",
         data=lambda: pack_html(share).encode("utf-8"),
         file_name=f"{exports.file_stem('breakthrough', share.title, share.view.as_of.isoformat())}.html",
         mime="text/html",
@@ -299,7 +312,8 @@ def downloads(
     excel_formats = formats if callable(formats) else (lambda _: formats)
     row = st.container(horizontal=True, gap="small")
     row.download_button(
-        "⬇️ CSV",
+        "CSV",
+        icon=":material/download:",
         data=lambda: exports.csv_bytes(table()),
         file_name=f"{stem}.csv",
         mime="text/csv",
@@ -309,7 +323,8 @@ def downloads(
         help="This table as CSV (UTF-8).",
     )
     row.download_button(
-        "⬇️ Excel",
+        "Excel",
+        icon=":material/download:",
         data=lambda: _excel(table(), name, excel_formats),
         file_name=f"{stem}.xlsx",
         mime=XLSX,

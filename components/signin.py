@@ -70,7 +70,7 @@ def viewer() -> Scope:
     """Draw who is looking (the open-mode notice, or the signed-in person and Sign out) and return their scope;
     the sign-in page or the unknown e-mail page stop the run there."""
     if not configured():
-        st.warning(OPEN_NOTICE, icon="🔓")
+        st.warning(OPEN_NOTICE, icon=":material/lock_open:")
         return OPEN
     if not st.user.is_logged_in:
         sign_in_page()
@@ -102,7 +102,7 @@ def unknown_page(email: str) -> None:
         f"Your e-mail {plain(email) or '(none given)'} is not on the people list of this dashboard, so there is "
         "nothing it may show you. **Ask your sales ops to add you** (or to add this e-mail to your person), "
         "then sign in again.",
-        icon="✋",
+        icon=":material/front_hand:",
     )
     st.button("Sign out", key="sign_out", on_click=st.logout, icon=":material/logout:")
     st.stop()

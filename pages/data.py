@@ -104,14 +104,14 @@ def data_page(as_of: dt.date) -> None:
         if scope.may("import"):
             _uploads(version)
         else:
-            st.info("Imports are for sales ops: ask yours to load a CRM export.", icon="🔒")
+            st.info("Imports are for sales ops: ask yours to load a CRM export.", icon=":material/lock:")
     with batch_tab:
         _batches()
     with health_tab:
         if scope.sees_everyone:  # its records are every team's
             _health(as_of, version)
         else:
-            st.info("Data health lists every team's records: it is for sales ops and leaders.", icon="🔒")
+            st.info("Data health lists every team's records: it is for sales ops and leaders.", icon=":material/lock:")
     with template_tab:
         _templates()
     for tab in audit_tab:
@@ -157,16 +157,16 @@ def _uploads(version) -> None:
 
 def _one_file(file, version) -> None:
     fid = file.file_id
-    st.subheader(f"📄 {plain(file.name, 120)}", anchor=False)
+    st.subheader(f":material/description: {plain(file.name, 120)}", anchor=False)
     finished = st.session_state.get(f"done:{fid}")
     if finished:
-        st.success(finished, icon="✅")
+        st.success(finished, icon=":material/check_circle:")
         return
     data = file.getvalue()
     try:
         plan, found = _plan(fid, data, version)
     except FileError as err:
-        st.error(err.for_file(plain(file.name, 120)), icon="🚫")
+        st.error(err.for_file(plain(file.name, 120)), icon=":material/block:")
         return
     if plan is None:
         return
@@ -194,7 +194,7 @@ def _plan(fid: str, data: bytes, version) -> tuple[Plan | None, upload.Upload | 
             "This file has no column for " + ", ".join(f"**{m}**" for m in missing) + f", which "
             f"{base.entity} need. Choose the column under **Columns**, or add it to the export. "
             "Nothing is guessed.",
-            icon="🚫",
+            icon=":material/block:",
         )
         return None, None
     bar = st.progress(0.0, text="Reading the file…")
@@ -278,7 +278,10 @@ def _people_problems(found: upload.Upload) -> None:
     """Person cells that adding a person would not fix (a CRM user id no one has, two people of one name)."""
     for person in found.people:
         if person.status == "problem":
-            st.warning(f"{plain(person.detail, 300)}. {_rows(person.rows).capitalize()} will be rejected.", icon="👤")
+            st.warning(
+                f"{plain(person.detail, 300)}. {_rows(person.rows).capitalize()} will be rejected.",
+                icon=":material/person:",
+            )
 
 
 def _added(fid: str) -> dict[str, str]:
@@ -338,7 +341,7 @@ def _unknown_owners(fid: str, out: commit.Outcome) -> None:
             st.button("Add the chosen as people", key=f"add_chosen:{fid}", on_click=_add_chosen, args=(fid, roles))
         for label, role in added.items():
             left, right = st.columns([3, 2], vertical_alignment="center")
-            left.markdown(f"➕ {plain(label, 120)} will be added as a {role} when you import.")
+            left.markdown(f":material/person_add: {plain(label, 120)} will be added as a {role} when you import.")
             right.button(
                 f"Don't add {plain(label, 60)}", key=f"dont_add:{fid}:{label}", on_click=_dont_add, args=(fid, label)
             )
@@ -373,11 +376,14 @@ def _stage_choices(fid: str, found: upload.Upload, plan: Plan) -> None:
 
 def _preview_and_import(file, fid: str, data: bytes, plan: Plan, found: upload.Upload, version) -> None:
     if st.session_state.get(f"cancelled:{fid}"):
-        st.info("Cancelled: nothing from this file was written.", icon="↩️")
+        st.info("Cancelled: nothing from this file was written.", icon=":material/undo:")
         return
     unanswered = [q for q in found.questions if q.field not in plan.date_orders]
     if unanswered:
-        st.warning("Answer the date question above to see the preview: dates are never guessed.", icon="📅")
+        st.warning(
+            "Answer the date question above to see the preview: dates are never guessed.",
+            icon=":material/calendar_month:",
+        )
     bar = st.progress(0.0, text="Checking every row…")
     outcome = _preview(fid, plan.to_json(), version, data, progress=lambda f, t: bar.progress(f, text=t))
     bar.empty()
@@ -442,7 +448,7 @@ def _show_preview(out: commit.Outcome, found: upload.Upload) -> None:
 
 def _wide_sheet(fid: str, out: commit.Outcome, plan: Plan, fy_start_month: int) -> None:
     """A quota sheet with one column per period: how its columns are read, and the quota rows it becomes."""
-    st.info(headings.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon="🗓️")
+    st.info(headings.convention(fy_start_month, wide.example_year(plan, fy_start_month)), icon=":material/event:")
     st.caption(
         "Each filled cell of a period column is one quota: Accepted, Skipped and Duplicates count quotas; "
         "Rows read and Rejected count the sheet's rows."
@@ -486,7 +492,7 @@ def _earlier_import(sha256: str) -> None:
         st.info(
             f"This exact file was imported as batch #{earlier[0]} on {day(earlier[1].date())}: importing it "
             "again changes nothing.",
-            icon="ℹ️",
+            icon=":material/info:",
         )
 
 
@@ -502,7 +508,7 @@ def _commit(file, fid: str, data: bytes, plan: Plan) -> None:
             scope=current_scope(),
         )
     except access.NotAllowed as err:
-        st.error(plain(str(err), 300), icon="🔒")
+        st.error(plain(str(err), 300), icon=":material/lock:")
         return
     except FileError as err:
         st.error(f"Nothing was written: {err}")
@@ -531,7 +537,7 @@ def _batches() -> None:
     shown = frame.assign(
         Batch=frame["Batch"].map(lambda i: f"#{i}"),
         When=frame["When"].map(lambda t: f"{t:%d %b %Y %H:%M}"),
-        Status=frame["Status"].map({"committed": "✅ imported", "undone": "↩️ undone"}),
+        Status=frame["Status"].map({"committed": "imported", "undone": "undone"}),
     )
     tables.table(shown, key="batches_table", title="Import batches")
     choices = dict(batches.committed(engine))
@@ -548,12 +554,12 @@ def _batches() -> None:
         try:
             st.session_state["undo_message"] = undo.undo(engine, picked, scope=current_scope())
         except (undo.UndoError, access.NotAllowed) as err:
-            st.error(str(err), icon="🚫")
+            st.error(str(err), icon=":material/block:")
             return
         st.rerun()
     message = st.session_state.pop("undo_message", None)
     if message:
-        st.success(plain(message, 300), icon="↩️")
+        st.success(plain(message, 300), icon=":material/undo:")
 
 
 # ----------------------------------------------------------------------------- data health
@@ -563,7 +569,7 @@ def _health(as_of: dt.date, version) -> None:
     checks = _checks(as_of, version, current_scope())
     st.caption(f"What weakens the figures, as of {day(as_of)}. Pick a line to see the records behind it.")
     table = pd.DataFrame([(c.label, c.count, c.why) for c in checks], columns=["Check", "Records", "What to do"])
-    table["Status"] = ["✅ none" if n == 0 else "⚠️ to fix" for n in table["Records"]]
+    table["Status"] = ["none" if n == 0 else "to fix" for n in table["Records"]]
     st.dataframe(
         table[["Status", "Check", "Records", "What to do"]],
         hide_index=True,

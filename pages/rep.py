@@ -42,7 +42,9 @@ f = rep.funnel
 person = cache.people(version, current_scope()).loc[view.rep_id]
 here = tenure.in_words(person["hire_date"], person["end_date"], view.period.start, view.period.end)
 st.header(rep.name, anchor=False)
-st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manager or '–'}", here, view.describe()])))
+# The rep's own team and manager, then the period: not the filters' "All teams" and the rep's name again.
+when = [view.period.label, f"as of {day(view.as_of)}", f"benchmark: {view.benchmark}" if view.benchmark else ""]
+st.caption(" · ".join(filter(None, [rep.team or "No team", f"manager {rep.manager or '–'}", here, *when])))
 rates_notice()
 empty.notices(view, rep_ids=[view.rep_id])
 
@@ -69,7 +71,7 @@ if f.cycle_warning and not leaves:
         f"{rep.name}'s typical won-deal cycle of {number(rep.median_cycle_days, 0)} days: new opportunities "
         f"created now will mostly close next period. Create **{money(f.next_period_pipeline, cur)}** of pipeline "
         f"now for {nxt.label}.",
-        icon="⏳",
+        icon=":material/hourglass_empty:",
     )
 
 st.subheader("Reverse funnel: what quota needs each week")
@@ -106,18 +108,16 @@ cols[3].metric(
 )
 st.markdown(f"Pipeline shortfall: **{money(f.pipeline_shortfall, cur)}** · status: **{status(cov_label)}**")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Conversion rates")
-    rates_table(rep_detail.rate_rows(rep), cur)
-    st.caption(
-        "Rates are the rep's own, pulled towards the team's when the sample is small (shrinkage). "
-        f"Median won-deal cycle: {number(rep.median_cycle_days, 0)} days."
-    )
-with right:
-    st.subheader("Levers: 10 % better at…")
-    table(rep_detail.lever_rows(rep), cur, money=("Cuts projected gap by",), key="rep_levers")
-    st.caption(f"Projected period revenue {money(f.projected, cur)}; projected gap {money(f.projected_gap, cur)}.")
+# One above the other: side by side, the rates table was wider than its half and lost its last column.
+st.subheader("Conversion rates")
+rates_table(rep_detail.rate_rows(rep), cur)
+st.caption(
+    "Rates are the rep's own, pulled towards the team's when the sample is small (shrinkage). "
+    f"Median won-deal cycle: {number(rep.median_cycle_days, 0)} days."
+)
+st.subheader("Levers: what 10 % better at each driver is worth")
+table(rep_detail.lever_rows(rep), cur, money=("Cuts projected gap by",), key="rep_levers")
+st.caption(f"Projected period revenue {money(f.projected, cur)}; projected gap {money(f.projected_gap, cur)}.")
 
 st.subheader("Weekly activity")
 start = view.as_of - dt.timedelta(weeks=13)

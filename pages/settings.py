@@ -25,9 +25,9 @@ cfg = cache.settings(cache.version())
 scope = current_scope()
 may_change = scope.may("settings")
 if not may_change:
-    st.info("Leaders and sales ops change the settings; you see them as they are.", icon="🔒")
+    st.info("Leaders and sales ops change the settings; you see them as they are.", icon=":material/lock:")
 if st.session_state.pop("_settings_saved", False):
-    st.success("Settings saved. Every page now uses them.", icon="✅")
+    st.success("Settings saved. Every page now uses them.", icon=":material/check_circle:")
 
 
 def _optional(value: float) -> float | None:
@@ -46,14 +46,20 @@ with st.form("settings"):
     st.subheader("Pipeline coverage")
     c1, c2 = st.columns(2)
     policy = c1.radio(
-        "Coverage ratio",
+        "Open pipeline a rep needs for the gap",
         ["derived", "fixed"],
         index=0 if cfg.coverage_policy == "derived" else 1,
         horizontal=True,
-        format_func=lambda p: "1 ÷ the rep's win rate" if p == "derived" else "a fixed ratio",
+        format_func=lambda p: "from the rep's win rate" if p == "derived" else "the same multiple for everyone",
+        help="The coverage ratio. From the win rate: 1 ÷ the rep's win rate (wins a quarter of deals → 4× the gap).",
     )
     fixed = c2.number_input(
-        "Fixed coverage ratio (×)", min_value=1.0, max_value=20.0, value=float(cfg.fixed_coverage), step=0.5
+        "Same multiple for everyone (× the gap)",
+        min_value=1.0,
+        max_value=20.0,
+        value=float(cfg.fixed_coverage),
+        step=0.5,
+        help="The fixed coverage ratio, used when every rep needs the same multiple of their gap.",
     )
     st.subheader("Status thresholds")
     c1, c2 = st.columns(2)
@@ -63,16 +69,29 @@ with st.form("settings"):
     )
     st.subheader("Rates")
     c1, c2, c3 = st.columns(3)
-    lookback = c1.number_input("Look-back window (days)", 30, 730, cfg.lookback_days)
+    lookback = c1.number_input(
+        "Measure rates over the last (days)",
+        30,
+        730,
+        cfg.lookback_days,
+        help="The look-back window for conversion rates, deal size and sales cycle.",
+    )
     k = c2.number_input(
-        "Shrinkage strength k",
+        "Lean on the team's rates for reps with few deals (deals' worth)",
         0.0,
         100.0,
         float(cfg.shrinkage_k),
         step=1.0,
-        help="How many deals' worth of weight the team's rate gets beside the rep's own.",
+        help="The shrinkage strength k: how many deals' worth of weight the team's rate gets beside the rep's "
+        "own. 0 uses each rep's own rates only.",
     )
-    low = c3.number_input("Low confidence below (trials)", 1, 100, cfg.low_confidence_trials)
+    low = c3.number_input(
+        "Mark a rate unsure when measured on fewer than",
+        1,
+        100,
+        cfg.low_confidence_trials,
+        help="The low-confidence threshold, in trials: deals (or calls, meetings) a rate is measured on.",
+    )
     st.subheader("Fixed activity standards per week (0 = none)")
     c1, c2, c3 = st.columns(3)
     calls_std = c1.number_input("Calls", 0.0, 1000.0, float(cfg.calls_per_week_standard or 0))
@@ -105,7 +124,7 @@ with st.form("settings"):
     c1, c2 = st.columns(2)
     hours = c1.number_input("Coaching hours per rep per month", 0.0, 40.0, float(cfg.coaching_hours_target), step=0.5)
     debrief = c2.number_input("Debrief within (working days after a joint call)", 0, 10, cfg.debrief_window_days)
-    st.caption("Rubric weights: how much each dimension counts in a session's quality (0 leaves it out).")
+    st.caption("How much each part of a session counts in its quality score (the rubric weights; 0 leaves it out).")
     weight_cols = st.columns(len(RUBRIC_LABELS))
     weights = {
         dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
@@ -129,7 +148,8 @@ def _problems(new: Settings) -> list[str]:
             found.append(f"Holiday country: {err}")
     if not any(w > 0 for w in new.rubric_weights.values()):
         found.append(
-            "Rubric weights: every weight is 0, so no session could be scored. Give at least one dimension a weight."
+            "How much each part of a session counts: every weight is 0, so no session could be scored. Give at least "
+            "one part a weight."
         )
     return found
 

@@ -84,10 +84,26 @@ def test_scorecard_makes_the_three_manager_stories_plain(shared):
     at = open_page("pages/coaching.py")
     assert_ok(at)
     table = at.dataframe[0].value.set_index("Manager")
-    assert table.loc[SHALLOW, "Reading"] == "⚠️ often but shallow"
-    assert table.loc[RARELY, "Reading"] == "⛔ too rarely"
-    assert table.loc[WELL, "Reading"] == "✅ coaching well"
+    assert table.loc[SHALLOW, "Reading"] == "often but shallow"
+    assert table.loc[RARELY, "Reading"] == "too rarely"
+    assert table.loc[WELL, "Reading"] == "coaching well"
     assert len(at.get("plotly_chart")) >= 2  # the frequency × quality map and the tier chart
+
+
+@pytest.mark.parametrize(
+    "picked, extra",
+    [
+        (None, []),
+        ("Cadence", ["Cadence (all)", "One-on-ones", "Joint calls", "Pipeline reviews"]),
+        ("Impact", ["Impact"]),
+    ],
+)
+def test_the_scorecard_shows_what_fits_and_the_rest_on_demand(shared, picked, extra):
+    at = open_page("pages/coaching.py", **({"coaching_scorecard_cols": picked} if picked else {}))
+    grid = at.dataframe[0]
+    fits = ["Manager", "Reading", "Reps", "Cadence status", "Hours status", "Quality (0–100)", "Follow-through"]
+    assert list(grid.proto.column_order) == [c for c in grid.value.columns if c in {*fits, *extra}]
+    assert "Debrief rate" in grid.value.columns  # still sent: sorting, the meeting pack and downloads have it
 
 
 @pytest.mark.parametrize("manager", [SHALLOW, RARELY, WELL])

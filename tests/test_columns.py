@@ -170,3 +170,31 @@ def test_the_focus_table_writes_worth_as_money(demo_app):
     for value in grid.value["Worth"]:
         assert browser(config, value) == money(value)  # $390,542: sign, separators, whole dollars
         assert value == round(value)
+
+
+OVERVIEW_FIT = [
+    "Rep",
+    "Team",
+    "Attainment",
+    "Gap",
+    "Calls status",
+    "Meetings status",
+    "New opps status",
+    "Coverage status",
+]
+
+
+@pytest.mark.parametrize(
+    "cols, extra",
+    [
+        (None, []),
+        ("Calls", ["Calls/wk needed", "Calls/wk actual", "Calls pace"]),
+        ("Pipeline", ["Coverage", "Coverage needed", "Past-due pipeline"]),
+    ],
+)
+def test_the_overview_table_shows_a_set_that_fits_and_the_rest_on_demand(demo_app, cols, extra):
+    at = demo_app(**({"cols": cols} if cols else {}))
+    grid = at.dataframe[0]
+    shown = list(grid.proto.column_order)
+    assert set(shown) == set(OVERVIEW_FIT) | set(extra)
+    assert len(grid.value.columns) == 23  # every column is still sent: sorting, the meeting pack, the downloads

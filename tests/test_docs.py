@@ -238,3 +238,32 @@ def test_the_scope_of_every_figure_the_managers_totals_and_the_command_line_are_
                   "and its teams", "command line (no sign-in)", "open mode's rights"):  # fmt: skip
         assert words in doc, f"docs/access.md does not say: {words}"
     assert "command line (no sign-in)" in readme and "open mode's rights" in readme
+
+
+# Technical terms a leader does not use: on the Settings page they stand in the help text, not in a label.
+TECHNICAL = ("shrinkage", "look-back", "trials", "coverage ratio", "rubric", " k")
+SIDEBAR_KEYS = {"team", "manager", "rep", "driver", "bench", "period", "kind", "asof", "present", "anon"}  # filters
+
+
+def settings_inputs(demo_app):
+    at = demo_app("pages/settings.py")
+    return [w for kind in ("number_input", "radio", "selectbox", "text_input", "checkbox") for w in getattr(at, kind)]
+
+
+def test_every_settings_label_is_in_plain_words_and_in_the_docs(demo_app):
+    table = text("settings.md")
+    labels = [w.label for w in settings_inputs(demo_app) if w.key not in SIDEBAR_KEYS]
+    assert "Lean on the team's rates for reps with few deals (deals' worth)" in labels
+    for label in labels:
+        assert not [t for t in TECHNICAL if t in label.lower()], label
+    documented = ["Open pipeline a rep needs for the gap", "Same multiple for everyone", "Measure rates over the last"]
+    documented += ["Lean on the team's rates for reps with few deals", "Mark a rate unsure when measured on fewer than"]
+    for label in documented:
+        assert any(label in lab for lab in labels) and f"| {label}" in table, label
+
+
+def test_the_technical_term_is_in_the_help(demo_app):
+    helps = {w.label: w.help or "" for w in settings_inputs(demo_app)}
+    assert "shrinkage strength k" in helps["Lean on the team's rates for reps with few deals (deals' worth)"]
+    assert "look-back window" in helps["Measure rates over the last (days)"]
+    assert "coverage ratio" in helps["Open pipeline a rep needs for the gap"]

@@ -130,11 +130,11 @@ def test_spreadsheet_frame_writes_units_in_headers():
     )
     out = exports.spreadsheet_frame(frame, "EUR", money=["Quota"], percent=["Pace"], ratio=["Coverage"])
     assert list(out.columns) == ["Rep", "Quota (EUR)", "Pace (%)", "Coverage (×)"]
-    assert out["Quota (EUR)"][0] == 1234.57  # rounded to cents
+    assert out["Quota (EUR)"][0] == 1235  # rounded to the unit, as every table shows money
     assert math.isnan(out["Quota (EUR)"][1])  # unknown stays blank
     assert out["Pace (%)"][0] == 85.3  # 0.8534 × 100 = 85.34 → 85.3
     assert out["Pace (%)"][1] == "∞"  # infinity in words a spreadsheet can hold
-    assert list(out["Coverage (×)"]) == [3.26, 0.5]
+    assert list(out["Coverage (×)"]) == [3.3, 0.5]  # one decimal, as on screen (3.3×)
     assert list(frame.columns) == ["Rep", "Quota", "Pace", "Coverage"]  # the input is not changed
 
 

@@ -59,7 +59,8 @@ def test_overview_totals_equal_the_domain_figures(app, demo_engine):
     assert shown["Attainment"] == percent(totals["attainment"])
     attainment = next(m for m in at.metric if m.label == "Attainment")
     points = (totals["attainment"] - totals["elapsed_share"]) * 100
-    assert attainment.delta == f"{points:+.0f} pts vs {percent(totals['elapsed_share'])} elapsed"
+    assert attainment.delta == f"{points:+.0f} pts vs {percent(totals['elapsed_share'])}"  # fits the card
+    assert f"the {percent(totals['elapsed_share'])} of the period's working days gone" in attainment.help
     assert totals["quota"] > 0 and totals["won"] > 0
 
 
@@ -80,8 +81,8 @@ def test_overview_shows_demo_notice_and_statuses_in_words(app):
     at = app().run()
     assert any("demo data" in i.value for i in at.info)
     statuses = set(at.dataframe[0].value["Calls status"])
-    assert statuses <= {"✅ on track", "⚠️ at risk", "⛔ behind"}
-    assert "⛔ behind" in statuses  # the low-activity rep at least
+    assert statuses <= {"on track", "at risk", "behind"}
+    assert "behind" in statuses  # the low-activity rep at least
 
 
 def test_team_in_the_url_narrows_the_overview(app, demo_engine):
@@ -106,6 +107,8 @@ def test_month_period_in_the_url_changes_the_quota(app, demo_engine):
         ("team", "<b>Atlantis</b>", "`team`"),
         ("manager", "Ghost", "`manager`"),
         ("asof", "2026-13-45", "`asof`"),
+        ("asof", "9999-12-31", "`asof`"),  # a date, but past any the picker offers: replaced, and said
+        ("asof", "1900-01-01", "`asof`"),  # before the data's first day
         ("period", "Q9 FY1999", "`period`"),
         ("kind", "Decade", "`kind`"),
     ],
@@ -126,13 +129,17 @@ def test_rep_page_shows_the_selected_reps_funnel(app, demo_engine):
     card, cfg = expected_card(demo_engine)
     rep = next(r for r in card.reps.values() if r.name == name)
     assert at.header[0].value == name
+    # under the name: the rep's own team and manager, then the period, each said once
+    line = at.caption[0].value
+    assert line.startswith(f"{rep.team} · manager {rep.manager} · ") and "Q4 FY2026 · as of 27 Nov 2026" in line
+    assert "All teams" not in line and name not in line
     shown = metrics(at)
     assert shown["Quota"] == money(rep.quota, cfg.reporting_currency)
     assert shown["Gap to quota"] == money(rep.funnel.gap, cfg.reporting_currency)
     tables = [d.value for d in at.dataframe]  # found by their columns: the diagnosis section's tables come first
     funnel_table = next(t for t in tables if "Needed per week" in t.columns).set_index("Stage")
     assert funnel_table.loc["Calls", "Actual per week"] == pytest.approx(rep.funnel.stages["calls"].actual_pw)
-    assert funnel_table.loc["Calls", "Status"] == "⛔ behind"
+    assert funnel_table.loc["Calls", "Status"] == "behind"
     rates = next(t for t in tables if "Sample size" in t.columns).set_index("Rate")
     assert rates.loc["Win rate", "Sample size"] == int(rep.rates["win_rate"].trials)
 
@@ -162,3 +169,24 @@ def test_settings_page_saves_and_figures_follow(demo_copy, monkeypatch):
     needed = at.dataframe[0].value["Coverage needed"]
     assert set(needed.dropna()) == {4.0}
     eng.dispose()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "1900-01-01"])
+def test_a_date_out_of_range_in_the_link_says_which_day_is_shown(app, demo_engine, value):
+    at = app(asof=value).run()
+    assert_ok(at)
+    last = periods.as_of_date(queries.last_data_day(demo_engine), dt.date.today())
+    shown = at.date_input(key="asof").value
+    assert shown == last
+    notices = [w.value for w in at.warning if "`asof`" in w.value]
+    assert (
+        len(notices) == 1
+        and value.replace("-", "\\-") in notices[0]
+        and f"the latest data, {last.isoformat()}" in notices[0]
+    )
+
+
+def test_a_date_in_range_in_the_link_is_taken_without_a_notice(app):
+    at = app(asof="2026-10-15").run()
+    assert at.date_input(key="asof").value == dt.date(2026, 10, 15)
+    assert not [w.value for w in at.warning if "`asof`" in w.value]

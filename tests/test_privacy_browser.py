@@ -99,7 +99,7 @@ def test_privacy_mode_sends_the_browser_no_other_reps_name_note_or_commitment(
     assert frames, "no websocket frame recorded"
     pack = tmp_path / "pack.html"
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="📦 Meeting pack").click()
+        page.get_by_role("button", name="Meeting pack").click()
     info.value.save_as(pack)
     blobs = [*frames, page.content().encode("utf-8"), pack.read_bytes()]
     assert found(hidden, blobs) == {}

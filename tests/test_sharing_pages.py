@@ -121,7 +121,7 @@ def test_presentation_mode_from_the_link(app, value):
     assert present_css(at)  # hides the sidebar and the toolbar, enlarges the type
     assert at.query_params["present"].lower() == "true"  # what the toggle reads and writes
     assert downloads(at) == []  # no download buttons on a projector
-    assert at.button(key="_leave_present").label == "✕ Leave presentation"
+    assert at.button(key="_leave_present").label == "Leave presentation"
 
 
 def test_leaving_presentation_mode_brings_the_controls_back(app):

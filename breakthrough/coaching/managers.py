@@ -36,7 +36,7 @@ ONE_ON_ONE_DAYS = 21
 PERFORMING_SHARE = 0.75  # a manager with 75 % or more of the team on track is performing
 TIERS = ("top 20 %", "middle 60 %", "bottom 20 %")
 NO_QUOTA = "no quota"
-STATUS_ICONS = {"open": "🕓 open", "overdue": "⏰ overdue", "done": "✅ done", "missed": "⛔ missed"}
+STATUS_ICONS = {"open": "open", "overdue": "overdue", "done": "done", "missed": "missed"}  # in words: no emoji
 
 
 # --- quality and the objective signals ---------------------------------------------------------

@@ -118,19 +118,29 @@ def spreadsheet_frame(
     money: Sequence[str] = (),
     percent: Sequence[str] = (),
     ratio: Sequence[str] = (),
+    numbers: dict[str, int] | None = None,
+    raw: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """A shown table for a spreadsheet: numbers stay numbers, each header says its unit.
+    """A shown table for a spreadsheet: numbers stay numbers, rounded as the screen shows them; each header
+    says its unit.
 
-    Money is rounded to cents with the currency in the header (`Quota (USD)`);
-    a percentage is written in percent (0.853 → 85.3, header `Pace (%)`); a
-    ratio is rounded to 2 decimals (header `Coverage (×)`).
+    Money is rounded to the unit with the currency in the header (`Quota (USD)`); a percentage is written
+    in percent to one decimal (0.853 → 85.3, header `Pace (%)`); a ratio to one decimal (header
+    `Coverage (×)`); a column of `numbers` to its decimals; any other fractional number to one decimal,
+    except the `raw` columns, kept as they are.
     """
     out = frame.copy()
     names = {}
-    for cols, unit, scale, digits in ((money, currency, 1, 2), (percent, "%", 100, 1), (ratio, "×", 1, 2)):
+    digits = {c: d for c, d in (numbers or {}).items()}
+    scaled = [(money, currency, 1, MONEY_DIGITS), (percent, "%", 100, 1), (ratio, "×", 1, 1)]
+    for cols, unit, scale, places in scaled:
         for col in [c for c in cols if c in out.columns]:
-            out[col] = _scaled(out[col], scale, digits)
+            out[col] = _scaled(out[col], scale, places)
             names[col] = f"{col} ({unit})"
+    declared = {*money, *percent, *ratio, *raw}
+    for col in [c for c in out.columns if c not in declared]:
+        if col in digits or pd.api.types.is_float_dtype(out[col]) or out[col].dtype == object:
+            out[col] = _scaled(out[col], 1, digits.get(col, OTHER_DIGITS))
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
         if col.dtype == object or (pd.api.types.is_float_dtype(col) and np.isinf(col).any()):
@@ -138,10 +148,36 @@ def spreadsheet_frame(
     return out.rename(columns=names)
 
 
+MONEY_DIGITS = 0  # money to the unit, as every table shows it
+OTHER_DIGITS = 1  # a fraction no column format speaks for (`number()`'s default on screen)
+
+
+def excel_formats(sheet: pd.DataFrame) -> dict[str, str]:
+    """Excel number formats for a `spreadsheet_frame`: thousands separators and the decimals its numbers have."""
+    formats = {}
+    for col in map(str, sheet.columns):
+        values = [v for v in sheet[col] if _is_number(v) and math.isfinite(v)]
+        if values:
+            places = max(_decimals(v) for v in values)
+            formats[col] = "#,##0" + ("." + "0" * places if places else "")
+    return formats
+
+
+def _decimals(value: float) -> int:
+    """How many decimals a rounded number has (at most 2)."""
+    for places in range(3):
+        if round(float(value), places) == float(value):
+            return places
+    return 2
+
+
 def _scaled(col: pd.Series, scale: float, digits: int) -> pd.Series:
-    """Numbers × `scale`, rounded; text left as it is."""
+    """Numbers × `scale`, rounded (whole numbers stay whole); text left as it is."""
+    if pd.api.types.is_integer_dtype(col) and scale == 1:
+        return col
     if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-        return (col.astype(float) * scale).round(digits)
+        out = (col.astype(float) * scale).round(digits)
+        return pd.Series([_whole(v) for v in out], index=out.index, dtype=object) if digits == 0 else out
     return col.map(lambda v: _rounded(v * scale if _is_number(v) else v, digits))
 
 
@@ -157,9 +193,16 @@ def _is_number(value: object) -> TypeGuard[float]:  # any real number (ints and 
 
 
 def _rounded(value: object, digits: int) -> object:
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        return int(value)  # a count stays a count
     if _is_number(value) and math.isfinite(value):
-        return round(float(value), digits)
+        return _whole(round(float(value), digits)) if digits == 0 else round(float(value), digits)
     return value
+
+
+def _whole(value: object) -> object:
+    """A number rounded to the unit as an int (`1235`, not `1235.0` in a CSV); blanks and infinities as they are."""
+    return int(value) if _is_number(value) and math.isfinite(value) else value
 
 
 # --- the meeting pack -------------------------------------------------------------------------

@@ -46,12 +46,14 @@ def section(view: View) -> None:
         "configured), when (UTC) and what. Settings show their values before and after."
     )
     if view.anon:
-        st.info("The audit log is not shown in privacy mode: its lines name people.", icon="🕶️")
+        st.info("The audit log is not shown in privacy mode: its lines name people.", icon=":material/visibility_off:")
         return
     labels = {ALL: ALL} | {key: label for key, label in audit.ACTIONS.items()}
     raw = st.query_params.get("audit")
     if raw is not None and raw not in labels:
-        st.warning(f"The link's `audit` parameter is not an action; showing {ALL.lower()} instead.", icon="🔗")
+        st.warning(
+            f"The link's `audit` parameter is not an action; showing {ALL.lower()} instead.", icon=":material/link:"
+        )
     action = st.selectbox(
         "Action", list(labels), format_func=labels.get, key="audit", bind="query-params", help="Show one kind of write."
     )

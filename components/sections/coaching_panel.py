@@ -80,7 +80,7 @@ def log_section(view: View) -> None:
     people = cache.people(version, current_scope())
     data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
-    with st.expander("➕ Log a coaching session", expanded=False):
+    with st.expander("Log a coaching session", expanded=False, icon=":material/add:"):
         session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
 
 
@@ -110,8 +110,20 @@ def manager_scorecard(data: managers.Coaching, cfg) -> None:
         percent=shares,
         numbers={"Hours per rep (4 wks)": 1, "Quality (0–100)": 0},
         key="coaching_scorecard",
+        fits=("Manager", "Reading", "Reps", "Cadence status", "Hours status", "Quality (0–100)", "Follow-through"),
+        detail=SCORECARD_DETAIL,
     )
     sharing.chart(_frequency_quality_chart(rows), key="coaching_map")
+
+
+# The manager scorecard's columns beyond those that fit a laptop, on demand.
+SCORECARD_DETAIL = {
+    "Team and results": ("Team", "Reps on track to quota", "Performing"),
+    "Cadence": ("Cadence (all)", "One-on-ones", "Joint calls", "Pipeline reviews"),
+    "Time": ("Hours per rep (4 wks)", "Coverage (14 days)", "Debrief rate"),
+    "Quality": ("Quality n", "Focus named"),
+    "Impact": ("Impact",),
+}
 
 
 def _frequency_quality_chart(rows: pd.DataFrame) -> go.Figure:
@@ -243,7 +255,7 @@ def _one_on_one_flags(data: managers.Coaching, m: managers.ManagerFigures) -> No
         f"{plain(_private(names[r]))} (last {day(d) if d else 'none in the look-back'})"
         for r, d in sorted(m.without_one_on_one.items(), key=lambda kv: names[kv[0]])
     )
-    st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon="🗓️")
+    st.warning(f"**No one-on-one in 21 days ({len(m.without_one_on_one)}):** {listed}", icon=":material/event:")
 
 
 def _cadence(m: managers.ManagerFigures, cfg) -> None:
@@ -359,7 +371,7 @@ def _without_private_text(rows: pd.DataFrame) -> pd.DataFrame:
 def _edit(rows: pd.DataFrame, view: View) -> None:
     if rows.empty or _anon(view) or not current_scope().may("coaching"):
         return
-    with st.expander("✏️ Edit or delete a session"):
+    with st.expander("Edit or delete a session", icon=":material/edit:"):
         labels = {int(r.id): f"{r.Date} · {r.Rep} · {r.Type}" for r in rows.itertuples()}
         chosen = st.selectbox("Session", list(labels), format_func=labels.get, key="coaching_edit_pick")
         session_form.edit_form("edit", chosen, cache.people(cache.version(), current_scope()))
@@ -395,7 +407,7 @@ def rep_section(view: View) -> None:
     if _anon(view):
         return
     _acknowledge(view)
-    with st.expander(f"➕ Log a coaching session with {plain(names[view.rep_id])}"):
+    with st.expander(f"Log a coaching session with {plain(names[view.rep_id])}", icon=":material/add:"):
         session_form.log_form("rep_log", people, [], rep_id=view.rep_id, as_of=view.as_of)
 
 
@@ -406,7 +418,7 @@ def _acknowledge(view: View) -> None:
         return
     done = st.session_state.pop("_acknowledged", None)
     if done:
-        st.success(plain(done, 300), icon="✅")
+        st.success(plain(done, 300), icon=":material/check_circle:")
     pending = sessions.open_commitments(cache.engine(), view.rep_id, scope)
     waiting = pending[pending["acknowledged_date"].isna()]
     if waiting.empty:

@@ -31,13 +31,6 @@ from breakthrough.metrics.scorecard import Scorecard
 from breakthrough.settings import Settings
 from breakthrough.store.models import RUBRIC
 
-READING_WORDS = {
-    "coaching well": "✅ coaching well",
-    "often but shallow": "⚠️ often but shallow",
-    "too rarely": "⛔ too rarely",
-    "mixed": "➖ mixed",
-}
-
 
 def verdict(effect: impact.Effect) -> str:
     """What the interval says: better or worse than the team, no clear difference, or not enough data yet."""
@@ -95,11 +88,11 @@ def scorecard_rows(managers: Mapping[int, ManagerFigures], settings: Settings) -
         rows.append(
             {
                 "Manager": m.name,
-                "Reading": READING_WORDS[reading(m).kind],
+                "Reading": reading(m).kind,  # in words: a table cell cannot show an icon font
                 "Team": m.teams,
                 "Reps": len(m.rep_ids),
                 "Reps on track to quota": m.on_track_share,
-                "Performing": {True: "✅ yes", False: "⛔ no", None: "–"}[m.performing],
+                "Performing": {True: "yes", False: "no", None: "–"}[m.performing],
                 "Cadence (all)": f["all"].ratio,
                 "Cadence status": status(f["all"].ratio, settings.on_track_threshold, settings.at_risk_threshold),
                 "Hours per rep (4 wks)": m.hours_per_rep,

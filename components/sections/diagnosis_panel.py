@@ -190,23 +190,25 @@ def rep_section(view: View) -> None:
             f"**Focus — the one thing to coach: {drivers.label(rep.focus)}.** Bringing it from "
             f"{charts.driver_text(f.key, f.value, cur)} to the team's {view.benchmark} "
             f"({charts.driver_text(f.key, f.benchmark, cur)}) is worth **{money(f.impact, cur)}** more this period.",
-            icon="🎯",
+            icon=":material/target:",
         )
     elif rep.short:
         st.info(
             f"Too little of {view.period.label} is left for any driver to change what closes this period. "
             f"Below the team's {view.benchmark}: {', '.join(drivers.label(k) for k in rep.short)} — "
             "a longer Period in the sidebar (Quarter or Year) shows what to coach now.",
-            icon="⏳",
+            icon=":material/hourglass_empty:",
         )
     elif not any(_measured(f.gap) and f.benchmark for f in rep.figures.values()):  # thin data: no star
         st.info(
             "Not enough data yet to compare this rep's drivers with the team's: the drivers need deals and "
             "activities. Import them on the Data page.",
-            icon="🫙",
+            icon=":material/inbox:",
         )
     else:
-        st.success(f"At or above the team's {view.benchmark} on every driver: retain and stretch.", icon="🏆")
+        st.success(
+            f"At or above the team's {view.benchmark} on every driver: retain and stretch.", icon=":material/trophy:"
+        )
     with st.expander("All drivers, ranked by impact — click one for its records", expanded=True):
         rows = driver_rows(rep, cur)
         key = f"rep_drivers_{view.driver}"

@@ -40,7 +40,7 @@ def no_data() -> bool:
     """On a database with nobody in it, say what to do first (with a link to the Data page); True if said."""
     if not cache.people(cache.version(), current_scope()).empty:
         return False
-    st.info(missing.NO_DATA, icon="📥")
+    st.info(missing.NO_DATA, icon=":material/upload_file:")
     st.page_link("pages/data.py", label="Open the Data page")
     return True
 
@@ -56,4 +56,4 @@ def show(found: list[missing.Notice]) -> None:
     share = sharing.current()
     for notice in found:
         text = anonymise.text(notice.text, share.names) if share and share.names else notice.text
-        st.info(plain(text, limit=2000), icon="🫙")
+        st.info(plain(text, limit=2000), icon=":material/inbox:")

@@ -45,7 +45,14 @@ def heatmap(view: View) -> go.Figure:
 def quadrant(view: View) -> go.Figure:
     """Reps by activity pace against results pace."""
     return _quadrant(
-        view.period.key, view.as_of, view.benchmark, view.rep_ids, _aliases(), cache.version(), current_scope()
+        view.period.key,
+        view.as_of,
+        view.benchmark,
+        view.rep_ids,
+        _aliases(),
+        cache.version(),
+        current_scope(),
+        view.rep_id,
     )
 
 
@@ -86,9 +93,10 @@ def _quadrant(
     aliases: Aliases,
     data_version,
     scope: Scope,
+    selected: int | None = None,
 ) -> go.Figure:
     diag = cache.diagnosed(period_key, as_of, benchmark, data_version, scope)
-    return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids)), aliases)
+    return _hidden(diagnosis_charts.quadrant(ranked(diag, rep_ids), selected), aliases)
 
 
 def _aliases() -> Aliases:

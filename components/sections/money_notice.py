@@ -34,7 +34,7 @@ def rates_notice() -> money.RateCheck:
     found = check(cache.version())
     share = sharing.current()
     for text in texts(found):
-        st.warning(text, icon="💱")
+        st.warning(text, icon=":material/currency_exchange:")
         if share is not None:
             share.notes.append(text)  # the meeting pack carries the same warning
     return found

@@ -22,7 +22,7 @@ def section() -> None:
         return
     st.header("People and roles", anchor=False)
     if sharing.current() is not None and sharing.current().view.anon:
-        st.info("People and roles are not shown in privacy mode: the list names every person.", icon="🔒")
+        st.info("People and roles are not shown in privacy mode: the list names every person.", icon=":material/lock:")
         return
     st.caption(
         "Each person signs in with their e-mail and sees what their role allows (docs/access.md): leaders every "
@@ -59,7 +59,7 @@ def section() -> None:
                    f"{names[int(person)]} can now sign in as {email.strip().lower()}.")  # fmt: skip
     done = st.session_state.pop("_role_saved", None)
     if done:
-        st.success(plain(done, 300), icon="✅")
+        st.success(plain(done, 300), icon=":material/check_circle:")
 
 
 def _write(action, message: str) -> None:

@@ -192,7 +192,7 @@ def hygiene_section(view: View) -> None:
     listed = bad[list(HYGIENE_COLUMNS)].round({"stall_limit": 1}).rename(columns=HYGIENE_COLUMNS)
     listed = listed.astype({HYGIENE_COLUMNS[c]: int for c in ("days_quiet", "days_in_stage", "pushes")})
     for rule, label in hygiene.RULES.items():
-        listed[label] = bad[rule].map({True: "⛔ yes", False: ""}).to_numpy()
+        listed[label] = bad[rule].map({True: "yes", False: ""}).to_numpy()
     name = people.loc[rep_id, "name"] if rep_id in people.index else who
     records_table(
         listed,

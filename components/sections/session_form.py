@@ -52,7 +52,7 @@ def show_saved(key: str) -> None:
     """The confirmation of the last save (once)."""
     message = st.session_state.pop(f"_{key}_done", None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 # --- picking who ------------------------------------------------------------------------------

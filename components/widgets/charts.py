@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,18 +64,36 @@ def reverse_funnel(stages: pd.DataFrame) -> go.Figure:
         barmode="group",
         height=420,
         margin=dict(l=10, r=10, t=60, b=40),
+        uniformtext=dict(minsize=10, mode="show"),
     )
-    return fig
+    tallest = pd.to_numeric(pd.concat([stages["Needed per week"], stages["Actual per week"]]), errors="coerce")
+    top = tallest[np.isfinite(tallest)].max() if len(tallest) else None
+    if top is not None and pd.notna(top) and top > 0:
+        fig.update_yaxes(range=[0, top * 1.15])  # room above the tallest bar for its label
+    fig.update_traces(cliponaxis=False)
+    return _roomy(fig)
 
 
 def weekly_activity(weeks: pd.DataFrame, needed_calls: float | None, needed_meetings: float | None) -> go.Figure:
-    """Calls and meetings held per week, with the weekly pace quota needs as dashed lines."""
+    """Calls and meetings held per week, with the weekly pace quota needs as dashed lines.
+
+    A needed pace is named in the legend, not written on the chart: a label on a low line sat on the bars.
+    """
     fig = go.Figure()
     fig.add_bar(x=weeks["Week"], y=weeks["Calls"], name="Calls", marker_color=STAGE_COLOURS["Calls"])
     fig.add_bar(x=weeks["Week"], y=weeks["Meetings"], name="Meetings held", marker_color=STAGE_COLOURS["Meetings"])
-    for value, name in ((needed_calls, "Calls needed per week"), (needed_meetings, "Meetings needed per week")):
-        if value is not None and pd.notna(value):
-            fig.add_hline(y=value, line_dash="dash", annotation_text=f"{name}: {value:,.1f}")
+    lines = ((needed_calls, "Calls needed", "Calls"), (needed_meetings, "Meetings needed", "Meetings"))
+    span = [weeks["Week"].min(), weeks["Week"].max()] if len(weeks) else []
+    for value, name, stage in lines:
+        if value is not None and pd.notna(value) and span:
+            fig.add_scatter(
+                x=span,
+                y=[value, value],
+                mode="lines",
+                name=f"{name}: {value:,.1f}/wk",
+                line=dict(dash="dash", color=STAGE_COLOURS[stage], width=2),
+                hovertemplate=f"{name} per week: {value:,.1f}<extra></extra>",
+            )
     fig.update_layout(
         title="Weekly activity against the pace quota needs",
         xaxis_title="Week starting",
@@ -83,4 +102,9 @@ def weekly_activity(weeks: pd.DataFrame, needed_calls: float | None, needed_meet
         height=380,
         margin=dict(l=10, r=10, t=60, b=40),
     )
-    return fig
+    return _roomy(fig)
+
+
+def _roomy(fig: go.Figure) -> go.Figure:
+    """Axes that make room for their titles and tick labels (a title was clipped: "Count per w")."""
+    return fig.update_xaxes(automargin=True).update_yaxes(automargin=True)

@@ -98,20 +98,32 @@ def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark
     )
 
 
-def quadrant(reps: list[RepDiagnosis]) -> go.Figure:
-    """Reps by activity pace (calls) against results pace (attainment ÷ elapsed), one colour per quadrant."""
+def quadrant(reps: list[RepDiagnosis], selected: int | None = None) -> go.Figure:
+    """Reps by activity pace (calls) against results pace (attainment ÷ elapsed), one colour per quadrant.
+
+    Only the reps that matter are named on the chart — the selected rep, then those farthest from the
+    centre — and only where a name collides with no other name and no quadrant's title (`_named`); every
+    rep is named on hover.
+    """
+    points = {r.rep_id: (_capped(r.activity_pace) * 100, _capped(r.results_pace) * 100) for r in reps}
+    x_top = max([110.0, *(x for x, _ in points.values())]) * 1.08
+    y_top = max([110.0, *(y for _, y in points.values())]) * 1.08
+    named = _named(reps, points, selected, x_top, y_top)
     fig = go.Figure()
     for key, (title, coaching) in QUADRANTS.items():
         group = [r for r in reps if r.quadrant == key]
         if not group:
             continue
         fig.add_scatter(
-            x=[_capped(r.activity_pace) * 100 for r in group], y=[_capped(r.results_pace) * 100 for r in group],
-            mode="markers+text", text=[r.name for r in group], textposition="top center", name=title,
+            x=[points[r.rep_id][0] for r in group], y=[points[r.rep_id][1] for r in group],
+            mode="markers+text", text=[r.name if r.rep_id in named else "" for r in group],
+            hovertext=[r.name for r in group], textposition=[named.get(r.rep_id, "top center") for r in group],
+            name=title,
             textfont=dict(size=10),
-            marker=dict(size=13, color=QUADRANT_COLOURS[key], line=dict(width=1, color="#333")),
+            marker=dict(size=[17 if r.rep_id == selected else 13 for r in group], color=QUADRANT_COLOURS[key],
+                        line=dict(width=[3 if r.rep_id == selected else 1 for r in group], color="#333")),
             customdata=[[r.rep_id] for r in group],
-            hovertemplate="<b>%{text}</b><br>activity pace %{x:.0f}%<br>results pace %{y:.0f}%<br>" + coaching
+            hovertemplate="<b>%{hovertext}</b><br>activity pace %{x:.0f}%<br>results pace %{y:.0f}%<br>" + coaching
             + "<extra></extra>",
         )  # fmt: skip
     fig.add_vline(x=100, line_dash="dash", line_color="#555")
@@ -121,12 +133,78 @@ def quadrant(reps: list[RepDiagnosis]) -> go.Figure:
                            yanchor="top" if y else "bottom", text=QUADRANTS[key][0], showarrow=False,
                            font=dict(color=QUADRANT_COLOURS[key], size=13))  # fmt: skip
     fig.update_layout(
-        title="Activity × results: who needs which kind of coaching (click a rep)",
+        title="Activity × results: who needs which kind of coaching (click a rep; hover for every name)",
         xaxis_title="Activity: call pace as % of what quota needs (capped at 300%)",
         yaxis_title="Results: attainment as % of the elapsed share", height=520, legend_title_text="Coaching",
         margin=dict(l=10, r=10, t=60, b=40), clickmode="event+select",
     )  # fmt: skip
+    fig.update_xaxes(range=[0, x_top], automargin=True)
+    fig.update_yaxes(range=[0, y_top], automargin=True)
     return fig
+
+
+# The plot area a quadrant chart gets at the least (a 1280-pixel laptop, legend beside it), in pixels: names are
+# placed for it, so they stay apart on anything wider.
+PLOT_WIDTH, PLOT_HEIGHT = 620, 360
+MOST_NAMED = 10
+Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels from the plot's top left
+
+
+POSITIONS = ("top center", "bottom center", "middle right", "middle left")  # where a name may sit by its dot
+
+
+def _named(
+    reps: list[RepDiagnosis], points: dict[int, tuple[float, float]], selected: int | None, x_top: float, y_top: float
+) -> dict[int, str]:
+    """The reps whose names fit on the chart, with where each sits by its dot: the selected one, then the
+    farthest from the centre (100 %, 100 %), each only where its name stays inside the plot and overlaps no
+    name already placed, no quadrant title and (but for the selected rep's) no other rep's dot; at most `MOST_NAMED`."""
+
+    def pixel(x: float, y: float) -> tuple[float, float]:
+        return x / x_top * PLOT_WIDTH, (1 - y / y_top) * PLOT_HEIGHT
+
+    taken: list[Box] = []
+    for x, y, key in ((1, 0, "retain"), (1, 1, "develop"), (0, 0, "motivate"), (0, 1, "accountability")):
+        width = 8.0 * len(QUADRANTS[key][0]) + 6
+        left = PLOT_WIDTH - width if x else 0.0
+        top = PLOT_HEIGHT - 22 if y else 0.0
+        taken.append((left, top, left + width, top + 22))
+    dots = [(px - 7, py - 7, px + 7, py + 7) for px, py in (pixel(x, y) for x, y in points.values())]
+    centre = pixel(100, 100)
+
+    def priority(rep: RepDiagnosis) -> tuple[bool, float]:
+        px, py = pixel(*points[rep.rep_id])
+        return rep.rep_id != selected, -math.hypot(px - centre[0], py - centre[1])
+
+    named: dict[int, str] = {}
+    for rep in sorted(reps, key=priority):
+        for position in POSITIONS:
+            box = label_box(rep.name, *pixel(*points[rep.rep_id]), position)
+            inside = box[0] >= 0 and box[2] <= PLOT_WIDTH and box[1] >= 0 and box[3] <= PLOT_HEIGHT
+            blocked = taken if rep.rep_id == selected else [*taken, *dots]  # the selected rep is named, over dots
+            if inside and not any(_overlap(box, other) for other in blocked):
+                named[rep.rep_id] = position
+                taken.append(box)
+                break
+        if len(named) == MOST_NAMED:
+            break
+    return named
+
+
+def label_box(name: str, px: float, py: float, position: str) -> Box:
+    """The box a 10-point name takes beside a dot at (px, py), in pixels."""
+    width, height, gap = 6.0 * len(name) + 6, 16.0, 8.0
+    if position == "top center":
+        return px - width / 2, py - gap - height, px + width / 2, py - gap
+    if position == "bottom center":
+        return px - width / 2, py + gap, px + width / 2, py + gap + height
+    if position == "middle right":
+        return px + gap, py - height / 2, px + gap + width, py + height / 2
+    return px - gap - width, py - height / 2, px - gap, py + height / 2
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _capped(value: float | None) -> float:
@@ -160,28 +238,31 @@ def coverage(rows: pd.DataFrame) -> go.Figure:
     shown = rows[rows["Coverage status"] != "quota met"]
     needed = pd.to_numeric(shown["Coverage needed"], errors="coerce").replace(float("inf"), float("nan"))
     cap = max(3 * (needed.max() if needed.notna().any() else 0), 5.0)  # one huge ratio must not flatten the rest
+    # Reps down the side, one row each: 24 names along the bottom were tilted onto each other.
     fig = go.Figure()
     fig.add_bar(
-        x=shown["Rep"],
-        y=shown["Coverage"].clip(upper=cap),
+        y=shown["Rep"],
+        x=shown["Coverage"].clip(upper=cap),
+        orientation="h",
         name="Coverage (open pipeline ÷ gap)",
         marker_color="#1f77b4",
         text=[formatting.ratio(v) for v in shown["Coverage"]],
         textposition="auto",
     )
     fig.add_scatter(
-        x=shown["Rep"],
-        y=shown["Coverage needed"],
+        y=shown["Rep"],
+        x=shown["Coverage needed"],
         mode="markers",
         name="Coverage needed",
-        marker=dict(symbol="line-ew-open", size=28, color="#c62828", line=dict(width=3)),
+        marker=dict(symbol="line-ns-open", size=18, color="#c62828", line=dict(width=3)),
     )
     fig.update_layout(
         title="Pipeline coverage by rep against what the gap needs (reps who met quota left out)",
-        xaxis_title="Rep",
-        yaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)",
-        height=420,
+        yaxis_title=None,
+        xaxis_title=f"Coverage (× gap; bars cut at {cap:.0f}×)",
+        height=max(320, 26 * len(shown) + 140),
         margin=dict(l=10, r=10, t=60, b=40),
-        yaxis_range=[0, cap * 1.05],
+        xaxis_range=[0, cap * 1.05],
     )
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig

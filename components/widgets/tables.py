@@ -16,11 +16,44 @@ MONEY = ("Quota", "Won", "Gap", "Past-due pipeline")
 
 
 def with_statuses(frame: pd.DataFrame) -> pd.DataFrame:
-    """Status columns written as `✅ on track` / `⚠️ at risk` / `⛔ behind`."""
+    """Status columns written in words: `on track` / `at risk` / `behind` (a table cell cannot show an icon font)."""
     out = frame.copy()
     for col in [c for c in out.columns if c.lower().endswith("status")]:
         out[col] = out[col].map(status)
     return out
+
+
+# The Overview's columns: a set that fits a laptop's main column, and the rest on demand (the download holds all).
+ALWAYS = ("Rep", "Team", "Attainment", "Gap", "Calls status", "Meetings status", "New opps status", "Coverage status")
+DETAIL = {
+    "Quota and won": ("Quota", "Won"),
+    "Manager": ("Manager",),
+    "Calls": ("Calls/wk needed", "Calls/wk actual", "Calls pace"),
+    "Meetings": ("Meetings/wk needed", "Meetings/wk actual", "Meetings pace"),
+    "New opps": ("New opps/wk needed", "New opps/wk actual", "New opps pace"),
+    "Pipeline": ("Coverage", "Coverage needed", "Past-due pipeline"),
+}
+ROW_PX, MOST_ROWS = 35, 30  # st.dataframe's row height; a 24-rep team shows whole, a bigger one scrolls
+
+
+def fit_height(rows: int) -> int:
+    """A table's height showing up to `MOST_ROWS` rows and its header without scrolling inside it."""
+    return (min(max(rows, 1), MOST_ROWS) + 1) * ROW_PX + 3
+
+
+def shown_columns(available, always=ALWAYS, detail=None, key: str = "cols", label: str = "More columns") -> list[str]:
+    """The columns to show: `always`, and the `detail` groups the reader picks (bound to the link as `key`)."""
+    detail = DETAIL if detail is None else detail
+    picked = st.pills(
+        label,
+        list(detail),
+        selection_mode="multi",
+        key=key,
+        bind="query-params",
+        help="The table shows what fits the screen; pick what else to see. The CSV and Excel downloads hold every column.",
+    )
+    wanted = [*always, *(col for group in picked or [] for col in detail[group])]
+    return [col for col in wanted if col in set(available)]
 
 
 def overview_table(rows: pd.DataFrame, currency: str) -> None:
@@ -38,11 +71,22 @@ def overview_table(rows: pd.DataFrame, currency: str) -> None:
     labels = {col: f"{col} ({SYMBOLS.get(currency) or currency})" for col in MONEY}
     labels |= {col: f"{col} (% of needed)" for col in paces}
     data, config = columns.grid(shown, formats, labels, need_free=[*paces, "Coverage"])
+    picked = set(shown_columns(shown.columns))
+    visible = [col for col in shown.columns if col in picked]
     st.dataframe(
-        data, column_config=config, hide_index=True, width="stretch", key="overview_table", placeholder=columns.NO_NEED
+        data,
+        column_config=config,
+        column_order=visible,
+        hide_index=True,
+        width="stretch",
+        height=fit_height(len(data)),
+        key="overview_table",
+        placeholder=columns.NO_NEED,
     )
     _offer(
-        lambda: exports.spreadsheet_frame(shown, currency, MONEY, ["Attainment", *paces], ratios),
+        lambda: exports.spreadsheet_frame(
+            shown, currency, MONEY, ["Attainment", *paces], ratios, {col: 1 for col in shown.columns if "/wk" in col}
+        ),
         columns.as_text(shown, formats).rename(columns=labels),
         "Every rep against the pace quota needs",
         "overview",
@@ -58,10 +102,14 @@ def table(
     numbers: dict[str, int] | None = None,
     key: str | None = None,
     title: str | None = None,
+    fits: tuple[str, ...] | None = None,
+    detail: dict[str, tuple[str, ...]] | None = None,
 ) -> None:
     """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`; downloadable.
 
     Other reps' names are hidden in privacy mode; `title` names it in the meeting pack and the file names.
+    `fits` and `detail`: the columns shown at first (a set that fits a laptop) and the groups of the rest a
+    "More columns" picker adds (bound to the link as `<key>_cols`); every column is still sent and downloaded.
     """
     shown = with_statuses(sharing.private(frame))
     for col in (*money, *percent, *(numbers or {})):
@@ -69,9 +117,21 @@ def table(
     formats = {col: (lambda v: formatting.money(v, currency)) for col in money}
     formats |= {col: columns.pace_text for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
-    st.dataframe(_displayed(shown, formats), hide_index=True, width="stretch", key=key)
+    order = None
+    if fits is not None and detail:
+        picked = set(shown_columns(shown.columns, fits, detail, key=f"{key}_cols"))
+        order = [col for col in shown.columns if col in picked]
+    st.dataframe(
+        _displayed(shown, formats),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_order=order,
+        height=fit_height(len(shown)) if order is not None else "auto",
+    )
     name = title or (key or "table").replace("_", " ").capitalize()
-    _offer(exports.spreadsheet_frame(shown, currency, money, percent), _formatted(shown, formats), name, name, key)
+    sheet = exports.spreadsheet_frame(shown, currency, money, percent, numbers=numbers)
+    _offer(sheet, _formatted(shown, formats), name, name, key)
 
 
 def rates_table(rates: pd.DataFrame, currency: str) -> None:
@@ -113,16 +173,5 @@ def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
 def _offer(sheet, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
     """CSV and Excel downloads of `sheet` (numbers stay numbers; a frame, or a function making it when a
     button is clicked), and `formatted` in the meeting pack."""
-    sharing.downloads(sheet, name, key, _excel_formats)
+    sharing.downloads(sheet, name, key, exports.excel_formats)
     sharing.record_table(title, formatted)
-
-
-def _excel_formats(sheet: pd.DataFrame) -> dict[str, str]:
-    """By the unit `exports.spreadsheet_frame` put in a header: one decimal for `(%)` and `(×)`, else thousands."""
-    formats = {}
-    for col in map(str, sheet.columns):
-        if col.endswith(("(%)", "(×)")):
-            formats[col] = "0.0"
-        elif pd.api.types.is_numeric_dtype(sheet[col]):
-            formats[col] = "#,##0.00"
-    return formats
