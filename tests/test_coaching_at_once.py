@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from breakthrough import settings as settings_store
 from breakthrough.coaching import impact, managers, sessions
@@ -26,7 +26,6 @@ from breakthrough.metrics.view import reps_in_scope
 from breakthrough.settings import Settings
 from breakthrough.store import queries, rollups
 from breakthrough.store.models import RUBRIC, Activity, Opportunity, Person, Team
-from breakthrough.store.queries import as_date, read_frame
 from tests.conftest import TODAY
 from tests.test_coaching import DEBRIEF_CASES, US, d, frame, ledger_of
 
@@ -401,41 +400,91 @@ def test_demo_managers_have_every_figure(demo):
     assert all(m.quality_n > 0 for m in found.values())
 
 
-@pytest.mark.parametrize("rep_ids", [None, "some", [10**9]])
-def test_demo_session_reads_equal_the_row_by_row_frames(demo, rep_ids):
-    """Built column by column, the frames are those built from rows with dates mapped one by one."""
-    some = list(demo.reps.index[:3]) if rep_ids == "some" else rep_ids
-    start = TODAY - dt.timedelta(days=demo.cfg.lookback_days)
-    s, c = sessions.CoachingSession, sessions.Commitment
-    stmt = select(*[getattr(s, col) for col in sessions.SESSION_COLUMNS]).where(s.date.between(start, TODAY))
-    stmt = stmt if some is None else stmt.where(s.rep_id.in_(some))
-    want = read_frame(demo.engine, stmt.order_by(s.date, s.id), sessions.SESSION_COLUMNS)
-    want["date"] = want["date"].map(as_date)
-    pd.testing.assert_frame_equal(sessions.sessions(demo.engine, start, TODAY, some), want, check_exact=True)
-    stmt = (
-        select(
-            c.id,
-            c.session_id,
-            s.manager_id,
-            c.rep_id,
-            s.date,
-            c.text,
-            c.driver,
-            c.due_date,
-            c.status,
-            c.reviewed_session_id,
-            c.reviewed_date,
-        )
-        .join(s, s.id == c.session_id)
-        .where(s.date.between(start, TODAY))
-    )
-    stmt = stmt if some is None else stmt.where(c.rep_id.in_(some))
-    want = read_frame(demo.engine, stmt.order_by(s.date, c.id), sessions.COMMITMENT_COLUMNS)
-    for col in ("session_date", "due_date", "reviewed_date"):
-        want[col] = want[col].map(as_date)
-    got = sessions.commitments(demo.engine, start, TODAY, some)
-    assert (len(got) > 0) == (rep_ids != [10**9])
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
+@pytest.fixture
+def logged(engine, org):
+    """Three sessions of Mia's (one before the window) and Ned's one, with their commitments."""
+    rows = [  # (manager, rep, "mm-dd", type, minutes, driver, preparation score, notes)
+        (org.mia, org.ann, "09-30", "one_on_one", 30, "activity", 4, "before the window"),
+        (org.mia, org.ann, "10-15", "one_on_one", 45, "call_to_meeting", 3, "talk tracks"),
+        (org.mia, org.bob, "10-15", "joint_call", 60, None, None, None),
+        (org.ned, org.eve, "11-02", "debrief", 20, "deal_size", 5, "<b>not html</b>"),
+    ]
+    ids = []
+    with engine.begin() as conn:
+        for manager, rep, day, kind, minutes, driver, prep, notes in rows:
+            values = dict(manager_id=manager, rep_id=rep, date=d(day), type=kind, duration_min=minutes,
+                          focus_driver=driver, preparation=prep, notes=notes)  # fmt: skip
+            ids.append(conn.execute(insert(sessions.CoachingSession).values(**values)).inserted_primary_key[0])
+        commitments = [  # (session, rep, text, due, status, reviewed in session, reviewed on)
+            (ids[0], org.ann, "Book 5 meetings", d("10-10"), "done", ids[1], d("10-15")),
+            (ids[1], org.ann, "Open with the agenda", d("10-30"), "open", None, None),
+            (ids[3], org.eve, "Ask for budget", None, "missed", None, None),
+        ]
+        for session, rep, text, due, status, reviewed, on in commitments:
+            conn.execute(insert(sessions.Commitment).values(session_id=session, rep_id=rep, text=text,
+                         driver=None, due_date=due, status=status, reviewed_session_id=reviewed,
+                         reviewed_date=on))  # fmt: skip
+    return SimpleNamespace(org=org, ids=ids)
+
+
+def _plain(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def _reps(org, who):
+    return None if who is None else [getattr(org, n) if isinstance(n, str) else n for n in who]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [  # sessions dated 1 Oct … 27 Nov (the one of 30 Sep is before), oldest first, then by id
+        (None, [(1, "ann", "10-15", "one_on_one", 45, "call_to_meeting", 3, "talk tracks"),
+                (2, "bob", "10-15", "joint_call", 60, None, None, None),
+                (3, "eve", "11-02", "debrief", 20, "deal_size", 5, "<b>not html</b>")]),
+        (["bob", "eve"], [(2, "bob", "10-15", "joint_call", 60, None, None, None),
+                          (3, "eve", "11-02", "debrief", 20, "deal_size", 5, "<b>not html</b>")]),
+        (["cat"], []),
+        ([10**9], []),
+    ],
+)  # fmt: skip
+def test_sessions_read_in_a_window_worked_out_by_hand(engine, logged, who, expected):
+    got = sessions.sessions(engine, d("10-01"), AS_OF, _reps(logged.org, who))
+    assert list(got.columns) == sessions.SESSION_COLUMNS
+    name = {getattr(logged.org, n): n for n in ("ann", "bob", "eve")}
+    rows = [(logged.ids.index(r.id), name[r.rep_id], r.date.strftime("%m-%d"), r.type, r.duration_min,
+             _plain(r.focus_driver), _plain(r.preparation),
+             _plain(r.notes)) for r in got.itertuples()]  # fmt: skip
+    assert rows == expected
+    assert all(isinstance(day, dt.date) for day in got["date"])
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [  # commitments agreed in sessions of the window: the one of 30 Sep is left out, reviewed or not
+        (None, [("ann", "10-15", "Open with the agenda", dt.date(2026, 10, 30), "open", None),
+                ("eve", "11-02", "Ask for budget", None, "missed", None)]),
+        (["eve"], [("eve", "11-02", "Ask for budget", None, "missed", None)]),
+        (["bob"], []),
+    ],
+)  # fmt: skip
+def test_commitments_read_in_a_window_worked_out_by_hand(engine, logged, who, expected):
+    got = sessions.commitments(engine, d("10-01"), AS_OF, _reps(logged.org, who))
+    assert list(got.columns) == sessions.COMMITMENT_COLUMNS
+    name = {getattr(logged.org, n): n for n in ("ann", "bob", "eve")}
+    rows = [(name[r.rep_id], r.session_date.strftime("%m-%d"), r.text, r.due_date, r.status, _plain(r.reviewed_date))
+            for r in got.itertuples()]  # fmt: skip
+    assert rows == expected
+    managers_of = dict(zip(got["rep_id"], got["manager_id"], strict=True))
+    assert all(managers_of[r] == (logged.org.ned if r == logged.org.eve else logged.org.mia) for r in managers_of)
+
+
+def test_commitments_keep_the_review_of_a_session_before_the_window(engine, logged):
+    """Read from 30 Sep, the first commitment is there with the session and day it was reviewed."""
+    got = sessions.commitments(engine, d("09-30"), AS_OF, [logged.org.ann])
+    first = got.iloc[0]
+    assert (first["text"], first["status"], first["reviewed_session_id"], first["reviewed_date"]) == (
+        "Book 5 meetings", "done", logged.ids[1], d("10-15"))  # fmt: skip
+    assert first["due_date"] == d("10-10") and got["due_date"].tolist()[1] == dt.date(2026, 10, 30)
 
 
 def test_an_as_of_date_before_the_data_measures_nothing(engine, filled):
