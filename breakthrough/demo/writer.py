@@ -7,20 +7,26 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Table, text
 
 from breakthrough.demo.company import CHUNK
+from breakthrough.importing.write.tables import bulk_insert
 from breakthrough.store import models as m
 
 
 def insert_rows(conn: Connection, table: Table, rows: Iterable[dict]) -> int:
-    """Insert rows with Core executemany in chunks; return how many."""
+    """Insert rows (dicts with the same keys) in chunks, as plain tuples through the importer's bulk insert;
+    return how many."""
     count, chunk = 0, []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
-            conn.execute(table.insert(), chunk)
-            count, chunk = count + len(chunk), []
-    if chunk:
-        conn.execute(table.insert(), chunk)
-    return count + len(chunk)
+            count += _insert(conn, table, chunk)
+            chunk = []
+    return count + (_insert(conn, table, chunk) if chunk else 0)
+
+
+def _insert(conn: Connection, table: Table, chunk: list[dict]) -> int:
+    columns = list(chunk[0])
+    bulk_insert(conn, table, columns, [tuple(row[c] for c in columns) for row in chunk])
+    return len(chunk)
 
 
 def mark_demo(conn: Connection) -> None:
