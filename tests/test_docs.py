@@ -190,6 +190,12 @@ def test_the_audit_log_is_documented_with_every_action():
     assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained
 
 
+def test_an_interrupted_import_is_documented_as_the_data_page_lists_it():
+    assert '"interrupted, nothing written"' in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
+    said = " ".join(text("importing.md").split())
+    assert "interrupted, nothing written" in said and "upload the file again" in said
+
+
 # --- who sees what (docs/access.md) ----------------------------------------------------------------
 
 AUTH_SETTINGS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
