@@ -190,6 +190,19 @@ def test_the_audit_log_is_documented_with_every_action():
     assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["coaching_scorecard_cols", "coaching_reps_cols", "coaching_sessions_cols", "rep_timeline_cols", "rep_stages_cols"],
+)
+def test_every_tables_more_columns_parameter_is_documented(key):
+    assert f"`{key}`" in text("pages.md")
+    table = key.removesuffix("_cols")
+    source = " ".join(
+        p.read_text(encoding="utf-8") for p in [*(ROOT / "pages").glob("*.py"), *(ROOT / "components").rglob("*.py")]
+    )
+    assert f'key="{table}"' in source  # a table that has a picker by that name
+
+
 def test_an_interrupted_import_is_documented_as_the_data_page_lists_it():
     assert '"interrupted, nothing written"' in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
     said = " ".join(text("importing.md").split())
