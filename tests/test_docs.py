@@ -203,6 +203,17 @@ def test_every_tables_more_columns_parameter_is_documented(key):
     assert f'key="{table}"' in source  # a table that has a picker by that name
 
 
+def test_the_pages_screenshots_are_there_at_a_projectors_size():
+    """docs/pages.md's screenshots: each file there, 1440×900 (tests/test_visual_browser.py takes them)."""
+    from PIL import Image
+
+    shots = re.findall(r"!\[[^\]]*\]\((images/[\w-]+\.png)\)", text("pages.md"))
+    assert len(shots) >= 6
+    for shot in shots:
+        with Image.open(DOCS / shot) as image:
+            assert image.size == (1440, 900), shot
+
+
 def test_an_interrupted_import_is_documented_as_the_data_page_lists_it():
     assert '"interrupted, nothing written"' in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
     said = " ".join(text("importing.md").split())

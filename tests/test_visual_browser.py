@@ -2,7 +2,9 @@
 1440×900 and 1280×720, on the demo and on a thin database, without a dialog, cut-off text, overlapping chart
 labels or tables wider than the page.
 
-Screenshots of every page at each size are kept under test-output/ (`visual-<database>-<page>-<width>x<height>.png`).
+Screenshots of every page at each size are kept under test-output/ (`visual-<database>-<page>-<width>x<height>.png`);
+docs/pages.md's are the demo's at 1440×900: to refresh them, run this file and copy
+`test-output/visual-demo-<page>-1440x900.png` to `docs/images/<page>.png`.
 """
 
 from __future__ import annotations
