@@ -55,17 +55,18 @@ def with_people(engine) -> None:
 
 
 STOPS = [
-    # what stops the import, whether the history records it as interrupted
-    pytest.param(StopException(), True, id="tab closed (Streamlit's StopException)"),
-    pytest.param(RerunException(RerunData()), True, id="page rerun (Streamlit's RerunException)"),
-    pytest.param(KeyboardInterrupt(), True, id="Ctrl+C"),
-    pytest.param(BaseException("stopped"), True, id="any BaseException"),
-    pytest.param(RuntimeError("disk full"), False, id="an error (the page says so at once)"),
+    # what stops the import, whether the history records it as interrupted, on which path
+    pytest.param(StopException(), True, False, id="tab closed (Streamlit's StopException)"),
+    pytest.param(StopException(), True, True, id="tab closed, column-wise path"),
+    pytest.param(RerunException(RerunData()), True, False, id="page rerun (Streamlit's RerunException)"),
+    pytest.param(KeyboardInterrupt(), True, False, id="Ctrl+C"),
+    pytest.param(BaseException("stopped"), True, True, id="any BaseException, column-wise path"),
+    pytest.param(RuntimeError("disk full"), False, False, id="an error (the page says so at once)"),
+    pytest.param(RuntimeError("disk full"), False, True, id="an error, column-wise path"),
 ]
 
 
-@pytest.mark.parametrize("fast", [False, True], ids=["row by row", "column-wise"])
-@pytest.mark.parametrize(("error", "recorded"), STOPS)
+@pytest.mark.parametrize(("error", "recorded", "fast"), STOPS)
 def test_an_import_stopped_while_writing_writes_nothing_and_the_history_says_so(engine, paths, error, recorded, fast):
     with_people(engine)
     before = dump(engine)
