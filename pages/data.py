@@ -97,6 +97,7 @@ def data_page(as_of: dt.date) -> None:
         "templates), check them before anything is written, and undo an import."
     )
     _demo_notice(version)
+    _interrupted_notice()
     names = ["Upload", "Import batches", "Data health", "Templates"] + (["Audit log"] if audit_log.shown() else [])
     upload_tab, batch_tab, health_tab, template_tab, *audit_tab = st.tabs(names)
     scope = current_scope()
@@ -132,6 +133,21 @@ def _demo_notice(version) -> None:
             batches.remove_demo(cache.engine(), scope=current_scope())  # sales ops' (or open mode's)
             st.session_state.pop("demo_sure", None)
             st.rerun()
+
+
+def _interrupted_notice() -> None:
+    """The newest import was stopped while it was being written (its browser tab closed, or the page was left):
+    nothing of it was written, and this says so until the next import."""
+    last = batches.interrupted_last(cache.engine())
+    if last is None:
+        return
+    batch_id, name, when = last
+    st.warning(
+        f"The import of “{plain(name, 120)}” on {when:%d %b %Y at %H:%M} (batch #{batch_id}) was interrupted: "
+        "its browser tab was closed or the page left while it was being written. **Nothing of it was written**; "
+        "upload the file again to import it.",
+        icon=":material/warning:",
+    )
 
 
 # ----------------------------------------------------------------------------- uploads
@@ -537,7 +553,9 @@ def _batches() -> None:
     shown = frame.assign(
         Batch=frame["Batch"].map(lambda i: f"#{i}"),
         When=frame["When"].map(lambda t: f"{t:%d %b %Y %H:%M}"),
-        Status=frame["Status"].map({"committed": "imported", "undone": "undone"}),
+        Status=frame["Status"].map(
+            {"committed": "imported", "undone": "undone", "interrupted": "interrupted, nothing written"}
+        ),
     )
     tables.table(shown, key="batches_table", title="Import batches")
     choices = dict(batches.committed(engine))

@@ -79,7 +79,12 @@ stages = rep_detail.funnel_rows(rep)
 sharing.chart(charts.reverse_funnel(stages), key="rep_funnel")
 shown = stages.drop(columns=["Needed text", "Actual text"])
 table(
-    shown, percent=("Pace",), numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c}, key="rep_stages"
+    shown,
+    percent=("Pace",),
+    numbers={c: 1 for c in shown.columns if "eeded" in c or "per week" in c},
+    key="rep_stages",
+    fits=("Stage", "Needed for rest of period", "Needed per week", "Actual per week", "Pace"),
+    detail={"How the need is set": ("Needed per week (from your rates)", "Standard per week")},
 )
 
 st.subheader("Pipeline")

@@ -257,12 +257,12 @@ def start_server(database_url: str, port: int | None = None, extra: tuple[str, .
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+    for _ in range(600):  # up to a minute, asked every 0.1 s: a server is up in 2–4 s, and a few start per run
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
                 return proc, url
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.1)
     proc.kill()
     raise RuntimeError("streamlit did not start")
 

@@ -190,6 +190,36 @@ def test_the_audit_log_is_documented_with_every_action():
     assert "access.md#the-audit-log" in text("importing.md")  # where undo is explained
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["coaching_scorecard_cols", "coaching_reps_cols", "coaching_sessions_cols", "rep_timeline_cols", "rep_stages_cols"],
+)
+def test_every_tables_more_columns_parameter_is_documented(key):
+    assert f"`{key}`" in text("pages.md")
+    table = key.removesuffix("_cols")
+    source = " ".join(
+        p.read_text(encoding="utf-8") for p in [*(ROOT / "pages").glob("*.py"), *(ROOT / "components").rglob("*.py")]
+    )
+    assert f'key="{table}"' in source  # a table that has a picker by that name
+
+
+def test_the_pages_screenshots_are_there_at_a_projectors_size():
+    """docs/pages.md's screenshots: each file there, 1440×900 (tests/test_visual_browser.py takes them)."""
+    from PIL import Image
+
+    shots = re.findall(r"!\[[^\]]*\]\((images/[\w-]+\.png)\)", text("pages.md"))
+    assert len(shots) >= 6
+    for shot in shots:
+        with Image.open(DOCS / shot) as image:
+            assert image.size == (1440, 900), shot
+
+
+def test_an_interrupted_import_is_documented_as_the_data_page_lists_it():
+    assert '"interrupted, nothing written"' in (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
+    said = " ".join(text("importing.md").split())
+    assert "interrupted, nothing written" in said and "upload the file again" in said
+
+
 # --- who sees what (docs/access.md) ----------------------------------------------------------------
 
 AUTH_SETTINGS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")

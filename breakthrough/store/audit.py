@@ -25,6 +25,7 @@ OPEN_MODE = "open mode (no sign-in)"
 ACTIONS = {  # action → what it is, in words (the Data page's filter and docs/access.md)
     "import": "Import",
     "undo": "Undo of an import",
+    "import interrupted": "Import interrupted, nothing written",
     "settings": "Settings saved",
     "person add": "Person added",
     "person edit": "Person changed",

@@ -187,6 +187,8 @@ def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: Vi
         percent=("Attainment",),
         numbers={"Hours (4 wks)": 1},
         key="coaching_reps",
+        fits=("Rep", "Tier", "Attainment", "Sessions (4 wks)", "Last one-on-one", "Open commitments"),
+        detail={"Hours and last session": ("Hours (4 wks)", "Last session")},
     )
     _time_by_tier(m)
     _quality(data, m)
@@ -342,7 +344,11 @@ def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
         + " (agreed in the look-back window)"
     )
     show = st.selectbox("Show", ["all", *managers.STATUS_ICONS.values()], key="coaching_commitment_status")
-    table(_without_private_text(rows if show == "all" else rows[rows["Status"] == show]), key="coaching_commitments")
+    table(
+        _without_private_text(rows if show == "all" else rows[rows["Status"] == show]),
+        key="coaching_commitments",
+        tall=True,
+    )
 
 
 def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
@@ -353,10 +359,19 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
         window, data.commitments, cache.people(cache.version(), current_scope())["name"].to_dict()
     )
     shown = _without_private_text(rows.drop(columns=["id", "Manager"]))
-    table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions")
+    table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions", **SESSION_COLUMNS)
     if _anon(view):
         st.caption("Privacy mode: coaching notes and what commitments say are not shown.")
     _edit(rows, view)
+
+
+# A session list's columns that fit a laptop (the Coaching page's and the Rep page's), the rest on demand; a log,
+# it keeps Streamlit's height (ten rows, then it scrolls)
+SESSION_COLUMNS: dict = {
+    "fits": ("Date", "Rep", "Manager", "Type", "Focus", "Quality (0–100)", "Notes"),
+    "detail": {"Minutes and commitments": ("Minutes", "Commitments")},
+    "tall": False,
+}
 
 
 def _without_private_text(rows: pd.DataFrame) -> pd.DataFrame:
@@ -394,7 +409,12 @@ def rep_section(view: View) -> None:
     names = people["name"].to_dict()
     rows = coaching_tables.session_rows(data.sessions, data.commitments, names).drop(columns=["id", "Rep"])
     st.markdown("**Timeline** — sessions in the look-back window, newest first")
-    table(_without_private_text(rows), numbers={"Quality (0–100)": 0}, key="rep_timeline")
+    table(
+        _without_private_text(rows),
+        numbers={"Quality (0–100)": 0},
+        key="rep_timeline",
+        **SESSION_COLUMNS,
+    )
     st.markdown("**Focused sessions: the driver before and after**")
     table(coaching_tables.effect_rows(data.effects, view.as_of, cfg.reporting_currency), key="rep_focus_effects")
     st.markdown("**Commitments**")

@@ -285,4 +285,6 @@ def records_table(
     shown = frame.fillna({col: "–" for col in BLANKS if col in frame.columns})  # Streamlit would show "None"
     key = key or "records_" + "".join(c if c.isalnum() else "_" for c in file_stem)
     numbers = {**({"Amount": 0} if "Amount" in frame else {}), **(numbers or {})}
-    table(shown, numbers=numbers, key=key, title=file_stem)
+    one_rep = "Rep" in shown.columns and shown["Rep"].nunique() <= 1  # the heading names them; the download keeps it
+    fits = tuple(col for col in shown.columns if col != "Rep") if one_rep else None
+    table(shown, numbers=numbers, key=key, title=file_stem, fits=fits)

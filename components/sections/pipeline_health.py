@@ -17,7 +17,7 @@ from components import cache, sharing
 from components.sections.diagnosis_panel import records_table
 from components.signin import current_scope
 from components.widgets import diagnosis_charts as charts
-from components.widgets.tables import table
+from components.widgets.tables import fit_height, table
 
 
 @st.cache_data(show_spinner="Reading the pipeline…", max_entries=16)
@@ -107,16 +107,14 @@ def stage_section(view: View) -> None:
         return
     event = sharing.chart(charts.stage_funnel(stages, cfg.reporting_currency, who), key="stage_funnel",
                           on_select="rerun", selection_mode="points")  # fmt: skip
-    left, right = st.columns(2)
-    with left:
-        shown = stages.assign(**{c: stages[c].map(formatting.percent) for c in ("Conversion to next", "Drop-off")})
-        table(shown, cfg.reporting_currency, money=("Value",), key="stage_table")  # Won has no next stage: "–"
-    with right:
-        table(compared.rename(columns={"Selected": who}), percent=(who, "Team", "Top quartile"), key="stage_compare")
-        st.caption(
-            "Conversion from each stage to the next: the selection, its team pooled, and the team's top "
-            "quartile (75th percentile of the reps' own conversions)."
-        )
+    # one above the other: side by side, their columns do not fit a laptop's half page
+    shown = stages.assign(**{c: stages[c].map(formatting.percent) for c in ("Conversion to next", "Drop-off")})
+    table(shown, cfg.reporting_currency, money=("Value",), key="stage_table")  # Won has no next stage: "–"
+    table(compared.rename(columns={"Selected": who}), percent=(who, "Team", "Top quartile"), key="stage_compare")
+    st.caption(
+        "Conversion from each stage to the next: the selection, its team pooled, and the team's top "
+        "quartile (75th percentile of the reps' own conversions)."
+    )
     stage = _picked(event)
     if stage:
         records_table(
@@ -154,6 +152,7 @@ def coverage_section(view: View) -> None:
         money=("Open pipeline", "Gap", "Pipeline needed"),
         numbers={"Coverage": 1, "Coverage needed": 1},
         key="coverage_table",
+        tall=True,
     )
     st.caption(
         "Coverage = open pipeline closing this period ÷ gap to quota; needed = the coverage ratio (1 ÷ win "
@@ -180,8 +179,10 @@ def hygiene_section(view: View) -> None:
         "Open deals that weaken the forecast: past their close date; nothing logged in 30 days; in their "
         "stage longer than 3 in 4 of the team's open deals in that stage; close date pushed twice or more."
     )
+    pushed = hygiene.RULES["pushed"]  # its header is the widest: a short one on screen, the rule in its help
+    short = {pushed: st.column_config.NumberColumn("Pushed twice or more", help=pushed)}
     event = st.dataframe(sharing.private(shown), hide_index=True, width="stretch", key="hygiene_table", on_select="rerun",
-                         selection_mode="single-row")  # fmt: skip
+                         selection_mode="single-row", column_config=short, height=fit_height(len(shown)))  # fmt: skip
     picked = event.selection.rows if event else []
     rep_id = int(counts.index[picked[0]]) if picked else (view.rep_id if view.rep_id is not None else None)
     if rep_id is None:
@@ -215,7 +216,7 @@ def prospects_section(view: View) -> None:
         return
     ids, _ = scope(view)
     rows = cache.right_prospects(view.period.key, view.as_of, view.period.start, tuple(ids), version, current_scope())
-    table(rows.drop(columns=["rep_id"]), percent=("Target share", "Team share"), key="prospects_table")
+    table(rows.drop(columns=["rep_id"]), percent=("Target share", "Team share"), key="prospects_table", tall=True)
     st.caption(
         f"Activities logged against an account from {formatting.day(view.period.start)} to "
         f"{formatting.day(view.as_of)}; target = accounts flagged as targets or in tier A / 1. "

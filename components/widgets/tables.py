@@ -104,12 +104,15 @@ def table(
     title: str | None = None,
     fits: tuple[str, ...] | None = None,
     detail: dict[str, tuple[str, ...]] | None = None,
+    tall: bool | None = None,
 ) -> None:
     """Any table: money, percentages and numbers formatted, statuses in words, blanks as `–`; downloadable.
 
     Other reps' names are hidden in privacy mode; `title` names it in the meeting pack and the file names.
     `fits` and `detail`: the columns shown at first (a set that fits a laptop) and the groups of the rest a
-    "More columns" picker adds (bound to the link as `<key>_cols`); every column is still sent and downloaded.
+    "More columns" picker adds (bound to the link as `<key>_cols`; without `detail`, only `fits` are shown);
+    every column is still sent and downloaded. A `tall` table (by default, one with a picker: a list of reps)
+    shows up to `MOST_ROWS` rows without scrolling inside it (a 24-rep team whole).
     """
     shown = with_statuses(sharing.private(frame))
     for col in (*money, *percent, *(numbers or {})):
@@ -118,8 +121,8 @@ def table(
     formats |= {col: columns.pace_text for col in percent}
     formats |= {col: (lambda v, d=d: formatting.number(v, d)) for col, d in (numbers or {}).items()}
     order = None
-    if fits is not None and detail:
-        picked = set(shown_columns(shown.columns, fits, detail, key=f"{key}_cols"))
+    if fits is not None:
+        picked = set(shown_columns(shown.columns, fits, detail, key=f"{key}_cols") if detail else fits)
         order = [col for col in shown.columns if col in picked]
     st.dataframe(
         _displayed(shown, formats),
@@ -127,7 +130,7 @@ def table(
         width="stretch",
         key=key,
         column_order=order,
-        height=fit_height(len(shown)) if order is not None else "auto",
+        height=fit_height(len(shown)) if (bool(fits is not None and detail) if tall is None else tall) else "auto",
     )
     name = title or (key or "table").replace("_", " ").capitalize()
     sheet = exports.spreadsheet_frame(shown, currency, money, percent, numbers=numbers)

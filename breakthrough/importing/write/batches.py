@@ -55,6 +55,15 @@ def batches(engine: Engine, limit: int = 200) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=COLUMNS)
 
 
+def interrupted_last(engine: Engine) -> tuple[int, str, dt.datetime] | None:
+    """(id, file, when) of the newest import batch when it was interrupted while being written (nothing of it
+    was written: see `commit.commit`), else None; the Data page says so until a later import."""
+    b = m.ImportBatch
+    with engine.connect() as conn:
+        row = conn.execute(select(b.id, b.file_name, b.created_at, b.status).order_by(b.id.desc()).limit(1)).first()
+    return (row.id, row.file_name, row.created_at) if row is not None and row.status == "interrupted" else None
+
+
 def committed(engine: Engine) -> list[tuple[int, str]]:
     """(id, "#id file (when)") of batches that can still be undone, newest first."""
     b = m.ImportBatch

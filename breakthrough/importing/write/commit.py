@@ -156,7 +156,38 @@ def commit(
             return outcome
         except columnar.NotPlain:
             continue
+        except Exception:
+            raise  # an error: rolled back, and the page says so while the reader is there
+        except BaseException:
+            # Stopped from outside while writing (the browser tab closed, the page left or rerun: Streamlit
+            # raises its StopException or RerunException at the next progress update; Ctrl+C): the transaction
+            # is rolled back, and the history says so, since nobody is there to read a message.
+            _interrupted(engine, file_name, plan, now, scope, via)
+            raise
     raise AssertionError("the row-by-row path always finishes")
+
+
+INTERRUPTED = "interrupted"  # an import_batch status: stopped while writing, nothing written
+
+
+def _interrupted(engine: Engine, file_name: str, plan: Plan, now: dt.datetime, scope: Scope, via: str) -> None:
+    """An import batch `interrupted` (no rows: nothing was written) and its audit entry, in a transaction of
+    their own after the import's was rolled back."""
+    with engine.begin() as conn:
+        batch_id = conn.execute(
+            insert(m.ImportBatch)
+            .values(
+                file_name=file_name[:500],
+                sha256="",
+                entity=plan.entity,
+                source_profile=plan.profile[:80],
+                created_at=now,
+                status=INTERRUPTED,
+            )
+            .returning(m.ImportBatch.id)
+        ).scalar_one()
+        said = f"{plan.entity} ({plan.profile}): stopped while it was being written; nothing was written"
+        audit.record(conn, scope, "import interrupted", f"{file_name[:250]} (batch #{batch_id})", said, via=via)
 
 
 def _said(out: Outcome) -> str:

@@ -57,6 +57,10 @@ def _undoable(conn: Connection, batch_id: int):
     batch = conn.execute(select(m.ImportBatch).where(m.ImportBatch.id == batch_id)).first()
     if batch is None:
         raise UndoError(f"There is no import batch #{batch_id}.")
+    if batch.status == "interrupted":
+        raise UndoError(
+            f"Batch #{batch_id} was interrupted while it was being written: nothing of it is there to undo."
+        )
     if batch.status != "committed":
         raise UndoError(f"Batch #{batch_id} was already undone.")
     later = _later_batches(conn, batch_id, batch.entity)
