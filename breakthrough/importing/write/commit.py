@@ -17,8 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,61 +29,18 @@ from breakthrough.importing.map import wide
 from breakthrough.importing.map.people import Directory, name_key
 from breakthrough.importing.map.plan import Plan
 from breakthrough.importing.map.profiles import remember, stage_key, stage_map
-from breakthrough.importing.map.validation import SKIP, Builder, Reject, UnknownOwner
+from breakthrough.importing.map.validation import SKIP, Builder, Reject
 from breakthrough.importing.read import columnar
 from breakthrough.importing.read.reading import CHUNK_ROWS, FileError, Reader
 from breakthrough.importing.write import bulk
+from breakthrough.importing.write.outcome import Batch, Outcome
 from breakthrough.importing.write.tables import WRITERS, Changes, Lookups
 from breakthrough.store import audit
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
 
-MAX_REJECTS = 20_000  # rejected rows kept for listing; all are counted
 MAX_EXAMPLES = 200  # accepted records kept to show (a wide quota sheet's long rows)
 Progress = Callable[[float, str], None]
-
-
-@dataclass
-class Outcome:
-    """What an upload did (commit) or would do (preview)."""
-
-    entity: str
-    source: str
-    profile: str
-    rows_read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    duplicates: int = 0
-    skipped: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    new_people: list[str] = field(default_factory=list)  # people added because the plan asked for them
-    unknown_owners: dict[str, UnknownOwner] = field(default_factory=dict)  # label → owner matching no one
-    held: int = 0  # rows rejected (also) because a person cell matches no one
-    new_accounts: int = 0
-    rejects: list[Reject] = field(default_factory=list)
-    examples: list[dict] = field(default_factory=list)  # the first accepted records of a wide quota sheet
-    warnings: list[str] = field(default_factory=list)
-    footer_lines: int = 0
-    blank_lines: int = 0
-    encoding: str = "utf-8"
-    sha256: str = ""
-    batch_id: int | None = None
-    headers: list[str] = field(default_factory=list, repr=False)  # the file's columns, as read
-
-    def reject(self, rows: Iterable[Reject]) -> None:
-        room = MAX_REJECTS - len(self.rejects)
-        rows = list(rows)
-        self.rejects.extend(rows[: max(room, 0)])
-        held = {(r.line, r.owner) for r in rows if r.owner}
-        for _, owner in held:
-            self.unknown_owners[owner].rows += 1
-        self.held += len({line for line, _ in held})
-
-    def owners_to_add(self) -> list[UnknownOwner]:
-        """The unknown owners, the most rows held first (then by name)."""
-        return sorted(self.unknown_owners.values(), key=lambda o: (-o.rows, o.label.casefold()))
 
 
 # ----------------------------------------------------------------------------- entry points
@@ -202,12 +158,6 @@ def _said(out: Outcome) -> str:
 def _paths(source, plan: Plan) -> list[bool]:
     """Fast (column-wise) first when the upload suits it, then row by row."""
     return [True, False] if plan.entity == "activities" and columnar.suitable(source) else [False]
-
-
-@dataclass(frozen=True)
-class Batch:
-    id: int
-    now: dt.datetime
 
 
 def _run(
@@ -389,12 +339,16 @@ class Run:
             kept.append(record)
         return kept
 
+    def placeholder_id(self) -> int:
+        """The id a preview gives a person it would add: −2, −3…"""
+        self._placeholder -= 1
+        return self._placeholder
+
     def _create_person(self, name: str, email: str, role: str) -> int:
         """A person for an unknown owner the plan adds (a placeholder id in a preview)."""
         self.outcome.new_people.append(f"{name} <{email}>" if email and email != name else name)
         if self.batch is None:
-            self._placeholder -= 1
-            person_id = self._placeholder
+            person_id = self.placeholder_id()
         else:
             person_id = self.conn.execute(
                 insert(m.Person)

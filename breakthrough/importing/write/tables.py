@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
-from breakthrough.importing.map.people import ANY_SOURCE, name_key
-from breakthrough.importing.map.validation import written_columns
+from breakthrough.importing.map.people import ANY_SOURCE, Directory, name_key
+from breakthrough.importing.map.plan import Plan
+from breakthrough.importing.map.validation import Builder, written_columns
 from breakthrough.importing.read.reading import CHUNK_ROWS
 from breakthrough.importing.write.bulk import COUNTED, INSERTED, ActivityRows, bind_processor, driver_stamps
+from breakthrough.importing.write.outcome import Batch, Outcome
 from breakthrough.store import models as m
 from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.rollups import refresh_deal_activity, refresh_opportunity_rollups, refresh_target_accounts
-
-if TYPE_CHECKING:
-    from breakthrough.importing.write.commit import Batch, Run
 
 IN_BATCH = 5_000  # keys per IN query (SQLite allows 32,766 parameters)
 STAMPED = ("activity", "opportunity", "quota", "coaching_session", "opportunity_history")
@@ -152,6 +151,21 @@ def _parts(items: list, size: int = IN_BATCH) -> Iterable[list]:
 
 
 # ----------------------------------------------------------------------------- writers per entity
+
+
+class Run(Protocol):
+    """What a table's writer reads of the pass over an upload (`commit.Run`)."""
+
+    conn: Connection
+    plan: Plan
+    batch: Batch | None  # None: a preview, which writes nothing
+    builder: Builder
+    directory: Directory
+    changes: Changes
+    lookups: Lookups
+    outcome: Outcome
+
+    def placeholder_id(self) -> int: ...  # the id a preview gives a person it would add
 
 
 class Writer:
@@ -627,8 +641,7 @@ class PersonWriter(Writer):
         self.run.outcome.inserted += 1
         directory = self.run.directory
         if self.dry:
-            self.run._placeholder -= 1
-            person_id = self.run._placeholder
+            person_id = self.run.placeholder_id()
         else:
             values = {k: v for k, v in record.items() if not k.startswith("_")}
             person_id = self.conn.execute(insert(self.table).values(values).returning(self.table.c.id)).scalar_one()
