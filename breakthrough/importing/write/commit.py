@@ -83,18 +83,7 @@ def commit(
     for fast in _paths(source, plan):
         try:
             with bulk.connection(engine, fast) as conn, conn.begin():
-                batch_id = conn.execute(
-                    insert(m.ImportBatch)
-                    .values(
-                        file_name=file_name[:500],
-                        sha256="",
-                        entity=plan.entity,
-                        source_profile=plan.profile[:80],
-                        created_at=now,
-                        status="committed",
-                    )
-                    .returning(m.ImportBatch.id)
-                ).scalar_one()
+                batch_id = _new_batch(conn, file_name, plan, now, "committed")
                 outcome = _run(conn, source, plan, Batch(batch_id, now), progress, chunk_rows, fast)
                 _finish_batch(conn, batch_id, outcome, plan)
                 remember(
@@ -130,20 +119,16 @@ def _interrupted(engine: Engine, file_name: str, plan: Plan, now: dt.datetime, s
     """An import batch `interrupted` (no rows: nothing was written) and its audit entry, in a transaction of
     their own after the import's was rolled back."""
     with engine.begin() as conn:
-        batch_id = conn.execute(
-            insert(m.ImportBatch)
-            .values(
-                file_name=file_name[:500],
-                sha256="",
-                entity=plan.entity,
-                source_profile=plan.profile[:80],
-                created_at=now,
-                status=INTERRUPTED,
-            )
-            .returning(m.ImportBatch.id)
-        ).scalar_one()
+        batch_id = _new_batch(conn, file_name, plan, now, INTERRUPTED)
         said = f"{plan.entity} ({plan.profile}): stopped while it was being written; nothing was written"
         audit.record(conn, scope, "import interrupted", f"{file_name[:250]} (batch #{batch_id})", said, via=via)
+
+
+def _new_batch(conn: Connection, file_name: str, plan: Plan, now: dt.datetime, status: str) -> int:
+    """An import batch row for this upload (its counts and digest are filled in when it finishes)."""
+    values = dict(file_name=file_name[:500], sha256="", entity=plan.entity, source_profile=plan.profile[:80])
+    stmt = insert(m.ImportBatch).values(**values, created_at=now, status=status).returning(m.ImportBatch.id)
+    return conn.execute(stmt).scalar_one()
 
 
 def _said(out: Outcome) -> str:
