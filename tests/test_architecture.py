@@ -24,7 +24,8 @@ MAY_IMPORT = {
     "diagnosis": {"metrics", "store", "settings", "formatting"},
     "coaching": {"metrics", "store", "settings", "formatting", "access"},
     "importing": {"store", "settings", "formatting", "access"},
-    "sharing": {"metrics", "diagnosis", "coaching", "store", "settings", "formatting"},
+    "sharing": {"metrics", "diagnosis", "coaching", "talent", "store", "settings", "formatting"},
+    "talent": {"metrics", "diagnosis", "coaching", "store", "access", "settings", "formatting"},
     "demo": {"importing", "metrics", "store", "settings", "formatting"},
     "cli": {
         "access",
@@ -34,6 +35,7 @@ MAY_IMPORT = {
         "coaching",
         "importing",
         "sharing",
+        "talent",
         "demo",
         "settings",
         "formatting",
