@@ -207,6 +207,8 @@ NO_SCOPE = {
     "components.cache._frame": "everyone, private: `people` keeps it to the scope",
     "components.cache._card": "every rep, private: the team's rates and shrinkage need everyone; `card` keeps it",
     "components.cache._diagnosed": "every rep, private: the benchmarks are quartiles of everyone; `diagnosed` keeps it",
+    "components.cache._ramp": "every rep, private: the cohort curve needs every hire; `ramp` keeps it to the scope",
+    "components.cache._shortfall": "every rep, private: `shortfall` keeps it to the scope",
     "components.signin._scope": "works out the scope itself, from the signed-in e-mail",
     "components.sections.audit_log._log": "who changed what, shown only to those who see every team",
     "components.sections.money_notice.check": NOT_ABOUT_PEOPLE,

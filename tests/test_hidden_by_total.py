@@ -21,6 +21,7 @@ from talent_data import write
 
 from breakthrough.metrics import periods, scorecard
 from breakthrough.settings import Settings
+from breakthrough.sharing import scorecard_export
 from breakthrough.store.db import make_engine
 from breakthrough.talent import hidden
 
@@ -42,13 +43,18 @@ QUOTAS = [(n, D(2025, m, 1), 10_000) for n in WON for m in (10, 11, 12)]
 
 
 @pytest.fixture(scope="module", params=["rows", "import"])
-def card(request, database_templates, tmp_path_factory):
+def company(request, database_templates, tmp_path_factory):
     url = new_database_url(tmp_path_factory.mktemp("hidden"), database_templates())
     engine = make_engine(url)
     write(engine, request.param, PEOPLE, QUOTAS, DEALS)
-    yield scorecard.build(engine, CFG, Q4, Q4.end)
+    yield engine
     engine.dispose()
     drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def card(company):
+    return scorecard.build(company, CFG, Q4, Q4.end)
 
 
 def ids_of(card, *names):
@@ -90,3 +96,12 @@ def test_one_rep_behind_reads_in_the_singular(card):
     assert (
         one is not None and one.text() == "Team at 130% of pace, but 1 of 3 reps is behind: Bo (70%)"
     )  # 117,000 of 90,000
+
+
+def test_the_weekly_figures_export_says_who_is_hidden_by_the_total(company):
+    found = {r["rep"]: r for r in scorecard_export.records(company, CFG, Q4, Q4.end)}
+    assert {r for r, rec in found.items() if rec["hidden_by_total"]} == {"Bo", "Cy"}
+    assert found["Ann"]["team_pace_pct"] == found["Bo"]["team_pace_pct"] == pytest.approx(104.4)
+    assert found["Gil"]["team_pace_pct"] == pytest.approx(57.3)  # 43,000 of 75,000: behind, nothing hidden
+    assert not found["Mia"]["hidden_by_total"]  # behind, but so is her team: it shows
+    assert list(found["Bo"]) == list(scorecard_export.FIELDS)

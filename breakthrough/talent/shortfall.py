@@ -197,3 +197,33 @@ def _effects(engine, settings: Settings, logged: pd.DataFrame, chosen: dict, fou
     needed = sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
     ledger = impact.running_ledger(engine, settings, first, as_of, needed)
     return impact.effects_at_once(focused, ledger, managers.team_of(people, as_of))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One rep's coaching history over their run: sessions and commitments (with their status on the as-of date)."""
+
+    row: Shortfall
+    as_of: dt.date
+    sessions: pd.DataFrame  # date, type, focus_driver, duration_min
+    commitments: pd.DataFrame  # session_date, text, driver, due_date, status (on the as-of date)
+
+
+def evidence(engine, row: Shortfall, as_of: dt.date, scope: Scope) -> Evidence | None:
+    """What an evidence pack holds for a listed rep inside `scope` (None for one outside it)."""
+    if not scope.sees_rep(row.rep_id):
+        return None
+    logged = coaching_log.sessions(engine, row.since, as_of, [row.rep_id])
+    agreed = coaching_log.commitments(engine, row.since, as_of, [row.rep_id])
+    agreed = agreed.assign(
+        status=[
+            managers.status_as_of(s, d, r, as_of)
+            for s, d, r in zip(agreed["status"], agreed["due_date"], agreed["reviewed_date"])
+        ]  # fmt: skip
+    )
+    return Evidence(
+        row,
+        as_of,
+        logged[["date", "type", "focus_driver", "duration_min"]].reset_index(drop=True),
+        agreed[["session_date", "text", "driver", "due_date", "status"]].reset_index(drop=True),
+    )
