@@ -35,6 +35,7 @@ from talent_data import write
 from breakthrough.access import Scope
 from breakthrough.metrics.drivers import DRIVERS
 from breakthrough.settings import Settings
+from breakthrough.sharing import evidence as evidence_pack
 from breakthrough.store.db import make_engine
 from breakthrough.store.models import CoachingSession, Commitment
 from breakthrough.talent import shortfall
@@ -80,7 +81,7 @@ def company(request, database_templates, tmp_path_factory):
              "focus_driver": None},
         ])  # fmt: skip
         conn.execute(insert(Commitment), [
-            {"session_id": s, "rep_id": bo, "text": f"c{k}", "due_date": D(2025, 7, 1), "status": status}
+            {"session_id": s, "rep_id": bo, "text": f"<b>call</b> {k}", "due_date": D(2025, 7, 1), "status": status}
             for k, (s, status) in enumerate([(2, "done"), (2, "missed"), (3, "missed"), (3, "missed"), (3, "open")])
         ])  # fmt: skip
     yield engine, ids
@@ -149,3 +150,25 @@ def test_a_manager_sees_their_reps_only(found, company):
 
 def test_no_data_nobody_listed(engine):
     assert shortfall.build(engine, CFG, AS_OF, Scope()) == []
+
+
+def test_the_evidence_pack(found, company):
+    engine, _ = company
+    bo = found[0][0]
+    pack = shortfall.evidence(engine, bo, AS_OF, Scope())
+    assert pack is not None
+    assert list(pack.sessions["type"]) == ["one_on_one", "one_on_one"]
+    assert list(pack.commitments["status"]) == ["done", "missed", "missed", "missed", "overdue"]  # open, due 1 Jul
+    html = evidence_pack.evidence_pack(pack, "USD", "http://host/talent", dt.datetime(2026, 1, 5, 9, 0))
+    assert "Evidence pack: Bo" in html and bo.text() in html
+    for cell in ("Q2 FY2025", "$30,000", "$15,000", "50%", "One-on-one", "Activity volume", "open, past due"):
+        assert f"<td>{cell}</td>" in html, cell
+    assert "&lt;b&gt;call&lt;/b&gt; 1" in html and "<b>call" not in html  # text from data is escaped
+    hidden_texts = evidence_pack.evidence_pack(pack, "USD", "x", dt.datetime(2026, 1, 5), texts=False)
+    assert "call&lt;/b&gt;" not in hidden_texts
+
+
+def test_no_evidence_outside_the_scope(found, company):
+    engine, ids = company
+    outsider = Scope(role="rep", person_id=ids["Ann"], rep_ids=frozenset({ids["Ann"]}))
+    assert shortfall.evidence(engine, found[0][0], AS_OF, outsider) is None

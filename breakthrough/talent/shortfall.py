@@ -91,9 +91,16 @@ class Shortfall:
     def after_coaching(self) -> str:
         if self.improved is None:
             return "focus driver after coaching: not measured yet"
-        return f"focus driver {'improved' if self.improved else 'did not improve'} after coaching " + (
-            f"({self.measured} session{'s' if self.measured != 1 else ''} measured)"
-        )
+        return f"focus driver {'improved' if self.improved else 'did not improve'} after coaching ({self.measured_words()})"
+
+    def coaching_effect(self) -> str:
+        """The focus driver after coaching, for a column of that name: "improved (2 sessions measured)"."""
+        if self.improved is None:
+            return "not measured yet"
+        return f"{'improved' if self.improved else 'did not improve'} ({self.measured_words()})"
+
+    def measured_words(self) -> str:
+        return f"{self.measured} session{'s' if self.measured != 1 else ''} measured"
 
     def focus_words(self) -> str:
         return ", ".join(f"{p.label}: {label(p.focus)}" for p in self.periods)

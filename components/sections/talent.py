@@ -19,10 +19,11 @@ from components.signin import current_scope
 from components.widgets import ramp_chart
 from components.widgets.tables import table
 
-SHORTFALL_FITS = ("Rep", "Periods behind", "Mean pace", "What was done")
+SHORTFALL_FITS = ("Rep", "Periods behind", "Mean pace", "Coaching sessions", "Commitments missed", "After coaching")
 SHORTFALL_DETAIL = {
     "Each period": ("Pace by period", "Focus driver by period"),
-    "Coaching": ("Sessions", "Commitments made", "Kept", "Missed", "After coaching"),
+    "Coaching": ("Sessions", "Commitments made", "Kept", "Missed"),
+    "In words": ("What was done",),
     "Team": ("Team", "Manager"),
 }
 
@@ -63,7 +64,13 @@ def ramp_section(view: View, cfg: Settings) -> None:
         st.markdown(f"- **{sharing.text(hire.name)}** — {hire.text}")
     curve = found.curve_of("attainment")
     rows = found.months[found.months["rep_id"].isin([h.rep_id for h in hires])]
-    if curve["median"].notna().any() or len(rows):
+    if not curve["median"].notna().any():
+        st.info(
+            f"Too few reps were hired inside the data for a cohort curve yet: each point needs {ramp.MIN_REPS} "
+            "hires who reached that month of tenure.",
+            icon=":material/groups:",
+        )
+    if len(rows):
         sharing.chart(ramp_chart.ramp(curve, rows), key="ramp_chart")
     cohort = curve.rename(columns={"tenure_month": "Month of tenure", "n": "Reps", "median": "Median",
                                    "top_quartile": "Top quartile"}).drop(columns=["figure"])  # fmt: skip
@@ -82,11 +89,13 @@ def shortfall_rows(rows: list[shortfall.Shortfall]) -> pd.DataFrame:
             "Mean pace": [r.mean_pace for r in rows],
             "Pace by period": [", ".join(f"{p.label} {percent(p.pace)}" for p in r.periods) for r in rows],
             "Focus driver by period": [", ".join(f"{p.label} {label(p.focus)}" for p in r.periods) for r in rows],
+            "Coaching sessions": [sum(r.sessions.values()) for r in rows],
+            "Commitments missed": [f"{r.missed} of {r.made}" for r in rows],
             "Sessions": [shortfall.sessions_words(r.sessions) for r in rows],
             "Commitments made": [r.made for r in rows],
             "Kept": [r.kept for r in rows],
             "Missed": [r.missed for r in rows],
-            "After coaching": [r.after_coaching() for r in rows],
+            "After coaching": [r.coaching_effect() for r in rows],
             "What was done": [r.text() for r in rows],
         }
     )
@@ -108,9 +117,10 @@ def shortfall_section(view: View, cfg: Settings) -> None:
     table(frame.drop(columns=["rep_id"]), percent=("Mean pace",), key="shortfall", title="Persistent shortfall",
           fits=SHORTFALL_FITS, detail=SHORTFALL_DETAIL)  # fmt: skip
     st.caption("Open a rep's page, or download their evidence pack: the periods behind and the coaching over them.")
-    for r in rows:
+    grid = st.columns(3)
+    for k, r in enumerate(rows):
         name = sharing.text(r.name)
-        line = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        line = grid[k % 3].container(horizontal=True, gap="small", vertical_alignment="center")
         line.page_link("pages/rep.py", label=name, icon=":material/person:", query_params={"rep": r.name})
         if not view.present and not view.anon:
             line.download_button(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+CAP = 300.0  # the y-axis stops here: one hire at 600 % would flatten everyone else
 COHORT = {"median": ("Cohort median", "#6b7280", "dash"), "top_quartile": ("Top quartile (what great looked like)",
                                                                           "#2e7d32", "dot")}  # fmt: skip
 
@@ -37,11 +38,16 @@ def ramp(curve: pd.DataFrame, hires: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         title="Attainment by month of tenure: new hires against the cohort",
         xaxis_title="Month of tenure (month 1 = the month of the hire date)",
-        yaxis_title="Attainment (% of the month's quota)",
+        yaxis_title="Attainment (% of quota)",
         height=440,
         legend_title_text="",
+        showlegend=True,
         margin=dict(l=10, r=10, t=60, b=40),
     )
     fig.update_xaxes(dtick=1, rangemode="tozero")
-    fig.update_yaxes(rangemode="tozero", ticksuffix="%")
+    highest = max([100.0, *(shown["top_quartile"] * 100).tolist(), *(hires["attainment"] * 100).dropna().tolist()])
+    top = min(highest * 1.1, CAP)
+    fig.update_yaxes(range=[0, top], ticksuffix="%")
+    if highest * 1.1 > CAP:
+        fig.update_layout(title=f"{fig.layout.title.text} (axis cut at {CAP:.0f}%: hover for the rest)")
     return fig
