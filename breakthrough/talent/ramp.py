@@ -82,6 +82,8 @@ def build(engine: queries.Bind, settings: Settings, as_of: dt.date) -> Ramp:
 def from_history(found: history.History, settings: Settings) -> Ramp:
     months = _months(found)
     curve = _curve(months)
+    points = _points(curve)
+    by_rep = {int(k): v for k, v in months.groupby("rep_id")} if len(months) else {}
     hires = {}
     as_of_month = _month_index(found.as_of)
     for rep_id, name, hire, end in zip(found.rep_ids, found.names, found.hire, found.end):
@@ -92,7 +94,7 @@ def from_history(found: history.History, settings: Settings) -> Ramp:
             and as_of_month - _month_index(hire) + 1 <= NEW_HIRE_MONTHS
             and hire <= found.as_of
         ):
-            hires[rep_id] = _status(rep_id, name, months, curve, settings)
+            hires[rep_id] = _status(rep_id, name, by_rep.get(rep_id, months.iloc[0:0]), points, settings)
     return Ramp(found.as_of, months, curve, hires, int(months.loc[months["cohort"], "rep_id"].nunique()))
 
 
@@ -111,62 +113,69 @@ def _month_index(day: dt.date) -> int:
 
 
 def _months(found: history.History) -> pd.DataFrame:
-    rows = []
-    if not found.periods:
+    """One row per rep and tenure month, every rep and month at once (numpy)."""
+    if not found.periods or not found.rep_ids:
         return pd.DataFrame([], columns=MONTH_COLUMNS)
-    first_month = found.periods[0].start
-    attainment = found.attainment
-    for i, (rep_id, hire) in enumerate(zip(found.rep_ids, found.hire)):
-        if hire is None:
-            continue
-        for j, period in enumerate(found.periods):
-            share = float(found.share[i, j])
-            if period.end > found.as_of or not found.present[i, j] or share <= 0:
-                continue
-            tenure_month = _month_index(period.start) - _month_index(hire) + 1
-            if tenure_month < 1:
-                continue
-            per_month = {name: float(found.figures[name][i, j]) / share for name in ("won", "calls", "meetings",
-                                                                                      "opportunities")}  # fmt: skip
-            value = float(attainment[i, j])
-            rows.append({"rep_id": rep_id, "name": found.names[i], "team": found.teams[i],
-                         "tenure_month": tenure_month, "month": period.label, "cohort": hire >= first_month,
-                         "quota": float(found.figures["quota"][i, j]), **per_month,
-                         "attainment": value, "share": share})  # fmt: skip
-    return pd.DataFrame(rows, columns=MONTH_COLUMNS)
+    hired = np.array([-(10**6) if h is None else _month_index(h) for h in found.hire])
+    month = np.array([_month_index(p.start) for p in found.periods])
+    tenure_month = month[None, :] - hired[:, None] + 1
+    over = np.array([p.end <= found.as_of for p in found.periods])
+    known = np.array([h is not None for h in found.hire])
+    keep = known[:, None] & over[None, :] & found.present & (found.share > 0) & (tenure_month >= 1)
+    rep, col = np.nonzero(keep)
+    share = found.share[rep, col]
+    first = _month_index(found.periods[0].start)
+    cohort = hired >= first
+    columns = {
+        "rep_id": np.array(found.rep_ids, dtype=np.int64)[rep],
+        "name": np.array(found.names, dtype=object)[rep],
+        "team": np.array(found.teams, dtype=object)[rep],
+        "tenure_month": tenure_month[rep, col],
+        "month": np.array([p.label for p in found.periods], dtype=object)[col],
+        "cohort": cohort[rep],
+        "quota": found.figures["quota"][rep, col],
+        **{name: found.figures[name][rep, col] / share for name in ("won", "calls", "meetings", "opportunities")},
+        "attainment": found.attainment[rep, col],
+        "share": share,
+    }
+    return pd.DataFrame(columns, columns=MONTH_COLUMNS)
 
 
 def _curve(months: pd.DataFrame) -> pd.DataFrame:
-    rows: list[dict] = []
-    cohort = months[months["cohort"].astype(bool)]
+    """Each figure's cohort median and top quartile at each tenure month (hidden below `MIN_REPS` reps)."""
+    cohort = months["cohort"].to_numpy(dtype=bool)
+    if not cohort.any():
+        return pd.DataFrame([], columns=CURVE_COLUMNS)
+    tenure = months["tenure_month"].to_numpy()[cohort]
+    order = np.argsort(tenure, kind="stable")
+    every, starts = np.unique(tenure[order], return_index=True)
+    ends = np.r_[starts[1:], len(order)]
+    rows = []
     for figure in CURVE_FIGURES:
-        for tenure_month, group in cohort.groupby("tenure_month"):
-            values = group[figure].to_numpy(dtype=float)
-            values = values[np.isfinite(values)]
-            shown = len(values) >= MIN_REPS
-            rows.append({"figure": figure, "tenure_month": int(tenure_month), "n": len(values),
-                         "median": float(np.median(values)) if shown else np.nan,
-                         "top_quartile": float(np.quantile(values, TOP_QUARTILE)) if shown else np.nan})  # fmt: skip
-    return pd.DataFrame(rows, columns=CURVE_COLUMNS) if rows else pd.DataFrame([], columns=CURVE_COLUMNS)
+        values = months[figure].to_numpy(dtype=float)[cohort][order]
+        for t, a, b in zip(every.tolist(), starts.tolist(), ends.tolist()):
+            found = values[a:b][np.isfinite(values[a:b])]
+            shown = len(found) >= MIN_REPS
+            rows.append((figure, t, len(found), float(np.median(found)) if shown else np.nan,
+                         float(np.quantile(found, TOP_QUARTILE)) if shown else np.nan))  # fmt: skip
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
-def _point(curve: pd.DataFrame, figure: str, tenure_month: int) -> tuple[int, float, float]:
-    row = curve[(curve["figure"] == figure) & (curve["tenure_month"] == tenure_month)]
-    if row.empty:
-        return 0, np.nan, np.nan
-    return int(row["n"].iloc[0]), float(row["median"].iloc[0]), float(row["top_quartile"].iloc[0])
+def _points(curve: pd.DataFrame) -> dict[tuple[str, int], tuple[int, float, float]]:
+    """(figure, tenure month) → (n, median, top quartile), for looking points up one by one."""
+    return {(f, int(t)): (int(k), float(md), float(tq)) for f, t, k, md, tq in curve.itertuples(index=False)}
 
 
-def _status(rep_id: int, name: str, months: pd.DataFrame, curve: pd.DataFrame, settings: Settings) -> RepRamp:
-    mine = months[months["rep_id"] == rep_id].sort_values("tenure_month", ascending=False)
+def _status(rep_id: int, name: str, mine: pd.DataFrame, points: dict, settings: Settings) -> RepRamp:
+    mine = mine.sort_values("tenure_month", ascending=False)
     if mine.empty:
         return RepRamp(rep_id, name, None, None, None, None, None, None, None, None,
                        "no full month here yet")  # fmt: skip
     latest = int(mine["tenure_month"].iloc[0])
-    for _, row in mine.iterrows():
+    for row in mine.to_dict("records"):
         t = int(row["tenure_month"])
         figure = "attainment" if np.isfinite(row["attainment"]) else "won"
-        n, median, top = _point(curve, figure, t)
+        n, median, top = points.get((figure, t), (0, np.nan, np.nan))
         if n < MIN_REPS:
             continue
         value = float(row[figure])
@@ -176,7 +185,7 @@ def _status(rep_id: int, name: str, months: pd.DataFrame, curve: pd.DataFrame, s
             status = "behind"
         else:
             status = "with"
-        lagging, share, words = _lagging(row, curve, t)
+        lagging, share, words = _lagging(row, points, t)
         shown = percent(value) if figure == "attainment" else money(value, settings.reporting_currency)
         text = f"month {t}: {STATUS_WORDS[status]} ({figure} {shown}; cohort median " + (
             f"{percent(median)}, top quartile {percent(top)}" if figure == "attainment"
@@ -188,11 +197,11 @@ def _status(rep_id: int, name: str, months: pd.DataFrame, curve: pd.DataFrame, s
                    f"(fewer than {MIN_REPS})")  # fmt: skip
 
 
-def _lagging(row, curve: pd.DataFrame, t: int) -> tuple[str | None, float | None, str]:
+def _lagging(row, points: dict, t: int) -> tuple[str | None, float | None, str]:
     """The activity furthest behind the top quartile's level at tenure month `t`, as a share of it."""
     found = []
     for figure in ACTIVITIES:
-        n, _, top = _point(curve, figure, t)
+        n, _, top = points.get((figure, t), (0, np.nan, np.nan))
         if n >= MIN_REPS and top > 0:
             found.append((float(row[figure]) / top, figure, float(row[figure]), top))
     if not found:

@@ -152,6 +152,9 @@ def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | 
     agreed = coaching_log.commitments(engine, first, as_of, ids)
     effects = _effects(engine, settings, logged, chosen, found, as_of)
     pace = found.pace
+    sessions_of = _by_rep(logged, ("date", "type"))
+    promised_of = _by_rep(agreed, ("session_date", "status", "due_date", "reviewed_date"))
+    effects_of = _by_rep(effects, ("date", "effect"))
     rows = []
     for rep_id, js in chosen.items():
         i = found.row(rep_id)
@@ -162,20 +165,28 @@ def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | 
                          focus_of.get(j, {}).get(rep_id))
             for j in js
         )  # fmt: skip
-        mine = logged[(logged["rep_id"] == rep_id) & (logged["date"] >= since)] if len(logged) else logged
-        promised = agreed[(agreed["rep_id"] == rep_id) & (agreed["session_date"] >= since)] if len(agreed) else agreed
-        status = Counter(managers.status_as_of(s, d, r, as_of) for s, d, r in
-                         zip(promised["status"], promised["due_date"], promised["reviewed_date"]))  # fmt: skip
-        measured = effects[(effects["rep_id"] == rep_id) & (effects["date"] >= since)] if len(effects) else effects
-        values = [float(v) for v in measured["effect"] if v == v] if len(measured) else []
+        mine = [r for r in sessions_of.get(rep_id, []) if r["date"] >= since]
+        promised = [r for r in promised_of.get(rep_id, []) if r["session_date"] >= since]
+        status = Counter(managers.status_as_of(r["status"], r["due_date"], r["reviewed_date"], as_of) for r in promised)
+        values = [
+            float(r["effect"]) for r in effects_of.get(rep_id, []) if r["date"] >= since and r["effect"] == r["effect"]
+        ]
         mean = float(np.mean(values)) if values else None
         rows.append(Shortfall(
             rep_id, found.names[i], found.teams[i], found.managers[i], kind, periods_behind,
-            dict(Counter(str(t) for t in mine["type"])), len(promised), status.get("done", 0), status.get("missed", 0),
+            dict(Counter(str(r["type"]) for r in mine)), len(promised), status.get("done", 0), status.get("missed", 0),
             len(promised) - status.get("done", 0) - status.get("missed", 0), len(values),
             None if mean is None else mean > 0, mean,
         ))  # fmt: skip
     return sorted(rows, key=lambda r: (-r.count, r.mean_pace, r.name))
+
+
+def _by_rep(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[int, list[dict]]:
+    """These columns of a frame with `rep_id` as records, by rep (one pass, not a filter per rep)."""
+    out: dict[int, list[dict]] = {}
+    for row in frame[["rep_id", *columns]].to_dict("records"):
+        out.setdefault(int(row["rep_id"]), []).append(row)
+    return out
 
 
 def _focus(engine, settings: Settings, found: history.History, positions: list[int], as_of: dt.date) -> dict:
