@@ -70,3 +70,15 @@ def test_the_talent_page_without_quotas(thin_app):
     at = thin_app("no quotas", TALENT)
     assert_ok(at)
     assert "Nobody in this view has been behind pace for two quarters running." in [s.value for s in at.success]
+
+
+def test_privacy_mode_hides_names_links_and_packs(demo_app, demo_engine):
+    cfg, as_of, _ = domain(demo_engine)
+    rows = shortfall.build(demo_engine, cfg, as_of, OPEN)
+    at = demo_app(TALENT, anon="1")
+    assert_ok(at)
+    shown = " ".join([*(w.value for w in at.warning), *(m.value for m in at.markdown)])
+    table = next(df.value for df in at.dataframe if "Periods behind" in df.value.columns)
+    assert not {r.name for r in rows} & (set(table["Rep"]) | {n for n in [r.name for r in rows] if n in shown})
+    assert all(str(name).startswith("Rep ") for name in table["Rep"])
+    assert not [b for b in at.get("download_button") if b.label == "Evidence pack"]

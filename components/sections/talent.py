@@ -116,13 +116,17 @@ def shortfall_section(view: View, cfg: Settings) -> None:
     frame = shortfall_rows(rows)
     table(frame.drop(columns=["rep_id"]), percent=("Mean pace",), key="shortfall", title="Persistent shortfall",
           fits=SHORTFALL_FITS, detail=SHORTFALL_DETAIL)  # fmt: skip
-    st.caption("Open a rep's page, or download their evidence pack: the periods behind and the coaching over them.")
+    if not view.anon:
+        st.caption("Open a rep's page, or download their evidence pack: the periods behind and the coaching over them.")
     grid = st.columns(3)
     for k, r in enumerate(rows):
         name = sharing.text(r.name)
         line = grid[k % 3].container(horizontal=True, gap="small", vertical_alignment="center")
+        if view.anon:  # a link would carry the real name in its address
+            line.markdown(f":material/person: {name}")
+            continue
         line.page_link("pages/rep.py", label=name, icon=":material/person:", query_params={"rep": r.name})
-        if not view.present and not view.anon:
+        if not view.present:
             line.download_button(
                 "Evidence pack",
                 icon=":material/download:",
