@@ -20,6 +20,7 @@ PAGES = [
     st.Page("pages/rep.py", title="Rep", icon=":material/person:", url_path="rep"),
     st.Page("pages/coaching.py", title="Coaching", icon=":material/school:", url_path="coaching"),
     st.Page("pages/pipeline.py", title="Pipeline", icon=":material/filter_alt:", url_path="pipeline"),
+    st.Page("pages/talent.py", title="Talent", icon=":material/groups:", url_path="talent"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]

@@ -1,6 +1,6 @@
 """Page compute times measured on the domain package (what each page computes), cold and warm.
 
-`overview_figures`, `rep_figures` and `coaching_figures` call the same domain
+`overview_figures`, `rep_figures`, `coaching_figures`, `pipeline_figures` and `talent_figures` call the same domain
 functions, with the same arguments, as the pages and their components do — the frame's filter
 bar included — so "cold" is what a first page view after a data change costs.
 """
@@ -75,6 +75,19 @@ def pipeline_figures(engine, cfg, period, as_of):
     )
 
 
+def talent_figures(engine, cfg, period, as_of):
+    """Everything the Talent page computes for all reps (components.cache's `_ramp` and `_shortfall`, cold): the
+    frame and scorecard (the hidden-by-the-total call-outs), the ramp against the cohort, the persistent
+    shortfalls with each period's focus driver and the coaching over them."""
+    from breakthrough.access import OPEN
+    from breakthrough.talent import hidden, ramp, shortfall
+
+    frame_figures(engine)
+    card = scorecard.build(engine, cfg, period, as_of)
+    callouts = hidden.hidden(card, cfg), hidden.by_team(card, cfg)
+    return callouts, ramp.build(engine, cfg, as_of), shortfall.build(engine, cfg, as_of, OPEN)
+
+
 def timed(fn, *args) -> float:
     start = time.perf_counter()
     fn(*args)
@@ -97,6 +110,7 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     result["pipeline_page_cold_ms"] = round(
         min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(2)), 1
     )
+    result["talent_page_cold_ms"] = round(min(timed(talent_figures, engine, cfg, period, as_of) for _ in range(3)), 1)
     return result
 
 

@@ -36,6 +36,8 @@ class Settings:
     cadence_pipeline_review: int = 2
     coaching_hours_target: float = 3.0
     debrief_window_days: int = 2
+    # talent (docs/metrics.md#persistent-shortfall)
+    shortfall_period: str = "quarter"  # "month" | "quarter": the periods a persistent shortfall counts
     rubric_weights: dict[str, float] = field(
         default_factory=lambda: {
             "preparation": 1.0,

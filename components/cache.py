@@ -20,11 +20,13 @@ import streamlit as st
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
-from breakthrough.access import Scope
+from breakthrough.access import OPEN, Scope
 from breakthrough.access import people as access_people
 from breakthrough.diagnosis import focus, pipeline
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import db, queries, records
+from breakthrough.talent import ramp as talent_ramp
+from breakthrough.talent import shortfall as talent_shortfall
 
 DataKey = tuple[str, int]  # (database URL, data version): part of every cache key
 
@@ -150,3 +152,32 @@ def rep_activity(rep_id: int, start: dt.date, end: dt.date, data_version: DataKe
 def rep_deals(rep_id: int, data_version: DataKey, scope: Scope):
     """A rep's deals; none for a rep outside `scope`."""
     return access_people.rep_deals(engine(), scope, rep_id)
+
+
+# --- talent (breakthrough.talent): worked out on everyone (the cohort needs every hire), kept to the scope ----
+
+
+@st.cache_resource(show_spinner="Working out the ramp…", max_entries=16)
+def _ramp(as_of: dt.date, data_version: DataKey):
+    return talent_ramp.build(engine(), settings(data_version), as_of)
+
+
+def ramp(as_of: dt.date, data_version: DataKey, scope: Scope):
+    """The ramp of the reps inside `scope`, against the cohort of every hire (`talent.ramp.for_scope`)."""
+    return talent_ramp.for_scope(_ramp(as_of, data_version), scope)
+
+
+@st.cache_resource(show_spinner="Finding persistent shortfalls…", max_entries=16)
+def _shortfall(as_of: dt.date, data_version: DataKey):
+    return talent_shortfall.build(engine(), settings(data_version), as_of, OPEN)
+
+
+def shortfall(as_of: dt.date, data_version: DataKey, scope: Scope) -> list:
+    """The persistent shortfalls of the reps inside `scope` (`talent.shortfall.build`), most persistent first."""
+    return [row for row in _shortfall(as_of, data_version) if scope.sees_rep(row.rep_id)]
+
+
+def evidence(as_of: dt.date, rep_id: int, data_version: DataKey, scope: Scope):
+    """The evidence pack's contents for a listed rep inside `scope` (None otherwise)."""
+    row = next((r for r in shortfall(as_of, data_version, scope) if r.rep_id == rep_id), None)
+    return None if row is None else talent_shortfall.evidence(engine(), row, as_of, scope)

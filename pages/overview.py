@@ -6,7 +6,7 @@ from breakthrough.formatting import money
 from breakthrough.metrics import scorecard
 from components import cache, sharing
 from components.page_frame import current_view
-from components.sections import diagnosis_panel, empty, figures, peers
+from components.sections import diagnosis_panel, empty, figures, peers, talent
 from components.sections.money_notice import rates_notice
 from components.signin import current_scope
 from components.widgets.kpis import attainment_kpi, kpi_row
@@ -32,6 +32,8 @@ kpi_row(
         attainment_kpi(totals["attainment"], totals["elapsed_share"]),
     ]
 )
+
+talent.hidden_callouts(card, cfg, view.rep_ids)  # a team on track as a whole with reps behind, by name
 
 rows = scorecard.overview_rows(card, view.rep_ids)
 if rows.empty:

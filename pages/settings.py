@@ -130,6 +130,15 @@ with st.form("settings"):
         dim: col.number_input(label, 0.0, 10.0, float(cfg.rubric_weights.get(dim, 1.0)), step=0.5)
         for col, (dim, label) in zip(weight_cols, RUBRIC_LABELS.items())
     }
+    st.subheader("Talent")
+    shortfall_period = st.radio(
+        "Count a persistent shortfall in",
+        ["quarter", "month"],
+        index=0 if cfg.shortfall_period != "month" else 1,
+        format_func=lambda kind: {"quarter": "Quarters", "month": "Months"}[kind],
+        horizontal=True,
+        help="A rep behind pace for two or more of these periods running is listed on the Talent page.",
+    )
     saved = st.form_submit_button("Save settings", type="primary", disabled=not may_change)
 
 
@@ -183,6 +192,7 @@ if saved:
         coaching_hours_target=float(hours),
         debrief_window_days=int(debrief),
         rubric_weights={dim: float(w) for dim, w in weights.items()},
+        shortfall_period=str(shortfall_period),
     )
     problems = _problems(new)
     for text in problems:

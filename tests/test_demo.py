@@ -299,12 +299,16 @@ def test_monthly_quotas_cover_three_quarters_and_the_next(demo_engine):
                                    GROUP BY period_start ORDER BY period_start""",
     )
     assert [day(m) for m, _ in months] == [dt.date(2026 + (3 + k) // 12, (3 + k) % 12 + 1, 1) for k in range(12)]
-    assert {n for _, n in months[:6]} == {23} and months[-1][1] == 24  # the new hire has none before hiring
+    # a rep has quotas from the month of their hire date (the new hire and the Talent stories' hires: none before)
+    hires = [day(h) for (h,) in rows(demo_engine, "SELECT hire_date FROM person WHERE role = 'rep'")]
+    assert [n for _, n in months] == [sum(h < nxt for h in hires) for nxt in [day(m) for m, _ in months[1:]] + [
+        dt.date(2099, 1, 1)]]  # fmt: skip
+    assert months[-1][1] == 24 and months[0][1] == 20  # April: 5 of the 24 were hired later
     per_team = rows(
         demo_engine,
         """SELECT p.team_id, COUNT(DISTINCT q.amount) FROM quota q
-        JOIN person p ON p.id = q.person_id WHERE p.name <> :hire GROUP BY p.team_id""",
-        hire=demo.STORIES["new_hire"],
+        JOIN person p ON p.id = q.person_id WHERE p.hire_date < :first GROUP BY p.team_id""",
+        first=day(months[0][0]),
     )
     assert {n for _, n in per_team} == {1}
 
@@ -590,3 +594,30 @@ def test_cli_refuses_a_database_with_people_unless_replace(engine, db_url, tiny_
 def test_cli_migrate(db_url, capsys):
     assert main(["migrate", "--database-url", db_url]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- the Talent stories
+
+
+def test_the_talent_stories_hold(demo_engine):
+    from breakthrough import settings as settings_store
+    from breakthrough.access import OPEN
+    from breakthrough.metrics import periods, scorecard
+    from breakthrough.store import queries
+    from breakthrough.talent import hidden, ramp, shortfall
+
+    cfg = settings_store.load(demo_engine)
+    as_of = periods.as_of_date(queries.last_data_day(demo_engine), TODAY)
+    found = ramp.build(demo_engine, cfg, as_of)
+    assert found.cohort >= 5
+    statuses = {h.name: (h.tenure_month, h.status) for h in found.new_hires.values()}
+    assert "ahead" in {s for _, s in statuses.values()}  # one hire ramping like the top quartile
+    assert 3 in {t for t, s in statuses.values() if s == "behind"}  # one behind the cohort in month 3
+    rows = {r.name: r for r in shortfall.build(demo_engine, cfg, as_of, OPEN)}
+    little, plenty = rows[demo.STORIES["small_deals"]], rows[demo.STORIES["low_activity"]]
+    assert little.count >= 3 and plenty.count >= 2  # behind three quarters, and behind for long too
+    assert 5 * sum(little.sessions.values()) < sum(plenty.sessions.values())  # little coaching, and plenty…
+    assert plenty.improved is False  # …that did not help
+    period = periods.period_containing(as_of, "quarter", cfg.fiscal_year_start_month)
+    teams = hidden.by_team(scorecard.build(demo_engine, cfg, period, as_of), cfg)
+    assert [len(h.behind) for h in teams] == [4]  # a team on track hiding four reps behind

@@ -114,6 +114,21 @@ def test_every_figure_has_a_section_in_metrics_doc(label):
     assert FIGURE_HEADINGS.get(label, label).lower() in headings("metrics.md")
 
 
+TALENT_FIGURES = ("Results pace", "Month of tenure", "Ramp figures per month of tenure", "Cohort",
+                  "Cohort median and top quartile", "Ramp status", "Persistent shortfall", "What was done",
+                  "Hidden by the total")  # fmt: skip
+
+
+@pytest.mark.parametrize("label", TALENT_FIGURES)
+def test_every_talent_figure_has_a_section_in_metrics_doc(label):
+    assert label.lower() in headings("metrics.md")
+
+
+def test_the_talent_page_and_its_setting_are_documented():
+    assert "talent" in headings("pages.md") and "Count a persistent shortfall in" in text("pages.md")
+    assert "| Count a persistent shortfall in | `shortfall_period` |" in text("settings.md")
+
+
 @pytest.mark.parametrize("field", [f.name for f in dataclasses.fields(Settings)])
 def test_every_setting_is_documented(field):
     assert f"`{field}`" in text("settings.md")

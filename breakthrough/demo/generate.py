@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
+from breakthrough.demo import talent_stories
 from breakthrough.demo.accounts import Accounts
 from breakthrough.demo.coaching_log import coaching
 from breakthrough.demo.company import SCALES, Scale
@@ -80,7 +81,7 @@ def build(rng: np.random.Generator, scale: Scale, today: dt.date, settings: Sett
     accounts = Accounts.make(rng, scale.accounts, org)
     opps, acts = pipeline(rng, org, accounts, frame)
     sessions, commitments = coaching(rng, org, frame)
-    return {
+    tables = {
         "team": org.teams,
         "person": org.people,
         "account": accounts.rows(),
@@ -91,6 +92,7 @@ def build(rng: np.random.Generator, scale: Scale, today: dt.date, settings: Sett
         "coaching_session": sessions,
         "commitment": commitments,
     }
+    return talent_stories.plant(tables, org, opps, frame)  # after every draw: the rest stays as it was
 
 
 def _child(rng: np.random.Generator) -> np.random.Generator:

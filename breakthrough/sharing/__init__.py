@@ -4,6 +4,7 @@
 - `anonymise`        stable aliases for people in what is shown and what is packed
 - `visibility`       which notes and commitment texts may leave the app (privacy mode, the pack, `sees_notes`)
 - `scorecard_export` the scorecard as a file (the CLI's `export` and the pages' downloads)
+- `evidence`         a persistent shortfall's evidence pack (Jinja2 template, autoescaped)
 
-May import: metrics, diagnosis, coaching, store, and the top-level `settings` and `formatting`.
+May import: metrics, diagnosis, coaching, talent, store, and the top-level `settings` and `formatting`.
 """

@@ -31,6 +31,7 @@ from breakthrough.metrics.view import effective_as_of, reps_in_scope
 from breakthrough.settings import Settings
 from breakthrough.sharing.exports import neutralise
 from breakthrough.store import queries
+from breakthrough.talent import hidden
 
 FIELDS = (
     "rep",
@@ -68,6 +69,8 @@ FIELDS = (
     "past_due_pipeline",
     "coaching_sessions",
     "unconverted_currencies",
+    "team_pace_pct",
+    "hidden_by_total",
 )
 STAGE_FIELDS = {"calls": "calls", "meetings": "meetings", "opportunities": "new_opps"}
 NO_QUOTA, QUOTA_MET, NOT_STARTED = "no quota", "quota met", "not started"
@@ -96,10 +99,29 @@ def records(
         return []
     coached = coaching_sessions(engine, period.start, as_of, rows["rep_id"].tolist())
     email = people["email"]
+    teams = team_paces(card, settings)
     return [
         _record(card, settings, row, card.reps[row["rep_id"]], email.get(row["rep_id"]), coached[row["rep_id"]])
+        | teams.get(row["rep_id"], {"team_pace_pct": None, "hidden_by_total": False})
         for row in rows.to_dict("records")
     ]
+
+
+def team_paces(card: scorecard.Scorecard, settings: Settings) -> dict[int, dict]:
+    """Per rep: their whole team's results pace (every rep of the team in the card, as the Overview's team
+    total) and whether they are behind while that team is on track (`talent.hidden`)."""
+    found: dict[int, dict] = {}
+    by_team: dict[str, list[int]] = {}
+    for i, rep in card.reps.items():
+        if isinstance(rep.team, str):
+            by_team.setdefault(rep.team, []).append(i)
+    for ids in by_team.values():
+        pace = card.totals(ids)["results_pace"]
+        call_out = hidden.hidden(card, settings, ids)
+        behind = {i for i, _, _ in call_out.behind} if call_out else set()
+        for i in ids:
+            found[i] = {"team_pace_pct": _percent(pace), "hidden_by_total": i in behind}
+    return found
 
 
 def coaching_sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids: Sequence[int]) -> Counter:
@@ -164,7 +186,7 @@ def _record(
         "coaching_sessions": coached,
         "unconverted_currencies": " ".join(sorted(rep.unconverted)),
     }
-    return {name: out[name] for name in FIELDS}
+    return {name: out[name] for name in FIELDS if name in out}
 
 
 def status(rep: scorecard.RepFigures, elapsed_share: float, settings: Settings) -> str:

@@ -1,0 +1,150 @@
+"""Every rep's figures period by period (docs/metrics.md#talent), from the rollups.
+
+For a list of back-to-back periods (months or quarters) from the data's first day to the as-of date, per
+rep and period: the quota (`inputs.quota_totals`: prorated to the working days employed, as every page
+does), won (closed-won amount in the reporting currency), calls, meetings held and new opportunities — the
+running totals of `activity_running` and `opportunity_running`, two look-ups per rep and period boundary, in
+one query each. The last period counts up to the as-of date. Results pace is `scorecard.results_pace`:
+attainment ÷ the share of the period's working days elapsed (1 for a period that is over).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from breakthrough.metrics import inputs, money, periods, scorecard, tenure
+from breakthrough.metrics.periods import Period
+from breakthrough.settings import Settings
+from breakthrough.store import queries
+
+FIGURES = ("quota", "won", "calls", "meetings", "opportunities")
+
+
+@dataclass(frozen=True)
+class History:
+    """Reps × periods arrays (row `i` is `rep_ids[i]`, column `j` is `periods[j]`)."""
+
+    as_of: dt.date
+    periods: tuple[Period, ...]
+    elapsed: np.ndarray  # each period's elapsed share on the as-of date
+    rep_ids: tuple[int, ...]
+    names: tuple[str, ...]
+    teams: tuple[str | None, ...]
+    managers: tuple[str | None, ...]
+    hire: tuple[dt.date | None, ...]
+    end: tuple[dt.date | None, ...]
+    present: np.ndarray  # bool: in the period's figures (`tenure.present`)
+    share: np.ndarray  # the share of the period's working days employed (`tenure.employed_share`)
+    figures: dict[str, np.ndarray]  # FIGURES → reps × periods
+
+    @property
+    def attainment(self) -> np.ndarray:
+        """Won ÷ quota (NaN without a quota or outside the period)."""
+        quota = self.figures["quota"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.present & (quota > 0), self.figures["won"] / quota, np.nan)
+
+    @property
+    def pace(self) -> np.ndarray:
+        """Results pace per rep and period (`scorecard.results_pace`; NaN where it has none)."""
+        found = np.full(self.attainment.shape, np.nan)
+        for (i, j), value in np.ndenumerate(self.attainment):
+            pace = scorecard.results_pace(None if value != value else float(value), float(self.elapsed[j]))
+            found[i, j] = np.nan if pace is None else pace
+        return found
+
+    def row(self, rep_id: int) -> int:
+        return self.rep_ids.index(rep_id)
+
+
+def empty(as_of: dt.date) -> History:
+    none = np.zeros((0, 0))
+    return History(as_of, (), np.zeros(0), (), (), (), (), (), (), none.astype(bool), none,
+                   {f: none for f in FIGURES})  # fmt: skip
+
+
+def build(engine: queries.Bind, settings: Settings, kind: str, as_of: dt.date) -> History:
+    """Every rep's figures in every `kind` period ("month" or "quarter") from the data's first day to `as_of`."""
+    first = queries.first_data_day(engine)
+    if first is None or first > as_of:
+        return empty(as_of)
+    chosen = tuple(periods.list_periods(first, as_of, kind, settings.fiscal_year_start_month))
+    rows = queries.period_reps(engine, chosen[0].start, as_of)
+    col = {
+        c: queries.PEOPLE_COLUMNS.index(c) for c in ("id", "name", "team", "manager", "hire_date", "end_date", "active")
+    }
+    ids = [int(r[col["id"]]) for r in rows]
+    hire = [queries.as_date(r[col["hire_date"]]) for r in rows]
+    end = [queries.as_date(r[col["end_date"]]) for r in rows]
+    active = [r[col["active"]] for r in rows]
+    present = np.array([tenure.present(hire, end, active, p.start, min(p.end, as_of)) for p in chosen]).T.reshape(
+        len(ids), len(chosen)
+    )
+    share = _employed_share(hire, end, chosen, settings.holiday_country)
+    places = inputs.Places(ids)
+    figures = _figures(engine, settings, chosen, as_of, places)
+    figures["quota"] = _quotas(engine, settings, chosen, places)
+    for name in FIGURES:
+        figures[name] = np.where(present, figures[name], 0.0)
+    elapsed = np.array([periods.elapsed_share(p, as_of, settings.holiday_country) for p in chosen])
+    return History(
+        as_of, chosen, elapsed, tuple(ids), tuple(str(r[col["name"]]) for r in rows),
+        tuple(r[col["team"]] for r in rows), tuple(r[col["manager"]] for r in rows), tuple(hire), tuple(end),
+        present, share, figures,
+    )  # fmt: skip
+
+
+def _employed_share(hire, end, chosen, country) -> np.ndarray:
+    """Reps × periods: the share of each period's working days between the rep's hire and end dates."""
+    n, m = len(hire), len(chosen)
+    if not n:
+        return np.zeros((0, m))
+    starts = np.tile(np.array([p.start for p in chosen], dtype="datetime64[D]"), n)
+    ends = np.tile(np.array([p.end for p in chosen], dtype="datetime64[D]"), n)
+    hires, leaves = np.repeat(tenure.days(hire), m), np.repeat(tenure.days(end), m)
+    return tenure.employed_share(hires, leaves, starts, ends, country).reshape(n, m)
+
+
+def _windows(chosen, as_of, totals) -> dict:
+    return {f"p{j}": (p.start, min(p.end, as_of), totals) for j, p in enumerate(chosen)}
+
+
+def _figures(engine, settings: Settings, chosen, as_of, places: inputs.Places) -> dict[str, np.ndarray]:
+    """Won (reporting currency), new opportunities, calls and meetings held: reps × periods."""
+    n, m = places.count, len(chosen)
+    deals = queries.deal_totals(engine, _windows(chosen, as_of, ("won", "won_amount", "created")))
+    acts = queries.activity_totals(engine, _windows(chosen, as_of, ("calls", "meetings_held")))
+    found = {name: np.zeros((n, m)) for name in ("won", "calls", "meetings", "opportunities")}
+    where = places.of(deals["rep_id"]) if len(deals["rep_id"]) else np.zeros(0, dtype=np.int64)
+    keys, currencies, amounts = [], [], []
+    for j in range(m):
+        won_n, mine = deals[f"p{j}_won"], where >= 0
+        chosen_rows = mine & (won_n > 0)
+        keys.append(where[chosen_rows].astype(np.int64) * m + j)
+        currencies.append(deals["currency"][chosen_rows].astype(object))
+        amounts.append(deals[f"p{j}_won_amount"][chosen_rows].astype(float))
+        found["opportunities"][:, j] = np.bincount(where[mine], weights=deals[f"p{j}_created"][mine].astype(float),
+                                                   minlength=n)  # fmt: skip
+    if keys:
+        all_keys = np.concatenate(keys)
+        rate, _ = money.rates_of(all_keys, np.concatenate(currencies), settings)
+        slots, totals = money.reporting_totals(all_keys, np.concatenate(amounts), rate)
+        found["won"][slots // m, slots % m] = totals
+    at = places.of(acts["rep_id"]) if len(acts["rep_id"]) else np.zeros(0, dtype=np.int64)
+    for j in range(m):
+        for name, column in (("calls", "calls"), ("meetings", "meetings_held")):
+            found[name][at[at >= 0], j] = acts[f"p{j}_{column}"][at >= 0].astype(float)
+    return found
+
+
+def _quotas(engine, settings: Settings, chosen, places: inputs.Places) -> np.ndarray:
+    """Each rep's quota for each period (`inputs.quota_totals`: prorated, a quarter row over its months)."""
+    m = len(chosen)
+    keys, totals = inputs.quota_totals(engine, settings, list(chosen))
+    found = np.zeros((places.count, m))
+    where = places.of(keys // m)
+    found[where[where >= 0], (keys % m)[where >= 0]] = totals[where >= 0]
+    return found
