@@ -79,6 +79,8 @@ PAGES = [  # (page path, parameters besides anon=1)
     ("/coaching", {"rep": CHOSEN}),
     ("/pipeline", {}),
     ("/pipeline", {"rep": CHOSEN}),
+    ("/talent", {}),
+    ("/talent", {"rep": CHOSEN}),
     ("/data", {}),
     ("/settings", {}),
 ]

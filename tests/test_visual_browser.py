@@ -28,6 +28,7 @@ PAGES = [
     ("pipeline", "/pipeline", "Pipeline"),
     ("data", "/data", "Data"),
     ("settings", "/settings", "Settings"),
+    ("talent", "/talent", "Talent"),
 ]
 # Every other address the copy-link box, README and docs show (the ones above are opened by the page checks)
 ALIASES = [("/overview", "Overview"), ("/rep", "Rep")]
