@@ -22,7 +22,7 @@ MAY_IMPORT = {
     "access": {"store", "formatting"},
     "metrics": {"store", "settings", "formatting"},
     "diagnosis": {"metrics", "store", "settings", "formatting"},
-    "coaching": {"metrics", "store", "settings", "formatting", "access"},
+    "coaching": {"metrics", "diagnosis", "store", "settings", "formatting", "access"},
     "importing": {"store", "settings", "formatting", "access"},
     "sharing": {"metrics", "diagnosis", "coaching", "store", "settings", "formatting"},
     "demo": {"importing", "metrics", "store", "settings", "formatting"},
