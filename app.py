@@ -19,6 +19,7 @@ PAGES = [
     ),
     st.Page("pages/rep.py", title="Rep", icon=":material/person:", url_path="rep"),
     st.Page("pages/coaching.py", title="Coaching", icon=":material/school:", url_path="coaching"),
+    st.Page("pages/prep.py", title="One-on-one prep", icon=":material/checklist:", url_path="prep"),
     st.Page("pages/pipeline.py", title="Pipeline", icon=":material/filter_alt:", url_path="pipeline"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"),

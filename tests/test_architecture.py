@@ -206,6 +206,7 @@ NO_SCOPE = {
     "components.cache._card": "every rep, private: the team's rates and shrinkage need everyone; `card` keeps it",
     "components.cache._diagnosed": "every rep, private: the benchmarks are quartiles of everyone; `diagnosed` keeps it",
     "components.signin._scope": "works out the scope itself, from the signed-in e-mail",
+    "components.sections.prep_sheet._sources": "every rep, private: benchmarks and stall limits; `sheet` keeps it",
     "components.sections.audit_log._log": "who changed what, shown only to those who see every team",
     "components.sections.money_notice.check": NOT_ABOUT_PEOPLE,
     "components.sections.pipeline_health._cohort": "everyone's deals, private: only pooled conversions leave it",

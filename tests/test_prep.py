@@ -333,3 +333,48 @@ def test_a_sheet_keeps_to_the_viewers_scope_and_to_one_rep(org):
     assert cy.status_text == "no quota for Q4 FY2026: $0 won"
     assert cy.questions == questions.for_rep(cy.focus, None, cfg)
     assert prep.build(org, cfg, 1, WEEK, AS_OF).blocks == ()  # a rep manages nobody
+
+
+# --- the sheet as files ---------------------------------------------------------------------------
+
+
+def hand_sheet(name: str = "<b>Ann</b> & co", commitment: str = '=HYPERLINK("http://x")') -> prep.Prep:
+    from breakthrough.metrics import periods
+
+    block = prep.Block(
+        rep_id=1, name=name, team="T", status="behind", status_text="behind: 10% of quota won", pace_text="calls …",
+        focus="activity", focus_value=12_500.0, focus_change=2.5, last_session=d("11-13"),
+        commitments=(prep.Due(7, commitment, "activity", d("11-20"), "overdue", d("11-13")),),
+        cadence=(prep.Cadence("one_on_one", d("11-13"), 14, 7.0, True),),
+        deals=(prep.Deal(3, "O3", "<script>x</script>", 5_000.0, "USD", d("11-01"), ("Past due",)),),
+        dimension="focus", questions=("Why <them>?", "b", "c"),
+    )  # fmt: skip
+    q4 = periods.period_containing(AS_OF, "quarter", 1)
+    return prep.Prep(3, "Max & Co", WEEK, AS_OF, q4, "USD", (block,))
+
+
+def test_the_printable_sheet_escapes_every_name_and_links_the_views():
+    from breakthrough.sharing import prep_export
+
+    page = prep_export.html(hand_sheet(), "https://bt.example.com/", dt.datetime(2026, 11, 27, 9, 0))
+    assert "<b>Ann</b>" not in page and "&lt;b&gt;Ann&lt;/b&gt; &amp; co" in page
+    assert "<script>x" not in page and "Why &lt;them&gt;?" in page and "Max &amp; Co" in page
+    assert "+2.5 calls/wk since the session of 13 Nov 2026" in page and "$12,500" in page
+    assert 'href="https://bt.example.com/pipeline?period=Q4+FY2026&amp;asof=2026-11-27&amp;rep=%3Cb%3EAnn' in page
+    assert "https://bt.example.com/prep?prep_manager=Max+%26+Co&amp;week=2026-W48" in page
+    hidden = prep_export.html(hand_sheet(), "https://bt.example.com", dt.datetime(2026, 11, 27), False)
+    assert "HYPERLINK" not in hidden and prep_export.HIDDEN in hidden
+
+
+def test_the_excel_sheet_neutralises_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    from breakthrough.sharing import prep_export
+
+    book = load_workbook(io.BytesIO(prep_export.excel(hand_sheet())))
+    cells = [c.value for row in book.active.iter_rows() for c in row]  # type: ignore[union-attr]
+    assert '\'=HYPERLINK("http://x")' in cells and '=HYPERLINK("http://x")' not in cells
+    parts = [r[2].value for r in book.active.iter_rows(min_row=2)]  # type: ignore[union-attr]
+    assert parts == ["Status", "Pace", "Focus driver", "Commitment", "Cadence", "Deal to inspect", *["Question"] * 3]

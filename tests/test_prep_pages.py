@@ -1,0 +1,91 @@
+"""The One-on-one prep page through AppTest: the figures are the domain's, and a one-on-one logged from it
+lands on the Coaching page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from breakthrough import settings as settings_store
+from breakthrough.coaching import prep
+from breakthrough.formatting import money
+from breakthrough.metrics import periods
+from breakthrough.store import queries
+from breakthrough.store.db import make_engine
+from breakthrough.store.models import CoachingSession
+from components.widgets.text import plain
+
+WEEK = "2026-W48"  # the shared demo's data ends Fri 27 Nov 2026
+
+
+def manager_with_most_reps(engine) -> tuple[int, str]:
+    people = queries.people(engine)
+    reps = people[(people["role"] == "rep") & people["active"].astype(bool)]
+    manager_id = int(reps["manager_id"].value_counts().idxmax())
+    return manager_id, str(people.loc[manager_id, "name"])
+
+
+def test_the_page_shows_the_domains_sheet(demo_app, demo_engine):
+    manager_id, name = manager_with_most_reps(demo_engine)
+    cfg = settings_store.load(demo_engine)
+    latest = periods.as_of_date(queries.last_data_day(demo_engine), dt.date.today())
+    expected = prep.build(demo_engine, cfg, manager_id, WEEK, latest)
+    at = demo_app("pages/prep.py", prep_manager=name, week=WEEK)
+    assert not at.exception and not [e.value for e in at.error]
+    assert at.title[0].value == "One-on-one prep"
+    assert at.selectbox(key="prep_manager").value == name and at.selectbox(key="week").value == WEEK
+    shown = [s.value for s in at.subheader if s.value[:1].isdigit()]
+    assert shown == [f"{n}. {plain(b.name)}" for n, b in enumerate(expected.blocks, start=1)] and len(shown) >= 3
+    text = " ".join(m.value for m in at.markdown)
+    first = expected.blocks[0]
+    assert plain(first.status_text, 300) in text
+    if first.focus:
+        assert money(first.focus_value, cfg.reporting_currency) in text
+    questions = [t.value for t in at.text]
+    assert questions[:3] == [f"{i}. {q}" for i, q in enumerate(first.questions, start=1)]
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Printable sheet (HTML)", "Excel"} <= labels
+    assert sum(b.label == "Log this one-on-one" for b in at.button) == len(expected.blocks)
+
+
+def test_a_one_on_one_logged_from_the_sheet_appears_on_the_coaching_page(demo_copy, monkeypatch):
+    url = demo_copy(seed=7, today=dt.date.today())
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
+    engine = make_engine(url)
+    manager_id, name = manager_with_most_reps(engine)
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["manager"] = name
+    at.query_params["prep_manager"] = name
+    at.run()
+    at.switch_page("pages/prep.py").run()
+    assert not at.exception
+    rep = at.subheader[0].value.split(". ", 1)[1]
+    next(b for b in at.button if b.label == "Log this one-on-one").click().run()
+    assert not at.exception and at.title[0].value == "Coaching"
+    at.switch_page("pages/coaching.py").run()  # AppTest's next runs follow its own page, not the script's switch
+    assert any("Started from the one-on-one prep" in c.value for c in at.caption)
+    form = next(k for k in (w.key for w in at.selectbox) if k and k.endswith("_driver"))
+    driver = at.selectbox(key=form).value
+    latest = periods.as_of_date(queries.last_data_day(engine), dt.date.today())
+    first = prep.build(engine, settings_store.load(engine), manager_id, prep.week_of(latest), latest).blocks[0]
+    assert (plain(first.name), driver) == (rep, first.focus)  # the sheet's first rep, on their focus driver
+    assert at.selectbox(key=form.replace("_driver", "_type")).value == "one_on_one"
+    next(b for b in at.button if b.label == "Log session").click().run()
+    assert not at.exception and not [e.value for e in at.error]
+    assert any("Session logged" in s.value and plain(rep) in s.value for s in at.success)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(CoachingSession.manager_id, CoachingSession.type, CoachingSession.focus_driver)
+            .order_by(CoachingSession.id.desc())
+            .limit(1)
+        ).one()
+    assert tuple(row) == (manager_id, "one_on_one", driver)
+    table = next(df.value for df in at.dataframe if "Quality (0–100)" in df.value.columns and "Rep" in df.value.columns)
+    assert rep in set(table["Rep"])  # the manager's sessions of the last 4 weeks, on the Coaching page
+    assert not any("Started from the one-on-one prep" in c.value for c in at.caption)  # the next form starts empty
+    engine.dispose()
