@@ -135,7 +135,7 @@ def test_days_since_each_kind_of_session_against_the_cadence():
     assert (rows["joint_call"].days_since, rows["joint_call"].every_days, rows["joint_call"].late) == (11, 14, False)
     # no debrief after the joint call of Mon 16 Nov: 8 working days (Thanksgiving off) > 2
     assert (rows["debrief"].last, rows["debrief"].late) == (None, True)
-    assert rows["one_on_one"].in_words() == "14 days ago (13 Nov 2026); every 7 days — late"
+    assert rows["one_on_one"].in_words() == "14 days ago (13 Nov 2026); every 7 days · late"
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_no_sessions_at_all_reads_never_and_late_where_the_cadence_asks():
     found = {c.kind: c for c in prep.cadence_rows(sessions_frame(), AS_OF, Settings(cadence_joint_call=0))}
     assert (found["one_on_one"].last, found["one_on_one"].late) == (None, True)
     assert (found["joint_call"].every_days, found["joint_call"].late) == (None, False)  # not in the cadence
-    assert found["one_on_one"].in_words() == "never in the look-back; every 7 days — late"
+    assert found["one_on_one"].in_words() == "never in the look-back; every 7 days · late"
 
 
 def test_the_weakest_rubric_dimension_over_the_scored_sessions():
@@ -221,7 +221,7 @@ def test_at_most_five_deals_most_rules_first_then_the_largest():
     )
     found = prep.deals_to_inspect(flags)
     assert [x.id for x in found] == [1, 2, 4, 3, 6]  # two rules: deal 1; one rule: 9,000, 7,000, 5,000, 3,000
-    assert found[0].reasons == ("Past due", "Stalled in stage") and found[2].reasons == ("Stalled in stage",)
+    assert found[0].reasons == ("past due", "stalled in stage") and found[2].reasons == ("stalled in stage",)
     assert prep.deals_to_inspect(flags.iloc[0:0]) == ()
 
 
@@ -314,7 +314,7 @@ def test_a_managers_sheet_from_the_database(org):
     late = {c.kind: (c.days_since, c.late) for c in bob.cadence}
     assert late == {"one_on_one": (14, True), "joint_call": (11, False), "debrief": (None, True)}
     assert [x.crm_id for x in bob.deals] == ["O16", "O15", "O14", "O13", "O12"]  # five of six past due, largest first
-    assert all(x.reasons == ("Past due",) for x in bob.deals)
+    assert all(x.reasons == ("past due",) for x in bob.deals)
     assert bob.dimension == "preparation"  # scored 2, focus 4
     assert bob.questions == questions.for_rep(bob.focus, "preparation", cfg) and len(bob.questions) == 3
     assert bob.last_session == d("11-16")
@@ -346,7 +346,7 @@ def hand_sheet(name: str = "<b>Ann</b> & co", commitment: str = '=HYPERLINK("htt
         focus="activity", focus_value=12_500.0, focus_change=2.5, last_session=d("11-13"),
         commitments=(prep.Due(7, commitment, "activity", d("11-20"), "overdue", d("11-13")),),
         cadence=(prep.Cadence("one_on_one", d("11-13"), 14, 7.0, True),),
-        deals=(prep.Deal(3, "O3", "<script>x</script>", 5_000.0, "USD", d("11-01"), ("Past due",)),),
+        deals=(prep.Deal(3, "O3", "<script>x</script>", 5_000.0, "USD", d("11-01"), ("past due",)),),
         dimension="focus", questions=("Why <them>?", "b", "c"),
     )  # fmt: skip
     q4 = periods.period_containing(AS_OF, "quarter", 1)
@@ -361,7 +361,7 @@ def test_the_printable_sheet_escapes_every_name_and_links_the_views():
     assert "<script>x" not in page and "Why &lt;them&gt;?" in page and "Max &amp; Co" in page
     assert "+2.5 calls/wk since the session of 13 Nov 2026" in page and "$12,500" in page
     assert 'href="https://bt.example.com/pipeline?period=Q4+FY2026&amp;asof=2026-11-27&amp;rep=%3Cb%3EAnn' in page
-    assert "https://bt.example.com/prep?prep_manager=Max+%26+Co&amp;week=2026-W48" in page
+    assert "https://bt.example.com/one_on_one?prep_manager=Max+%26+Co&amp;week=2026-W48" in page
     hidden = prep_export.html(hand_sheet(), "https://bt.example.com", dt.datetime(2026, 11, 27), False)
     assert "HYPERLINK" not in hidden and prep_export.HIDDEN in hidden
 

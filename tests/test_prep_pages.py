@@ -31,7 +31,7 @@ def test_the_page_shows_the_domains_sheet(demo_app, demo_engine):
     cfg = settings_store.load(demo_engine)
     latest = periods.as_of_date(queries.last_data_day(demo_engine), dt.date.today())
     expected = prep.build(demo_engine, cfg, manager_id, WEEK, latest)
-    at = demo_app("pages/prep.py", prep_manager=name, week=WEEK)
+    at = demo_app("pages/one_on_one.py", prep_manager=name, week=WEEK)
     assert not at.exception and not [e.value for e in at.error]
     assert at.title[0].value == "One-on-one prep"
     assert at.selectbox(key="prep_manager").value == name and at.selectbox(key="week").value == WEEK
@@ -62,7 +62,7 @@ def test_a_one_on_one_logged_from_the_sheet_appears_on_the_coaching_page(demo_co
     at.query_params["manager"] = name
     at.query_params["prep_manager"] = name
     at.run()
-    at.switch_page("pages/prep.py").run()
+    at.switch_page("pages/one_on_one.py").run()
     assert not at.exception
     rep = at.subheader[0].value.split(". ", 1)[1]
     next(b for b in at.button if b.label == "Log this one-on-one").click().run()

@@ -50,6 +50,11 @@ from breakthrough.store.models import RUBRIC
 
 MAX_DEALS = 5
 DEAL_RULES = ("past_due", "stalled", "pushed")  # the hygiene rules a one-on-one inspects
+REASONS = {
+    "past_due": "past due",
+    "stalled": "stalled in stage",
+    "pushed": "pushed twice or more",
+}  # `hygiene.RULES`, short
 STATUS_ORDER = ("behind", "at risk", "on track", scorecard.QUOTA_MET, scorecard.NOT_STARTED, scorecard.NO_QUOTA)
 KINDS = {"one_on_one": "One-on-one", "joint_call": "Joint call", "debrief": "Debrief"}
 WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
@@ -115,12 +120,12 @@ class Cadence:
     def in_words(self) -> str:
         since = "never in the look-back" if self.last is None else f"{self.days_since} days ago ({day(self.last)})"
         if self.kind == "debrief":
-            target = "due after each joint call"
+            target = "after each joint call"
         elif self.every_days is None:
             target = "not in the cadence"
         else:
             target = f"every {number(self.every_days, 0)} days"
-        return f"{since}; {target}" + (" — late" if self.late else "")
+        return f"{since}; {target}" + (" · late" if self.late else "")
 
 
 @dataclass(frozen=True)
@@ -429,7 +434,7 @@ def deals_to_inspect(flags: pd.DataFrame) -> tuple[Deal, ...]:
             _amount(r.amount),
             _text(r.currency),
             r.close_date,
-            tuple(hygiene.RULES[k] for k in DEAL_RULES if bool(getattr(r, k))),
+            tuple(REASONS[k] for k in DEAL_RULES if bool(getattr(r, k))),
         )  # fmt: skip
         for r in chosen.itertuples()
     )

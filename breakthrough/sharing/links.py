@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from breakthrough.metrics import drivers
 from breakthrough.metrics.periods import Period
 
-PAGES = ("overview", "rep", "coaching", "pipeline", "prep")
+PAGES = {"overview": "overview", "rep": "rep", "coaching": "coaching", "pipeline": "pipeline", "prep": "one_on_one"}
+# the page -> its address (app.py's `url_path`)
 KIND_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}  # the filter bar's period kinds
 DEFAULT_KIND = "quarter"  # the filter bar leaves a default value out of the address
 
@@ -47,4 +48,4 @@ def view_link(
     pairs += [(k, v) for k, v in extra.items() if v]
     base = (base_url or "").rstrip("/")
     query = urlencode(pairs)
-    return f"{base}/{page}" + (f"?{query}" if query else "")
+    return f"{base}/{PAGES[page]}" + (f"?{query}" if query else "")

@@ -118,25 +118,25 @@ def block(n: int, p: prep.Prep, b: prep.Block, base_url: str, may_log: bool) -> 
         st.markdown(f"Focus driver: {focus}")
         left, right = st.columns(2)
         with left:
-            st.markdown("**Commitments to review**")
-            if b.commitments:
-                st.dataframe(_commitments(b), hide_index=True, width="stretch", key=f"prep_c_{b.rep_id}")
-            else:
-                st.caption("None due or missed since the last one-on-one.")
             st.markdown("**Coaching against the cadence**")
             st.dataframe(_cadence(b), hide_index=True, width="stretch", key=f"prep_k_{b.rep_id}")
         with right:
-            st.markdown("**Deals to inspect**")
-            if b.deals:
-                st.dataframe(
-                    _deals(p, b, base_url), hide_index=True, width="stretch", key=f"prep_d_{b.rep_id}",
-                    column_config={"Open": st.column_config.LinkColumn("Open", display_text="Pipeline")},
-                )  # fmt: skip
-            else:
-                st.caption("No deal past due, stalled in stage or pushed.")
             st.markdown("**Questions to ask**")
             for i, q in enumerate(b.questions, start=1):
                 st.text(f"{i}. {q}")  # text, never markdown
+        st.markdown("**Commitments to review**")
+        if b.commitments:
+            st.dataframe(_commitments(b), hide_index=True, width="stretch", key=f"prep_c_{b.rep_id}")
+        else:
+            st.caption("None due or missed since the last one-on-one.")
+        st.markdown("**Deals to inspect**")
+        if b.deals:
+            st.dataframe(
+                _deals(p, b, base_url), hide_index=True, width="stretch", key=f"prep_d_{b.rep_id}",
+                column_config={"Open": st.column_config.LinkColumn("Open", display_text="Pipeline")},
+            )  # fmt: skip
+        else:
+            st.caption("No deal past due, stalled in stage or pushed.")
         if may_log and st.button("Log this one-on-one", key=f"prep_log_{b.rep_id}", icon=":material/edit_note:",
                                  help="Opens the coaching form with this rep, the focus driver and the commitments to review."):  # fmt: skip
             review = tuple(c.id for c in b.commitments if c.status in ("open", "overdue"))
@@ -162,7 +162,7 @@ def _cadence(b: prep.Block) -> pd.DataFrame:
             "Session": [c.label for c in b.cadence],
             "Last": [day(c.last) if c.last else "none" for c in b.cadence],
             "Days since": [c.days_since for c in b.cadence],
-            "Cadence": [c.in_words().split("; ", 1)[1] for c in b.cadence],
+            "Expected": [c.in_words().split("; ", 1)[1] for c in b.cadence],
         }
     )
 
