@@ -26,7 +26,9 @@ MAY_IMPORT = {
     "importing": {"store", "settings", "formatting", "access"},
     "sharing": {"metrics", "diagnosis", "coaching", "store", "settings", "formatting"},
     "demo": {"importing", "metrics", "store", "settings", "formatting"},
+    "digest": {"access", "coaching", "diagnosis", "metrics", "sharing", "store", "settings", "formatting"},
     "cli": {
+        "digest",
         "access",
         "store",
         "metrics",
