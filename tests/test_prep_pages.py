@@ -89,3 +89,32 @@ def test_a_one_on_one_logged_from_the_sheet_appears_on_the_coaching_page(demo_co
     assert rep in set(table["Rep"])  # the manager's sessions of the last 4 weeks, on the Coaching page
     assert not any("Started from the one-on-one prep" in c.value for c in at.caption)  # the next form starts empty
     engine.dispose()
+
+
+def test_the_questions_and_the_address_are_edited_in_settings(demo_copy, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from breakthrough.coaching import questions
+    from tests.conftest import APP
+
+    url = demo_copy(seed=7)
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", url)
+    engine = make_engine(url)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/settings.py").run()
+    address = next(t for t in at.text_input if t.label == "The dashboard's address")
+    assert address.value == "http://localhost:8501"
+    address.set_value("bt.example.com")
+    at.text_area(key="questions_activity").set_value("Who did you call first on Monday?\n\nWhy them?")
+    next(b for b in at.button if b.label == "Save settings").click().run()
+    assert any("start it with https://" in e.value for e in at.error)  # nothing saved
+    assert settings_store.load(engine).app_base_url == "http://localhost:8501"
+    next(t for t in at.text_input if t.label == "The dashboard's address").set_value("https://bt.example.com/")
+    next(b for b in at.button if b.label == "Save settings").click().run()
+    assert not at.exception and not [e.value for e in at.error]
+    cfg = settings_store.load(engine)
+    assert cfg.app_base_url == "https://bt.example.com"
+    assert cfg.prep_questions == {"activity": ["Who did you call first on Monday?", "Why them?"]}  # only the edited row
+    assert questions.for_rep("activity", None, cfg)[:2] == ("Who did you call first on Monday?", "Why them?")
+    engine.dispose()
