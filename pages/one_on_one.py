@@ -15,6 +15,9 @@ cfg = cache.settings(version)
 scope = current_scope()
 
 st.title("One-on-one prep")
+if scope.role == "rep":  # the sheet is the manager's preparation for the conversation
+    st.info("The one-on-one prep is your manager's sheet for your one-on-ones; your own figures are on the Rep page.")
+    st.stop()
 if view.anon:  # every block names its rep and their commitments
     st.info("Privacy mode is on: the prep sheet names every rep and their commitments. Switch it off to prepare.")
     st.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from breakthrough import settings as settings_store
@@ -118,3 +119,43 @@ def test_the_questions_and_the_address_are_edited_in_settings(demo_copy, monkeyp
     assert cfg.prep_questions == {"activity": ["Who did you call first on Monday?", "Why them?"]}  # only the edited row
     assert questions.for_rep("activity", None, cfg)[:2] == ("Who did you call first on Monday?", "Why them?")
     engine.dispose()
+
+
+def test_a_signed_in_manager_opens_on_their_own_sheet_and_a_rep_is_sent_to_the_rep_page(demo_url, demo_engine,
+                                                                                          monkeypatch):  # fmt: skip
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+    from tests.test_signin_pages import AUTH
+
+    people = queries.people(demo_engine)
+    managers = people[people["role"] == "manager"].sort_values("name")
+    own = managers.iloc[-1]  # not the first in the list: the default is who signed in, not the list's first
+    rep = people[(people["role"] == "rep") & (people["manager_id"] == own.name)].iloc[0]
+    monkeypatch.setenv("BREAKTHROUGH_DATABASE_URL", demo_url)
+    for email in (own["email"], rep["email"]):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email}
+        at.run()
+        at.switch_page("pages/one_on_one.py").run()
+        assert not at.exception
+        if email == own["email"]:
+            assert at.selectbox(key="prep_manager").value == own["name"]
+            names = set(people.loc[people["manager_id"] == own.name, "name"])
+            shown = {s.value.split(". ", 1)[1] for s in at.subheader if s.value[:1].isdigit()}
+            assert shown and shown <= {plain(n) for n in names}  # only their reps
+        else:
+            assert any("your manager's sheet" in i.value for i in at.info)
+            assert not [s for s in at.subheader if s.value[:1].isdigit()]
+
+
+@pytest.mark.parametrize("config", ["no commitments", "no coaching", "one rep", "no quotas", "roster only"])
+def test_the_page_draws_on_imported_thin_data(thin_app, config):
+    at = thin_app(config, "pages/one_on_one.py")
+    assert not at.exception and not [e.value for e in at.error]
+    assert at.title[0].value == "One-on-one prep"
+    blocks = [s.value for s in at.subheader if s.value[:1].isdigit()]
+    if config == "one rep":
+        assert len(blocks) == 1
+    assert blocks or at.info  # a block per rep, or what to do
