@@ -159,3 +159,11 @@ def test_the_page_draws_on_imported_thin_data(thin_app, config):
     if config == "one rep":
         assert len(blocks) == 1
     assert blocks or at.info  # a block per rep, or what to do
+
+
+def test_a_links_unknown_manager_or_week_is_said_and_the_default_shown(demo_app):
+    at = demo_app("pages/one_on_one.py", prep_manager="<b>Nobody</b>", week="2020-W01")
+    assert not at.exception and not [e.value for e in at.error]
+    said = " ".join(w.value for w in at.warning)
+    assert "`prep_manager` parameter" in said and "`week` parameter" in said and "<b>" not in said
+    assert at.selectbox(key="week").value == WEEK and [s for s in at.subheader if s.value[:1].isdigit()]
