@@ -19,6 +19,9 @@ PAGES = [
     ),
     st.Page("pages/rep.py", title="Rep", icon=":material/person:", url_path="rep"),
     st.Page("pages/coaching.py", title="Coaching", icon=":material/school:", url_path="coaching"),
+    # Not "prep": a first load of a deep link takes a path ending in another page's ("rep") for that page, and
+    # the address must be the file's name, as for every page (that first load runs the file by its name).
+    st.Page("pages/one_on_one.py", title="One-on-one prep", icon=":material/checklist:", url_path="one_on_one"),
     st.Page("pages/pipeline.py", title="Pipeline", icon=":material/filter_alt:", url_path="pipeline"),
     st.Page("pages/talent.py", title="Talent", icon=":material/groups:", url_path="talent"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),

@@ -64,6 +64,7 @@ def run(scale: str, out: Path) -> dict:
     results |= import_and_yardstick(exports["activities_csv"], out, demo_db)
     results |= pages_and_yardstick(demo_db)
     results["apptest_overview_ms"] = child("apptest", str(demo_db))["ms"]
+    results |= child("digest", str(demo_db))
     results["targets"] = targets(results)
     return results
 
@@ -265,6 +266,22 @@ def step_apptest(db_path: str) -> dict:
     return {"ms": round(min(times) * 1000, 1)}
 
 
+def step_digest(db_path: str) -> dict:
+    """The weekly digest for every manager and leader, built as e-mails (nothing sent): the figures read once
+    (`digest.compose.gather`), then each recipient's digest and message."""
+    from breakthrough import settings as settings_store
+    from breakthrough.coaching import prep
+    from breakthrough.digest import compose, mail
+    from breakthrough.store import db
+
+    engine = db.make_engine(database_url(db_path))
+    start = time.perf_counter()
+    w = compose.gather(engine, settings_store.load(engine), prep.week_of(TODAY - dt.timedelta(days=1)), TODAY)
+    messages = [mail.message(compose.for_recipient(w, r), "bench@example.com")
+                for r in compose.recipients(w.src.people, w.src.as_of) if r.email]  # fmt: skip
+    return {"digest_all_s": round(time.perf_counter() - start, 2), "digest_messages": len(messages)}
+
+
 STEPS = {
     "generate": step_generate,
     "export": step_export,
@@ -273,6 +290,7 @@ STEPS = {
     "duckdb": step_duckdb,
     "pages": step_pages,
     "apptest": step_apptest,
+    "digest": step_digest,
 }
 
 
@@ -288,6 +306,7 @@ def targets(r: dict) -> dict:
         "talent_page_cold_ms ≤ duckdb_raw_aggregate_ms": (r.get("talent_page_cold_ms"), r["duckdb_raw_aggregate_ms"]),
         "overview_warm_ms ≤ 50": (r["overview_warm_ms"], 50),
         "apptest_overview_ms ≤ 300": (r["apptest_overview_ms"], 300),
+        "digest_all_s ≤ 10": (r.get("digest_all_s"), 10),  # every manager's and leader's digest (issue #17)
     }
     return {
         name: {"value": None, "limit": None, "met": None}

@@ -6,6 +6,7 @@
     python -m breakthrough migrate
     python -m breakthrough demo [--scale S|M|L] [--seed N] [--replace] [--today YYYY-MM-DD] | --remove
     python -m breakthrough audit [--since YYYY-MM-DD] [--action ACTION] [--json]
+    python -m breakthrough digest [--manager EMAIL | --all] [--week YYYY-Www] [--send | --out DIR] [--resend]
 
 Every command takes `--database-url URL` (default: `BREAKTHROUGH_DATABASE_URL`, else data/breakthrough.db).
 A thin layer over the domain: `import` runs the Data page's own path (`importing.upload.detect_file` →
@@ -21,6 +22,7 @@ import datetime as dt
 import json
 import os
 import re
+import smtplib
 import sys
 import time
 import unicodedata
@@ -114,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     commands = [_import_parser(sub), _figures_parser(sub), _migrate_parser(sub), _demo_parser(sub), _audit_parser(sub)]
+    commands.append(_digest_parser(sub))
     for command in commands:
         command.add_argument(
             "--database-url",
@@ -219,6 +222,27 @@ def _audit_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--action", choices=sorted(audit.ACTIONS), help="only entries of this action")
     p.add_argument("--json", action="store_true", help="one JSON object per line instead of a table")
     p.set_defaults(run=_audit)
+    return p
+
+
+def _digest_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "digest",
+        help="the weekly digest by e-mail: one per manager and one per leader",
+        description="Build the week's digest for every manager (their reps) and leader (teams, managers' cadence): "
+        "HTML with a plain-text part, every figure linking to its dashboard view. Without --send or --out, print "
+        "the plain-text parts. SMTP comes from BREAKTHROUGH_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM.",
+    )
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--manager", metavar="EMAIL", help="only the digest of the manager (or leader) with this e-mail")
+    who.add_argument("--all", action="store_true", help="every manager and leader (the default)")
+    p.add_argument("--week", metavar="YYYY-Www", help="the ISO week (default: the week holding yesterday's data)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--send", action="store_true", help="send over SMTP (once per recipient and week)")
+    how.add_argument("--out", metavar="DIR", type=Path, help="write one .eml file per recipient into DIR instead")
+    p.add_argument("--resend", action="store_true", help="with --send: send again to who already had this week's")
+    p.add_argument("--base-url", metavar="URL", help="the dashboard's address for the links (default: Settings)")
+    p.set_defaults(run=_digest)
     return p
 
 
@@ -591,3 +615,62 @@ def _report(counts: dict[str, int], seconds: float) -> None:
     for table, n in counts.items():
         print(f"{table:<{width}}  {n:>10,}")
     print(f"Demo data written in {seconds:.1f} s.")
+
+
+# ----------------------------------------------------------------------------- digest
+
+
+def _digest(engine: Engine, args: argparse.Namespace) -> int:
+    """Build, then print, write or send each recipient's digest; a failed send is said per recipient (exit 1)
+    and the others are still sent."""
+    from breakthrough.coaching import prep
+    from breakthrough.digest import compose, mail, sent
+
+    cfg = settings_store.load(engine)
+    latest = periods.as_of_date(queries.last_data_day(engine), dt.date.today())
+    try:
+        week = (
+            prep.week_of(latest - dt.timedelta(days=1))
+            if args.week is None
+            else prep.week_of(prep.parse_week(args.week)[0])
+        )
+    except ValueError as err:
+        raise Usage(f"--week: {err}") from None
+    smtp = None
+    if args.send:
+        try:
+            smtp = mail.Smtp.from_env()
+        except mail.MailError as err:
+            raise Usage(str(err)) from None
+    if args.resend and not args.send:
+        raise Usage("--resend: only with --send")
+    w = compose.gather(engine, cfg, week, latest, args.base_url)
+    try:
+        chosen = compose.recipients(w.src.people, w.src.as_of, args.manager)
+    except ValueError as err:
+        raise Usage(str(err)) from None
+    done = sent.already(engine, week) if smtp else set()
+    failed = 0
+    sender = smtp.sender if smtp else (os.environ.get(mail.ENV["sender"]) or "breakthrough@localhost")
+    for r in chosen:
+        who = f"{r.name} <{r.email}>" if r.email else r.name
+        if not r.email:
+            print(f"skipped\t{r.kind}\t{who}: no e-mail on their person record (add it on the Data page)")
+            continue
+        d = compose.for_recipient(w, r)
+        if args.out is not None:
+            print(f"written\t{r.kind}\t{who}\t{mail.write(d, args.out, sender)}")
+        elif smtp is None:
+            print(mail.plain_text(d))
+        elif r.email.lower() in done and not args.resend:
+            print(f"skipped\t{r.kind}\t{who}: already sent for {week} (--resend to send again)")
+        else:
+            try:
+                smtp.send(mail.message(d, smtp.sender))
+            except (OSError, smtplib.SMTPException) as err:
+                failed += 1
+                print(f"FAILED\t{r.kind}\t{who}: {str(err).strip() or type(err).__name__}", file=sys.stderr)
+                continue
+            sent.record(engine, week, r.email, r.kind)
+            print(f"sent\t{r.kind}\t{who}")
+    return NOT_WRITTEN if failed else OK

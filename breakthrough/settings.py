@@ -49,6 +49,10 @@ class Settings:
         }
     )
 
+    # the manager's week (docs/coaching.md#one-on-one-prep, #the-weekly-digest)
+    prep_questions: dict[str, list[str]] = field(default_factory=dict)  # driver or rubric dimension -> own questions
+    app_base_url: str = "http://localhost:8501"  # the dashboard's address, for the digest's links
+
     def rate(self, currency: str) -> float | None:
         """Value of one unit of `currency` in the reporting currency, or None if unknown."""
         if currency == self.reporting_currency:

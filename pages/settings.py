@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from breakthrough import settings as settings_store
+from breakthrough.coaching import questions
 from breakthrough.coaching.rubric import DIMENSIONS
 from breakthrough.settings import Settings
 from components import cache
@@ -139,6 +140,18 @@ with st.form("settings"):
         horizontal=True,
         help="A rep behind pace for two or more of these periods running is listed on the Talent page.",
     )
+    st.subheader("The manager's week")
+    base_url = st.text_input(
+        "The dashboard's address",
+        value=cfg.app_base_url,
+        help="Where your team opens the dashboard, such as https://breakthrough.example.com: the weekly digest's "
+        "links start with it.",
+    )
+    with st.expander("Questions to ask in a one-on-one (one per line; the prep sheet asks three)"):
+        asked = {
+            key: st.text_area(questions.label(key), value="\n".join(found), height=110, key=f"questions_{key}")
+            for key, found in questions.table(cfg).items()
+        }
     saved = st.form_submit_button("Save settings", type="primary", disabled=not may_change)
 
 
@@ -155,6 +168,11 @@ def _problems(new: Settings) -> list[str]:
             holidays_for(new.holiday_country, [2026])
         except ValueError as err:
             found.append(f"Holiday country: {err}")
+    if not new.app_base_url.startswith(("http://", "https://")):
+        found.append(
+            "The dashboard's address: start it with https:// (or http://), such as https://breakthrough.example.com."
+        )
+    found += questions.problems(edited_questions)
     if not any(w > 0 for w in new.rubric_weights.values()):
         found.append(
             "How much each part of a session counts: every weight is 0, so no session could be scored. Give at least "
@@ -164,6 +182,7 @@ def _problems(new: Settings) -> list[str]:
 
 
 if saved:
+    edited_questions = {key: text.splitlines() for key, text in asked.items()}
     table = rates.dropna()
     new = dataclasses.replace(
         cfg,
@@ -193,6 +212,8 @@ if saved:
         debrief_window_days=int(debrief),
         rubric_weights={dim: float(w) for dim, w in weights.items()},
         shortfall_period=str(shortfall_period),
+        app_base_url=base_url.strip().rstrip("/"),
+        prep_questions=questions.own_questions(edited_questions),
     )
     problems = _problems(new)
     for text in problems:

@@ -555,3 +555,50 @@ class Paths:
 @pytest.fixture
 def paths(monkeypatch):
     return Paths(monkeypatch)
+
+
+# --- e-mail: a real SMTP server on a free loopback port ----------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """An aiosmtpd server on 127.0.0.1 (no TLS), with the digest's SMTP variables pointing at it.
+
+    `smtp_server.messages` holds what arrived (`email.message.EmailMessage`, with its envelope recipients in
+    `rcpt`); an address in `smtp_server.refuse` is refused at RCPT TO (550), as a real server refuses a
+    mailbox that does not exist."""
+    from email import message_from_bytes, policy
+    from types import SimpleNamespace
+
+    from aiosmtpd.controller import Controller
+
+    state = SimpleNamespace(messages=[], refuse=set())
+
+    class Handler:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.lower() in state.refuse:
+                return "550 5.1.1 no such mailbox here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+            msg.rcpt = list(envelope.rcpt_tos)  # type: ignore[attr-defined]
+            state.messages.append(msg)
+            return "250 Message accepted"
+
+    port = _free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "SECURITY": "none",
+        "FROM": "Breakthrough <digest@example.com>",
+    }.items():
+        monkeypatch.setenv(f"BREAKTHROUGH_SMTP_{key}", value)
+    monkeypatch.delenv("BREAKTHROUGH_SMTP_USER", raising=False)
+    monkeypatch.delenv("BREAKTHROUGH_SMTP_PASSWORD", raising=False)
+    state.port = port
+    yield state
+    controller.stop()

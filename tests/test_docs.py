@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from breakthrough.digest import mail as digest_mail
 from breakthrough.metrics import drivers, scorecard
 from breakthrough.settings import Settings
 from components.sections import rep_detail
@@ -312,3 +313,33 @@ def test_the_technical_term_is_in_the_help(demo_app):
     assert "shrinkage strength k" in helps["Lean on the team's rates for reps with few deals (deals' worth)"]
     assert "look-back window" in helps["Measure rates over the last (days)"]
     assert "coverage ratio" in helps["Open pipeline a rep needs for the gap"]
+
+
+# --- the manager's week: the prep sheet and the digest (docs/coaching.md) ----------------------------------
+
+
+def _digest_flags() -> list[str]:
+    from breakthrough import cli
+
+    sub = next(a for a in cli._parser()._actions if a.dest == "command")
+    digest = sub.choices["digest"]  # type: ignore[index]
+    return sorted(o for a in digest._actions for o in a.option_strings if o not in ("-h", "--help", "--database-url"))
+
+
+@pytest.mark.parametrize("flag", _digest_flags())
+def test_every_digest_flag_is_documented(flag):
+    section = text("coaching.md").split("## The weekly digest", 1)[1].split("\n## ", 1)[0]
+    assert f"`{flag}" in section
+
+
+@pytest.mark.parametrize("variable", sorted(digest_mail.ENV.values()))
+def test_every_smtp_variable_is_in_the_readme_and_the_coaching_doc(variable):
+    assert variable in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{variable}`" in text("coaching.md")
+
+
+def test_the_prep_sheet_and_the_digest_are_explained_for_managers():
+    assert {"one-on-one prep", "the weekly digest"} <= headings("coaching.md")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python -m breakthrough digest" in readme and "OnCalendar=" in readme and "0 7 * * 1" in readme
+    assert "/one_on_one" in text("coaching.md") and "`prep_manager`" in text("pages.md")

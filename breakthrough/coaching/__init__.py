@@ -5,7 +5,11 @@
 - `sessions` the coaching log: sessions and commitments read and written
 - `rubric`   the session scores and what they mean
 - `impact`   the change in a rep's figures after coaching on a driver
+- `prep`     the one-on-one prep sheet: per manager and week, a block per rep (status, focus and its change,
+             commitments to review, cadence, deals to inspect, questions)
+- `questions` the questions to ask per focus driver and rubric dimension (defaults; Settings keeps edits)
 
-May import: metrics (among it the table of drivers: a session's focus driver), store, access
+May import: metrics, diagnosis (the prep sheet's focus driver and deals to inspect; diagnosis imports no
+coaching) (among metrics the table of drivers: a session's focus driver), store, access
 (`require` before a write), and the top-level `settings` and `formatting`.
 """

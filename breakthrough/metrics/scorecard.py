@@ -99,6 +99,20 @@ def results_pace(attainment: float | None, elapsed_share: float) -> float | None
     return attainment / elapsed_share
 
 
+NO_QUOTA, QUOTA_MET, NOT_STARTED = "no quota", "quota met", "not started"
+
+
+def rep_status(rep: RepFigures, elapsed_share: float, settings: Settings) -> str:
+    """Won to date against the share of the period gone: on track / at risk / behind (the Settings
+    thresholds), or `quota met`, `no quota`, `not started` (the period has not begun)."""
+    if not rep.quota:
+        return NO_QUOTA
+    if rep.won >= rep.quota:
+        return QUOTA_MET
+    pace = results_pace(rep.funnel.attainment, elapsed_share)
+    return funnel.status(pace, settings.on_track_threshold, settings.at_risk_threshold) or NOT_STARTED
+
+
 def build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -> Scorecard:
     """Figures for every rep in the period's figures: who worked here during some part of it up to the as-of
     date (`tenure.present`), leavers with their prorated quota (filtering by team, manager or rep is the caller's)."""

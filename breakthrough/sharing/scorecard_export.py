@@ -24,8 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from breakthrough.coaching import sessions
-from breakthrough.diagnosis import focus
-from breakthrough.metrics import funnel, scorecard
+from breakthrough.metrics import scorecard
 from breakthrough.metrics.periods import Period
 from breakthrough.metrics.view import effective_as_of, reps_in_scope
 from breakthrough.settings import Settings
@@ -73,7 +72,7 @@ FIELDS = (
     "hidden_by_total",
 )
 STAGE_FIELDS = {"calls": "calls", "meetings": "meetings", "opportunities": "new_opps"}
-NO_QUOTA, QUOTA_MET, NOT_STARTED = "no quota", "quota met", "not started"
+NO_QUOTA, QUOTA_MET, NOT_STARTED = scorecard.NO_QUOTA, scorecard.QUOTA_MET, scorecard.NOT_STARTED
 
 
 class UnknownScope(ValueError):
@@ -190,14 +189,8 @@ def _record(
 
 
 def status(rep: scorecard.RepFigures, elapsed_share: float, settings: Settings) -> str:
-    """Won to date against the share of the period gone: on track / at risk / behind (the Settings
-    thresholds), or `quota met`, `no quota`, `not started` (the period has not begun)."""
-    if not rep.quota:
-        return NO_QUOTA
-    if rep.won >= rep.quota:
-        return QUOTA_MET
-    pace = focus.results_pace(rep, elapsed_share)
-    return funnel.status(pace, settings.on_track_threshold, settings.at_risk_threshold) or NOT_STARTED
+    """Won to date against the share of the period gone (`scorecard.rep_status`: one rule for every page)."""
+    return scorecard.rep_status(rep, elapsed_share, settings)
 
 
 def _finite(value) -> float | None:

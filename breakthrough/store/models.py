@@ -437,3 +437,17 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+
+
+class DigestSent(Base):
+    """A weekly digest sent (`breakthrough.digest`; migration 0012_week): to whom, for which ISO week, when (UTC).
+
+    One row per recipient and week, so a second run for the week sends nothing unless asked to (`--resend`)."""
+
+    __tablename__ = "digest_sent"
+    __table_args__ = (UniqueConstraint("week", "email", name="uq_digest_sent_week_email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(8))  # 2026-W48
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20))  # "manager" | "leader"
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, without a time zone

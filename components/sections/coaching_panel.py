@@ -80,8 +80,19 @@ def log_section(view: View) -> None:
     people = cache.people(version, current_scope())
     data = figures(view.period.key, view.as_of, view.team, version, current_scope())
     by_name = {m.name: i for i, m in data.managers.items()}
-    with st.expander("Log a coaching session", expanded=False, icon=":material/add:"):
-        session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
+    started = session_form.prefill()  # a one-on-one begun on the prep sheet
+    if started is not None and started["rep_id"] not in people.index:
+        session_form.drop_prefill()
+        started = None
+    with st.expander("Log a coaching session", expanded=started is not None, icon=":material/add:"):
+        if started is None:
+            session_form.log_form("log", people, list(data.managers), by_name.get(view.manager), as_of=view.as_of)
+            return
+        st.caption("Started from the one-on-one prep: the rep, their focus driver and the commitments to review.")
+        st.button("Log for another rep instead", key="log_drop_prefill", on_click=session_form.drop_prefill)
+        session_form.log_form(
+            "log", people, [], started["manager_id"], started["rep_id"], as_of=view.as_of, started=started
+        )
 
 
 def manager_scorecard(data: managers.Coaching, cfg) -> None:

@@ -30,6 +30,27 @@ NOT_SCORED = "–"
 STATUSES = ["open", "done", "missed"]
 REVIEW = {"not reviewed": None, "done": "done", "missed": "missed", "still open": "open"}
 DRIVER_OPTIONS = [None, *drivers.KEYS]
+PREFILL = "_log_prefill"  # a session started from the prep sheet: `Prefill`, kept until it is saved or dropped
+
+
+def prefill() -> dict | None:
+    """The session the prep sheet asked to log (manager_id, rep_id, focus_driver, review: commitment ids), if any."""
+    return st.session_state.get(PREFILL)
+
+
+def start_prefilled(manager_id: int, rep_id: int, focus_driver: str | None, review: tuple[int, ...]) -> None:
+    """Ask the Coaching page's form to open with this rep, driver and the commitments to review first
+    (an `on_click` callback: the page then switches)."""
+    st.session_state[PREFILL] = {
+        "manager_id": int(manager_id),
+        "rep_id": int(rep_id),
+        "focus_driver": focus_driver,
+        "review": tuple(int(i) for i in review),
+    }
+
+
+def drop_prefill() -> None:
+    st.session_state.pop(PREFILL, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -44,6 +65,7 @@ def _counter(key: str) -> int:
 
 def _saved(key: str, message: str) -> None:
     st.session_state[f"_{key}_n"] = _counter(key) + 1
+    drop_prefill()  # a session started from the prep sheet is logged: the next form starts empty
     st.session_state[f"_{key}_done"] = plain(message, 300)
     st.rerun()
 
@@ -153,12 +175,15 @@ def _commitment_inputs(key: str, s: SessionInput | None) -> list[CommitmentInput
     return found
 
 
-def _reviews(key: str, rep_id: int) -> dict[int, str]:
-    """The rep's open commitments (latest agreed first), each marked done / missed / still open when reviewed here."""
+def _reviews(key: str, rep_id: int, first: tuple[int, ...] = ()) -> dict[int, str]:
+    """The rep's open commitments (those of `first` — the prep sheet's — then the latest agreed), each marked
+    done / missed / still open when reviewed here."""
     pending = _open_commitments(rep_id, cache.version(), current_scope())
     if pending.empty:
         return {}
     pending = pending.sort_values(["session_date", "id"], ascending=False)  # the latest agreed first
+    if first:
+        pending = pending.assign(_first=~pending["id"].isin(list(first))).sort_values("_first", kind="stable")
     st.markdown("**Review the rep's open commitments**")
     found = {}
     for c in pending.head(REVIEW_SHOWN).itertuples():
@@ -179,7 +204,9 @@ def _reviews(key: str, rep_id: int) -> dict[int, str]:
     return found
 
 
-def _body(key: str, s: SessionInput | None, rep_id: int, today: dt.date, review: bool) -> dict:
+def _body(
+    key: str, s: SessionInput | None, rep_id: int, today: dt.date, review: bool, first: tuple[int, ...] = ()
+) -> dict:
     fields = _first_line(key, s, today)
     fields["focus_text"] = st.text_input(
         "Focus in your words (optional)", value=(s.focus_text or "") if s else "", key=f"{key}_focus_text"
@@ -187,7 +214,7 @@ def _body(key: str, s: SessionInput | None, rep_id: int, today: dt.date, review:
     fields["scores"] = _rubric(key, s)
     fields["notes"] = st.text_area("Notes", value=(s.notes or "") if s else "", height=80, key=f"{key}_notes")
     fields["commitments"] = tuple(_commitment_inputs(key, s))
-    fields["reviews"] = _reviews(key, rep_id) if review else {}
+    fields["reviews"] = _reviews(key, rep_id, first) if review else {}
     return fields
 
 
@@ -216,10 +243,13 @@ def log_form(
     manager_id: int | None = None,
     rep_id: int | None = None,
     as_of: dt.date | None = None,
+    started: dict | None = None,
 ) -> None:
     """Log a new session: pick manager and rep (unless fixed), fill one form, save.
 
-    Only leaders and managers log sessions; a manager logs as themselves (the manager picker offers only them)."""
+    `started`: a session begun on the prep sheet (`prefill()`): that rep, a one-on-one on that focus driver, and
+    the commitments to review listed first. Only leaders and managers log sessions; a manager logs as themselves
+    (the manager picker offers only them)."""
     show_saved(key)
     scope = current_scope()
     if not scope.may("coaching"):
@@ -234,8 +264,11 @@ def log_form(
         return
     today = dt.date.today()
     form_key = f"{key}_{_counter(key)}"
+    begun = None
+    if started is not None:
+        begun = SessionInput(manager_id, rep_id, today, "one_on_one", 30, focus_driver=started.get("focus_driver"))
     with st.form(form_key):
-        fields = _body(form_key, None, rep_id, today, review=True)
+        fields = _body(form_key, begun, rep_id, today, review=True, first=tuple(started["review"]) if started else ())
         submitted = st.form_submit_button("Log session", type="primary")
     if as_of is not None and as_of < today:
         st.caption(f"The view is as of {day(as_of)}: sessions after that day are not in its figures.")
