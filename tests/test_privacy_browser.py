@@ -81,6 +81,7 @@ PAGES = [  # (page path, parameters besides anon=1)
     ("/pipeline", {"rep": CHOSEN}),
     ("/talent", {}),
     ("/talent", {"rep": CHOSEN}),
+    ("/one_on_one", {"prep_manager": "MANAGER"}),
     ("/data", {}),
     ("/settings", {}),
 ]

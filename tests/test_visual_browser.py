@@ -29,6 +29,7 @@ PAGES = [
     ("data", "/data", "Data"),
     ("settings", "/settings", "Settings"),
     ("talent", "/talent", "Talent"),
+    ("one_on_one", "/one_on_one", "One-on-one prep"),
 ]
 # Every other address the copy-link box, README and docs show (the ones above are opened by the page checks)
 ALIASES = [("/overview", "Overview"), ("/rep", "Rep")]
@@ -78,9 +79,9 @@ def test_every_address_opens_its_page_with_no_dialog(server, browser, address, h
 
 # --- the class checks: every page at a projector's and a laptop's size -----------------------------------
 
-# Elements whose text must never be cut: headings, metric labels, values and deltas.
+# Elements whose text must never be cut: headings, metric labels, values and deltas, button labels.
 CUT_OFF = """() => {
-  const sel = 'h1, h2, h3, h4, [data-testid="stMetricDelta"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] p';
+  const sel = 'h1, h2, h3, h4, [data-testid="stMetricDelta"] *, [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] p, button [data-testid="stMarkdownContainer"]';
   return [...document.querySelectorAll(sel)]
     .filter(e => e.offsetParent !== null && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
     .map(e => e.innerText.slice(0, 80));

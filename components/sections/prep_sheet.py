@@ -92,7 +92,7 @@ def _notice(key: str, options: list[str], what: str) -> None:
 def downloads(p: prep.Prep, base_url: str) -> None:
     stem = prep_export.file_stem(p)
     texts = sharing.commitment_texts_shown()
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, _ = st.columns([2, 1, 2])  # the first wide enough for its label at 1280 px
     c1.download_button(
         "Printable sheet (HTML)", lambda: prep_export.html(p, base_url, dt.datetime.now(), texts),
         file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="prep_html",
@@ -116,14 +116,11 @@ def block(n: int, p: prep.Prep, b: prep.Block, base_url: str, may_log: bool) -> 
         if b.focus:
             focus += f", worth **{money(b.focus_value, p.currency)}** this period · {plain(b.change_text(p.currency))}"
         st.markdown(f"Focus driver: {focus}")
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**Coaching against the cadence**")
-            st.dataframe(_cadence(b), hide_index=True, width="stretch", key=f"prep_k_{b.rep_id}")
-        with right:
-            st.markdown("**Questions to ask**")
-            for i, q in enumerate(b.questions, start=1):
-                st.text(f"{i}. {q}")  # text, never markdown
+        st.markdown("**Questions to ask**")
+        for i, q in enumerate(b.questions, start=1):
+            st.text(f"{i}. {q}")  # text, never markdown
+        st.markdown("**Coaching against the cadence**")
+        st.dataframe(_cadence(b), hide_index=True, width="stretch", key=f"prep_k_{b.rep_id}")
         st.markdown("**Commitments to review**")
         if b.commitments:
             st.dataframe(_commitments(b), hide_index=True, width="stretch", key=f"prep_c_{b.rep_id}")
