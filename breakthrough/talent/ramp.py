@@ -4,8 +4,9 @@
   months that are over by the as-of date count, and only while the rep was here.
 - **Figures per tenure month** (from `history`, kind "month"): attainment = won ÷ the month's quota
   (prorated to the working days employed, so a part month is judged on its own share); won, calls, meetings
-  held and new opportunities *per full month*: the month's count ÷ the share of its working days employed
-  (a rep hired on the 16th with 8 calls in the 11 of 22 working days left counts 16).
+  held, new opportunities and the pipeline created (the amount of the deals created that month, in the
+  reporting currency) *per full month*: the month's count ÷ the share of its working days employed (a rep
+  hired on the 16th with 8 calls in the 11 of 22 working days left counts 16).
 - **The cohort**: reps hired in or after the data's first month (only they have a month 1 in the data).
   At each tenure month: how many of them have a figure (`n`), their median, and their top quartile (the 75th
   percentile, numpy's linear rule as the benchmarks use) — what great looked like. A point made by fewer than
@@ -35,9 +36,9 @@ NEW_HIRE_MONTHS = 12
 MIN_REPS = 3  # a cohort point made by fewer reps is hidden
 TOP_QUARTILE = 0.75
 ACTIVITIES = {"calls": "calls", "meetings": "meetings", "opportunities": "new opportunities"}
-CURVE_FIGURES = ("attainment", "won", "calls", "meetings", "opportunities")
+CURVE_FIGURES = ("attainment", "won", "calls", "meetings", "opportunities", "pipeline")
 MONTH_COLUMNS = ["rep_id", "name", "team", "tenure_month", "month", "cohort", "quota", "won", "attainment", "calls",
-                 "meetings", "opportunities", "share"]  # fmt: skip
+                 "meetings", "opportunities", "pipeline", "share"]  # fmt: skip
 CURVE_COLUMNS = ["figure", "tenure_month", "n", "median", "top_quartile"]
 STATUS_WORDS = {"ahead": "ahead of the cohort", "with": "with the cohort", "behind": "behind the cohort"}
 
@@ -134,7 +135,10 @@ def _months(found: history.History) -> pd.DataFrame:
         "month": np.array([p.label for p in found.periods], dtype=object)[col],
         "cohort": cohort[rep],
         "quota": found.figures["quota"][rep, col],
-        **{name: found.figures[name][rep, col] / share for name in ("won", "calls", "meetings", "opportunities")},
+        **{
+            name: found.figures[name][rep, col] / share
+            for name in ("won", "calls", "meetings", "opportunities", "pipeline")
+        },
         "attainment": found.attainment[rep, col],
         "share": share,
     }
