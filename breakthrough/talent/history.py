@@ -5,7 +5,7 @@ rep and period: the quota (`inputs.quota_totals`: prorated to the working days e
 does), won (closed-won amount in the reporting currency), calls, meetings held, new opportunities and the
 pipeline created (the amount of the deals created, in the reporting currency) — the
 running totals of `activity_running` and `opportunity_running`, two look-ups per rep and period boundary, in
-one query each. The last period counts up to the as-of date. Results pace is `scorecard.results_pace`:
+one query each. The last period counts up to the as-of date. Results pace is `scorecard.results_pace`'s rule:
 attainment ÷ the share of the period's working days elapsed (1 for a period that is over).
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from breakthrough.metrics import inputs, money, periods, scorecard, tenure
+from breakthrough.metrics import inputs, money, periods, tenure
 from breakthrough.metrics.periods import Period
 from breakthrough.settings import Settings
 from breakthrough.store import queries
@@ -50,12 +50,12 @@ class History:
 
     @property
     def pace(self) -> np.ndarray:
-        """Results pace per rep and period (`scorecard.results_pace`; NaN where it has none)."""
-        found = np.full(self.attainment.shape, np.nan)
-        for (i, j), value in np.ndenumerate(self.attainment):
-            pace = scorecard.results_pace(None if value != value else float(value), float(self.elapsed[j]))
-            found[i, j] = np.nan if pace is None else pace
-        return found
+        """Results pace per rep and period (`scorecard.results_pace`, for every rep and period at once: attainment ÷
+        the elapsed share; NaN without an attainment or before the period starts)."""
+        attainment, elapsed = self.attainment, np.broadcast_to(self.elapsed, self.attainment.shape)
+        known = np.isfinite(attainment) & (elapsed > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(known, attainment / np.where(known, elapsed, 1.0), np.nan)
 
     def row(self, rep_id: int) -> int:
         return self.rep_ids.index(rep_id)

@@ -84,18 +84,20 @@ def from_history(found: history.History, settings: Settings) -> Ramp:
     months = _months(found)
     curve = _curve(months)
     points = _points(curve)
-    by_rep = {int(k): v for k, v in months.groupby("rep_id")} if len(months) else {}
-    hires = {}
     as_of_month = _month_index(found.as_of)
-    for rep_id, name, hire, end in zip(found.rep_ids, found.names, found.hire, found.end):
-        left = end is not None and end < found.as_of
-        if (
-            hire is not None
-            and not left
-            and as_of_month - _month_index(hire) + 1 <= NEW_HIRE_MONTHS
-            and hire <= found.as_of
-        ):
-            hires[rep_id] = _status(rep_id, name, by_rep.get(rep_id, months.iloc[0:0]), points, settings)
+    new = {
+        rep_id: name
+        for rep_id, name, hire, end in zip(found.rep_ids, found.names, found.hire, found.end)
+        if hire is not None
+        and not (end is not None and end < found.as_of)  # left
+        and as_of_month - _month_index(hire) + 1 <= NEW_HIRE_MONTHS
+        and hire <= found.as_of
+    }
+    theirs = months[months["rep_id"].isin(list(new))].sort_values("tenure_month", ascending=False, kind="stable")
+    by_rep: dict[int, list[dict]] = {}
+    for row in theirs.to_dict("records"):  # the new hires' rows only, latest month first, in one pass
+        by_rep.setdefault(int(row["rep_id"]), []).append(row)
+    hires = {r: _status(r, name, by_rep.get(r, []), points, settings) for r, name in new.items()}
     return Ramp(found.as_of, months, curve, hires, int(months.loc[months["cohort"], "rep_id"].nunique()))
 
 
@@ -167,16 +169,17 @@ def _curve(months: pd.DataFrame) -> pd.DataFrame:
 
 def _points(curve: pd.DataFrame) -> dict[tuple[str, int], tuple[int, float, float]]:
     """(figure, tenure month) → (n, median, top quartile), for looking points up one by one."""
-    return {(f, int(t)): (int(k), float(md), float(tq)) for f, t, k, md, tq in curve.itertuples(index=False)}
+    columns = (curve[c].tolist() for c in CURVE_COLUMNS)
+    return {(f, int(t)): (int(k), float(md), float(tq)) for f, t, k, md, tq in zip(*columns)}
 
 
-def _status(rep_id: int, name: str, mine: pd.DataFrame, points: dict, settings: Settings) -> RepRamp:
-    mine = mine.sort_values("tenure_month", ascending=False)
-    if mine.empty:
+def _status(rep_id: int, name: str, mine: list[dict], points: dict, settings: Settings) -> RepRamp:
+    """`mine`: the rep's rows, latest tenure month first."""
+    if not mine:
         return RepRamp(rep_id, name, None, None, None, None, None, None, None, None,
                        "no full month here yet")  # fmt: skip
-    latest = int(mine["tenure_month"].iloc[0])
-    for row in mine.to_dict("records"):
+    latest = int(mine[0]["tenure_month"])
+    for row in mine:
         t = int(row["tenure_month"])
         figure = "attainment" if np.isfinite(row["attainment"]) else "won"
         n, median, top = points.get((figure, t), (0, np.nan, np.nan))
