@@ -2,7 +2,7 @@
 
 Each owner's amount of the deals created through each day (by created date, per currency, whatever the
 deal's status), beside the count `created` already kept: the Talent page's ramp shows the pipeline created
-by month of tenure from two look-ups per rep and month (issue #16, docs/metrics.md#ramp). Every writer
+by month of tenure from two look-ups per rep and month (issue #16, docs/metrics.md#pipeline-created). Every writer
 keeps it through `rollups.refresh_opportunity_rollups`; the column's default 0 only fills the rows while
 this migration adds it.
 
