@@ -2,7 +2,7 @@
 importer from CSV files shaped like the templates (the same records either way).
 
 people: (name, role, team, manager, hire, end); quotas: (name, month start, amount);
-deals: (name, created, close, status, amount); calls: (name, day, how many).
+deals: (name, created, close, status, amount[, currency: USD if left out]); calls: (name, day, how many).
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def _rows(engine, people, quotas, deals, calls) -> None:
         if deals:
             conn.execute(insert(Opportunity), [
                 {"source": "t", "external_id": f"O{i}", "owner_id": ids[n], "name": f"Deal {i}", "created_date": c,
-                 "close_date": d, "stage": STAGE[s], "status": s, "amount": a, "currency": "USD"}
-                for i, (n, c, d, s, a) in enumerate(deals)
+                 "close_date": d, "stage": STAGE[s], "status": s, "amount": a, "currency": (*cur, "USD")[0]}
+                for i, (n, c, d, s, a, *cur) in enumerate(deals)
             ])  # fmt: skip
         rows = [{"source": "t", "external_id": f"A{name}{day}{k}", "rep_id": ids[name],
                  "ts": dt.datetime.combine(day, dt.time(10)), "day": day, "type": "call", "outcome": "connected"}
@@ -71,8 +71,8 @@ def _import(engine, people, quotas, deals, calls) -> None:
     if deals:
         files.append(("opportunities.csv", [["crm_id", "owner", "name", "stage", "amount", "currency", "close_date",
                                              "created_date"]]
-                      + [[f"O{i}", n, f"Deal {i}", STAGE[s], a, "USD", d.isoformat(), c.isoformat()]
-                         for i, (n, c, d, s, a) in enumerate(deals)]))  # fmt: skip
+                      + [[f"O{i}", n, f"Deal {i}", STAGE[s], a, (*cur, "USD")[0], d.isoformat(), c.isoformat()]
+                         for i, (n, c, d, s, a, *cur) in enumerate(deals)]))  # fmt: skip
     if calls:
         files.append(("activities.csv", [["crm_id", "owner", "date", "type", "outcome"]]
                       + [[f"A{n}{day}{k}", n, day.isoformat(), "call", "connected"]

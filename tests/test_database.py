@@ -91,8 +91,15 @@ def test_migrations_match_the_models(engine):
 RUNNING_TABLES = ("activity_running", "opportunity_running", "won_deal_cycles")
 
 
-def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps):
-    """Migration 0005 creates the running totals and fills them from the rows already there."""
+@pytest.mark.parametrize(
+    "back_to, gone",
+    [
+        ("0004_page_indexes", set(RUNNING_TABLES)),  # 0005 creates the running totals, 0014 adds created_amount
+        ("0010_audit_log", set()),  # 0014 adds opportunity_running.created_amount to the rows there
+    ],
+)
+def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):
+    """The migrations fill the running totals from the rows already there, as a refresh writes them."""
     add_activities(engine, reps, ACTIVITIES)
     deals = [dict(OPPORTUNITY, external_id=f"o{i}", owner_id=reps[owner], status=status, close_date=close,
                   amount=amount, currency=currency)
@@ -104,8 +111,10 @@ def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_wo
         rollups.refresh_activity_daily(conn)
         rollups.refresh_opportunity_rollups(conn)
     refreshed = _tables(engine, RUNNING_TABLES)
-    _alembic(engine, "downgrade", "0004_page_indexes")
-    assert not set(RUNNING_TABLES) & set(inspect(engine).get_table_names())
+    _alembic(engine, "downgrade", back_to)
+    assert set(RUNNING_TABLES) - set(inspect(engine).get_table_names()) == gone
+    if not gone:
+        assert "created_amount" not in {c["name"] for c in inspect(engine).get_columns("opportunity_running")}
     migrate(engine)
     assert _tables(engine, RUNNING_TABLES) == refreshed
     assert all(refreshed.values())  # every table had rows to compare

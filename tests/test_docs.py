@@ -115,7 +115,7 @@ def test_every_figure_has_a_section_in_metrics_doc(label):
     assert FIGURE_HEADINGS.get(label, label).lower() in headings("metrics.md")
 
 
-TALENT_FIGURES = ("Results pace", "Month of tenure", "Ramp figures per month of tenure", "Cohort",
+TALENT_FIGURES = ("Results pace", "Month of tenure", "Ramp figures per month of tenure", "Pipeline created", "Cohort",
                   "Cohort median and top quartile", "Ramp status", "Persistent shortfall", "What was done",
                   "Hidden by the total")  # fmt: skip
 

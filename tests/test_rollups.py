@@ -155,18 +155,19 @@ DEALS = [  # (owner, currency, created, close, status, amount)
     (None, "USD", D1, D1, "won", 999),  # nobody's: counts for no one
     ("B", "USD", D3, D5, "won", 30),
 ]
-# (won, won amount, lost, open, open amount, created) through each day, by hand from DEALS:
-#   (A, USD): D1 created 2 → (0,0,0,0,0,2); D2 + lost 1 → (0,0,1,0,0,2); D3 + won 100 → (1,100,1,0,0,2); D5 same
-#   (A, EUR): D1 nothing → zeros; D2 created 1; D3 + open 50 → (0,0,0,1,50,1); D5 same
-#   (B, USD): D1 created 1; D2 + created 1, won (no amount) → (1,0,0,0,0,2); D3 + created 1 → (1,0,0,0,0,3);
-#             D5 + won 30 → (2,30,0,0,0,3)
+# (won, won amount, lost, open, open amount, created, created amount) through each day, by hand from DEALS:
+#   (A, USD): D1 created 2 (100 + 40) → (0,0,0,0,0,2,140); D2 + lost 1 → (0,0,1,0,0,2,140); D3 + won 100 →
+#             (1,100,1,0,0,2,140); D5 same
+#   (A, EUR): D1 nothing → zeros; D2 created 1 (50); D3 + open 50 → (0,0,0,1,50,1,50); D5 same
+#   (B, USD): D1 created 1 (no amount: 0); D2 + created 1 (70), won (no amount) → (1,0,0,0,0,2,70); D3 + created 1
+#             (30) → (1,0,0,0,0,3,100); D5 + won 30 → (2,30,0,0,0,3,100)
 DEAL_RUNNING = {
-    (D1, "A", "USD"): (0, 0, 0, 0, 0, 2), (D2, "A", "USD"): (0, 0, 1, 0, 0, 2),
-    (D3, "A", "USD"): (1, 100, 1, 0, 0, 2), (D5, "A", "USD"): (1, 100, 1, 0, 0, 2),
-    (D1, "A", "EUR"): (0, 0, 0, 0, 0, 0), (D2, "A", "EUR"): (0, 0, 0, 0, 0, 1),
-    (D3, "A", "EUR"): (0, 0, 0, 1, 50, 1), (D5, "A", "EUR"): (0, 0, 0, 1, 50, 1),
-    (D1, "B", "USD"): (0, 0, 0, 0, 0, 1), (D2, "B", "USD"): (1, 0, 0, 0, 0, 2),
-    (D3, "B", "USD"): (1, 0, 0, 0, 0, 3), (D5, "B", "USD"): (2, 30, 0, 0, 0, 3),
+    (D1, "A", "USD"): (0, 0, 0, 0, 0, 2, 140), (D2, "A", "USD"): (0, 0, 1, 0, 0, 2, 140),
+    (D3, "A", "USD"): (1, 100, 1, 0, 0, 2, 140), (D5, "A", "USD"): (1, 100, 1, 0, 0, 2, 140),
+    (D1, "A", "EUR"): (0, 0, 0, 0, 0, 0, 0), (D2, "A", "EUR"): (0, 0, 0, 0, 0, 1, 50),
+    (D3, "A", "EUR"): (0, 0, 0, 1, 50, 1, 50), (D5, "A", "EUR"): (0, 0, 0, 1, 50, 1, 50),
+    (D1, "B", "USD"): (0, 0, 0, 0, 0, 1, 0), (D2, "B", "USD"): (1, 0, 0, 0, 0, 2, 70),
+    (D3, "B", "USD"): (1, 0, 0, 0, 0, 3, 100), (D5, "B", "USD"): (2, 30, 0, 0, 0, 3, 100),
 }  # fmt: skip
 
 
@@ -184,7 +185,7 @@ def deal_running(engine, reps) -> dict:
     t = OpportunityRunning
     with engine.connect() as conn:
         rows = conn.execute(select(t.day, t.owner_id, t.currency, t.won, t.won_amount, t.lost, t.open, t.open_amount,
-                                   t.created)).all()  # fmt: skip
+                                   t.created, t.created_amount)).all()  # fmt: skip
     return {(d, names[o], c): tuple(rest) for d, o, c, *rest in rows}
 
 
@@ -202,8 +203,9 @@ def deal_running_from_raw(engine) -> dict:
             closed = [d for d in mine if d.close_date is not None and d.close_date <= day]
             count = lambda s, closed=closed: sum(1 for d in closed if d.status == s)  # noqa: E731
             amount = lambda s, closed=closed: sum(d.amount or 0 for d in closed if d.status == s)  # noqa: E731
+            created = [d for d in mine if d.created_date <= day]
             found[(day, owner, currency)] = (count("won"), amount("won"), count("lost"), count("open"), amount("open"),
-                                             sum(1 for d in mine if d.created_date <= day))  # fmt: skip
+                                             len(created), sum(d.amount or 0 for d in created))  # fmt: skip
     return found
 
 
@@ -211,7 +213,7 @@ def stored_deal_running(engine) -> dict:
     t = OpportunityRunning
     with engine.connect() as conn:
         rows = conn.execute(select(t.day, t.owner_id, t.currency, t.won, t.won_amount, t.lost, t.open, t.open_amount,
-                                   t.created)).all()  # fmt: skip
+                                   t.created, t.created_amount)).all()  # fmt: skip
     return {(d, o, c): tuple(rest) for d, o, c, *rest in rows}
 
 
@@ -223,28 +225,28 @@ def test_running_deal_totals_count_each_deal_on_its_close_and_created_days(engin
 
 
 @pytest.mark.parametrize("first, last, expected", [
-    # (won, won amount, lost, open, open amount, created) per (owner, currency), from DEAL_RUNNING by hand
-    (None, D5, {("A", "USD"): (1, 100, 1, 0, 0, 2), ("A", "EUR"): (0, 0, 0, 1, 50, 1),
-                ("B", "USD"): (2, 30, 0, 0, 0, 3)}),  # everything: the totals through D5
-    (D2, D2, {("A", "USD"): (0, 0, 1, 0, 0, 0), ("A", "EUR"): (0, 0, 0, 0, 0, 1),
-              ("B", "USD"): (1, 0, 0, 0, 0, 1)}),  # D2 − D1
+    # (won, won amount, lost, open, open amount, created, created amount) per (owner, currency), from DEAL_RUNNING
+    (None, D5, {("A", "USD"): (1, 100, 1, 0, 0, 2, 140), ("A", "EUR"): (0, 0, 0, 1, 50, 1, 50),
+                ("B", "USD"): (2, 30, 0, 0, 0, 3, 100)}),  # everything: the totals through D5
+    (D2, D2, {("A", "USD"): (0, 0, 1, 0, 0, 0, 0), ("A", "EUR"): (0, 0, 0, 0, 0, 1, 50),
+              ("B", "USD"): (1, 0, 0, 0, 0, 1, 70)}),  # D2 − D1
     (D3 + dt.timedelta(days=1), D3 + dt.timedelta(days=3), {}),  # between days with data: nothing happened
-    (D3 + dt.timedelta(days=1), D5 + dt.timedelta(days=30), {("B", "USD"): (1, 30, 0, 0, 0, 0)}),  # D5 − D3
+    (D3 + dt.timedelta(days=1), D5 + dt.timedelta(days=30), {("B", "USD"): (1, 30, 0, 0, 0, 0, 0)}),  # D5 − D3
     (D1 - dt.timedelta(days=30), D1 - dt.timedelta(days=1), {}),  # before the first day
     (D3, D2, {}),  # an empty window
-    (None, D3 + dt.timedelta(days=2), {("A", "USD"): (1, 100, 1, 0, 0, 2), ("A", "EUR"): (0, 0, 0, 1, 50, 1),
-                                       ("B", "USD"): (1, 0, 0, 0, 0, 3)}),  # through a day without data: D3's
+    (None, D3 + dt.timedelta(days=2), {("A", "USD"): (1, 100, 1, 0, 0, 2, 140), ("A", "EUR"): (0, 0, 0, 1, 50, 1, 50),
+                                       ("B", "USD"): (1, 0, 0, 0, 0, 3, 100)}),  # through a day without data: D3's
 ])  # fmt: skip
 def test_a_windows_deal_totals_are_two_look_ups(engine, reps, first, last, expected):
     with engine.begin() as conn:
         add_deals(conn, reps, DEALS)
         rollups.refresh_opportunity_rollups(conn)
     names = {v: k for k, v in reps.items()}
-    totals = ("won", "won_amount", "lost", "open", "open_amount", "created")
+    totals = ("won", "won_amount", "lost", "open", "open_amount", "created", "created_amount")
     found = queries.deal_totals(engine, {"w": (first, last, totals)})
     got = {(names[int(r)], c): tuple(found[f"w_{t}"][i] for t in totals)
            for i, (r, c) in enumerate(zip(found["rep_id"], found["currency"]))}  # fmt: skip
-    zero = (0, 0, 0, 0, 0, 0)
+    zero = (0, 0, 0, 0, 0, 0, 0)
     assert got == {key: expected.get(key, zero) for key in DEAL_RUNNING_KEYS}
 
 

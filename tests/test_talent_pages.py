@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from breakthrough import settings as settings_store
 from breakthrough.access import OPEN
 from breakthrough.metrics import periods, scorecard
@@ -44,6 +46,11 @@ def test_the_talent_page_on_the_demo_shows_the_domains_figures(demo_app, demo_en
     assert [b.label for b in at.get("download_button") if b.label == "Evidence pack"] == ["Evidence pack"] * len(rows)
     said = " ".join(m.value for m in at.markdown)
     assert found.new_hires and all(h.text in said for h in found.new_hires.values())
+    months = next(df.value for df in at.dataframe if "Pipeline created" in df.value.columns)
+    mine = found.months[found.months["rep_id"].isin(list(found.new_hires))].sort_values(["name", "tenure_month"])
+    assert list(zip(months["Rep"], months["Month of tenure"])) == list(zip(mine["name"], mine["tenure_month"]))
+    assert months["Pipeline created"].tolist() == pytest.approx(mine["pipeline"].tolist())
+    assert mine["pipeline"].sum() > 0, "the demo's new hires create pipeline"
     callouts = [h.text() for h in [hidden.hidden(card, cfg), *hidden.by_team(card, cfg)] if h is not None]
     assert [w.value for w in at.warning if "of pace, but" in w.value] == callouts
 

@@ -23,6 +23,13 @@ Cohort (numpy's linear quantile: the 75th percentile of n sorted values sits at 
 Calls per full month (count ÷ employed share): Di's 10 calls in half of February count 20. Month 3:
 Ann 40, Bo 30, Cy 20, Di 12 → top quartile 30 + 0.25 × 10 = 32.5; Di's 12 is 37 % of it.
 
+Pipeline created (open deals closing in June, so nobody's won or attainment moves), per full month and in
+the reporting currency (USD; EUR at the example rate 1.08): Di 3,000 on Thu 20 Feb in half her month 1 →
+6,000, and EUR 1,000 in April (her month 3) → 1,080; in March Ann 20,000, Bo 4,000, Cy EUR 2,000 → 2,160.
+Month 3: [1,080, 2,160, 4,000, 20,000] → median 3,080, top quartile 4,000 + 0.25 × 16,000 = 8,000. Each of
+those deals is one new opportunity: Di's month 1 counts 1 ÷ 0.5 = 2; month 3 is 1 for Ann, Bo, Cy and Di (the
+top quartile's 1, so calls stay furthest behind for Di).
+
 Statuses (new hires still here; at-risk threshold 80 %): Ann month 3, 150 % ≥ 90 % → ahead; Bo month 3,
 70 % between 0.8 × 45 % = 36 % and 90 % → with; Di month 3, 20 % < 36 % → behind, calls furthest behind;
 Eve month 2, 60 % ≥ 0.8 × 60 % → with. Cy and Lu have left: no status. Old is no new hire.
@@ -72,7 +79,12 @@ CALLS = {
     "Eve": {3: 35, 4: 30},
     "Old": {1: 50, 2: 50, 3: 50, 4: 50},
 }
+JUNE = D(2025, 6, 30)
+PIPELINE = [("Di", D(2025, 2, 20), JUNE, "open", 3_000), ("Di", D(2025, 4, 10), JUNE, "open", 1_000, "EUR"),
+            ("Ann", D(2025, 3, 5), JUNE, "open", 20_000), ("Bo", D(2025, 3, 6), JUNE, "open", 4_000),
+            ("Cy", D(2025, 3, 7), JUNE, "open", 2_000, "EUR")]  # fmt: skip
 DEALS = [(n, D(2024, 12, 2), D(2025, m, 12), "won", a) for n, months in WON.items() for m, a in months.items()]
+DEALS += PIPELINE
 DAY = {1: 20, 2: 12, 3: 20, 4: 22}  # a working day each month on which everyone here calls (Lu left 14 Feb)
 QUOTAS = [(n, s, 10_000) for n in ("Ann", "Bo", "Cy", "Di", "Lu", "Eve", "Old") for s in MONTHS]
 
@@ -111,6 +123,17 @@ def test_the_cohort_curve_of_attainment(company, month, n, median, top):
         assert (row["median"], row["top_quartile"]) == (pytest.approx(median), pytest.approx(top))
 
 
+@pytest.mark.parametrize("figure, month, n, median, top", [
+    ("pipeline", 3, 4, 3_080, 8_000),
+    ("pipeline", 1, 6, 0, 0),  # only Di created a deal in her month 1
+    ("opportunities", 3, 4, 1, 1),
+])  # fmt: skip
+def test_the_cohort_curve_of_pipeline_created_and_new_opportunities(company, figure, month, n, median, top):
+    found, _ = company
+    row = found.curve_of(figure).set_index("tenure_month").loc[month]
+    assert (row["n"], row["median"], row["top_quartile"]) == (n, pytest.approx(median), pytest.approx(top))
+
+
 @pytest.mark.parametrize("rep, tenure_month, field, value", [
     ("Di", 1, "attainment", 0.8),  # hired mid-February: 4,000 against the prorated 5,000
     ("Di", 1, "calls", 20),  # 10 calls in half the month's working days, per full month
@@ -119,6 +142,13 @@ def test_the_cohort_curve_of_attainment(company, month, n, median, top):
     ("Lu", 2, "attainment", 0.5),  # the leaver's last, part month
     ("Lu", 2, "calls", 20),
     ("Ann", 4, "attainment", 1.0),
+    ("Di", 1, "pipeline", 6_000),  # 3,000 created in half the month's working days, per full month
+    ("Di", 1, "opportunities", 2),
+    ("Di", 3, "pipeline", 1_080),  # EUR 1,000 at 1.08
+    ("Cy", 3, "pipeline", 2_160),
+    ("Ann", 3, "pipeline", 20_000),
+    ("Ann", 3, "opportunities", 1),
+    ("Ann", 1, "pipeline", 0),  # the won deals were created in December, before anyone was hired
 ])  # fmt: skip
 def test_figures_by_tenure_month(company, rep, tenure_month, field, value):
     found, ids = company

@@ -230,7 +230,8 @@ class Opportunity(Base):
 class OpportunityRunning(Base):
     """Rollup: per owner and currency, deal counts and amounts *through* each day (kept by `rollups`).
 
-    Won, lost and open deals count on their close date, every deal on its created date (`created`).
+    Won, lost and open deals count on their close date, every deal on its created date (`created`, and its
+    amount, whatever its status: `created_amount`, the pipeline created).
     Amounts keep their currency: pages convert them with the Settings rates when they read them.
     Every owner and currency has a row on every day of the table, so any window is two look-ups.
     """
@@ -246,6 +247,7 @@ class OpportunityRunning(Base):
     open: Mapped[int] = mapped_column(Integer)
     open_amount: Mapped[float] = mapped_column(RunningMoney)
     created: Mapped[int] = mapped_column(Integer)
+    created_amount: Mapped[float] = mapped_column(RunningMoney, server_default="0")  # 0014_pipeline_created
 
 
 class WonDealCycles(Base):

@@ -10,7 +10,7 @@ counts of what it wrote to `activity_daily` and calls `refresh_from_daily`.
 Running totals make any date window two look-ups instead of a scan of one row per
 rep and day: `activity_running` (each rep's counts through each day, kept with
 `activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
-by close date and created deals by created date, per currency). `won_deal_cycles`
+by close date and created deals, with their amount, by created date, per currency). `won_deal_cycles`
 packs each owner's won-deal cycles into one row. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
@@ -207,11 +207,12 @@ def _activity_days(ids: list[int] | None) -> Select:
     return select(t.rep_id, t.day, t.calls, t.meetings_held, t.emails, t.activities).where(*chosen)
 
 
-DEAL_VALUES = ("won", "won_amount", "lost", "open", "open_amount", "created")
+DEAL_VALUES = ("won", "won_amount", "lost", "open", "open_amount", "created", "created_amount")
 
 
 def _deal_days(ids: list[int] | None) -> Select:
-    """Per owner, currency and day: deals won, lost and open by close date (with amounts), created by created date."""
+    """Per owner, currency and day: deals won, lost and open by close date (with amounts), created by created date
+    (with their amount: the pipeline created)."""
     both = _deal_events(ids).subquery()
     sums = [func.sum(both.c[v]).label(v) for v in DEAL_VALUES]
     return select(both.c.owner_id, both.c.currency, both.c.day, *sums).group_by(
@@ -220,17 +221,18 @@ def _deal_days(ids: list[int] | None) -> Select:
 
 
 def _deal_events(ids: list[int] | None):
-    """Each owned deal twice: on its close day (won, lost or open, with its amount) and on its created day."""
+    """Each owned deal twice: on its close day (won, lost or open, with its amount) and on its created day (with
+    its amount, whatever its status)."""
     o = Opportunity
     owned = [o.owner_id.is_not(None)] + ([] if ids is None else [o.owner_id.in_(ids)])
     count = lambda status: case((o.status == status, 1), else_=0)  # noqa: E731
     amount = lambda status: case((o.status == status, func.coalesce(o.amount, 0)), else_=0)  # noqa: E731
     closed = select(o.owner_id, o.currency, o.close_date.label("day"), count("won").label("won"),
                     amount("won").label("won_amount"), count("lost").label("lost"), count("open").label("open"),
-                    amount("open").label("open_amount"), literal(0).label("created")
-                    ).where(*owned, o.close_date.is_not(None))  # fmt: skip
+                    amount("open").label("open_amount"), literal(0).label("created"),
+                    literal(0).label("created_amount")).where(*owned, o.close_date.is_not(None))  # fmt: skip
     created = select(o.owner_id, o.currency, o.created_date, literal(0), literal(0), literal(0), literal(0),
-                     literal(0), literal(1)).where(*owned)  # fmt: skip
+                     literal(0), literal(1), func.coalesce(o.amount, 0)).where(*owned)  # fmt: skip
     return union_all(closed, created)
 
 

@@ -2,9 +2,10 @@
 
 For a list of back-to-back periods (months or quarters) from the data's first day to the as-of date, per
 rep and period: the quota (`inputs.quota_totals`: prorated to the working days employed, as every page
-does), won (closed-won amount in the reporting currency), calls, meetings held and new opportunities — the
+does), won (closed-won amount in the reporting currency), calls, meetings held, new opportunities and the
+pipeline created (the amount of the deals created, in the reporting currency) — the
 running totals of `activity_running` and `opportunity_running`, two look-ups per rep and period boundary, in
-one query each. The last period counts up to the as-of date. Results pace is `scorecard.results_pace`:
+one query each. The last period counts up to the as-of date. Results pace is `scorecard.results_pace`'s rule:
 attainment ÷ the share of the period's working days elapsed (1 for a period that is over).
 """
 
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from breakthrough.metrics import inputs, money, periods, scorecard, tenure
+from breakthrough.metrics import inputs, money, periods, tenure
 from breakthrough.metrics.periods import Period
 from breakthrough.settings import Settings
 from breakthrough.store import queries
 
-FIGURES = ("quota", "won", "calls", "meetings", "opportunities")
+FIGURES = ("quota", "won", "calls", "meetings", "opportunities", "pipeline")
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,12 @@ class History:
 
     @property
     def pace(self) -> np.ndarray:
-        """Results pace per rep and period (`scorecard.results_pace`; NaN where it has none)."""
-        found = np.full(self.attainment.shape, np.nan)
-        for (i, j), value in np.ndenumerate(self.attainment):
-            pace = scorecard.results_pace(None if value != value else float(value), float(self.elapsed[j]))
-            found[i, j] = np.nan if pace is None else pace
-        return found
+        """Results pace per rep and period (`scorecard.results_pace`, for every rep and period at once: attainment ÷
+        the elapsed share; NaN without an attainment or before the period starts)."""
+        attainment, elapsed = self.attainment, np.broadcast_to(self.elapsed, self.attainment.shape)
+        known = np.isfinite(attainment) & (elapsed > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(known, attainment / np.where(known, elapsed, 1.0), np.nan)
 
     def row(self, rep_id: int) -> int:
         return self.rep_ids.index(rep_id)
@@ -113,31 +114,39 @@ def _windows(chosen, as_of, totals) -> dict:
 
 
 def _figures(engine, settings: Settings, chosen, as_of, places: inputs.Places) -> dict[str, np.ndarray]:
-    """Won (reporting currency), new opportunities, calls and meetings held: reps × periods."""
+    """Won and the pipeline created (reporting currency), new opportunities, calls and meetings held: reps × periods."""
     n, m = places.count, len(chosen)
-    deals = queries.deal_totals(engine, _windows(chosen, as_of, ("won", "won_amount", "created")))
+    deals = queries.deal_totals(engine, _windows(chosen, as_of, ("won", "won_amount", "created", "created_amount")))
     acts = queries.activity_totals(engine, _windows(chosen, as_of, ("calls", "meetings_held")))
-    found = {name: np.zeros((n, m)) for name in ("won", "calls", "meetings", "opportunities")}
+    found = {name: np.zeros((n, m)) for name in ("won", "calls", "meetings", "opportunities", "pipeline")}
     where = places.of(deals["rep_id"]) if len(deals["rep_id"]) else np.zeros(0, dtype=np.int64)
-    keys, currencies, amounts = [], [], []
+    for name, count, amount in (("won", "won", "won_amount"), ("pipeline", "created", "created_amount")):
+        _to_reporting(found[name], where, deals, count, amount, m, settings)
+    mine = where >= 0
     for j in range(m):
-        won_n, mine = deals[f"p{j}_won"], where >= 0
-        chosen_rows = mine & (won_n > 0)
-        keys.append(where[chosen_rows].astype(np.int64) * m + j)
-        currencies.append(deals["currency"][chosen_rows].astype(object))
-        amounts.append(deals[f"p{j}_won_amount"][chosen_rows].astype(float))
         found["opportunities"][:, j] = np.bincount(where[mine], weights=deals[f"p{j}_created"][mine].astype(float),
                                                    minlength=n)  # fmt: skip
-    if keys:
-        all_keys = np.concatenate(keys)
-        rate, _ = money.rates_of(all_keys, np.concatenate(currencies), settings)
-        slots, totals = money.reporting_totals(all_keys, np.concatenate(amounts), rate)
-        found["won"][slots // m, slots % m] = totals
     at = places.of(acts["rep_id"]) if len(acts["rep_id"]) else np.zeros(0, dtype=np.int64)
     for j in range(m):
         for name, column in (("calls", "calls"), ("meetings", "meetings_held")):
             found[name][at[at >= 0], j] = acts[f"p{j}_{column}"][at >= 0].astype(float)
     return found
+
+
+def _to_reporting(into: np.ndarray, where, deals, count: str, amount: str, m: int, settings: Settings) -> None:
+    """Each rep's and period's `amount` (of the rows with a `count`) in the reporting currency, written into `into`
+    (an amount without a rate left out, as every money figure does)."""
+    keys, currencies, amounts = [], [], []
+    for j in range(m):
+        chosen_rows = (where >= 0) & (deals[f"p{j}_{count}"] > 0)
+        keys.append(where[chosen_rows].astype(np.int64) * m + j)
+        currencies.append(deals["currency"][chosen_rows].astype(object))
+        amounts.append(deals[f"p{j}_{amount}"][chosen_rows].astype(float))
+    if keys:
+        all_keys = np.concatenate(keys)
+        rate, _ = money.rates_of(all_keys, np.concatenate(currencies), settings)
+        slots, totals = money.reporting_totals(all_keys, np.concatenate(amounts), rate)
+        into[slots // m, slots % m] = totals
 
 
 def _quotas(engine, settings: Settings, chosen, places: inputs.Places) -> np.ndarray:

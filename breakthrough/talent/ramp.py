@@ -4,8 +4,9 @@
   months that are over by the as-of date count, and only while the rep was here.
 - **Figures per tenure month** (from `history`, kind "month"): attainment = won ÷ the month's quota
   (prorated to the working days employed, so a part month is judged on its own share); won, calls, meetings
-  held and new opportunities *per full month*: the month's count ÷ the share of its working days employed
-  (a rep hired on the 16th with 8 calls in the 11 of 22 working days left counts 16).
+  held, new opportunities and the pipeline created (the amount of the deals created that month, in the
+  reporting currency) *per full month*: the month's count ÷ the share of its working days employed (a rep
+  hired on the 16th with 8 calls in the 11 of 22 working days left counts 16).
 - **The cohort**: reps hired in or after the data's first month (only they have a month 1 in the data).
   At each tenure month: how many of them have a figure (`n`), their median, and their top quartile (the 75th
   percentile, numpy's linear rule as the benchmarks use) — what great looked like. A point made by fewer than
@@ -35,9 +36,9 @@ NEW_HIRE_MONTHS = 12
 MIN_REPS = 3  # a cohort point made by fewer reps is hidden
 TOP_QUARTILE = 0.75
 ACTIVITIES = {"calls": "calls", "meetings": "meetings", "opportunities": "new opportunities"}
-CURVE_FIGURES = ("attainment", "won", "calls", "meetings", "opportunities")
+CURVE_FIGURES = ("attainment", "won", "calls", "meetings", "opportunities", "pipeline")
 MONTH_COLUMNS = ["rep_id", "name", "team", "tenure_month", "month", "cohort", "quota", "won", "attainment", "calls",
-                 "meetings", "opportunities", "share"]  # fmt: skip
+                 "meetings", "opportunities", "pipeline", "share"]  # fmt: skip
 CURVE_COLUMNS = ["figure", "tenure_month", "n", "median", "top_quartile"]
 STATUS_WORDS = {"ahead": "ahead of the cohort", "with": "with the cohort", "behind": "behind the cohort"}
 
@@ -83,18 +84,20 @@ def from_history(found: history.History, settings: Settings) -> Ramp:
     months = _months(found)
     curve = _curve(months)
     points = _points(curve)
-    by_rep = {int(k): v for k, v in months.groupby("rep_id")} if len(months) else {}
-    hires = {}
     as_of_month = _month_index(found.as_of)
-    for rep_id, name, hire, end in zip(found.rep_ids, found.names, found.hire, found.end):
-        left = end is not None and end < found.as_of
-        if (
-            hire is not None
-            and not left
-            and as_of_month - _month_index(hire) + 1 <= NEW_HIRE_MONTHS
-            and hire <= found.as_of
-        ):
-            hires[rep_id] = _status(rep_id, name, by_rep.get(rep_id, months.iloc[0:0]), points, settings)
+    new = {
+        rep_id: name
+        for rep_id, name, hire, end in zip(found.rep_ids, found.names, found.hire, found.end)
+        if hire is not None
+        and not (end is not None and end < found.as_of)  # left
+        and as_of_month - _month_index(hire) + 1 <= NEW_HIRE_MONTHS
+        and hire <= found.as_of
+    }
+    theirs = months[months["rep_id"].isin(list(new))].sort_values("tenure_month", ascending=False, kind="stable")
+    by_rep: dict[int, list[dict]] = {}
+    for row in theirs.to_dict("records"):  # the new hires' rows only, latest month first, in one pass
+        by_rep.setdefault(int(row["rep_id"]), []).append(row)
+    hires = {r: _status(r, name, by_rep.get(r, []), points, settings) for r, name in new.items()}
     return Ramp(found.as_of, months, curve, hires, int(months.loc[months["cohort"], "rep_id"].nunique()))
 
 
@@ -134,7 +137,10 @@ def _months(found: history.History) -> pd.DataFrame:
         "month": np.array([p.label for p in found.periods], dtype=object)[col],
         "cohort": cohort[rep],
         "quota": found.figures["quota"][rep, col],
-        **{name: found.figures[name][rep, col] / share for name in ("won", "calls", "meetings", "opportunities")},
+        **{
+            name: found.figures[name][rep, col] / share
+            for name in ("won", "calls", "meetings", "opportunities", "pipeline")
+        },
         "attainment": found.attainment[rep, col],
         "share": share,
     }
@@ -163,16 +169,17 @@ def _curve(months: pd.DataFrame) -> pd.DataFrame:
 
 def _points(curve: pd.DataFrame) -> dict[tuple[str, int], tuple[int, float, float]]:
     """(figure, tenure month) → (n, median, top quartile), for looking points up one by one."""
-    return {(f, int(t)): (int(k), float(md), float(tq)) for f, t, k, md, tq in curve.itertuples(index=False)}
+    columns = (curve[c].tolist() for c in CURVE_COLUMNS)
+    return {(f, int(t)): (int(k), float(md), float(tq)) for f, t, k, md, tq in zip(*columns)}
 
 
-def _status(rep_id: int, name: str, mine: pd.DataFrame, points: dict, settings: Settings) -> RepRamp:
-    mine = mine.sort_values("tenure_month", ascending=False)
-    if mine.empty:
+def _status(rep_id: int, name: str, mine: list[dict], points: dict, settings: Settings) -> RepRamp:
+    """`mine`: the rep's rows, latest tenure month first."""
+    if not mine:
         return RepRamp(rep_id, name, None, None, None, None, None, None, None, None,
                        "no full month here yet")  # fmt: skip
-    latest = int(mine["tenure_month"].iloc[0])
-    for row in mine.to_dict("records"):
+    latest = int(mine[0]["tenure_month"])
+    for row in mine:
         t = int(row["tenure_month"])
         figure = "attainment" if np.isfinite(row["attainment"]) else "won"
         n, median, top = points.get((figure, t), (0, np.nan, np.nan))

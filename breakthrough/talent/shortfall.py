@@ -117,25 +117,19 @@ def sessions_words(by_type: dict[str, int]) -> str:
 
 
 def runs(found: history.History, settings: Settings) -> dict[int, list[int]]:
-    """Each rep's run: the positions of the consecutive periods behind ending with their latest period."""
+    """Each rep's run: the positions of the consecutive periods behind ending with their latest period (every rep
+    at once: the last period not behind at or before the latest one ends the run)."""
+    n, m = found.present.shape
+    if not n or not m:
+        return {}
     pace = found.pace
-    out = {}
-    for i, rep_id in enumerate(found.rep_ids):
-        end = found.end[i]
-        if end is not None and end < found.as_of:
-            continue  # left: no conversation to have
-        here = np.flatnonzero(found.present[i])
-        if not len(here):
-            continue
-        run: list[int] = []
-        for j in range(int(here[-1]), -1, -1):
-            if np.isfinite(pace[i, j]) and pace[i, j] < settings.at_risk_threshold:
-                run.insert(0, j)
-            else:
-                break
-        if len(run) >= MIN_PERIODS:
-            out[rep_id] = run
-    return out
+    behind = np.isfinite(pace) & (pace < settings.at_risk_threshold)
+    column = np.arange(m)
+    latest = np.where(found.present, column, -1).max(axis=1)  # −1: never present
+    ended = np.where(~behind & (column <= latest[:, None]), column, -1).max(axis=1)  # the last period not behind
+    left = np.array([e is not None and e < found.as_of for e in found.end], dtype=bool)  # no conversation to have
+    keep = np.flatnonzero((latest >= 0) & ~left & (latest - ended >= MIN_PERIODS))
+    return {found.rep_ids[i]: list(range(int(ended[i]) + 1, int(latest[i]) + 1)) for i in keep}
 
 
 def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | None = None) -> list[Shortfall]:
@@ -208,12 +202,17 @@ def _effects(engine, settings: Settings, logged: pd.DataFrame, chosen: dict, fou
     focused = logged[logged["focus_driver"].isin(impact.MEASURED)] if len(logged) else logged
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
+    window = dt.timedelta(days=impact.DAYS)
+    measurable = [d for d in focused["date"] if d + window <= as_of]  # the 4 weeks after are over by the as-of date
+    if not measurable:
+        return pd.DataFrame(columns=impact.EFFECT_COLUMNS)  # no effect can be measured yet
     people = queries.people(engine)
-    first = max(min(focused["date"]) - dt.timedelta(days=impact.DAYS), found.periods[0].start)
+    first = max(min(focused["date"]) - window, found.periods[0].start)
     colleagues = managers.peers(people, as_of)
     coached = {int(r) for r in focused["rep_id"]}
     needed = sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
-    ledger = impact.running_ledger(engine, settings, first, as_of, needed)
+    # the ledger ends where the last measurable session's 4 weeks after do: no later day enters any effect
+    ledger = impact.running_ledger(engine, settings, first, min(as_of, max(measurable) + window), needed)
     return impact.effects_at_once(focused, ledger, managers.team_of(people, as_of))
 
 

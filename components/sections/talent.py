@@ -19,6 +19,9 @@ from components.signin import current_scope
 from components.widgets import ramp_chart
 from components.widgets.tables import table
 
+HIRE_MONTHS = {"name": "Rep", "tenure_month": "Month of tenure", "month": "Month", "attainment": "Attainment",
+               "won": "Won", "calls": "Calls", "meetings": "Meetings", "opportunities": "New opportunities",
+               "pipeline": "Pipeline created"}  # fmt: skip
 SHORTFALL_FITS = ("Rep", "Periods behind", "Mean pace", "Coaching sessions", "Commitments missed", "After coaching")
 SHORTFALL_DETAIL = {
     "Each period": ("Pace by period", "Focus driver by period"),
@@ -75,6 +78,16 @@ def ramp_section(view: View, cfg: Settings) -> None:
     cohort = curve.rename(columns={"tenure_month": "Month of tenure", "n": "Reps", "median": "Median",
                                    "top_quartile": "Top quartile"}).drop(columns=["figure"])  # fmt: skip
     table(cohort, percent=("Median", "Top quartile"), key="ramp_cohort", title="The cohort's attainment by month")
+    if len(rows):
+        st.caption("Each new hire's figures by month of tenure; won, activities and pipeline created per full month.")
+        table(hire_months(rows), cfg.reporting_currency, money=("Won", "Pipeline created"), percent=("Attainment",),
+              numbers={"Calls": 0, "Meetings": 0, "New opportunities": 1}, key="ramp_hires",
+              title="New hires by month of tenure")  # fmt: skip
+
+
+def hire_months(rows: pd.DataFrame) -> pd.DataFrame:
+    """The new hires' ramp rows as the page's table: by rep, then month of tenure."""
+    return rows.sort_values(["name", "tenure_month"])[list(HIRE_MONTHS)].rename(columns=HIRE_MONTHS)
 
 
 def shortfall_rows(rows: list[shortfall.Shortfall]) -> pd.DataFrame:
