@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_week"
-down_revision = "0010_audit_log"  # the lead rechains it after 0011_talent when merging
+down_revision = "0010_audit_log"
 branch_labels = None
 depends_on = None
 

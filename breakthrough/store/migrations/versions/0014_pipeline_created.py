@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_pipeline_created"
-down_revision = "0010_audit_log"
+down_revision = "0012_week"
 branch_labels = None
 depends_on = None
 
