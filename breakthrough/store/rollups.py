@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -190,34 +191,36 @@ def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = 
     name = table.name
     conn.execute(delete(t).where(t.rollup == name, *([] if ids is None else [t.person_id.in_(ids)])))
     currency = table.c[spec.keys[1]] if len(spec.keys) > 1 else literal("")
-    rows = conn.execute(
+    result = conn.execute(
         select(table.c[spec.keys[0]], currency, table.c.day, *(table.c[v] for v in spec.values))
         .where(*_people(table, spec, ids))
         .order_by(table.c[spec.keys[0]], currency, table.c.day)
-    ).all()
+    )
+    try:
+        rows = result.cursor.fetchall()  # plain tuples (days may be ISO text): many rows at a full rewrite
+    finally:
+        result.close()
     packed = packed_rows(name, rows)
     if packed:
         conn.execute(insert(t), packed)
 
 
 def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
-    """`running_packed` rows from (person, currency, day, *values) rows ordered by person, currency and day."""
+    """`running_packed` rows from (person, currency, day, *values) rows ordered by person, currency and day
+    (days as dates or ISO text; values as numbers or decimals)."""
     if not rows:
         return []
-    person = np.array([r[0] for r in rows], dtype=np.int64)
-    currency = [r[1] for r in rows]
-    days = np.array([_ordinal(r[2]) - EPOCH for r in rows], dtype=np.int64)
-    totals = np.array([[float(v) for v in r[3:]] for r in rows], dtype=TOTALS)
-    cut = np.flatnonzero(
-        np.r_[
-            True,
-            (person[1:] != person[:-1]) | np.array([a != b for a, b in zip(currency[1:], currency[:-1])], dtype=bool),
-        ]
-    )
+    person, currency, day, *values = (list(c) for c in zip(*rows))
+    people = np.array(person, dtype=np.int64)
+    codes, currencies = pd.factorize(np.array(currency, dtype=object))
+    day_codes, days = pd.factorize(np.array(day, dtype=object))
+    ordinals = np.array([_ordinal(d) - EPOCH for d in days], dtype=np.int64)[day_codes]
+    totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
+    cut = np.flatnonzero(np.r_[True, (people[1:] != people[:-1]) | (codes[1:] != codes[:-1])])
     ends = np.r_[cut[1:], len(rows)]
     return [
-        {"rollup": rollup, "person_id": int(person[a]), "currency": currency[a],
-         "days": days[a:b].astype(PACKED).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
+        {"rollup": rollup, "person_id": int(people[a]), "currency": str(currencies[codes[a]]),
+         "days": ordinals[a:b].astype(PACKED).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
         for a, b in zip(cut, ends)
     ]  # fmt: skip
 
