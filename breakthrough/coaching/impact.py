@@ -24,14 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from breakthrough.formatting import money, number, percent
 from breakthrough.metrics.drivers import LEVERS
 from breakthrough.settings import Settings
-from breakthrough.store.models import ActivityRunning, OpportunityRunning
-from breakthrough.store.queries import as_date
-from breakthrough.store.rows import by_column, fetch
+from breakthrough.store import rollups
+from breakthrough.store.models import RunningPacked
+from breakthrough.store.rows import fetch
 
 WEEKS = 4
 DAYS = WEEKS * 7
@@ -142,34 +142,8 @@ def running_ledger(engine: Engine, settings: Settings, start: dt.date, end: dt.d
     return Ledger(start, end, columns, {m: np.asarray(cum[m], dtype=float) for m in MEASURES})
 
 
-def _read_through(
-    engine: Engine,
-    model,
-    key,
-    values: Sequence[str],
-    start: dt.date,
-    end: dt.date,
-    reps: Sequence[int],
-    extra: Sequence = (),
-) -> dict[str, list]:
-    """Rows of a running table for these reps from the last table day before `start` up to `end`, by column."""
-    before = select(func.max(model.day)).where(model.day < start).scalar_subquery()
-    stmt = select(model.day, key, *extra, *(getattr(model, v) for v in values)).where(
-        model.day <= end, model.day >= func.coalesce(before, start), key.in_(list(reps))
-    )
-    names = ["day", "key", *(f"extra{i}" for i in range(len(extra))), *values]
-    return by_column(fetch(engine, stmt), names)
-
-
-def _positions(days: list, start: dt.date) -> np.ndarray:
-    """Each row's place on the ledger's calendar: 0 for the day before `start` (or earlier), 1 for `start`…"""
-    codes, uniques = pd.factorize(np.array(days, dtype=object))
-    place = np.array([(as_date(u) - start).days + 1 for u in uniques], dtype=np.int64)
-    return np.maximum(place[codes], 0) if len(codes) else np.zeros(0, dtype=np.int64)
-
-
 def _dense(
-    places: np.ndarray, columns: np.ndarray, values: Mapping[str, list], days: int, width: int
+    places: np.ndarray, columns: np.ndarray, values: Mapping[str, Sequence | np.ndarray], days: int, width: int
 ) -> dict[str, np.ndarray]:
     """Totals through each calendar day (rows 0…days) per column, carried over days without a row, from 0
     at day 0: `cum[i] − cum[j]` is the sum over days j+1…i, as in `Ledger`. One array per name of `values`.
@@ -197,15 +171,50 @@ def _dense(
     return found
 
 
+def _packed_through(
+    engine: Engine, spec: rollups.Running, values: Sequence[str], start: dt.date, end: dt.date, reps: Sequence[int]
+) -> dict[str, np.ndarray]:
+    """The running totals of these reps, from `running_packed` (one row per key): for each key, its days from the
+    last table day before `start` (or from `start` when there is none) up to `end`, as arrays — "key" (the
+    person), "currency" and one array per name of `values`."""
+    t = RunningPacked
+    stmt = select(t.person_id, t.currency, t.days, t.totals).where(
+        t.rollup == spec.table.__tablename__, t.person_id.in_(list(reps))
+    )
+    keys = rollups.unpack_running(fetch(engine, stmt.order_by(t.person_id, t.currency)), len(spec.values))
+    if not keys:
+        return {"day": np.zeros(0, dtype=np.int64), "key": np.zeros(0, dtype=np.int64),
+                "currency": np.zeros(0, dtype=object), **{v: np.zeros(0) for v in values}}  # fmt: skip
+    sizes = np.array([len(k.days) for k in keys], dtype=np.int64)
+    day = np.concatenate([k.days for k in keys])
+    totals = np.concatenate([k.totals for k in keys])
+    owner = np.repeat(np.arange(len(keys)), sizes)
+    first, last = start.toordinal(), end.toordinal()
+    earlier = np.where(day < first, day, np.iinfo(np.int64).min)  # each key's last day before `start`
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    before = np.maximum.reduceat(earlier, starts)  # every packed key has days
+    chosen = (day <= last) & ((day >= first) | (day == before[owner]))
+    found = {
+        "day": day[chosen],
+        "key": np.array([k.person_id for k in keys], dtype=np.int64)[owner[chosen]],
+        "currency": np.array([k.currency for k in keys], dtype=object)[owner[chosen]],
+    }
+    return found | {v: totals[chosen, spec.values.index(v)] for v in values}
+
+
+def _places(days: np.ndarray, start: dt.date) -> np.ndarray:
+    """Each row's place on the ledger's calendar from its day's ordinal (0 for the day before `start`)."""
+    return np.maximum(days - start.toordinal() + 1, 0)
+
+
 def _activity_through(engine: Engine, start: dt.date, end: dt.date, reps: list[int], days: int) -> dict:
-    t = ActivityRunning
-    found = _read_through(engine, t, t.rep_id, ("calls", "meetings_held"), start, end, reps)
-    places, column = _positions(found["day"], start), _place_of(reps, found["key"])
+    found = _packed_through(engine, rollups.ACTIVITY_RUNNING, ("calls", "meetings_held"), start, end, reps)
+    places, column = _places(found["day"], start), _place_of(reps, found["key"])
     counts = _dense(places, column, {"calls": found["calls"], "meetings": found["meetings_held"]}, days, len(reps))
     return counts
 
 
-def _place_of(reps: list[int], keys: list) -> np.ndarray:
+def _place_of(reps: list[int], keys) -> np.ndarray:
     """Where each key sits among the sorted `reps` (every key is one of them: the query asked for those)."""
     return np.searchsorted(np.asarray(reps, dtype=np.int64), np.asarray(keys, dtype=np.int64))
 
@@ -214,10 +223,10 @@ def _deals_through(
     engine: Engine, settings: Settings, start: dt.date, end: dt.date, reps: list[int], days: int
 ) -> dict:
     """Deals created, won, lost and the won amount (reporting currency; none without a rate) per rep."""
-    t = OpportunityRunning
-    found = _read_through(engine, t, t.owner_id, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps, (t.currency,))
-    places = _positions(found["day"], start)
-    currency, currencies = pd.factorize(np.array(found["extra0"], dtype=object))
+    spec = rollups.OPPORTUNITY_RUNNING
+    found = _packed_through(engine, spec, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps)
+    places = _places(found["day"], start)
+    currency, currencies = pd.factorize(found["currency"])
     keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
     rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
     per_key = _dense(

@@ -279,6 +279,24 @@ class DealActivity(Base):
     activities: Mapped[int] = mapped_column(Integer)
 
 
+class RunningPacked(Base):
+    """Rollup: each key of a running-totals table (`activity_running`, `opportunity_running`) as one row of
+    packed arrays (kept by `rollups.refresh_running`, migration 0013), so a page that needs every rep's totals
+    through every day reads one row per rep instead of one per rep and day.
+
+    `days`: the table's days as days since 1970-01-01 (little-endian 32-bit integers, ascending);
+    `totals`: the table's values on those days, little-endian 64-bit floats, one row per day, one column per
+    value in the table's order (`rollups.Running.values`). `currency` is "" for a table without one.
+    """
+
+    __tablename__ = "running_packed"
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    days: Mapped[bytes] = mapped_column(LargeBinary)
+    totals: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TargetActivityDay(Base):
     """Rollup: per rep and day, activities logged against an account and those on a target account.
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -56,6 +57,7 @@ from breakthrough.store.models import (
     DealActivity,
     Opportunity,
     OpportunityRunning,
+    RunningPacked,
     TargetActivityDay,
     WonDealCycles,
 )
@@ -174,6 +176,72 @@ def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None =
         ids = None
     conn.execute(delete(table).where(*_people(table, spec, ids)))
     conn.execute(insert(table).from_select(["day", *spec.keys, *spec.values], _totals(spec, ids)))
+    refresh_packed(conn, spec, ids)
+
+
+# --- running totals packed per key (`running_packed`) ---------------------------------------------
+
+TOTALS = np.dtype("<f8")  # packed totals: little-endian 64-bit floats, whatever the machine
+
+
+def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
+    """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table."""
+    ids = None if ids is None else sorted(set(ids))
+    table, t = spec.table.__table__, RunningPacked
+    name = table.name
+    conn.execute(delete(t).where(t.rollup == name, *([] if ids is None else [t.person_id.in_(ids)])))
+    currency = table.c[spec.keys[1]] if len(spec.keys) > 1 else literal("")
+    result = conn.execute(
+        select(table.c[spec.keys[0]], currency, table.c.day, *(table.c[v] for v in spec.values))
+        .where(*_people(table, spec, ids))
+        .order_by(table.c[spec.keys[0]], currency, table.c.day)
+    )
+    try:
+        rows = result.cursor.fetchall()  # plain tuples (days may be ISO text): many rows at a full rewrite
+    finally:
+        result.close()
+    packed = packed_rows(name, rows)
+    if packed:
+        conn.execute(insert(t), packed)
+
+
+def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
+    """`running_packed` rows from (person, currency, day, *values) rows ordered by person, currency and day
+    (days as dates or ISO text; values as numbers or decimals)."""
+    if not rows:
+        return []
+    person, currency, day, *values = (list(c) for c in zip(*rows))
+    people = np.array(person, dtype=np.int64)
+    codes, currencies = pd.factorize(np.array(currency, dtype=object))
+    day_codes, days = pd.factorize(np.array(day, dtype=object))
+    ordinals = np.array([_ordinal(d) - EPOCH for d in days], dtype=np.int64)[day_codes]
+    totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
+    cut = np.flatnonzero(np.r_[True, (people[1:] != people[:-1]) | (codes[1:] != codes[:-1])])
+    ends = np.r_[cut[1:], len(rows)]
+    return [
+        {"rollup": rollup, "person_id": int(people[a]), "currency": str(currencies[codes[a]]),
+         "days": ordinals[a:b].astype(PACKED).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
+        for a, b in zip(cut, ends)
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One key's running totals: `days` (ordinals, ascending) and `totals[i, j]`: value j through days[i]."""
+
+    person_id: int
+    currency: str
+    days: np.ndarray
+    totals: np.ndarray
+
+
+def unpack_running(rows: Iterable[Sequence], width: int) -> list[Packed]:
+    """`Packed` keys from (person, currency, days, totals) rows of `running_packed` (`width` values each)."""
+    found = []
+    for person, currency, days, totals in rows:
+        ordinals = np.frombuffer(days, dtype=PACKED).astype(np.int64) + EPOCH
+        found.append(Packed(int(person), currency, ordinals, np.frombuffer(totals, dtype=TOTALS).reshape(-1, width)))
+    return found
 
 
 def _totals(spec: Running, ids: list[int] | None) -> Select:
