@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from conftest import wait_for_app
+from playwright.sync_api import expect
 
 from breakthrough import demo
 from breakthrough.metrics import drivers
@@ -75,5 +76,6 @@ def test_clicking_a_funnel_stage_lists_its_deals(server, page):
     count = int(re.search(r": ([\d,]+)", listed.inner_text())[1].replace(",", ""))
     bar_label = chart.locator(".bars text").nth(2).text_content()  # "706 deals · $16.8M"
     assert count == int(bar_label.split(" deals")[0].replace(",", "")) > 0  # the list is the bar's deals
-    assert page.locator("[data-testid='stDataFrame']").count() == tables_before + 1
-    assert page.get_by_role("button", name=re.compile("CSV")).count() == csv_before + 1  # downloadable
+    # the list's table and its download arrive with the rerun's last frames: wait for them, up to 30 s
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(tables_before + 1, timeout=30_000)
+    expect(page.get_by_role("button", name=re.compile("CSV"))).to_have_count(csv_before + 1, timeout=30_000)

@@ -278,8 +278,8 @@ def test_a_deep_link_as_a_new_servers_first_request_opens_inside_the_frame(demo_
         sidebar = pg.locator("[data-testid='stSidebar']")
         assert sidebar.locator("h2").filter(has_text="View").count() == 1  # the filter bar, once
         assert sidebar.get_by_text("Presentation mode").count() == 1
-        nav = [a.inner_text().split()[-1] for a in pg.locator("[data-testid='stSidebarNav'] a").all()]
-        assert nav == ["Overview", "Rep", "Coaching", "Pipeline", "Data", "Settings"]  # the app's own navigation
+        nav = [a.inner_text().splitlines()[-1].strip() for a in pg.locator("[data-testid='stSidebarNav'] a").all()]
+        assert nav == ["Overview", "Rep", "Coaching", "One-on-one prep", "Pipeline", "Talent", "Data", "Settings"]
         assert pg.get_by_text("You are looking at demo data", exact=False).count() == 1
         assert params(pg.url)["rep"] == [LOW_ACTIVITY]  # the link's view is kept
         assert pg.locator("h1").first.inner_text().strip() == "Rep"  # the page drawn once, inside the frame
