@@ -334,10 +334,9 @@ def demo_app(demo_url, monkeypatch):
         at = AppTest.from_file(APP, default_timeout=120)
         for key, value in params.items():
             at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        if page:  # opened at its own address, as a shared link is (the pages' url paths are their file names)
+            at.switch_page(page)
+        return at.run()
 
     return make
 
@@ -453,10 +452,9 @@ def thin_app(thin_databases, monkeypatch):
         at = AppTest.from_file(APP, default_timeout=120)
         for key, value in params.items():
             at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page).run()
-        return at
+        if page:  # opened at its own address, as a shared link is (the pages' url paths are their file names)
+            at.switch_page(page)
+        return at.run()
 
     return make
 
