@@ -23,10 +23,10 @@ from streamlit.testing.v1 import AppTest
 from breakthrough.formatting import money, number
 from breakthrough.metrics import missing, periods
 
-OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS = (
-    f"pages/{p}.py" for p in ("overview", "rep", "coaching", "pipeline", "data", "settings")
+OVERVIEW, REP, COACHING, PREP, PIPELINE, TALENT, DATA, SETTINGS = (
+    f"pages/{p}.py" for p in ("overview", "rep", "coaching", "one_on_one", "pipeline", "talent", "data", "settings")
 )
-EVERY_PAGE = (OVERVIEW, REP, COACHING, PIPELINE, DATA, SETTINGS)
+EVERY_PAGE = (OVERVIEW, REP, COACHING, PREP, PIPELINE, TALENT, DATA, SETTINGS)
 EMPTY_PERIOD = {"period": "Q3 FY2026"}  # inside the data's span (a deal was created in April), nothing in it
 AFTER_DATA = {"asof": "2027-02-15"}  # Q1 FY2027: no quota, no deal closing, no activity
 
@@ -145,8 +145,10 @@ VIEWS = [
     (REP, {"rep": A_REP, "kind": "Year"}),
     (COACHING, {}),
     (COACHING, {"manager": "Maria Keller"}),
+    (PREP, {}),
     (PIPELINE, {}),
     (PIPELINE, {"rep": A_REP}),
+    (TALENT, {}),
     (DATA, {}),
     (SETTINGS, {}),
 ]
