@@ -404,8 +404,9 @@ def cadence_rows(mine: pd.DataFrame, as_of: dt.date, settings: Settings) -> tupl
 
 
 def _latest(mine: pd.DataFrame, kind: str, as_of: dt.date) -> dt.date | None:
-    dates = [d for d, t in zip(mine["date"], mine["type"]) if t == kind and d <= as_of]
-    return max(dates) if dates else None
+    """One rep's latest session of `kind` on or before `as_of` (`cadence.last_session`)."""
+    found = cadence.last_session(mine, mine["rep_id"].unique(), as_of, kind)
+    return next(iter(found.values()), None)
 
 
 def _debrief_late(mine: pd.DataFrame, as_of: dt.date, settings: Settings) -> bool:
