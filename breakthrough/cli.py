@@ -26,12 +26,14 @@ import smtplib
 import sys
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, exc, func, select
 from sqlalchemy.engine import make_url
+from tqdm import tqdm
 
 from breakthrough import demo
 from breakthrough import settings as settings_store
@@ -543,12 +545,25 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
         )
         return NOT_WRITTEN
     started = time.perf_counter()
-    with engine.begin() as conn:
+    with demo.transaction(engine) as conn, _progress_bar() as progress:
         if args.replace:
             demo.clear(conn)
-        counts = demo.write_demo(conn, args.scale, args.seed, args.today or dt.date.today())
+        counts = demo.write_demo(conn, args.scale, args.seed, args.today or dt.date.today(), progress)
     _report(counts, time.perf_counter() - started)
     return OK
+
+
+@contextmanager
+def _progress_bar() -> Iterator[demo.Progress]:
+    """A progress bar on standard error (none when it is not a terminal), as a `demo.Progress`."""
+    with tqdm(total=1, unit=" rows", unit_scale=True, disable=None, file=sys.stderr) as bar:
+
+        def show(what: str, done: int, expected: int) -> None:
+            bar.total, bar.n = expected, done
+            bar.set_description(what, refresh=False)
+            bar.refresh()
+
+        yield show
 
 
 def _remove_demo(engine: Engine) -> int:

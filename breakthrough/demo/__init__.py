@@ -8,7 +8,8 @@ docs point at. `open_app_database` is the app's first start (migrate, then the d
 By what it generates: `company` (norms, sizes, regions, currencies, stages), `stories` (who deviates
 and how), `days` (the calendar), `org` (teams, managers, reps; `names` their names), `accounts`,
 `deals` (opportunities, their history and the activities), `quotas`, `coaching_log` (sessions and
-commitments); `writer` inserts the rows and `generate` puts it together in one transaction.
+commitments); `writer` inserts the rows (telling a `Progress` how far it is) and `generate` puts it together in one
+transaction (`transaction`: the import's fast connection).
 
 May import: store, importing (to match people as an import would), settings, `metrics.drivers` (the
 drivers of the planted stories). Nothing in the domain
@@ -21,5 +22,18 @@ from breakthrough.demo.first_start import open_app_database
 from breakthrough.demo.generate import clear, generate, write_demo
 from breakthrough.demo.org import Org
 from breakthrough.demo.stories import DRIVERS, STORIES
+from breakthrough.demo.writer import Progress, transaction
 
-__all__ = ["DRIVERS", "SCALES", "STORIES", "Frame", "Org", "clear", "generate", "open_app_database", "write_demo"]
+__all__ = [
+    "DRIVERS",
+    "SCALES",
+    "STORIES",
+    "Frame",
+    "Org",
+    "Progress",
+    "clear",
+    "generate",
+    "open_app_database",
+    "transaction",
+    "write_demo",
+]

@@ -26,28 +26,39 @@ from breakthrough.demo.days import Frame
 from breakthrough.demo.deals import pipeline
 from breakthrough.demo.org import Org
 from breakthrough.demo.quotas import quotas
-from breakthrough.demo.writer import advance_sequences, insert_rows, mark_demo
+from breakthrough.demo.writer import Progress, Written, advance_sequences, mark_demo, quiet, transaction
 from breakthrough.settings import FIELDS, Settings
+from breakthrough.store import indexes
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
 from breakthrough.store.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
+
+BIG = ("activity", "opportunity")  # tables whose indexes are built once, after their rows are written
 
 
 def generate(engine: Engine, scale: str = "S", seed: int = 7, today: dt.date | None = None) -> dict[str, int]:
     """Write the demo into an empty, migrated database in one transaction; return row counts per table."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         return write_demo(conn, scale, seed, today or dt.date.today())
 
 
-def write_demo(conn: Connection, scale: str, seed: int, today: dt.date) -> dict[str, int]:
-    """Generate and insert everything inside the caller's transaction (under its stored settings)."""
+def write_demo(conn: Connection, scale: str, seed: int, today: dt.date, progress: Progress = quiet) -> dict[str, int]:
+    """Generate and insert everything inside the caller's transaction (under its stored settings), telling
+    `progress` how far it is."""
     if conn.execute(select(func.count()).select_from(m.Person)).scalar():
         raise ValueError("the database already holds people: the demo needs an empty database")
     rng = np.random.default_rng(seed)
-    tables = build(rng, SCALES[scale], today, _settings(conn))
-    counts = {name: insert_rows(conn, m.Base.metadata.tables[name], rows) for name, rows in tables.items()}
+    progress("drawing the company", 0, 1)
+    tables, expected = build(rng, SCALES[scale], today, _settings(conn))
+    set_aside = [i for name in BIG for i in indexes.scattered(m.Base.metadata.tables[name])]
+    indexes.drop(conn, set_aside)
+    written = Written(progress, expected)
+    counts = {name: written.table(conn, name, rows) for name, rows in tables.items()}
+    progress("building indexes", expected, expected)
+    indexes.build(conn, set_aside)  # before the rollups, which read them
+    progress("counting the rollups", expected, expected)
     refresh_activity_daily(conn)  # and target_activity_day
     refresh_deal_activity(conn)
     refresh_opportunity_rollups(conn)
@@ -74,8 +85,11 @@ def clear(conn: Connection) -> None:
         conn.execute(table.delete() if where is None else table.delete().where(where))
 
 
-def build(rng: np.random.Generator, scale: Scale, today: dt.date, settings: Settings) -> dict[str, Iterable[dict]]:
-    """All demo rows, by table name, in insert order (rows of the big tables are produced lazily)."""
+def build(
+    rng: np.random.Generator, scale: Scale, today: dt.date, settings: Settings
+) -> tuple[dict[str, Iterable[dict]], int]:
+    """All demo rows, by table name, in insert order (rows of the big tables are produced lazily), and about
+    how many rows that is (the big tables' before the Talent stories take a few out)."""
     frame = Frame.make(today, settings)
     org = Org.make(rng, scale, frame)
     accounts = Accounts.make(rng, scale.accounts, org)
@@ -92,7 +106,8 @@ def build(rng: np.random.Generator, scale: Scale, today: dt.date, settings: Sett
         "coaching_session": sessions,
         "commitment": commitments,
     }
-    return talent_stories.plant(tables, org, opps, frame)  # after every draw: the rest stays as it was
+    expected = opps.n + len(acts.rep) + sum(len(rows) for rows in tables.values() if isinstance(rows, list))
+    return talent_stories.plant(tables, org, opps, frame), expected  # after every draw: the rest stays as it was
 
 
 def _child(rng: np.random.Generator) -> np.random.Generator:

@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Engine, Table, text
 
 from breakthrough.demo.company import CHUNK
+from breakthrough.importing.write import bulk
 from breakthrough.importing.write.tables import bulk_insert
 from breakthrough.store import models as m
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable[dict]) -> int:
-    """Insert rows (dicts with the same keys) in chunks, as plain tuples through the importer's bulk insert;
-    return how many."""
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the whole demo, on the import's fast connection (`bulk.connection`): on SQLite the
+    foreign keys are not checked row by row (every id written is one the generator has just made) and the
+    write-ahead log is copied into the file afterwards, not during the commit."""
+    with bulk.connection(engine, fast=True) as conn, conn.begin():
+        yield conn
+
+
+Progress = Callable[[str, int, int], None]  # (what is being done, rows written so far, rows expected)
+
+
+def quiet(what: str, done: int, expected: int) -> None:
+    """No progress shown."""
+
+
+class Written:
+    """Rows written so far, told to a `Progress` after each chunk."""
+
+    def __init__(self, progress: Progress, expected: int) -> None:
+        self.progress, self.expected, self.done = progress, expected, 0
+
+    def table(self, conn: Connection, name: str, rows: Iterable[dict]) -> int:
+        """Insert one table's rows; return how many."""
+        return insert_rows(conn, m.Base.metadata.tables[name], rows, lambda n: self._tick(name, n))
+
+    def _tick(self, name: str, n: int) -> None:
+        self.done += n
+        self.progress(f"writing {name.replace('_', ' ')}", min(self.done, self.expected), self.expected)
+
+
+def insert_rows(conn: Connection, table: Table, rows: Iterable[dict], tick: Callable[[int], None]) -> int:
+    """Insert rows (dicts with the same keys) in chunks, as plain tuples through the importer's bulk insert,
+    calling `tick` with each chunk's size; return how many."""
     count, chunk = 0, []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= CHUNK:
             count += _insert(conn, table, chunk)
+            tick(len(chunk))
             chunk = []
-    return count + (_insert(conn, table, chunk) if chunk else 0)
+    if chunk:
+        count += _insert(conn, table, chunk)
+        tick(len(chunk))
+    return count
 
 
 def _insert(conn: Connection, table: Table, chunk: list[dict]) -> int:

@@ -30,17 +30,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, delete, func, select
-from sqlalchemy.schema import CreateIndex, DropIndex
 
 from breakthrough.importing.map.profiles import field_map
 from breakthrough.importing.map.validation import LIMITS, PARSED_KINDS, Reject, RowError, activity_type, content_key
 from breakthrough.importing.read import columnar
-from breakthrough.store import db, rollups
+from breakthrough.store import db, indexes, rollups
 from breakthrough.store import models as m
 
 TABLE = m.Activity.__table__
 EPOCH = dt.date(1970, 1, 1).toordinal()
-SORT_THREADS = 2  # SQLite sorter threads while a big first load builds its indexes
 BIG_LOAD_ROWS = 100_000  # a first load at least this big (and bigger than the table) rebuilds indexes once
 
 
@@ -195,30 +193,19 @@ class Bulk:
 
     # --- indexes and rollups ---------------------------------------------------------------
 
-    def _build_indexes(self) -> None:
-        """The dropped indexes built again, SQLite's sorter using a helper thread (a quarter faster on
-        two cores, no more memory); the connection goes back to one thread afterwards."""
-        self.conn.exec_driver_sql(f"PRAGMA threads={SORT_THREADS}")
-        try:
-            for index in _rebuilt():
-                self.conn.execute(CreateIndex(index))
-        finally:
-            self.conn.exec_driver_sql("PRAGMA threads=0")
-
     def _drop_indexes(self, estimated_rows: int) -> bool:
         if self.run.batch is None or self.conn.dialect.name != "sqlite" or estimated_rows < BIG_LOAD_ROWS:
             return False
         stored = self.conn.execute(select(func.max(TABLE.c.id))).scalar() or 0
         if stored > estimated_rows:
             return False
-        for index in _rebuilt():
-            self.conn.execute(DropIndex(index))
+        indexes.drop(self.conn, _rebuilt())
         return True
 
     def finish(self) -> None:
         """The dropped indexes built again (before the writer's `finish` counts the rollups, which read them)."""
         if self.dropped:
-            self._build_indexes()
+            indexes.build(self.conn, _rebuilt())
 
 
 class Records:
@@ -429,7 +416,7 @@ def _day_number(day) -> int:
 def _rebuilt() -> list:
     """The indexes a big first load builds at the end: those whose entries land all over the index
     (the batch id index only grows at its end, so keeping it up to date costs next to nothing)."""
-    return sorted((i for i in TABLE.indexes if i.name != "ix_activity_batch_id"), key=lambda i: i.name)
+    return indexes.scattered(TABLE, keep=frozenset({"ix_activity_batch_id"}))
 
 
 def _kind(kind: str) -> str:
