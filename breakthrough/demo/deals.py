@@ -47,8 +47,8 @@ class Acts:
     def concat(blocks: list[Acts]) -> Acts:
         return Acts(*(np.concatenate([getattr(b, f.name) for b in blocks]) for f in fields(Acts)))
 
-    def rows(self, rng, org: Org, accounts: Accounts, opps: Opps, frame: Frame) -> Iterator[dict]:
-        """Activity rows in time order, with timestamps, durations and CRM-like labels."""
+    def rows(self, rng, org: Org, accounts: Accounts, opps: Opps, frame: Frame) -> Iterator[Chunk]:
+        """Activity rows in time order, with timestamps, durations and CRM-like labels, in chunks of columns."""
         yield from _activity_rows(rng, self, org, accounts, opps, frame)
 
 
@@ -334,42 +334,74 @@ def _pushes(rng, opps: Opps, i: int, k: int, today: np.datetime64) -> list[dict]
     return rows
 
 
-def _activity_rows(rng, acts: Acts, org: Org, accounts: Accounts, opps: Opps, frame: Frame) -> Iterator[dict]:
-    """Activity rows sorted by time, external ids "A000001"...; 2% carry no outcome (data health)."""
+def _activity_rows(rng, acts: Acts, org: Org, accounts: Accounts, opps: Opps, frame: Frame) -> Iterator[Chunk]:
+    """Activity rows sorted by time, external ids "A000001"..., in chunks; 2% carry no outcome (data health)."""
     seconds, duration = _times(rng, acts)
     outcome = np.where(rng.random(len(acts.rep)) < 0.02, NONE, acts.outcome)
     ts = frame.days[acts.day].astype("datetime64[s]") + seconds.astype("timedelta64[s]")
     order = np.lexsort((acts.rep, ts))
-    refs = opps.external_ids()
+    labels = Labels(opps.external_ids(), np.array(accounts.names, dtype=object))
     for lo in range(0, len(order), CHUNK):
         idx = order[lo : lo + CHUNK]
-        yield from _activity_chunk(idx, lo, acts, outcome, ts, duration, org, accounts, refs)
+        number = np.arange(lo + 1, lo + 1 + len(idx))
+        opp = acts.opp[idx]
+        yield Chunk(number, org.rep_id[acts.rep[idx]], ts[idx], acts.kind[idx], outcome[idx], duration[idx],
+                    acts.account[idx], opp, opp >= 0, labels)  # fmt: skip
 
 
-def _activity_chunk(idx, lo, acts: Acts, outcome, ts, duration, org: Org, accounts: Accounts, refs) -> Iterator[dict]:
-    cols = zip(
-        org.rep_id[acts.rep[idx]].tolist(),
-        ts[idx].tolist(),
-        acts.kind[idx].tolist(),
-        outcome[idx].tolist(),
-        duration[idx].tolist(),
-        acts.account[idx].tolist(),
-        acts.opp[idx].tolist(),
-    )
-    for k, (rep, when, kind, out, dur, acc, opp) in enumerate(cols, start=lo + 1):
-        yield {
-            "source": SOURCE,
-            "external_id": f"A{k:06d}",
-            "rep_id": rep,
-            "ts": when,
-            "day": when.date(),
-            "type": KINDS[kind],
-            "raw_type": RAW_KINDS[kind],
-            "outcome": OUTCOMES[out],
-            "duration_s": None if dur < 0 else dur,
-            "account_id": None if acc < 0 else acc + 1,
-            "opportunity_ref": None if opp < 0 else refs[opp],
-            "subject": _subject(kind, accounts.names[acc] if acc >= 0 else None, opp >= 0),
+@dataclass(frozen=True)
+class Labels:
+    refs: np.ndarray  # each opportunity's external id, by opportunity index
+    accounts: np.ndarray  # each account's name, by account index
+
+
+@dataclass
+class Chunk:
+    """Activity rows as columns (numpy), until they are written: kinds and outcomes as codes, -1 for none."""
+
+    number: np.ndarray  # the external id's number
+    rep_id: np.ndarray
+    ts: np.ndarray  # datetime64[s]
+    kind: np.ndarray
+    outcome: np.ndarray
+    duration: np.ndarray
+    account: np.ndarray
+    opp: np.ndarray  # the deal it is linked to
+    follow_up: np.ndarray  # made for a deal (its subject says so, even if the link is taken out later)
+    labels: Labels
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    @property
+    def day(self) -> np.ndarray:
+        return self.ts.astype("datetime64[D]")
+
+    def where(self, keep: np.ndarray) -> Chunk:
+        arrays = {f.name: getattr(self, f.name)[keep] for f in fields(Chunk) if f.name != "labels"}
+        return Chunk(**arrays, labels=self.labels)
+
+    def columns(self) -> dict[str, list]:
+        """The activity table's columns, as the app stores them."""
+        account = self.account.tolist()
+        names = self.labels.accounts[np.maximum(self.account, 0)].tolist()
+        refs = self.labels.refs[np.maximum(self.opp, 0)].tolist()
+        return {
+            "source": [SOURCE] * len(self),
+            "external_id": [f"A{k:06d}" for k in self.number.tolist()],
+            "rep_id": self.rep_id.tolist(),
+            "ts": self.ts.tolist(),
+            "day": self.day.tolist(),
+            "type": np.array(KINDS, dtype=object)[self.kind].tolist(),
+            "raw_type": np.array(RAW_KINDS, dtype=object)[self.kind].tolist(),
+            "outcome": np.array(OUTCOMES, dtype=object)[self.outcome].tolist(),
+            "duration_s": [None if d < 0 else d for d in self.duration.tolist()],
+            "account_id": [None if a < 0 else a + 1 for a in account],
+            "opportunity_ref": [None if o < 0 else ref for o, ref in zip(self.opp.tolist(), refs)],
+            "subject": [
+                _subject(k, n if a >= 0 else None, f)
+                for k, n, a, f in zip(self.kind.tolist(), names, account, self.follow_up.tolist())
+            ],
         }
 
 

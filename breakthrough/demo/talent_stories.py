@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from breakthrough.demo.days import Frame, monday
-from breakthrough.demo.deals import Opps
+from breakthrough.demo.deals import CALL, Chunk, Opps
 from breakthrough.demo.org import Org
 from breakthrough.demo.quotas import full_quota, quotas
 
@@ -52,14 +52,13 @@ def plant(tables: dict, org: Org, opps: Opps, frame: Frame) -> dict:
     _hold_back(opps, (opps.rep == slow) & (opps.close >= second_month), keep=SLOW_KEEP, frame=frame)
     kept_opps = ~np.isin(opps.rep, list(hired)) | (opps.created >= org.rep_hire[opps.rep])
     dropped_ids = set((np.nonzero(~kept_opps)[0] + 1).tolist())
-    dropped_refs = set(opps.external_ids()[~kept_opps].tolist())
     start = {int(org.rep_id[r]): org.rep_hire[r].item() for r in hired}
     sessions, commitments = _coaching(tables["coaching_session"], tables["commitment"], start)
     return tables | {
         "person": [p | {"hire_date": start[p["id"]]} if p["id"] in start else p for p in tables["person"]],
         "opportunity": (row for row in tables["opportunity"] if row["id"] not in dropped_ids),
         "opportunity_history": [h for h in tables["opportunity_history"] if h["opportunity_id"] not in dropped_ids],
-        "activity": _activities(tables["activity"], start, dropped_refs, int(org.rep_id[slow]), second_month.item()),
+        "activity": _activities(tables["activity"], start, ~kept_opps, int(org.rep_id[slow]), second_month.item()),
         "quota": quotas(org, frame),
         "coaching_session": sessions,
         "commitment": commitments,
@@ -106,22 +105,22 @@ def _hire(org: Org, frame: Frame) -> set[int]:
     return moved
 
 
-def _activities(rows: Iterable[dict], start: dict[int, dt.date], dropped: set[str], slow: int, thin_from: dt.date
-                ) -> Iterator[dict]:  # fmt: skip
-    """Activity rows less those before a hire (and their links to deals left out), and two in three of the slow
-    hire's calls after its first month."""
+def _activities(chunks: Iterable[Chunk], start: dict[int, dt.date], dropped: np.ndarray, slow: int,
+                thin_from: dt.date) -> Iterator[Chunk]:  # fmt: skip
+    """Activity rows less those before a hire (and their links to the `dropped` deals left out), and two in
+    three of the slow hire's calls after its first month."""
     calls = 0
-    for row in rows:
-        rep = row["rep_id"]
-        if rep in start and row["day"] < start[rep]:
-            continue
-        if row["opportunity_ref"] in dropped:
-            row = row | {"opportunity_ref": None}
-        if rep == slow and row["type"] == "call" and row["day"] >= thin_from:
-            calls += 1
-            if calls % SLOW_CALLS:
-                continue
-        yield row
+    for chunk in chunks:
+        day = chunk.day
+        keep = np.ones(len(chunk), dtype=bool)
+        for rep, hired in start.items():
+            keep &= ~((chunk.rep_id == rep) & (day < np.datetime64(hired, "D")))
+        chunk.opp = np.where((chunk.opp >= 0) & dropped[np.maximum(chunk.opp, 0)], -1, chunk.opp)
+        thin = keep & (chunk.rep_id == slow) & (chunk.kind == CALL) & (day >= np.datetime64(thin_from, "D"))
+        count = calls + np.cumsum(thin)  # each of those calls' place among them
+        keep &= ~thin | (count % SLOW_CALLS == 0)
+        calls += int(thin.sum())
+        yield chunk.where(keep)
 
 
 def _scale_won(opps: Opps, chosen: np.ndarray, factor: float) -> None:

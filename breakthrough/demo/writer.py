@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, Table, text
 
 from breakthrough.demo.company import CHUNK
 from breakthrough.importing.write import bulk
-from breakthrough.importing.write.tables import bulk_insert
+from breakthrough.importing.write.tables import bulk_insert, bulk_insert_columns
 from breakthrough.store import models as m
 
 
@@ -44,11 +44,16 @@ class Written:
         self.progress(f"writing {name.replace('_', ' ')}", min(self.done, self.expected), self.expected)
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable[dict], tick: Callable[[int], None]) -> int:
-    """Insert rows (dicts with the same keys) in chunks, as plain tuples through the importer's bulk insert,
-    calling `tick` with each chunk's size; return how many."""
+def insert_rows(conn: Connection, table: Table, rows: Iterable, tick: Callable[[int], None]) -> int:
+    """Insert rows (dicts with the same keys, or chunks of columns: `deals.Chunk`) in chunks, as plain tuples
+    through the importer's bulk insert, calling `tick` with each chunk's size; return how many."""
     count, chunk = 0, []
     for row in rows:
+        if not isinstance(row, dict):  # already a chunk of columns
+            bulk_insert_columns(conn, table, row.columns())
+            count += len(row)
+            tick(len(row))
+            continue
         chunk.append(row)
         if len(chunk) >= CHUNK:
             count += _insert(conn, table, chunk)
