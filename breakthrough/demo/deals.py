@@ -382,7 +382,7 @@ class Chunk:
         return Chunk(**arrays, labels=self.labels)
 
     def columns(self) -> dict[str, list]:
-        """The activity table's columns, as the app stores them."""
+        """The activity table's columns but the time stamps (`ts`, `day`: the writer's), as the app stores them."""
         account = self.account.tolist()
         names = self.labels.accounts[np.maximum(self.account, 0)].tolist()
         refs = self.labels.refs[np.maximum(self.opp, 0)].tolist()
@@ -390,8 +390,6 @@ class Chunk:
             "source": [SOURCE] * len(self),
             "external_id": [f"A{k:06d}" for k in self.number.tolist()],
             "rep_id": self.rep_id.tolist(),
-            "ts": self.ts.tolist(),
-            "day": self.day.tolist(),
             "type": np.array(KINDS, dtype=object)[self.kind].tolist(),
             "raw_type": np.array(RAW_KINDS, dtype=object)[self.kind].tolist(),
             "outcome": np.array(OUTCOMES, dtype=object)[self.outcome].tolist(),

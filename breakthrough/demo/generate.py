@@ -31,7 +31,7 @@ from breakthrough.settings import FIELDS, Settings
 from breakthrough.store import indexes
 from breakthrough.store import models as m
 from breakthrough.store.db import bump_data_version
-from breakthrough.store.rollups import refresh_activity_daily, refresh_deal_activity, refresh_opportunity_rollups
+from breakthrough.store.rollups import refresh_opportunity_rollups
 
 BIG = ("activity", "opportunity")  # tables whose indexes are built once, after their rows are written
 
@@ -59,8 +59,7 @@ def write_demo(conn: Connection, scale: str, seed: int, today: dt.date, progress
     progress("building indexes", expected, expected)
     indexes.build(conn, set_aside)  # before the rollups, which read them
     progress("counting the rollups", expected, expected)
-    refresh_activity_daily(conn)  # and target_activity_day
-    refresh_deal_activity(conn)
+    written.finish()  # the activities' rollups
     refresh_opportunity_rollups(conn)
     counts["activity_daily"] = conn.execute(select(func.count()).select_from(m.ActivityDaily)).scalar_one()
     mark_demo(conn)

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, Table, text
 
-from breakthrough.demo.company import CHUNK
+from breakthrough.demo.company import CHUNK, SOURCE
 from breakthrough.importing.write import bulk
-from breakthrough.importing.write.tables import bulk_insert, bulk_insert_columns
+from breakthrough.importing.write.tables import bulk_insert
 from breakthrough.store import models as m
 
 
@@ -35,25 +35,38 @@ class Written:
     def __init__(self, progress: Progress, expected: int) -> None:
         self.progress, self.expected, self.done = progress, expected, 0
 
-    def table(self, conn: Connection, name: str, rows: Iterable[dict]) -> int:
-        """Insert one table's rows; return how many."""
+    def table(self, conn: Connection, name: str, rows: Iterable) -> int:
+        """Insert one table's rows (dicts; the activities as `deals.Chunk`s of columns); return how many."""
+        if name == "activity":
+            return self._activities(conn, rows)
         return insert_rows(conn, m.Base.metadata.tables[name], rows, lambda n: self._tick(name, n))
+
+    def _activities(self, conn: Connection, chunks: Iterable) -> int:
+        """Activities as every writer of them writes them (`bulk.ActivityRows`), counted for the rollups."""
+        self.activities = bulk.ActivityRows(conn, SOURCE, None)
+        count = 0
+        for chunk in chunks:
+            columns = chunk.columns()
+            columns["ts"], columns["day"] = bulk.driver_stamps(conn, chunk.ts)
+            self.activities.insert(columns)
+            count += len(chunk)
+            self._tick("activity", len(chunk))
+        return count
+
+    def finish(self) -> None:
+        """The activities' rollups, as an import adds them (once the indexes they read are built)."""
+        self.activities.finish()
 
     def _tick(self, name: str, n: int) -> None:
         self.done += n
         self.progress(f"writing {name.replace('_', ' ')}", min(self.done, self.expected), self.expected)
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable, tick: Callable[[int], None]) -> int:
-    """Insert rows (dicts with the same keys, or chunks of columns: `deals.Chunk`) in chunks, as plain tuples
-    through the importer's bulk insert, calling `tick` with each chunk's size; return how many."""
+def insert_rows(conn: Connection, table: Table, rows: Iterable[dict], tick: Callable[[int], None]) -> int:
+    """Insert rows (dicts with the same keys) in chunks, as plain tuples through the importer's bulk insert,
+    calling `tick` with each chunk's size; return how many."""
     count, chunk = 0, []
     for row in rows:
-        if not isinstance(row, dict):  # already a chunk of columns
-            bulk_insert_columns(conn, table, row.columns())
-            count += len(row)
-            tick(len(row))
-            continue
         chunk.append(row)
         if len(chunk) >= CHUNK:
             count += _insert(conn, table, chunk)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from breakthrough.importing.map.profiles import field_map
@@ -398,7 +399,13 @@ def _listed(values) -> list:
 
 
 def driver_stamps(conn: Connection, stamps: np.ndarray) -> tuple[list, list]:
-    """`ts` and `day` of these date-times as the driver takes them (SQLite: its text form)."""
+    """`ts` and `day` of these date-times (Python datetimes, or numpy datetime64 made column-wise) as the driver
+    takes them (SQLite: its text form, `2026-04-01 08:00:02.000000`)."""
+    if stamps.dtype.kind == "M":
+        if conn.dialect.name == "sqlite":
+            text = pc.strftime(pa.array(stamps.astype("datetime64[us]")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+            return text, [t[:10] for t in text]
+        stamps = stamps.astype("datetime64[us]").astype(object)
     if conn.dialect.name == "sqlite":
         process = bind_processor(TABLE.c.ts.type, conn.dialect)
         return [process(s) for s in stamps], [s.date().isoformat() for s in stamps]

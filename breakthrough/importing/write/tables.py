@@ -294,28 +294,14 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[t
     value goes through its column type's bind processor, as `conn.execute(insert(...))`
     would do, but once per column instead of per row and parameter dict.
     """
-    if any(_processors(conn, table, columns)):
-        bulk_insert_columns(conn, table, dict(zip(columns, map(list, zip(*rows)))))
-    else:
-        _executemany(conn, table, columns, rows)
-
-
-def bulk_insert_columns(conn: Connection, table: Table, values: dict[str, list]) -> None:
-    """`bulk_insert` for rows given as columns (equal-length lists by column name)."""
-    columns = list(values)
-    cols = [values[c] for c in columns]
-    for i, process in enumerate(_processors(conn, table, columns)):
-        if process is not None:
-            cols[i] = [None if v is None else process(v) for v in cols[i]]
-    _executemany(conn, table, columns, list(zip(*cols)))
-
-
-def _processors(conn: Connection, table: Table, columns: list[str]) -> list:
-    return [bind_processor(table.c[c].type, conn.dialect) for c in columns]
-
-
-def _executemany(conn: Connection, table: Table, columns: list[str], rows: list[tuple]) -> None:
     dialect = conn.dialect
+    processors = [bind_processor(table.c[c].type, dialect) for c in columns]
+    if any(processors):
+        cols = [list(col) for col in zip(*rows)]
+        for i, process in enumerate(processors):
+            if process is not None:
+                cols[i] = [None if v is None else process(v) for v in cols[i]]
+        rows = list(zip(*cols))
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
