@@ -161,7 +161,6 @@ def step_export(db_path: str, out: str) -> dict:
         "SELECT a.external_id, p.name, p.email, a.ts, a.raw_type, a.outcome, a.duration_s, a.subject, a.opportunity_ref "
         "FROM activity a JOIN person p ON p.id = a.rep_id ORDER BY a.id",
         conn,
-        dtype={"duration_s": "Int64"},
     )
     acts.columns = ACTIVITY_COLUMNS
     activities_csv = Path(out) / "activities.csv"
