@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 from sqlalchemy import insert, select
 
+from breakthrough.demo.writer import advance_sequences
 from breakthrough.store import models as m
 from breakthrough.store.db import make_engine, migrate, wait_for_checkpoints
 
@@ -23,15 +23,17 @@ COPIED = (m.Team, m.Person, m.PersonAlias)  # parents before children
 
 
 def import_activities(csv_path: str, db_path: str, demo_db: str) -> tuple[float, float]:
-    """Seconds to import `csv_path` into a fresh database at `db_path` that holds demo_db's people, and
+    """Seconds to import `csv_path` into a fresh database at `db_path` (a SQLite file or a PostgreSQL URL) that
+    holds demo_db's people, and
     seconds more until the helper thread has copied SQLite's log into the database file (`db.checkpoint_later`)."""
+    from bench.run import database_url, fresh_database
     from breakthrough.importing.upload import import_file
     from breakthrough.importing.write import commit  # noqa: F401  (loaded already in the app, as the page imports it)
 
-    Path(db_path).unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{db_path}")
+    fresh_database(db_path)  # a SQLite file removed, or a PostgreSQL database made again (bench/pg.py)
+    engine = make_engine(database_url(db_path))
     migrate(engine)
-    copy_people(make_engine(f"sqlite:///{demo_db}"), engine)
+    copy_people(make_engine(database_url(demo_db)), engine)
     os.sync()  # the disk settled first: the previous step's writes are not this one's to pay for
     start = time.perf_counter()
     outcome = import_file(engine, csv_path)
@@ -50,6 +52,7 @@ def copy_people(source, target) -> None:
             rows = [dict(r._mapping) for r in src.execute(select(model.__table__))]
             if rows:
                 dst.execute(insert(model.__table__), _parents_first(model, rows))
+        advance_sequences(dst, [model.__tablename__ for model in COPIED])  # PostgreSQL: new ids after the copied
 
 
 def _parents_first(model, rows: list[dict]) -> list[dict]:

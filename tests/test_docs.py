@@ -344,3 +344,14 @@ def test_the_prep_sheet_and_the_digest_are_explained_for_managers():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "python -m breakthrough digest" in readme and "OnCalendar=" in readme and "0 7 * * 1" in readme
     assert "/one_on_one" in text("coaching.md") and "`prep_manager`" in text("pages.md")
+
+
+def test_running_more_than_one_app_server_is_documented():
+    """Issue #18: how to run two or more servers on one PostgreSQL database, from the README to docs/access.md."""
+    doc, readme = text("access.md"), (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "### More than one app server" in doc and "docs/access.md#more-than-one-app-server" in readme
+    section = doc.split("### More than one app server")[1].split("\n## ")[0]
+    for words in ("BREAKTHROUGH_DATABASE_URL", "`cookie_secret`", "session affinity", "WebSocket", "data version",
+                  "max_connections", "never run two versions", "one machine only"):  # fmt: skip
+        assert words in section, f"docs/access.md's section on more than one app server does not say: {words}"
+    assert "BREAKTHROUGH_TEST_POSTGRES" in readme  # the browser test of two servers, and what it needs

@@ -8,13 +8,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from breakthrough.demo.generate import generate
-from breakthrough.store.db import demo_wanted, is_empty, make_engine, migrate
+from breakthrough.store.db import demo_wanted, is_empty, make_engine, migrate, start_lock
 
 
 def open_app_database(url: str) -> Engine:
     """The app's start: the engine for `url`, migrated; an empty database gets the S demo when wanted."""
     engine = make_engine(url)
-    migrate(engine)
-    if is_empty(engine) and demo_wanted(engine):
-        generate(engine, scale="S")
+    with start_lock(engine):  # app servers started together on one PostgreSQL database take turns
+        migrate(engine)
+        if is_empty(engine) and demo_wanted(engine):
+            generate(engine, scale="S")
     return engine

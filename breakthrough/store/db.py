@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, exc, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from breakthrough.store.models import Setting
 
@@ -24,6 +27,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEMO_ENV = "BREAKTHROUGH_DEMO"  # 0, false, no or off: never fill an empty database with the demo
 START_EMPTY = "start_empty"  # setting: the user removed the demo (or chose to start empty)
 OFF = {"0", "false", "no", "off"}
+START_LOCK = 7_318_402  # PostgreSQL advisory lock key of `start_lock` (any number no other code uses)
 WAL_PAGES = 1000  # SQLite's own default: a commit that leaves the log longer copies it into the database file
 _checkpoints: list[threading.Thread] = []
 
@@ -69,14 +73,39 @@ def data_version(engine: Engine) -> int:
 
 
 def bump_data_version(conn) -> int:
-    """Increment the data version inside the caller's transaction."""
-    current = conn.execute(select(Setting.value).where(Setting.key == "data_version")).scalar()
+    """Increment the data version inside the caller's transaction.
+
+    The row is locked until the caller commits (`FOR UPDATE`; SQLite has one writer at a time anyway), so two
+    app servers writing at once get two versions: without it, both could read 5 and write 6, and a server
+    that had cached the figures of the first write under 6 would never see the second one's.
+    """
+    if conn.dialect.name == "postgresql":  # the row made first if missing, so even a new database's first two
+        conn.execute(pg_insert(Setting).values(key="data_version", value=0).on_conflict_do_nothing())  # writers queue
+    current = conn.execute(select(Setting.value).where(Setting.key == "data_version").with_for_update()).scalar()
     new = int(current or 0) + 1
     if current is None:
         conn.execute(Setting.__table__.insert().values(key="data_version", value=new))
     else:
         conn.execute(Setting.__table__.update().where(Setting.key == "data_version").values(value=new))
     return new
+
+
+@contextmanager
+def start_lock(engine: Engine) -> Iterator[None]:
+    """Held while an app server migrates and fills a new database: on PostgreSQL a session advisory lock, so two
+    servers started together on one database take turns (the second finds it migrated and filled); SQLite has
+    one app server."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": START_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": START_LOCK})
+            conn.commit()
 
 
 def is_empty(engine: Engine) -> bool:
