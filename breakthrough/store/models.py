@@ -264,6 +264,28 @@ class WonDealCycles(Base):
     cycle_days: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class StageCohort(Base):
+    """Rollup: each owner's deals by created day, as packed arrays in one row per owner (kept by `cohort`,
+    migration 0015), so the Pipeline page's stage funnel reads one row per owner instead of every deal created
+    in the look-back.
+
+    `keys`: JSON list of [currency, status, stage, [stages its history records]] — what decides how far a
+    deal got once the stage order is known (`cohort.reached`); `key`, `days`: per entry, the index into `keys`
+    and the created day (days since 1970-01-01), little-endian 32-bit integers, ordered by key and day;
+    `deals`, `priced`: deals, and those with an amount (32-bit); `cents`: their amounts summed in cents
+    (64-bit integers, exact).
+    """
+
+    __tablename__ = "stage_cohort"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    keys: Mapped[str] = mapped_column(Text)
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    days: Mapped[bytes] = mapped_column(LargeBinary)
+    deals: Mapped[bytes] = mapped_column(LargeBinary)
+    priced: Mapped[bytes] = mapped_column(LargeBinary)
+    cents: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DealActivity(Base):
     """Rollup: per open deal with activity, its last activity day and how many activities (kept by `rollups`).
 

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, select, union_all
+from sqlalchemy import Engine, and_, case, func, literal, select
 
+from breakthrough.store import cohort
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -209,7 +210,7 @@ def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     return _dates(read_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
 
 
-COHORT_COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
+COHORT_COLUMNS = cohort.COLUMNS
 
 
 def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str] | None = None) -> pd.DataFrame:
@@ -217,31 +218,11 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[s
 
     `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline`'s docstring
     defines it: a won deal reached Won; an open deal its current stage; any deal the furthest stage
-    recorded in its history; else the first stage. Deals without history are counted by the database
-    (`deals`, `amount` summed); a deal with history is a row of its own (`deals` = 1). The deals behind
-    a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
+    recorded in its history; else the first stage. `deals` counts them and `amount` sums their amounts
+    (NaN when none has one), read from the `stage_cohort` rollup (`cohort.read`: one row per owner). The
+    deals behind a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
     """
-    o, order = Opportunity, stage_order(engine) if order is None else order
-    window = [o.owner_id.is_not(None), o.created_date.between(start, end)]
-    plain = (
-        select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
-        .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id)))
-        .subquery()
-    )
-    counted = select(plain.c.owner_id, plain.c.currency, plain.c.reached, func.count(), func.sum(plain.c.amount)
-                     ).group_by(plain.c.owner_id, plain.c.currency, plain.c.reached)  # fmt: skip
-    history = _history_reach(order)
-    changed = (
-        select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
-        .select_from(history.join(o, o.id == history.c.id))
-        .where(*window)
-    )
-    rows = fetch(engine, union_all(counted, changed))
-    reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
-    return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
-                         "reached": np.array(reach, dtype=np.int64), "deals": np.array(deals, dtype=np.int64),
-                         "amount": np.array([None if v is None else float(v) for v in amount], dtype=float)},
-                        columns=COHORT_COLUMNS)  # fmt: skip
+    return cohort.read(engine, start, end, stage_order(engine) if order is None else order)
 
 
 def deals_reaching(

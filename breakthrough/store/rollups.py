@@ -11,7 +11,8 @@ Running totals make any date window two look-ups instead of a scan of one row pe
 rep and day: `activity_running` (each rep's counts through each day, kept with
 `activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
 by close date and created deals, with their amount, by created date, per currency). `won_deal_cycles`
-packs each owner's won-deal cycles into one row. Every writer of opportunities
+packs each owner's won-deal cycles into one row; `stage_cohort` (`breakthrough.store.cohort`) each owner's deals
+by created day, currency, status, stage and history stages, for the stage funnel. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
 
@@ -47,6 +48,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from breakthrough.store import cohort
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -158,9 +160,12 @@ class Running:
 
 
 def refresh_opportunity_rollups(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
-    """Recount `opportunity_running` and `won_deal_cycles` from `opportunity` for these owners (all if None)."""
+    """Recount `opportunity_running`, `won_deal_cycles` and `stage_cohort` from `opportunity` (and its history)
+    for these owners (all if None)."""
+    owner_ids = None if owner_ids is None else sorted(set(owner_ids))
     refresh_running(conn, OPPORTUNITY_RUNNING, owner_ids)
     refresh_won_cycles(conn, owner_ids)
+    cohort.refresh(conn, owner_ids)
 
 
 def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
