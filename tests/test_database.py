@@ -89,7 +89,14 @@ def test_migrations_match_the_models(engine):
     assert diff == []
 
 
-RUNNING_TABLES = ("activity_running", "opportunity_running", "won_deal_cycles", "running_packed", "stage_cohort")
+RUNNING_TABLES = (
+    "activity_running",
+    "opportunity_running",
+    "won_deal_cycles",
+    "running_packed",
+    "stage_cohort",
+    "open_deal_pack",
+)
 
 
 @pytest.mark.parametrize(
@@ -97,9 +104,12 @@ RUNNING_TABLES = ("activity_running", "opportunity_running", "won_deal_cycles", 
     [
         ("0004_page_indexes", set(RUNNING_TABLES)),  # 0005 creates the running totals, 0014 adds created_amount,
         # 0013 packs them per key, 0015 packs the stage cohort
-        ("0010_audit_log", {"running_packed", "stage_cohort"}),  # 0014 adds opportunity_running.created_amount,
+        (
+            "0010_audit_log",
+            {"running_packed", "stage_cohort", "open_deal_pack"},
+        ),  # 0014 adds opportunity_running.created_amount,
         # 0013 packs them
-        ("0013_speed", {"stage_cohort"}),
+        ("0013_speed", {"stage_cohort", "open_deal_pack"}),
     ],
 )
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):

@@ -17,11 +17,12 @@ from breakthrough import settings as settings_store
 from breakthrough.diagnosis import hygiene, pipeline
 from breakthrough.importing.write import undo
 from breakthrough.metrics import periods
-from breakthrough.store import cohort, records, rollups
+from breakthrough.store import cohort, open_pack, records, rollups
 from breakthrough.store.models import (
     Account,
     Activity,
     DealActivity,
+    OpenDealPack,
     Opportunity,
     OpportunityHistory,
     Person,
@@ -80,6 +81,7 @@ def stored(engine) -> tuple[dict, dict]:
 def assert_in_step(engine) -> None:
     assert stored(engine) == recount(engine)
     assert_cohort_in_step(engine)
+    assert_open_deals_in_step(engine)
 
 
 EVER = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
@@ -129,6 +131,30 @@ def assert_cohort_in_step(engine) -> None:
     frame = records.stage_cohort(engine, *EVER, order)
     read = {(r, c, s): (n, None if a != a else a) for r, c, s, n, a in frame.itertuples(index=False)}
     assert read == cohort_recount(engine, order)
+
+
+def assert_open_deals_in_step(engine) -> None:
+    """The open deals' pack is what a full rewrite gives, and hygiene's reads are the raw rows joined."""
+    o, d, h = Opportunity, DealActivity, OpportunityHistory
+    mine = [o.status == "open", o.owner_id.is_not(None)]
+    same = (d.opportunity_ref == o.external_id) & (d.source == o.source)
+    with engine.connect() as conn:
+        deals = conn.execute(select(o.owner_id, o.id, o.external_id, o.stage, o.created_date, o.close_date,
+                                    o.stage_since, d.last_day).outerjoin(d, same).where(*mine)).all()  # fmt: skip
+        history = conn.execute(select(o.owner_id, h.opportunity_id, h.changed_at, h.close_date)
+                               .join(o, o.id == h.opportunity_id).where(*mine)
+                               .order_by(h.opportunity_id, h.changed_at, h.id)).all()  # fmt: skip
+        packed = sorted(tuple(r) for r in conn.execute(select(OpenDealPack.__table__)))
+        teams = dict(conn.execute(select(Person.id, Person.team_id)).all())
+    columns = [c.name for c in OpenDealPack.__table__.columns]
+    assert packed == sorted(tuple(r[c] for c in columns) for r in open_pack.pack_rows(deals, history))
+    frame = records.open_deals(engine, EVER[1])
+    assert [tuple(r) for r in frame.itertuples(index=False)] == sorted(
+        (i, ref, owner, teams[owner], stage, *(as_date(x) if x else None for x in days))
+        for owner, i, ref, stage, *days in deals
+    )
+    found = records.close_date_history(engine, EVER[1])
+    assert list(zip(found["id"], found["close_date"])) == [(i, as_date(c) if c else None) for _, i, _, c in history]
 
 
 # --- by hand ---------------------------------------------------------------------------------------------

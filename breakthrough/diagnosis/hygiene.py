@@ -69,9 +69,9 @@ def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE)
 
 def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
     """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
-    team = deals["team_id"].fillna(-1).to_numpy()
-    keys = pd.MultiIndex.from_arrays([team, deals["stage"].to_numpy(dtype=object)])
-    codes, _ = pd.factorize(keys)
+    teams, _ = pd.factorize(deals["team_id"].fillna(-1).to_numpy())
+    stages, names = pd.factorize(deals["stage"].to_numpy(dtype=object))
+    codes = teams.astype(np.int64) * max(len(names), 1) + stages  # one code per team and stage
     values, out = days.to_numpy(dtype=float), np.empty(len(days))
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
@@ -98,8 +98,12 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     ids, days = ids[order], days[order]
     ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
     later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
-    counted = pd.Series(later.astype(int)).groupby(ids[1:]).sum() if len(ids) > 1 else pd.Series(dtype=int)
-    return pd.Series(deals["id"].map(counted).fillna(0).to_numpy(dtype=int), index=deals.index, dtype=int)
+    pushed, times = np.unique(ids[1:][later], return_counts=True)  # each deal pushed at least once, how often
+    if not len(pushed):
+        return pd.Series(0, index=deals.index, dtype=int)
+    mine = deals["id"].to_numpy(dtype=np.int64)
+    at = np.minimum(np.searchsorted(pushed, mine), len(pushed) - 1)
+    return pd.Series(np.where(pushed[at] == mine, times[at], 0).astype(int), index=deals.index, dtype=int)
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
