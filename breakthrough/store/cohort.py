@@ -35,55 +35,73 @@ def refresh(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
     conn.execute(delete(StageCohort).where(*([] if ids is None else [StageCohort.owner_id.in_(ids)])))
     o, h = Opportunity, OpportunityHistory
     owned = [o.owner_id.is_not(None), o.created_date.is_not(None), *([] if ids is None else [o.owner_id.in_(ids)])]
-    deals = conn.execute(select(o.id, o.owner_id, o.currency, o.status, o.stage, o.created_date, o.amount)
-                         .where(*owned)).all()  # fmt: skip
-    stages = conn.execute(select(h.opportunity_id, h.stage).distinct().join(o, o.id == h.opportunity_id)
-                          .where(*owned, h.stage.is_not(None))).all()  # fmt: skip
+    deals = _rows(conn, select(o.id, o.owner_id, o.currency, o.status, o.stage, o.created_date, o.amount)
+                  .where(*owned))  # fmt: skip
+    stages = _rows(conn, select(h.opportunity_id, h.stage).distinct().join(o, o.id == h.opportunity_id)
+                   .where(*owned, h.stage.is_not(None)))  # fmt: skip
     rows = cohort_rows(deals, stages)
     if rows:
         conn.execute(insert(StageCohort), rows)
 
 
-def _key(currency, status, stage, history) -> tuple:
-    """What decides how far a deal got: a won deal reached Won; a lost one its history's furthest stage; an open
-    one its stage or its history's furthest, whichever is further (`reached`)."""
-    if status == "won":
-        return currency, status, None, ()
-    return currency, status, stage if status == "open" else None, tuple(sorted(history or ()))
+def _rows(conn: Connection, stmt) -> list[tuple]:
+    """The driver's rows as they come (dates may be ISO text, amounts decimals): a full rewrite reads every deal."""
+    result = conn.execute(stmt)
+    try:
+        return result.cursor.fetchall()  # type: ignore[return-value]
+    finally:
+        result.close()
 
 
 def cohort_rows(deals: Sequence[Sequence], stages: Sequence[Sequence]) -> list[dict]:
     """`stage_cohort` rows from (id, owner, currency, status, stage, created date, amount) deals and the
-    (deal id, stage) pairs their history records."""
-    history: dict[int, set] = {}
+    (deal id, stage) pairs their history records (dates as dates or ISO text, amounts as numbers or decimals).
+
+    A deal's key: a won deal reached Won (no stage nor history kept); a lost one its history's furthest stage
+    (no stage); an open one its stage or its history's furthest, whichever is further (`reached`)."""
+    if not deals:
+        return []
+    recorded: dict[int, set] = {}
     for deal, stage in stages:
-        history.setdefault(deal, set()).add(stage)
-    per_owner: dict[int, dict[tuple, list[int]]] = {}
-    for deal, owner, currency, status, stage, created, amount in deals:
-        day = (dt.date.fromisoformat(created) if isinstance(created, str) else created).toordinal() - EPOCH
-        entry = (_key(currency, status, stage, history.get(deal)), day)
-        counts = per_owner.setdefault(int(owner), {}).setdefault(entry, [0, 0, 0])
-        counts[0] += 1
-        if amount is not None:
-            counts[1] += 1
-            counts[2] += round(float(amount) * 100)
-    return [_packed(owner, entries) for owner, entries in sorted(per_owner.items())]
+        recorded.setdefault(deal, set()).add(stage)
+    history = {deal: tuple(sorted(found)) for deal, found in recorded.items()}
+    ids, owner, currency, status, stage, created, amount = (list(c) for c in zip(*deals))
+    index: dict[tuple, int] = {}
+    codes = np.array([index.setdefault((c, st, sg if st == "open" else None, () if st == "won" else history.get(i, ())),
+                                       len(index)) for i, c, st, sg in zip(ids, currency, status, stage)])  # fmt: skip
+    texts = [json.dumps([c, st, sg, list(h)]) for c, st, sg, h in index]
+    rank = np.empty(len(texts), dtype=np.int64)
+    rank[np.argsort(np.array(texts, dtype=object), kind="stable")] = np.arange(len(texts))
+    by_rank = sorted(texts)
+    day_codes, day_values = pd.factorize(pd.Series(created, dtype=object))
+    days = np.array([_day(d) for d in day_values], dtype=np.int64)[day_codes]
+    values = np.array([np.nan if v is None else float(v) for v in amount], dtype=float)
+    priced = ~np.isnan(values)
+    cents = np.where(priced, np.round(np.where(priced, values, 0) * 100), 0).astype(np.int64)
+    owners, keys = np.array(owner, dtype=np.int64), rank[codes]
+    order = np.lexsort((days, keys, owners))
+    owners, keys, days, priced, cents = owners[order], keys[order], days[order], priced[order], cents[order]
+    starts = np.flatnonzero(
+        np.r_[True, (owners[1:] != owners[:-1]) | (keys[1:] != keys[:-1]) | (days[1:] != days[:-1])]
+    )
+    deals_n = np.diff(np.r_[starts, len(order)])
+    priced_n, cents_n = np.add.reduceat(priced.astype(np.int64), starts), np.add.reduceat(cents, starts)
+    owners, keys, days = owners[starts], keys[starts], days[starts]
+    cut = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    rows = []
+    for a, b in zip(cut, np.r_[cut[1:], len(owners)]):
+        mine, local = np.unique(keys[a:b], return_inverse=True)
+        rows.append({
+            "owner_id": int(owners[a]), "keys": SEP.join(by_rank[k] for k in mine.tolist()),
+            "key": local.astype(DAYS).tobytes(), "days": days[a:b].astype(DAYS).tobytes(),
+            "deals": deals_n[a:b].astype(COUNTS).tobytes(), "priced": priced_n[a:b].astype(COUNTS).tobytes(),
+            "cents": cents_n[a:b].astype(CENTS).tobytes(),
+        })  # fmt: skip
+    return rows
 
 
-def _packed(owner: int, entries: dict[tuple, list[int]]) -> dict:
-    """One owner's row: its keys as JSON text, and its entries ordered by key and day."""
-    texts = {k: json.dumps([k[0], k[1], k[2], list(k[3])]) for k, _ in entries}
-    keys = sorted(set(texts.values()))
-    index = {text: i for i, text in enumerate(keys)}
-    ordered = sorted(((index[texts[k]], day), counts) for (k, day), counts in entries.items())
-    column = lambda j: [c[j] for _, c in ordered]  # noqa: E731
-    return {
-        "owner_id": owner, "keys": SEP.join(keys),
-        "key": np.array([k for (k, _), _ in ordered], dtype=DAYS).tobytes(),
-        "days": np.array([d for (_, d), _ in ordered], dtype=DAYS).tobytes(),
-        "deals": np.array(column(0), dtype=COUNTS).tobytes(), "priced": np.array(column(1), dtype=COUNTS).tobytes(),
-        "cents": np.array(column(2), dtype=CENTS).tobytes(),
-    }  # fmt: skip
+def _day(value) -> int:
+    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).toordinal() - EPOCH
 
 
 def reached(key_text: str, order: Sequence[str]) -> tuple[str, int]:
