@@ -23,6 +23,7 @@ from breakthrough.store.models import (
     ActivityDaily,
     Base,
     Opportunity,
+    OpportunityHistory,
     Person,
     PersonAlias,
     Quota,
@@ -88,15 +89,27 @@ def test_migrations_match_the_models(engine):
     assert diff == []
 
 
-RUNNING_TABLES = ("activity_running", "opportunity_running", "won_deal_cycles", "running_packed")
+RUNNING_TABLES = (
+    "activity_running",
+    "opportunity_running",
+    "won_deal_cycles",
+    "running_packed",
+    "stage_cohort",
+    "open_deal_pack",
+)
 
 
 @pytest.mark.parametrize(
     "back_to, gone",
     [
         ("0004_page_indexes", set(RUNNING_TABLES)),  # 0005 creates the running totals, 0014 adds created_amount,
-        # 0013 packs them per key
-        ("0010_audit_log", {"running_packed"}),  # 0014 adds opportunity_running.created_amount, 0013 packs them
+        # 0013 packs them per key, 0015 packs the stage cohort
+        (
+            "0010_audit_log",
+            {"running_packed", "stage_cohort", "open_deal_pack"},
+        ),  # 0014 adds opportunity_running.created_amount,
+        # 0013 packs them
+        ("0013_speed", {"stage_cohort", "open_deal_pack"}),
     ],
 )
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):
@@ -109,12 +122,15 @@ def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_wo
                  ("B", "open", None, 70.0, "USD"), ("A", "open", D3, 30.25, "USD")])]  # fmt: skip
     with engine.begin() as conn:
         conn.execute(insert(Opportunity), deals)
+        lost = conn.execute(select(Opportunity.id).where(Opportunity.external_id == "o2")).scalar_one()
+        conn.execute(insert(OpportunityHistory).values(opportunity_id=lost, stage="Proposal",
+                                                       changed_at=dt.datetime(2026, 11, 1)))  # fmt: skip
         rollups.refresh_activity_daily(conn)
         rollups.refresh_opportunity_rollups(conn)
     refreshed = _tables(engine, RUNNING_TABLES)
     _alembic(engine, "downgrade", back_to)
     assert set(RUNNING_TABLES) - set(inspect(engine).get_table_names()) == gone
-    if "opportunity_running" not in gone:
+    if "opportunity_running" not in gone and "running_packed" in gone:  # back before 0014
         assert "created_amount" not in {c["name"] for c in inspect(engine).get_columns("opportunity_running")}
     migrate(engine)
     assert _tables(engine, RUNNING_TABLES) == refreshed

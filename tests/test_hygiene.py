@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import insert
@@ -125,6 +126,21 @@ def test_flag_applies_every_rule_and_counts_per_rep():
     assert counts.loc[1].tolist() == [3, 1, 1, 1, 0, 3]  # open, past due, quiet, stalled, pushed, any
     assert counts.loc[2].tolist() == [2, 1, 1, 0, 1, 2]
     assert counts.loc[3].tolist() == [0, 0, 0, 0, 0, 0]  # a rep without open deals
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_each_stall_limit_is_numpys_quantile_of_its_group_to_the_bit(seed):
+    """All groups at once give what `np.quantile` gives group by group: groups of 1 to ~100 deals, fractional
+    values, a missing value (its group's limit is NaN)."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 40, 2_000) ** 2 % 37  # uneven group sizes
+    values = rng.integers(0, 400, 2_000) / rng.choice([1.0, 3.0, 7.0], 2_000)
+    values[rng.integers(0, 2_000)] = np.nan
+    found = hygiene._group_quantiles(codes, values, hygiene.STALL_QUANTILE)
+    for code in np.unique(codes):
+        mine = codes == code
+        expected = np.quantile(values[mine], hygiene.STALL_QUANTILE)
+        assert np.array_equal(found[mine], np.full(mine.sum(), expected), equal_nan=True)
 
 
 def test_no_open_deals_flags_nothing():

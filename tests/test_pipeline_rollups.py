@@ -17,14 +17,16 @@ from breakthrough import settings as settings_store
 from breakthrough.diagnosis import hygiene, pipeline
 from breakthrough.importing.write import undo
 from breakthrough.metrics import periods
-from breakthrough.store import records, rollups
+from breakthrough.store import cohort, open_pack, records, rollups
 from breakthrough.store.models import (
     Account,
     Activity,
     DealActivity,
+    OpenDealPack,
     Opportunity,
     OpportunityHistory,
     Person,
+    StageCohort,
     TargetActivityDay,
     Team,
 )
@@ -78,6 +80,81 @@ def stored(engine) -> tuple[dict, dict]:
 
 def assert_in_step(engine) -> None:
     assert stored(engine) == recount(engine)
+    assert_cohort_in_step(engine)
+    assert_open_deals_in_step(engine)
+
+
+EVER = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
+
+
+def cohort_recount(engine, order) -> dict:
+    """{(owner, currency, furthest stage): (deals, amount summed or None)} over every owned deal, in plain Python
+    from the deals and their history (`pipeline`'s definition)."""
+    o, h = Opportunity, OpportunityHistory
+    with engine.connect() as conn:
+        deals = conn.execute(select(o.id, o.owner_id, o.currency, o.status, o.stage, o.amount)
+                             .where(o.owner_id.is_not(None))).all()  # fmt: skip
+        history = conn.execute(select(h.opportunity_id, h.stage)).all()
+    position = {s: i for i, s in enumerate(order)}
+    furthest: dict = {}
+    for deal, stage in history:
+        furthest[deal] = max(furthest.get(deal, 0), position.get(stage, 0))
+    found: dict = {}
+    for deal, owner, currency, status, stage, amount in deals:
+        current = len(order) if status == "won" else position.get(stage, 0) if status == "open" else 0
+        key = (owner, currency, max(current, furthest.get(deal, 0)))
+        n, total = found.get(key, (0, None))
+        found[key] = (n + 1, total if amount is None else (total or 0) + amount)
+    return found
+
+
+def cohort_stored(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(select(StageCohort.__table__)))
+
+
+def cohort_full(engine) -> list[tuple]:
+    """`stage_cohort` as a full rewrite from the raw rows would write it."""
+    o, h = Opportunity, OpportunityHistory
+    with engine.connect() as conn:
+        deals = conn.execute(select(o.id, o.owner_id, o.currency, o.status, o.stage, o.created_date, o.amount)
+                             .where(o.owner_id.is_not(None))).all()  # fmt: skip
+        stages = conn.execute(select(h.opportunity_id, h.stage).distinct().where(h.stage.is_not(None))).all()
+    columns = [c.name for c in StageCohort.__table__.columns]
+    return sorted(tuple(r[c] for c in columns) for r in cohort.cohort_rows(deals, stages))
+
+
+def assert_cohort_in_step(engine) -> None:
+    """The stage cohort rollup is what a full rewrite gives, and read over all time it is the plain recount."""
+    assert cohort_stored(engine) == cohort_full(engine)
+    order = records.stage_order(engine)
+    frame = records.stage_cohort(engine, *EVER, order)
+    read = {(r, c, s): (n, None if a != a else a) for r, c, s, n, a in frame.itertuples(index=False)}
+    assert read == cohort_recount(engine, order)
+
+
+def assert_open_deals_in_step(engine) -> None:
+    """The open deals' pack is what a full rewrite gives, and hygiene's reads are the raw rows joined."""
+    o, d, h = Opportunity, DealActivity, OpportunityHistory
+    mine = [o.status == "open", o.owner_id.is_not(None)]
+    same = (d.opportunity_ref == o.external_id) & (d.source == o.source)
+    with engine.connect() as conn:
+        deals = conn.execute(select(o.owner_id, o.id, o.external_id, o.stage, o.created_date, o.close_date,
+                                    o.stage_since, d.last_day).outerjoin(d, same).where(*mine)).all()  # fmt: skip
+        history = conn.execute(select(o.owner_id, h.opportunity_id, h.changed_at, h.close_date)
+                               .join(o, o.id == h.opportunity_id).where(*mine)
+                               .order_by(h.opportunity_id, h.changed_at, h.id)).all()  # fmt: skip
+        packed = sorted(tuple(r) for r in conn.execute(select(OpenDealPack.__table__)))
+        teams = dict(conn.execute(select(Person.id, Person.team_id)).all())
+    columns = [c.name for c in OpenDealPack.__table__.columns]
+    assert packed == sorted(tuple(r[c] for c in columns) for r in open_pack.pack_rows(deals, history))
+    frame = records.open_deals(engine, EVER[1])
+    assert [tuple(r) for r in frame.itertuples(index=False)] == sorted(
+        (i, ref, owner, teams[owner], stage, *(as_date(x) if x else None for x in days))
+        for owner, i, ref, stage, *days in deals
+    )
+    found = records.close_date_history(engine, EVER[1])
+    assert list(zip(found["id"], found["close_date"])) == [(i, as_date(c) if c else None) for _, i, _, c in history]
 
 
 # --- by hand ---------------------------------------------------------------------------------------------
@@ -122,6 +199,7 @@ def seed(engine) -> None:
         ])  # fmt: skip
         rollups.refresh_activity_daily(conn)
         rollups.refresh_deal_activity(conn)
+        rollups.refresh_opportunity_rollups(conn)
 
 
 def test_target_activity_per_rep_and_day_by_hand(engine):
@@ -149,6 +227,7 @@ def test_a_deal_that_closes_leaves_the_rollup_and_one_that_opens_joins_it(engine
         conn.execute(Activity.__table__.update().where(Activity.external_id == "A3").values(opportunity_ref="O9"))
         conn.execute(Opportunity.__table__.update().where(Opportunity.external_id == "O9").values(status="open"))
         rollups.refresh_deal_activity(conn, ["O1", "O9"])
+        rollups.refresh_opportunity_rollups(conn, [1])  # their owner
     assert stored(engine)[1] == {("O2", "crm"): (D3, 2), ("O9", "crm"): (D1, 1)}
     assert_in_step(engine)
 
@@ -194,6 +273,7 @@ def test_the_demo_writes_what_a_recount_gives(demo_engine):
     targets, deals = stored(demo_engine)
     assert targets and deals
     assert (targets, deals) == recount(demo_engine)
+    assert_cohort_in_step(demo_engine)
 
 
 ACCOUNTS = data("template_accounts.csv")  # Acme A yes, Birch B no, Cedar A yes
@@ -365,10 +445,13 @@ def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engin
         conn.execute(insert(OpportunityHistory), [
             dict(opportunity_id=i, stage=h, changed_at=dt.datetime(2026, 10, 1, 12)) for i, _, _, hs in deals
             for h in hs])  # fmt: skip
+        rollups.refresh_opportunity_rollups(conn)
     # reaching at least each stage: all 7; O2, O3, O4, O6; O2, O3, O6; O3
     listed = [records.deals_reaching(engine, D1, D1, order, [1], level) for level in range(4)]
     assert listed == [[f"O{i}" for i in range(1, 8)], ["O2", "O3", "O4", "O6"], ["O2", "O3", "O6"], ["O3"]]
     frame = records.stage_cohort(engine, D1, D1, order)
-    # without history: O1 (0), O3 (3), O5 (0) counted together per stage; O2, O4, O6, O7 one row each
-    assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 1), (0, 2), (1, 1), (2, 1), (2, 1), (3, 1)]
+    # counted per furthest stage: O1, O5, O7; O4; O2, O6; O3
+    assert sorted(zip(frame["reached"], frame["deals"])) == [(0, 3), (1, 1), (2, 2), (3, 1)]
+    assert records.stage_cohort(engine, D2, D3, order).empty  # created before the window
+    assert_cohort_in_step(engine)
     assert pipeline.counts(frame, order) == [7, 4, 3, 1]  # at least each stage: 7; O2, O3, O4, O6; O2, O3, O6; O3

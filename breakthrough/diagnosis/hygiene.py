@@ -69,16 +69,34 @@ def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE)
 
 def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
     """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
-    team = deals["team_id"].fillna(-1).to_numpy()
-    keys = pd.MultiIndex.from_arrays([team, deals["stage"].to_numpy(dtype=object)])
-    codes, _ = pd.factorize(keys)
-    values, out = days.to_numpy(dtype=float), np.empty(len(days))
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        rows = order[a:b]
-        out[rows] = float(np.quantile(values[rows], q))
-    return pd.Series(out, index=days.index, dtype=float)
+    teams, _ = pd.factorize(deals["team_id"].fillna(-1).to_numpy())
+    stages, names = pd.factorize(deals["stage"].to_numpy(dtype=object))
+    codes = teams.astype(np.int64) * max(len(names), 1) + stages  # one code per team and stage
+    return pd.Series(_group_quantiles(codes, days.to_numpy(dtype=float), q), index=days.index, dtype=float)
+
+
+def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
+    """For every row, `np.quantile(·, q)` (its default, linear method) of the values of the rows with its code:
+    all groups at once, with numpy's own arithmetic step by step, so that each limit is the same to the last bit
+    (a group with a missing value gets NaN, as `np.quantile` gives)."""
+    out = np.empty(len(values))
+    if not len(values):
+        return out
+    order = np.lexsort((values, codes))  # by group, then value (NaN last)
+    ordered, grouped = values[order], codes[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    n = np.diff(np.r_[starts, len(values)])
+    virtual = n * np.float64(q) + (1 + np.float64(q) * -1) - 1  # numpy's `_compute_virtual_index`, alpha = beta = 1
+    previous = np.floor(virtual)
+    top = virtual >= n - 1  # numpy takes the largest value there
+    below = starts + np.where(top, n - 1, previous).astype(np.int64)
+    above = starts + np.where(top, n - 1, previous + 1).astype(np.int64)
+    a, b, t = ordered[below], ordered[above], virtual - previous
+    diff = b - a
+    limits = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)  # numpy's `_lerp`
+    limits[np.isnan(ordered[starts + n - 1])] = np.nan
+    out[order] = np.repeat(limits, n)
+    return out
 
 
 def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
@@ -98,8 +116,12 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     ids, days = ids[order], days[order]
     ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
     later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
-    counted = pd.Series(later.astype(int)).groupby(ids[1:]).sum() if len(ids) > 1 else pd.Series(dtype=int)
-    return pd.Series(deals["id"].map(counted).fillna(0).to_numpy(dtype=int), index=deals.index, dtype=int)
+    pushed, times = np.unique(ids[1:][later], return_counts=True)  # each deal pushed at least once, how often
+    if not len(pushed):
+        return pd.Series(0, index=deals.index, dtype=int)
+    mine = deals["id"].to_numpy(dtype=np.int64)
+    at = np.minimum(np.searchsorted(pushed, mine), len(pushed) - 1)
+    return pd.Series(np.where(pushed[at] == mine, times[at], 0).astype(int), index=deals.index, dtype=int)
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -121,6 +143,12 @@ def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataF
 
 def per_rep(flags: pd.DataFrame, rep_ids: Sequence[int]) -> pd.DataFrame:
     """Per rep: open deals, deals breaking each rule, deals breaking any (reps without deals get zeros)."""
-    counts = flags.groupby("rep_id")[[*RULES, "any"]].sum()
-    counts.insert(0, "open", flags.groupby("rep_id").size())
-    return counts.reindex(list(rep_ids)).fillna(0).astype(int)
+    wanted = list(rep_ids)
+    found, where = np.unique(flags["rep_id"].to_numpy(), return_inverse=True)
+    at = pd.Index(found).get_indexer(wanted)  # −1 for a rep without open deals: the 0 after the sums
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.r_[np.bincount(where, weights=values, minlength=len(found)), 0][at].astype(int)
+
+    counted = {"open": total(np.ones(len(where)))} | {c: total(flags[c].to_numpy(dtype=float)) for c in [*RULES, "any"]}
+    return pd.DataFrame(counted, index=pd.Index(wanted, name="rep_id"))

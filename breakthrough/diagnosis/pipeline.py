@@ -138,18 +138,23 @@ def coverage_rows(card: Scorecard, rep_ids: Sequence[int]) -> pd.DataFrame:
 
 def right_prospects(targets: pd.DataFrame, card: Scorecard, rep_ids: Sequence[int]) -> pd.DataFrame:
     """Per rep: activities on accounts, on target accounts, the share, and the rep's whole team's share."""
-    everyone = targets.reindex(list(card.reps)).fillna(0.0)
-    team = pd.Series({i: card.reps[i].team or "" for i in everyone.index})
-    pooled = everyone.groupby(team)[["with_account", "on_target"]].transform("sum")
+    everyone = list(card.reps)
+    found = targets.reindex(everyone)
+    own = {c: found[c].fillna(0.0).to_numpy(dtype=float) for c in ("with_account", "on_target")}
+    teams, _ = pd.factorize(pd.Series([card.reps[i].team or "" for i in everyone], dtype=object))
+    pooled = {c: np.bincount(teams, weights=v, minlength=teams.max(initial=-1) + 1)[teams] for c, v in own.items()}
+    place = {rep: i for i, rep in enumerate(everyone)}
     shown = [i for i in rep_ids if i in card.reps]
-    own, pool = everyone.loc[shown], pooled.loc[shown]
+    at = np.array([place[i] for i in shown], dtype=np.int64)
     return pd.DataFrame({
         "rep_id": shown, "Rep": [card.reps[i].name for i in shown],
-        "Activities on accounts": own["with_account"].astype(int).to_numpy(),
-        "On target accounts": own["on_target"].astype(int).to_numpy(),
-        "Target share": _share(own).to_numpy(), "Team share": _share(pool).to_numpy(),
+        "Activities on accounts": own["with_account"][at].astype(int), "On target accounts": own["on_target"][at].astype(int),
+        "Target share": _share(own, at), "Team share": _share(pooled, at),
     })  # fmt: skip
 
 
-def _share(frame: pd.DataFrame) -> pd.Series:
-    return frame["on_target"] / frame["with_account"].where(frame["with_account"] > 0)
+def _share(counts: dict[str, np.ndarray], at: np.ndarray) -> np.ndarray:
+    """On target ÷ with an account (NaN without any activity on an account)."""
+    with_account, on_target = counts["with_account"][at], counts["on_target"][at]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(with_account > 0, on_target / np.where(with_account > 0, with_account, 1), np.nan)

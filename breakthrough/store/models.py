@@ -264,6 +264,55 @@ class WonDealCycles(Base):
     cycle_days: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class StageCohort(Base):
+    """Rollup: each owner's deals by created day, as packed arrays in one row per owner (kept by `cohort`,
+    migration 0015), so the Pipeline page's stage funnel reads one row per owner instead of every deal created
+    in the look-back.
+
+    `keys`: JSON list of [currency, status, stage, [stages its history records]] — what decides how far a
+    deal got once the stage order is known (`cohort.reached`); `key`, `days`: per entry, the index into `keys`
+    and the created day (days since 1970-01-01), little-endian 32-bit integers, ordered by key and day;
+    `deals`, `priced`: deals, and those with an amount (32-bit); `cents`: their amounts summed in cents
+    (64-bit integers, exact).
+    """
+
+    __tablename__ = "stage_cohort"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    keys: Mapped[str] = mapped_column(Text)
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    days: Mapped[bytes] = mapped_column(LargeBinary)
+    deals: Mapped[bytes] = mapped_column(LargeBinary)
+    priced: Mapped[bytes] = mapped_column(LargeBinary)
+    cents: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class OpenDealPack(Base):
+    """Rollup: each owner's open deals as packed arrays in one row per owner (kept by `open_pack`, migration
+    0015), with what pipeline hygiene needs: the Pipeline page reads one row per owner instead of every open deal.
+
+    `ids`: opportunity ids (little-endian 64-bit), ascending; `refs`, `stages`: JSON lists of the deals' CRM
+    ids and of the stage names `stage` indexes; `stage`, `created`, `close`, `since`, `last`: per deal, its
+    stage's index, created date, close date, in stage since and last activity day (`deal_activity`), days since
+    1970-01-01 as little-endian 32-bit integers (`open_pack.MISSING` for none). `history_deal`, `history_at`,
+    `history_close`: the deals' close-date history, oldest change first per deal — the index of the deal in
+    `ids` (32-bit), when it changed (microseconds since 1970, 64-bit) and the close date before it (32-bit days).
+    """
+
+    __tablename__ = "open_deal_pack"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    ids: Mapped[bytes] = mapped_column(LargeBinary)
+    refs: Mapped[str] = mapped_column(Text)
+    stages: Mapped[str] = mapped_column(Text)
+    stage: Mapped[bytes] = mapped_column(LargeBinary)
+    created: Mapped[bytes] = mapped_column(LargeBinary)
+    close: Mapped[bytes] = mapped_column(LargeBinary)
+    since: Mapped[bytes] = mapped_column(LargeBinary)
+    last: Mapped[bytes] = mapped_column(LargeBinary)
+    history_deal: Mapped[bytes] = mapped_column(LargeBinary)
+    history_at: Mapped[bytes] = mapped_column(LargeBinary)
+    history_close: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DealActivity(Base):
     """Rollup: per open deal with activity, its last activity day and how many activities (kept by `rollups`).
 

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, select, union_all
+from sqlalchemy import Engine, and_, case, func, literal, select
 
+from breakthrough.store import cohort, open_pack
 from breakthrough.store.models import (
     Account,
     Activity,
-    DealActivity,
     Opportunity,
     OpportunityHistory,
     Person,
@@ -121,22 +121,11 @@ def deal_records(
 def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     """Every open deal with an owner, with the last activity logged against it up to `as_of` (for hygiene).
 
-    Read from one covering index (`ix_opportunity_open_cover`); the last activity comes from the
-    `deal_activity` rollup, and only a deal with activity after a past as-of date has its last day up to
-    then looked up among its own activity rows (one index seek). A listing adds name and amount with
-    `deal_details`.
+    Read from the `open_deal_pack` rollup (one row per owner, `open_pack.deals`), its last activity from
+    `deal_activity`; only a deal with activity after a past as-of date has its last day up to then looked
+    up among its own activity rows (one index seek). A listing adds name and amount with `deal_details`.
     """
-    o, last = Opportunity, DealActivity.last_day
-    stmt = (
-        select(o.id, o.external_id, o.owner_id, Person.team_id, o.stage, o.created_date, o.close_date,
-               o.stage_since, last)
-        .join(Person, Person.id == o.owner_id)
-        .outerjoin(DealActivity, and_(DealActivity.opportunity_ref == o.external_id, DealActivity.source == o.source))
-        .where(o.status == "open", o.created_date <= as_of)
-    )  # fmt: skip
-    cols = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
-    frame = read_days(engine, stmt, cols, ("created", "close_date", "stage_since", "last_activity"))
-    return _last_up_to(engine, frame.sort_values("id", ignore_index=True), as_of)
+    return _last_up_to(engine, open_pack.deals(engine, as_of), as_of)
 
 
 DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
@@ -173,7 +162,9 @@ def _column(name: str, values: tuple, days: Sequence[str]):
 
 def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
-    later = [i for i, d in zip(frame["id"], frame["last_activity"]) if d is not None and d > as_of]
+    last = frame["last_activity"]
+    late = [d for d in pd.unique(last.to_numpy(dtype=object)) if d is not None and d > as_of]  # each day once
+    later = frame["id"][last.isin(late)].tolist() if late else []
     if later:
         found: dict[int, dt.date] = {}
         for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
@@ -199,17 +190,12 @@ def _last_activity(ids: list[int], as_of: dt.date):
 
 
 def close_date_history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
-    """Earlier close dates of open deals, recorded up to `as_of`, oldest change first."""
-    stmt = (
-        select(OpportunityHistory.opportunity_id, OpportunityHistory.changed_at, OpportunityHistory.close_date)
-        .join(Opportunity, Opportunity.id == OpportunityHistory.opportunity_id)
-        .where(Opportunity.status == "open", OpportunityHistory.changed_at < as_of + dt.timedelta(days=1))
-        .order_by(OpportunityHistory.opportunity_id, OpportunityHistory.changed_at)
-    )
-    return _dates(read_frame(engine, stmt, ["id", "changed_at", "close_date"]), ["close_date"])
+    """Earlier close dates of open deals with an owner, recorded up to `as_of`, oldest change first
+    (`open_pack.history`)."""
+    return open_pack.history(engine, as_of)
 
 
-COHORT_COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
+COHORT_COLUMNS = cohort.COLUMNS
 
 
 def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str] | None = None) -> pd.DataFrame:
@@ -217,31 +203,11 @@ def stage_cohort(engine: Engine, start: dt.date, end: dt.date, order: Sequence[s
 
     `reached` is the index (into `pipeline.stages(order)`) of the furthest stage, as `pipeline`'s docstring
     defines it: a won deal reached Won; an open deal its current stage; any deal the furthest stage
-    recorded in its history; else the first stage. Deals without history are counted by the database
-    (`deals`, `amount` summed); a deal with history is a row of its own (`deals` = 1). The deals behind
-    a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
+    recorded in its history; else the first stage. `deals` counts them and `amount` sums their amounts
+    (NaN when none has one), read from the `stage_cohort` rollup (`cohort.read`: one row per owner). The
+    deals behind a stage are listed by `deals_reaching`. `order`: `stage_order(engine)` unless given.
     """
-    o, order = Opportunity, stage_order(engine) if order is None else order
-    window = [o.owner_id.is_not(None), o.created_date.between(start, end)]
-    plain = (
-        select(o.owner_id, o.currency, _current(order).label("reached"), o.amount)
-        .where(*window, o.id.not_in(select(OpportunityHistory.opportunity_id)))
-        .subquery()
-    )
-    counted = select(plain.c.owner_id, plain.c.currency, plain.c.reached, func.count(), func.sum(plain.c.amount)
-                     ).group_by(plain.c.owner_id, plain.c.currency, plain.c.reached)  # fmt: skip
-    history = _history_reach(order)
-    changed = (
-        select(o.owner_id, o.currency, _later(_current(order), history.c.reached), literal(1), o.amount)
-        .select_from(history.join(o, o.id == history.c.id))
-        .where(*window)
-    )
-    rows = fetch(engine, union_all(counted, changed))
-    reps, currency, reach, deals, amount = zip(*rows) if rows else [()] * 5
-    return pd.DataFrame({"rep_id": np.array(reps, dtype=np.int64), "currency": list(currency),
-                         "reached": np.array(reach, dtype=np.int64), "deals": np.array(deals, dtype=np.int64),
-                         "amount": np.array([None if v is None else float(v) for v in amount], dtype=float)},
-                        columns=COHORT_COLUMNS)  # fmt: skip
+    return cohort.read(engine, start, end, stage_order(engine) if order is None else order)
 
 
 def deals_reaching(

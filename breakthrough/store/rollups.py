@@ -11,7 +11,8 @@ Running totals make any date window two look-ups instead of a scan of one row pe
 rep and day: `activity_running` (each rep's counts through each day, kept with
 `activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
 by close date and created deals, with their amount, by created date, per currency). `won_deal_cycles`
-packs each owner's won-deal cycles into one row. Every writer of opportunities
+packs each owner's won-deal cycles into one row; `stage_cohort` (`breakthrough.store.cohort`) each owner's deals
+by created day, currency, status, stage and history stages, for the stage funnel. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
 
@@ -47,6 +48,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from breakthrough.store import cohort, open_pack
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -158,9 +160,13 @@ class Running:
 
 
 def refresh_opportunity_rollups(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
-    """Recount `opportunity_running` and `won_deal_cycles` from `opportunity` for these owners (all if None)."""
+    """Recount `opportunity_running`, `won_deal_cycles`, `stage_cohort` and `open_deal_pack` from `opportunity`
+    (and its history) for these owners (all if None)."""
+    owner_ids = None if owner_ids is None else sorted(set(owner_ids))
     refresh_running(conn, OPPORTUNITY_RUNNING, owner_ids)
     refresh_won_cycles(conn, owner_ids)
+    cohort.refresh(conn, owner_ids)
+    open_pack.refresh(conn, owner_ids)
 
 
 def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
@@ -417,7 +423,8 @@ def refresh_deal_activity(
     range per deal), so the cost follows the open deals, not the activities.
 
     Every writer of activities calls it for the references it wrote, and every writer of opportunities
-    for the deals it wrote (a deal that opens gets its row, one that closes loses it)."""
+    for the deals it wrote (a deal that opens gets its row, one that closes loses it). The owners of those
+    deals have their `open_deal_pack` row rewritten with the new last days."""
     if refs is None:
         conn.execute(delete(DealActivity).where(*([] if source is None else [DealActivity.source == source])))
         conn.execute(
@@ -425,6 +432,7 @@ def refresh_deal_activity(
                 _DEAL_COLUMNS, _deal_counts([] if source is None else [Opportunity.source == source])
             )
         )
+        open_pack.refresh(conn)  # their owners' last activity days
         return
     wanted = sorted({r for r in refs if r is not None})
     if len(wanted) > MANY_REFS:  # each chunk reads the open deals' index: past this, count them all at once
@@ -436,6 +444,7 @@ def refresh_deal_activity(
         conn.execute(
             insert(DealActivity).from_select(_DEAL_COLUMNS, _deal_counts([Opportunity.external_id.in_(part), *same[1]]))
         )
+    open_pack.refresh(conn, open_pack.owners_of(conn, wanted, source))  # their owners' last activity days
 
 
 _DEAL_COLUMNS = ["opportunity_ref", "source", "last_day", "activities"]

@@ -1,0 +1,183 @@
+"""Pipeline hygiene's rollup, `open_deal_pack`: each owner's open deals, packed in one row per owner.
+
+Hygiene (`diagnosis.hygiene`) needs every open deal — its stage, created and close dates, how long it has been in
+its stage, its last activity and its earlier close dates — because the stalled rule compares each deal with its
+team's 75th percentile. Read deal by deal that is ~20 k rows at M; packed, it is one row per owner.
+
+Kept by every writer in its own transaction: `rollups.refresh_opportunity_rollups` rewrites the owners whose
+deals it wrote (a deal that closes leaves the pack, one that opens joins it, a new close date adds history), and
+`rollups.refresh_deal_activity` the owners of the deals whose activity it recounted (their last activity day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, and_, delete, insert, select
+
+from breakthrough.store.models import DealActivity, OpenDealPack, Opportunity, OpportunityHistory, Person
+
+EPOCH = dt.date(1970, 1, 1).toordinal()
+START = dt.datetime(1970, 1, 1)
+IDS, DAYS, MICROS = np.dtype("<i8"), np.dtype("<i4"), np.dtype("<i8")  # little-endian, whatever the machine
+MISSING = np.iinfo(DAYS).min  # a day that is not known
+DEAL_COLUMNS = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
+HISTORY_COLUMNS = ["id", "changed_at", "close_date"]
+
+
+def refresh(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
+    """Rewrite `open_deal_pack` for these owners (everyone if None) from their open deals, `deal_activity` and
+    the deals' history."""
+    ids = None if owner_ids is None else sorted({int(i) for i in owner_ids})
+    conn.execute(delete(OpenDealPack).where(*([] if ids is None else [OpenDealPack.owner_id.in_(ids)])))
+    o, d, h = Opportunity, DealActivity, OpportunityHistory
+    chosen = [o.status == "open", o.owner_id.is_not(None), *([] if ids is None else [o.owner_id.in_(ids)])]
+    deals = conn.execute(
+        select(o.owner_id, o.id, o.external_id, o.stage, o.created_date, o.close_date, o.stage_since, d.last_day)
+        .outerjoin(d, and_(d.opportunity_ref == o.external_id, d.source == o.source))
+        .where(*chosen)
+    ).all()
+    history = conn.execute(
+        select(o.owner_id, h.opportunity_id, h.changed_at, h.close_date)
+        .join(o, o.id == h.opportunity_id)
+        .where(*chosen)
+        .order_by(h.opportunity_id, h.changed_at, h.id)
+    ).all()
+    rows = pack_rows(deals, history)
+    if rows:
+        conn.execute(insert(OpenDealPack), rows)
+
+
+def owners_of(conn: Connection, refs: Sequence[str] | None, source: str | None) -> list[int] | None:
+    """The owners of the open deals with these CRM ids (of `source` when given); None (everyone) for no list."""
+    if refs is None:
+        return None
+    o, found = Opportunity, set[int | None]()
+    same = [] if source is None else [o.source == source]
+    for i in range(0, len(refs), 900):
+        stmt = select(o.owner_id).distinct().where(o.external_id.in_(refs[i : i + 900]), o.status == "open", *same)
+        found |= set(conn.execute(stmt).scalars())
+    return sorted(i for i in found if i is not None)
+
+
+def _day(value) -> int:
+    if value is None:
+        return int(MISSING)
+    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).toordinal() - EPOCH
+
+
+def _micros(value) -> int:
+    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return (when - START) // dt.timedelta(microseconds=1)
+
+
+def pack_rows(deals: Sequence[Sequence], history: Sequence[Sequence]) -> list[dict]:
+    """`open_deal_pack` rows from (owner, id, CRM id, stage, created, close date, in stage since, last activity)
+    open deals and (owner, deal id, changed at, close date) history rows (dates as dates or ISO text)."""
+    per_owner: dict[int, list] = {}
+    for owner, *deal in sorted(deals, key=lambda r: (r[0], r[1])):
+        per_owner.setdefault(int(owner), []).append(deal)
+    changes: dict[int, list] = {}
+    for owner, deal, at, close in history:
+        changes.setdefault(int(owner), []).append((int(deal), _micros(at), _day(close)))
+    return [_packed(owner, found, sorted(changes.get(owner, []), key=lambda h: h[:2]))
+            for owner, found in sorted(per_owner.items())]  # fmt: skip
+
+
+def _packed(owner: int, deals: list, history: list) -> dict:
+    """One owner's row; history ordered by deal and time of change (as given for equal times)."""
+    stages = sorted({d[2] for d in deals})
+    at = {d[0]: i for i, d in enumerate(deals)}
+    days = lambda j: np.array([_day(d[j]) for d in deals], dtype=DAYS).tobytes()  # noqa: E731
+    return {
+        "owner_id": owner, "ids": np.array([d[0] for d in deals], dtype=IDS).tobytes(),
+        "refs": json.dumps([d[1] for d in deals]), "stages": json.dumps(stages),
+        "stage": np.array([stages.index(d[2]) for d in deals], dtype=DAYS).tobytes(),
+        "created": days(3), "close": days(4), "since": days(5), "last": days(6),
+        "history_deal": np.array([at[h[0]] for h in history], dtype=DAYS).tobytes(),
+        "history_at": np.array([h[1] for h in history], dtype=MICROS).tobytes(),
+        "history_close": np.array([h[2] for h in history], dtype=DAYS).tobytes(),
+    }  # fmt: skip
+
+
+def _fetch(engine: Engine, stmt) -> list[tuple]:
+    with engine.connect() as conn:  # the driver's rows as they come (as `rows.fetch`, which imports `rollups`)
+        result = conn.execute(stmt)
+        try:
+            return result.cursor.fetchall()  # type: ignore[return-value]
+        finally:
+            result.close()
+
+
+def as_dates(days: np.ndarray) -> np.ndarray:
+    """`datetime.date` objects (None where missing) from packed days; each distinct day made once."""
+    unique, where = np.unique(days, return_inverse=True)
+    made = [None if u == MISSING else dt.date.fromordinal(int(u) + EPOCH) for u in unique.tolist()]
+    found = np.empty(len(made), dtype=object)
+    found[:] = made
+    return found[where]
+
+
+def deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Every open deal with an owner created up to `as_of`, by id (`DEAL_COLUMNS`; last activity from the
+    rollup, whatever its day: `records.open_deals` looks up the ones after a past as-of date)."""
+    p = OpenDealPack
+    rows = _fetch(engine, select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last))
+    teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
+    if not rows:
+        return pd.DataFrame({c: [] for c in DEAL_COLUMNS}, columns=DEAL_COLUMNS)
+    owner, ids, refs, stages, stage, *days = zip(*rows)
+    counts = [len(r) // IDS.itemsize for r in ids]
+    unpack = lambda parts, kind: np.concatenate([np.frombuffer(b, dtype=kind) for b in parts])  # noqa: E731
+    names = np.concatenate([np.array(json.loads(s), dtype=object)[np.frombuffer(c, dtype=DAYS)]
+                            for s, c in zip(stages, stage)])  # fmt: skip
+    columns = [unpack(d, DAYS) for d in days]
+    made = columns[0]
+    keep = (made != MISSING) & (made <= as_of.toordinal() - EPOCH)
+    order = np.argsort(unpack(ids, IDS), kind="stable")
+    order = order[keep[order]]
+    reps = np.repeat(np.array(owner, dtype=np.int64), counts)[order]
+    crm = np.array(_joined(refs), dtype=object)[order]
+    found = {r: teams.get(r) for r in np.unique(reps).tolist()}
+    return pd.DataFrame(
+        {"id": unpack(ids, IDS)[order], "crm_id": crm, "rep_id": reps,
+         "team_id": _teams([found[r] for r in reps.tolist()], set(found.values())),
+         "stage": names[order], **{name: as_dates(c[order]) for name, c in zip(DEAL_COLUMNS[5:], columns)}},
+        columns=DEAL_COLUMNS,
+    )  # fmt: skip
+
+
+def _teams(values: list, distinct: set) -> np.ndarray:
+    """Team ids as pandas would make them of the list: integers, NaN for none among them, or all None."""
+    if None not in distinct:
+        return np.array(values, dtype=np.int64)
+    return np.array(values, dtype=float if distinct - {None} else object)
+
+
+def _joined(lists: Sequence[str]) -> list:
+    """The items of JSON lists, in order, read in one go."""
+    return json.loads("[" + ",".join(text[1:-1] for text in lists if text != "[]") + "]")
+
+
+def history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """Earlier close dates of open deals with an owner, changed up to `as_of`, oldest change first per deal
+    (`HISTORY_COLUMNS`, by deal id)."""
+    p = OpenDealPack
+    rows = _fetch(engine, select(p.ids, p.history_deal, p.history_at, p.history_close))
+    ids, at, close = [], [], []
+    for i, d, a, c in rows:
+        ids.append(np.frombuffer(i, dtype=IDS)[np.frombuffer(d, dtype=DAYS)])
+        at.append(np.frombuffer(a, dtype=MICROS))
+        close.append(np.frombuffer(c, dtype=DAYS))
+    if not rows or not sum(len(a) for a in at):
+        return pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
+    ids_all, at_all, close_all = np.concatenate(ids), np.concatenate(at), np.concatenate(close)
+    upto = (dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - START) // dt.timedelta(microseconds=1)
+    order = np.argsort(ids_all, kind="stable")
+    order = order[at_all[order] < upto]
+    return pd.DataFrame({"id": ids_all[order], "changed_at": pd.to_datetime(at_all[order], unit="us"),
+                         "close_date": as_dates(close_all[order])})  # fmt: skip
