@@ -35,7 +35,8 @@ def start_server(
     `extra` command-line options (`--secrets.files …`: tests/test_signin_browser.py); `stderr`: an open file for
     the server's error output (discarded when None). Returns (process, base URL) once the server is healthy."""
     port = port or free_port()
-    env = {**os.environ, "BREAKTHROUGH_DATABASE_URL": database_url}
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)  # bench/floor imports bench
+    env = {**os.environ, "BREAKTHROUGH_DATABASE_URL": database_url, "PYTHONPATH": path}
     cmd = [
         sys.executable,
         "-m",
