@@ -103,3 +103,25 @@ def test_browser_targets_say_met_or_not_met_for_each_limit():
         "browser_import_failed = 0": True,
     }
     assert run.browser_targets({}) == {}  # a run without the browser step prints no browser targets
+
+
+# --- what the browser benchmark found and removed ----------------------------------------------------------
+
+
+def _shown(styler) -> list[list[str]]:
+    body = styler._translate(False, False)["body"]
+    return [[cell["display_value"] for cell in row if cell.get("type") == "td"] for row in body]
+
+
+def test_a_table_shows_a_dash_for_each_blank_and_its_numbers_formatted():
+    import pandas as pd
+
+    from components.widgets import tables
+
+    frame = pd.DataFrame(
+        {"Rep": ["Ann", None], "Won": [1200.0, 80.5], "Score": [None, 3.0], "Calls": [3, 4], "Note": ["x", "y"]}
+    )
+    formats = {"Won": lambda v: f"${v:,.0f}", "Score": lambda v: f"{v:.1f}"}
+    styler = tables._displayed(frame, formats)
+    assert _shown(styler) == [["Ann", "$1,200", "–", "3", "x"], ["–", "$80", "3.0", "4", "y"]]
+    assert styler.data["Won"].tolist() == [1200.0, 80.5]  # numbers stay numbers: the column sorts by value
