@@ -125,3 +125,15 @@ def test_a_table_shows_a_dash_for_each_blank_and_its_numbers_formatted():
     styler = tables._displayed(frame, formats)
     assert _shown(styler) == [["Ann", "$1,200", "–", "3", "x"], ["–", "$80", "3.0", "4", "y"]]
     assert styler.data["Won"].tolist() == [1200.0, 80.5]  # numbers stay numbers: the column sorts by value
+
+
+def test_the_same_table_makes_the_same_message_so_the_browser_is_not_sent_it_twice():
+    """Streamlit sends a message the browser already holds as its hash only; pandas' random Styler id would make
+    every rerun's table a new message (the id is in what Streamlit sends, as in the Styler's HTML)."""
+    import pandas as pd
+
+    from components.widgets import tables
+
+    frame = pd.DataFrame({"Rep": ["Ann", None], "Won": [1200.0, 80.5]})
+    first, second = (tables._displayed(frame, {"Won": lambda v: f"${v:,.0f}"}) for _ in range(2))
+    assert first.to_html() == second.to_html()
