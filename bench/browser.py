@@ -22,6 +22,7 @@ Each measurement also counts the script runs it took and the websocket bytes it 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import shutil
 import statistics
@@ -269,10 +270,14 @@ async def at_once(browser, base: str, sessions: int) -> dict:
 
     async def one(page, wire, url):
         start = time.perf_counter()
-        await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        took = await idle(page, wire, start)
+        try:
+            await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+            took = (await idle(page, wire, start))["s"]
+        except Exception as err:  # a session that never got idle is an error of the run, not the end of it
+            print(f"at once: {err}", file=sys.stderr)
+            return time.perf_counter() - start, ["never idle"]
         text = await page.locator("body").inner_text()
-        return took["s"], [w for w in ERROR_WORDS if w in text]
+        return took, [w for w in ERROR_WORDS if w in text]
 
     done = await asyncio.gather(*(one(p, w, u) for (p, w), u in zip(pages, urls, strict=True)))
     for c in contexts:
@@ -315,6 +320,7 @@ async def run_all(db_path: str, repeats: int, sessions: int) -> dict:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             pages, floor = await measure_pages(browser, base, floor_base, repeats)
+            print(json.dumps({"pages": pages}), file=sys.stderr, flush=True)  # kept should the rest fail
             together = await at_once(browser, base, sessions)
             csv = import_csv(db_path, work)
             cmd = [sys.executable, "-m", "breakthrough", "import", str(csv), "--database-url", url]
