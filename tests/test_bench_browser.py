@@ -137,3 +137,32 @@ def test_the_same_table_makes_the_same_message_so_the_browser_is_not_sent_it_twi
     frame = pd.DataFrame({"Rep": ["Ann", None], "Won": [1200.0, 80.5]})
     first, second = (tables._displayed(frame, {"Won": lambda v: f"${v:,.0f}"}) for _ in range(2))
     assert first.to_html() == second.to_html()
+
+
+def _kind(ms: int, charts: int = 3, tables: int = 2) -> dict:
+    return {"ms": ms, "run_ms": ms // 2, "runs": 1, "kb": 10.0, "charts": charts, "tables": tables}
+
+
+def test_the_report_puts_each_page_against_the_floor_of_its_shape():
+    pages = {
+        "Overview": {"fresh": _kind(900), "sidebar": _kind(600), "filter": _kind(400)},
+        "Data": {"fresh": _kind(500, 0, 8), "sidebar": _kind(300, 0, 8), "filter": _kind(200, 0, 8)},
+    }
+    floors = {
+        (0, 0): {"fresh": _kind(250, 0, 0), "sidebar": _kind(100, 0, 0), "rerun": _kind(100, 0, 0)},
+        (3, 2): {"fresh": _kind(600), "sidebar": _kind(200), "rerun": _kind(160)},
+        (0, 8): {"fresh": _kind(400, 0, 8)},  # the smoke test: fresh only
+    }
+    together = {"titles": ["Overview", "Data", "Overview"], "s": [1.0, 2.5, 1.2], "errors": []}
+    during = {"titles": together["titles"], "s": [1.1, 1.3, 1.9], "errors": ["database is locked"]}
+    r = timing.report(pages, floors, together, during, "", True, 0, "written yes\n", 1)
+    overview, data = r["browser_pages"]["Overview"], r["browser_pages"]["Data"]
+    assert (overview["fresh_to_floor"], overview["sidebar_to_floor"], overview["filter_to_floor"]) == (1.5, 3.0, 2.5)
+    assert overview["fresh_to_bare"] == 3.6
+    assert (data["fresh_to_floor"], data["sidebar_to_floor"], data["filter_to_floor"]) == (1.25, None, None)
+    assert (r["browser_fresh_max_ms"], r["browser_sidebar_max_ms"], r["browser_filter_max_ms"]) == (900, 600, 400)
+    assert (r["browser_at_once_p95_ms"], r["browser_during_import_p95_ms"]) == (2500, 1900)
+    assert r["browser_at_once_limit_ms"] == 1800  # 2 × the p95 of (900, 500, 900)
+    assert r["browser_database_locked"] and r["browser_at_once_errors"] == ["database is locked"]
+    assert r["browser_import_ok"] and r["browser_import_output"] == ["written yes"]
+    timing.print_pages(r)  # a page without a floor ratio prints "–"
