@@ -344,3 +344,10 @@ def test_the_prep_sheet_and_the_digest_are_explained_for_managers():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "python -m breakthrough digest" in readme and "OnCalendar=" in readme and "0 7 * * 1" in readme
     assert "/one_on_one" in text("coaching.md") and "`prep_manager`" in text("pages.md")
+
+
+def test_every_benchmark_step_is_named_in_the_performance_notes():
+    from bench.run import STEPS
+
+    assert [step for step in STEPS if f"`{step}`" not in text("performance.md")] == []
+    assert "in the browser" in headings("performance.md")
