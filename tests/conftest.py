@@ -24,6 +24,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
+from bench.server import free_port as _free_port
+from bench.server import start_server, stop_server  # noqa: F401 (the browser tests import them from here)
 from breakthrough.store.db import make_engine, migrate
 
 TEST_DATABASE = os.environ.get("BREAKTHROUGH_TEST_DATABASE", "sqlite")
@@ -219,60 +221,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, port: int | None = None, extra: tuple[str, ...] = ()):
-    """`streamlit run app.py` on `port` (a free one when None) against `database_url`, with `extra` command-line
-    options (`--secrets.files …`: tests/test_signin_browser.py); returns (process, base URL)."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = port or _free_port()
-    env = {**os.environ, "BREAKTHROUGH_DATABASE_URL": database_url}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        *extra,
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # up to a minute, asked every 0.1 s: a server is up in 2–4 s, and a few start per run
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
-
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except Exception:
-        proc.kill()
 
 
 @pytest.fixture(scope="session")

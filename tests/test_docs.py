@@ -355,3 +355,10 @@ def test_running_more_than_one_app_server_is_documented():
                   "max_connections", "never run two versions", "one machine only"):  # fmt: skip
         assert words in section, f"docs/access.md's section on more than one app server does not say: {words}"
     assert "BREAKTHROUGH_TEST_POSTGRES" in readme  # the browser test of two servers, and what it needs
+
+
+def test_every_benchmark_step_is_named_in_the_performance_notes():
+    from bench.run import STEPS
+
+    assert [step for step in STEPS if f"`{step}`" not in text("performance.md")] == []
+    assert "in the browser" in headings("performance.md")

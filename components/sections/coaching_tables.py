@@ -197,7 +197,10 @@ def rubric_rows(sessions: pd.DataFrame) -> pd.DataFrame:
 def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mapping[int, str]) -> pd.DataFrame:
     """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes."""
     said = commitments[commitments["text"].map(lambda t: isinstance(t, str))]  # texts taken out: None
-    agreed = said.groupby("session_id")["text"].agg(lambda t: " · ".join(t)) if len(said) else {}
+    texts: dict[int, list[str]] = {}  # a session's texts in their order (a groupby's lambda: 0.2 s a run at M)
+    for session_id, said_text in zip(said["session_id"], said["text"], strict=True):
+        texts.setdefault(session_id, []).append(said_text)
+    agreed = {session_id: " · ".join(each) for session_id, each in texts.items()}
     rows = [
         {
             "id": int(s.id),

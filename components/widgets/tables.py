@@ -153,6 +153,9 @@ def rates_table(rates: pd.DataFrame, currency: str) -> None:
     _offer(shown, shown, "Conversion rates", "conversion rates", "rep_rates")
 
 
+STYLER_UUID = "bt"  # every table's Styler id (`_displayed`)
+
+
 def _displayed(shown: pd.DataFrame, formats: dict):
     """What st.dataframe gets: numbers stay numbers (they sort) but are shown formatted; a column
     with blanks is shown as text, because Streamlit writes a blank number as "None"."""
@@ -161,7 +164,14 @@ def _displayed(shown: pd.DataFrame, formats: dict):
     for col in with_blanks:
         out[col] = [formats[col](v) if pd.notna(v) else "–" for v in out[col]]
     numeric = {c: f for c, f in formats.items() if c not in with_blanks}
-    return out.style.format(numeric, na_rep="–")
+    # A fixed id, not pandas' random one: the same table then makes the same message, which the browser has
+    # cached and Streamlit does not send again (the Data page's 180 KB table went out again on every rerun).
+    styler = out.style.set_uuid(STYLER_UUID).format(numeric)
+    # "–" for a blank: only where there is one. `na_rep` over the whole table wraps every cell's formatter in a
+    # pandas `isna` call (0.3 s a run for the Coaching page's eight tables at M); a column with no blank shows
+    # the same without it, and the formatted columns have none (those with blanks are text above).
+    blanks = [c for c in out.columns if c not in numeric and out[c].isna().any()]
+    return styler.format(None, subset=blanks, na_rep="–") if blanks else styler
 
 
 def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
