@@ -198,7 +198,8 @@ def session_rows(sessions: pd.DataFrame, commitments: pd.DataFrame, names: Mappi
     """Sessions newest first, for people: who, type, minutes, focus, quality, commitments agreed, notes."""
     said = commitments[commitments["text"].map(lambda t: isinstance(t, str))]  # texts taken out: None
     texts: dict[int, list[str]] = {}  # a session's texts in their order (a groupby's lambda: 0.2 s a run at M)
-    for session_id, said_text in zip(said["session_id"], said["text"], strict=True):
+    pairs = zip(said["session_id"], said["text"], strict=True) if len(said) else ()  # none: maybe no columns
+    for session_id, said_text in pairs:
         texts.setdefault(session_id, []).append(said_text)
     agreed = {session_id: " · ".join(each) for session_id, each in texts.items()}
     rows = [
