@@ -295,7 +295,7 @@ def import_csv(db_path: str, folder: Path) -> Path:
 
     import pandas as pd
 
-    from bench.run import ACTIVITY_COLUMNS
+    from bench.databases import ACTIVITY_COLUMNS
 
     acts = pd.read_sql_query(
         "SELECT 'AT-' || a.external_id, p.name, p.email, a.ts, a.raw_type, a.outcome, a.duration_s, a.subject, "

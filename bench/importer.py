@@ -26,7 +26,7 @@ def import_activities(csv_path: str, db_path: str, demo_db: str) -> tuple[float,
     """Seconds to import `csv_path` into a fresh database at `db_path` (a SQLite file or a PostgreSQL URL) that
     holds demo_db's people, and
     seconds more until the helper thread has copied SQLite's log into the database file (`db.checkpoint_later`)."""
-    from bench.run import database_url, fresh_database
+    from bench.databases import database_url, fresh_database
     from breakthrough.importing.upload import import_file
     from breakthrough.importing.write import commit  # noqa: F401  (loaded already in the app, as the page imports it)
 

@@ -28,22 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import ACTIVITY_COLUMNS, database_url, fresh_database  # noqa: E402
+
 TODAY = dt.date(2026, 11, 27)
 REPEATS = 7  # timed page computations and DuckDB queries: the best of this many
 ATTEMPTS = 3  # the import, the pages and their yardsticks are each run this many times, taking turns
 SMOKE = "BENCH_SMOKE"  # set by --smoke (CI): every step runs once, each figure timed once — not to be judged
 BROWSER = ("5", "20")  # repeats of each browser figure, sessions at once (a smoke run: 1 and 2)
-ACTIVITY_COLUMNS = [
-    "Activity ID",
-    "Assigned",
-    "Assigned Email",
-    "Date",
-    "Type",
-    "Outcome",
-    "Duration (s)",
-    "Subject",
-    "Opportunity ID",
-]
 
 
 def main() -> None:
@@ -311,16 +302,6 @@ def step_raw_load_postgres(csv_path: str, url: str) -> dict:
         return {"seconds": time.perf_counter() - start}
 
 
-def fresh_database(db: str) -> None:
-    """An empty database for a step that writes: the SQLite file removed, or the PostgreSQL database made again."""
-    from bench import pg
-
-    if "://" in db:
-        pg.recreate(db)
-    else:
-        Path(db).unlink(missing_ok=True)
-
-
 def step_duckdb(db_path: str) -> dict:
     """The yardstick for page compute: DuckDB's per-rep, per-week, per-type count over the raw rows (read out of
     the demo's database, SQLite or PostgreSQL, so it is the same data the pages read)."""
@@ -346,11 +327,6 @@ def step_duckdb(db_path: str) -> dict:
         con.execute(query, window).fetchall()
         times.append(time.perf_counter() - start)
     return {"ms": round(min(times) * 1000, 1)}
-
-
-def database_url(db: str) -> str:
-    """A SQLite file path, or a database URL as it is (to time the pages on PostgreSQL)."""
-    return db if "://" in db else f"sqlite:///{db}"
 
 
 def step_pages(db_path: str) -> dict:
