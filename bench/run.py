@@ -133,7 +133,9 @@ def child(step: str, *args: str) -> dict:
     """Run one step in a fresh Python process (so its peak memory is its own)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, *[f"--arg={a}" for a in args]]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    print(f"bench step {step}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     if done.returncode != 0:
         raise SystemExit(f"bench step {step} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
