@@ -147,6 +147,7 @@ def test_the_report_puts_each_page_against_the_floor_of_its_shape():
     pages = {
         "Overview": {"fresh": _kind(900), "sidebar": _kind(600), "filter": _kind(400)},
         "Data": {"fresh": _kind(500, 0, 8), "sidebar": _kind(300, 0, 8), "filter": _kind(200, 0, 8)},
+        "Talent": {"fresh": _kind(700, 1, 3)},  # the smoke test: fresh only, and no floor of its shape
     }
     floors = {
         (0, 0): {"fresh": _kind(250, 0, 0), "sidebar": _kind(100, 0, 0), "rerun": _kind(100, 0, 0)},
@@ -160,6 +161,13 @@ def test_the_report_puts_each_page_against_the_floor_of_its_shape():
     assert (overview["fresh_to_floor"], overview["sidebar_to_floor"], overview["filter_to_floor"]) == (1.5, 3.0, 2.5)
     assert overview["fresh_to_bare"] == 3.6
     assert (data["fresh_to_floor"], data["sidebar_to_floor"], data["filter_to_floor"]) == (1.25, None, None)
+    talent = r["browser_pages"]["Talent"]
+    assert (talent["fresh_ms"], talent["sidebar_ms"], talent["fresh_to_floor"], talent["fresh_to_bare"]) == (
+        700,
+        None,
+        None,
+        2.8,
+    )
     assert (r["browser_fresh_max_ms"], r["browser_sidebar_max_ms"], r["browser_filter_max_ms"]) == (900, 600, 400)
     assert (r["browser_at_once_p95_ms"], r["browser_during_import_p95_ms"]) == (2500, 1900)
     assert r["browser_at_once_limit_ms"] == 1800  # 2 × the p95 of (900, 500, 900)
