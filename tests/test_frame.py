@@ -92,6 +92,7 @@ def frame_drawn(at) -> None:
     assert len([h for h in at.sidebar.header if h.value == "View"]) == 1  # drawn once, not twice
 
 
+@pytest.mark.postgres_pages
 @pytest.mark.parametrize("page, title", list(zip(PAGES, TITLES)))
 def test_each_page_is_drawn_inside_the_frame_after_switch_page(demo_app, page, title):
     at = demo_app(page)  # app.py, then at.switch_page(page): Streamlit runs the page's script alone

@@ -14,6 +14,8 @@ from breakthrough.formatting import money, number, percent
 from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries
 
+pytestmark = pytest.mark.postgres_pages  # these pages' figures against the domain's, on both databases
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 

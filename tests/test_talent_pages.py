@@ -13,6 +13,8 @@ from breakthrough.metrics import periods, scorecard
 from breakthrough.store import queries
 from breakthrough.talent import hidden, ramp, shortfall
 
+pytestmark = pytest.mark.postgres_pages  # these pages' figures against the domain's, on both databases
+
 TALENT, OVERVIEW = "pages/talent.py", "pages/overview.py"
 
 

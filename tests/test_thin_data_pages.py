@@ -163,6 +163,7 @@ def test_every_page_draws_on_every_thin_database(thin_app, config, page, params)
     assert not at.warning or all("`" not in w.value for w in at.warning)  # no URL value was refused
 
 
+@pytest.mark.postgres_pages
 @pytest.mark.parametrize("when", [EMPTY_PERIOD, AFTER_DATA], ids=["gap in the data", "after the data"])
 @pytest.mark.parametrize("page", EVERY_PAGE)
 def test_every_page_draws_on_a_period_with_nothing_in_it(thin_app, page, when):
@@ -311,6 +312,7 @@ def test_the_coaching_gaps(sessions, commitments, topics):
     assert [n.topic for n in missing.coaching_notices(sessions, commitments, 180, 3)] == topics
 
 
+@pytest.mark.postgres_pages
 @pytest.mark.parametrize("page", EVERY_PAGE)
 def test_every_page_on_an_empty_database_says_to_import_first(engine, monkeypatch, page):
     """A user who starts empty (BREAKTHROUGH_DEMO=0) is told what to do first, not handed a list of gaps.
