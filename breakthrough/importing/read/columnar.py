@@ -8,6 +8,14 @@ value with the very parser the row-by-row path uses, and the columns that hardly
 repeat (CRM ids, subjects, ISO dates) with vectorised checks that accept only what
 that parser would return unchanged, handing anything else to it.
 
+Two kinds of file that are not quite plain are read this way too, with the
+careful reader's rules applied to them as a whole: a Salesforce report (every field
+quoted, CRLF, its footer after a blank line) is cut where its footer starts, the
+footer found from the tail and judged line by line by the careful reader's own rule
+(`Footer`); a Windows-1252 file (as the careful reader decides from its first bytes)
+is transcoded by Arrow, after one pass over its bytes proves that no line would be
+reported by the careful reader (a line in UTF-8, or bytes Windows-1252 does not define).
+
 Anything that is not plain raises `NotPlain` before a batch is used, and the
 caller reads the file the careful way (`reading.Reader`), which knows about
 encodings, blank lines, footers and short rows. So both paths give the same
@@ -17,6 +25,8 @@ records, rejects and line numbers; only the time differs.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +38,7 @@ import pyarrow.csv as pv
 
 from breakthrough.importing.map.validation import parse_cell
 from breakthrough.importing.read import cells as c
-from breakthrough.importing.read.reading import FOOTER_MARKERS, Reader, open_source
+from breakthrough.importing.read.reading import FOOTER_MAX, Reader, _filled, open_source
 
 BLOCK_BYTES = 1 << 20  # text Arrow parses at a time (bigger blocks make its read-ahead hold far more memory)
 BATCH_ROWS = 50_000  # rows handed on at a time
@@ -42,6 +52,9 @@ SQLITE_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$"
 
 
 NOT_PLAIN_STARTS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"PK\x03\x04", b"sep=", b"SEP=")
+ARROW_ENCODINGS = {None: "utf8", "utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}  # the reader's → Arrow's
+TAIL = 1 << 16  # bytes at the end of a file a footer is looked for in
+CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # read as U+FFFD: a line the careful reader reports
 
 
 class NotPlain(Exception):
@@ -65,14 +78,13 @@ class Batch:
 
 
 def suitable(source) -> bool:
-    """Worth trying the fast path: big enough, starts as UTF-8 with a one-line header, no footer at the end."""
+    """Worth trying the fast path: a big file or bytes, not UTF-16, a zip or behind a `sep=` line, with a line end
+    in its first 64 kB (whether its footer and encoding can be read this way is for `batches` to prove)."""
     ends = _ends(source)
     if ends is None or ends[2] < MIN_BYTES:
         return False
-    head, tail, _ = ends
-    if head.startswith(NOT_PLAIN_STARTS) or b"\n" not in head:
-        return False
-    return not _footer_tail(tail)
+    head = ends[0]
+    return not head.startswith(NOT_PLAIN_STARTS) and b"\n" in head
 
 
 def _ends(source) -> tuple[bytes | bytearray, bytes | bytearray, int] | None:
@@ -104,45 +116,145 @@ def estimated_rows(source) -> int:
     return int(size / max(len(head) / max(head.count(b"\n"), 1), 1))
 
 
-def _footer_tail(tail: bytes | bytearray) -> bool:
-    """Blank lines or a Salesforce footer at the end of the file."""
-    text = tail.rstrip(b"\r\n")
-    if b"\n\n" in text or b"\n\r\n" in text:
+@dataclass
+class Footer:
+    """Where a file's data ends: its footer and blank lines after the last data row, as the careful reader
+    counts them (`Reader._data_rows`)."""
+
+    cut: int  # bytes before the footer (the whole file when it has none)
+    blank_lines: int = 0
+    footer_lines: int = 0
+
+
+def footer(source, reader: Reader, size: int) -> Footer:
+    """The footer at the end of the file, found from its last `TAIL` bytes; NotPlain when it cannot be proven.
+
+    Lines are taken back from the end while they hold fewer than two values (each parsed on its own, none
+    with an odd number of quotes); the line before them is the last data row. Those lines are then judged in
+    order by the careful reader's rule: every one must be blank or held as a footer line, or the file is
+    read the careful way (a footer-like line followed by another data row is data there, as it is here).
+    """
+    tail = _tail(source, size)
+    parts = tail.split(b"\n")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    end, segment = size, list[list[str]]()
+    for index in range(len(parts) - 1, -1, -1):
+        raw = parts[index] + (b"\n" if index < len(parts) - 1 or tail.endswith(b"\n") else b"")
+        if index == 0 and len(tail) < size:
+            raise NotPlain("no data row in the last bytes before the footer")
+        text = _text(raw)
+        if text.count('"') % 2:
+            raise NotPlain("a quoted value may span the footer's lines")
+        try:
+            records = list(csv.reader([text], delimiter=reader.delimiter))
+        except csv.Error as err:
+            raise NotPlain(f"a footer line that is not CSV ({err})") from None
+        if len(records) != 1:
+            raise NotPlain("a footer line read as more than one record")
+        if _filled(records[0]) > 1:
+            break
+        if index == 0:
+            raise NotPlain("the header and a footer alone")
+        segment.insert(0, records[0])
+        end -= len(raw)
+        if len(segment) > 4 * FOOTER_MAX:
+            raise NotPlain("too many lines after the last data row")
+    held, blank, after_blank = 0, 0, False
+    for cells in segment:  # the careful reader's rule (`Reader._data_rows`), on lines that follow a usual row
+        if len(cells) > 1 and cells[0] and cells[1] and not held and not cells[0].isspace():
+            raise NotPlain("a data row after the last one with two values")
+        filled = _filled(cells)
+        if filled == 0:
+            blank, after_blank = blank + 1, True
+        elif reader._footer_like(cells, filled, after_blank or bool(held)) and held < FOOTER_MAX:
+            held += 1
+        else:
+            raise NotPlain("a line after the data that the careful reader keeps as a row")
+    return Footer(end, blank, held)
+
+
+def _tail(source, size: int) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source[-TAIL:])
+    with open(source, "rb") as f:
+        f.seek(max(size - TAIL, 0))
+        return f.read()
+
+
+def _text(raw: bytes) -> str:
+    """A line decoded as the careful reader decodes it (`_Decoder._decode`)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+class _Limited(io.RawIOBase):
+    """The first `size` bytes of a stream (the file without its footer)."""
+
+    def __init__(self, stream, size: int) -> None:
+        self.stream, self.left = stream, size
+
+    def readable(self) -> bool:
         return True
-    last = text.rsplit(b"\n", 1)[-1].decode("utf-8", "replace").strip().strip('"')
-    return bool(FOOTER_MARKERS.match(last))
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(min(len(buffer), self.left))
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def tell(self) -> int:
+        return self.stream.tell()
 
 
 def batches(source, reader: Reader, only: list[str] | None = None, digest=None) -> Iterator[Batch]:
     """The data rows of a plain file in Arrow batches; raises NotPlain as soon as something is not plain.
 
     `only`: just these columns (and the first two, which say a row is usual), without line numbers —
-    what a survey needs. `digest`: a hashlib object fed the file's bytes on the way.
+    what a survey needs. `digest`: a hashlib object fed the file's bytes on the way. The footer's and
+    blank lines are counted in `reader.stats`, as the careful reader counts them.
     """
     if not _plain_header(reader):
-        raise NotPlain("header not on the first line alone, a sep= line, or not UTF-8")
-    _scan(source, digest)
+        raise NotPlain("header not on the first line alone, a sep= line, or not UTF-8 or Windows-1252")
+    encoding = ARROW_ENCODINGS[reader._decoder.encoding]
+    end = footer(source, reader, size_of(source))
+    _scan(source, digest, encoding == "cp1252")
     headers = reader.headers
-    wanted = headers if only is None else list(dict.fromkeys([*headers[:2], *only]))
+    wanted = headers if only is None else list(dict.fromkeys([*headers[:2], *only, headers[-1]]))
     stream = open_source(source)
+    last: pa.RecordBatch | None = None
     try:
-        csv = _open_csv(stream, headers, wanted, reader.delimiter)
+        csv = _open_csv(_Limited(stream, end.cut), headers, wanted, reader.delimiter, encoding)
         next_line = 2
         for records in _grouped(_read(csv), BATCH_ROWS):
             columns = {h: pa.concat_arrays([r.column(h) for r in records]) for h in wanted}
             _check_plain(columns, headers)
+            last = records[-1]
             lines = np.empty(0, np.int64)
             if only is None:
                 lines, next_line = _lines(columns, next_line)
             yield Batch(columns, lines, stream.tell(), sum(r.num_rows for r in records))
     finally:
         stream.close()
+    if last is not None and end.cut < size_of(source):
+        _check_closed(last, wanted)
+    reader.stats.blank_lines, reader.stats.footer_lines = end.blank_lines, end.footer_lines
+
+
+def _check_closed(last: pa.RecordBatch, wanted: list[str]) -> None:
+    """The data before the footer ends outside quotes: had a quote been left open, the last value would run
+    to the cut and end with its line break (and the careful reader would have read the footer into it)."""
+    value = last.column(wanted[-1])[-1].as_py() if last.num_rows else ""
+    if value.endswith(("\n", "\r")):
+        raise NotPlain("the last value before the footer ends with a line break")
 
 
 def _plain_header(reader: Reader) -> bool:
     """The header is the whole first line (no `sep=` line, no line break inside it), in UTF-8 so far."""
     one_line = reader.header_line == 1 and max(reader._numbers, default=1) == 1
-    return one_line and not reader._forced and reader._decoder.encoding in (None, "utf-8", "utf-8-sig")
+    return one_line and not reader._forced and reader._decoder.encoding in ARROW_ENCODINGS
 
 
 def _grouped(records: Iterator[pa.RecordBatch], rows: int) -> Iterator[list[pa.RecordBatch]]:
@@ -156,8 +268,9 @@ def _grouped(records: Iterator[pa.RecordBatch], rows: int) -> Iterator[list[pa.R
         yield group
 
 
-def _scan(source, digest=None) -> None:
-    """NUL bytes or U+FFFD anywhere: the careful reader reports those lines (one quick pass over the bytes)."""
+def _scan(source, digest=None, cp1252: bool = False) -> None:
+    """One quick pass over the bytes for what the careful reader reports line by line: NUL bytes, U+FFFD, a lone
+    CR (a line end to Arrow, not to it); in a Windows-1252 file, bytes it does not define and lines in UTF-8."""
     stream = open_source(source)
     try:
         tail = b""
@@ -165,19 +278,66 @@ def _scan(source, digest=None) -> None:
             if digest is not None:
                 digest.update(block)
             text = tail + block
-            if b"\x00" in text or b"\xef\xbf\xbd" in text:
-                raise NotPlain("NUL bytes or replacement characters")
-            tail = text[-2:]
+            if (
+                b"\x00" in text
+                or b"\xef\xbf\xbd" in text
+                or text.count(b"\r") != text.count(b"\r\n") + text.endswith(b"\r")
+            ):
+                raise NotPlain("NUL bytes, replacement characters or a lone CR")
+            if cp1252:
+                cut = text.rfind(b"\n") + 1
+                _check_cp1252(text[:cut])
+                tail = text[cut:]
+            else:
+                tail = text[-2:]
+        if cp1252:
+            _check_cp1252(tail)
     finally:
         if not isinstance(source, (bytes, bytearray, memoryview)):
             stream.close()
 
 
-def _open_csv(stream, headers: list[str], wanted: list[str], delimiter: str):
+def _check_cp1252(text: bytes) -> None:
+    """Whole lines of a Windows-1252 file: NotPlain when one would be reported by the careful reader (it decodes
+    each line as UTF-8 first: a line that is valid UTF-8 is said to be in the other encoding)."""
+    if text.isascii():
+        return
+    if any(byte in text for byte in CP1252_UNDEFINED):
+        raise NotPlain("bytes Windows-1252 does not define")
+    data = np.frombuffer(text, np.uint8)
+    high = np.flatnonzero(data >= 0x80)
+    # A byte that proves its line is not UTF-8: a continuation byte after an ASCII one, a lead byte not followed
+    # by a continuation byte, or a byte UTF-8 never uses.
+    after = np.append(data[1:], 0)[high]
+    before = np.insert(data[:-1], 0, 0)[high]
+    value = data[high]
+    continuation = (value & 0xC0) == 0x80
+    lead = value >= 0xC2
+    proof = (
+        (continuation & (before < 0x80))
+        | (lead & ((after & 0xC0) != 0x80))
+        | (value >= 0xF5)
+        | (value < 0xC2) & ~continuation
+    )
+    ends = np.flatnonzero(data == 0x0A)
+    unproven = np.setdiff1d(np.searchsorted(ends, high), np.searchsorted(ends, high[proof]))
+    starts = np.append(0, ends + 1)
+    for line in unproven:
+        raw = text[starts[line] : ends[line] + 1 if line < len(ends) else len(text)]
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise NotPlain("a line in UTF-8 in a Windows-1252 file")
+
+
+def _open_csv(stream, headers: list[str], wanted: list[str], delimiter: str, encoding: str = "utf8"):
     try:
         return pv.open_csv(
             stream,
-            read_options=pv.ReadOptions(column_names=headers, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False),
+            read_options=pv.ReadOptions(
+                column_names=headers, skip_rows=1, block_size=BLOCK_BYTES, use_threads=False, encoding=encoding
+            ),
             parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(
                 column_types={h: pa.string() for h in headers},

@@ -108,6 +108,7 @@ def _survey_columns(source, plan: Plan, progress: Progress | None) -> Survey:
         if progress:
             progress(min(part.end / size, 1.0), f"Reading… {rows:,} rows")
     found.rows, found.encoding = rows, reader._decoder.encoding or "utf-8"
+    found.footer_lines, found.blank_lines = reader.stats.footer_lines, reader.stats.blank_lines
     return found
 
 

@@ -201,6 +201,7 @@ def _run_columns(conn: Connection, source, plan: Plan, batch: Batch | None, prog
     out = run.outcome
     out.rejects.sort(key=lambda r: r.line)
     out.rows_read, out.encoding = rows, reader._decoder.encoding or "utf-8"
+    out.footer_lines, out.blank_lines = reader.stats.footer_lines, reader.stats.blank_lines  # a report's footer, cut
     out.sha256, out.batch_id = digest.hexdigest(), batch.id if batch else None
     out.headers = reader.headers
     return out
