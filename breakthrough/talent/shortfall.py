@@ -264,10 +264,7 @@ def _focus(engine, settings: Settings, found: history.History, positions: list[i
     for j in positions:
         period = found.periods[j]
         card = scorecard.build(engine, settings, period, min(period.start + (period.end - period.start) / 2, as_of))
-        diagnosed = focus.build(
-            card, card.won_cycles, settings.shrinkage_k, "top quartile", settings.on_track_threshold
-        )
-        out[j] = {i: r.focus for i, r in diagnosed.reps.items()}
+        out[j] = focus.focus_only(card, card.won_cycles, settings.shrinkage_k, "top quartile")
     return out
 
 
