@@ -156,6 +156,22 @@ def test_running_ledger_sums_worked_out_by_hand(engine, filled, who, first, last
     assert window_sums(ledger, [getattr(filled, who)], d(first), d(last)) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("who, expected", [
+    # 17 Sep … 19 Oct: calls 17 Sep, 2, 15, 16 Oct; the 4 held on 5 Oct (the demo of 20 Oct is after); created 20,
+    # 25 Sep, 1 Oct; won 10 Oct, lost 12 Oct. Her EUR and JPY deals (created 20, 21 Oct) have no row in the ledger
+    ("ann", {"calls": 10 + 30 + 500 + 50, "meetings": 4, "opps": 3, "won": 1, "lost": 1, "won_amount": 1000}),
+    # calls 21 Sep, 19 Oct; 6 held 19 Oct; created 18 Sep, 17 Oct, 18 Oct (GBP); won 1 Oct: the rest close after
+    ("bob", {"calls": 40 + 60, "meetings": 6, "opps": 3, "won": 1, "lost": 0, "won_amount": 400}),
+    ("cat", {"calls": 20, "meetings": 0, "opps": 0, "won": 0, "lost": 0, "won_amount": 0}),  # her deal: 25 Oct
+])  # fmt: skip
+def test_running_ledger_ending_before_some_keys_begin(engine, filled, who, expected):
+    """A ledger that ends (19 Oct) before some reps' currencies have any row: each key is cut to the ledger's days
+    before they are joined, and the currencies still line up with their rates."""
+    reps = [filled.ann, filled.bob, filled.cat, filled.eve]
+    ledger = impact.running_ledger(engine, Settings(), d("09-17"), d("10-19"), reps)
+    assert window_sums(ledger, [getattr(filled, who)], d("09-17"), d("10-19")) == expected
+
+
 # Ann's and Bob's calls and meetings held, day by day, as `filled` logs them (no-shows are not held; a demo
 # held is a meeting); every other day has none
 ANN = {"calls": {"09-10": 7, "09-17": 10, "10-02": 30, "10-15": 500, "10-16": 50, "11-12": 30},

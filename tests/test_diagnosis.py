@@ -342,3 +342,14 @@ class _Card:
 )
 def test_peer_groups(teams, rep_id, expected):
     assert diagnosis.peer_groups(_Card(teams))[rep_id] == expected
+
+
+def test_the_focus_alone_is_the_diagnosis_focus(demo_engine, demo_diagnosis):
+    """`focus_only` (the Talent page's focus driver of each period) gives every rep the diagnosis' own focus."""
+    card, top, _ = demo_diagnosis
+    cfg = settings_store.load(demo_engine)
+    cycles = queries.won_cycles(demo_engine, TODAY - dt.timedelta(days=cfg.lookback_days), TODAY)
+    found = diagnosis.focus_only(card, cycles, cfg.shrinkage_k, "top quartile")
+    assert found == {i: r.focus for i, r in top.reps.items()}
+    assert found[by_name(top, demo.STORIES["small_deals"]).rep_id] == "deal_size"
+    assert len(set(found.values())) >= 3  # several drivers, not one for everyone

@@ -44,9 +44,10 @@ from conftest import drop_database, new_database_url
 from talent_data import write
 
 from breakthrough.access import Scope
+from breakthrough.metrics import periods
 from breakthrough.settings import Settings
 from breakthrough.store.db import make_engine
-from breakthrough.talent import ramp
+from breakthrough.talent import history, ramp
 
 D = dt.date
 CFG = Settings(holiday_country=None)
@@ -203,3 +204,17 @@ def test_a_viewer_sees_only_their_reps_but_the_whole_cohort(company):
 def test_no_data_no_ramp(engine):
     found = ramp.build(engine, CFG, AS_OF)
     assert found.months.empty and found.curve.empty and found.new_hires == {} and found.cohort == 0
+
+
+@pytest.mark.parametrize("hire, end, active, expected", [
+    (None, None, True, [True, True, True]),  # no dates: here throughout
+    ("2026-02-15", None, True, [False, True, True]),  # hired mid-February: from February on
+    (None, dt.date(2026, 1, 31), False, [True, False, False]),  # left on 31 Jan: January only
+    (None, None, False, [False, False, False]),  # inactive without an end date: never counted
+    (dt.date(2026, 3, 11), None, True, [False, False, False]),  # hired the day after the as-of date (10 Mar)
+])  # fmt: skip
+def test_each_reps_periods_present_worked_out_at_once(hire, end, active, expected):
+    """`history._present`: `tenure.present` over [period start, min(period end, as-of date)] for every period."""
+    chosen = periods.list_periods(dt.date(2026, 1, 1), dt.date(2026, 3, 10), "month", 1)
+    found = history._present([hire, None], [end, None], [active, True], chosen, dt.date(2026, 3, 10))
+    assert found.tolist() == [expected, [True, True, True]]

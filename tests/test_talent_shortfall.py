@@ -18,7 +18,8 @@ each won at least 9,000 of 10,000), so nobody is listed; as of 31 Oct, the five 
 in September and October.
 
 Bo's coaching: a joint call on 10 Mar (before his run: not counted), one-on-ones on 15 May and 12 Jun with
-five commitments (one done, three missed, one still open). The 15 May session's focus is activity: Bo made no
+five commitments (one done — reviewed on 20 Oct —, three missed, one still open); Cy a one-on-one on 20 May,
+before his own run (inside Bo's): not counted for him. The 15 May session's focus is activity: Bo made no
 calls in the four weeks before and 20 calls on 20 May (5 a week after), his team none: effect +5 calls a week,
 so his focus driver improved after coaching (one session measured).
 """
@@ -79,9 +80,13 @@ def company(request, database_templates, tmp_path_factory):
              "focus_driver": "activity"},
             {"id": 3, "manager_id": max_, "rep_id": bo, "date": D(2025, 6, 12), "type": "one_on_one",
              "focus_driver": None},
+            {"id": 4, "manager_id": max_, "rep_id": ids["Cy"], "date": D(2025, 5, 20), "type": "one_on_one",
+             "focus_driver": None},  # inside Bo's run, before Cy's: not Cy's
         ])  # fmt: skip
+        conn.execute(insert(Commitment), [{"session_id": 4, "rep_id": ids["Cy"], "text": "x", "status": "open"}])
         conn.execute(insert(Commitment), [
             {"session_id": s, "rep_id": bo, "text": f"<b>call</b> {k}", "due_date": D(2025, 7, 1), "status": status}
+            | {"reviewed_date": D(2025, 10, 20) if k == 0 else None}  # the done one, reviewed on 20 Oct
             for k, (s, status) in enumerate([(2, "done"), (2, "missed"), (3, "missed"), (3, "missed"), (3, "open")])
         ])  # fmt: skip
     yield engine, ids
@@ -122,6 +127,14 @@ def test_what_was_done_about_it(found):
         "3 quarters behind; 2 one-on-ones in that time; 3 of 5 commitments missed; "
         "focus driver improved after coaching (1 session measured)"
     )
+
+
+def test_a_review_after_the_as_of_date_does_not_count_yet(company):
+    """As of 30 Sep Bo is behind in Q2 and Q3; the commitment done on 20 Oct is still open then, and past its due
+    date (1 Jul): 5 made, none kept, 3 missed, 2 open."""
+    bo = next(r for r in shortfall.build(company[0], CFG, D(2025, 9, 30), Scope()) if r.name == "Bo")
+    assert [p.key for p in bo.periods] == ["FY2025-Q2", "FY2025-Q3"]
+    assert (bo.made, bo.kept, bo.missed, bo.open) == (5, 0, 3, 2)
 
 
 def test_nothing_done_is_said_plainly(found):

@@ -148,25 +148,19 @@ def _dense(
     """Totals through each calendar day (rows 0…days) per column, carried over days without a row, from 0
     at day 0: `cum[i] − cum[j]` is the sum over days j+1…i, as in `Ledger`. One array per name of `values`.
 
-    Worked out on the days that have rows (a column missing on one of them keeps its last total), then
-    spread over the calendar."""
+    The rows of one column come in day order (as `_packed_through` gives them), so the latest row of a column on
+    or before a day is the largest row number seen so far in it: worked out once for every day and column, then
+    each name's values are picked by it (no value copied into a grid first)."""
     seen, row = np.unique(np.r_[0, places], return_inverse=True)  # day 0 always: the start of every total
     row = row[1:]
-    present = np.zeros((len(seen), width), dtype=bool)
-    present[row, columns] = True
-    latest = (
-        None
-        if present[1:].all() or not width
-        else np.maximum.accumulate(np.where(present, np.arange(len(seen))[:, None], 0), axis=0)
-    )
+    at = np.full((len(seen), width), -1, dtype=np.int64)  # the row holding each column's total on each day seen
+    at[row, columns] = np.arange(len(row))
+    latest = np.maximum.accumulate(at, axis=0) if width else at  # −1: no row yet (a total of 0)
     day_row = np.searchsorted(seen, np.arange(days + 1), side="right") - 1  # each day's last day with rows
+    picked = latest[day_row]
     found = {}
     for name, column in values.items():
-        grid = np.zeros((len(seen), width))
-        grid[row, columns] = np.asarray(column, dtype=float)
-        if latest is not None:
-            grid = np.take_along_axis(grid, latest, axis=0)
-        carried = grid[day_row]
+        carried = np.r_[np.asarray(column, dtype=float), 0.0][picked]  # row −1 picks the 0 at the end
         found[name] = carried - carried[0]
     return found
 
@@ -175,8 +169,9 @@ def _packed_through(
     engine: Engine, spec: rollups.Running, values: Sequence[str], start: dt.date, end: dt.date, reps: Sequence[int]
 ) -> dict[str, np.ndarray]:
     """The running totals of these reps, from `running_packed` (one row per key): for each key, its days from the
-    last table day before `start` (or from `start` when there is none) up to `end`, as arrays — "key" (the
-    person), "currency" and one array per name of `values`."""
+    last table day before `start` (or from `start` when there is none) up to `end`, as arrays — per row "day", "key"
+    (the person), "owner" (the row's place among the keys) and one array per name of `values`; per key with rows,
+    in their order, "key_currency" and "key_rows" (how many rows it has)."""
     t = RunningPacked
     stmt = select(t.person_id, t.currency, t.days, t.totals).where(
         t.rollup == spec.table.__tablename__, t.person_id.in_(list(reps))
@@ -184,22 +179,27 @@ def _packed_through(
     keys = rollups.unpack_running(fetch(engine, stmt.order_by(t.person_id, t.currency)), len(spec.values))
     if not keys:
         return {"day": np.zeros(0, dtype=np.int64), "key": np.zeros(0, dtype=np.int64),
-                "currency": np.zeros(0, dtype=object), **{v: np.zeros(0) for v in values}}  # fmt: skip
-    sizes = np.array([len(k.days) for k in keys], dtype=np.int64)
-    day = np.concatenate([k.days for k in keys])
-    totals = np.concatenate([k.totals for k in keys])
-    owner = np.repeat(np.arange(len(keys)), sizes)
+                "owner": np.zeros(0, dtype=np.int64), "key_currency": np.zeros(0, dtype=object),
+                "key_rows": np.zeros(0, dtype=np.int64), **{v: np.zeros(0) for v in values}}  # fmt: skip
     first, last = start.toordinal(), end.toordinal()
-    earlier = np.where(day < first, day, np.iinfo(np.int64).min)  # each key's last day before `start`
-    starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    before = np.maximum.reduceat(earlier, starts)  # every packed key has days
-    chosen = (day <= last) & ((day >= first) | (day == before[owner]))
+    # each key's rows from its last day before `start` (or its first day) up to `end`: sliced per key before
+    # anything is joined, so the days outside the window are never copied
+    lo = [max(int(np.searchsorted(k.days, first, side="left")) - 1, 0) for k in keys]
+    hi = [int(np.searchsorted(k.days, last, side="right")) for k in keys]
+    sizes = np.array([max(b - a, 0) for a, b in zip(lo, hi)], dtype=np.int64)
+    day = np.concatenate([k.days[a:b] for k, a, b in zip(keys, lo, hi)])
+    totals = np.concatenate([k.totals[a:b] for k, a, b in zip(keys, lo, hi)])
+    owner = np.repeat(np.arange(len(keys)), sizes)
+    currency = np.empty(len(keys), dtype=object)  # each key's currency (object: a key's currency as read)
+    currency[:] = [k.currency for k in keys]
     found = {
-        "day": day[chosen],
-        "key": np.array([k.person_id for k in keys], dtype=np.int64)[owner[chosen]],
-        "currency": np.array([k.currency for k in keys], dtype=object)[owner[chosen]],
+        "day": day,
+        "key": np.array([k.person_id for k in keys], dtype=np.int64)[owner],
+        "owner": owner,  # the key of each row (its place among the keys)
+        "key_currency": currency[sizes > 0],  # the currency of each key with rows, in the rows' order
+        "key_rows": sizes[sizes > 0],
     }
-    return found | {v: totals[chosen, spec.values.index(v)] for v in values}
+    return found | {v: totals[:, spec.values.index(v)] for v in values}
 
 
 def _places(days: np.ndarray, start: dt.date) -> np.ndarray:
@@ -226,16 +226,29 @@ def _deals_through(
     spec = rollups.OPPORTUNITY_RUNNING
     found = _packed_through(engine, spec, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps)
     places = _places(found["day"], start)
-    currency, currencies = pd.factorize(found["currency"])
+    # the rows' currencies numbered in the order they first come, as `pd.factorize` over the rows would: worked
+    # out over the keys (one per key with rows), not over every row
+    codes, currencies = pd.factorize(found["key_currency"])
+    currency = np.repeat(codes, found["key_rows"])
     keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
     rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
     per_key = _dense(
         places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days, len(reps) * len(currencies)
     )
     shape = (days + 1, len(reps), len(currencies))
-    return {
-        m: (values.reshape(shape) * (rate if m == "won_amount" else 1.0)).sum(axis=2) for m, values in per_key.items()
-    }
+    return {m: _per_rep(values.reshape(shape), rate if m == "won_amount" else None) for m, values in per_key.items()}
+
+
+def _per_rep(values: np.ndarray, rate: np.ndarray | None) -> np.ndarray:
+    """Days × reps from days × reps × currencies: the money in the reporting currency summed over the currencies;
+    counts (whole numbers, so the same sum in any order) added currency by currency, quicker than a sum over a
+    short last axis."""
+    if rate is not None:
+        return (values * rate).sum(axis=2)
+    found = np.zeros(values.shape[:2])
+    for c in range(values.shape[2]):
+        found += values[:, :, c]
+    return found
 
 
 def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int, int]) -> pd.DataFrame:

@@ -199,6 +199,21 @@ def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float,
     return dict(zip(ids, rates.named_tuples(RepDiagnosis, found)))
 
 
+def focus_only(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: str = "top quartile") -> dict:
+    """Each rep's focus driver key (None: no driver worth anything), by rep id: `build`'s `focus`, worked out the
+    same way without the rest of the diagnosis (each driver's figures for every rep)."""
+    if not card.reps:
+        return {}
+    if card.columns is None:
+        raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
+    level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
+    reps = list(card.reps.values())
+    arrays = {key: _floats(found) for key, found in _driver_lists(reps).items()}
+    bench = _benchmarks_by_rep(card, arrays, level)
+    _, impacts = _impacts(card, arrays, bench, Cycles.of_card(card, cycles, k))
+    return dict(zip([r.rep_id for r in reps], focus_of(impacts)))
+
+
 def _driver_lists(reps: Sequence[RepFigures]) -> dict[str, list]:
     """Each driver's value for every rep, one list per driver: calls per week (last 4 weeks), the shrunk rates,
     coverage and the median cycle."""

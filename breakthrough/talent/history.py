@@ -81,9 +81,7 @@ def build(engine: queries.Bind, settings: Settings, kind: str, as_of: dt.date) -
     hire = [queries.as_date(r[col["hire_date"]]) for r in rows]
     end = [queries.as_date(r[col["end_date"]]) for r in rows]
     active = [r[col["active"]] for r in rows]
-    present = np.array([tenure.present(hire, end, active, p.start, min(p.end, as_of)) for p in chosen]).T.reshape(
-        len(ids), len(chosen)
-    )
+    present = _present(hire, end, active, chosen, as_of)
     share = _employed_share(hire, end, chosen, settings.holiday_country)
     places = inputs.Places(ids)
     figures = _figures(engine, settings, chosen, as_of, places)
@@ -96,6 +94,18 @@ def build(engine: queries.Bind, settings: Settings, kind: str, as_of: dt.date) -
         tuple(r[col["team"]] for r in rows), tuple(r[col["manager"]] for r in rows), tuple(hire), tuple(end),
         present, share, figures,
     )  # fmt: skip
+
+
+def _present(hire, end, active, chosen, as_of: dt.date) -> np.ndarray:
+    """Reps × periods: `tenure.present` over [period start, min(period end, as-of date)], for every period at once
+    (the dates read once, not once per period)."""
+    hires, ends = tenure.days(hire), tenure.days(end)
+    known = np.array([bool(a) and a == a for a in active], dtype=bool) | ~np.isnat(ends)
+    firsts = np.array([p.start for p in chosen], dtype="datetime64[D]")
+    lasts = np.array([min(p.end, as_of) for p in chosen], dtype="datetime64[D]")
+    started = np.isnat(hires)[:, None] | (hires[:, None] <= lasts[None, :])
+    stayed = np.isnat(ends)[:, None] | (ends[:, None] >= firsts[None, :])
+    return known[:, None] & started & stayed
 
 
 def _employed_share(hire, end, chosen, country) -> np.ndarray:

@@ -18,11 +18,11 @@ about it (docs/metrics.md#persistent-shortfall). Factual, never a verdict on the
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Date, and_, bindparam, case, func, literal, select
 
 from breakthrough.access import Scope
 from breakthrough.coaching import impact, managers
@@ -32,6 +32,8 @@ from breakthrough.metrics import scorecard
 from breakthrough.metrics.drivers import label
 from breakthrough.settings import Settings
 from breakthrough.store import queries
+from breakthrough.store.models import CoachingSession, Commitment
+from breakthrough.store.rows import as_dates, by_column, fetch
 from breakthrough.talent import history
 
 MIN_PERIODS = 2
@@ -140,15 +142,16 @@ def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | 
     if not chosen:
         return []
     focus_of = _focus(engine, settings, found, sorted({j for js in chosen.values() for j in js}), as_of)
-    first = min(found.periods[js[0]].start for js in chosen.values())
+    first_j = min(js[0] for js in chosen.values())
+    first = found.periods[first_j].start
     ids = sorted(chosen)
-    logged = coaching_log.sessions(engine, first, as_of, ids)
-    agreed = coaching_log.commitments(engine, first, as_of, ids)
-    effects = _effects(engine, settings, logged, chosen, found, as_of)
+    starts = [p.start for p in found.periods[first_j + 1 :]]  # the periods' boundaries after the first run's start
+    by_type = _session_counts(engine, first, as_of, ids, starts, first_j)
+    by_status = _commitment_counts(engine, first, as_of, ids, starts, first_j)
+    focused = _focused_sessions(engine, first, as_of, ids)
+    effects = _effects(engine, settings, focused, found, as_of)
+    effects_of = _effects_by_rep(effects)
     pace = found.pace
-    sessions_of = _by_rep(logged, ("date", "type"))
-    promised_of = _by_rep(agreed, ("session_date", "status", "due_date", "reviewed_date"))
-    effects_of = _by_rep(effects, ("date", "effect"))
     rows = []
     for rep_id, js in chosen.items():
         i = found.row(rep_id)
@@ -159,28 +162,99 @@ def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | 
                          focus_of.get(j, {}).get(rep_id))
             for j in js
         )  # fmt: skip
-        mine = [r for r in sessions_of.get(rep_id, []) if r["date"] >= since]
-        promised = [r for r in promised_of.get(rep_id, []) if r["session_date"] >= since]
-        status = Counter(managers.status_as_of(r["status"], r["due_date"], r["reviewed_date"], as_of) for r in promised)
-        values = [
-            float(r["effect"]) for r in effects_of.get(rep_id, []) if r["date"] >= since and r["effect"] == r["effect"]
-        ]
-        mean = float(np.mean(values)) if values else None
+        mine = _since(by_type.get(rep_id, {}), js[0])
+        status = _since(by_status.get(rep_id, {}), js[0])
+        made = sum(status.values())
+        days, effect = effects_of.get(rep_id, (np.zeros(0, dtype=np.int64), np.zeros(0)))
+        values = effect[(days >= since.toordinal()) & (effect == effect)]
+        mean = float(np.mean(values)) if len(values) else None
         rows.append(Shortfall(
             rep_id, found.names[i], found.teams[i], found.managers[i], kind, periods_behind,
-            dict(Counter(str(r["type"]) for r in mine)), len(promised), status.get("done", 0), status.get("missed", 0),
-            len(promised) - status.get("done", 0) - status.get("missed", 0), len(values),
+            mine, made, status.get("done", 0), status.get("missed", 0),
+            made - status.get("done", 0) - status.get("missed", 0), len(values),
             None if mean is None else mean > 0, mean,
         ))  # fmt: skip
     return sorted(rows, key=lambda r: (-r.count, r.mean_pace, r.name))
 
 
-def _by_rep(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict[int, list[dict]]:
-    """These columns of a frame with `rep_id` as records, by rep (one pass, not a filter per rep)."""
-    out: dict[int, list[dict]] = {}
-    for row in frame[["rep_id", *columns]].to_dict("records"):
-        out.setdefault(int(row["rep_id"]), []).append(row)
+def _since(counts: dict[tuple[int, str], int], first: int) -> dict[str, int]:
+    """{(period position, name): count} → {name: count} over the periods from position `first` on."""
+    out: dict[str, int] = {}
+    for (j, name), n in counts.items():
+        if j >= first:
+            out[name] = out.get(name, 0) + n
     return out
+
+
+def _bucket(column, starts: list[dt.date], first: int):
+    """The position of the period holding `column`'s date (`first` for any date before the first of `starts`)."""
+    steps = [(column < bindparam(f"b_{i}", d, type_=Date), first + i) for i, d in enumerate(starts)]
+    return case(*steps, else_=first + len(starts)) if steps else literal(first)
+
+
+def _counted(engine, stmt) -> dict[int, dict[tuple[int, str], int]]:
+    found: dict[int, dict[tuple[int, str], int]] = {}
+    for rep, j, name, n in fetch(engine, stmt):
+        found.setdefault(int(rep), {})[(int(j), str(name))] = int(n)
+    return found
+
+
+def _session_counts(engine, start: dt.date, end: dt.date, ids: list[int], starts: list[dt.date], first: int):
+    """Each rep's coaching sessions dated in [start, end], counted by period position and session type (in SQL)."""
+    s = CoachingSession
+    j = _bucket(s.date, starts, first)
+    stmt = (
+        select(s.rep_id, j, s.type, func.count())
+        .where(s.date.between(start, end), s.rep_id.in_(ids))
+        .group_by(s.rep_id, j, s.type)
+    )
+    return _counted(engine, stmt)
+
+
+def _commitment_counts(engine, start: dt.date, end: dt.date, ids: list[int], starts: list[dt.date], first: int):
+    """Each rep's commitments agreed in sessions dated in [start, end], counted by the session's period position and
+    the commitment's status on `end` (`managers.status_as_of`, in SQL)."""
+    c, s = Commitment, CoachingSession
+    as_of = bindparam("as_of", end, type_=Date)
+    status = case((and_(c.reviewed_date.is_not(None), c.reviewed_date > as_of), "open"), else_=c.status)
+    status = case((and_(status == "open", c.due_date.is_not(None), c.due_date < as_of), "overdue"), else_=status)
+    j = _bucket(s.date, starts, first)
+    stmt = (
+        select(c.rep_id, j, status, func.count())
+        .join(s, s.id == c.session_id)
+        .where(s.date.between(start, end), c.rep_id.in_(ids))
+        .group_by(c.rep_id, j, status)
+    )
+    return _counted(engine, stmt)
+
+
+FOCUSED_COLUMNS = ["id", "manager_id", "rep_id", "date", "focus_driver"]
+
+
+def _focused_sessions(engine, start: dt.date, end: dt.date, ids: list[int]) -> pd.DataFrame:
+    """The sessions with a measured focus driver dated in [start, end] of these reps, oldest first (what
+    `impact.effects_at_once` reads)."""
+    s = CoachingSession
+    stmt = (
+        select(*[getattr(s, c) for c in FOCUSED_COLUMNS])
+        .where(s.date.between(start, end), s.rep_id.in_(ids), s.focus_driver.in_(list(impact.MEASURED)))
+        .order_by(s.date, s.id)
+    )
+    values = by_column(fetch(engine, stmt), FOCUSED_COLUMNS)
+    return pd.DataFrame({c: as_dates(v) if c == "date" else v for c, v in values.items()}, columns=FOCUSED_COLUMNS)
+
+
+def _effects_by_rep(effects: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Each rep's measured sessions' days (ordinals) and effects, in the sessions' order."""
+    if effects.empty:
+        return {}
+    reps = effects["rep_id"].to_numpy(dtype=np.int64)
+    days = np.array([d.toordinal() for d in effects["date"]], dtype=np.int64)
+    effect = effects["effect"].to_numpy(dtype=float)
+    order = np.argsort(reps, kind="stable")
+    every, starts = np.unique(reps[order], return_index=True)
+    ends = np.r_[starts[1:], len(order)]
+    return {int(r): (days[order[a:b]], effect[order[a:b]]) for r, a, b in zip(every, starts, ends)}
 
 
 def _focus(engine, settings: Settings, found: history.History, positions: list[int], as_of: dt.date) -> dict:
@@ -190,16 +264,12 @@ def _focus(engine, settings: Settings, found: history.History, positions: list[i
     for j in positions:
         period = found.periods[j]
         card = scorecard.build(engine, settings, period, min(period.start + (period.end - period.start) / 2, as_of))
-        diagnosed = focus.build(
-            card, card.won_cycles, settings.shrinkage_k, "top quartile", settings.on_track_threshold
-        )
-        out[j] = {i: r.focus for i, r in diagnosed.reps.items()}
+        out[j] = focus.focus_only(card, card.won_cycles, settings.shrinkage_k, "top quartile")
     return out
 
 
-def _effects(engine, settings: Settings, logged: pd.DataFrame, chosen: dict, found: history.History, as_of):
+def _effects(engine, settings: Settings, focused: pd.DataFrame, found: history.History, as_of):
     """The coaching effect of each focused session of these reps during their run (`impact.effects_at_once`)."""
-    focused = logged[logged["focus_driver"].isin(impact.MEASURED)] if len(logged) else logged
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
     window = dt.timedelta(days=impact.DAYS)
