@@ -103,7 +103,7 @@ def import_and_yardstick(csv_path: str, import_db: str, raw_db: str, demo_db: st
 
 
 def careful_imports(files: dict[str, str], import_db: str, demo_db: str) -> dict:
-    """The careful path on the same rows, once per file (a minute or more each at M): seconds and peak memory."""
+    """Salesforce-style and Windows-1252 files of the same rows, once each: seconds and peak memory."""
     results: dict = {}
     for name, path in files.items():
         done = child("import", path, import_db, demo_db)
