@@ -17,6 +17,8 @@ from breakthrough.store.db import make_engine
 from breakthrough.store.models import CoachingSession
 from components.widgets.text import plain
 
+pytestmark = pytest.mark.page  # AppTest is imported inside the tests, where conftest's classifier does not see it
+
 WEEK = "2026-W48"  # the shared demo's data ends Fri 27 Nov 2026
 
 

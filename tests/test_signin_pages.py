@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, insert, select
 from breakthrough.store import queries
 from breakthrough.store.models import Person
 
+pytestmark = pytest.mark.page  # AppTest is imported inside the tests, where conftest's classifier does not see it
+
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "a-test-cookie-secret",
