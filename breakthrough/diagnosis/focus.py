@@ -167,20 +167,27 @@ def build(
     benchmark, gap and impact, the focus and the quadrant, with every driver of all reps worked out at once."""
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
     out = Diagnosis(benchmark_name if benchmark_name in BENCHMARKS else "top quartile")
-    if card.reps and card.columns is None:
-        raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
     if card.reps:
         out.reps.update(_diagnose_all(card, cycles, k, level, on_track))
     return out
 
 
-def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float, on_track: float) -> dict:
-    """Every rep's `RepDiagnosis` by rep id."""
+def _drivers_of(card: Scorecard, cycles: pd.DataFrame, k: float, level: float):
+    """Every rep's drivers at once: the reps, each driver's values (lists and arrays), benchmarks, projected
+    results and impacts."""
+    if card.columns is None:
+        raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
     reps = list(card.reps.values())
     values = _driver_lists(reps)
     arrays = {key: _floats(found) for key, found in values.items()}
     bench = _benchmarks_by_rep(card, arrays, level)
     projected, impacts = _impacts(card, arrays, bench, Cycles.of_card(card, cycles, k))
+    return reps, values, arrays, bench, projected, impacts
+
+
+def _diagnose_all(card: Scorecard, cycles: pd.DataFrame, k: float, level: float, on_track: float) -> dict:
+    """Every rep's `RepDiagnosis` by rep id."""
+    reps, values, arrays, bench, projected, impacts = _drivers_of(card, cycles, k, level)
     columns = [_figures(key, values[key], arrays[key], bench[key], impacts[key]) for key in DRIVERS]
     activity = [r.funnel.stages["calls"].pace_ratio for r in reps]
     results = [results_pace(r, card.elapsed_share) for r in reps]
@@ -204,13 +211,8 @@ def focus_only(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: 
     same way without the rest of the diagnosis (each driver's figures for every rep)."""
     if not card.reps:
         return {}
-    if card.columns is None:
-        raise ValueError("the diagnosis needs a scorecard from scorecard.build (with its arrays)")
     level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
-    reps = list(card.reps.values())
-    arrays = {key: _floats(found) for key, found in _driver_lists(reps).items()}
-    bench = _benchmarks_by_rep(card, arrays, level)
-    _, impacts = _impacts(card, arrays, bench, Cycles.of_card(card, cycles, k))
+    reps, *_, impacts = _drivers_of(card, cycles, k, level)
     return dict(zip([r.rep_id for r in reps], focus_of(impacts)))
 
 
