@@ -38,7 +38,7 @@ import pyarrow.csv as pv
 
 from breakthrough.importing.map.validation import parse_cell
 from breakthrough.importing.read import cells as c
-from breakthrough.importing.read.reading import FOOTER_MAX, Reader, _filled, open_source
+from breakthrough.importing.read.reading import FOOTER_MAX, Reader, _filled, decoded, open_source
 
 BLOCK_BYTES = 1 << 20  # text Arrow parses at a time (bigger blocks make its read-ahead hold far more memory)
 BATCH_ROWS = 50_000  # rows handed on at a time
@@ -183,11 +183,8 @@ def _tail(source, size: int) -> bytes:
 
 
 def _text(raw: bytes) -> str:
-    """A line decoded as the careful reader decodes it (`_Decoder._decode`)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    """A line decoded as the careful reader decodes it."""
+    return decoded(raw)[0]
 
 
 class _Limited(io.RawIOBase):

@@ -411,6 +411,14 @@ def _is_utf8(line: bytes) -> bool:
 CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252", "cp1252-bom": "cp1252"}
 
 
+def decoded(raw: bytes) -> tuple[str, str]:
+    """A line's text and the encoding it was read in: UTF-8 where it is valid UTF-8, else Windows-1252."""
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
 class _Decoder:
     """Binary lines → text lines, noting lines whose encoding differs from the file's."""
 
@@ -450,10 +458,7 @@ class _Decoder:
             )
         if raw.isascii():
             return raw.decode("ascii")
-        try:
-            text, kind = raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, kind = raw.decode("cp1252", errors="replace"), "cp1252"
+        text, kind = decoded(raw)
         self._check(number, kind, text)
         return text
 
