@@ -50,6 +50,7 @@ PAGES = [
     ("Data", "data"),
     ("Settings", "settings"),
 ]
+SMOKE_PAGES = 2  # the smoke test (one of each) times the first pages only: the two its two sessions open
 ERROR_WORDS = ("database is locked", "Traceback", "Something went wrong")
 
 IDLE_JS = """() => {
@@ -223,7 +224,7 @@ async def measure_pages(browser, base: str, floor_base: str, repeats: int) -> tu
     await fresh(floor_context, floor_base + "/")
     out: dict = {}
     floors: dict = {(0, 0): await floor_of(floor_context, floor_base, (0, 0), repeats)}
-    for title, path in PAGES:
+    for title, path in PAGES if repeats > 1 else PAGES[:SMOKE_PAGES]:  # the smoke test: the sessions' pages only
         url = f"{base}/{path}"
         if repeats > 1:  # the page's figures cached once: every timed view sees the same server (not in the smoke)
             await fresh(context, url)
