@@ -69,9 +69,17 @@ class Share:
     title: str
     link: str
     names: dict[str, str]  # real name → "Rep X" (empty unless privacy mode)
-    sections: list[Section] = field(default_factory=list)
+    parts: list[Section | Callable[[], Section]] = field(default_factory=list)  # `sections`, tables not yet made
     counter: itertools.count = field(default_factory=itertools.count)
     notes: list[str] = field(default_factory=list)  # said on the page and printed in the pack (example rates)
+
+    @property
+    def sections(self) -> list[Section]:
+        """The meeting pack's tables and charts in page order; a table is made when first asked for here
+        (`record_table` keeps a function: most runs never build the pack)."""
+        made = [p() if callable(p) else p for p in self.parts]
+        self.parts = list(made)
+        return made
 
 
 def accept_short_flags() -> None:
@@ -272,7 +280,7 @@ def chart(fig, key: str | None = None, title: str | None = None, private: bool =
         fig = anonymise.figure(fig, share.names)
     result = st.plotly_chart(fig, key=key, **kwargs)
     if share:
-        share.sections.append(Section(text(title or _figure_title(fig) or "Chart"), figure=fig))
+        share.parts.append(Section(text(title or _figure_title(fig) or "Chart"), figure=fig))
     return result
 
 
@@ -281,11 +289,15 @@ def _figure_title(fig) -> str | None:
     return str(title) if title else None
 
 
-def record_table(title: str, formatted: pd.DataFrame) -> None:
-    """Add a table, already formatted for people, to this run's meeting pack."""
+def record_table(title: str, formatted: pd.DataFrame | Callable[[], pd.DataFrame]) -> None:
+    """Add a table, already formatted for people (or a function making it, when the pack is built), to this
+    run's meeting pack."""
     share = current()
     if share:
-        share.sections.append(Section(text(title), table=formatted))
+        shown = text(title)
+        share.parts.append(
+            (lambda: Section(shown, table=formatted())) if callable(formatted) else Section(shown, table=formatted)
+        )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

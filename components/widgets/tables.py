@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -133,8 +135,9 @@ def table(
         height=fit_height(len(shown)) if (bool(fits is not None and detail) if tall is None else tall) else "auto",
     )
     name = title or (key or "table").replace("_", " ").capitalize()
-    sheet = exports.spreadsheet_frame(shown, currency, money, percent, numbers=numbers)
-    _offer(sheet, _formatted(shown, formats), name, name, key)
+    # Both made only when asked for (a download, the meeting pack): ~90 ms a run on the Coaching page at S.
+    sheet = functools.partial(exports.spreadsheet_frame, shown, currency, money, percent, numbers=numbers)
+    _offer(sheet, functools.partial(_formatted, shown, formats), name, name, key)
 
 
 def rates_table(rates: pd.DataFrame, currency: str) -> None:
@@ -183,8 +186,8 @@ def _formatted(shown: pd.DataFrame, formats: dict) -> pd.DataFrame:
     return out
 
 
-def _offer(sheet, formatted: pd.DataFrame, title: str, name: str, key: str | None) -> None:
-    """CSV and Excel downloads of `sheet` (numbers stay numbers; a frame, or a function making it when a
-    button is clicked), and `formatted` in the meeting pack."""
+def _offer(sheet, formatted, title: str, name: str, key: str | None) -> None:
+    """CSV and Excel downloads of `sheet` (numbers stay numbers), and `formatted` in the meeting pack: each a
+    frame, or a function making it when a button is clicked."""
     sharing.downloads(sheet, name, key, exports.excel_formats)
     sharing.record_table(title, formatted)
