@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from conftest import TODAY
 from sqlalchemy import func, insert, select
@@ -398,6 +399,7 @@ def test_hygiene_reads_every_open_deal_on_the_demo(demo_engine, as_of):
     details = records.deal_details(demo_engine, new["id"].tolist()).set_index("id").loc[new["id"]].reset_index()
     assert details["id"].tolist() == open_owned
     flags = hygiene.flag(new, records.close_date_history(demo_engine, as_of), as_of)
+    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the page's path: the pack's days
     assert flags["no_activity"].any() and not flags["no_activity"].all()
     quiet = flags["last_activity"].isna() | (flags["days_quiet"] >= hygiene.QUIET_DAYS)
     assert (flags["no_activity"] == quiet).all()
@@ -423,6 +425,20 @@ def test_a_past_as_of_reads_the_last_activity_before_it(engine):
     for as_of, expected in [(D3, [D2, D3]), (D2, [D2, D1]), (D1, [D1, D1])]:
         frame = records.open_deals(engine, as_of)
         assert frame["last_activity"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "as_of, quiet, in_stage", [(D3, [18, 0], [19, 19]), (D2, [0, 1], [1, 1]), (D1, [0, 0], [0, 0])]
+)
+def test_hygiene_on_the_packs_days_is_the_flags_of_the_frames(engine, as_of, quiet, in_stage):
+    """`hygiene.read` (the pack's day numbers) by hand: both deals created D1; O1's last activity D2 (D1 before
+    it), O2's D3 (its last before D3: D1) — and the very frame `hygiene.flag` makes of `records`' frames."""
+    seed(engine)
+    found = hygiene.read(engine, as_of)
+    assert found["crm_id"].tolist() == ["O1", "O2"]
+    assert found["days_quiet"].tolist() == quiet and found["days_in_stage"].tolist() == in_stage
+    frames = records.open_deals(engine, as_of), records.close_date_history(engine, as_of)
+    pd.testing.assert_frame_equal(found, hygiene.flag(*frames, as_of))
 
 
 def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engine):

@@ -128,6 +128,24 @@ def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     return _last_up_to(engine, open_pack.deals(engine, as_of), as_of)
 
 
+def open_deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """`open_deals`, and its dates (created, close_date, stage_since, last_activity) as ordinals in its order
+    (floats, NaN where there is none: `open_pack.ordinals`), as the rollup holds them."""
+    frame, days = open_pack.deal_days(engine, as_of)
+    frame = _last_up_to(engine, frame, as_of)
+    late = np.flatnonzero(days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looked up again
+    if len(late):
+        found = frame["last_activity"].to_numpy(dtype=object)[late]
+        days["last_activity"] = days["last_activity"].copy()
+        days["last_activity"][late] = [np.nan if d is None else float(d.toordinal()) for d in found]
+    return frame, days
+
+
+def close_date_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarray]:
+    """`close_date_history`, and its close dates as ordinals in its order (NaN where there is none)."""
+    return open_pack.history_days(engine, as_of)
+
+
 DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
 
 
