@@ -18,6 +18,7 @@ from breakthrough.store import cohort, open_pack
 from breakthrough.store.models import (
     Account,
     Activity,
+    OpenStage,
     Opportunity,
     OpportunityHistory,
     Person,
@@ -269,13 +270,10 @@ def _history_reach(order: Sequence[str]):
 
 
 def stage_order(engine: Engine) -> list[str]:
-    """Open stages in sales order: by their average probability, then by name."""
-    stmt = (
-        select(Opportunity.stage, func.avg(func.coalesce(Opportunity.probability, 0.0)))
-        .where(Opportunity.status == "open")
-        .group_by(Opportunity.stage)
-    )
-    frame = read_frame(engine, stmt, ["stage", "p"])
+    """Open stages in sales order: by their average probability (a missing one as 0), then by name — read from
+    the `open_stage` rollup (a row per stage: its open deals and their probabilities summed)."""
+    rows = fetch(engine, select(OpenStage.stage, OpenStage.deals, OpenStage.probability))
+    frame = pd.DataFrame({"stage": [s for s, _, _ in rows], "p": [p / n for _, n, p in rows]}, columns=["stage", "p"])
     return frame.sort_values(["p", "stage"])["stage"].tolist()
 
 
