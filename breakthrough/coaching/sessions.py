@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
@@ -363,6 +364,7 @@ COMMITMENT_COLUMNS = [
 
 MANY_REPS = 50  # for more reps than this a read takes the window's rows and keeps theirs (see `_read`)
 TEXTS = {"type", "focus_driver", "focus_text", "notes", "text", "driver", "status"}  # columns of text
+WHOLE = {"id", "manager_id", "rep_id", "duration_min", "session_id", "reviewed_session_id", *RUBRIC}  # integers
 
 
 def sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
@@ -402,8 +404,17 @@ def _read(
             frame[col] = frame[col].map(_as_date)
         return frame
     values = by_column(found, columns)
-    made = {c: as_dates(v) if c in dates else text_column(v) if c in TEXTS else v for c, v in values.items()}
+    made = {c: as_dates(v) if c in dates else text_column(v) if c in TEXTS else _whole(v) if c in WHOLE else v
+            for c, v in values.items()}  # fmt: skip
     return pd.DataFrame(made, columns=columns)
+
+
+def _whole(values: list):
+    """A column of whole numbers (None where missing) as pandas infers it, without its inference: integers;
+    floats with NaN where some are missing; left as they are (None) when all are."""
+    if None not in values:
+        return np.array(values, dtype=np.int64)
+    return values if values.count(None) == len(values) else np.array(values, dtype=np.float64)
 
 
 def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:

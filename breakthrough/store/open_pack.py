@@ -154,9 +154,10 @@ def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, n
         return pd.DataFrame({c: [] for c in DEAL_COLUMNS}, columns=DEAL_COLUMNS), {c: empty for c in DEAL_COLUMNS[5:]}
     owner, ids, refs, stages, stage, *days = zip(*rows)
     counts = [len(r) // IDS.itemsize for r in ids]
-    unpack = lambda parts, kind: np.concatenate([np.frombuffer(b, dtype=kind) for b in parts])  # noqa: E731
-    names = np.concatenate([np.array(json.loads(s), dtype=object)[np.frombuffer(c, dtype=DAYS)]
-                            for s, c in zip(stages, stage)])  # fmt: skip
+    lists = [json.loads(s) for s in stages]
+    first = np.cumsum([0, *(len(n) for n in lists)])[:-1]  # each owner's first stage name in `every`
+    every = np.array([n for names in lists for n in names], dtype=object)
+    names = every[unpack(stage, DAYS) + np.repeat(first, counts)]
     columns = [unpack(d, DAYS) for d in days]
     made = columns[0]
     keep = (made != MISSING) & (made <= as_of.toordinal() - EPOCH)
@@ -173,6 +174,11 @@ def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, n
         columns=DEAL_COLUMNS,
     )  # fmt: skip
     return frame, {name: ordinals(c) for name, c in zip(DEAL_COLUMNS[5:], chosen)}
+
+
+def unpack(parts: Sequence[bytes], kind: np.dtype) -> np.ndarray:
+    """Packed arrays of rows, one after the other, as one array (their bytes joined once)."""
+    return np.frombuffer(b"".join(parts), dtype=kind)
 
 
 def _teams(owners: list, at: np.ndarray) -> np.ndarray:
@@ -200,15 +206,15 @@ def history_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarr
     """`history`, and its close dates as `ordinals` in its order."""
     p = OpenDealPack
     rows = _fetch(engine, select(p.ids, p.history_deal, p.history_at, p.history_close))
-    ids, at, close = [], [], []
-    for i, d, a, c in rows:
-        ids.append(np.frombuffer(i, dtype=IDS)[np.frombuffer(d, dtype=DAYS)])
-        at.append(np.frombuffer(a, dtype=MICROS))
-        close.append(np.frombuffer(c, dtype=DAYS))
-    if not rows or not sum(len(a) for a in at):
+    ids, deal, at, close = zip(*rows) if rows else ((), (), (), ())
+    at_all = unpack(at, MICROS)
+    if not len(at_all):
         empty = pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
         return empty, np.array([], dtype=np.float64)
-    ids_all, at_all, close_all = np.concatenate(ids), np.concatenate(at), np.concatenate(close)
+    first = np.cumsum([0, *(len(i) // IDS.itemsize for i in ids)])[:-1]  # each owner's first deal in `ids`
+    changes = [len(d) // DAYS.itemsize for d in deal]
+    ids_all = unpack(ids, IDS)[unpack(deal, DAYS) + np.repeat(first, changes)]
+    close_all = unpack(close, DAYS)
     upto = (dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - START) // dt.timedelta(microseconds=1)
     order = np.argsort(ids_all, kind="stable")
     order = order[at_all[order] < upto]

@@ -133,8 +133,8 @@ def open_deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[s
     """`open_deals`, and its dates (created, close_date, stage_since, last_activity) as ordinals in its order
     (floats, NaN where there is none: `open_pack.ordinals`), as the rollup holds them."""
     frame, days = open_pack.deal_days(engine, as_of)
-    frame = _last_up_to(engine, frame, as_of)
-    late = np.flatnonzero(days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looked up again
+    late = np.flatnonzero(days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looks up again
+    frame = _last_up_to(engine, frame, as_of, late)
     if len(late):
         found = frame["last_activity"].to_numpy(dtype=object)[late]
         days["last_activity"] = days["last_activity"].copy()
@@ -179,11 +179,15 @@ def _column(name: str, values: tuple, days: Sequence[str]):
     return list(values)
 
 
-def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
+def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows (`rows`:
+    the positions of those deals, when known)."""
     last = frame["last_activity"]
-    late = [d for d in pd.unique(last.to_numpy(dtype=object)) if d is not None and d > as_of]  # each day once
-    later = frame["id"][last.isin(late)].tolist() if late else []
+    if rows is None:
+        late = [d for d in pd.unique(last.to_numpy(dtype=object)) if d is not None and d > as_of]  # each day once
+        later = frame["id"][last.isin(late)].tolist() if late else []
+    else:
+        later = frame["id"].to_numpy()[rows].tolist()
     if later:
         found: dict[int, dt.date] = {}
         for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
