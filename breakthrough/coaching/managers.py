@@ -491,23 +491,25 @@ def focused_effects(
 ) -> pd.DataFrame:
     """Before/after values and the effect of the focused sessions of the look-back window (see `impact`),
     all at once from the running totals."""
-    focused, first, needed = _focused(engine, settings, sessions, people, as_of)
+    team = team_of(people, as_of)
+    focused, first, needed = _focused(engine, settings, sessions, team, as_of)
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
     ledger = impact.running_ledger(engine, settings, first, as_of, needed)
-    return impact.effects_at_once(focused, ledger, team_of(people, as_of))
+    return impact.effects_at_once(focused, ledger, team)
 
 
-def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame, as_of: dt.date):
-    """The focused sessions of the look-back window, the ledger's first day, and the reps it must hold."""
+def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, team: dict[int, int], as_of: dt.date):
+    """The focused sessions of the look-back window, the ledger's first day, and the reps it must hold: the
+    coached reps and their colleagues (`peers`: everyone else of their teams, `team`: `team_of`)."""
     since = as_of - dt.timedelta(days=settings.lookback_days)
     focused = sessions[sessions["focus_driver"].isin(impact.MEASURED) & (sessions["date"] >= since)]
     if focused.empty:
         return focused, None, []
     first = max(min(focused["date"]) - dt.timedelta(days=impact.DAYS), queries.first_data_day(engine) or as_of)
-    colleagues = peers(people, as_of)
     coached = {int(r) for r in focused["rep_id"]}
-    return focused, first, sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
+    teams = {team[r] for r in coached if r in team}
+    return focused, first, sorted(coached | {r for r, t in team.items() if t in teams})
 
 
 # --- one rep ----------------------------------------------------------------------------------
