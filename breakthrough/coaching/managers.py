@@ -244,7 +244,7 @@ def _split_sessions(sessions: pd.DataFrame, reps: pd.DataFrame) -> dict[int, Spl
 def _split(frame: pd.DataFrame) -> Split:
     quality = frame["quality"] if "quality" in frame else pd.Series([None] * len(frame))
     return Split(frame["id"].to_numpy(dtype=np.int64), frame["rep_id"].to_numpy(dtype=np.int64),
-                 ordinals(frame["date"]), frame["type"].to_numpy(dtype=object),
+                 _ordinals(frame["date"]), frame["type"].to_numpy(dtype=object),
                  frame["duration_min"].to_numpy(dtype=np.int64), frame["focus_driver"].notna().to_numpy(),
                  pd.to_numeric(quality, errors="coerce").to_numpy(dtype=float))  # fmt: skip
 
@@ -270,16 +270,16 @@ def _agreed_by_manager(commitments: pd.DataFrame, splits: Mapping[int, Split]) -
 
 
 def _agreed(commitments: pd.DataFrame) -> Agreed:
-    due = ordinals(commitments["due_date"])
+    due = _ordinals(commitments["due_date"])
     dated = due >= 0
     return Agreed(
         commitments["session_id"].to_numpy(dtype=np.int64)[dated],
         due[dated],
-        ordinals(commitments["reviewed_date"])[dated],
+        _ordinals(commitments["reviewed_date"])[dated],
     )
 
 
-def ordinals(dates) -> np.ndarray:
+def _ordinals(dates) -> np.ndarray:
     """Each date's ordinal (−1 where there is none), each distinct date worked out once."""
     codes, found = pd.factorize(pd.Series(list(dates), dtype=object), use_na_sentinel=True)
     return np.array([d.toordinal() for d in found] + [-1], dtype=np.int64)[codes]  # code −1 picks the −1
@@ -331,7 +331,7 @@ def _figures(
     settings: Settings,
     as_of: dt.date,
 ) -> ManagerFigures:
-    """Every coaching figure for one manager over their reps in view (`reps` indexed by rep id), from
+    """Every coaching figure for one manager over their reps in view (`reps`: ids, hire dates, teams), from
     their `Split`: the 28-day window's sessions, quality, focus share and dated commitments, follow-through,
     time by attainment tier, and the impact per driver (`impacts`)."""
     ids, hires = reps.ids, reps.hires

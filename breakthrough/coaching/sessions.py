@@ -22,8 +22,8 @@ from breakthrough.store.db import bump_data_version
 from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES, CoachingSession, Commitment, Person
 from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.queries import read_frame as _frame
-from breakthrough.store.queries import text_column
 from breakthrough.store.rows import as_dates, by_column, fetch
+from breakthrough.store.text import text_column
 
 TYPE_LABELS = {
     "one_on_one": "One-on-one",

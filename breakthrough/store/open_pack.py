@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, insert, select
 
 from breakthrough.store.models import DealActivity, OpenDealPack, Opportunity, OpportunityHistory, Person
+from breakthrough.store.text import text_column
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 START = dt.datetime(1970, 1, 1)
@@ -144,8 +145,6 @@ def ordinals(days: np.ndarray) -> np.ndarray:
 
 def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """`deals`, and its dates (created, close date, in stage since, last activity) as `ordinals` in its order."""
-    from breakthrough.store.queries import text_column  # queries imports rollups, which imports this module
-
     p = OpenDealPack
     rows = _fetch(engine, select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last))
     teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
