@@ -60,12 +60,13 @@ def rep_figures(engine, cfg, period, as_of, rep_id):
 
 def pipeline_figures(engine, cfg, period, as_of):
     """Everything the Pipeline page shows for all reps: stage funnel, coverage, hygiene, right prospects."""
-    card = overview_figures(engine, cfg, period, as_of)[0]
+    frame_figures(engine)
+    card = scorecard.build(engine, cfg, period, as_of)  # the page shows no diagnosis: the scorecard alone
     ids = list(card.reps)
     order = records.stage_order(engine)
     cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of, order)
     stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
-    flags = hygiene.flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)
+    flags = hygiene.read(engine, as_of)
     targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
     return (
         stages,

@@ -9,13 +9,36 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from babel import Locale, numbers
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 LOCALE = Locale.parse("en_US")
+WRITTEN = 1 << 16  # values remembered per function: a 1,000-rep table's cells are written once, not on every rerun
+
+F = TypeVar("F", bound=Callable[..., str])
 
 
+def remembered(fn: F) -> F:
+    """`fn` (a pure function of a number and its options) remembering what it wrote for the last `WRITTEN` calls:
+    Babel takes ~30 µs a number, and a page writes the same table's cells on every rerun. Only plain numbers are
+    remembered (a numpy float is one, and writes as the same float does); a zero (which equals −0.0), NaN and
+    anything else are written afresh."""
+    memo = lru_cache(maxsize=WRITTEN)(fn)
+
+    @wraps(fn)
+    def write(value, *args, **kwargs):
+        if not value or value != value or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return fn(value, *args, **kwargs)  # zero (±), None, NaN, a Decimal: as they come
+        return memo(value, *args, **kwargs)
+
+    return write  # type: ignore[return-value]
+
+
+@remembered
 def money(value: float | None, currency: str = "USD", compact: bool = False) -> str:
     """`$12,345` (or `$1.2M` when compact); `∞` for infinity; `–` for unknown."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -35,6 +58,7 @@ def money(value: float | None, currency: str = "USD", compact: bool = False) -> 
     return f"{sign}{text} {currency}"
 
 
+@remembered
 def percent(value: float | None, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -43,6 +67,7 @@ def percent(value: float | None, digits: int = 0) -> str:
     return numbers.format_percent(value, format=_pattern(digits) + "%", locale=LOCALE)
 
 
+@remembered
 def number(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

@@ -436,7 +436,7 @@ def figures(freq: float | None, quality: float | None, follow: tuple[int, int]) 
         focus_share=None,
         dated_commitment_share=None,
         follow_through=managers.FollowThrough(*follow),
-        time_by_tier=pd.DataFrame(),
+        tier_rows=(),
     )
 
 

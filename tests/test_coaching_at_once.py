@@ -443,6 +443,12 @@ def logged(engine, org):
     return SimpleNamespace(org=org, ids=ids)
 
 
+@pytest.fixture(params=["named in the query", "kept after the read"])
+def read_path(request, monkeypatch):
+    """Both ways a read picks its reps: few are named in the query, many are kept from the window's rows."""
+    monkeypatch.setattr(sessions, "MANY_REPS", 50 if request.param == "named in the query" else 0)
+
+
 def _plain(value):
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
@@ -463,7 +469,7 @@ def _reps(org, who):
         ([10**9], []),
     ],
 )  # fmt: skip
-def test_sessions_read_in_a_window_worked_out_by_hand(engine, logged, who, expected):
+def test_sessions_read_in_a_window_worked_out_by_hand(engine, logged, read_path, who, expected):
     got = sessions.sessions(engine, d("10-01"), AS_OF, _reps(logged.org, who))
     assert list(got.columns) == sessions.SESSION_COLUMNS
     name = {getattr(logged.org, n): n for n in ("ann", "bob", "eve")}
@@ -483,7 +489,7 @@ def test_sessions_read_in_a_window_worked_out_by_hand(engine, logged, who, expec
         (["bob"], []),
     ],
 )  # fmt: skip
-def test_commitments_read_in_a_window_worked_out_by_hand(engine, logged, who, expected):
+def test_commitments_read_in_a_window_worked_out_by_hand(engine, logged, read_path, who, expected):
     got = sessions.commitments(engine, d("10-01"), AS_OF, _reps(logged.org, who))
     assert list(got.columns) == sessions.COMMITMENT_COLUMNS
     name = {getattr(logged.org, n): n for n in ("ann", "bob", "eve")}

@@ -12,7 +12,9 @@ import datetime as dt
 import json
 import math
 import re
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -198,3 +200,16 @@ def test_the_overview_table_shows_a_set_that_fits_and_the_rest_on_demand(demo_ap
     shown = list(grid.proto.column_order)
     assert set(shown) == set(OVERVIEW_FIT) | set(extra)
     assert len(grid.value.columns) == 23  # every column is still sent: sorting, the meeting pack, the downloads
+
+
+@pytest.mark.parametrize("write, calls", [  # each call after the one before: a number remembered, then the same again
+    (money, [((1234.5,), "$1,234"), ((1234.5,), "$1,234"), ((np.float64(1234.5),), "$1,234"), ((2, "EUR"), "€2"),
+             ((2.0, "EUR"), "€2"), ((0.0,), "$0"), ((-0.0,), "-$0"), ((float("nan"),), "–"), ((Decimal("7.5"),), "$8")]),
+    (percent, [((1,), "100%"), ((1.0,), "100%"), ((0.0,), "0%"), ((-0.0,), "-0%"), ((0.256, 1), "25.6%"),
+               ((0.256,), "26%")]),
+    (number, [((2, 1), "2.0"), ((2.0, 1), "2.0"), ((2.0, 0), "2"), ((1234.25, 1), "1,234.2"), ((-2.5, 0), "-2")]),
+])  # fmt: skip
+def test_a_number_written_again_is_written_as_babel_writes_it(write, calls):
+    """`formatting.remembered`: what a page writes on every rerun comes from memory, the same text as afresh."""
+    for args, text in calls:
+        assert write(*args) == text == write.__wrapped__(*args)

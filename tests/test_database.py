@@ -96,6 +96,7 @@ RUNNING_TABLES = (
     "running_packed",
     "stage_cohort",
     "open_deal_pack",
+    "open_stage",
 )
 
 
@@ -106,10 +107,11 @@ RUNNING_TABLES = (
         # 0013 packs them per key, 0015 packs the stage cohort
         (
             "0010_audit_log",
-            {"running_packed", "stage_cohort", "open_deal_pack"},
+            {"running_packed", "stage_cohort", "open_deal_pack", "open_stage"},
         ),  # 0014 adds opportunity_running.created_amount,
         # 0013 packs them
-        ("0013_speed", {"stage_cohort", "open_deal_pack"}),
+        ("0013_speed", {"stage_cohort", "open_deal_pack", "open_stage"}),
+        ("0015_stage_cohort", {"open_stage"}),  # 0016 counts the open stages
     ],
 )
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):

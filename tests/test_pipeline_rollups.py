@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from conftest import TODAY
 from sqlalchemy import func, insert, select
@@ -23,6 +24,7 @@ from breakthrough.store.models import (
     Activity,
     DealActivity,
     OpenDealPack,
+    OpenStage,
     Opportunity,
     OpportunityHistory,
     Person,
@@ -82,6 +84,28 @@ def assert_in_step(engine) -> None:
     assert stored(engine) == recount(engine)
     assert_cohort_in_step(engine)
     assert_open_deals_in_step(engine)
+    assert_open_stages_in_step(engine)
+
+
+def open_stages(engine) -> dict[str, tuple[int, float]]:
+    """`open_stage` as stored: stage → (open deals, probabilities summed)."""
+    with engine.connect() as conn:
+        return {s: (n, p) for s, n, p in conn.execute(select(OpenStage.stage, OpenStage.deals, OpenStage.probability))}
+
+
+def assert_open_stages_in_step(engine) -> None:
+    """`open_stage` is what a full rewrite gives, and the open deals counted per stage in plain Python."""
+    with engine.connect() as conn:
+        deals = conn.execute(select(Opportunity.stage, Opportunity.probability).where(Opportunity.status == "open"))
+        full = {s: (n, p) for s, n, p in conn.execute(rollups.open_stages())}
+        counted: dict[str, tuple[int, float]] = {}
+        for stage, p in deals:
+            n, total = counted.get(stage, (0, 0.0))
+            counted[stage] = (n + 1, total + (p or 0.0))
+    kept = open_stages(engine)
+    assert kept == full
+    assert {s: n for s, (n, _) in kept.items()} == {s: n for s, (n, _) in counted.items()}
+    assert all(kept[s][1] == pytest.approx(p) for s, (_, p) in counted.items())
 
 
 EVER = dt.date(1900, 1, 1), dt.date(2100, 1, 1)
@@ -220,6 +244,25 @@ def test_deal_activity_keeps_each_references_last_day_and_count_by_hand(engine):
     assert_in_step(engine)
 
 
+@pytest.mark.parametrize("o1, o2, expected, order", [
+    ((0.25, "Proposal"), (0.5, "Negotiation"), {"Proposal": (1, 0.25), "Negotiation": (1, 0.5)}, ["Proposal", "Negotiation"]),
+    ((0.75, "Proposal"), (0.5, "Negotiation"), {"Proposal": (1, 0.75), "Negotiation": (1, 0.5)}, ["Negotiation", "Proposal"]),
+    ((None, "Proposal"), (0.5, "Proposal"), {"Proposal": (2, 0.5)}, ["Proposal"]),  # a missing probability: 0
+    ((0.4, "Won"), (0.2, "Proposal"), {"Proposal": (1, 0.2)}, ["Proposal"]),  # O1 won: not an open stage
+])  # fmt: skip
+def test_the_open_stages_and_the_stage_order_by_hand(engine, o1, o2, expected, order):
+    """`open_stage` per stage of the open deals (O1, O2; O9 is won), and the order by mean probability."""
+    seed(engine)
+    with engine.begin() as conn:  # as every writer of opportunities does
+        for ref, (p, stage) in (("O1", o1), ("O2", o2)):
+            status = "won" if stage == "Won" else "open"
+            conn.execute(Opportunity.__table__.update().where(Opportunity.external_id == ref)
+                         .values(probability=p, stage=stage, status=status))  # fmt: skip
+        rollups.refresh_opportunity_rollups(conn, [1])
+    assert open_stages(engine) == expected
+    assert records.stage_order(engine) == order
+
+
 def test_a_deal_that_closes_leaves_the_rollup_and_one_that_opens_joins_it(engine):
     seed(engine)
     with engine.begin() as conn:  # as the opportunity writer does for the deals it wrote
@@ -274,6 +317,7 @@ def test_the_demo_writes_what_a_recount_gives(demo_engine):
     assert targets and deals
     assert (targets, deals) == recount(demo_engine)
     assert_cohort_in_step(demo_engine)
+    assert_open_stages_in_step(demo_engine)
 
 
 ACCOUNTS = data("template_accounts.csv")  # Acme A yes, Birch B no, Cedar A yes
@@ -324,6 +368,7 @@ def test_imports_re_imports_and_undo_keep_them_in_step(paths, fresh, small_block
     engine = fresh("steps")
     load(engine, "template_people.csv")
     deals = paths.load(engine, DEALS, fast)[1]
+    assert open_stages(engine) == {"Proposal": (2, 0.0), "Negotiation": (1, 0.0)}  # D-1 and D-9; D-2
     paths.load(engine, ACCOUNTS, fast)
     first = paths.load(engine, activity_file(3000), fast)[1]
     assert_in_step(engine)
@@ -335,11 +380,13 @@ def test_imports_re_imports_and_undo_keep_them_in_step(paths, fresh, small_block
         engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"), fast
     )[1]  # D-2 is lost: it leaves the rollup
     assert "D-2" not in {ref for ref, _ in stored(engine)[1]}
+    assert open_stages(engine) == {"Proposal": (2, 0.0)}
     assert_in_step(engine)
     for batch in (closed, second, first, deals):
         undo.undo(engine, batch.batch_id)
         assert_in_step(engine)
     assert stored(engine)[1] == {}
+    assert open_stages(engine) == {}
 
 
 def test_an_accounts_import_and_its_undo_move_the_target_counts(engine):
@@ -398,6 +445,7 @@ def test_hygiene_reads_every_open_deal_on_the_demo(demo_engine, as_of):
     details = records.deal_details(demo_engine, new["id"].tolist()).set_index("id").loc[new["id"]].reset_index()
     assert details["id"].tolist() == open_owned
     flags = hygiene.flag(new, records.close_date_history(demo_engine, as_of), as_of)
+    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the page's path: the pack's days
     assert flags["no_activity"].any() and not flags["no_activity"].all()
     quiet = flags["last_activity"].isna() | (flags["days_quiet"] >= hygiene.QUIET_DAYS)
     assert (flags["no_activity"] == quiet).all()
@@ -423,6 +471,20 @@ def test_a_past_as_of_reads_the_last_activity_before_it(engine):
     for as_of, expected in [(D3, [D2, D3]), (D2, [D2, D1]), (D1, [D1, D1])]:
         frame = records.open_deals(engine, as_of)
         assert frame["last_activity"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "as_of, quiet, in_stage", [(D3, [18, 0], [19, 19]), (D2, [0, 1], [1, 1]), (D1, [0, 0], [0, 0])]
+)
+def test_hygiene_on_the_packs_days_is_the_flags_of_the_frames(engine, as_of, quiet, in_stage):
+    """`hygiene.read` (the pack's day numbers) by hand: both deals created D1; O1's last activity D2 (D1 before
+    it), O2's D3 (its last before D3: D1) — and the very frame `hygiene.flag` makes of `records`' frames."""
+    seed(engine)
+    found = hygiene.read(engine, as_of)
+    assert found["crm_id"].tolist() == ["O1", "O2"]
+    assert found["days_quiet"].tolist() == quiet and found["days_in_stage"].tolist() == in_stage
+    frames = records.open_deals(engine, as_of), records.close_date_history(engine, as_of)
+    pd.testing.assert_frame_equal(found, hygiene.flag(*frames, as_of))
 
 
 def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engine):

@@ -12,6 +12,7 @@ whose 4 weeks after are over.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
@@ -125,8 +126,16 @@ class ManagerFigures:
     focus_share: float | None
     dated_commitment_share: float | None
     follow_through: FollowThrough
-    time_by_tier: pd.DataFrame
+    tier_rows: tuple[dict, ...]  # `time_by_tier`'s rows: the frame is made when a page shows it
     impact: dict[str, impact.Effect] = field(default_factory=dict)
+
+    @property
+    def time_by_tier(self) -> pd.DataFrame:
+        """Per tier: reps, sessions, hours, per rep, and the tier's share of reps and of coaching time."""
+        rows = self.tier_rows
+        if not rows:
+            return pd.DataFrame([])
+        return pd.DataFrame({k: [r[k] for r in rows] for k in rows[0]})  # built by column: quicker, the same frame
 
     @property
     def on_track_share(self) -> float | None:
@@ -191,20 +200,34 @@ def every_manager(
     as_of: dt.date,
 ) -> dict[int, ManagerFigures]:
     """Every coaching figure for each manager of `reps` (indexed by rep id) over their reps in view, by name."""
-    groups = reps.dropna(subset=["manager_id"]).groupby("manager_id")
+    managed = reps[reps["manager_id"].notna()]
+    rows_of = managed.groupby("manager_id").indices  # each manager's reps, in the frame's order
+    rep_ids, hired, team = managed.index.tolist(), managed["hire_date"].tolist(), managed["team"].tolist()
+    names = people["name"].to_dict()
     splits = _split_sessions(sessions, reps)
     agreed = _agreed_by_manager(commitments, splits)
     impacts = _impact_by_manager(effects)
     calendar = _working_calendar(sessions, as_of, settings.holiday_country)
     managers = {}
-    for manager_id, group in groups:
-        m = int(manager_id)
+    for manager_id in sorted(rows_of):
+        m, rows = int(manager_id), rows_of[manager_id].tolist()
+        ids = [int(rep_ids[i]) for i in rows]
         split = splits.get(m) or _split(sessions.iloc[:0])
         mine = agreed.get(m) or _agreed(commitments.iloc[:0])  # none of theirs has a due date
-        managers[m] = _figures(
-            m, people.loc[m, "name"], group, split, mine, impacts.get(m, {}), calendar, card, settings, as_of
+        mates = Mates(
+            ids, dict(zip(ids, (hired[i] for i in rows))), sorted({team[i] for i in rows if isinstance(team[i], str)})
         )
+        managers[m] = _figures(m, names[m], mates, split, mine, impacts.get(m, {}), calendar, card, settings, as_of)
     return dict(sorted(managers.items(), key=lambda kv: kv[1].name))
+
+
+@dataclass(frozen=True)
+class Mates:
+    """One manager's reps in view: their ids (in the reps' order), hire dates and the teams' names."""
+
+    ids: list[int]
+    hires: dict[int, dt.date | None]
+    teams: list[str]
 
 
 def _split_sessions(sessions: pd.DataFrame, reps: pd.DataFrame) -> dict[int, Split]:
@@ -221,7 +244,7 @@ def _split_sessions(sessions: pd.DataFrame, reps: pd.DataFrame) -> dict[int, Spl
 def _split(frame: pd.DataFrame) -> Split:
     quality = frame["quality"] if "quality" in frame else pd.Series([None] * len(frame))
     return Split(frame["id"].to_numpy(dtype=np.int64), frame["rep_id"].to_numpy(dtype=np.int64),
-                 np.array([d.toordinal() for d in frame["date"]], dtype=np.int64), frame["type"].to_numpy(dtype=object),
+                 _ordinals(frame["date"]), frame["type"].to_numpy(dtype=object),
                  frame["duration_min"].to_numpy(dtype=np.int64), frame["focus_driver"].notna().to_numpy(),
                  pd.to_numeric(quality, errors="coerce").to_numpy(dtype=float))  # fmt: skip
 
@@ -247,13 +270,19 @@ def _agreed_by_manager(commitments: pd.DataFrame, splits: Mapping[int, Split]) -
 
 
 def _agreed(commitments: pd.DataFrame) -> Agreed:
-    due, reviewed = commitments["due_date"].tolist(), commitments["reviewed_date"].tolist()
-    dated = [i for i, d in enumerate(due) if d is not None]
+    due = _ordinals(commitments["due_date"])
+    dated = due >= 0
     return Agreed(
         commitments["session_id"].to_numpy(dtype=np.int64)[dated],
-        np.array([due[i].toordinal() for i in dated], dtype=np.int64),
-        np.array([-1 if reviewed[i] is None else reviewed[i].toordinal() for i in dated], dtype=np.int64),
+        due[dated],
+        _ordinals(commitments["reviewed_date"])[dated],
     )
+
+
+def _ordinals(dates) -> np.ndarray:
+    """Each date's ordinal (−1 where there is none), each distinct date worked out once."""
+    codes, found = pd.factorize(pd.Series(list(dates), dtype=object), use_na_sentinel=True)
+    return np.array([d.toordinal() for d in found] + [-1], dtype=np.int64)[codes]  # code −1 picks the −1
 
 
 def _impact_by_manager(effects: pd.DataFrame) -> dict[int, dict[str, impact.Effect]]:
@@ -293,7 +322,7 @@ def working_calendar(first: dt.date, last: dt.date, country: str | None) -> Cale
 def _figures(
     manager_id: int,
     name: str,
-    reps: pd.DataFrame,
+    reps: Mates,
     s: Split,
     agreed: Agreed,
     impacts: dict,
@@ -302,11 +331,10 @@ def _figures(
     settings: Settings,
     as_of: dt.date,
 ) -> ManagerFigures:
-    """Every coaching figure for one manager over their reps in view (`reps` indexed by rep id), from
+    """Every coaching figure for one manager over their reps in view (`reps`: ids, hire dates, teams), from
     their `Split`: the 28-day window's sessions, quality, focus share and dated commitments, follow-through,
     time by attainment tier, and the impact per driver (`impacts`)."""
-    ids = [int(i) for i in reps.index]
-    hires = {int(i): h for i, h in reps["hire_date"].items()}
+    ids, hires = reps.ids, reps.hires
     end = as_of.toordinal()
     window = (s.day >= end - WINDOW_DAYS + 1) & (s.day <= end)
     scored = s.quality[window][~np.isnan(s.quality[window])]
@@ -316,7 +344,7 @@ def _figures(
     return ManagerFigures(
         manager_id=manager_id,
         name=name,
-        teams=", ".join(sorted(reps["team"].dropna().unique())),
+        teams=", ".join(reps.teams),
         rep_ids=tuple(ids),
         on_track=on,
         with_quota=with_quota,
@@ -330,16 +358,16 @@ def _figures(
         sessions_n=int(window.sum()),
         focus_share=float(s.focus[window].mean()) if window.any() else None,
         dated_commitment_share=float(np.isin(s.ids[window], agreed.session).mean()) if window.any() else None,
-        follow_through=_follow_through(s.ids, agreed, end),
-        time_by_tier=_time_by_tier(s.rep[window], s.minutes[window], tiers(attainment)),
+        follow_through=_follow_through(agreed, end),
+        tier_rows=_tier_rows(s.rep[window], s.minutes[window], tiers(attainment)),
         impact=impacts,
     )
 
 
 def _frequency(kinds: np.ndarray, exposure: float, settings: Settings) -> dict[str, cadence.Attainment]:
+    held = Counter(kinds.tolist())
     result = {
-        t: cadence.Attainment(int((kinds == t).sum()), target * exposure)
-        for t, target in cadence.targets(settings).items()
+        t: cadence.Attainment(held.get(t, 0), target * exposure) for t, target in cadence.targets(settings).items()
     }
     result["all"] = cadence.Attainment(sum(a.held for a in result.values()), sum(a.expected for a in result.values()))
     return result
@@ -379,17 +407,17 @@ def _debriefs(s: Split, window: np.ndarray, end: int, calendar: Calendar, allowe
     return cadence.Debriefs(in_time, due, pending)
 
 
-def _follow_through(session_ids: np.ndarray, agreed: Agreed, end: int) -> FollowThrough:
-    """Commitments agreed in these sessions that were due in the 28 days up to `end` (ordinal), and how
-    many of them were reviewed by their due date."""
-    due = np.isin(agreed.session, session_ids) & (agreed.due >= end - WINDOW_DAYS + 1) & (agreed.due <= end)
+def _follow_through(agreed: Agreed, end: int) -> FollowThrough:
+    """Commitments agreed in a manager's sessions (`agreed`: theirs only) that were due in the 28 days up to
+    `end` (ordinal), and how many of them were reviewed by their due date."""
+    due = (agreed.due >= end - WINDOW_DAYS + 1) & (agreed.due <= end)
     on_time = due & (agreed.reviewed >= 0) & (agreed.reviewed <= agreed.due)
     return FollowThrough(int(on_time.sum()), int(due.sum()))
 
 
-def _time_by_tier(rep: np.ndarray, minutes: np.ndarray, rep_tiers: Mapping[int, str]) -> pd.DataFrame:
+def _tier_rows(rep: np.ndarray, minutes: np.ndarray, rep_tiers: Mapping[int, str]) -> tuple[dict, ...]:
     """Per tier: reps, sessions, hours, per rep, and the tier's share of reps and of coaching time
-    (from the window's sessions' reps and minutes)."""
+    (from the window's sessions' reps and minutes): the rows of `ManagerFigures.time_by_tier`."""
     tier_of = np.array([rep_tiers.get(r) for r in rep.tolist()], dtype=object)
     total_minutes, total_reps = minutes[tier_of != None].sum(), len(rep_tiers)  # noqa: E711
     rows = []
@@ -411,9 +439,7 @@ def _time_by_tier(rep: np.ndarray, minutes: np.ndarray, rep_tiers: Mapping[int, 
                 "Share of coaching time": minutes_in / total_minutes if total_minutes else None,
             }
         )
-    if not rows:
-        return pd.DataFrame(rows)
-    return pd.DataFrame({k: [r[k] for r in rows] for k in rows[0]})  # built by column: quicker, the same frame
+    return tuple(rows)
 
 
 # --- everything the Coaching page needs --------------------------------------------------------
@@ -465,23 +491,25 @@ def focused_effects(
 ) -> pd.DataFrame:
     """Before/after values and the effect of the focused sessions of the look-back window (see `impact`),
     all at once from the running totals."""
-    focused, first, needed = _focused(engine, settings, sessions, people, as_of)
+    team = team_of(people, as_of)
+    focused, first, needed = _focused(engine, settings, sessions, team, as_of)
     if focused.empty:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)
     ledger = impact.running_ledger(engine, settings, first, as_of, needed)
-    return impact.effects_at_once(focused, ledger, team_of(people, as_of))
+    return impact.effects_at_once(focused, ledger, team)
 
 
-def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, people: pd.DataFrame, as_of: dt.date):
-    """The focused sessions of the look-back window, the ledger's first day, and the reps it must hold."""
+def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, team: dict[int, int], as_of: dt.date):
+    """The focused sessions of the look-back window, the ledger's first day, and the reps it must hold: the
+    coached reps and their colleagues (`peers`: everyone else of their teams, `team`: `team_of`)."""
     since = as_of - dt.timedelta(days=settings.lookback_days)
     focused = sessions[sessions["focus_driver"].isin(impact.MEASURED) & (sessions["date"] >= since)]
     if focused.empty:
         return focused, None, []
     first = max(min(focused["date"]) - dt.timedelta(days=impact.DAYS), queries.first_data_day(engine) or as_of)
-    colleagues = peers(people, as_of)
     coached = {int(r) for r in focused["rep_id"]}
-    return focused, first, sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
+    teams = {team[r] for r in coached if r in team}
+    return focused, first, sorted(coached | {r for r, t in team.items() if t in teams})
 
 
 # --- one rep ----------------------------------------------------------------------------------

@@ -224,7 +224,7 @@ def gather(
     start = as_of - dt.timedelta(days=settings.lookback_days)
     found = managers.with_quality(session_store.sessions(engine, start, as_of), settings.rubric_weights)
     agreed = session_store.commitments(engine, start, as_of)
-    flags = hygiene.flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)
+    flags = hygiene.read(engine, as_of)
     flags = flags[flags[list(DEAL_RULES)].any(axis=1)] if len(flags) else flags
     flags = flags.merge(records.deal_details(engine, flags["id"].tolist()), on="id", how="left")
     return Sources(

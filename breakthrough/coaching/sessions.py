@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
@@ -22,6 +23,7 @@ from breakthrough.store.models import COMMITMENT_STATUSES, RUBRIC, SESSION_TYPES
 from breakthrough.store.queries import as_date as _as_date
 from breakthrough.store.queries import read_frame as _frame
 from breakthrough.store.rows import as_dates, by_column, fetch
+from breakthrough.store.text import text_column
 
 TYPE_LABELS = {
     "one_on_one": "One-on-one",
@@ -360,26 +362,59 @@ COMMITMENT_COLUMNS = [
 ]
 
 
+MANY_REPS = 50  # for more reps than this a read takes the window's rows and keeps theirs (see `_read`)
+TEXTS = {"type", "focus_driver", "focus_text", "notes", "text", "driver", "status"}  # columns of text
+WHOLE = {"id", "manager_id", "rep_id", "duration_min", "session_id", "reviewed_session_id", *RUBRIC}  # integers
+
+
 def sessions(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
     """Sessions dated in [start, end] (of `rep_ids` when given), oldest first."""
     s = CoachingSession
     stmt = select(*[getattr(s, c) for c in SESSION_COLUMNS]).where(s.date.between(start, end))
-    if rep_ids is not None:
-        stmt = stmt.where(s.rep_id.in_([int(i) for i in rep_ids]))
-    return _read(engine, stmt.order_by(s.date, s.id), SESSION_COLUMNS, ("date",))
+    ids = _few(rep_ids)
+    if ids is not None:
+        stmt = stmt.where(s.rep_id.in_(ids))
+    return _read(engine, stmt.order_by(s.date, s.id), SESSION_COLUMNS, ("date",), _many(rep_ids))
 
 
-def _read(engine: Engine, stmt, columns: list[str], dates: tuple[str, ...]) -> pd.DataFrame:
+def _few(rep_ids) -> list[int] | None:
+    """The reps to name in the query: up to `MANY_REPS` of them (an index probe each); else None."""
+    return None if rep_ids is None or len(rep_ids) > MANY_REPS else [int(i) for i in rep_ids]
+
+
+def _many(rep_ids) -> set[int] | None:
+    """The reps whose rows `_read` keeps itself, when there are more than `MANY_REPS` (else None)."""
+    return None if rep_ids is None or len(rep_ids) <= MANY_REPS else {int(i) for i in rep_ids}
+
+
+def _read(
+    engine: Engine, stmt, columns: list[str], dates: tuple[str, ...], reps: set[int] | None = None
+) -> pd.DataFrame:
     """`_frame` with `dates` as `datetime.date` (None when missing), built column by column: the same frame
-    as from rows, in a fraction of the time; each distinct date is read once."""
+    as from rows, in a fraction of the time; each distinct date is read once, text columns made by Arrow.
+    `reps`: only the rows whose `rep_id` is one of these are kept (the window's rows read in one scan: for
+    hundreds of reps, quicker than an index probe per rep and a sort; the frame is made of the kept rows)."""
     found = fetch(engine, stmt)
+    if reps is not None:
+        at = columns.index("rep_id")
+        found = [r for r in found if r[at] in reps]
     if not found:
         frame = pd.DataFrame([], columns=columns)
         for col in dates:
             frame[col] = frame[col].map(_as_date)
         return frame
     values = by_column(found, columns)
-    return pd.DataFrame({c: as_dates(v) if c in dates else v for c, v in values.items()}, columns=columns)
+    made = {c: as_dates(v) if c in dates else text_column(v) if c in TEXTS else _whole(v) if c in WHOLE else v
+            for c, v in values.items()}  # fmt: skip
+    return pd.DataFrame(made, columns=columns)
+
+
+def _whole(values: list):
+    """A column of whole numbers (None where missing) as pandas infers it, without its inference: integers;
+    floats with NaN where some are missing; left as they are (None) when all are."""
+    if None not in values:
+        return np.array(values, dtype=np.int64)
+    return values if values.count(None) == len(values) else np.array(values, dtype=np.float64)
 
 
 def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> pd.DataFrame:
@@ -402,9 +437,11 @@ def commitments(engine: Engine, start: dt.date, end: dt.date, rep_ids=None) -> p
         .join(s, s.id == c.session_id)
         .where(s.date.between(start, end))
     )
-    if rep_ids is not None:
-        stmt = stmt.where(c.rep_id.in_([int(i) for i in rep_ids]))
-    return _read(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS, ("session_date", "due_date", "reviewed_date"))
+    ids = _few(rep_ids)
+    if ids is not None:
+        stmt = stmt.where(c.rep_id.in_(ids))
+    dates = ("session_date", "due_date", "reviewed_date")
+    return _read(engine, stmt.order_by(s.date, c.id), COMMITMENT_COLUMNS, dates, _many(rep_ids))
 
 
 def open_commitments(engine: Engine, rep_id: int, scope: Scope = OPEN) -> pd.DataFrame:

@@ -7,7 +7,9 @@
   (over the team's open deals in the same stage);
 - **pushed**: the close date was moved later more than once (from the opportunity history).
 
-Works on the frames of `records.open_deals` and `records.close_date_history`.
+Works on the frames of `records.open_deals` and `records.close_date_history` (`flag`), or straight on the
+day numbers of the `open_deal_pack` rollup they come from (`read`: the same flags, without turning dates into
+objects and back).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine
+
+from breakthrough.store import records
 
 RULES = {
     "past_due": "Past due",
@@ -110,8 +115,14 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Pushes of each deal: how many times its close date was moved later, over its earlier close dates
     (history, oldest first) then its current one — missing dates left out, each date later than the one
     before it for the same deal counted; every deal at once."""
-    ids = np.r_[history["id"].to_numpy(dtype=np.int64), deals["id"].to_numpy(dtype=np.int64)]
-    days = np.r_[_ordinals(history["close_date"]), _ordinals(deals["close_date"])]
+    close = _ordinals(deals["close_date"])
+    return _pushes(deals, close, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]))
+
+
+def _pushes(deals: pd.DataFrame, close: np.ndarray, history_ids: np.ndarray, history_close: np.ndarray) -> pd.Series:
+    """`push_counts` from the deals' close dates and the history's deal ids and close dates, as ordinals."""
+    ids = np.r_[history_ids, deals["id"].to_numpy(dtype=np.int64)]
+    days = np.r_[history_close, close]
     order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date
     ids, days = ids[order], days[order]
     ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
@@ -126,14 +137,37 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The deals with a column per rule (True when it breaks it) and the figures behind each rule."""
+    days = {c: _ordinals(deals[c]) for c in DAY_COLUMNS}
+    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]), as_of)
+
+
+DAY_COLUMNS = ("created", "close_date", "stage_since", "last_activity")  # the deals' dates the rules read
+
+
+def read(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """`flag(records.open_deals(engine, as_of), records.close_date_history(engine, as_of), as_of)`, the same frame,
+    with the rules worked out on the rollup's day numbers (`records.open_deal_days`)."""
+    deals, days = records.open_deal_days(engine, as_of)
+    history, close = records.close_date_days(engine, as_of)
+    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), close, as_of)
+
+
+def _flag(deals: pd.DataFrame, days: dict, history_ids: np.ndarray, history_close: np.ndarray, as_of: dt.date):
+    """The flags of `flag`, from each deal's `DAY_COLUMNS` as ordinals (`days`, NaN where missing) and the history's
+    deal ids and earlier close dates (ordinals), in the frames' order."""
     out = deals.copy()
-    out["days_quiet"] = quiet_days(deals, as_of)
-    out["days_in_stage"] = days_in_stage(deals, as_of)
+    today = as_of.toordinal()
+
+    def since(first: np.ndarray) -> pd.Series:  # days from `first` (from the created date where it is missing)
+        return pd.Series(today - np.where(np.isnan(first), days["created"], first), index=deals.index, dtype=float)
+
+    out["days_quiet"] = since(days["last_activity"])
+    out["days_in_stage"] = since(days["stage_since"])
     out["stall_limit"] = (
         _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
     )
-    out["pushes"] = push_counts(deals, history)
-    out["past_due"] = past_due(deals, as_of)
+    out["pushes"] = _pushes(deals, days["close_date"], history_ids, history_close)
+    out["past_due"] = pd.Series(days["close_date"] < today, index=deals.index, dtype=bool)
     out["no_activity"] = out["days_quiet"] >= QUIET_DAYS
     out["stalled"] = out["days_in_stage"] > out["stall_limit"]
     out["pushed"] = out["pushes"] > PUSH_LIMIT

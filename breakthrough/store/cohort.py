@@ -125,20 +125,22 @@ def read(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str]) -> 
             rows = result.cursor.fetchall()
         finally:
             result.close()
-    pairs: dict[str, int] = {}  # key text → code of its (currency, reached) in `found`
-    found: list[tuple[str, int]] = []
-    owners, codes, days, deals, priced, cents = [], [], [], [], [], []
-    for owner, keys, key, day, n, p, c in rows:
-        lookup = np.array([pairs.get(k) if k in pairs else _code(k, order, pairs, found) for k in keys.split(SEP)])
-        local = np.frombuffer(key, dtype=DAYS)
-        owners.append(np.full(len(local), owner, dtype=np.int64))
-        codes.append(lookup[local])
-        days.append(np.frombuffer(day, dtype=DAYS))
-        deals.append(np.frombuffer(n, dtype=COUNTS))
-        priced.append(np.frombuffer(p, dtype=COUNTS))
-        cents.append(np.frombuffer(c, dtype=CENTS))
     if not rows:
         return _frame([], [], [], [], [])
+    pairs: dict[str, int] = {}  # key text → code of its (currency, reached) in `found`
+    found: list[tuple[str, int]] = []
+    owner_ids, keys, key, day, n, p, c = zip(*rows)
+    texts = [k.split(SEP) for k in keys]
+    lookup = np.array([pairs[k] if k in pairs else _code(k, order, pairs, found) for ks in texts for k in ks])
+    local = np.frombuffer(b"".join(key), dtype=DAYS)
+    counts = [len(b) // DAYS.itemsize for b in key]
+    first = np.cumsum([0, *(len(ks) for ks in texts)])[:-1]  # each owner's first key in `lookup`
+    codes = [lookup[local + np.repeat(first, counts)]]
+    owners = [np.repeat(np.array(owner_ids, dtype=np.int64), counts)]
+    days = [np.frombuffer(b"".join(day), dtype=DAYS)]
+    deals = [np.frombuffer(b"".join(n), dtype=COUNTS)]
+    priced = [np.frombuffer(b"".join(p), dtype=COUNTS)]
+    cents = [np.frombuffer(b"".join(c), dtype=CENTS)]
     day_all = np.concatenate(days)
     inside = (day_all >= start.toordinal() - EPOCH) & (day_all <= end.toordinal() - EPOCH)
     # pairs in (currency, reached) order, so that each owner's rows come out in that order

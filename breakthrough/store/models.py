@@ -264,6 +264,17 @@ class WonDealCycles(Base):
     cycle_days: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class OpenStage(Base):
+    """Rollup: per stage of the open deals (with an owner or not), how many there are and their probabilities
+    summed (a missing one as 0), so the stage order (`records.stage_order`: by mean probability) reads a row per
+    stage instead of every open deal (migration 0016_pages; rewritten by `rollups.refresh_opportunity_rollups`)."""
+
+    __tablename__ = "open_stage"
+    stage: Mapped[str] = mapped_column(String(100), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[float] = mapped_column(Float)
+
+
 class StageCohort(Base):
     """Rollup: each owner's deals by created day, as packed arrays in one row per owner (kept by `cohort`,
     migration 0015), so the Pipeline page's stage funnel reads one row per owner instead of every deal created

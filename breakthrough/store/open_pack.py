@@ -20,11 +20,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, insert, select
 
 from breakthrough.store.models import DealActivity, OpenDealPack, Opportunity, OpportunityHistory, Person
+from breakthrough.store.text import text_column
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 START = dt.datetime(1970, 1, 1)
 IDS, DAYS, MICROS = np.dtype("<i8"), np.dtype("<i4"), np.dtype("<i8")  # little-endian, whatever the machine
 MISSING = np.iinfo(DAYS).min  # a day that is not known
+SPAN = 40_000  # days (about a century) up to which `as_dates` makes every day of the span
 DEAL_COLUMNS = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
 HISTORY_COLUMNS = ["id", "changed_at", "close_date"]
 
@@ -114,7 +116,15 @@ def _fetch(engine: Engine, stmt) -> list[tuple]:
 
 
 def as_dates(days: np.ndarray) -> np.ndarray:
-    """`datetime.date` objects (None where missing) from packed days; each distinct day made once."""
+    """`datetime.date` objects (None where missing) from packed days; each day of their span made once."""
+    known = days != MISSING
+    if not known.any():
+        return np.full(len(days), None, dtype=object)
+    first, last = int(days[known].min()), int(days[known].max())
+    if last - first <= SPAN:  # a table of the span's days, looked up by position
+        table = np.empty(last - first + 2, dtype=object)
+        table[:-1] = [dt.date.fromordinal(d + EPOCH) for d in range(first, last + 1)]  # the last stays None
+        return table[np.where(known, days.astype(np.int64) - first, last - first + 1)]
     unique, where = np.unique(days, return_inverse=True)
     made = [None if u == MISSING else dt.date.fromordinal(int(u) + EPOCH) for u in unique.tolist()]
     found = np.empty(len(made), dtype=object)
@@ -125,16 +135,28 @@ def as_dates(days: np.ndarray) -> np.ndarray:
 def deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     """Every open deal with an owner created up to `as_of`, by id (`DEAL_COLUMNS`; last activity from the
     rollup, whatever its day: `records.open_deals` looks up the ones after a past as-of date)."""
+    return deal_days(engine, as_of)[0]
+
+
+def ordinals(days: np.ndarray) -> np.ndarray:
+    """Packed days as date ordinals (floats; NaN where missing), as `diagnosis.hygiene` counts days."""
+    return np.where(days == MISSING, np.nan, days.astype(np.float64) + EPOCH)
+
+
+def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """`deals`, and its dates (created, close date, in stage since, last activity) as `ordinals` in its order."""
     p = OpenDealPack
     rows = _fetch(engine, select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last))
     teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
     if not rows:
-        return pd.DataFrame({c: [] for c in DEAL_COLUMNS}, columns=DEAL_COLUMNS)
+        empty = np.array([], dtype=np.float64)
+        return pd.DataFrame({c: [] for c in DEAL_COLUMNS}, columns=DEAL_COLUMNS), {c: empty for c in DEAL_COLUMNS[5:]}
     owner, ids, refs, stages, stage, *days = zip(*rows)
     counts = [len(r) // IDS.itemsize for r in ids]
-    unpack = lambda parts, kind: np.concatenate([np.frombuffer(b, dtype=kind) for b in parts])  # noqa: E731
-    names = np.concatenate([np.array(json.loads(s), dtype=object)[np.frombuffer(c, dtype=DAYS)]
-                            for s, c in zip(stages, stage)])  # fmt: skip
+    lists = [json.loads(s) for s in stages]
+    first = np.cumsum([0, *(len(n) for n in lists)])[:-1]  # each owner's first stage name in `every`
+    every = np.array([n for names in lists for n in names], dtype=object)
+    names = every[unpack(stage, DAYS) + np.repeat(first, counts)]
     columns = [unpack(d, DAYS) for d in days]
     made = columns[0]
     keep = (made != MISSING) & (made <= as_of.toordinal() - EPOCH)
@@ -142,20 +164,30 @@ def deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     order = order[keep[order]]
     reps = np.repeat(np.array(owner, dtype=np.int64), counts)[order]
     crm = np.array(_joined(refs), dtype=object)[order]
-    found = {r: teams.get(r) for r in np.unique(reps).tolist()}
-    return pd.DataFrame(
-        {"id": unpack(ids, IDS)[order], "crm_id": crm, "rep_id": reps,
-         "team_id": _teams([found[r] for r in reps.tolist()], set(found.values())),
-         "stage": names[order], **{name: as_dates(c[order]) for name, c in zip(DEAL_COLUMNS[5:], columns)}},
+    owners, at = np.unique(reps, return_inverse=True)
+    chosen = [c[order] for c in columns]
+    frame = pd.DataFrame(
+        {"id": unpack(ids, IDS)[order], "crm_id": text_column(crm), "rep_id": reps,
+         "team_id": _teams([teams.get(r) for r in owners.tolist()], at),
+         "stage": text_column(names[order]), **{name: as_dates(c) for name, c in zip(DEAL_COLUMNS[5:], chosen)}},
         columns=DEAL_COLUMNS,
     )  # fmt: skip
+    return frame, {name: ordinals(c) for name, c in zip(DEAL_COLUMNS[5:], chosen)}
 
 
-def _teams(values: list, distinct: set) -> np.ndarray:
-    """Team ids as pandas would make them of the list: integers, NaN for none among them, or all None."""
-    if None not in distinct:
-        return np.array(values, dtype=np.int64)
-    return np.array(values, dtype=float if distinct - {None} else object)
+def unpack(parts: Sequence[bytes], kind: np.dtype) -> np.ndarray:
+    """Packed arrays of rows, one after the other, as one array (their bytes joined once)."""
+    return np.frombuffer(b"".join(parts), dtype=kind)
+
+
+def _teams(owners: list, at: np.ndarray) -> np.ndarray:
+    """Team ids (of each owner, picked by `at`) as pandas would make them of a list: integers, NaN for none among
+    them, or all None."""
+    if None not in owners:
+        return np.array(owners, dtype=np.int64)[at]
+    values = np.empty(len(owners), dtype=object)
+    values[:] = owners
+    return np.array(values[at].tolist(), dtype=float if set(owners) - {None} else object)
 
 
 def _joined(lists: Sequence[str]) -> list:
@@ -166,18 +198,25 @@ def _joined(lists: Sequence[str]) -> list:
 def history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     """Earlier close dates of open deals with an owner, changed up to `as_of`, oldest change first per deal
     (`HISTORY_COLUMNS`, by deal id)."""
+    return history_days(engine, as_of)[0]
+
+
+def history_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarray]:
+    """`history`, and its close dates as `ordinals` in its order."""
     p = OpenDealPack
     rows = _fetch(engine, select(p.ids, p.history_deal, p.history_at, p.history_close))
-    ids, at, close = [], [], []
-    for i, d, a, c in rows:
-        ids.append(np.frombuffer(i, dtype=IDS)[np.frombuffer(d, dtype=DAYS)])
-        at.append(np.frombuffer(a, dtype=MICROS))
-        close.append(np.frombuffer(c, dtype=DAYS))
-    if not rows or not sum(len(a) for a in at):
-        return pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
-    ids_all, at_all, close_all = np.concatenate(ids), np.concatenate(at), np.concatenate(close)
+    ids, deal, at, close = zip(*rows) if rows else ((), (), (), ())
+    at_all = unpack(at, MICROS)
+    if not len(at_all):
+        empty = pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
+        return empty, np.array([], dtype=np.float64)
+    first = np.cumsum([0, *(len(i) // IDS.itemsize for i in ids)])[:-1]  # each owner's first deal in `ids`
+    changes = [len(d) // DAYS.itemsize for d in deal]
+    ids_all = unpack(ids, IDS)[unpack(deal, DAYS) + np.repeat(first, changes)]
+    close_all = unpack(close, DAYS)
     upto = (dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - START) // dt.timedelta(microseconds=1)
     order = np.argsort(ids_all, kind="stable")
     order = order[at_all[order] < upto]
+    kept = close_all[order]
     return pd.DataFrame({"id": ids_all[order], "changed_at": pd.to_datetime(at_all[order], unit="us"),
-                         "close_date": as_dates(close_all[order])})  # fmt: skip
+                         "close_date": as_dates(kept)}), ordinals(kept)  # fmt: skip

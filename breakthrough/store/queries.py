@@ -22,7 +22,6 @@ from typing import Any, overload
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -55,6 +54,7 @@ from breakthrough.store.models import (
     WonDealCycles,
 )
 from breakthrough.store.rollups import EPOCH, unpack_cycles
+from breakthrough.store.text import text_column
 
 Window = tuple[dt.date | None, dt.date, tuple[str, ...]]  # first day (None: from the start), last day, totals
 Bind = Engine | Connection  # query functions take an engine, or a connection to share between several
@@ -182,19 +182,7 @@ PEOPLE_COLUMNS = [
 REPS = PEOPLE.where(Person.role == "rep")  # leavers too: who is in a span's figures is `tenure.present`'s to say
 
 
-TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' own `str` dtype, as it infers text columns
 PEOPLE_TEXT = ("name", "email", "role", "team", "manager")
-
-
-def text_column(values):
-    """A column of text (None or NaN: missing) with the dtype pandas would infer for it (`str`), built
-    straight from an Arrow array: several times faster than pandas' own inference. A column with no text
-    at all, or with values that are not text, is left to pandas (the values come back as they are)."""
-    try:
-        found = pa.array(values, type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return values
-    return values if found.null_count == len(found) else pd.arrays.ArrowStringArray(found, dtype=TEXT)
 
 
 def people(engine: Bind) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from breakthrough.store import cohort, open_pack
 from breakthrough.store.models import (
     Account,
     Activity,
+    OpenStage,
     Opportunity,
     OpportunityHistory,
     Person,
@@ -128,6 +129,24 @@ def open_deals(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     return _last_up_to(engine, open_pack.deals(engine, as_of), as_of)
 
 
+def open_deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """`open_deals`, and its dates (created, close_date, stage_since, last_activity) as ordinals in its order
+    (floats, NaN where there is none: `open_pack.ordinals`), as the rollup holds them."""
+    frame, days = open_pack.deal_days(engine, as_of)
+    late = np.flatnonzero(days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looks up again
+    frame = _last_up_to(engine, frame, as_of, late)
+    if len(late):
+        found = frame["last_activity"].to_numpy(dtype=object)[late]
+        days["last_activity"] = days["last_activity"].copy()
+        days["last_activity"][late] = [np.nan if d is None else float(d.toordinal()) for d in found]
+    return frame, days
+
+
+def close_date_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarray]:
+    """`close_date_history`, and its close dates as ordinals in its order (NaN where there is none)."""
+    return open_pack.history_days(engine, as_of)
+
+
 DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
 
 
@@ -160,11 +179,15 @@ def _column(name: str, values: tuple, days: Sequence[str]):
     return list(values)
 
 
-def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows."""
+def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Deals whose last activity is after `as_of` get their last activity up to `as_of` from the raw rows (`rows`:
+    the positions of those deals, when known)."""
     last = frame["last_activity"]
-    late = [d for d in pd.unique(last.to_numpy(dtype=object)) if d is not None and d > as_of]  # each day once
-    later = frame["id"][last.isin(late)].tolist() if late else []
+    if rows is None:
+        late = [d for d in pd.unique(last.to_numpy(dtype=object)) if d is not None and d > as_of]  # each day once
+        later = frame["id"][last.isin(late)].tolist() if late else []
+    else:
+        later = frame["id"].to_numpy()[rows].tolist()
     if later:
         found: dict[int, dt.date] = {}
         for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
@@ -251,13 +274,10 @@ def _history_reach(order: Sequence[str]):
 
 
 def stage_order(engine: Engine) -> list[str]:
-    """Open stages in sales order: by their average probability, then by name."""
-    stmt = (
-        select(Opportunity.stage, func.avg(func.coalesce(Opportunity.probability, 0.0)))
-        .where(Opportunity.status == "open")
-        .group_by(Opportunity.stage)
-    )
-    frame = read_frame(engine, stmt, ["stage", "p"])
+    """Open stages in sales order: by their average probability (a missing one as 0), then by name — read from
+    the `open_stage` rollup (a row per stage: its open deals and their probabilities summed)."""
+    rows = fetch(engine, select(OpenStage.stage, OpenStage.deals, OpenStage.probability))
+    frame = pd.DataFrame({"stage": [s for s, _, _ in rows], "p": [p / n for _, n, p in rows]}, columns=["stage", "p"])
     return frame.sort_values(["p", "stage"])["stage"].tolist()
 
 

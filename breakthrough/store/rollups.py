@@ -57,6 +57,7 @@ from breakthrough.store.models import (
     ActivityRunning,
     Base,
     DealActivity,
+    OpenStage,
     Opportunity,
     OpportunityRunning,
     RunningPacked,
@@ -161,12 +162,32 @@ class Running:
 
 def refresh_opportunity_rollups(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
     """Recount `opportunity_running`, `won_deal_cycles`, `stage_cohort` and `open_deal_pack` from `opportunity`
-    (and its history) for these owners (all if None)."""
+    (and its history) for these owners (all if None), and `open_stage` for every stage."""
     owner_ids = None if owner_ids is None else sorted(set(owner_ids))
     refresh_running(conn, OPPORTUNITY_RUNNING, owner_ids)
     refresh_won_cycles(conn, owner_ids)
     cohort.refresh(conn, owner_ids)
     open_pack.refresh(conn, owner_ids)
+    refresh_open_stages(conn)
+
+
+def open_stages() -> Select:
+    """Per stage of the open deals: (stage, deals, probabilities summed with a missing one as 0), what
+    `open_stage` holds — summed as the database's `avg` sums, so that sum ÷ deals is that mean to the last bit."""
+    o = Opportunity
+    return (
+        select(o.stage, func.count(), func.sum(func.coalesce(o.probability, 0.0)))
+        .where(o.status == "open")
+        .group_by(o.stage)
+    )
+
+
+def refresh_open_stages(conn: Connection) -> None:
+    """Rewrite `open_stage` from the open deals (a row per stage: one read of the open deals' index, ~0.1 s at L)."""
+    conn.execute(delete(OpenStage))
+    rows = [{"stage": s, "deals": int(n), "probability": float(p)} for s, n, p in conn.execute(open_stages())]
+    if rows:
+        conn.execute(insert(OpenStage), rows)
 
 
 def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:

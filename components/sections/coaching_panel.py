@@ -366,8 +366,9 @@ def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -
     st.subheader("Sessions in the last 4 weeks")
     mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
     window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
+    agreed = data.commitments[data.commitments["manager_id"] == m.manager_id]  # those of their own sessions
     rows = coaching_tables.session_rows(
-        window, data.commitments, cache.people(cache.version(), current_scope())["name"].to_dict()
+        window, agreed, cache.people(cache.version(), current_scope())["name"].to_dict()
     )
     shown = _without_private_text(rows.drop(columns=["id", "Manager"]))
     table(shown, numbers={"Quality (0–100)": 0}, key="coaching_sessions", **SESSION_COLUMNS)

@@ -38,7 +38,7 @@ def flags(as_of: dt.date, data_version, scope: Scope) -> pd.DataFrame:
     """Every open deal of the reps inside `scope` with the hygiene rules it breaks (a stage's stall limit is
     the team's, among everyone's open deals)."""
     eng = cache.engine()
-    found = hygiene.flag(records.open_deals(eng, as_of), records.close_date_history(eng, as_of), as_of)
+    found = hygiene.read(eng, as_of)
     return access_people.keep_rows(found, scope)
 
 
