@@ -346,6 +346,25 @@ class RunningPacked(Base):
     totals: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class TeamRunning(Base):
+    """Rollup: each team's running totals, per currency: the sum of the `running_packed` keys of the reps listed in
+    `members` (the reps whose team it was when the row was written), packed like `running_packed` (kept by
+    `rollups.refresh_packed` through `breakthrough.store.team_running`, migration 0016), so the Talent page's
+    coaching effects read one row per team instead of every team-mate's.
+
+    `members`: the reps summed, person ids as little-endian 64-bit integers, ascending; `days`, `totals`: as
+    `running_packed`'s, over every day any member has a row.
+    """
+
+    __tablename__ = "team_running"
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    members: Mapped[bytes] = mapped_column(LargeBinary)
+    days: Mapped[bytes] = mapped_column(LargeBinary)
+    totals: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TargetActivityDay(Base):
     """Rollup: per rep and day, activities logged against an account and those on a target account.
 

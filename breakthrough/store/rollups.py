@@ -12,7 +12,8 @@ rep and day: `activity_running` (each rep's counts through each day, kept with
 `activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
 by close date and created deals, with their amount, by created date, per currency). `won_deal_cycles`
 packs each owner's won-deal cycles into one row; `stage_cohort` (`breakthrough.store.cohort`) each owner's deals
-by created day, currency, status, stage and history stages, for the stage funnel. Every writer of opportunities
+by created day, currency, status, stage and history stages, for the stage funnel; `team_running`
+(`breakthrough.store.team_running`) each team's running totals, rewritten with its reps' packed rows. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
 
@@ -48,7 +49,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from breakthrough.store import cohort, open_pack
+from breakthrough.store import cohort, open_pack, team_running
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -191,7 +192,8 @@ TOTALS = np.dtype("<f8")  # packed totals: little-endian 64-bit floats, whatever
 
 
 def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
-    """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table."""
+    """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table, and
+    the `team_running` rows of their teams."""
     ids = None if ids is None else sorted(set(ids))
     table, t = spec.table.__table__, RunningPacked
     name = table.name
@@ -209,6 +211,7 @@ def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = 
     packed = packed_rows(name, rows)
     if packed:
         conn.execute(insert(t), packed)
+    team_running.refresh(conn, name, len(spec.values), ids)  # their teams' sums (`team_running`)
 
 
 def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
