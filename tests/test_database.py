@@ -97,6 +97,7 @@ RUNNING_TABLES = (
     "stage_cohort",
     "open_deal_pack",
     "team_running",
+    "month_running",
 )
 
 
@@ -107,11 +108,11 @@ RUNNING_TABLES = (
         # 0013 packs them per key, 0015 packs the stage cohort
         (
             "0010_audit_log",
-            {"running_packed", "stage_cohort", "open_deal_pack", "team_running"},
+            {"running_packed", "stage_cohort", "open_deal_pack", "team_running", "month_running"},
         ),  # 0014 adds opportunity_running.created_amount,
         # 0013 packs them
-        ("0013_speed", {"stage_cohort", "open_deal_pack", "team_running"}),
-        ("0015_stage_cohort", {"team_running"}),  # 0016 sums the packed rows per team
+        ("0013_speed", {"stage_cohort", "open_deal_pack", "team_running", "month_running"}),
+        ("0015_stage_cohort", {"team_running", "month_running"}),  # 0016: per team, and through each month
     ],
 )
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):

@@ -1,9 +1,12 @@
-"""`team_running`: each team's running totals, the sum of its reps' `running_packed` keys (what the Talent page's
-coaching effects read for a rep's team). Worked out by hand on a few activities and deals, kept equal to the
-sums of the running tables through an import, a re-import, a changed deal and undoing them (deletes), and
-through a rep moving team; and the effects read from it are the ledger's (`impact.effects_at_once`), with a
-leaver listed in a team's row and a team whose row lacks a rep. The migration's back-fill is checked with the
-other rollups' in tests/test_database.py."""
+"""The Talent page's rollups (issue #16), worked out by hand on a few activities and deals, and kept equal to what
+the running tables give through an import, a re-import, a changed deal and undoing them (deletes):
+
+- `team_running`: each team's running totals, the sum of its reps' `running_packed` keys (what the coaching
+  effects read for a rep's team), also through a rep moving team; the effects read from it are the ledger's
+  (`impact.effects_at_once`), with a leaver listed in a team's row and a team whose row lacks a rep;
+- `month_running`: each key's totals through the end of every month (what the history by month or quarter reads).
+
+The migration's back-fill is checked with the other rollups' in tests/test_database.py."""
 
 from __future__ import annotations
 
@@ -19,8 +22,9 @@ from test_running_packed import TABLES
 from breakthrough.coaching import impact
 from breakthrough.importing.write import undo
 from breakthrough.settings import Settings
-from breakthrough.store import rollups, team_running
+from breakthrough.store import month_running, rollups, team_running
 from breakthrough.store.models import Person, Team, TeamRunning
+from breakthrough.talent import history
 
 
 def on_team(engine, people: dict[str, int | None], name: str) -> int:
@@ -79,6 +83,59 @@ def recount(engine) -> dict:
     return found
 
 
+def months(engine) -> dict:
+    """{(rollup, person, currency): [(month, *values)]} read back from `month_running` (months as (year, month))."""
+    found = {}
+    with engine.connect() as conn:
+        for rollup, (_, _, values) in TABLES.items():
+            for key in month_running.read(conn, rollup, len(values)):
+                found[(rollup, key.person_id, key.currency)] = [
+                    (divmod(int(m), 12)[0] + 1970, int(m) % 12 + 1, *(float(v) for v in row))
+                    for m, row in zip(key.months, key.totals)
+                ]
+    return found
+
+
+def months_recounted(engine) -> dict:
+    """The same from the running tables, in plain Python: each key's row on the last day of each month it has."""
+    found: dict = {}
+    with engine.connect() as conn:
+        for rollup, (model, (person, currency), values) in TABLES.items():
+            cur = getattr(model, currency) if currency else literal("")
+            for who, money, day, *rest in conn.execute(
+                select(getattr(model, person), cur, model.day, *(getattr(model, v) for v in values))
+            ):
+                last = found.setdefault((rollup, who, money), {})
+                if (day.year, day.month) not in last or last[(day.year, day.month)][0] < day:
+                    last[(day.year, day.month)] = (day, *(float(v) for v in rest))
+    return {k: [(*m, *v[1:]) for m, v in sorted(by_month.items())] for k, by_month in found.items()}
+
+
+def test_each_keys_totals_through_each_months_end(engine, reps):
+    add_activities(engine, reps, [*ACTIVITIES, ("A", dt.date(2026, 10, 30), "call", None)])
+    with engine.begin() as conn:
+        rollups.refresh_activity_daily(conn)
+    # Ann through 31 Oct: 1 call; through 30 Nov: tests/test_rollups.py's (6, 1, 1, 8) and that call;
+    # Bob has a row of zeros on 30 Oct (every key has one on every day of the table), then (2, 3, 1, 6)
+    assert months(engine) == {
+        ("activity_running", reps["A"], ""): [(2026, 10, 1, 0, 0, 1), (2026, 11, 7, 1, 1, 9)],
+        ("activity_running", reps["B"], ""): [(2026, 10, 0, 0, 0, 0), (2026, 11, 2, 3, 1, 6)],
+    }
+    assert months(engine) == months_recounted(engine)
+
+
+def test_the_history_reads_months_over_from_it_and_the_month_still_running_from_the_running_table(engine, reps):
+    add_activities(engine, reps, [*ACTIVITIES, ("A", dt.date(2026, 10, 30), "call", None)])
+    with engine.begin() as conn:
+        rollups.refresh_activity_daily(conn)
+    found = history.build(engine, Settings(), "month", D2)  # as of 3 Nov: October over, November running
+    assert [p.label for p in found.periods] == ["Oct 2026", "Nov 2026"]
+    ann, bob = found.row(reps["A"]), found.row(reps["B"])
+    # Ann: 1 call in October; 2 and 3 Nov: 3 + 2 calls and a meeting held; Bob: 2 calls and 2 demos held
+    assert found.figures["calls"][[ann, bob]].tolist() == [[1, 5], [0, 2]]
+    assert found.figures["meetings"][[ann, bob]].tolist() == [[0, 1], [0, 2]]
+
+
 def test_a_teams_totals_are_its_reps_added_day_by_day(engine, reps):
     team = on_team(engine, reps, "North")
     add_activities(engine, reps, ACTIVITIES)
@@ -122,6 +179,11 @@ def test_imports_a_re_import_and_undo_keep_it_in_step(paths, fresh, small_blocks
     first = paths.load(engine, activity_file(3000), True)[1]
     assert stored(engine)[("activity_running", team, "")][1][-1][1:] == (3000, 0, 0, 3000)  # every row a call
     assert stored(engine) == recount(engine)
+    assert months(engine) == months_recounted(engine)
+    # 3,000 calls 7 hours apart from 1 Oct 09:00, Ann's and Bob's in turn: in October calls 0…104 (the last on
+    # 31 Oct at 17:00), 53 of them Ann's; in November calls 105…207, 51 of them Ann's: 104 through its end
+    ann = people[0]
+    assert months(engine)[("activity_running", ann, "")][:2] == [(2026, 10, 53, 0, 0, 53), (2026, 11, 104, 0, 0, 104)]
     second = paths.load(engine, activity_file(3000, shift=30, deals=("D-2", "", "D-9")), True)[1]
     assert second.updated > 0
     assert stored(engine)[("activity_running", team, "")][1][-1][1:] == (3000, 0, 0, 3000)  # the same calls, moved
@@ -129,10 +191,12 @@ def test_imports_a_re_import_and_undo_keep_it_in_step(paths, fresh, small_blocks
     closed = paths.load(engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"), True)
     assert stored(engine)[("opportunity_running", team, "USD")][1][-1][1:] == (1, 500, 1, 2, 1900, 4, 4400)
     assert stored(engine) == recount(engine)
+    assert months(engine) == months_recounted(engine)
     for batch in (closed[1], second, first, deals):
         undo.undo(engine, batch.batch_id)
         assert stored(engine) == recount(engine)
-    assert stored(engine) == {}
+        assert months(engine) == months_recounted(engine)
+    assert stored(engine) == {} and months(engine) == {}
 
 
 # --- the effects read from it: the ledger's -----------------------------------------------------------
