@@ -65,7 +65,27 @@ def month_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
     ]  # fmt: skip
 
 
-def read(conn: Connection, rollup: str, width: int) -> list[MonthTotals]:
+@dataclass(frozen=True)
+class MonthKeys:
+    """Every key of a rollup, by person and currency, their months and totals end to end (`lengths` each)."""
+
+    person_ids: np.ndarray
+    currencies: list[str]
+    lengths: np.ndarray
+    months: np.ndarray
+    totals: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.person_ids)
+
+    def __iter__(self):
+        """Each key's `MonthTotals`."""
+        ends = np.cumsum(self.lengths)
+        for i, (a, b) in enumerate(zip(ends - self.lengths, ends)):
+            yield MonthTotals(int(self.person_ids[i]), self.currencies[i], self.months[a:b], self.totals[a:b])
+
+
+def read(conn: Connection, rollup: str, width: int) -> MonthKeys:
     """Every key of `rollup`, by person and currency."""
     t = MonthRunning
     stmt = select(t.person_id, t.currency, t.months, t.totals).where(t.rollup == rollup)
@@ -74,21 +94,28 @@ def read(conn: Connection, rollup: str, width: int) -> list[MonthTotals]:
         rows = result.cursor.fetchall()  # plain tuples: no SQLAlchemy row per key
     finally:
         result.close()
-    return [
-        MonthTotals(int(p), c, np.frombuffer(m, dtype=MONTHS), np.frombuffer(v, dtype=TOTALS).reshape(-1, width))
-        for p, c, m, v in rows
-    ]
+    months = np.frombuffer(b"".join(r[2] for r in rows), dtype=MONTHS)
+    return MonthKeys(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        [r[1] for r in rows],
+        np.array([len(r[2]) // MONTHS.itemsize for r in rows], dtype=np.int64),
+        months,
+        np.frombuffer(b"".join(r[3] for r in rows), dtype=TOTALS).reshape(len(months), width),
+    )
 
 
-def through(keys: Sequence[MonthTotals], months: Sequence[int], width: int) -> np.ndarray:
+def through(keys: MonthKeys, months: Sequence[int], width: int) -> np.ndarray:
     """Keys × months × values (`width` of them): each key's totals through the end of each of these months (0 before
-    its first)."""
-    found = np.zeros((len(keys), len(months), width))
-    wanted = np.asarray(months, dtype=np.int64)
-    for i, key in enumerate(keys):
-        at = np.searchsorted(key.months, wanted, side="right") - 1
-        found[i] = np.where((at >= 0)[:, None], key.totals[np.maximum(at, 0)], 0.0)
-    return found
+    its first), for every key and month at once."""
+    n, wanted = len(keys), np.asarray(months, dtype=np.int64)
+    if not n or not len(wanted):
+        return np.zeros((n, len(wanted), width))
+    owner = np.repeat(np.arange(n, dtype=np.int64), keys.lengths)
+    place = owner << 32 | keys.months.astype(np.int64)  # ascending: keys in order, each key's months ascending
+    asked = (np.arange(n, dtype=np.int64)[:, None] << 32 | wanted[None, :]).ravel()
+    at = np.searchsorted(place, asked, side="right") - 1  # each key's last month on or before the month asked
+    mine = (at >= 0) & (owner[np.maximum(at, 0)] == np.repeat(np.arange(n), len(wanted)))
+    return np.where(mine[:, None], keys.totals[np.maximum(at, 0)], 0.0).reshape(n, len(wanted), width)
 
 
 def _date(day) -> dt.date:

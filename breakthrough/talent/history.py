@@ -139,9 +139,9 @@ def _period_totals(engine, spec: rollups.Running, chosen, as_of: dt.date, totals
                     {month_running.month_number(chosen[j].end) for j in whole})  # fmt: skip
     at = {month: i for i, month in enumerate(months)}
     through = month_running.through(keys, months, len(spec.values))
-    found: dict[str, np.ndarray] = {"rep_id": np.array([k.person_id for k in keys], dtype=np.int64)}
+    found: dict[str, np.ndarray] = {"rep_id": keys.person_ids}
     if len(spec.keys) > 1:
-        found["currency"] = np.array([k.currency for k in keys], dtype=object)
+        found["currency"] = np.array(keys.currencies, dtype=object)
     for j in whole:
         lower, upper = (
             at[month_running.month_number(chosen[j].start) - 1],
