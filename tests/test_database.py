@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import delete, func, insert, inspect, select, text
+from sqlalchemy import delete, func, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from breakthrough.store import rollups
@@ -97,6 +97,8 @@ RUNNING_TABLES = (
     "stage_cohort",
     "open_deal_pack",
     "open_stage",
+    "team_running",
+    "month_running",
 )
 
 
@@ -107,15 +109,19 @@ RUNNING_TABLES = (
         # 0013 packs them per key, 0015 packs the stage cohort
         (
             "0010_audit_log",
-            {"running_packed", "stage_cohort", "open_deal_pack", "open_stage"},
+            {"running_packed", "stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running"},
         ),  # 0014 adds opportunity_running.created_amount,
         # 0013 packs them
-        ("0013_speed", {"stage_cohort", "open_deal_pack", "open_stage"}),
-        ("0015_stage_cohort", {"open_stage"}),  # 0016 counts the open stages
+        ("0013_speed", {"stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running"}),
+        ("0015_stage_cohort", {"open_stage", "team_running", "month_running"}),  # 0016 counts the open stages
+        ("0016_pages", {"team_running", "month_running"}),  # 0016_talent: per team, and through each month
     ],
 )
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):
     """The migrations fill the running totals from the rows already there, as a refresh writes them."""
+    with engine.begin() as conn:  # Ann and Bob on a team: its running totals (0016) are theirs added up
+        team = conn.execute(insert(Team).values(name="North").returning(Team.id)).scalar_one()
+        conn.execute(update(Person).where(Person.id.in_([reps["A"], reps["B"]])).values(team_id=team, role="rep"))
     add_activities(engine, reps, ACTIVITIES)
     deals = [dict(OPPORTUNITY, external_id=f"o{i}", owner_id=reps[owner], status=status, close_date=close,
                   amount=amount, currency=currency)

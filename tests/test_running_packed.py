@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import test_talent_rollups as talent
 from sqlalchemy import delete, select
 from test_database import ACTIVITIES, D1, D2, D3, add_activities
 from test_pipeline_rollups import ACCOUNTS, DEALS, activity_file
@@ -15,7 +16,7 @@ from test_rollups import RUNNING
 
 from breakthrough.importing.write import undo
 from breakthrough.store import rollups
-from breakthrough.store.models import Activity, ActivityRunning, OpportunityRunning, RunningPacked
+from breakthrough.store.models import Activity, ActivityRunning, OpportunityRunning, Person, RunningPacked
 
 TABLES = {
     "activity_running": (ActivityRunning, ("rep_id", None), ("calls", "meetings_held", "emails", "activities")),
@@ -89,18 +90,29 @@ def test_the_demo_writes_what_packing_the_running_tables_gives(demo_engine):
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_imports_re_imports_and_undo_keep_it_in_step(paths, fresh, small_blocks, fast):
+    """Also the Talent page's rollups (`team_running`, `month_running`: tests/test_talent_rollups.py), with Ann and
+    Bob on a team."""
     engine = fresh("steps")
+    with engine.connect() as conn:
+        people = list(conn.execute(select(Person.id).order_by(Person.id)).scalars())
+    team = talent.on_team(engine, dict(enumerate(people)), "North")
     deals = paths.load(engine, DEALS, fast)[1]
+    talent.check_after_writes(engine, "deals", team, people)
     paths.load(engine, ACCOUNTS, fast)
     first = paths.load(engine, activity_file(3000), fast)[1]
     assert stored(engine) == recount(engine)
     assert {k[0] for k in stored(engine)} == set(TABLES)
+    talent.check_after_writes(engine, "activities", team, people)
     second = paths.load(engine, activity_file(3000, shift=30, deals=("D-2", "", "D-9")), fast)[1]
     assert second.updated > 0
     assert stored(engine) == recount(engine)
+    talent.check_after_writes(engine, "again", team, people)
     closed = paths.load(engine, DEALS.replace(b"D-2,Bob Stone,Two,Negotiation", b"D-2,Bob Stone,Two,Closed Lost"), fast)
     assert stored(engine) == recount(engine)
+    talent.check_after_writes(engine, "closed", team, people)
     for batch in (closed[1], second, first, deals):
         undo.undo(engine, batch.batch_id)
         assert stored(engine) == recount(engine)
+        talent.check_after_writes(engine, "undone", team, people)
     assert stored(engine) == {}
+    talent.check_after_writes(engine, "all undone", team, people)

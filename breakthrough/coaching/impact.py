@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 from breakthrough.formatting import money, number, percent
 from breakthrough.metrics.drivers import LEVERS
 from breakthrough.settings import Settings
-from breakthrough.store import rollups
+from breakthrough.store import rollups, team_running
 from breakthrough.store.models import RunningPacked
 from breakthrough.store.rows import fetch
 
@@ -177,10 +177,17 @@ def _packed_through(
         t.rollup == spec.table.__tablename__, t.person_id.in_(list(reps))
     )
     keys = rollups.unpack_running(fetch(engine, stmt.order_by(t.person_id, t.currency)), len(spec.values))
+    found = _sliced(keys, start, end, len(spec.values))
+    return found | {v: found["totals"][:, spec.values.index(v)] for v in values}
+
+
+def _sliced(keys: Sequence, start: dt.date, end: dt.date, width: int) -> dict[str, np.ndarray]:
+    """`_packed_through`'s arrays (and "totals": every value of each row) from packed keys (`person_id`, `currency`,
+    `days`, `totals`)."""
     if not keys:
         return {"day": np.zeros(0, dtype=np.int64), "key": np.zeros(0, dtype=np.int64),
                 "owner": np.zeros(0, dtype=np.int64), "key_currency": np.zeros(0, dtype=object),
-                "key_rows": np.zeros(0, dtype=np.int64), **{v: np.zeros(0) for v in values}}  # fmt: skip
+                "key_rows": np.zeros(0, dtype=np.int64), "totals": np.zeros((0, width))}  # fmt: skip
     first, last = start.toordinal(), end.toordinal()
     # each key's rows from its last day before `start` (or its first day) up to `end`: sliced per key before
     # anything is joined, so the days outside the window are never copied
@@ -192,14 +199,14 @@ def _packed_through(
     owner = np.repeat(np.arange(len(keys)), sizes)
     currency = np.empty(len(keys), dtype=object)  # each key's currency (object: a key's currency as read)
     currency[:] = [k.currency for k in keys]
-    found = {
+    return {
         "day": day,
         "key": np.array([k.person_id for k in keys], dtype=np.int64)[owner],
         "owner": owner,  # the key of each row (its place among the keys)
         "key_currency": currency[sizes > 0],  # the currency of each key with rows, in the rows' order
         "key_rows": sizes[sizes > 0],
+        "totals": totals,
     }
-    return found | {v: totals[:, spec.values.index(v)] for v in values}
 
 
 def _places(days: np.ndarray, start: dt.date) -> np.ndarray:
@@ -265,16 +272,32 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
     reps = focused["rep_id"].to_numpy(dtype=np.int64)
     day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
     last = (ledger.end - ledger.start).days
+    own, team, size, column_team = _membership(ledger, team_of, reps)
+    teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
+    return _effect_rows(focused, reps, day, last, ledger.cum, own, teams, team, size)
+
+
+def _effect_rows(
+    focused: pd.DataFrame,
+    reps: np.ndarray,
+    day: np.ndarray,
+    last: int,
+    cum: Mapping[str, np.ndarray],
+    own: np.ndarray,
+    teams: Mapping[str, np.ndarray],
+    team: np.ndarray,
+    size: np.ndarray,
+) -> pd.DataFrame:
+    """`effects_at_once`'s rows from each session's place `day` on a ledger of `last` + 1 days: the reps' totals
+    (`cum`, the session's rep in column `own`) and their teams' (`teams`, in column `team`, of `size` colleagues)."""
     spans = {
         "before": (day - DAYS, day - 1, (day - DAYS >= 0) & (day - 1 <= last)),
         "after": (day + 1, day + DAYS, (day + 1 >= 0) & (day + DAYS <= last)),
     }
-    own, team, size, column_team = _membership(ledger, team_of, reps)
-    teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
     values = {}
     for name, (first, final, covered) in spans.items():
         lo, hi = np.clip(first, 0, max(last + 1, 0)), np.clip(final + 1, 0, max(last + 1, 0))
-        rep_sums = {m: _window(ledger.cum[m], own, lo, hi) for m in MEASURES}
+        rep_sums = {m: _window(cum[m], own, lo, hi) for m in MEASURES}
         team_sums = {m: _window(teams[m], team, lo, hi) - rep_sums[m] * (team >= 0) for m in MEASURES}
         drivers = focused["focus_driver"].to_numpy()
         values[f"rep_{name}"] = np.where(covered, driver_values(drivers, rep_sums, np.ones(len(reps))), np.nan)
@@ -291,6 +314,110 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
             "effect": effect,
         }
     )
+
+
+# --- the same effects, each team's totals read from `team_running` -----------------------------------
+
+
+def team_effects(
+    engine: Engine,
+    settings: Settings,
+    sessions: pd.DataFrame,
+    team_of: Mapping[int, int],
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    """`effects_at_once` of these sessions on a ledger of [start, end], each team's totals read from the teams'
+    rollup (`store.team_running`: one row per team and currency) instead of from every team-mate's own rows.
+
+    A team's totals are its row's, less those of any rep the row lists who is not on the team in `team_of` (a
+    leaver, someone moved or no longer a rep); a team whose row lacks one of its reps (or has no row) is summed rep
+    by rep, as `running_ledger` does. The same effects to the last digit where amounts are whole numbers (counts
+    always are): a team's won amount is its sum converted, where the ledger converts each rep's and adds them.
+    """
+    focused = sessions[sessions["focus_driver"].isin(MEASURED)]
+    if focused.empty:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    reps = focused["rep_id"].to_numpy(dtype=np.int64)
+    on_team: dict[int, list[int]] = {}
+    for rep, their_team in sorted(team_of.items()):
+        on_team.setdefault(int(their_team), []).append(int(rep))
+    coached = sorted({int(r) for r in reps})
+    teams = sorted({int(team_of[r]) for r in coached if r in team_of})
+    days = max((end - start).days + 1, 0)
+    cum: dict[str, np.ndarray] = {}
+    team_cum: dict[str, np.ndarray] = {}
+    for spec, measures in ((rollups.ACTIVITY_RUNNING, {"calls": "calls", "meetings": "meetings_held"}),
+                           (rollups.OPPORTUNITY_RUNNING, OPPORTUNITY_MEASURES)):  # fmt: skip
+        own, summed = _team_ledger(engine, settings, spec, measures, start, end, days, coached, teams, on_team)
+        cum |= own
+        team_cum |= summed
+    column = {r: i for i, r in enumerate(coached)}
+    own_column = np.array([column[int(r)] for r in reps], dtype=np.int64)
+    number = {t: i for i, t in enumerate(teams)}
+    team = np.array([number[team_of[int(r)]] if int(r) in team_of else -1 for r in reps], dtype=np.int64)
+    size = np.array([len(on_team[team_of[int(r)]]) - 1 if int(r) in team_of else 0 for r in reps], dtype=float)
+    day = np.array([(d - start).days for d in focused["date"]], dtype=np.int64)
+    return _effect_rows(focused, reps, day, (end - start).days, cum, own_column, team_cum, team, size)
+
+
+def _team_ledger(
+    engine: Engine,
+    settings: Settings,
+    spec: rollups.Running,
+    measures: Mapping[str, str],
+    start: dt.date,
+    end: dt.date,
+    days: int,
+    coached: list[int],
+    teams: list[int],
+    on_team: Mapping[int, list[int]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """One running table's measures through each day of the ledger: days × coached reps, and days × teams."""
+    name, width = spec.table.__tablename__, len(spec.values)
+    with engine.connect() as conn:
+        rows = team_running.read(conn, name, width, teams)
+    parts: dict[int, list[tuple[float, object]]] = {}  # team → (+1 or −1, its row's team id or a rep id)
+    for team in teams:
+        mine = rows.get(team)
+        listed = set(mine[0].members.tolist()) if mine else set()
+        if mine and listed.issuperset(on_team[team]):
+            parts[team] = [(1.0, ("team", team))] + [(-1.0, r) for r in sorted(listed.difference(on_team[team]))]
+        else:
+            parts[team] = [(1.0, r) for r in on_team[team]]
+    others = sorted({r for found in parts.values() for _, r in found if isinstance(r, int)} - set(coached))
+    people = coached + others
+    t = RunningPacked
+    stmt = select(t.person_id, t.currency, t.days, t.totals).where(t.rollup == name, t.person_id.in_(people))
+    read = rollups.unpack_running(fetch(engine, stmt.order_by(t.person_id, t.currency)), width)
+    place: dict[object, int] = {r: i for i, r in enumerate(people)}
+    used = [team for team in teams if parts[team][0][1] == ("team", team)]
+    place |= {("team", team): len(people) + i for i, team in enumerate(used)}
+    keys = [rollups.Packed(place[k.person_id], k.currency, k.days, k.totals) for k in read]
+    keys += [rollups.Packed(place[("team", r.team_id)], r.currency, r.days, r.totals)
+             for team in used for r in rows[team]]  # fmt: skip
+    found = _sliced(keys, start, end, width)
+    places, columns = _places(found["day"], start), found["key"]
+    values = {m: found["totals"][:, spec.values.index(v)] for m, v in measures.items()}
+    n = len(place)
+    if spec is rollups.OPPORTUNITY_RUNNING:
+        codes, currencies = pd.factorize(found["key_currency"])
+        rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
+        columns = columns * len(currencies) + np.repeat(codes, found["key_rows"])
+        per_key = _dense(places, columns, values, days, n * len(currencies))
+        dense = {m: _per_rep(v.reshape(days + 1, n, len(currencies)), rate if m == "won_amount" else None)
+                 for m, v in per_key.items()}  # fmt: skip
+    else:
+        dense = _dense(places, columns, values, days, n)
+    summed = {m: np.zeros((days + 1, len(teams))) for m in measures}
+    for i, team in enumerate(teams):
+        for m in measures:
+            for sign, key in parts[team]:
+                if sign > 0:
+                    summed[m][:, i] += dense[m][:, place[key]]
+                else:
+                    summed[m][:, i] -= dense[m][:, place[key]]
+    return {m: v[:, : len(coached)] for m, v in dense.items()}, summed
 
 
 def _membership(ledger: Ledger, team_of: Mapping[int, int], reps: np.ndarray):

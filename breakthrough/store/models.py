@@ -357,6 +357,44 @@ class RunningPacked(Base):
     totals: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class MonthRunning(Base):
+    """Rollup: each key of a running-totals table (`activity_running`, `opportunity_running`) through the end of
+    every month with a table day, packed in one row per key (kept with `running_packed` by
+    `rollups.refresh_packed` through `breakthrough.store.month_running`, migration 0016), so the Talent page's
+    history month by month or quarter by quarter reads one row per rep.
+
+    `months`: months since January 1970, little-endian 32-bit integers, ascending; `totals`: the key's values on
+    the month's last table day, little-endian 64-bit floats, one row per month, one column per value in the
+    table's order. `currency` is "" for a table without one.
+    """
+
+    __tablename__ = "month_running"
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    months: Mapped[bytes] = mapped_column(LargeBinary)
+    totals: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TeamRunning(Base):
+    """Rollup: each team's running totals, per currency: the sum of the `running_packed` keys of the reps listed in
+    `members` (the reps whose team it was when the row was written), packed like `running_packed` (kept by
+    `rollups.refresh_packed` through `breakthrough.store.team_running`, migration 0016), so the Talent page's
+    coaching effects read one row per team instead of every team-mate's.
+
+    `members`: the reps summed, person ids as little-endian 64-bit integers, ascending; `days`, `totals`: as
+    `running_packed`'s, over every day any member has a row.
+    """
+
+    __tablename__ = "team_running"
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    members: Mapped[bytes] = mapped_column(LargeBinary)
+    days: Mapped[bytes] = mapped_column(LargeBinary)
+    totals: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TargetActivityDay(Base):
     """Rollup: per rep and day, activities logged against an account and those on a target account.
 

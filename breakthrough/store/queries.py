@@ -335,12 +335,21 @@ def _quota_statement(n_ends: int, n_quarters: int, n_currencies: int):
     hired, left = Person.hire_date > day("start"), Person.end_date < day("through")  # employed part of the window
     row_start = case((or_(hired, left), q.period_start), else_=None)
     hire, end = case((hired, Person.hire_date), else_=None), case((left, Person.end_date), else_=None)
-    return (
-        select(key, cast(func.sum(q.amount), Float), currency, row_start, hire, end)  # PostgreSQL: a float
+    # each row's key and parts worked out once (a materialised CTE: grouped and ordered by the expressions
+    # themselves, SQLite works each out three times a row)
+    rows = (
+        select(key.label("key"), q.amount.label("amount"), currency.label("currency"), row_start.label("row_start"),
+               hire.label("hire"), end.label("end"))
         .join(Person, Person.id == q.person_id)
         .where(q.period_start.between(day("start"), day(f"end_{n_ends - 1}")))
-        .group_by(key, currency, row_start, hire, end)  # a quarter's months in one row per currency, but a
-        .order_by(key, currency, row_start)  # leaver's or new hire's months apart: each prorated on its own
+        .cte("quota_rows")
+        .prefix_with("MATERIALIZED")
+    )  # fmt: skip
+    r = rows.c
+    return (
+        select(r.key, cast(func.sum(r.amount), Float), r.currency, r.row_start, r.hire, r.end)  # PostgreSQL: a float
+        .group_by(r.key, r.currency, r.row_start, r.hire, r.end)  # a quarter's months in one row per currency, but a
+        .order_by(r.key, r.currency, r.row_start)  # leaver's or new hire's months apart: each prorated on its own
     )
 
 

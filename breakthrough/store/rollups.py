@@ -12,7 +12,9 @@ rep and day: `activity_running` (each rep's counts through each day, kept with
 `activity_rep_day`) and `opportunity_running` (each owner's won / lost / open deals
 by close date and created deals, with their amount, by created date, per currency). `won_deal_cycles`
 packs each owner's won-deal cycles into one row; `stage_cohort` (`breakthrough.store.cohort`) each owner's deals
-by created day, currency, status, stage and history stages, for the stage funnel. Every writer of opportunities
+by created day, currency, status, stage and history stages, for the stage funnel; `team_running`
+(`breakthrough.store.team_running`) each team's running totals and `month_running` (`breakthrough.store.month_running`)
+each key's totals through every month's end, rewritten with the packed rows. Every writer of opportunities
 (demo generator, importer, undo) calls `refresh_opportunity_rollups` inside its
 own transaction for the owners it touched.
 
@@ -48,7 +50,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from breakthrough.store import cohort, open_pack
+from breakthrough.store import cohort, month_running, open_pack, team_running
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -57,6 +59,7 @@ from breakthrough.store.models import (
     ActivityRunning,
     Base,
     DealActivity,
+    MonthRunning,
     OpenStage,
     Opportunity,
     OpportunityRunning,
@@ -212,7 +215,8 @@ TOTALS = np.dtype("<f8")  # packed totals: little-endian 64-bit floats, whatever
 
 
 def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
-    """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table."""
+    """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table, with
+    their `month_running` rows and the `team_running` rows of their teams."""
     ids = None if ids is None else sorted(set(ids))
     table, t = spec.table.__table__, RunningPacked
     name = table.name
@@ -230,6 +234,12 @@ def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = 
     packed = packed_rows(name, rows)
     if packed:
         conn.execute(insert(t), packed)
+    m = MonthRunning
+    conn.execute(delete(m).where(m.rollup == name, *([] if ids is None else [m.person_id.in_(ids)])))
+    by_month = month_running.month_rows(name, rows)  # the same rows through each month's end
+    if by_month:
+        conn.execute(insert(m), by_month)
+    team_running.refresh(conn, name, len(spec.values), ids)  # their teams' sums (`team_running`)
 
 
 def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:

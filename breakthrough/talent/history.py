@@ -19,7 +19,7 @@ import numpy as np
 from breakthrough.metrics import inputs, money, periods, tenure
 from breakthrough.metrics.periods import Period
 from breakthrough.settings import Settings
-from breakthrough.store import queries
+from breakthrough.store import month_running, queries, rollups
 
 FIGURES = ("quota", "won", "calls", "meetings", "opportunities", "pipeline")
 
@@ -123,11 +123,55 @@ def _windows(chosen, as_of, totals) -> dict:
     return {f"p{j}": (p.start, min(p.end, as_of), totals) for j, p in enumerate(chosen)}
 
 
+def _whole_months(period: Period, as_of: dt.date) -> bool:
+    """Whether a period is over by the as-of date and runs from a month's first day to a month's last."""
+    return period.end <= as_of and period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+
+
+def _period_totals(engine, spec: rollups.Running, chosen, as_of: dt.date, totals: tuple[str, ...]) -> dict:
+    """`queries.deal_totals`' (or `activity_totals`') columns for these periods (`p<j>_<total>`), one row per key of
+    the running table: the periods over by the as-of date from `month_running` (the totals through the end of
+    their last month less those through the end of the month before), any other from the running table."""
+    with queries.connected(engine) as conn:
+        keys = month_running.read(conn, spec.table.__tablename__, len(spec.values))
+    whole = [j for j, p in enumerate(chosen) if _whole_months(p, as_of)]
+    months = sorted({month_running.month_number(chosen[j].start) - 1 for j in whole} |
+                    {month_running.month_number(chosen[j].end) for j in whole})  # fmt: skip
+    at = {month: i for i, month in enumerate(months)}
+    through = month_running.through(keys, months, len(spec.values))
+    found: dict[str, np.ndarray] = {"rep_id": keys.person_ids}
+    if len(spec.keys) > 1:
+        found["currency"] = np.array(keys.currencies, dtype=object)
+    for j in whole:
+        lower, upper = (
+            at[month_running.month_number(chosen[j].start) - 1],
+            at[month_running.month_number(chosen[j].end)],
+        )
+        for total in totals:
+            v = spec.values.index(total)
+            found[f"p{j}_{total}"] = through[:, upper, v] - through[:, lower, v]
+    rest = {f"p{j}": (p.start, min(p.end, as_of), totals) for j, p in enumerate(chosen) if j not in set(whole)}
+    if rest:
+        read = (queries.deal_totals if len(spec.keys) > 1 else queries.activity_totals)(engine, rest)
+        row = {key: i for i, key in enumerate(zip(found["rep_id"].tolist(), found.get("currency", [""] * len(keys))))}
+        pairs = zip(
+            read["rep_id"].tolist(), read["currency"].tolist() if "currency" in read else [""] * len(read["rep_id"])
+        )
+        where = np.array([row.get((int(r), c), -1) for r, c in pairs], dtype=np.int64)
+        for name in rest:
+            for total in totals:
+                column = np.zeros(len(keys))
+                column[where[where >= 0]] = read[f"{name}_{total}"][where >= 0]
+                found[f"{name}_{total}"] = column
+    return found
+
+
 def _figures(engine, settings: Settings, chosen, as_of, places: inputs.Places) -> dict[str, np.ndarray]:
     """Won and the pipeline created (reporting currency), new opportunities, calls and meetings held: reps × periods."""
     n, m = places.count, len(chosen)
-    deals = queries.deal_totals(engine, _windows(chosen, as_of, ("won", "won_amount", "created", "created_amount")))
-    acts = queries.activity_totals(engine, _windows(chosen, as_of, ("calls", "meetings_held")))
+    deals = _period_totals(engine, rollups.OPPORTUNITY_RUNNING, chosen, as_of, ("won", "won_amount", "created",
+                                                                                "created_amount"))  # fmt: skip
+    acts = _period_totals(engine, rollups.ACTIVITY_RUNNING, chosen, as_of, ("calls", "meetings_held"))
     found = {name: np.zeros((n, m)) for name in ("won", "calls", "meetings", "opportunities", "pipeline")}
     where = places.of(deals["rep_id"]) if len(deals["rep_id"]) else np.zeros(0, dtype=np.int64)
     for name, count, amount in (("won", "won", "won_amount"), ("pipeline", "created", "created_amount")):

@@ -276,14 +276,11 @@ def _effects(engine, settings: Settings, focused: pd.DataFrame, found: history.H
     measurable = [d for d in focused["date"] if d + window <= as_of]  # the 4 weeks after are over by the as-of date
     if not measurable:
         return pd.DataFrame(columns=impact.EFFECT_COLUMNS)  # no effect can be measured yet
-    people = queries.people(engine)
     first = max(min(focused["date"]) - window, found.periods[0].start)
-    colleagues = managers.peers(people, as_of)
-    coached = {int(r) for r in focused["rep_id"]}
-    needed = sorted(coached.union(*(colleagues.get(r, ()) for r in coached)))
-    # the ledger ends where the last measurable session's 4 weeks after do: no later day enters any effect
-    ledger = impact.running_ledger(engine, settings, first, min(as_of, max(measurable) + window), needed)
-    return impact.effects_at_once(focused, ledger, managers.team_of(people, as_of))
+    # the ledger ends where the last measurable session's 4 weeks after do: no later day enters any effect; each
+    # team's totals from the teams' rollup, not from every team-mate's
+    last = min(as_of, max(measurable) + window)
+    return impact.team_effects(engine, settings, focused, managers.team_of(queries.people(engine), as_of), first, last)
 
 
 @dataclass(frozen=True)
