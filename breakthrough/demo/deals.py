@@ -407,14 +407,16 @@ class Chunk:
             "outcome": np.array(OUTCOMES, dtype=object)[self.outcome].tolist(),
             "duration_s": _or_none(self.duration, self.duration >= 0),
             "account_id": _or_none(self.account + 1, self.account >= 0),
-            "opportunity_ref": np.where(self.opp >= 0, self.labels.refs[np.maximum(self.opp, 0)], None).tolist(),
+            "opportunity_ref": _or_none(self.labels.refs[np.maximum(self.opp, 0)], self.opp >= 0),
             "subject": self.labels.subjects[label * accounts + self.account + 1].tolist(),  # account −1: none
         }
 
 
 def _or_none(values: np.ndarray, keep: np.ndarray) -> list:
-    """`values` as Python ints, None where not `keep`."""
-    return np.where(keep, values.astype(object), None).tolist()
+    """`values` as Python objects (ints, texts), None where not `keep`."""
+    out = np.full(len(values), None, dtype=object)
+    out[keep] = values[keep]
+    return out.tolist()
 
 
 def _times(rng, acts: Acts) -> tuple[np.ndarray, np.ndarray]:
