@@ -12,18 +12,31 @@ from __future__ import annotations
 
 import logging
 import threading
+import webbrowser
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import streamlit as st
+
 THREAD = "breakthrough-start"
+BROWSER = "breakthrough-browser"  # the thread that opens the app in the desktop's browser
 SCRIPT_RUN_CONTEXT = "streamlit.runtime.scriptrunner_utils.script_run_context"  # the logger of its warning
 
 
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
-    """Start the warm-up and serve at once (the server never waits for it)."""
+    """Start the warm-up and serve at once (the server never waits for it); on a desktop, open the app in the
+    browser, as `streamlit run` does for a plain script (an `st.App` is served without that)."""
     threading.Thread(target=warm_up, name=THREAD, daemon=True).start()
+    if not st.get_option("server.headless"):
+        threading.Thread(target=webbrowser.open, args=(local_url(),), name=BROWSER, daemon=True).start()
     yield
+
+
+def local_url() -> str:
+    """The app's address on this machine."""
+    path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://localhost:{st.get_option('server.port')}/{path}"
 
 
 def warm_up() -> None:

@@ -4,9 +4,11 @@ the same time gets the same engine and the demo is written once."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import threading
 
+import pytest
 import streamlit as st
 from conftest import ROOT
 from sqlalchemy import func, inspect, select
@@ -26,6 +28,26 @@ def test_streamlit_run_serves_app_py_with_the_warm_up():
     spec.loader.exec_module(module)
     assert isinstance(module.app, st.App)
     assert not hasattr(module, "PAGES")
+
+
+@pytest.mark.parametrize("headless, opened", [(False, ["http://localhost:8765/"]), (True, [])])
+def test_on_a_desktop_the_start_opens_the_app_in_the_browser(monkeypatch, headless, opened):
+    """As `streamlit run` does for a plain script; never on a server (headless)."""
+    seen: list[str] = []
+    monkeypatch.setattr(startup, "warm_up", lambda: None)
+    monkeypatch.setattr(startup.webbrowser, "open", seen.append)
+    options = {"server.headless": headless, "server.port": 8765, "server.baseUrlPath": ""}
+    monkeypatch.setattr(startup.st, "get_option", options.__getitem__)
+
+    async def start() -> None:
+        async with startup.lifespan(None):
+            pass
+
+    asyncio.run(start())
+    for thread in threading.enumerate():
+        if thread.name == startup.BROWSER:
+            thread.join(timeout=5)
+    assert seen == opened
 
 
 def test_the_warm_up_opens_the_database_before_any_page_asks(db_url, monkeypatch):
