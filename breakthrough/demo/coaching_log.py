@@ -28,6 +28,11 @@ def coaching(rng, org: Org, frame: Frame) -> tuple[list[dict], list[dict]]:
     return [{k: v for k, v in s.items() if not k.startswith("_")} for s in sessions], commitments
 
 
+def _pick(rng, options):
+    """One of `options`, as `rng.choice(options)` draws it (the same number from the stream), six times quicker."""
+    return options[int(rng.integers(len(options)))]
+
+
 def _by_rep(sessions: list[dict]) -> list[list[dict]]:
     groups: dict[int, list[dict]] = {}
     for s in sessions:
@@ -69,12 +74,12 @@ def _session(rng, style: Style, org: Org, r: int, kind: str, day: np.datetime64)
         "rep_id": int(org.rep_id[r]),
         "date": day.item(),
         "type": kind,
-        "duration_min": int(rng.choice(style.minutes)),
+        "duration_min": int(_pick(rng, style.minutes)),
         "focus_driver": driver,
         "focus_text": nm.FOCUS_TEXT[driver] if driver else None,
         **scores,
         "scored_by_id": (1 if rng.random() < 0.2 else manager) if any(scores.values()) else None,
-        "notes": str(rng.choice(nm.NOTES[style.notes])),
+        "notes": str(_pick(rng, nm.NOTES[style.notes])),
         "_style": style,
     }
 
@@ -85,7 +90,7 @@ def _focus_driver(rng, style: Style, story: str | None) -> str | None:
         return None
     if story in STORY_DRIVER and rng.random() < 0.6:
         return STORY_DRIVER[story]
-    return str(rng.choice(DRIVERS))
+    return str(_pick(rng, DRIVERS))
 
 
 def _scores(rng, style: Style) -> dict[str, int | None]:
@@ -115,7 +120,7 @@ def _commitment(rng, style: Style, s: dict, later: list[dict], today: dt.date) -
     return {
         "session_id": s["id"],
         "rep_id": s["rep_id"],
-        "text": str(rng.choice(nm.COMMITMENT_TEXT[driver])),
+        "text": str(_pick(rng, nm.COMMITMENT_TEXT[driver])),
         "driver": driver,
         "due_date": due,
         "status": status,

@@ -340,7 +340,7 @@ def _activity_rows(rng, acts: Acts, org: Org, accounts: Accounts, opps: Opps, fr
     outcome = np.where(rng.random(len(acts.rep)) < 0.02, NONE, acts.outcome)
     ts = frame.days[acts.day].astype("datetime64[s]") + seconds.astype("timedelta64[s]")
     order = np.lexsort((acts.rep, ts))
-    labels = Labels(opps.external_ids(), np.array(accounts.names, dtype=object))
+    labels = Labels(opps.external_ids(), _subjects(accounts.names))
     for lo in range(0, len(order), CHUNK):
         idx = order[lo : lo + CHUNK]
         number = np.arange(lo + 1, lo + 1 + len(idx))
@@ -352,7 +352,17 @@ def _activity_rows(rng, acts: Acts, org: Org, accounts: Accounts, opps: Opps, fr
 @dataclass(frozen=True)
 class Labels:
     refs: np.ndarray  # each opportunity's external id, by opportunity index
-    accounts: np.ndarray  # each account's name, by account index
+    subjects: np.ndarray  # every subject an activity can have, by `LABELS` index, then account index + 1 (0: none)
+
+
+LABELS = ("Call", "Email", "Meeting", "Product demo", "Follow-up email")  # the subject's label: by kind, then
+FOLLOW_UP = len(LABELS) - 1  # an email made for a deal
+
+
+def _subjects(accounts: np.ndarray) -> np.ndarray:
+    """Each label alone, then with each account's name: "Call", "Call – Acme", … (by label, account + 1)."""
+    names = np.array(["", *(f" – {name}" for name in accounts)], dtype=object)
+    return (np.array(LABELS, dtype=object)[:, None] + names[None, :]).ravel()
 
 
 @dataclass
@@ -382,30 +392,31 @@ class Chunk:
         return Chunk(**arrays, labels=self.labels)
 
     def columns(self) -> dict[str, list]:
-        """The activity table's columns but the time stamps (`ts`, `day`: the writer's), as the app stores them."""
-        account = self.account.tolist()
-        names = self.labels.accounts[np.maximum(self.account, 0)].tolist()
-        refs = self.labels.refs[np.maximum(self.opp, 0)].tolist()
+        """The activity table's columns but the time stamps (`ts`, `day`: the writer's), as the app stores them.
+
+        Column-wise: numpy picks each text from a table of them (`Labels`); Python makes only the external ids.
+        """
+        label = np.where(self.follow_up & (self.kind == KINDS.index("email")), FOLLOW_UP, self.kind)
+        accounts = len(self.labels.subjects) // len(LABELS)  # the accounts, and "none"
         return {
             "source": [SOURCE] * len(self),
-            "external_id": [f"A{k:06d}" for k in self.number.tolist()],
+            "external_id": list(map("A%06d".__mod__, self.number.tolist())),
             "rep_id": self.rep_id.tolist(),
             "type": np.array(KINDS, dtype=object)[self.kind].tolist(),
             "raw_type": np.array(RAW_KINDS, dtype=object)[self.kind].tolist(),
             "outcome": np.array(OUTCOMES, dtype=object)[self.outcome].tolist(),
-            "duration_s": [None if d < 0 else d for d in self.duration.tolist()],
-            "account_id": [None if a < 0 else a + 1 for a in account],
-            "opportunity_ref": [None if o < 0 else ref for o, ref in zip(self.opp.tolist(), refs)],
-            "subject": [
-                _subject(k, n if a >= 0 else None, f)
-                for k, n, a, f in zip(self.kind.tolist(), names, account, self.follow_up.tolist())
-            ],
+            "duration_s": _or_none(self.duration, self.duration >= 0),
+            "account_id": _or_none(self.account + 1, self.account >= 0),
+            "opportunity_ref": _or_none(self.labels.refs[np.maximum(self.opp, 0)], self.opp >= 0),
+            "subject": self.labels.subjects[label * accounts + self.account + 1].tolist(),  # account −1: none
         }
 
 
-def _subject(kind: int, account: str | None, follow_up: bool) -> str:
-    label = ("Call", "Follow-up email" if follow_up else "Email", "Meeting", "Product demo")[kind]
-    return f"{label} – {account}" if account else label
+def _or_none(values: np.ndarray, keep: np.ndarray) -> list:
+    """`values` as Python objects (ints, texts), None where not `keep`."""
+    out = np.full(len(values), None, dtype=object)
+    out[keep] = values[keep]
+    return out.tolist()
 
 
 def _times(rng, acts: Acts) -> tuple[np.ndarray, np.ndarray]:

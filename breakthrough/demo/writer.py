@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 
 from sqlalchemy import Connection, Engine, Table, text
 
@@ -80,7 +81,8 @@ def insert_rows(conn: Connection, table: Table, rows: Iterable[dict], tick: Call
 
 def _insert(conn: Connection, table: Table, chunk: list[dict]) -> int:
     columns = list(chunk[0])
-    bulk_insert(conn, table, columns, [tuple(row[c] for c in columns) for row in chunk])
+    row = itemgetter(*columns)  # a row's values as a tuple (of one column: the value alone)
+    bulk_insert(conn, table, columns, list(map(row, chunk)) if len(columns) > 1 else [(row(r),) for r in chunk])
     return len(chunk)
 
 

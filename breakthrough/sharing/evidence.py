@@ -13,7 +13,7 @@ import datetime as dt
 from breakthrough.coaching.sessions import TYPE_LABELS
 from breakthrough.formatting import day, money, percent
 from breakthrough.metrics.drivers import label
-from breakthrough.sharing.exports import TEMPLATES
+from breakthrough.sharing.exports import templates
 from breakthrough.talent.shortfall import Evidence
 
 STATUS_WORDS = {"done": "kept", "missed": "missed", "overdue": "open, past due", "open": "open"}
@@ -30,7 +30,9 @@ def evidence_pack(found: Evidence, currency: str, link: str, created: dt.datetim
                     "due": day(due) if due else "–", "status": STATUS_WORDS.get(str(s), str(s))}
                    for a, t, d, due, s in found.commitments.itertuples(index=False)]  # fmt: skip
     return (
-        TEMPLATES.get_template("evidence_pack.html.j2").render(
+        templates()
+        .get_template("evidence_pack.html.j2")
+        .render(
             name=row.name,
             team=row.team or "No team",
             manager=row.manager or "–",

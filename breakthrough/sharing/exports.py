@@ -20,17 +20,19 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeGuard
+from functools import cache
+from typing import TYPE_CHECKING, TypeGuard
 
-import jinja2
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from breakthrough.sharing import visibility
+
+if TYPE_CHECKING:
+    import jinja2
+
+# openpyxl and jinja2 are imported where a file is made, not with this module: a quarter of a second off every
+# page's first start.
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -61,6 +63,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def excel_bytes(frame: pd.DataFrame, sheet: str = "Table", formats: dict[str, str] | None = None) -> bytes:
     """The frame as an .xlsx workbook: bold header, numbers as numbers (with `formats` by column), formulas neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     ws = book.active
     assert ws is not None  # a new workbook has its one sheet
@@ -80,7 +85,7 @@ def excel_bytes(frame: pd.DataFrame, sheet: str = "Table", formats: dict[str, st
 
 def sheet_title(text: str) -> str:
     """A valid worksheet name: at most 31 characters, none of `[]:*?/\\`."""
-    return SHEET_NAME.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", text)).strip()[:31] or "Table"
+    return SHEET_NAME.sub(" ", _illegal().sub("", text)).strip()[:31] or "Table"
 
 
 def _excel_value(value: object) -> object:
@@ -99,11 +104,20 @@ def _excel_value(value: object) -> object:
         return value.replace(tzinfo=None)
     if isinstance(value, (bool, int, float, dt.date, dt.datetime)):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _illegal().sub("", str(value))
+
+
+def _illegal() -> re.Pattern:
+    """The characters openpyxl refuses in a cell (control characters)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
 
 
 def _number_formats(ws, columns: list[str], formats: dict[str, str]) -> None:
     """Number formats by column name, and columns wide enough for their header."""
+    from openpyxl.utils import get_column_letter
+
     for i, name in enumerate(columns, start=1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = min(max(len(str(name)) + 2, 10), 40)
@@ -217,10 +231,15 @@ class Section:
     figure: object | None = None  # a plotly.graph_objects.Figure
 
 
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("breakthrough.sharing", "templates"),
-    autoescape=jinja2.select_autoescape(("html", "html.j2")),
-)
+@cache
+def templates() -> jinja2.Environment:
+    """The HTML templates of the packs and sheets (under templates/), escaped."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("breakthrough.sharing", "templates"),
+        autoescape=jinja2.select_autoescape(("html", "html.j2")),
+    )
 
 
 def meeting_pack(
@@ -247,7 +266,9 @@ def meeting_pack(
         table = None if section.table is None else _pack_table(section.table)
         parts.append({"title": section.title, "table": table, "figure": figure})
     return (
-        TEMPLATES.get_template("meeting_pack.html.j2").render(
+        templates()
+        .get_template("meeting_pack.html.j2")
+        .render(
             title=title,
             banner=banner,
             link=link,

