@@ -16,16 +16,9 @@ from test_rollups import RUNNING
 
 from breakthrough.importing.write import undo
 from breakthrough.store import rollups
-from breakthrough.store.models import Activity, ActivityRunning, OpportunityRunning, Person, RunningPacked
+from breakthrough.store.models import Activity, Person, RunningPacked
 
-TABLES = {
-    "activity_running": (ActivityRunning, ("rep_id", None), ("calls", "meetings_held", "emails", "activities")),
-    "opportunity_running": (
-        OpportunityRunning,
-        ("owner_id", "currency"),
-        ("won", "won_amount", "lost", "open", "open_amount", "created", "created_amount"),
-    ),
-}
+TABLES = talent.TABLES  # each running table: (model, its key columns, its values)
 
 
 def stored(engine) -> dict:

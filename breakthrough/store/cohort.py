@@ -22,9 +22,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from breakthrough.store.models import Opportunity, OpportunityHistory, StageCohort
+from breakthrough.store.packing import DAYS, EPOCH, day_number
 
-EPOCH = dt.date(1970, 1, 1).toordinal()  # packed days count from 1 Jan 1970
-DAYS, COUNTS, CENTS = np.dtype("<i4"), np.dtype("<i4"), np.dtype("<i8")  # little-endian, whatever the machine
+COUNTS, CENTS = np.dtype("<i4"), np.dtype("<i8")  # little-endian, whatever the machine (days: `packing`)
 SEP = "\n"  # between keys: each key is JSON text, which never holds a raw newline
 COLUMNS = ["rep_id", "currency", "reached", "deals", "amount"]
 
@@ -74,7 +74,7 @@ def cohort_rows(deals: Sequence[Sequence], stages: Sequence[Sequence]) -> list[d
     rank[np.argsort(np.array(texts, dtype=object), kind="stable")] = np.arange(len(texts))
     by_rank = sorted(texts)
     day_codes, day_values = pd.factorize(pd.Series(created, dtype=object))
-    days = np.array([_day(d) for d in day_values], dtype=np.int64)[day_codes]
+    days = np.array([day_number(d) for d in day_values], dtype=np.int64)[day_codes]
     values = np.array([np.nan if v is None else float(v) for v in amount], dtype=float)
     priced = ~np.isnan(values)
     cents = np.where(priced, np.round(np.where(priced, values, 0) * 100), 0).astype(np.int64)
@@ -98,10 +98,6 @@ def cohort_rows(deals: Sequence[Sequence], stages: Sequence[Sequence]) -> list[d
             "cents": cents_n[a:b].astype(CENTS).tobytes(),
         })  # fmt: skip
     return rows
-
-
-def _day(value) -> int:
-    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).toordinal() - EPOCH
 
 
 def reached(key_text: str, order: Sequence[str]) -> tuple[str, int]:

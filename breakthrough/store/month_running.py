@@ -22,9 +22,9 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from breakthrough.store.models import MonthRunning
+from breakthrough.store.packing import TOTALS, as_date
 
-EPOCH = dt.date(1970, 1, 1).toordinal()
-MONTHS, TOTALS = np.dtype("<i4"), np.dtype("<f8")  # months since January 1970; little-endian, whatever the machine
+MONTHS = np.dtype("<i4")  # months since January 1970; little-endian, whatever the machine
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def month_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
     people = np.array(person, dtype=np.int64)
     codes, currencies = pd.factorize(np.array(currency, dtype=object))
     day_codes, days = pd.factorize(np.array(day, dtype=object))
-    months = np.array([month_number(_date(d)) for d in days], dtype=np.int64)[day_codes]
+    months = np.array([month_number(as_date(d)) for d in days], dtype=np.int64)[day_codes]
     totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
     new_key = np.r_[(people[1:] != people[:-1]) | (codes[1:] != codes[:-1]), True]
     last = np.flatnonzero(new_key | np.r_[months[1:] != months[:-1], True])  # each key's last row in each month
@@ -116,7 +116,3 @@ def through(keys: MonthKeys, months: Sequence[int], width: int) -> np.ndarray:
     at = np.searchsorted(place, asked, side="right") - 1  # each key's last month on or before the month asked
     mine = (at >= 0) & (owner[np.maximum(at, 0)] == np.repeat(np.arange(n), len(wanted)))
     return np.where(mine[:, None], keys.totals[np.maximum(at, 0)], 0.0).reshape(n, len(wanted), width)
-
-
-def _date(day) -> dt.date:
-    return dt.date.fromisoformat(day) if isinstance(day, str) else day

@@ -20,11 +20,11 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, insert, select
 
 from breakthrough.store.models import DealActivity, OpenDealPack, Opportunity, OpportunityHistory, Person
+from breakthrough.store.packing import DAYS, EPOCH, IDS, day_number
 from breakthrough.store.text import text_column
 
-EPOCH = dt.date(1970, 1, 1).toordinal()
 START = dt.datetime(1970, 1, 1)
-IDS, DAYS, MICROS = np.dtype("<i8"), np.dtype("<i4"), np.dtype("<i8")  # little-endian, whatever the machine
+MICROS = np.dtype("<i8")  # little-endian, whatever the machine (days and ids: `packing`)
 MISSING = np.iinfo(DAYS).min  # a day that is not known
 SPAN = 40_000  # days (about a century) up to which `as_dates` makes every day of the span
 DEAL_COLUMNS = ["id", "crm_id", "rep_id", "team_id", "stage", "created", "close_date", "stage_since", "last_activity"]
@@ -67,9 +67,7 @@ def owners_of(conn: Connection, refs: Sequence[str] | None, source: str | None) 
 
 
 def _day(value) -> int:
-    if value is None:
-        return int(MISSING)
-    return (dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value).toordinal() - EPOCH
+    return int(MISSING) if value is None else day_number(value)
 
 
 def _micros(value) -> int:

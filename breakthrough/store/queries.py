@@ -53,7 +53,8 @@ from breakthrough.store.models import (
     Team,
     WonDealCycles,
 )
-from breakthrough.store.rollups import EPOCH, unpack_cycles
+from breakthrough.store.packing import EPOCH
+from breakthrough.store.rollups import unpack_cycles
 from breakthrough.store.text import text_column
 
 Window = tuple[dt.date | None, dt.date, tuple[str, ...]]  # first day (None: from the start), last day, totals

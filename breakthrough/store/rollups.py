@@ -67,12 +67,11 @@ from breakthrough.store.models import (
     TargetActivityDay,
     WonDealCycles,
 )
+from breakthrough.store.packing import DAYS, EPOCH, TOTALS, day_number
 
 NO_OUTCOME = ""  # rollup key for activities without an outcome
 MEETING_TYPES = ("meeting", "demo")
 NOT_HELD = ("no show", "no-show", "no_show", "cancelled", "canceled", "scheduled", "rescheduled")
-EPOCH = dt.date(1970, 1, 1).toordinal()  # packed close days count from 1 Jan 1970
-PACKED = np.dtype("<i4")  # little-endian 32-bit integers, whatever the machine
 TARGET_TIERS = ("a", "1", "tier 1", "tier a")  # an account in one of these tiers counts as a target
 CHUNK = 900  # keys bound per statement (databases cap bound parameters)
 
@@ -211,8 +210,6 @@ def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None =
 
 # --- running totals packed per key (`running_packed`) ---------------------------------------------
 
-TOTALS = np.dtype("<f8")  # packed totals: little-endian 64-bit floats, whatever the machine
-
 
 def refresh_packed(conn: Connection, spec: Running, ids: Iterable[int] | None = None) -> None:
     """Rewrite `running_packed` for these people's keys of `spec`'s table (everyone if None), from the table, with
@@ -251,13 +248,13 @@ def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
     people = np.array(person, dtype=np.int64)
     codes, currencies = pd.factorize(np.array(currency, dtype=object))
     day_codes, days = pd.factorize(np.array(day, dtype=object))
-    ordinals = np.array([_ordinal(d) - EPOCH for d in days], dtype=np.int64)[day_codes]
+    ordinals = np.array([day_number(d) for d in days], dtype=np.int64)[day_codes]
     totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
     cut = np.flatnonzero(np.r_[True, (people[1:] != people[:-1]) | (codes[1:] != codes[:-1])])
     ends = np.r_[cut[1:], len(rows)]
     return [
         {"rollup": rollup, "person_id": int(people[a]), "currency": str(currencies[codes[a]]),
-         "days": ordinals[a:b].astype(PACKED).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
+         "days": ordinals[a:b].astype(DAYS).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
         for a, b in zip(cut, ends)
     ]  # fmt: skip
 
@@ -276,7 +273,7 @@ def unpack_running(rows: Iterable[Sequence], width: int) -> list[Packed]:
     """`Packed` keys from (person, currency, days, totals) rows of `running_packed` (`width` values each)."""
     found = []
     for person, currency, days, totals in rows:
-        ordinals = np.frombuffer(days, dtype=PACKED).astype(np.int64) + EPOCH
+        ordinals = np.frombuffer(days, dtype=DAYS).astype(np.int64) + EPOCH
         found.append(Packed(int(person), currency, ordinals, np.frombuffer(totals, dtype=TOTALS).reshape(-1, width)))
     return found
 
@@ -382,8 +379,8 @@ def refresh_won_cycles(conn: Connection, owner_ids: Iterable[int] | None = None)
 def cycle_rows(deals: Sequence[Sequence]) -> list[dict]:
     """`won_deal_cycles` rows from (owner id, close date, created date) of won deals."""
     owners = np.array([d[0] for d in deals], dtype=np.int64)
-    close = np.array([_ordinal(d[1]) - EPOCH for d in deals], dtype=np.int64)
-    cycle = close - np.array([_ordinal(d[2]) - EPOCH for d in deals], dtype=np.int64)
+    close = np.array([day_number(d[1]) for d in deals], dtype=np.int64)
+    cycle = close - np.array([day_number(d[2]) for d in deals], dtype=np.int64)
     order = np.lexsort((cycle, close, owners))
     owners, close, cycle = owners[order], close[order], cycle[order]
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
@@ -394,17 +391,12 @@ def cycle_rows(deals: Sequence[Sequence]) -> list[dict]:
 
 def pack_cycles(close_days: np.ndarray, cycle_days: np.ndarray) -> dict[str, bytes]:
     """One owner's won deals as the two packed columns of `won_deal_cycles`."""
-    return {"close_days": close_days.astype(PACKED).tobytes(), "cycle_days": cycle_days.astype(PACKED).tobytes()}
+    return {"close_days": close_days.astype(DAYS).tobytes(), "cycle_days": cycle_days.astype(DAYS).tobytes()}
 
 
 def unpack_cycles(close_days: bytes, cycle_days: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(close days since 1 Jan 1970, cycle days) of one owner's won deals, in close-date order."""
-    return np.frombuffer(close_days, dtype=PACKED), np.frombuffer(cycle_days, dtype=PACKED)
-
-
-def _ordinal(day) -> int:
-    """A date's ordinal, also from the ISO text a driver may return."""
-    return (dt.date.fromisoformat(day) if isinstance(day, str) else day).toordinal()
+    return np.frombuffer(close_days, dtype=DAYS), np.frombuffer(cycle_days, dtype=DAYS)
 
 
 # --- the Pipeline page: activity on target accounts, each deal's last activity ---------------------

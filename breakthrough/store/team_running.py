@@ -15,7 +15,6 @@ listed but not on the team then is subtracted, a team whose row lacks one of its
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,9 +22,8 @@ import numpy as np
 from sqlalchemy import Connection, delete, insert, select
 
 from breakthrough.store.models import Person, RunningPacked, TeamRunning
+from breakthrough.store.packing import DAYS, EPOCH, IDS, TOTALS
 
-EPOCH = dt.date(1970, 1, 1).toordinal()
-IDS, DAYS, TOTALS = np.dtype("<i8"), np.dtype("<i4"), np.dtype("<f8")  # as `running_packed`'s, whatever the machine
 CHUNK = 900  # ids bound per statement
 
 
