@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, select
 
 from breakthrough.store.models import MonthRunning
-from breakthrough.store.packing import TOTALS, as_date
+from breakthrough.store.packing import TOTALS, key_rows
 
 MONTHS = np.dtype("<i4")  # months since January 1970; little-endian, whatever the machine
 
@@ -48,13 +47,10 @@ def month_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
     dates or ISO text; values as numbers or decimals): per key, the values of its last row in each month."""
     if not rows:
         return []
-    person, currency, day, *values = (list(c) for c in zip(*rows))
-    people = np.array(person, dtype=np.int64)
-    codes, currencies = pd.factorize(np.array(currency, dtype=object))
-    day_codes, days = pd.factorize(np.array(day, dtype=object))
-    months = np.array([month_number(as_date(d)) for d in days], dtype=np.int64)[day_codes]
-    totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
-    new_key = np.r_[(people[1:] != people[:-1]) | (codes[1:] != codes[:-1]), True]
+    k = key_rows(rows)
+    months = (np.datetime64("1970-01-01", "D") + k.days).astype("datetime64[M]").astype(np.int64)  # `month_number`
+    people, codes, currencies, totals = k.people, k.codes, k.currencies, k.totals
+    new_key = np.r_[k.new_key(), True]
     last = np.flatnonzero(new_key | np.r_[months[1:] != months[:-1], True])  # each key's last row in each month
     key_cut = np.flatnonzero(np.r_[True, new_key[last][:-1]])  # where each key's months start among `last`
     key_end = np.r_[key_cut[1:], len(last)]

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -67,7 +66,7 @@ from breakthrough.store.models import (
     TargetActivityDay,
     WonDealCycles,
 )
-from breakthrough.store.packing import DAYS, EPOCH, TOTALS, day_number
+from breakthrough.store.packing import DAYS, EPOCH, TOTALS, day_number, key_rows
 
 NO_OUTCOME = ""  # rollup key for activities without an outcome
 MEETING_TYPES = ("meeting", "demo")
@@ -244,17 +243,12 @@ def packed_rows(rollup: str, rows: Sequence[Sequence]) -> list[dict]:
     (days as dates or ISO text; values as numbers or decimals)."""
     if not rows:
         return []
-    person, currency, day, *values = (list(c) for c in zip(*rows))
-    people = np.array(person, dtype=np.int64)
-    codes, currencies = pd.factorize(np.array(currency, dtype=object))
-    day_codes, days = pd.factorize(np.array(day, dtype=object))
-    ordinals = np.array([day_number(d) for d in days], dtype=np.int64)[day_codes]
-    totals = np.column_stack([np.array(v, dtype=TOTALS) for v in values])
-    cut = np.flatnonzero(np.r_[True, (people[1:] != people[:-1]) | (codes[1:] != codes[:-1])])
+    k = key_rows(rows)
+    cut = np.flatnonzero(np.r_[True, k.new_key()])
     ends = np.r_[cut[1:], len(rows)]
     return [
-        {"rollup": rollup, "person_id": int(people[a]), "currency": str(currencies[codes[a]]),
-         "days": ordinals[a:b].astype(DAYS).tobytes(), "totals": np.ascontiguousarray(totals[a:b]).tobytes()}
+        {"rollup": rollup, "person_id": int(k.people[a]), "currency": str(k.currencies[k.codes[a]]),
+         "days": k.days[a:b].astype(DAYS).tobytes(), "totals": np.ascontiguousarray(k.totals[a:b]).tobytes()}
         for a, b in zip(cut, ends)
     ]  # fmt: skip
 
