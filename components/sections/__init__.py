@@ -10,7 +10,17 @@
 - `empty`           empty states: what the data in view lacks and what to do
 - `money_notice`    the notice on every page that shows money at example rates
 - `audit_log`       the audit log on the Data page
+- `data_notices`    the Data page's notices: the demo data (and removing it), an interrupted import
+- `upload_form`     the Data page's uploads: each file's kind, columns and questions (date order, stages)
+- `import_memo`     an upload's detection, survey and preview, kept in the session
+- `unknown_owners`  an upload's owners matching no person: held, added only by a deliberate click
+- `import_preview`  an upload's preview, rejected rows, Import and Cancel
+- `import_batches`  the import batches, and undoing one
+- `health_panel`    data health: what weakens the figures, and the records behind each check
+- `import_templates` the import templates to download
 - `peers`           a manager's or rep's peers as an anonymised distribution (Overview)
+- `prep_sheet`      the one-on-one prep sheet (One-on-one prep page)
+- `talent`          the Talent page's ramp, persistent shortfall and hidden-by-the-total sections
 - `people_roles`    People and roles on the Settings page: leaders and sales ops assign roles and e-mails
 
 May import: the domain package, `components.cache`, `components.sharing`, `components.signin` (the

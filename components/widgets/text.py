@@ -15,3 +15,8 @@ def plain(text: object, limit: int = 80) -> str:
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return _MARKDOWN.sub(r"\\\1", value)
+
+
+def rows(n: int) -> str:
+    """A count of rows in words: "1 row", "1,204 rows"."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
