@@ -232,7 +232,9 @@ def test_the_pages_screenshots_are_there_at_a_projectors_size():
 
 
 def test_an_interrupted_import_is_documented_as_the_data_page_lists_it():
-    assert '"interrupted, nothing written"' in (ROOT / "components" / "sections" / "import_batches.py").read_text(encoding="utf-8")
+    assert '"interrupted, nothing written"' in (ROOT / "components" / "sections" / "import_batches.py").read_text(
+        encoding="utf-8"
+    )
     said = " ".join(text("importing.md").split())
     assert "interrupted, nothing written" in said and "upload the file again" in said
 
