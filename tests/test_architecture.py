@@ -19,6 +19,7 @@ MAY_IMPORT = {
     "store": set(),
     "formatting": set(),
     "settings": {"store", "access"},
+    "settings_check": {"settings", "metrics", "coaching"},
     "access": {"store", "formatting"},
     "metrics": {"store", "settings", "formatting"},
     "diagnosis": {"metrics", "store", "settings", "formatting"},

@@ -21,6 +21,7 @@
 - `peers`           a manager's or rep's peers as an anonymised distribution (Overview)
 - `prep_sheet`      the one-on-one prep sheet (One-on-one prep page)
 - `talent`          the Talent page's ramp, persistent shortfall and hidden-by-the-total sections
+- `settings_form`   the Settings page's form: every rule behind the figures as the user edits it
 - `people_roles`    People and roles on the Settings page: leaders and sales ops assign roles and e-mails
 
 May import: the domain package, `components.cache`, `components.sharing`, `components.signin` (the
