@@ -96,6 +96,58 @@ def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.d
     return Inputs(np.asarray(rep_ids, dtype=np.int64), data, cycles, places.of(owners), days, unconverted)
 
 
+Ask = tuple[Period, dt.date, list]  # a period, an as-of date, the reps (in order) for `gather_many`
+
+
+def gather_many(engine: queries.Bind, settings: Settings, asks: list[Ask]) -> list[Inputs]:
+    """`gather` for several periods and as-of dates at once, each figure the same: every card's windows in one
+    deal query and one activity query, the quotas of all their periods (each one's and the next, back to back)
+    in one, the won-deal cycles read once and each card's look-back cut from them."""
+    deal_windows: dict = {}
+    activity_windows: dict = {}
+    for n, (period, as_of, _) in enumerate(asks):
+        deal, activity = windows(settings, period, as_of)
+        deal_windows |= {f"c{n}_{name}": w for name, w in deal.items()}
+        activity_windows |= {f"c{n}_{name}": w for name, w in activity.items()}
+    deals, acts = queries.deal_totals(engine, deal_windows), queries.activity_totals(engine, activity_windows)
+    quota = _QuotaChain(engine, settings, [period for period, _, _ in asks])
+    cycles = queries.won_cycles_unpacked(engine)
+    found = []
+    for n, (period, as_of, rep_ids) in enumerate(asks):
+        places, mine = Places(rep_ids), (_card_columns(deals, f"c{n}_"), _card_columns(acts, f"c{n}_"))
+        data, unconverted = money(mine[0], settings, places)
+        data |= counts(*mine, places) | quota.of(period, places)
+        owners, days = queries.won_cycles_inside(cycles, deal_windows[f"c{n}_lb"][0], as_of)
+        cards = queries.cycles_frame(owners, days)
+        found.append(Inputs(np.asarray(rep_ids, dtype=np.int64), data, cards, places.of(owners), days, unconverted))
+    return found
+
+
+def _card_columns(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """One card's windows among `gather_many`'s columns, named as `gather`'s (the keys kept)."""
+    return {(name[len(prefix) :] if name.startswith(prefix) else name): values for name, values in columns.items()
+            if name.startswith(prefix) or name in ("rep_id", "currency")}  # fmt: skip
+
+
+class _QuotaChain:
+    """The quotas of several periods of one kind and each one's next, read at once over the periods back to back
+    from the earliest to the last next one (`quota_totals`)."""
+
+    def __init__(self, engine: queries.Bind, settings: Settings, chosen: list[Period]) -> None:
+        fy = settings.fiscal_year_start_month
+        last = max(periods.next_period(p, fy).end for p in chosen)
+        self.chain = periods.list_periods(min(p.start for p in chosen), last, chosen[0].kind, fy)
+        self.at = {p.start: j for j, p in enumerate(self.chain)}
+        self.keys, self.totals = quota_totals(engine, settings, self.chain)
+
+    def of(self, period: Period, places: Places) -> dict[str, np.ndarray]:
+        """`quota` and `next_quota` of `period` per rep, in `places`' order."""
+        m, j = len(self.chain), self.at[period.start]
+        pick = (self.keys % m == j) | (self.keys % m == j + 1)
+        keys = (self.keys[pick] // m) * 2 + (self.keys[pick] % m - j)
+        return dict(zip(("quota", "next_quota"), _by_rep(keys, self.totals[pick], 2, places)))
+
+
 def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, dict]:
     """The deal and activity windows: (first day or None, last day, totals) by name."""
     lookback = as_of - dt.timedelta(days=settings.lookback_days)

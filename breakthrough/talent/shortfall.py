@@ -260,12 +260,10 @@ def _effects_by_rep(effects: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.nda
 def _focus(engine, settings: Settings, found: history.History, positions: list[int], as_of: dt.date) -> dict:
     """The focus driver of every rep in each of these periods, as the app showed it halfway through the period
     (or on the as-of date, if sooner): {position: {rep id: driver key}}."""
-    out = {}
-    for j in positions:
-        period = found.periods[j]
-        card = scorecard.build(engine, settings, period, min(period.start + (period.end - period.start) / 2, as_of))
-        out[j] = focus.focus_only(card, card.won_cycles, settings.shrinkage_k, "top quartile")
-    return out
+    chosen = [found.periods[j] for j in positions]
+    halfway = [(p, min(p.start + (p.end - p.start) / 2, as_of)) for p in chosen]
+    cards = scorecard.columns_many(engine, settings, halfway)  # every period's arrays from one read of each kind
+    return {j: focus.focus_of_columns(card, settings.shrinkage_k, "top quartile") for j, card in zip(positions, cards)}
 
 
 def _effects(engine, settings: Settings, focused: pd.DataFrame, found: history.History, as_of):
