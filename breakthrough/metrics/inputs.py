@@ -99,10 +99,13 @@ def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.d
 Ask = tuple[Period, dt.date, list]  # a period, an as-of date, the reps (in order) for `gather_many`
 
 
-def gather_many(engine: queries.Bind, settings: Settings, asks: list[Ask]) -> list[Inputs]:
+def gather_many(
+    engine: queries.Bind, settings: Settings, asks: list[Ask], quotas: QuotaChain | None = None
+) -> list[Inputs]:
     """`gather` for several periods and as-of dates at once, each figure the same: every card's windows in one
     deal query and one activity query, the quotas of all their periods (each one's and the next, back to back)
-    in one, the won-deal cycles read once and each card's look-back cut from them."""
+    in one (or from `quotas`, read already, when it holds them), the won-deal cycles read once and each card's
+    look-back cut from them."""
     deal_windows: dict = {}
     activity_windows: dict = {}
     for n, (period, as_of, _) in enumerate(asks):
@@ -110,7 +113,9 @@ def gather_many(engine: queries.Bind, settings: Settings, asks: list[Ask]) -> li
         deal_windows |= {f"c{n}_{name}": w for name, w in deal.items()}
         activity_windows |= {f"c{n}_{name}": w for name, w in activity.items()}
     deals, acts = queries.deal_totals(engine, deal_windows), queries.activity_totals(engine, activity_windows)
-    quota = _QuotaChain(engine, settings, [period for period, _, _ in asks])
+    chosen = [period for period, _, _ in asks]
+    quota = quotas if quotas is not None and quotas.covers(chosen, settings) else QuotaChain.covering(engine,
+                                                                                                   settings, chosen)  # fmt: skip
     cycles = queries.won_cycles_unpacked(engine)
     found = []
     for n, (period, as_of, rep_ids) in enumerate(asks):
@@ -129,16 +134,26 @@ def _card_columns(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.n
             if name.startswith(prefix) or name in ("rep_id", "currency")}  # fmt: skip
 
 
-class _QuotaChain:
-    """The quotas of several periods of one kind and each one's next, read at once over the periods back to back
-    from the earliest to the last next one (`quota_totals`)."""
+class QuotaChain:
+    """The quotas of periods of one kind back to back (`chain`), read at once (`quota_totals`), to take each
+    period's, or a period's and the next one's, from."""
 
-    def __init__(self, engine: queries.Bind, settings: Settings, chosen: list[Period]) -> None:
+    def __init__(self, engine: queries.Bind, settings: Settings, chain: list[Period]) -> None:
+        self.chain = chain
+        self.at = {p.start: j for j, p in enumerate(chain)}
+        self.keys, self.totals = quota_totals(engine, settings, chain)
+
+    @classmethod
+    def covering(cls, engine: queries.Bind, settings: Settings, chosen: list[Period]) -> QuotaChain:
+        """The chain from the earliest of `chosen` to the period after the last one (each one's next quota)."""
         fy = settings.fiscal_year_start_month
         last = max(periods.next_period(p, fy).end for p in chosen)
-        self.chain = periods.list_periods(min(p.start for p in chosen), last, chosen[0].kind, fy)
-        self.at = {p.start: j for j, p in enumerate(self.chain)}
-        self.keys, self.totals = quota_totals(engine, settings, self.chain)
+        return cls(engine, settings, periods.list_periods(min(p.start for p in chosen), last, chosen[0].kind, fy))
+
+    def covers(self, chosen: list[Period], settings: Settings) -> bool:
+        """Whether every one of `chosen` and the period after it are in the chain."""
+        fy = settings.fiscal_year_start_month
+        return all(p.start in self.at and periods.next_period(p, fy).start in self.at for p in chosen)
 
     def of(self, period: Period, places: Places) -> dict[str, np.ndarray]:
         """`quota` and `next_quota` of `period` per rep, in `places`' order."""
@@ -146,6 +161,15 @@ class _QuotaChain:
         pick = (self.keys % m == j) | (self.keys % m == j + 1)
         keys = (self.keys[pick] // m) * 2 + (self.keys[pick] % m - j)
         return dict(zip(("quota", "next_quota"), _by_rep(keys, self.totals[pick], 2, places)))
+
+    def grid(self, count: int, places: Places) -> np.ndarray:
+        """Reps × the first `count` periods of the chain: each rep's quota (0 where none)."""
+        m = len(self.chain)
+        inside = self.keys % m < count
+        found = np.zeros((places.count, count))
+        where = places.of(self.keys[inside] // m)
+        found[where[where >= 0], (self.keys[inside] % m)[where >= 0]] = self.totals[inside][where >= 0]
+        return found
 
 
 def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, dict]:

@@ -167,15 +167,19 @@ class CardColumns:
     columns: Columns
 
 
-def columns_many(engine: Engine, settings: Settings, dates: list[tuple[Period, dt.date]]) -> list[CardColumns]:
+def columns_many(
+    engine: Engine, settings: Settings, dates: list[tuple[Period, dt.date]], quotas: inputs.QuotaChain | None = None
+) -> list[CardColumns]:
     """The arrays `build` would work out for each (period, as-of date), every one the same, from one read of each
-    kind for all of them (`inputs.gather_many`) and without the per-rep figures."""
+    kind for all of them (`inputs.gather_many`; the quotas from `quotas` when it holds them) and without the
+    per-rep figures."""
     if not dates:
         return []
     with engine.connect() as conn:  # one connection for every query
         rows = queries.rep_rows(conn)
         chosen = [_Reps(queries.present_rows(rows, p.start, max(as_of, p.start))) for p, as_of in dates]
-        found = inputs.gather_many(conn, settings, [(p, as_of, reps.ids) for (p, as_of), reps in zip(dates, chosen)])
+        asks = [(p, as_of, reps.ids) for (p, as_of), reps in zip(dates, chosen)]
+        found = inputs.gather_many(conn, settings, asks, quotas)
         conn.commit()  # PostgreSQL: psycopg forgets its prepared statements on a rollback, not on a commit
     return [_card_columns(settings, period, as_of, reps, mine) for (period, as_of), reps, mine in
             zip(dates, chosen, found)]  # fmt: skip
