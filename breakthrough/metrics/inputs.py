@@ -106,26 +106,32 @@ def gather_many(
     deal query and one activity query, the quotas of all their periods (each one's and the next, back to back)
     in one (or from `quotas`, read already, when it holds them), the won-deal cycles read once and each card's
     look-back cut from them."""
+    deal_windows, activity_windows = _many_windows(settings, asks)
+    deals, acts = queries.deal_totals(engine, deal_windows), queries.activity_totals(engine, activity_windows)
+    chosen = [period for period, _, _ in asks]
+    if quotas is None or not quotas.covers(chosen, settings):
+        quotas = QuotaChain.covering(engine, settings, chosen)
+    cycles = queries.won_cycles_unpacked(engine)
+    found = []
+    for n, (period, as_of, rep_ids) in enumerate(asks):
+        places, mine = Places(rep_ids), (_card_columns(deals, f"c{n}_"), _card_columns(acts, f"c{n}_"))
+        data, unconverted = money(mine[0], settings, places)
+        data |= counts(*mine, places) | quotas.of(period, places)
+        owners, days = queries.won_cycles_inside(cycles, deal_windows[f"c{n}_lb"][0], as_of)
+        cards = queries.cycles_frame(owners, days)
+        found.append(Inputs(np.asarray(rep_ids, dtype=np.int64), data, cards, places.of(owners), days, unconverted))
+    return found
+
+
+def _many_windows(settings: Settings, asks: list[Ask]) -> tuple[dict, dict]:
+    """Every card's deal and activity windows (`windows`), named `c<card>_<window>`."""
     deal_windows: dict = {}
     activity_windows: dict = {}
     for n, (period, as_of, _) in enumerate(asks):
         deal, activity = windows(settings, period, as_of)
         deal_windows |= {f"c{n}_{name}": w for name, w in deal.items()}
         activity_windows |= {f"c{n}_{name}": w for name, w in activity.items()}
-    deals, acts = queries.deal_totals(engine, deal_windows), queries.activity_totals(engine, activity_windows)
-    chosen = [period for period, _, _ in asks]
-    quota = quotas if quotas is not None and quotas.covers(chosen, settings) else QuotaChain.covering(engine,
-                                                                                                   settings, chosen)  # fmt: skip
-    cycles = queries.won_cycles_unpacked(engine)
-    found = []
-    for n, (period, as_of, rep_ids) in enumerate(asks):
-        places, mine = Places(rep_ids), (_card_columns(deals, f"c{n}_"), _card_columns(acts, f"c{n}_"))
-        data, unconverted = money(mine[0], settings, places)
-        data |= counts(*mine, places) | quota.of(period, places)
-        owners, days = queries.won_cycles_inside(cycles, deal_windows[f"c{n}_lb"][0], as_of)
-        cards = queries.cycles_frame(owners, days)
-        found.append(Inputs(np.asarray(rep_ids, dtype=np.int64), data, cards, places.of(owners), days, unconverted))
-    return found
+    return deal_windows, activity_windows
 
 
 def _card_columns(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
