@@ -145,6 +145,21 @@ def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_wo
     assert all(refreshed.values())  # every table had rows to compare
 
 
+def test_the_talent_pages_covering_indexes_go_with_a_downgrade_and_come_back(engine):
+    """0017_talent5 adds two indexes (a rep's sessions by date, a rep's commitments); a downgrade drops them."""
+    wanted = {("coaching_session", "ix_session_rep_date"), ("commitment", "ix_commitment_rep_session")}
+
+    def present() -> set:
+        found = inspect(engine)
+        return {(t, i["name"]) for t in ("coaching_session", "commitment") for i in found.get_indexes(t)} & wanted
+
+    assert present() == wanted
+    _alembic(engine, "downgrade", "0016_talent")
+    assert present() == set()
+    migrate(engine)
+    assert present() == wanted
+
+
 def _tables(engine, names) -> dict[str, list]:
     with engine.connect() as conn:
         return {n: sorted(tuple(r) for r in conn.execute(select(Base.metadata.tables[n]))) for n in names}

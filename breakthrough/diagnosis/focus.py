@@ -146,13 +146,18 @@ def results_pace(rep: RepFigures, elapsed_share: float) -> float | None:
 
 def peer_groups(card: Scorecard) -> dict[int, tuple[int, ...]]:
     """Each rep's benchmark group: their team, or everyone when the team is smaller than 4 (or unknown)."""
+    return _peer_groups(list(card.reps), [r.team for r in card.reps.values()])
+
+
+def _peer_groups(ids: Sequence[int], team_of: Sequence) -> dict[int, tuple[int, ...]]:
+    """`peer_groups` of reps `ids` whose teams are `team_of` (the same order)."""
     teams: dict[str, list[int]] = {}
-    for rep_id, rep in card.reps.items():
-        if rep.team is not None:
-            teams.setdefault(rep.team, []).append(rep_id)
-    everyone = tuple(card.reps)
-    return {i: tuple(teams[r.team]) if r.team in teams and len(teams[r.team]) >= MIN_GROUP else everyone
-            for i, r in card.reps.items()}  # fmt: skip
+    for rep_id, team in zip(ids, team_of):
+        if team is not None:
+            teams.setdefault(team, []).append(rep_id)
+    everyone = tuple(ids)
+    return {i: tuple(teams[t]) if t in teams and len(teams[t]) >= MIN_GROUP else everyone
+            for i, t in zip(ids, team_of)}  # fmt: skip
 
 
 def peer_group(card: Scorecard, rep_id: int) -> list[int]:
@@ -216,6 +221,26 @@ def focus_only(card: Scorecard, cycles: pd.DataFrame, k: float, benchmark_name: 
     return dict(zip([r.rep_id for r in reps], focus_of(impacts)))
 
 
+def focus_of_columns(card: scorecard.CardColumns, k: float, benchmark_name: str = "top quartile") -> dict:
+    """`focus_only` from a card's arrays (`scorecard.columns_many`), without its per-rep figures: the same values
+    (each driver's as the figures hold it), benchmarks, impacts and focus."""
+    if not card.rep_ids:
+        return {}
+    level = BENCHMARKS.get(benchmark_name, BENCHMARKS["top quartile"])
+    columns = card.columns
+    i = columns.inputs
+    assert i.median_cycle_days is not None  # arrays: NaN where a rep has none
+    arrays = {"activity": i.calls_pw, "call_to_meeting": columns.rates["call_to_meeting"],
+              "meeting_to_opp": columns.rates["meeting_to_opp"], "win_rate": columns.rates["win_rate"],
+              "deal_size": columns.rates["deal_size"], "coverage": columns.coverage,
+              "cycle": i.median_cycle_days}  # fmt: skip
+    bench = _benchmarks_of(card.rep_ids, card.teams, arrays, level)
+    days_left = (card.period.end - card.as_of).days
+    cycles = Cycles(columns.cycles, columns.cycles_short, card.teams, days_left, k)
+    _, impacts = _impacts_of(i, len(card.rep_ids), arrays, bench, cycles)
+    return dict(zip(card.rep_ids, focus_of(impacts)))
+
+
 def _driver_lists(reps: Sequence[RepFigures]) -> dict[str, list]:
     """Each driver's value for every rep, one list per driver: calls per week (last 4 weeks), the shrunk rates,
     coverage and the median cycle."""
@@ -228,9 +253,15 @@ def _driver_lists(reps: Sequence[RepFigures]) -> dict[str, list]:
 
 def _benchmarks_by_rep(card: Scorecard, values: Mapping[str, np.ndarray], level: float) -> dict[str, np.ndarray]:
     """Each driver's benchmark for each rep (NaN: none), over the rep's peer group (`peer_groups`)."""
-    position = {rep_id: n for n, rep_id in enumerate(card.reps)}
+    return _benchmarks_of(list(card.reps), [r.team for r in card.reps.values()], values, level)
+
+
+def _benchmarks_of(ids: Sequence[int], team_of: Sequence, values: Mapping[str, np.ndarray], level: float) -> dict:
+    """`_benchmarks_by_rep` of reps `ids` whose teams are `team_of`."""
+    position = {rep_id: n for n, rep_id in enumerate(ids)}
     number: dict[tuple[int, ...], int] = {}
-    group_of = np.array([number.setdefault(g, len(number)) for g in peer_groups(card).values()], dtype=np.intp)
+    group_of = np.array([number.setdefault(g, len(number)) for g in _peer_groups(ids, team_of).values()],
+                        dtype=np.intp)  # fmt: skip
     members = [np.array([position[i] for i in g], dtype=np.intp) for g in number]
     found = group_benchmarks(values, members, level)
     return {key: per_group[group_of] for key, per_group in found.items()}
@@ -260,7 +291,14 @@ _FIELDS = {key: d.moves for key, d in DRIVERS.items() if d.moves is not None}  #
 
 def _impacts(card: Scorecard, values: Mapping[str, np.ndarray], bench: Mapping[str, np.ndarray], cycles: Cycles):
     """(P per rep, {driver: impact array}) — None for drivers without an impact of their own."""
-    inputs = _all_inputs(card, cycles.closable(np.ones(len(card.reps))))
+    assert card.columns is not None  # `diagnose` refuses a card without its arrays
+    return _impacts_of(card.columns.inputs, len(card.reps), values, bench, cycles)
+
+
+def _impacts_of(card_inputs: funnel.FunnelInputs, n: int, values: Mapping[str, np.ndarray],
+                bench: Mapping[str, np.ndarray], cycles: Cycles):  # fmt: skip
+    """`_impacts` from the reverse funnel's inputs of `n` reps."""
+    inputs = replace(card_inputs, closable_share=cycles.closable(np.ones(n)))
     base = funnel.projected_revenue(inputs)
     impacts = {key: driver_impact(key, values[key], bench[key], inputs, base, cycles) for key in DRIVERS}
     return base.tolist(), impacts
@@ -293,13 +331,6 @@ def driver_impact(
         better = replace(inputs, **moves)
     gain = funnel.projected_revenue(better) - base
     return np.where(worse, np.where(gain < 0.0, 0.0, gain), 0.0)
-
-
-def _all_inputs(card: Scorecard, closable: np.ndarray) -> funnel.FunnelInputs:
-    """What `funnel.projected_revenue` needs for every rep, as arrays: the scorecard's own inputs with this
-    closable share."""
-    assert card.columns is not None  # `diagnose` refuses a card without its arrays
-    return replace(card.columns.inputs, closable_share=closable)
 
 
 class Cycles:

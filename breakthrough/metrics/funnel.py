@@ -140,6 +140,11 @@ def compute_all(inputs: FunnelInputs[NDArray[np.float64]]) -> list[Funnel]:
     return _funnels(columns, _stages_all(shortfall, i), _levers_all(i, projected_gap))
 
 
+def coverage_all(inputs: FunnelInputs[NDArray[np.float64]]) -> np.ndarray:
+    """Each rep's `Funnel.coverage` (the open pipeline ÷ the gap to quota; ∞ with no gap), without the rest."""
+    return _ratio_all(inputs.open_pipeline, _max0(inputs.quota - inputs.won))
+
+
 def _funnels(columns: dict, stages_: dict[str, dict], levers_: dict[str, np.ndarray]) -> list[Funnel]:
     """One `Funnel` per rep from the columns worked out for everyone."""
     n = len(columns["gap"])

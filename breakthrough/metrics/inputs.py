@@ -96,6 +96,88 @@ def gather(engine: queries.Bind, settings: Settings, period: Period, as_of: dt.d
     return Inputs(np.asarray(rep_ids, dtype=np.int64), data, cycles, places.of(owners), days, unconverted)
 
 
+Ask = tuple[Period, dt.date, list]  # a period, an as-of date, the reps (in order) for `gather_many`
+
+
+def gather_many(
+    engine: queries.Bind, settings: Settings, asks: list[Ask], quotas: QuotaChain | None = None
+) -> list[Inputs]:
+    """`gather` for several periods and as-of dates at once, each figure the same: every card's windows in one
+    deal query and one activity query, the quotas of all their periods (each one's and the next, back to back)
+    in one (or from `quotas`, read already, when it holds them), the won-deal cycles read once and each card's
+    look-back cut from them."""
+    deal_windows, activity_windows = _many_windows(settings, asks)
+    deals, acts = queries.deal_totals(engine, deal_windows), queries.activity_totals(engine, activity_windows)
+    chosen = [period for period, _, _ in asks]
+    if quotas is None or not quotas.covers(chosen, settings):
+        quotas = QuotaChain.covering(engine, settings, chosen)
+    cycles = queries.won_cycles_unpacked(engine)
+    found = []
+    for n, (period, as_of, rep_ids) in enumerate(asks):
+        places, mine = Places(rep_ids), (_card_columns(deals, f"c{n}_"), _card_columns(acts, f"c{n}_"))
+        data, unconverted = money(mine[0], settings, places)
+        data |= counts(*mine, places) | quotas.of(period, places)
+        owners, days = queries.won_cycles_inside(cycles, deal_windows[f"c{n}_lb"][0], as_of)
+        cards = queries.cycles_frame(owners, days)
+        found.append(Inputs(np.asarray(rep_ids, dtype=np.int64), data, cards, places.of(owners), days, unconverted))
+    return found
+
+
+def _many_windows(settings: Settings, asks: list[Ask]) -> tuple[dict, dict]:
+    """Every card's deal and activity windows (`windows`), named `c<card>_<window>`."""
+    deal_windows: dict = {}
+    activity_windows: dict = {}
+    for n, (period, as_of, _) in enumerate(asks):
+        deal, activity = windows(settings, period, as_of)
+        deal_windows |= {f"c{n}_{name}": w for name, w in deal.items()}
+        activity_windows |= {f"c{n}_{name}": w for name, w in activity.items()}
+    return deal_windows, activity_windows
+
+
+def _card_columns(columns: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """One card's windows among `gather_many`'s columns, named as `gather`'s (the keys kept)."""
+    return {(name[len(prefix) :] if name.startswith(prefix) else name): values for name, values in columns.items()
+            if name.startswith(prefix) or name in ("rep_id", "currency")}  # fmt: skip
+
+
+class QuotaChain:
+    """The quotas of periods of one kind back to back (`chain`), read at once (`quota_totals`), to take each
+    period's, or a period's and the next one's, from."""
+
+    def __init__(self, engine: queries.Bind, settings: Settings, chain: list[Period]) -> None:
+        self.chain = chain
+        self.at = {p.start: j for j, p in enumerate(chain)}
+        self.keys, self.totals = quota_totals(engine, settings, chain)
+
+    @classmethod
+    def covering(cls, engine: queries.Bind, settings: Settings, chosen: list[Period]) -> QuotaChain:
+        """The chain from the earliest of `chosen` to the period after the last one (each one's next quota)."""
+        fy = settings.fiscal_year_start_month
+        last = max(periods.next_period(p, fy).end for p in chosen)
+        return cls(engine, settings, periods.list_periods(min(p.start for p in chosen), last, chosen[0].kind, fy))
+
+    def covers(self, chosen: list[Period], settings: Settings) -> bool:
+        """Whether every one of `chosen` and the period after it are in the chain."""
+        fy = settings.fiscal_year_start_month
+        return all(p.start in self.at and periods.next_period(p, fy).start in self.at for p in chosen)
+
+    def of(self, period: Period, places: Places) -> dict[str, np.ndarray]:
+        """`quota` and `next_quota` of `period` per rep, in `places`' order."""
+        m, j = len(self.chain), self.at[period.start]
+        pick = (self.keys % m == j) | (self.keys % m == j + 1)
+        keys = (self.keys[pick] // m) * 2 + (self.keys[pick] % m - j)
+        return dict(zip(("quota", "next_quota"), _by_rep(keys, self.totals[pick], 2, places)))
+
+    def grid(self, count: int, places: Places) -> np.ndarray:
+        """Reps × the first `count` periods of the chain: each rep's quota (0 where none)."""
+        m = len(self.chain)
+        inside = self.keys % m < count
+        found = np.zeros((places.count, count))
+        where = places.of(self.keys[inside] // m)
+        found[where[where >= 0], (self.keys[inside] % m)[where >= 0]] = self.totals[inside][where >= 0]
+        return found
+
+
 def windows(settings: Settings, period: Period, as_of: dt.date) -> tuple[dict, dict]:
     """The deal and activity windows: (first day or None, last day, totals) by name."""
     lookback = as_of - dt.timedelta(days=settings.lookback_days)

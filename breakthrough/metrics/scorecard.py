@@ -124,10 +124,7 @@ def _build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -
         reps = _Reps(queries.period_reps(conn, period.start, max(as_of, period.start)))
         found = inputs.gather(conn, settings, period, as_of, reps.ids)
         conn.commit()  # PostgreSQL: psycopg forgets its prepared statements on a rollback, not on a commit
-    weeks_left = periods.weeks_left(period, as_of, settings.holiday_country)
-    shrunk = _shrunk_rates(found, reps, settings)
-    cycles = _cycles(found, reps, settings.shrinkage_k, (period.end - as_of).days)
-    funnel_inputs = _funnel_inputs(found, shrunk, cycles, settings, weeks_left, (period.end - as_of).days)
+    weeks_left, shrunk, cycles, funnel_inputs = _arrays(found, reps, settings, period, as_of)
     funnels = funnel.compute_all(funnel_inputs)
     low = settings.low_confidence_trials
     rep_rates = {name: rates.many(v, raw, n, trials, trials < low) for name, (v, raw, n, trials) in shrunk.items()}
@@ -148,6 +145,52 @@ def _build(engine: Engine, settings: Settings, period: Period, as_of: dt.date) -
         won_cycles=found.cycles,
         columns=columns,
     )
+
+
+def _arrays(found: inputs.Inputs, reps: _Reps, settings: Settings, period: Period, as_of: dt.date) -> tuple:
+    """(weeks left, shrunk rates, cycles, the reverse funnel's inputs): what every figure is worked out from."""
+    weeks_left = periods.weeks_left(period, as_of, settings.holiday_country)
+    shrunk = _shrunk_rates(found, reps, settings)
+    cycles = _cycles(found, reps, settings.shrinkage_k, (period.end - as_of).days)
+    funnel_inputs = _funnel_inputs(found, shrunk, cycles, settings, weeks_left, (period.end - as_of).days)
+    return weeks_left, shrunk, cycles, funnel_inputs
+
+
+@dataclass(frozen=True)
+class CardColumns:
+    """A scorecard's arrays without its per-rep figures (`columns_many`): enough for `focus.focus_of_columns`."""
+
+    period: Period
+    as_of: dt.date
+    rep_ids: list[int]
+    teams: list  # each rep's team name (NaN: none), as `RepFigures.team`
+    columns: Columns
+
+
+def columns_many(
+    engine: Engine, settings: Settings, dates: list[tuple[Period, dt.date]], quotas: inputs.QuotaChain | None = None
+) -> list[CardColumns]:
+    """The arrays `build` would work out for each (period, as-of date), every one the same, from one read of each
+    kind for all of them (`inputs.gather_many`; the quotas from `quotas` when it holds them) and without the
+    per-rep figures."""
+    if not dates:
+        return []
+    with engine.connect() as conn:  # one connection for every query
+        rows = queries.rep_rows(conn)
+        chosen = [_Reps(queries.present_rows(rows, p.start, max(as_of, p.start))) for p, as_of in dates]
+        asks = [(p, as_of, reps.ids) for (p, as_of), reps in zip(dates, chosen)]
+        found = inputs.gather_many(conn, settings, asks, quotas)
+        conn.commit()  # PostgreSQL: psycopg forgets its prepared statements on a rollback, not on a commit
+    return [_card_columns(settings, period, as_of, reps, mine) for (period, as_of), reps, mine in
+            zip(dates, chosen, found)]  # fmt: skip
+
+
+def _card_columns(settings: Settings, period: Period, as_of: dt.date, reps: _Reps, found) -> CardColumns:
+    _, shrunk, cycles, funnel_inputs = _arrays(found, reps, settings, period, as_of)
+    coverage = funnel.coverage_all(funnel_inputs)
+    rates_ = {name: values[0] for name, values in shrunk.items()}
+    return CardColumns(period, as_of, reps.ids, reps.teams,
+                       Columns(funnel_inputs, rates_, coverage, cycles["own"], cycles["short"]))  # fmt: skip
 
 
 def period_quota(engine: Engine, settings: Settings, period: Period) -> pd.Series:

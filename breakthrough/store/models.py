@@ -455,6 +455,8 @@ class CoachingSession(Base):
     __table_args__ = (
         Index("ix_session_manager_date", "manager_id", "date"),
         Index("ix_session_identity", "source", "external_id", unique=True),  # imported sessions (migration 0008)
+        # a rep's sessions by date with what the Talent page counts, read from the index alone (migration 0017)
+        Index("ix_session_rep_date", "rep_id", "date", "type", "focus_driver", "manager_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str | None] = mapped_column(String(40))  # set on imported sessions only
@@ -479,6 +481,10 @@ class CoachingSession(Base):
 
 class Commitment(Base):
     __tablename__ = "commitment"
+    __table_args__ = (
+        # a rep's commitments with their session and what their status on a day needs, from the index (0017)
+        Index("ix_commitment_rep_session", "rep_id", "session_id", "status", "due_date", "reviewed_date"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("coaching_session.id"), index=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -204,8 +204,17 @@ def period_reps(engine: Bind, first: dt.date, last: dt.date) -> list:
     """The reps in the figures of the days [first, last] (who worked here during some part of them:
     `tenure.present`) as rows with `people`'s columns (`id`, `name`, `team_id`, `team`, `manager`…), in its
     order (as the driver gives them: see `driver_rows`)."""
+    return present_rows(rep_rows(engine), first, last)
+
+
+def rep_rows(engine: Bind) -> list:
+    """Every rep, leavers too, as rows with `people`'s columns in its order (what `period_reps` keeps from)."""
     with connected(engine) as conn:
-        rows = driver_rows(conn, REPS)
+        return driver_rows(conn, REPS)
+
+
+def present_rows(rows: list, first: dt.date, last: dt.date) -> list:
+    """The `rep_rows` of the reps in the figures of the days [first, last] (`tenure.present`)."""
     if not rows:
         return rows
     hire, end, active = (PEOPLE_COLUMNS.index(c) for c in ("hire_date", "end_date", "active"))
@@ -442,13 +451,34 @@ def won_cycles(engine: Bind, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 def won_cycle_arrays(engine: Bind, start: dt.date, end: dt.date) -> tuple[np.ndarray, np.ndarray]:
     """`won_cycles` as two arrays: each deal's owner id (int64) and its cycle in days (float)."""
+    return won_cycles_inside(won_cycles_unpacked(engine), start, end)
+
+
+@dataclass(frozen=True)
+class WonCycles:
+    """Every won deal of `won_deal_cycles`, owner by owner (ascending id): close day (days since EPOCH), cycle."""
+
+    owners: np.ndarray  # int64, each owner once
+    deals: np.ndarray  # int64, how many deals each owner has
+    close: np.ndarray
+    cycle: np.ndarray
+
+
+def won_cycles_unpacked(engine: Bind) -> WonCycles:
+    """The whole `won_deal_cycles` rollup unpacked, to cut several windows from (`won_cycles_inside`)."""
     with connected(engine) as conn:
         rows = _packed_cycles(conn)
     close, cycle = unpack_cycles(b"".join(r[2] for r in rows), b"".join(r[3] for r in rows))
-    inside = (close >= start.toordinal() - EPOCH) & (close <= end.toordinal() - EPOCH)
-    ends = np.cumsum(np.array([r[1] for r in rows], dtype=np.int64))  # where each owner's deals end
+    owners, deals = (np.array([r[i] for r in rows], dtype=np.int64) for i in (0, 1))
+    return WonCycles(owners, deals, close, cycle)
+
+
+def won_cycles_inside(found: WonCycles, start: dt.date, end: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """`won_cycle_arrays` for the deals closed in [start, end] among `found`."""
+    inside = (found.close >= start.toordinal() - EPOCH) & (found.close <= end.toordinal() - EPOCH)
+    ends = np.cumsum(found.deals)  # where each owner's deals end
     kept = np.diff(np.r_[0, np.cumsum(inside)][np.r_[0, ends]])  # each owner's deals inside the window
-    return np.repeat(np.array([r[0] for r in rows], dtype=np.int64), kept), cycle[inside].astype(float)
+    return np.repeat(found.owners, kept), found.cycle[inside].astype(float)
 
 
 def cycles_frame(owners: np.ndarray, days: np.ndarray) -> pd.DataFrame:

@@ -12,7 +12,7 @@ attainment ÷ the share of the period's working days elapsed (1 for a period tha
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,7 +39,8 @@ class History:
     end: tuple[dt.date | None, ...]
     present: np.ndarray  # bool: in the period's figures (`tenure.present`)
     share: np.ndarray  # the share of the period's working days employed (`tenure.employed_share`)
-    figures: dict[str, np.ndarray]  # FIGURES → reps × periods
+    figures: dict[str, np.ndarray]  # FIGURES (those asked for) → reps × periods
+    quotas: inputs.QuotaChain | None = field(default=None, repr=False, compare=False)  # read with the next period
 
     @property
     def attainment(self) -> np.ndarray:
@@ -67,8 +68,18 @@ def empty(as_of: dt.date) -> History:
                    {f: none for f in FIGURES})  # fmt: skip
 
 
-def build(engine: queries.Bind, settings: Settings, kind: str, as_of: dt.date) -> History:
-    """Every rep's figures in every `kind` period ("month" or "quarter") from the data's first day to `as_of`."""
+def build(
+    engine: queries.Bind,
+    settings: Settings,
+    kind: str,
+    as_of: dt.date,
+    wanted: tuple[str, ...] = FIGURES,
+    next_quota: bool = False,
+) -> History:
+    """Every rep's figures in every `kind` period ("month" or "quarter") from the data's first day to `as_of`
+    (only the `wanted` ones among FIGURES: the quota and won are all results pace needs, without the activity).
+    `next_quota`: the quotas are read with the period after the last one, and kept (`History.quotas`) for the
+    scorecards of these periods (`scorecard.columns_many`) to take theirs from."""
     first = queries.first_data_day(engine)
     if first is None or first > as_of:
         return empty(as_of)
@@ -84,15 +95,21 @@ def build(engine: queries.Bind, settings: Settings, kind: str, as_of: dt.date) -
     present = _present(hire, end, active, chosen, as_of)
     share = _employed_share(hire, end, chosen, settings.holiday_country)
     places = inputs.Places(ids)
-    figures = _figures(engine, settings, chosen, as_of, places)
-    figures["quota"] = _quotas(engine, settings, chosen, places)
-    for name in FIGURES:
+    figures = _figures(engine, settings, chosen, as_of, places, wanted)
+    quotas = None
+    if "quota" in wanted and next_quota:
+        quotas = inputs.QuotaChain(engine, settings, [*chosen, periods.next_period(chosen[-1],
+                                                                                settings.fiscal_year_start_month)])  # fmt: skip
+        figures["quota"] = quotas.grid(len(chosen), places)
+    elif "quota" in wanted:
+        figures["quota"] = _quotas(engine, settings, chosen, places)
+    for name in figures:
         figures[name] = np.where(present, figures[name], 0.0)
     elapsed = np.array([periods.elapsed_share(p, as_of, settings.holiday_country) for p in chosen])
     return History(
         as_of, chosen, elapsed, tuple(ids), tuple(str(r[col["name"]]) for r in rows),
         tuple(r[col["team"]] for r in rows), tuple(r[col["manager"]] for r in rows), tuple(hire), tuple(end),
-        present, share, figures,
+        present, share, figures, quotas,
     )  # fmt: skip
 
 
@@ -166,24 +183,33 @@ def _period_totals(engine, spec: rollups.Running, chosen, as_of: dt.date, totals
     return found
 
 
-def _figures(engine, settings: Settings, chosen, as_of, places: inputs.Places) -> dict[str, np.ndarray]:
-    """Won and the pipeline created (reporting currency), new opportunities, calls and meetings held: reps × periods."""
+DEAL_TOTALS = {"won": ("won", "won_amount"), "pipeline": ("created", "created_amount"), "opportunities": ("created",)}
+ACTIVITY_TOTALS = {"calls": "calls", "meetings": "meetings_held"}
+
+
+def _figures(engine, settings: Settings, chosen, as_of, places: inputs.Places, wanted) -> dict[str, np.ndarray]:
+    """Won and the pipeline created (reporting currency), new opportunities, calls and meetings held: reps × periods
+    (those `wanted`; the running tables behind the others not read)."""
     n, m = places.count, len(chosen)
-    deals = _period_totals(engine, rollups.OPPORTUNITY_RUNNING, chosen, as_of, ("won", "won_amount", "created",
-                                                                                "created_amount"))  # fmt: skip
-    acts = _period_totals(engine, rollups.ACTIVITY_RUNNING, chosen, as_of, ("calls", "meetings_held"))
-    found = {name: np.zeros((n, m)) for name in ("won", "calls", "meetings", "opportunities", "pipeline")}
-    where = places.of(deals["rep_id"]) if len(deals["rep_id"]) else np.zeros(0, dtype=np.int64)
-    for name, count, amount in (("won", "won", "won_amount"), ("pipeline", "created", "created_amount")):
-        _to_reporting(found[name], where, deals, count, amount, m, settings)
-    mine = where >= 0
-    for j in range(m):
-        found["opportunities"][:, j] = np.bincount(where[mine], weights=deals[f"p{j}_created"][mine].astype(float),
-                                                   minlength=n)  # fmt: skip
-    at = places.of(acts["rep_id"]) if len(acts["rep_id"]) else np.zeros(0, dtype=np.int64)
-    for j in range(m):
-        for name, column in (("calls", "calls"), ("meetings", "meetings_held")):
-            found[name][at[at >= 0], j] = acts[f"p{j}_{column}"][at >= 0].astype(float)
+    found = {name: np.zeros((n, m)) for name in FIGURES if name in wanted and name != "quota"}
+    totals = tuple(dict.fromkeys(t for name, parts in DEAL_TOTALS.items() if name in wanted for t in parts))
+    if totals:
+        deals = _period_totals(engine, rollups.OPPORTUNITY_RUNNING, chosen, as_of, totals)
+        where = places.of(deals["rep_id"]) if len(deals["rep_id"]) else np.zeros(0, dtype=np.int64)
+        for name, (count, amount) in (("won", DEAL_TOTALS["won"]), ("pipeline", DEAL_TOTALS["pipeline"])):
+            if name in found:
+                _to_reporting(found[name], where, deals, count, amount, m, settings)
+        mine = where >= 0
+        for j in range(m if "opportunities" in found else 0):
+            found["opportunities"][:, j] = np.bincount(where[mine], minlength=n,
+                                                       weights=deals[f"p{j}_created"][mine].astype(float))  # fmt: skip
+    columns = {name: column for name, column in ACTIVITY_TOTALS.items() if name in found}
+    if columns:
+        acts = _period_totals(engine, rollups.ACTIVITY_RUNNING, chosen, as_of, tuple(columns.values()))
+        at = places.of(acts["rep_id"]) if len(acts["rep_id"]) else np.zeros(0, dtype=np.int64)
+        for j in range(m):
+            for name, column in columns.items():
+                found[name][at[at >= 0], j] = acts[f"p{j}_{column}"][at >= 0].astype(float)
     return found
 
 

@@ -37,6 +37,7 @@ from breakthrough.store.rows import as_dates, by_column, fetch
 from breakthrough.talent import history
 
 MIN_PERIODS = 2
+RESULTS = ("quota", "won")  # what results pace needs of the history
 PERIOD_WORDS = {"month": ("month", "months"), "quarter": ("quarter", "quarters")}
 
 
@@ -137,7 +138,7 @@ def runs(found: history.History, settings: Settings) -> dict[int, list[int]]:
 def build(engine, settings: Settings, as_of: dt.date, scope: Scope, kind: str | None = None) -> list[Shortfall]:
     """The reps inside `scope` behind for two or more periods running, most persistent first."""
     kind = kind or settings.shortfall_period
-    found = history.build(engine, settings, kind, as_of)
+    found = history.build(engine, settings, kind, as_of, RESULTS, next_quota=True)  # the quotas read once for both
     chosen = {r: js for r, js in runs(found, settings).items() if scope.sees_rep(r)}
     if not chosen:
         return []
@@ -260,12 +261,10 @@ def _effects_by_rep(effects: pd.DataFrame) -> dict[int, tuple[np.ndarray, np.nda
 def _focus(engine, settings: Settings, found: history.History, positions: list[int], as_of: dt.date) -> dict:
     """The focus driver of every rep in each of these periods, as the app showed it halfway through the period
     (or on the as-of date, if sooner): {position: {rep id: driver key}}."""
-    out = {}
-    for j in positions:
-        period = found.periods[j]
-        card = scorecard.build(engine, settings, period, min(period.start + (period.end - period.start) / 2, as_of))
-        out[j] = focus.focus_only(card, card.won_cycles, settings.shrinkage_k, "top quartile")
-    return out
+    chosen = [found.periods[j] for j in positions]
+    halfway = [(p, min(p.start + (p.end - p.start) / 2, as_of)) for p in chosen]
+    cards = scorecard.columns_many(engine, settings, halfway, found.quotas)  # one read of each kind for all
+    return {j: focus.focus_of_columns(card, settings.shrinkage_k, "top quartile") for j, card in zip(positions, cards)}
 
 
 def _effects(engine, settings: Settings, focused: pd.DataFrame, found: history.History, as_of):
