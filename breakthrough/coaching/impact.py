@@ -162,6 +162,7 @@ def summary_text(driver: str, effect: Effect, currency: str = "USD") -> str:
 # `opportunity_running`) instead of counting per day; `effects_at_once` works out every session's four
 # window values with index arithmetic on the ledger.
 
+MOST_KEYS = 2  # a rep's currencies `_keys_per_rep` adds up the same as `_currencies_per_rep` (see there)
 OPPORTUNITY_MEASURES = {"opps": "created", "won": "won", "lost": "lost", "won_amount": "won_amount"}
 
 
@@ -269,7 +270,7 @@ def _deals_through(
     rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
     first = np.cumsum(found["key_rows"]) - found["key_rows"]  # each key's first row
     rep = _place_of(reps, found["key"][first])  # each key's rep column
-    if len(rep) and np.bincount(rep).max() <= 2:
+    if len(rep) and np.bincount(rep).max() <= MOST_KEYS:
         return _keys_per_rep(found, places, rep, rate[codes], days, len(reps))
     return _currencies_per_rep(found, places, reps, codes, rate, days)
 
