@@ -75,9 +75,10 @@ def sample_sd(values: Sequence[float]) -> float:
     """`statistics.stdev(values)` to the last bit (the correctly rounded root of the exact sample variance), in
     whole numbers instead of its fractions: every value is a whole number over one power of two, 2^shift, so the
     variance is (n·Σw² − (Σw)²) / (n·(n − 1)·4^shift) exactly. Not finite values: `statistics.stdev` itself."""
-    if not all(math.isfinite(v) for v in values):
+    try:
+        ratios = [float(v).as_integer_ratio() for v in values]
+    except (OverflowError, ValueError):  # an infinity, or not a number
         return statistics.stdev(values)
-    ratios = [float(v).as_integer_ratio() for v in values]
     shift = max(d for _, d in ratios).bit_length() - 1  # the denominators are powers of two
     whole = [n << (shift - d.bit_length() + 1) for n, d in ratios]
     n, total = len(whole), sum(whole)
@@ -331,11 +332,17 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
     if focused.empty:
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     reps = focused["rep_id"].to_numpy(dtype=np.int64)
-    day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
+    day = days_from(focused["date"], ledger.start)  # the session's place
     last = (ledger.end - ledger.start).days
     own, team, size, column_team = _membership(ledger, team_of, reps)
     teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
     return _effect_rows(focused, reps, day, last, ledger.cum, own, teams, team, size)
+
+
+def days_from(dates: pd.Series, start: dt.date) -> np.ndarray:
+    """Each date's days since `start`, each distinct date worked out once."""
+    codes, found = pd.factorize(dates.to_numpy(dtype=object))
+    return np.array([(d - start).days for d in found], dtype=np.int64)[codes]
 
 
 def _effect_rows(
@@ -418,7 +425,7 @@ def team_effects(
     number = {t: i for i, t in enumerate(teams)}
     team = np.array([number[team_of[int(r)]] if int(r) in team_of else -1 for r in reps], dtype=np.int64)
     size = np.array([len(on_team[team_of[int(r)]]) - 1 if int(r) in team_of else 0 for r in reps], dtype=float)
-    day = np.array([(d - start).days for d in focused["date"]], dtype=np.int64)
+    day = days_from(focused["date"], start)
     return _effect_rows(focused, reps, day, (end - start).days, cum, own_column, team_cum, team, size)
 
 

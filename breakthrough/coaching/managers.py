@@ -289,9 +289,9 @@ def _impact_by_manager(effects: pd.DataFrame) -> dict[int, dict[str, impact.Effe
     """Per manager and driver: `impact.summarise` of the measured effects, in the effects' order."""
     measured = effects.dropna(subset=["effect"])
     values: dict[int, dict[str, list[float]]] = {}
-    columns = (measured[c].tolist() for c in ("manager_id", "driver", "effect"))
-    for m, d, e in zip(*columns):
-        values.setdefault(int(m), {}).setdefault(d, []).append(e)
+    effect = measured["effect"].to_numpy(dtype=float)
+    for (m, d), rows in measured.groupby(["manager_id", "driver"], sort=False).indices.items():
+        values.setdefault(int(m), {})[d] = effect[rows].tolist()  # `rows` in the effects' order
     return {m: {d: impact.summarise(found[d]) for d in impact.MEASURED if d in found} for m, found in values.items()}
 
 
