@@ -131,11 +131,15 @@ def _warm_overview(period_key: str, as_of: dt.date):
 
 def coaching_figures(engine, cfg, period, as_of):
     """What the Coaching page computes: the frame, the scorecard and every manager's coaching figures for
-    all teams (no team chosen)."""
+    all teams (no team chosen), and the rows it lists for the manager it shows first (the first by name:
+    `coaching_panel.manager_rows`, their sessions' notes and commitments' texts)."""
     frame_figures(engine)
     card = scorecard.build(engine, cfg, period, as_of)
     rep_ids = reps_now(queries.people(engine), None, None, as_of).index  # as the page
-    return managers.build(engine, cfg, card, as_of, rep_ids)
+    data = managers.build(engine, cfg, card, as_of, rep_ids)
+    if data.managers:
+        managers.manager_rows(engine, data, next(iter(data.managers)))
+    return data
 
 
 def _coaching_ms(engine, cfg, period, as_of) -> float | None:

@@ -26,6 +26,7 @@ from breakthrough.metrics.view import reps_in_scope
 from breakthrough.settings import Settings
 from breakthrough.store import queries, rollups
 from breakthrough.store.models import RUBRIC, Activity, Opportunity, Person, Team
+from breakthrough.store.text import TEXT
 from tests.conftest import TODAY
 from tests.test_coaching import DEBRIEF_CASES, US, d, frame, ledger_of
 
@@ -515,3 +516,133 @@ def test_an_as_of_date_before_the_data_measures_nothing(engine, filled):
     s = frame({"rep_id": filled.ann, "manager_id": filled.mia, "date": d("08-20"), "focus_driver": "activity"})
     fast = managers.focused_effects(engine, cfg, s, people, d("09-01"))
     assert len(fast) == 1 and fast[impact.EFFECT_COLUMNS[5:]].isna().all(axis=None)
+
+
+# --- the fourth round: lean reads, the ledger per key, the exact standard deviation (8 Dec 2026) -----------------
+
+
+def test_session_figures_leave_the_texts_out_and_with_texts_puts_them_back(engine, logged, read_path):
+    """The figures' read has every column but the notes and the typed focus; `with_texts` gives a page's rows the
+    frame `sessions` reads for them (Ann's and Eve's sessions, and their commitments: the same index, the texts)."""
+    org = logged.org
+    lean = sessions.session_figures(engine, d("10-01"), AS_OF, [org.ann, org.bob, org.eve])
+    assert list(lean.columns) == [c for c in sessions.SESSION_COLUMNS if c not in ("focus_text", "notes")]
+    agreed = sessions.commitment_figures(engine, d("10-01"), AS_OF, [org.ann, org.bob, org.eve])
+    assert list(agreed.columns) == [c for c in sessions.COMMITMENT_COLUMNS if c != "text"]
+    full = sessions.sessions(engine, d("10-01"), AS_OF, [org.ann, org.bob, org.eve])
+    said = sessions.commitments(engine, d("10-01"), AS_OF, [org.ann, org.bob, org.eve])
+    shown = lean["rep_id"] != org.bob
+    got, got_said = sessions.with_texts(engine, lean[shown], agreed)
+    expected = full[full["rep_id"] != org.bob].copy()
+    assert expected["focus_text"].dtype == object  # no typed focus in the whole window: `sessions` leaves objects
+    expected["focus_text"] = expected["focus_text"].astype(TEXT)  # `with_texts` gives text (missing: NaN) always
+    pd.testing.assert_frame_equal(got, expected)
+    pd.testing.assert_frame_equal(got_said, said)
+    assert [_plain(n) for n in got["notes"]] == ["talk tracks", "<b>not html</b>"]
+    assert got_said["text"].tolist() == ["Open with the agenda", "Ask for budget"]
+
+
+def test_manager_rows_are_their_sessions_and_commitments_with_texts(engine, logged):
+    """Mia's rows of the page's figures: her two sessions of the window (Ann's with notes, Bob's without) and the
+    commitment agreed in Ann's, with what it says; Ned's: Eve's debrief and its commitment."""
+    org = logged.org
+    lean = managers.with_quality(sessions.session_figures(engine, d("10-01"), AS_OF), {})
+    agreed = sessions.commitment_figures(engine, d("10-01"), AS_OF)
+    data = managers.Coaching(AS_OF, {}, pd.DataFrame(), lean, agreed, pd.DataFrame(columns=impact.EFFECT_COLUMNS))
+    mia, ned = managers.manager_rows(engine, data, org.mia), managers.manager_rows(engine, data, org.ned)
+    assert [(r.rep_id, _plain(r.notes), _plain(r.quality)) for r in mia.sessions.itertuples()] == [
+        (org.ann, "talk tracks", pytest.approx(50.0)),
+        (org.bob, None, None),
+    ]  # a 3 of 5: (3 − 1) ÷ 4 = 50 %
+    assert list(mia.sessions.columns) == [*sessions.SESSION_COLUMNS, "quality"]
+    assert mia.commitments["text"].tolist() == ["Open with the agenda"]
+    assert ned.commitments["text"].tolist() == ["Ask for budget"] and ned.sessions["notes"].tolist() == [
+        "<b>not html</b>"
+    ]
+
+
+def test_manager_rows_of_a_window_without_sessions_are_empty(engine, org):
+    lean = managers.with_quality(sessions.session_figures(engine, d("10-01"), AS_OF), {})
+    agreed = sessions.commitment_figures(engine, d("10-01"), AS_OF)
+    data = managers.Coaching(AS_OF, {}, pd.DataFrame(), lean, agreed, pd.DataFrame(columns=impact.EFFECT_COLUMNS))
+    rows = managers.manager_rows(engine, data, org.mia)
+    assert rows.sessions.empty and list(rows.sessions.columns) == [*sessions.SESSION_COLUMNS, "quality"]
+    assert rows.commitments.empty and list(rows.commitments.columns) == sessions.COMMITMENT_COLUMNS
+
+
+def two_currencies(engine, org):
+    """Ann's deals in USD and EUR, Bob's in USD and GBP, Cat's in USD: no rep with more than two currencies."""
+    a, b, c = org.ann, org.bob, org.cat
+    add_deals(engine, [
+        (a, "09-20", "10-10", "won", 1000.0, "USD"), (a, "10-20", "10-30", "won", 2000.0, "EUR"),
+        (a, "10-21", "11-02", "lost", 300.0, "EUR"),
+        (b, "09-18", "10-01", "won", 400.0, "USD"), (b, "10-18", "11-11", "lost", 50.0, "GBP"),
+        (b, "10-19", "11-12", "won", 250.0, "GBP"),  # 250 GBP × 1.27 = 317.50 USD
+        (c, "10-25", "10-28", "won", 100.0, "USD"),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("who, first, last, expected", [
+    ("ann", "09-17", "10-14", {"opps": 1, "won": 1, "lost": 0, "won_amount": 1000}),
+    ("ann", "10-16", "11-12", {"opps": 2, "won": 1, "lost": 1, "won_amount": 2000 * 1.08}),
+    ("bob", "09-17", "10-14", {"opps": 1, "won": 1, "lost": 0, "won_amount": 400}),
+    ("bob", "10-16", "11-12", {"opps": 2, "won": 1, "lost": 1, "won_amount": 250 * 1.27}),
+    ("cat", "09-17", "11-27", {"opps": 1, "won": 1, "lost": 0, "won_amount": 100}),
+])  # fmt: skip
+def test_ledger_per_key_worked_out_by_hand(engine, org, monkeypatch, who, first, last, expected):
+    """With at most two currencies a rep, the ledger has a column per key: the same sums as per rep and currency,
+    to the last digit."""
+    two_currencies(engine, org)
+    reps = [org.ann, org.bob, org.cat, org.eve]
+    calls = []
+    monkeypatch.setattr(impact, "_keys_per_rep", lambda *a: calls.append(1) or keys_per_rep(*a))
+    per_key = running(engine, d("09-17"), reps)
+    got = window_sums(per_key, [getattr(org, who)], d(first), d(last))
+    assert calls and {m: got[m] for m in expected} == pytest.approx(expected)
+    monkeypatch.setattr(impact, "MOST_KEYS", 0)  # every rep by currency, as before
+    per_currency = running(engine, d("09-17"), reps)
+    assert all(np.array_equal(per_key.cum[m], per_currency.cum[m]) for m in impact.MEASURES)
+
+
+keys_per_rep = impact._keys_per_rep
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1.0, 2.0, 4.0], 1.5275252316519468),  # mean 7/3; squares 16/9 + 1/9 + 25/9 = 14/3; ÷ 2: √(7/3)
+    ([2.0, 4.0], 1.4142135623730951),  # √2
+    ([3.0, 3.0, 3.0], 0.0),
+    ([0.1, 0.2], 0.07071067811865475),  # the floats nearest 0.1 and 0.2: √0.005 correctly rounded
+    ([-1.5, 1.5, 1e-300], 1.5),  # a tiny value among large ones: 2^−997's scale, still exact
+])  # fmt: skip
+def test_sample_sd_is_statistics_stdev_to_the_last_bit(values, expected):
+    import statistics
+
+    assert impact.sample_sd(values) == expected == statistics.stdev(values)
+
+
+@pytest.mark.parametrize("top, bottom, expected", [(9, 4, 1.5), (2, 1, 2**0.5), (0, 7, 0.0), (1, 4 * 10**40, 5e-21)])
+def test_root_of_fraction_is_correctly_rounded(top, bottom, expected):
+    assert impact.root_of_fraction(top, bottom) == expected
+
+
+def test_summarise_with_its_exact_sd_worked_out_by_hand():
+    """Mean 7/3; half-width 1.96 · √(7/3) / √3."""
+    e = impact.summarise([1.0, 2.0, 4.0])
+    assert (e.n, e.mean) == (3, 7 / 3) and e.high - e.mean == pytest.approx(1.96 * 1.5275252316519468 / 3**0.5)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_paused_puts_the_collector_back_as_it_was(enabled):
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with sessions.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError), sessions.collector_paused():
+            raise RuntimeError("a read that fails")
+        assert gc.isenabled() is enabled  # also after an error inside
+    finally:
+        gc.enable() if was else gc.disable()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,8 +64,40 @@ def summarise(values: Sequence[float]) -> Effect:
     mean = statistics.fmean(values)
     if n < 2:
         return Effect(1, mean, None, None)
-    half = Z95 * statistics.stdev(values) / math.sqrt(n)
+    half = Z95 * sample_sd(values) / math.sqrt(n)
     return Effect(n, mean, mean - half, mean + half)
+
+
+SQRT_BITS = 2 * sys.float_info.mant_dig + 3  # the bits `statistics` works a square root out to
+
+
+def sample_sd(values: Sequence[float]) -> float:
+    """`statistics.stdev(values)` to the last bit (the correctly rounded root of the exact sample variance), in
+    whole numbers instead of its fractions: every value is a whole number over one power of two, 2^shift, so the
+    variance is (n·Σw² − (Σw)²) / (n·(n − 1)·4^shift) exactly. Not finite values: `statistics.stdev` itself."""
+    try:
+        ratios = [float(v).as_integer_ratio() for v in values]
+    except (OverflowError, ValueError):  # an infinity, or not a number
+        return statistics.stdev(values)
+    shift = max(d for _, d in ratios).bit_length() - 1  # the denominators are powers of two
+    whole = [n << (shift - d.bit_length() + 1) for n, d in ratios]
+    n, total = len(whole), sum(whole)
+    return root_of_fraction(n * sum(w * w for w in whole) - total * total, n * (n - 1) << 2 * shift)
+
+
+def root_of_fraction(top: int, bottom: int) -> float:
+    """√(top / bottom) as a float, correctly rounded (top ≥ 0, bottom > 0): the whole-number root with two
+    spare bits and more, rounded to odd, then divided once (as `statistics` does)."""
+    q = (top.bit_length() - bottom.bit_length() - SQRT_BITS) // 2
+    if q >= 0:
+        return (_root_to_odd(top, bottom << 2 * q) << q) / 1
+    return _root_to_odd(top << -2 * q, bottom) / (1 << -q)
+
+
+def _root_to_odd(top: int, bottom: int) -> int:
+    """The whole part of √(top / bottom), its last bit set when that is not exact (round to odd)."""
+    a = math.isqrt(top // bottom)
+    return a | (a * a * bottom != top)
 
 
 # --- the ledger ----------------------------------------------------------------------------------
@@ -130,6 +163,7 @@ def summary_text(driver: str, effect: Effect, currency: str = "USD") -> str:
 # `opportunity_running`) instead of counting per day; `effects_at_once` works out every session's four
 # window values with index arithmetic on the ledger.
 
+MOST_KEYS = 2  # a rep's currencies `_keys_per_rep` adds up the same as `_currencies_per_rep` (see there)
 OPPORTUNITY_MEASURES = {"opps": "created", "won": "won", "lost": "lost", "won_amount": "won_amount"}
 
 
@@ -233,16 +267,44 @@ def _deals_through(
     spec = rollups.OPPORTUNITY_RUNNING
     found = _packed_through(engine, spec, tuple(OPPORTUNITY_MEASURES.values()), start, end, reps)
     places = _places(found["day"], start)
-    # the rows' currencies numbered in the order they first come, as `pd.factorize` over the rows would: worked
-    # out over the keys (one per key with rows), not over every row
     codes, currencies = pd.factorize(found["key_currency"])
-    currency = np.repeat(codes, found["key_rows"])
-    keys = _place_of(reps, found["key"]) * len(currencies) + currency  # one column per rep and currency
     rate = np.array([settings.rate(c) if settings.rate(c) is not None else 0.0 for c in currencies], dtype=float)
-    per_key = _dense(
-        places, keys, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days, len(reps) * len(currencies)
-    )
-    shape = (days + 1, len(reps), len(currencies))
+    first = np.cumsum(found["key_rows"]) - found["key_rows"]  # each key's first row
+    rep = _place_of(reps, found["key"][first])  # each key's rep column
+    if len(rep) and np.bincount(rep).max() <= MOST_KEYS:
+        return _keys_per_rep(found, places, rep, rate[codes], days, len(reps))
+    return _currencies_per_rep(found, places, reps, codes, rate, days)
+
+
+def _keys_per_rep(found: Mapping, places: np.ndarray, rep: np.ndarray, rate: np.ndarray, days: int, reps: int) -> dict:
+    """`_deals_through`'s measures with one ledger column per key (rep and currency) that has rows, not one per rep
+    and every currency: a rep's keys added up (the won amount each at its `rate`). Where no rep has more than two
+    currencies this is the same sum to the last digit as `_currencies_per_rep`'s: the other currencies add zeros,
+    and two values add up the same in either order."""
+    column = np.repeat(np.arange(len(rep)), found["key_rows"])
+    per_key = _dense(places, column, {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}, days, len(rep))
+    second = np.r_[False, rep[1:] == rep[:-1]]  # a rep's second key (keys come by rep)
+    out = {}
+    for m, values in per_key.items():
+        values = values * rate if m == "won_amount" else values
+        total = np.zeros((days + 1, reps))
+        total[:, rep[~second]] += values[:, ~second]
+        total[:, rep[second]] += values[:, second]
+        out[m] = total
+    return out
+
+
+def _currencies_per_rep(
+    found: Mapping, places: np.ndarray, reps: list[int], codes: np.ndarray, rate: np.ndarray, days: int
+) -> dict:
+    """`_deals_through`'s measures with a ledger column per rep and currency, summed over the currencies."""
+    # the rows' currencies (`codes`) numbered in the order they first come, as `pd.factorize` over the rows would:
+    # worked out over the keys (one per key with rows), not over every row
+    width = len(rate)
+    keys = _place_of(reps, found["key"]) * width + np.repeat(codes, found["key_rows"])  # a column per rep and currency
+    values = {m: found[v] for m, v in OPPORTUNITY_MEASURES.items()}
+    per_key = _dense(places, keys, values, days, len(reps) * width)
+    shape = (days + 1, len(reps), width)
     return {m: _per_rep(values.reshape(shape), rate if m == "won_amount" else None) for m, values in per_key.items()}
 
 
@@ -270,11 +332,17 @@ def effects_at_once(sessions: pd.DataFrame, ledger: Ledger, team_of: Mapping[int
     if focused.empty:
         return pd.DataFrame(columns=EFFECT_COLUMNS)
     reps = focused["rep_id"].to_numpy(dtype=np.int64)
-    day = np.array([(d - ledger.start).days for d in focused["date"]], dtype=np.int64)  # the session's place
+    day = days_from(focused["date"], ledger.start)  # the session's place
     last = (ledger.end - ledger.start).days
     own, team, size, column_team = _membership(ledger, team_of, reps)
     teams = {m: _team_totals(ledger.cum[m], column_team, int(team.max(initial=-1)) + 1) for m in MEASURES}
     return _effect_rows(focused, reps, day, last, ledger.cum, own, teams, team, size)
+
+
+def days_from(dates: pd.Series, start: dt.date) -> np.ndarray:
+    """Each date's days since `start`, each distinct date worked out once."""
+    codes, found = pd.factorize(dates.to_numpy(dtype=object))
+    return np.array([(d - start).days for d in found], dtype=np.int64)[codes]
 
 
 def _effect_rows(
@@ -357,7 +425,7 @@ def team_effects(
     number = {t: i for i, t in enumerate(teams)}
     team = np.array([number[team_of[int(r)]] if int(r) in team_of else -1 for r in reps], dtype=np.int64)
     size = np.array([len(on_team[team_of[int(r)]]) - 1 if int(r) in team_of else 0 for r in reps], dtype=float)
-    day = np.array([(d - start).days for d in focused["date"]], dtype=np.int64)
+    day = days_from(focused["date"], start)
     return _effect_rows(focused, reps, day, (end - start).days, cum, own_column, team_cum, team, size)
 
 

@@ -289,9 +289,9 @@ def _impact_by_manager(effects: pd.DataFrame) -> dict[int, dict[str, impact.Effe
     """Per manager and driver: `impact.summarise` of the measured effects, in the effects' order."""
     measured = effects.dropna(subset=["effect"])
     values: dict[int, dict[str, list[float]]] = {}
-    columns = (measured[c].tolist() for c in ("manager_id", "driver", "effect"))
-    for m, d, e in zip(*columns):
-        values.setdefault(int(m), {}).setdefault(d, []).append(e)
+    effect = measured["effect"].to_numpy(dtype=float)
+    for (m, d), rows in measured.groupby(["manager_id", "driver"], sort=False).indices.items():
+        values.setdefault(int(m), {})[d] = effect[rows].tolist()  # `rows` in the effects' order
     return {m: {d: impact.summarise(found[d]) for d in impact.MEASURED if d in found} for m, found in values.items()}
 
 
@@ -450,8 +450,8 @@ class Coaching:
     as_of: dt.date
     managers: dict[int, ManagerFigures]
     reps: pd.DataFrame  # the reps in view: name, team, manager_id, hire_date
-    sessions: pd.DataFrame  # look-back window up to as-of, with quality
-    commitments: pd.DataFrame
+    sessions: pd.DataFrame  # look-back window up to as-of, with quality, without notes (`manager_rows` adds them)
+    commitments: pd.DataFrame  # without what they say (`manager_rows`)
     effects: pd.DataFrame
 
 
@@ -461,11 +461,19 @@ def build(engine: Engine, settings: Settings, card: Scorecard, as_of: dt.date, r
     people = queries.people(engine)
     reps = people.loc[[int(i) for i in rep_ids], ["name", "team", "team_id", "manager_id", "hire_date"]]
     start = as_of - dt.timedelta(days=settings.lookback_days)
-    sessions = with_quality(store.sessions(engine, start, as_of, reps.index), settings.rubric_weights)
-    commitments = store.commitments(engine, start, as_of, reps.index)
+    sessions = with_quality(store.session_figures(engine, start, as_of, reps.index), settings.rubric_weights)
+    commitments = store.commitment_figures(engine, start, as_of, reps.index)
     effects = focused_effects(engine, settings, sessions, people, as_of)
     managers = every_manager(people, reps, sessions, commitments, effects, card, settings, as_of)
     return Coaching(as_of, managers, reps, sessions, commitments, effects)
+
+
+def manager_rows(engine: Engine, data: Coaching, manager_id: int) -> RepCoaching:
+    """One manager's sessions, commitments and effects of `data`, the sessions' notes and the commitments' texts
+    read for them (the rows a page lists): the frames `store.sessions` and `store.commitments` give."""
+    own = (data.sessions["manager_id"] == manager_id, data.commitments["manager_id"] == manager_id)
+    sessions, commitments = store.with_texts(engine, data.sessions[own[0]], data.commitments[own[1]])
+    return RepCoaching(sessions, commitments, data.effects[data.effects["manager_id"] == manager_id])
 
 
 def peers(people: pd.DataFrame, as_of: dt.date | None = None) -> dict[int, list[int]]:
@@ -517,6 +525,8 @@ def _focused(engine: Engine, settings: Settings, sessions: pd.DataFrame, team: d
 
 @dataclass(frozen=True)
 class RepCoaching:
+    """One rep's coaching (`for_rep`), or one manager's rows (`manager_rows`)."""
+
     sessions: pd.DataFrame  # the look-back window up to as-of, with quality
     commitments: pd.DataFrame
     effects: pd.DataFrame

@@ -45,6 +45,21 @@ def figures(period_key: str, as_of: dt.date, team: str | None, data_version, sco
     return managers.build(cache.engine(), cfg, card, as_of, rep_ids)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def manager_rows(
+    period_key: str, as_of: dt.date, team: str | None, data_version, scope: Scope, manager_id: int
+) -> managers.RepCoaching:
+    """One manager's sessions and commitments of `figures` with their notes and texts (the page lists them)."""
+    data = figures(period_key, as_of, team, data_version, scope)
+    return managers.manager_rows(cache.engine(), data, manager_id)
+
+
+def _listed(m: managers.ManagerFigures, view: View) -> managers.RepCoaching:
+    """`manager_rows` of the manager in view, without the texts this view may not show (`sharing.visible`)."""
+    return sharing.visible(manager_rows(view.period.key, view.as_of, view.team, cache.version(), current_scope(),
+                                        m.manager_id))  # fmt: skip
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def rep_figures(rep_id: int, as_of: dt.date, data_version, scope: Scope) -> managers.RepCoaching:
     """One rep's coaching; none for a rep outside `scope`."""
@@ -204,7 +219,7 @@ def manager_detail(data: managers.Coaching, m: managers.ManagerFigures, view: Vi
     _time_by_tier(m)
     _quality(data, m)
     _impact(m, cur)
-    _commitments(data, m)
+    _commitments(data, m, view)
     _sessions(data, m, view)
 
 
@@ -345,9 +360,9 @@ def _impact(m: managers.ManagerFigures, currency: str) -> None:
     )
 
 
-def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
+def _commitments(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
     st.subheader("Commitments")
-    mine = data.commitments[data.commitments["manager_id"] == m.manager_id]
+    mine = _listed(m, view).commitments
     rows = coaching_tables.commitment_rows(mine, data.reps["name"].to_dict(), data.as_of)
     counts = rows["Status"].value_counts()
     st.caption(
@@ -364,9 +379,9 @@ def _commitments(data: managers.Coaching, m: managers.ManagerFigures) -> None:
 
 def _sessions(data: managers.Coaching, m: managers.ManagerFigures, view: View) -> None:
     st.subheader("Sessions in the last 4 weeks")
-    mine = data.sessions[data.sessions["manager_id"] == m.manager_id]
-    window = cadence.in_window(mine, data.as_of, managers.WINDOW_DAYS)
-    agreed = data.commitments[data.commitments["manager_id"] == m.manager_id]  # those of their own sessions
+    listed = _listed(m, view)
+    window = cadence.in_window(listed.sessions, data.as_of, managers.WINDOW_DAYS)
+    agreed = listed.commitments  # those of their own sessions
     rows = coaching_tables.session_rows(
         window, agreed, cache.people(cache.version(), current_scope())["name"].to_dict()
     )
