@@ -103,3 +103,26 @@ def test_privacy_mode_charts_hide_names_and_leave_the_named_charts_alone(demo_ap
     assert [n for n in names - {selected} if n in hidden] == [] and selected in hidden
     assert "Rep A" in hidden
     assert shown_figures(demo_app()) == named  # hiding names worked on a copy: the shared charts keep them
+
+
+@pytest.mark.parametrize(("cap", "rows"), [(10, 10), (24, 24), (30, 24)])
+def test_the_heatmap_draws_the_reps_with_most_at_stake_up_to_its_cap(demo_app, demo_engine, monkeypatch, cap, rows):
+    monkeypatch.setattr(figures, "HEATMAP_REPS", cap)
+    figures._heatmap.clear()
+    try:
+        at = demo_app()
+        heatmap = shown_figures(at)[1]
+    finally:
+        figures._heatmap.clear()  # the next test draws the heatmap at its real cap
+    _, drawn_heatmap, _ = domain_figures(demo_engine)  # every rep of the view, the most at stake first
+    everyone = drawn_heatmap["data"][0]["y"]
+    assert len(everyone) == 24
+    assert heatmap["data"][0]["y"] == everyone[:rows]  # the first `rows` of the ranking, in its order
+    title = heatmap["layout"]["title"]["text"]
+    captions = " ".join(c.value for c in at.caption)
+    if rows < 24:
+        assert title.startswith(f"The {rows} of 24 reps with the most at stake against the team's top quartile")
+        assert f"shows the {rows} reps with the most at stake of the 24 in view" in captions
+    else:
+        assert title.startswith("Each rep's drivers against the team's top quartile")
+        assert "with the most at stake of the" not in captions

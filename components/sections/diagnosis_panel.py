@@ -138,6 +138,11 @@ def overview_section(view: View) -> None:
     key = _key("driver_heatmap")
     clicked = partial(_on_chart_click, key, names)
     sharing.chart(figures.heatmap(view), key=key, on_select=clicked, selection_mode="points", private=True)
+    if len(reps) > figures.HEATMAP_REPS:
+        st.caption(
+            f"The heatmap shows the {figures.HEATMAP_REPS} reps with the most at stake of the {len(reps):,} in view; "
+            "the table above lists them all. Choose a team in the sidebar to see its reps."
+        )
     key = _key("quadrant")
     clicked = partial(_on_chart_click, key, names)
     sharing.chart(figures.quadrant(view), key=key, on_select=clicked, selection_mode="points", private=True)

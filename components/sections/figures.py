@@ -28,6 +28,7 @@ from components.signin import current_scope
 from components.widgets import charts, diagnosis_charts
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode
+HEATMAP_REPS = 30  # rows of the driver heatmap at most (docs/diagnosis.md#the-heatmap)
 
 
 def pace_by_rep(view: View) -> go.Figure:
@@ -61,6 +62,13 @@ def ranked(diag: Diagnosis, rep_ids) -> list[RepDiagnosis]:
     return sorted((diag.reps[i] for i in rep_ids if i in diag.reps), key=lambda r: -r.focus_impact)
 
 
+def heatmap_reps(reps: list[RepDiagnosis]) -> list[RepDiagnosis]:
+    """The reps the heatmap draws, of `reps` ranked: the `HEATMAP_REPS` with the most at stake. A row per rep
+    is 30 px: 1,000 reps would be a chart 30,000 px tall, megabytes for the browser to draw; the focus table
+    lists every rep."""
+    return reps[:HEATMAP_REPS]
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _pace_by_rep(
     period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases, data_version, scope: Scope
@@ -81,7 +89,8 @@ def _heatmap(
 ) -> go.Figure:
     diag = cache.diagnosed(period_key, as_of, benchmark, data_version, scope)
     currency = cache.settings(data_version).reporting_currency
-    return _hidden(diagnosis_charts.heatmap(ranked(diag, rep_ids), currency, diag.benchmark), aliases)
+    reps = ranked(diag, rep_ids)
+    return _hidden(diagnosis_charts.heatmap(heatmap_reps(reps), currency, diag.benchmark, of=len(reps)), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

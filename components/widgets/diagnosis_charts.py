@@ -56,8 +56,9 @@ def standing(key: str, value: float | None, bench: float | None) -> float | None
     return min(ratio, 2.0)
 
 
-def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figure:
-    """Reps × drivers: the colour is the value against the benchmark, the text is the value itself."""
+def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str, of: int | None = None) -> go.Figure:
+    """Reps × drivers: the colour is the value against the benchmark, the text is the value itself. `of`: how
+    many reps are in view, when `reps` are only those with the most at stake (the title says so)."""
     keys, labels = list(DRIVERS), [column_label(k) for k in DRIVERS]
     names = [r.name for r in reps]
     z, text, custom, hover = [], [], [], []
@@ -79,8 +80,8 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
         hovertext=[h for row in hover for h in row], hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
     )  # fmt: skip
     fig.update_layout(
-        title=dict(text=f"Each rep's drivers against the team's {benchmark} (★ = focus; click a cell for its records)",
-                   y=1, yanchor="top", pad=dict(t=10)),  # the top, whatever the height: clear of the column labels
+        title=dict(text=_heatmap_title(len(reps), of, benchmark), y=1, yanchor="top",
+                   pad=dict(t=10)),  # the top, whatever the height: clear of the column labels
         yaxis_title="Rep", height=max(360, 30 * len(reps) + 140),
         margin=dict(l=10, r=10, t=100, b=20), clickmode="event+select", hovermode="closest", hoverdistance=-1,
     )  # fmt: skip
@@ -88,6 +89,11 @@ def heatmap(reps: list[RepDiagnosis], currency: str, benchmark: str) -> go.Figur
     rows = len(dict.fromkeys(names))  # one row per name; a range of its own, not padded for the click squares
     fig.update_yaxes(range=[rows - 0.5, -0.5])
     return fig
+
+
+def _heatmap_title(shown: int, of: int | None, benchmark: str) -> str:
+    who = "Each rep's drivers" if of is None or of <= shown else f"The {shown} of {of:,} reps with the most at stake"
+    return f"{who} against the team's {benchmark} (★ = focus; click a cell for its records)"
 
 
 def _cell_hover(r: RepDiagnosis, f: focus.DriverFigure, currency: str, benchmark: str) -> str:
