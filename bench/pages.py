@@ -66,7 +66,7 @@ def pipeline_figures(engine, cfg, period, as_of):
     order = records.stage_order(engine)
     cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of, order)
     stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
-    flags = hygiene.read(engine, as_of)
+    flags = hygiene.read_rules(engine, as_of)
     targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
     return (
         stages,

@@ -74,10 +74,14 @@ def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE)
 
 def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
     """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
+    return pd.Series(_group_quantiles(_groups(deals), days.to_numpy(dtype=float), q), index=days.index, dtype=float)
+
+
+def _groups(deals: pd.DataFrame) -> np.ndarray:
+    """One code per team and stage, for each deal."""
     teams, _ = pd.factorize(deals["team_id"].fillna(-1).to_numpy())
     stages, names = pd.factorize(deals["stage"].to_numpy(dtype=object))
-    codes = teams.astype(np.int64) * max(len(names), 1) + stages  # one code per team and stage
-    return pd.Series(_group_quantiles(codes, days.to_numpy(dtype=float), q), index=days.index, dtype=float)
+    return teams.astype(np.int64) * max(len(names), 1) + stages
 
 
 def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
@@ -87,7 +91,7 @@ def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndar
     out = np.empty(len(values))
     if not len(values):
         return out
-    order = np.lexsort((values, codes))  # by group, then value (NaN last)
+    order = _by_group_and_value(codes, values)
     ordered, grouped = values[order], codes[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     n = np.diff(np.r_[starts, len(values)])
@@ -104,6 +108,16 @@ def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndar
     return out
 
 
+def _by_group_and_value(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`np.lexsort((values, codes))`: by group, then value (NaN last), ties in their order. Whole numbers of days
+    (as the rules' are) make one whole-number key per row instead, sorted stably: the same order, quicker."""
+    whole = np.isfinite(values).all() and (values == np.floor(values)).all() and codes.min() >= 0
+    low, span = (int(values.min()), int(values.max() - values.min()) + 1) if whole else (0, 0)
+    if not whole or (int(codes.max()) + 1) * span >= 2**62:
+        return np.lexsort((values, codes))
+    return np.argsort(codes.astype(np.int64) * span + (values.astype(np.int64) - low), kind="stable")
+
+
 def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
     """Deals in their stage longer than the team's 75th percentile for that stage."""
     if deals.empty:
@@ -115,24 +129,36 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Pushes of each deal: how many times its close date was moved later, over its earlier close dates
     (history, oldest first) then its current one — missing dates left out, each date later than the one
     before it for the same deal counted; every deal at once."""
-    close = _ordinals(deals["close_date"])
-    return _pushes(deals, close, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]))
-
-
-def _pushes(deals: pd.DataFrame, close: np.ndarray, history_ids: np.ndarray, history_close: np.ndarray) -> pd.Series:
-    """`push_counts` from the deals' close dates and the history's deal ids and close dates, as ordinals."""
-    ids = np.r_[history_ids, deals["id"].to_numpy(dtype=np.int64)]
-    days = np.r_[history_close, close]
-    order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date
-    ids, days = ids[order], days[order]
-    ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
-    later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
-    pushed, times = np.unique(ids[1:][later], return_counts=True)  # each deal pushed at least once, how often
-    if not len(pushed):
-        return pd.Series(0, index=deals.index, dtype=int)
     mine = deals["id"].to_numpy(dtype=np.int64)
-    at = np.minimum(np.searchsorted(pushed, mine), len(pushed) - 1)
-    return pd.Series(np.where(pushed[at] == mine, times[at], 0).astype(int), index=deals.index, dtype=int)
+    found = _pushes(mine, _ordinals(deals["close_date"]), history["id"].to_numpy(dtype=np.int64),
+                    _ordinals(history["close_date"]))  # fmt: skip
+    return pd.Series(found, index=deals.index, dtype=int)
+
+
+def _pushes(mine: np.ndarray, close: np.ndarray, history_ids: np.ndarray, history_close: np.ndarray) -> np.ndarray:
+    """`push_counts` from the deals' ids and close dates and the history's deal ids and close dates (ordinals; each
+    deal's changes oldest first)."""
+    ids = np.r_[history_ids, mine].astype(np.int64)
+    days = np.r_[history_close, close]
+    order = _by_deal(ids)  # per deal: its history as ordered, then the current date
+    ids, days = ids[order], days[order]
+    known = np.flatnonzero(~np.isnan(days))
+    later = np.zeros(len(ids) + 1, dtype=np.int64)  # 1 after a row whose date is later than the deal's one before
+    step = (ids[known[1:]] == ids[known[:-1]]) & (days[known[1:]] > days[known[:-1]])
+    later[known[1:][step] + 1] = 1
+    counted = np.cumsum(later)  # pushes up to each row
+    first = np.maximum.accumulate(np.where(np.r_[True, ids[1:] != ids[:-1]], np.arange(len(ids)), 0))
+    place = np.empty(len(ids), dtype=np.int64)
+    place[order] = np.arange(len(ids))
+    current = place[len(history_ids) :]  # each deal's own row, the last of its deal
+    return (counted[current + 1] - counted[first[current]]).astype(int)
+
+
+def _by_deal(ids: np.ndarray) -> np.ndarray:
+    """`np.lexsort((np.arange(len(ids)), ids))`: by deal, each deal's rows in their order (one key per row)."""
+    if not len(ids) or ids.min() < 0 or (int(ids.max()) + 1) * len(ids) >= 2**62:
+        return np.lexsort((np.arange(len(ids)), ids))
+    return np.argsort(ids * len(ids) + np.arange(len(ids)))
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -156,23 +182,43 @@ def _flag(deals: pd.DataFrame, days: dict, history_ids: np.ndarray, history_clos
     """The flags of `flag`, from each deal's `DAY_COLUMNS` as ordinals (`days`, NaN where missing) and the history's
     deal ids and earlier close dates (ordinals), in the frames' order."""
     out = deals.copy()
+    groups = _groups(deals) if not deals.empty else np.array([], dtype=np.int64)
+    ids = deals["id"].to_numpy(dtype=np.int64)
+    for name, values in _rules(ids, groups, days, history_ids, history_close, as_of).items():
+        out[name] = pd.Series(values, index=deals.index)
+    return out
+
+
+FLAG_COLUMNS = ["id", "rep_id", "days_quiet", "days_in_stage", "stall_limit", "pushes", *RULES, "any"]
+
+
+def read_rules(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """`read`'s figures and flags (`FLAG_COLUMNS`) without the deals' texts and dates, in the rollup's order (by rep,
+    then by id): what the counts per rep need, from the rollup's day numbers; a listing adds the rest for the
+    deals it shows (`records.open_deal_texts`)."""
+    deals = records.open_deal_arrays(engine, as_of)
+    history_ids, history_close = records.close_date_arrays(engine, as_of)
+    rules = _rules(deals.ids, deals.groups, deals.days, history_ids, history_close, as_of)
+    return pd.DataFrame({"id": deals.ids, "rep_id": deals.reps, **rules}, columns=FLAG_COLUMNS)
+
+
+def _rules(ids: np.ndarray, groups: np.ndarray, days: dict, history_ids: np.ndarray, history_close: np.ndarray,
+           as_of: dt.date) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each rule's figures and flag for the deals (ids, team-and-stage codes, `DAY_COLUMNS` as ordinals), in order."""
     today = as_of.toordinal()
 
-    def since(first: np.ndarray) -> pd.Series:  # days from `first` (from the created date where it is missing)
-        return pd.Series(today - np.where(np.isnan(first), days["created"], first), index=deals.index, dtype=float)
+    def since(first: np.ndarray) -> np.ndarray:  # days from `first` (from the created date where it is missing)
+        return (today - np.where(np.isnan(first), days["created"], first)).astype(float)
 
-    out["days_quiet"] = since(days["last_activity"])
-    out["days_in_stage"] = since(days["stage_since"])
-    out["stall_limit"] = (
-        _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
-    )
-    out["pushes"] = _pushes(deals, days["close_date"], history_ids, history_close)
-    out["past_due"] = pd.Series(days["close_date"] < today, index=deals.index, dtype=bool)
-    out["no_activity"] = out["days_quiet"] >= QUIET_DAYS
-    out["stalled"] = out["days_in_stage"] > out["stall_limit"]
-    out["pushed"] = out["pushes"] > PUSH_LIMIT
-    out["any"] = out[list(RULES)].any(axis=1)
-    return out
+    found = {"days_quiet": since(days["last_activity"]), "days_in_stage": since(days["stage_since"])}
+    found["stall_limit"] = _group_quantiles(groups, found["days_in_stage"], STALL_QUANTILE)
+    found["pushes"] = _pushes(ids, days["close_date"], history_ids, history_close)
+    found["past_due"] = np.asarray(days["close_date"] < today, dtype=bool)
+    found["no_activity"] = found["days_quiet"] >= QUIET_DAYS
+    found["stalled"] = found["days_in_stage"] > found["stall_limit"]
+    found["pushed"] = found["pushes"] > PUSH_LIMIT
+    found["any"] = found["past_due"] | found["no_activity"] | found["stalled"] | found["pushed"]
+    return found
 
 
 def per_rep(flags: pd.DataFrame, rep_ids: Sequence[int]) -> pd.DataFrame:

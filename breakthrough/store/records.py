@@ -147,6 +147,31 @@ def close_date_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.nd
     return open_pack.history_days(engine, as_of)
 
 
+def open_deal_arrays(engine: Engine, as_of: dt.date) -> open_pack.OpenDeals:
+    """`open_deal_days`' deals as arrays in the rollup's order, without texts or dates (`open_pack.deal_arrays`):
+    the same last activity days up to `as_of`."""
+    deals = open_pack.deal_arrays(engine, as_of)
+    late = np.flatnonzero(deals.days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looks up again
+    if len(late):
+        ids, last = deals.ids[late].tolist(), deals.days["last_activity"]
+        found = {i: np.nan if d is None else float(d.toordinal()) for i, d in _last_days(engine, ids, as_of).items()}
+        last[late] = [found.get(i, v) for i, v in zip(ids, last[late].tolist())]
+    return deals
+
+
+def close_date_arrays(engine: Engine, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """`close_date_history`'s deal ids and close dates as ordinals, in the rollup's order (`open_pack.history_arrays`:
+    each deal's changes oldest first)."""
+    return open_pack.history_arrays(engine, as_of)
+
+
+def open_deal_texts(engine: Engine, as_of: dt.date, rep_ids: Sequence[int]) -> pd.DataFrame:
+    """The CRM id, stage and close date of these reps' open deals (of `open_deals`), by id: what a listing of the
+    deals of `open_deal_arrays` shows, read for its reps only."""
+    found = open_pack.deal_days(engine, as_of, rep_ids)[0][["id", "crm_id", "stage", "close_date"]]
+    return found.astype({"id": np.int64}) if found.empty else found  # typed, so that it merges on `id`
+
+
 DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
 
 
@@ -189,12 +214,18 @@ def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date, rows: np.nd
     else:
         later = frame["id"].to_numpy()[rows].tolist()
     if later:
-        found: dict[int, dt.date] = {}
-        for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
-            days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
-            found.update(zip(days["id"].tolist(), days["day"].tolist()))
+        found = _last_days(engine, later, as_of)
         frame["last_activity"] = [found.get(i, d) for i, d in zip(frame["id"], frame["last_activity"])]
     return frame
+
+
+def _last_days(engine: Engine, ids: list[int], as_of: dt.date) -> dict[int, dt.date | None]:
+    """Each of these deals' last activity day up to `as_of` (None: none), from its own activity rows."""
+    found: dict[int, dt.date | None] = {}
+    for part in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
+        found.update(zip(days["id"].tolist(), days["day"].tolist()))
+    return found
 
 
 def _last_activity(ids: list[int], as_of: dt.date):
