@@ -148,8 +148,8 @@ def deal_days(
     """`deals` (of these owners' packs only, when given), and its dates (created, close date, in stage since, last
     activity) as `ordinals` in its order."""
     p = OpenDealPack
-    chosen = [] if owner_ids is None else [p.owner_id.in_([int(i) for i in owner_ids])]
-    stmt = select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last).where(*chosen)
+    owned = [] if owner_ids is None else [p.owner_id.in_([int(i) for i in owner_ids])]
+    stmt = select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last).where(*owned)
     rows = _fetch(engine, stmt)
     teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
     if not rows:
