@@ -313,11 +313,14 @@ def stage_order(engine: Engine) -> list[str]:
 
 
 def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per rep over [start, end]: activities with an account, and those on target accounts (`target_activity_day`)."""
+    """Per rep over [start, end]: activities with an account, and those on target accounts (`target_activity_day`).
+
+    Its rows are keyed by rep, then day: naming the reps (every person, as the rollup's reps all are) lets the
+    database read each rep's days in the window from its key instead of every row of the table (~2 × quicker at L)."""
     t = TargetActivityDay
     stmt = (
         select(t.rep_id, func.sum(t.with_account), func.sum(t.on_target))
-        .where(t.day.between(start, end))
+        .where(t.rep_id.in_(select(Person.id)), t.day.between(start, end))
         .group_by(t.rep_id)
     )
     frame = read_frame(engine, stmt, ["rep_id", "with_account", "on_target"])
