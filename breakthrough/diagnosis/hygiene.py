@@ -110,12 +110,14 @@ def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndar
 
 def _by_group_and_value(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
     """`np.lexsort((values, codes))`: by group, then value (NaN last), ties in their order. Whole numbers of days
-    (as the rules' are) make one whole-number key per row instead, sorted stably: the same order, quicker."""
+    (as the rules' are) make one whole-number key per row instead, its place the last part: the same order, quicker."""
     whole = np.isfinite(values).all() and (values == np.floor(values)).all() and codes.min() >= 0
     low, span = (int(values.min()), int(values.max() - values.min()) + 1) if whole else (0, 0)
-    if not whole or (int(codes.max()) + 1) * span >= 2**62:
+    n = len(values)
+    if not whole or (int(codes.max()) + 1) * span * n >= 2**62:
         return np.lexsort((values, codes))
-    return np.argsort(codes.astype(np.int64) * span + (values.astype(np.int64) - low), kind="stable")
+    key = (codes.astype(np.int64) * span + (values.astype(np.int64) - low)) * n + np.arange(n)  # ties by place
+    return np.argsort(key)
 
 
 def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
@@ -129,42 +131,40 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Pushes of each deal: how many times its close date was moved later, over its earlier close dates
     (history, oldest first) then its current one — missing dates left out, each date later than the one
     before it for the same deal counted; every deal at once."""
-    mine = deals["id"].to_numpy(dtype=np.int64)
-    found = _pushes(mine, _ordinals(deals["close_date"]), history["id"].to_numpy(dtype=np.int64),
-                    _ordinals(history["close_date"]))  # fmt: skip
+    at = _places(deals, history["id"].to_numpy(dtype=np.int64))
+    found = _pushes(_ordinals(deals["close_date"]), at, _ordinals(history["close_date"]))
     return pd.Series(found, index=deals.index, dtype=int)
 
 
-def _pushes(mine: np.ndarray, close: np.ndarray, history_ids: np.ndarray, history_close: np.ndarray) -> np.ndarray:
-    """`push_counts` from the deals' ids and close dates and the history's deal ids and close dates (ordinals; each
-    deal's changes oldest first)."""
-    ids = np.r_[history_ids, mine].astype(np.int64)
-    days = np.r_[history_close, close]
-    order = _by_deal(ids)  # per deal: its history as ordered, then the current date
-    ids, days = ids[order], days[order]
-    known = np.flatnonzero(~np.isnan(days))
-    later = np.zeros(len(ids) + 1, dtype=np.int64)  # 1 after a row whose date is later than the deal's one before
-    step = (ids[known[1:]] == ids[known[:-1]]) & (days[known[1:]] > days[known[:-1]])
-    later[known[1:][step] + 1] = 1
-    counted = np.cumsum(later)  # pushes up to each row
-    first = np.maximum.accumulate(np.where(np.r_[True, ids[1:] != ids[:-1]], np.arange(len(ids)), 0))
-    place = np.empty(len(ids), dtype=np.int64)
-    place[order] = np.arange(len(ids))
-    current = place[len(history_ids) :]  # each deal's own row, the last of its deal
-    return (counted[current + 1] - counted[first[current]]).astype(int)
+def _places(deals: pd.DataFrame, history_ids: np.ndarray) -> np.ndarray:
+    """Each history row's deal, as its place among `deals` (−1: not one of them)."""
+    return pd.Index(deals["id"].to_numpy(dtype=np.int64)).get_indexer(history_ids)
 
 
-def _by_deal(ids: np.ndarray) -> np.ndarray:
-    """`np.lexsort((np.arange(len(ids)), ids))`: by deal, each deal's rows in their order (one key per row)."""
-    if not len(ids) or ids.min() < 0 or (int(ids.max()) + 1) * len(ids) >= 2**62:
-        return np.lexsort((np.arange(len(ids)), ids))
-    return np.argsort(ids * len(ids) + np.arange(len(ids)))
+def _pushes(close: np.ndarray, history_at: np.ndarray, history_close: np.ndarray) -> np.ndarray:
+    """`push_counts` from the deals' close dates and the history's deals (places among them, −1: none of them)
+    and earlier close dates (ordinals; each deal's changes oldest first): each deal's history then its current date
+    laid out in one sequence, deal after deal, and the steps to a later date counted per deal."""
+    mine = history_at >= 0
+    at, earlier = history_at[mine], history_close[mine]
+    if len(at) and (at[1:] < at[:-1]).any():  # the pack's history comes deal by deal; a frame's may not
+        order = np.argsort(at, kind="stable")
+        at, earlier = at[order], earlier[order]
+    n = len(close)
+    deal, day = np.empty(len(at) + n, dtype=np.int64), np.empty(len(at) + n)
+    place = np.arange(len(at)) + at  # rows before it, and the current rows of the deals before its own
+    current = np.cumsum(np.bincount(at, minlength=n)) + np.arange(n)
+    deal[place], day[place], deal[current], day[current] = at, earlier, np.arange(n), close
+    known = np.flatnonzero(~np.isnan(day))
+    later = (deal[known[1:]] == deal[known[:-1]]) & (day[known[1:]] > day[known[:-1]])
+    return np.bincount(deal[known[1:]][later], minlength=n).astype(int)
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The deals with a column per rule (True when it breaks it) and the figures behind each rule."""
     days = {c: _ordinals(deals[c]) for c in DAY_COLUMNS}
-    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]), as_of)
+    at = _places(deals, history["id"].to_numpy(dtype=np.int64))
+    return _flag(deals, days, at, _ordinals(history["close_date"]), as_of)
 
 
 DAY_COLUMNS = ("created", "close_date", "stage_since", "last_activity")  # the deals' dates the rules read
@@ -175,16 +175,15 @@ def read(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     with the rules worked out on the rollup's day numbers (`records.open_deal_days`)."""
     deals, days = records.open_deal_days(engine, as_of)
     history, close = records.close_date_days(engine, as_of)
-    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), close, as_of)
+    return _flag(deals, days, _places(deals, history["id"].to_numpy(dtype=np.int64)), close, as_of)
 
 
-def _flag(deals: pd.DataFrame, days: dict, history_ids: np.ndarray, history_close: np.ndarray, as_of: dt.date):
+def _flag(deals: pd.DataFrame, days: dict, history_at: np.ndarray, history_close: np.ndarray, as_of: dt.date):
     """The flags of `flag`, from each deal's `DAY_COLUMNS` as ordinals (`days`, NaN where missing) and the history's
-    deal ids and earlier close dates (ordinals), in the frames' order."""
+    deals (places among `deals`, `_places`) and earlier close dates (ordinals), in the frames' order."""
     out = deals.copy()
     groups = _groups(deals) if not deals.empty else np.array([], dtype=np.int64)
-    ids = deals["id"].to_numpy(dtype=np.int64)
-    for name, values in _rules(ids, groups, days, history_ids, history_close, as_of).items():
+    for name, values in _rules(groups, days, history_at, history_close, as_of).items():
         out[name] = pd.Series(values, index=deals.index)
     return out
 
@@ -197,14 +196,14 @@ def read_rules(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     then by id): what the counts per rep need, from the rollup's day numbers; a listing adds the rest for the
     deals it shows (`records.open_deal_texts`)."""
     deals = records.open_deal_arrays(engine, as_of)
-    history_ids, history_close = records.close_date_arrays(engine, as_of)
-    rules = _rules(deals.ids, deals.groups, deals.days, history_ids, history_close, as_of)
+    rules = _rules(deals.groups, deals.days, deals.history_at, deals.history_close, as_of)
     return pd.DataFrame({"id": deals.ids, "rep_id": deals.reps, **rules}, columns=FLAG_COLUMNS)
 
 
-def _rules(ids: np.ndarray, groups: np.ndarray, days: dict, history_ids: np.ndarray, history_close: np.ndarray,
+def _rules(groups: np.ndarray, days: dict, history_at: np.ndarray, history_close: np.ndarray,
            as_of: dt.date) -> dict[str, np.ndarray]:  # fmt: skip
-    """Each rule's figures and flag for the deals (ids, team-and-stage codes, `DAY_COLUMNS` as ordinals), in order."""
+    """Each rule's figures and flag for the deals (team-and-stage codes, `DAY_COLUMNS` as ordinals; their history's
+    deals as places among them and earlier close dates), in order."""
     today = as_of.toordinal()
 
     def since(first: np.ndarray) -> np.ndarray:  # days from `first` (from the created date where it is missing)
@@ -212,7 +211,7 @@ def _rules(ids: np.ndarray, groups: np.ndarray, days: dict, history_ids: np.ndar
 
     found = {"days_quiet": since(days["last_activity"]), "days_in_stage": since(days["stage_since"])}
     found["stall_limit"] = _group_quantiles(groups, found["days_in_stage"], STALL_QUANTILE)
-    found["pushes"] = _pushes(ids, days["close_date"], history_ids, history_close)
+    found["pushes"] = _pushes(days["close_date"], history_at, history_close)
     found["past_due"] = np.asarray(days["close_date"] < today, dtype=bool)
     found["no_activity"] = found["days_quiet"] >= QUIET_DAYS
     found["stalled"] = found["days_in_stage"] > found["stall_limit"]

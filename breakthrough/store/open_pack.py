@@ -182,31 +182,42 @@ def deal_days(
 @dataclass(frozen=True)
 class OpenDeals:
     """The open deals of `deals` as arrays in the pack's order (by owner, then by id), without texts or dates: what
-    hygiene's rules read (`days`: `DEAL_COLUMNS[5:]` as `ordinals`; `groups`: a code per team and stage)."""
+    hygiene's rules read (`days`: `DEAL_COLUMNS[5:]` as `ordinals`; `groups`: a code per team and stage), with their
+    close-date history up to the as-of date (`history_at`: each change's deal, as its place among them, deal by
+    deal and oldest first; `history_close`: its earlier close date, as an ordinal)."""
 
     ids: np.ndarray
     reps: np.ndarray
     groups: np.ndarray
     days: dict[str, np.ndarray]
+    history_at: np.ndarray
+    history_close: np.ndarray
 
 
 def deal_arrays(engine: Engine, as_of: dt.date) -> OpenDeals:
-    """`deals`' ids, owners, team-and-stage codes and dates as `ordinals`, in the pack's order: no frame, no text."""
+    """`deals`' ids, owners, team-and-stage codes and dates as `ordinals`, and `history`'s close dates, in the pack's
+    order (one read of the pack for both): no frame, no text."""
     p = OpenDealPack
-    rows = _fetch(engine, select(p.owner_id, p.ids, p.stages, p.stage, p.created, p.close, p.since, p.last))
+    rows = _fetch(engine, select(p.owner_id, p.ids, p.stages, p.stage, p.created, p.close, p.since, p.last,
+                                 p.history_deal, p.history_at, p.history_close))  # fmt: skip
     if not rows:
         empty = np.array([], dtype=np.int64)
-        return OpenDeals(empty, empty, empty, {c: empty.astype(np.float64) for c in DEAL_COLUMNS[5:]})
-    owner, ids, stages, stage, *days = zip(*rows)
+        return OpenDeals(empty, empty, empty, {c: empty.astype(np.float64) for c in DEAL_COLUMNS[5:]}, empty,
+                         empty.astype(np.float64))  # fmt: skip
+    owner, ids, stages, stage, *days, h_deal, h_at, h_close = zip(*rows)
     counts = [len(r) // IDS.itemsize for r in ids]
     teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
     team = np.repeat(np.array([-1 if teams.get(o) is None else teams[o] for o in owner], dtype=np.int64), counts)
     stage_codes, n_stages = _stage_codes(stages, unpack(stage, DAYS), counts)
     columns = [unpack(d, DAYS) for d in days]
     keep = (columns[0] != MISSING) & (columns[0] <= as_of.toordinal() - EPOCH)
+    first = np.cumsum([0, *counts])[:-1]  # each owner's first deal
+    at = unpack(h_deal, DAYS) + np.repeat(first, [len(d) // DAYS.itemsize for d in h_deal])
+    changed = (unpack(h_at, MICROS) < _micros_before(as_of)) & keep[at] if len(at) else np.zeros(0, dtype=bool)
     return OpenDeals(
         unpack(ids, IDS)[keep].astype(np.int64), np.repeat(np.array(owner, dtype=np.int64), counts)[keep],
         (team * n_stages + stage_codes)[keep], {n: ordinals(c[keep]) for n, c in zip(DEAL_COLUMNS[5:], columns)},
+        (np.cumsum(keep) - 1)[at[changed]], ordinals(unpack(h_close, DAYS)[changed]),
     )  # fmt: skip
 
 
@@ -256,14 +267,6 @@ def history_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarr
     kept = close[order]
     return pd.DataFrame({"id": ids[order], "changed_at": pd.to_datetime(at[order], unit="us"),
                          "close_date": as_dates(kept)}), ordinals(kept)  # fmt: skip
-
-
-def history_arrays(engine: Engine, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """`history`'s deal ids and close dates as `ordinals`, in the pack's order (by owner, then by the deal's place
-    in its owner's pack and time of change: each deal's changes oldest first, as in `history`)."""
-    ids, at, close = _changes(engine)
-    kept = at < _micros_before(as_of)
-    return ids[kept].astype(np.int64), ordinals(close[kept])
 
 
 def _micros_before(as_of: dt.date) -> int:

@@ -148,8 +148,8 @@ def close_date_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.nd
 
 
 def open_deal_arrays(engine: Engine, as_of: dt.date) -> open_pack.OpenDeals:
-    """`open_deal_days`' deals as arrays in the rollup's order, without texts or dates (`open_pack.deal_arrays`):
-    the same last activity days up to `as_of`."""
+    """`open_deal_days`' deals and `close_date_days`' history as arrays in the rollup's order, without texts or
+    dates (`open_pack.deal_arrays`): the same last activity days up to `as_of`."""
     deals = open_pack.deal_arrays(engine, as_of)
     late = np.flatnonzero(deals.days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looks up again
     if len(late):
@@ -157,12 +157,6 @@ def open_deal_arrays(engine: Engine, as_of: dt.date) -> open_pack.OpenDeals:
         found = {i: np.nan if d is None else float(d.toordinal()) for i, d in _last_days(engine, ids, as_of).items()}
         last[late] = [found.get(i, v) for i, v in zip(ids, last[late].tolist())]
     return deals
-
-
-def close_date_arrays(engine: Engine, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-    """`close_date_history`'s deal ids and close dates as ordinals, in the rollup's order (`open_pack.history_arrays`:
-    each deal's changes oldest first)."""
-    return open_pack.history_arrays(engine, as_of)
 
 
 def open_deal_texts(engine: Engine, as_of: dt.date, rep_ids: Sequence[int]) -> pd.DataFrame:
