@@ -1,5 +1,5 @@
-"""The Pipeline page on rollups: `deal_activity` and `target_activity_day` worked out by hand and kept equal to
-a recount from the raw rows by every writer (demo, both import paths, re-import with changes, an accounts
+"""The Pipeline page on rollups: `deal_activity`, `target_activity_day` and its running totals `target_running`
+worked out by hand and kept equal to a recount from the raw rows by every writer (demo, both import paths, re-import with changes, an accounts
 import that moves a target flag, undo); the Pipeline reads (open deals, the stage cohort, right prospects)
 on hand-built deals worked out here, and on the demo where the funnel, the drill-down and the recount agree."""
 
@@ -30,6 +30,7 @@ from breakthrough.store.models import (
     Person,
     StageCohort,
     TargetActivityDay,
+    TargetRunning,
     Team,
 )
 from breakthrough.store.queries import as_date
@@ -80,8 +81,31 @@ def stored(engine) -> tuple[dict, dict]:
     return targets, deals
 
 
+def target_running(engine) -> dict:
+    """`target_running` as stored: {(rep, day): (with account, on target) through that day}."""
+    t = TargetRunning
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.rep_id, t.day, t.with_account, t.on_target)).all()
+    return {(r, as_date(day)): (w, o) for r, day, w, o in rows}
+
+
+def running_recount(targets: dict) -> dict:
+    """The running totals of {(rep, day): (with account, on target)} in plain Python: every rep with a day on every
+    day any rep has one, its counts through that day."""
+    days = sorted({d for _, d in targets})
+    found = {}
+    for rep in {r for r, _ in targets}:
+        total = (0, 0)
+        for day in days:
+            w, o = targets.get((rep, day), (0, 0))
+            total = (total[0] + w, total[1] + o)
+            found[(rep, day)] = total
+    return found
+
+
 def assert_in_step(engine) -> None:
     assert stored(engine) == recount(engine)
+    assert target_running(engine) == running_recount(recount(engine)[0])
     assert_cohort_in_step(engine)
     assert_open_deals_in_step(engine)
     assert_open_stages_in_step(engine)
@@ -232,6 +256,8 @@ def test_target_activity_per_rep_and_day_by_hand(engine):
     # Ann D1: A1 (flagged), A2 (Tier A), A3 (C) have an account = 3, on target A1 + A2 = 2; A4 has none
     # Ann D2: A5 (C) = 1, 0 on target; Bob D2: A6 (Tier A) = 1, 1; Bob D3: A8 has no account; A7 has no rep
     assert targets == {(1, D1): (3, 2), (1, D2): (1, 0), (2, D2): (1, 1)}
+    # through each day with any: Ann (3, 2), then + (1, 0); Bob nothing on D1, then (1, 1)
+    assert target_running(engine) == {(1, D1): (3, 2), (1, D2): (4, 2), (2, D1): (0, 0), (2, D2): (1, 1)}
     assert_in_step(engine)
 
 
@@ -281,6 +307,10 @@ def test_a_deal_that_closes_leaves_the_rollup_and_one_that_opens_joins_it(engine
         (D1, D1, {1: [3.0, 2.0]}),  # only Ann's D1
         (D1, D2, {1: [4.0, 2.0], 2: [1.0, 1.0]}),  # Ann 3 + 1 with an account, 2 + 0 on target
         (D3, D3, {}),  # nothing with a rep and an account on D3
+        (D2, D2, {1: [1.0, 0.0], 2: [1.0, 1.0]}),  # through D2 less through D1: Ann (4, 2) − (3, 2)
+        (D2, D3, {1: [1.0, 0.0], 2: [1.0, 1.0]}),  # through D3 is through D2, the last day with any
+        (D1 - dt.timedelta(days=9), D1, {1: [3.0, 2.0]}),  # from before the first day: nothing to take away
+        (D1 - dt.timedelta(days=9), D1 - dt.timedelta(days=1), {}),  # all before the first day
     ],
 )
 def test_target_activity_over_a_window_sums_the_days(engine, start, end, expected):
@@ -306,6 +336,7 @@ def test_an_accounts_flag_change_recounts_its_reps(engine):
         rollups.refresh_target_accounts(conn, [3])
     targets, _ = stored(engine)
     assert targets[(1, D1)] == (3, 3) and targets[(1, D2)] == (1, 1)  # A3 and A5 are now on a target
+    assert target_running(engine)[(1, D2)] == (4, 4)  # Ann's running totals follow
     assert_in_step(engine)
 
 
@@ -316,6 +347,7 @@ def test_the_demo_writes_what_a_recount_gives(demo_engine):
     targets, deals = stored(demo_engine)
     assert targets and deals
     assert (targets, deals) == recount(demo_engine)
+    assert target_running(demo_engine) == running_recount(targets)
     assert_cohort_in_step(demo_engine)
     assert_open_stages_in_step(demo_engine)
 
