@@ -477,7 +477,12 @@ def test_hygiene_reads_every_open_deal_on_the_demo(demo_engine, as_of):
     details = records.deal_details(demo_engine, new["id"].tolist()).set_index("id").loc[new["id"]].reset_index()
     assert details["id"].tolist() == open_owned
     flags = hygiene.flag(new, records.close_date_history(demo_engine, as_of), as_of)
-    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the page's path: the pack's days
+    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the digest's path: the pack's days
+    assert_rules_are_the_flags(hygiene.read_rules(demo_engine, as_of), flags)  # the page's: no texts, no dates
+    listed = flags[flags["any"]].groupby("rep_id").head(3)  # a listing's rows: their texts read for their reps
+    texts = records.open_deal_texts(demo_engine, as_of, sorted(set(listed["rep_id"])))
+    pd.testing.assert_frame_equal(listed[["id", "crm_id", "stage", "close_date"]].reset_index(drop=True),
+                                  listed[["id"]].merge(texts, on="id", how="left"))  # fmt: skip
     assert flags["no_activity"].any() and not flags["no_activity"].all()
     quiet = flags["last_activity"].isna() | (flags["days_quiet"] >= hygiene.QUIET_DAYS)
     assert (flags["no_activity"] == quiet).all()
@@ -517,6 +522,19 @@ def test_hygiene_on_the_packs_days_is_the_flags_of_the_frames(engine, as_of, qui
     assert found["days_quiet"].tolist() == quiet and found["days_in_stage"].tolist() == in_stage
     frames = records.open_deals(engine, as_of), records.close_date_history(engine, as_of)
     pd.testing.assert_frame_equal(found, hygiene.flag(*frames, as_of))
+    rules = hygiene.read_rules(engine, as_of)
+    assert rules["days_quiet"].tolist() == quiet and rules["days_in_stage"].tolist() == in_stage
+    assert_rules_are_the_flags(rules, found)
+
+
+def assert_rules_are_the_flags(rules: pd.DataFrame, flags: pd.DataFrame) -> None:
+    """`hygiene.read_rules` holds `read`'s columns of `FLAG_COLUMNS`, value for value and dtype for dtype, for the
+    same deals (its rows in the pack's order: each rep's together, by id)."""
+    assert list(rules.columns) == hygiene.FLAG_COLUMNS
+    assert rules.groupby("rep_id", sort=False)["id"].agg(lambda ids: ids.is_monotonic_increasing).all()
+    assert (rules["rep_id"] != rules["rep_id"].shift()).sum() == rules["rep_id"].nunique()  # each rep's together
+    by_id = rules.sort_values("id", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(by_id, flags[hygiene.FLAG_COLUMNS].reset_index(drop=True))
 
 
 def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engine):

@@ -192,9 +192,9 @@ FLAG_COLUMNS = ["id", "rep_id", "days_quiet", "days_in_stage", "stall_limit", "p
 
 
 def read_rules(engine: Engine, as_of: dt.date) -> pd.DataFrame:
-    """`read`'s figures and flags (`FLAG_COLUMNS`) without the deals' texts and dates, in the rollup's order (by rep,
-    then by id): what the counts per rep need, from the rollup's day numbers; a listing adds the rest for the
-    deals it shows (`records.open_deal_texts`)."""
+    """`read`'s figures and flags (`FLAG_COLUMNS`) without the deals' texts and dates, in the rollup's order (each
+    rep's deals together, by id): what the counts per rep need, from the rollup's day numbers; a listing adds the
+    rest for the deals it shows (`records.open_deal_texts`)."""
     deals = records.open_deal_arrays(engine, as_of)
     rules = _rules(deals.groups, deals.days, deals.history_at, deals.history_close, as_of)
     return pd.DataFrame({"id": deals.ids, "rep_id": deals.reps, **rules}, columns=FLAG_COLUMNS)
