@@ -301,8 +301,7 @@ def stage_order(engine: Engine) -> list[str]:
     """Open stages in sales order: by their average probability (a missing one as 0), then by name — read from
     the `open_stage` rollup (a row per stage: its open deals and their probabilities summed)."""
     rows = fetch(engine, select(OpenStage.stage, OpenStage.deals, OpenStage.probability))
-    frame = pd.DataFrame({"stage": [s for s, _, _ in rows], "p": [p / n for _, n, p in rows]}, columns=["stage", "p"])
-    return frame.sort_values(["p", "stage"])["stage"].tolist()
+    return [stage for _, stage in sorted((p / n, stage) for stage, n, p in rows)]  # a stage once: no ties
 
 
 def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
