@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import TODAY
@@ -567,3 +568,12 @@ def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engin
     assert records.stage_cohort(engine, D2, D3, order).empty  # created before the window
     assert_cohort_in_step(engine)
     assert pipeline.counts(frame, order) == [7, 4, 3, 1]  # at least each stage: 7; O2, O3, O4, O6; O2, O3, O6; O3
+
+
+@pytest.mark.parametrize("spread", [1, 10**9])  # codes few enough for a slot each, or too far apart
+def test_the_cohorts_groups_are_summed_row_by_row_in_code_order(spread):
+    group = np.array([3, 1, 3, 0, 1]) * spread
+    groups, (deals, cents) = cohort._grouped(group, [np.array([1, 2, 3, 4, 5]), np.array([10, 0, 5, 7, 1])])
+    assert groups.tolist() == [0, spread, 3 * spread]  # ascending, each code once
+    assert deals.tolist() == [4.0, 7.0, 4.0] and cents.tolist() == [7.0, 1.0, 15.0]  # 2 + 5; 1 + 3; 10 + 5
+    assert cohort._grouped(np.array([], dtype=np.int64), [np.array([])])[0].tolist() == []
