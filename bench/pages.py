@@ -21,7 +21,7 @@ from breakthrough.store.db import make_engine
 from components.sections import rep_detail
 
 PACE_DAYS = 28
-REPEATS = 7  # the cold Overview is timed this many times and the best kept, as the DuckDB yardstick is
+REPEATS = 7  # the cold Overview and Pipeline are timed this many times and the best kept, as the DuckDB yardstick is
 
 
 def frame_figures(engine):
@@ -66,7 +66,7 @@ def pipeline_figures(engine, cfg, period, as_of):
     order = records.stage_order(engine)
     cohort = records.stage_cohort(engine, as_of - dt.timedelta(days=cfg.lookback_days), as_of, order)
     stages = pipeline.funnel(cohort, order, cfg), pipeline.comparison(cohort, order, ids, ids)
-    flags = hygiene.read(engine, as_of)
+    flags = hygiene.read_rules(engine, as_of)
     targets = records.has_targets(engine), records.target_activity(engine, period.start, as_of)
     return (
         stages,
@@ -108,8 +108,8 @@ def measure_pages(url: str, as_of: dt.date) -> dict:
     rep = min(timed(rep_figures, engine, cfg, period, as_of, rep_id) for _ in range(3))
     result = {"overview_cold_ms": round(cold, 1), "overview_warm_ms": round(warm, 2), "rep_page_cold_ms": round(rep, 1)}
     result["coaching_page_cold_ms"] = _coaching_ms(engine, cfg, period, as_of)
-    result["pipeline_page_cold_ms"] = round(
-        min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(2)), 1
+    result["pipeline_page_cold_ms"] = round(  # the best of as many as DuckDB's yardstick (was of 2)
+        min(timed(pipeline_figures, engine, cfg, period, as_of) for _ in range(REPEATS)), 1
     )
     result["talent_page_cold_ms"] = round(min(timed(talent_figures, engine, cfg, period, as_of) for _ in range(3)), 1)
     return result

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from breakthrough.store import rollups
 from breakthrough.store.db import DEFAULT_URL, bump_data_version, data_version, migrate
 from breakthrough.store.models import (
+    Account,
     Activity,
     ActivityDaily,
     Base,
@@ -99,6 +100,7 @@ RUNNING_TABLES = (
     "open_stage",
     "team_running",
     "month_running",
+    "target_running",
 )
 
 
@@ -109,20 +111,26 @@ RUNNING_TABLES = (
         # 0013 packs them per key, 0015 packs the stage cohort
         (
             "0010_audit_log",
-            {"running_packed", "stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running"},
+            {"running_packed", "stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running",
+             "target_running"},
         ),  # 0014 adds opportunity_running.created_amount,
         # 0013 packs them
-        ("0013_speed", {"stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running"}),
-        ("0015_stage_cohort", {"open_stage", "team_running", "month_running"}),  # 0016 counts the open stages
-        ("0016_pages", {"team_running", "month_running"}),  # 0016_talent: per team, and through each month
+        ("0013_speed", {"stage_cohort", "open_deal_pack", "open_stage", "team_running", "month_running",
+                        "target_running"}),
+        ("0015_stage_cohort", {"open_stage", "team_running", "month_running", "target_running"}),  # 0016: open stages
+        ("0016_pages", {"team_running", "month_running", "target_running"}),  # 0016_talent: per team, by month
+        ("0016_talent", {"target_running"}),  # 0017_pipe5: right prospects' running totals
     ],
-)
+)  # fmt: skip
 def test_upgrading_a_database_with_data_fills_the_running_totals_as_a_refresh_would(engine, reps, back_to, gone):
     """The migrations fill the running totals from the rows already there, as a refresh writes them."""
     with engine.begin() as conn:  # Ann and Bob on a team: its running totals (0016) are theirs added up
         team = conn.execute(insert(Team).values(name="North").returning(Team.id)).scalar_one()
         conn.execute(update(Person).where(Person.id.in_([reps["A"], reps["B"]])).values(team_id=team, role="rep"))
     add_activities(engine, reps, ACTIVITIES)
+    with engine.begin() as conn:  # Ann's calls on a target account (right prospects' running totals, 0017)
+        target = conn.execute(insert(Account).values(name="Acme", is_target=True).returning(Account.id)).scalar_one()
+        conn.execute(update(Activity).where(Activity.rep_id == reps["A"]).values(account_id=target))
     deals = [dict(OPPORTUNITY, external_id=f"o{i}", owner_id=reps[owner], status=status, close_date=close,
                   amount=amount, currency=currency)
              for i, (owner, status, close, amount, currency) in enumerate([

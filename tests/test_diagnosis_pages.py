@@ -205,6 +205,24 @@ def test_pipeline_page_for_one_rep_sets_them_beside_team_and_top_quartile(app, e
     assert deals["CRM id"].str.match(r"O\d{6}").all()
 
 
+def test_pipeline_page_lists_one_reps_hygiene_deals_as_the_domain_flags_them(app, expected, demo_engine):
+    """The listing's rows (the page's flags carry no texts nor dates: it reads them for the rep it lists) are the
+    rep's deals breaking a rule in `hygiene.read`'s full frame, value for value, in id order."""
+    name = demo.STORIES["low_win_rate"]
+    at = app("pages/pipeline.py", rep=name)
+    rep_id = rep_of(expected["diag"]["top quartile"], name).rep_id
+    full = hygiene.read(demo_engine, expected["as_of"])
+    bad = full[(full["rep_id"] == rep_id) & full["any"]]
+    shown = table_with(at, "Days in stage")
+    assert shown["CRM id"].tolist() == bad["crm_id"].tolist() and len(bad) > 0
+    assert shown["Stage"].tolist() == bad["stage"].tolist()
+    assert [str(d) for d in shown["Close date"]] == [str(d) for d in bad["close_date"]]
+    assert shown["Days in stage"].tolist() == bad["days_in_stage"].astype(int).tolist()
+    assert shown["Close date pushes"].tolist() == bad["pushes"].tolist()
+    for rule, label in hygiene.RULES.items():
+        assert shown[label].tolist() == ["yes" if b else "" for b in bad[rule]]
+
+
 def test_pipeline_page_hygiene_and_prospects_equal_the_domain(app, expected, demo_engine):
     at = app("pages/pipeline.py")
     as_of = expected["as_of"]

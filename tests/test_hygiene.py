@@ -199,3 +199,58 @@ def test_close_date_history_is_recorded_up_to_as_of(engine):
     # O1: closes day(80) → day(40) → day(-10) = 10 days from now: pushed twice, and quiet since 1 Sep
     assert flagged.loc["O1", "pushes"] == 2 and flagged.loc["O1", "pushed"]
     assert flagged.loc["O1", "no_activity"] and not flagged.loc["O2", "no_activity"]
+
+
+def test_the_pages_rules_and_a_listings_texts_on_a_real_database(engine):
+    """`read_rules`: the figures and flags of `read` without texts or dates; `open_deal_texts`: what a listing of
+    one rep's deals adds (a rep without open deals: none, typed so that it merges)."""
+    _seed(engine)
+    rules = hygiene.read_rules(engine, AS_OF)
+    assert list(rules.columns) == hygiene.FLAG_COLUMNS
+    assert rules["id"].tolist() == [1, 2]  # the won and the not-yet-created deal left out
+    # O1: quiet since 1 Sep (87 days), in stage 5 days, closes day(80) → day(40) → day(-10): pushed twice
+    assert rules.loc[0, ["days_quiet", "days_in_stage", "pushes"]].tolist() == [87.0, 5.0, 2]
+    assert rules.loc[0, list(hygiene.RULES)].tolist() == [False, True, False, True]
+    assert rules.loc[1, ["days_quiet", "pushes", "past_due", "any"]].tolist() == [
+        7.0,
+        0,
+        True,
+        True,
+    ]  # O2: due 3 days ago
+    full = hygiene.read(engine, AS_OF)
+    pd.testing.assert_frame_equal(rules, full[hygiene.FLAG_COLUMNS])
+    texts = records.open_deal_texts(engine, AS_OF, [1])
+    assert texts.values.tolist() == [[1, "O1", "Proposal", day(-10)], [2, "O2", "Proposal", day(3)]]
+    none = records.open_deal_texts(engine, AS_OF, [2])  # no such rep's deals
+    assert none.empty and rules[rules["rep_id"] == 2].merge(none, on="id", how="left").empty
+
+
+@pytest.mark.parametrize(
+    "places, closes, expected",
+    [
+        ([0, 0, 1], [day(80), day(40), day(90)], [2, 1]),  # deal 0: 80 → 40 → its close (5 days on); 1: 90 → 1
+        ([1, 0, 0], [day(90), day(80), day(40)], [2, 1]),  # the same history, not deal by deal (a frame's)
+        ([0, -1, 0], [day(80), day(1), None], [1, 0]),  # another deal's row left out, a missing date skipped
+        ([], [], [0, 0]),  # no history: the current dates alone
+    ],
+)
+def test_pushes_lay_each_deals_history_before_its_close_date(places, closes, expected):
+    close = np.array([AS_OF.toordinal() + 5.0, AS_OF.toordinal() - 1.0])  # deal 1 closes yesterday
+    earlier = np.array([np.nan if c is None else float(c.toordinal()) for c in closes])
+    assert hygiene._pushes(close, np.array(places, dtype=np.int64), earlier).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_whole_days_sort_as_lexsort_does(seed):
+    """The stall limits' sort on one whole-number key per row is `np.lexsort`'s order, ties in place order; other
+    values take `np.lexsort` itself."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 30, 3_000)
+    whole = rng.integers(-5, 400, 3_000).astype(float)
+    assert np.array_equal(hygiene._by_group_and_value(codes, whole), np.lexsort((whole, codes)))
+    found = hygiene._group_quantiles(codes, whole, hygiene.STALL_QUANTILE)
+    for code in np.unique(codes):
+        mine = codes == code
+        assert (found[mine] == np.quantile(whole[mine], hygiene.STALL_QUANTILE)).all()
+    whole[7] = np.nan
+    assert np.array_equal(hygiene._by_group_and_value(codes, whole), np.lexsort((whole, codes)))

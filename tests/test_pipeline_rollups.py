@@ -1,5 +1,5 @@
-"""The Pipeline page on rollups: `deal_activity` and `target_activity_day` worked out by hand and kept equal to
-a recount from the raw rows by every writer (demo, both import paths, re-import with changes, an accounts
+"""The Pipeline page on rollups: `deal_activity`, `target_activity_day` and its running totals `target_running`
+worked out by hand and kept equal to a recount from the raw rows by every writer (demo, both import paths, re-import with changes, an accounts
 import that moves a target flag, undo); the Pipeline reads (open deals, the stage cohort, right prospects)
 on hand-built deals worked out here, and on the demo where the funnel, the drill-down and the recount agree."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import TODAY
@@ -30,6 +31,7 @@ from breakthrough.store.models import (
     Person,
     StageCohort,
     TargetActivityDay,
+    TargetRunning,
     Team,
 )
 from breakthrough.store.queries import as_date
@@ -80,8 +82,31 @@ def stored(engine) -> tuple[dict, dict]:
     return targets, deals
 
 
+def target_running(engine) -> dict:
+    """`target_running` as stored: {(rep, day): (with account, on target) through that day}."""
+    t = TargetRunning
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.rep_id, t.day, t.with_account, t.on_target)).all()
+    return {(r, as_date(day)): (w, o) for r, day, w, o in rows}
+
+
+def running_recount(targets: dict) -> dict:
+    """The running totals of {(rep, day): (with account, on target)} in plain Python: every rep with a day on every
+    day any rep has one, its counts through that day."""
+    days = sorted({d for _, d in targets})
+    found = {}
+    for rep in {r for r, _ in targets}:
+        total = (0, 0)
+        for day in days:
+            w, o = targets.get((rep, day), (0, 0))
+            total = (total[0] + w, total[1] + o)
+            found[(rep, day)] = total
+    return found
+
+
 def assert_in_step(engine) -> None:
     assert stored(engine) == recount(engine)
+    assert target_running(engine) == running_recount(recount(engine)[0])
     assert_cohort_in_step(engine)
     assert_open_deals_in_step(engine)
     assert_open_stages_in_step(engine)
@@ -232,6 +257,8 @@ def test_target_activity_per_rep_and_day_by_hand(engine):
     # Ann D1: A1 (flagged), A2 (Tier A), A3 (C) have an account = 3, on target A1 + A2 = 2; A4 has none
     # Ann D2: A5 (C) = 1, 0 on target; Bob D2: A6 (Tier A) = 1, 1; Bob D3: A8 has no account; A7 has no rep
     assert targets == {(1, D1): (3, 2), (1, D2): (1, 0), (2, D2): (1, 1)}
+    # through each day with any: Ann (3, 2), then + (1, 0); Bob nothing on D1, then (1, 1)
+    assert target_running(engine) == {(1, D1): (3, 2), (1, D2): (4, 2), (2, D1): (0, 0), (2, D2): (1, 1)}
     assert_in_step(engine)
 
 
@@ -281,6 +308,10 @@ def test_a_deal_that_closes_leaves_the_rollup_and_one_that_opens_joins_it(engine
         (D1, D1, {1: [3.0, 2.0]}),  # only Ann's D1
         (D1, D2, {1: [4.0, 2.0], 2: [1.0, 1.0]}),  # Ann 3 + 1 with an account, 2 + 0 on target
         (D3, D3, {}),  # nothing with a rep and an account on D3
+        (D2, D2, {1: [1.0, 0.0], 2: [1.0, 1.0]}),  # through D2 less through D1: Ann (4, 2) − (3, 2)
+        (D2, D3, {1: [1.0, 0.0], 2: [1.0, 1.0]}),  # through D3 is through D2, the last day with any
+        (D1 - dt.timedelta(days=9), D1, {1: [3.0, 2.0]}),  # from before the first day: nothing to take away
+        (D1 - dt.timedelta(days=9), D1 - dt.timedelta(days=1), {}),  # all before the first day
     ],
 )
 def test_target_activity_over_a_window_sums_the_days(engine, start, end, expected):
@@ -306,6 +337,7 @@ def test_an_accounts_flag_change_recounts_its_reps(engine):
         rollups.refresh_target_accounts(conn, [3])
     targets, _ = stored(engine)
     assert targets[(1, D1)] == (3, 3) and targets[(1, D2)] == (1, 1)  # A3 and A5 are now on a target
+    assert target_running(engine)[(1, D2)] == (4, 4)  # Ann's running totals follow
     assert_in_step(engine)
 
 
@@ -316,6 +348,7 @@ def test_the_demo_writes_what_a_recount_gives(demo_engine):
     targets, deals = stored(demo_engine)
     assert targets and deals
     assert (targets, deals) == recount(demo_engine)
+    assert target_running(demo_engine) == running_recount(targets)
     assert_cohort_in_step(demo_engine)
     assert_open_stages_in_step(demo_engine)
 
@@ -445,7 +478,12 @@ def test_hygiene_reads_every_open_deal_on_the_demo(demo_engine, as_of):
     details = records.deal_details(demo_engine, new["id"].tolist()).set_index("id").loc[new["id"]].reset_index()
     assert details["id"].tolist() == open_owned
     flags = hygiene.flag(new, records.close_date_history(demo_engine, as_of), as_of)
-    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the page's path: the pack's days
+    pd.testing.assert_frame_equal(hygiene.read(demo_engine, as_of), flags)  # the digest's path: the pack's days
+    assert_rules_are_the_flags(hygiene.read_rules(demo_engine, as_of), flags)  # the page's: no texts, no dates
+    listed = flags[flags["any"]].groupby("rep_id").head(3)  # a listing's rows: their texts read for their reps
+    texts = records.open_deal_texts(demo_engine, as_of, sorted(set(listed["rep_id"])))
+    pd.testing.assert_frame_equal(listed[["id", "crm_id", "stage", "close_date"]].reset_index(drop=True),
+                                  listed[["id"]].merge(texts, on="id", how="left"))  # fmt: skip
     assert flags["no_activity"].any() and not flags["no_activity"].all()
     quiet = flags["last_activity"].isna() | (flags["days_quiet"] >= hygiene.QUIET_DAYS)
     assert (flags["no_activity"] == quiet).all()
@@ -485,6 +523,19 @@ def test_hygiene_on_the_packs_days_is_the_flags_of_the_frames(engine, as_of, qui
     assert found["days_quiet"].tolist() == quiet and found["days_in_stage"].tolist() == in_stage
     frames = records.open_deals(engine, as_of), records.close_date_history(engine, as_of)
     pd.testing.assert_frame_equal(found, hygiene.flag(*frames, as_of))
+    rules = hygiene.read_rules(engine, as_of)
+    assert rules["days_quiet"].tolist() == quiet and rules["days_in_stage"].tolist() == in_stage
+    assert_rules_are_the_flags(rules, found)
+
+
+def assert_rules_are_the_flags(rules: pd.DataFrame, flags: pd.DataFrame) -> None:
+    """`hygiene.read_rules` holds `read`'s columns of `FLAG_COLUMNS`, value for value and dtype for dtype, for the
+    same deals (its rows in the pack's order: each rep's together, by id)."""
+    assert list(rules.columns) == hygiene.FLAG_COLUMNS
+    assert rules.groupby("rep_id", sort=False)["id"].agg(lambda ids: ids.is_monotonic_increasing).all()
+    assert (rules["rep_id"] != rules["rep_id"].shift()).sum() == rules["rep_id"].nunique()  # each rep's together
+    by_id = rules.sort_values("id", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(by_id, flags[hygiene.FLAG_COLUMNS].reset_index(drop=True))
 
 
 def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engine):
@@ -517,3 +568,12 @@ def test_furthest_stage_in_the_query_is_the_definition_on_hand_built_deals(engin
     assert records.stage_cohort(engine, D2, D3, order).empty  # created before the window
     assert_cohort_in_step(engine)
     assert pipeline.counts(frame, order) == [7, 4, 3, 1]  # at least each stage: 7; O2, O3, O4, O6; O2, O3, O6; O3
+
+
+@pytest.mark.parametrize("spread", [1, 10**9])  # codes few enough for a slot each, or too far apart
+def test_the_cohorts_groups_are_summed_row_by_row_in_code_order(spread):
+    group = np.array([3, 1, 3, 0, 1]) * spread
+    groups, (deals, cents) = cohort._grouped(group, [np.array([1, 2, 3, 4, 5]), np.array([10, 0, 5, 7, 1])])
+    assert groups.tolist() == [0, spread, 3 * spread]  # ascending, each code once
+    assert deals.tolist() == [4.0, 7.0, 4.0] and cents.tolist() == [7.0, 1.0, 15.0]  # 2 + 5; 1 + 3; 10 + 5
+    assert cohort._grouped(np.array([], dtype=np.int64), [np.array([])])[0].tolist() == []

@@ -74,10 +74,14 @@ def stall_limits(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE)
 
 def _limits(days: pd.Series, deals: pd.DataFrame, q: float) -> pd.Series:
     """`np.quantile(·, q)` of `days` within each team and stage, for every deal (one call per group)."""
+    return pd.Series(_group_quantiles(_groups(deals), days.to_numpy(dtype=float), q), index=days.index, dtype=float)
+
+
+def _groups(deals: pd.DataFrame) -> np.ndarray:
+    """One code per team and stage, for each deal."""
     teams, _ = pd.factorize(deals["team_id"].fillna(-1).to_numpy())
     stages, names = pd.factorize(deals["stage"].to_numpy(dtype=object))
-    codes = teams.astype(np.int64) * max(len(names), 1) + stages  # one code per team and stage
-    return pd.Series(_group_quantiles(codes, days.to_numpy(dtype=float), q), index=days.index, dtype=float)
+    return teams.astype(np.int64) * max(len(names), 1) + stages
 
 
 def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndarray:
@@ -87,7 +91,7 @@ def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndar
     out = np.empty(len(values))
     if not len(values):
         return out
-    order = np.lexsort((values, codes))  # by group, then value (NaN last)
+    order = _by_group_and_value(codes, values)
     ordered, grouped = values[order], codes[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     n = np.diff(np.r_[starts, len(values)])
@@ -104,6 +108,18 @@ def _group_quantiles(codes: np.ndarray, values: np.ndarray, q: float) -> np.ndar
     return out
 
 
+def _by_group_and_value(codes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`np.lexsort((values, codes))`: by group, then value (NaN last), ties in their order. Whole numbers of days
+    (as the rules' are) make one whole-number key per row instead, its place the last part: the same order, quicker."""
+    whole = np.isfinite(values).all() and (values == np.floor(values)).all() and codes.min() >= 0
+    low, span = (int(values.min()), int(values.max() - values.min()) + 1) if whole else (0, 0)
+    n = len(values)
+    if not whole or (int(codes.max()) + 1) * span * n >= 2**62:
+        return np.lexsort((values, codes))
+    key = (codes.astype(np.int64) * span + (values.astype(np.int64) - low)) * n + np.arange(n)  # ties by place
+    return np.argsort(key)
+
+
 def stalled(deals: pd.DataFrame, as_of: dt.date, q: float = STALL_QUANTILE) -> pd.Series:
     """Deals in their stage longer than the team's 75th percentile for that stage."""
     if deals.empty:
@@ -115,30 +131,40 @@ def push_counts(deals: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
     """Pushes of each deal: how many times its close date was moved later, over its earlier close dates
     (history, oldest first) then its current one — missing dates left out, each date later than the one
     before it for the same deal counted; every deal at once."""
-    close = _ordinals(deals["close_date"])
-    return _pushes(deals, close, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]))
+    at = _places(deals, history["id"].to_numpy(dtype=np.int64))
+    found = _pushes(_ordinals(deals["close_date"]), at, _ordinals(history["close_date"]))
+    return pd.Series(found, index=deals.index, dtype=int)
 
 
-def _pushes(deals: pd.DataFrame, close: np.ndarray, history_ids: np.ndarray, history_close: np.ndarray) -> pd.Series:
-    """`push_counts` from the deals' close dates and the history's deal ids and close dates, as ordinals."""
-    ids = np.r_[history_ids, deals["id"].to_numpy(dtype=np.int64)]
-    days = np.r_[history_close, close]
-    order = np.lexsort((np.arange(len(ids)), ids))  # per deal: its history as ordered, then the current date
-    ids, days = ids[order], days[order]
-    ids, days = ids[~np.isnan(days)], days[~np.isnan(days)]
-    later = (ids[1:] == ids[:-1]) & (days[1:] > days[:-1])
-    pushed, times = np.unique(ids[1:][later], return_counts=True)  # each deal pushed at least once, how often
-    if not len(pushed):
-        return pd.Series(0, index=deals.index, dtype=int)
-    mine = deals["id"].to_numpy(dtype=np.int64)
-    at = np.minimum(np.searchsorted(pushed, mine), len(pushed) - 1)
-    return pd.Series(np.where(pushed[at] == mine, times[at], 0).astype(int), index=deals.index, dtype=int)
+def _places(deals: pd.DataFrame, history_ids: np.ndarray) -> np.ndarray:
+    """Each history row's deal, as its place among `deals` (−1: not one of them)."""
+    return pd.Index(deals["id"].to_numpy(dtype=np.int64)).get_indexer(history_ids)
+
+
+def _pushes(close: np.ndarray, history_at: np.ndarray, history_close: np.ndarray) -> np.ndarray:
+    """`push_counts` from the deals' close dates and the history's deals (places among them, −1: none of them)
+    and earlier close dates (ordinals; each deal's changes oldest first): each deal's history then its current date
+    laid out in one sequence, deal after deal, and the steps to a later date counted per deal."""
+    mine = history_at >= 0
+    at, earlier = history_at[mine], history_close[mine]
+    if len(at) and (at[1:] < at[:-1]).any():  # the pack's history comes deal by deal; a frame's may not
+        order = np.argsort(at, kind="stable")
+        at, earlier = at[order], earlier[order]
+    n = len(close)
+    deal, day = np.empty(len(at) + n, dtype=np.int64), np.empty(len(at) + n)
+    place = np.arange(len(at)) + at  # rows before it, and the current rows of the deals before its own
+    current = np.cumsum(np.bincount(at, minlength=n)) + np.arange(n)
+    deal[place], day[place], deal[current], day[current] = at, earlier, np.arange(n), close
+    known = np.flatnonzero(~np.isnan(day))
+    later = (deal[known[1:]] == deal[known[:-1]]) & (day[known[1:]] > day[known[:-1]])
+    return np.bincount(deal[known[1:]][later], minlength=n).astype(int)
 
 
 def flag(deals: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The deals with a column per rule (True when it breaks it) and the figures behind each rule."""
     days = {c: _ordinals(deals[c]) for c in DAY_COLUMNS}
-    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), _ordinals(history["close_date"]), as_of)
+    at = _places(deals, history["id"].to_numpy(dtype=np.int64))
+    return _flag(deals, days, at, _ordinals(history["close_date"]), as_of)
 
 
 DAY_COLUMNS = ("created", "close_date", "stage_since", "last_activity")  # the deals' dates the rules read
@@ -149,30 +175,49 @@ def read(engine: Engine, as_of: dt.date) -> pd.DataFrame:
     with the rules worked out on the rollup's day numbers (`records.open_deal_days`)."""
     deals, days = records.open_deal_days(engine, as_of)
     history, close = records.close_date_days(engine, as_of)
-    return _flag(deals, days, history["id"].to_numpy(dtype=np.int64), close, as_of)
+    return _flag(deals, days, _places(deals, history["id"].to_numpy(dtype=np.int64)), close, as_of)
 
 
-def _flag(deals: pd.DataFrame, days: dict, history_ids: np.ndarray, history_close: np.ndarray, as_of: dt.date):
+def _flag(deals: pd.DataFrame, days: dict, history_at: np.ndarray, history_close: np.ndarray, as_of: dt.date):
     """The flags of `flag`, from each deal's `DAY_COLUMNS` as ordinals (`days`, NaN where missing) and the history's
-    deal ids and earlier close dates (ordinals), in the frames' order."""
+    deals (places among `deals`, `_places`) and earlier close dates (ordinals), in the frames' order."""
     out = deals.copy()
+    groups = _groups(deals) if not deals.empty else np.array([], dtype=np.int64)
+    for name, values in _rules(groups, days, history_at, history_close, as_of).items():
+        out[name] = pd.Series(values, index=deals.index)
+    return out
+
+
+FLAG_COLUMNS = ["id", "rep_id", "days_quiet", "days_in_stage", "stall_limit", "pushes", *RULES, "any"]
+
+
+def read_rules(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    """`read`'s figures and flags (`FLAG_COLUMNS`) without the deals' texts and dates, in the rollup's order (each
+    rep's deals together, by id): what the counts per rep need, from the rollup's day numbers; a listing adds the
+    rest for the deals it shows (`records.open_deal_texts`)."""
+    deals = records.open_deal_arrays(engine, as_of)
+    rules = _rules(deals.groups, deals.days, deals.history_at, deals.history_close, as_of)
+    return pd.DataFrame({"id": deals.ids, "rep_id": deals.reps, **rules}, columns=FLAG_COLUMNS)
+
+
+def _rules(groups: np.ndarray, days: dict, history_at: np.ndarray, history_close: np.ndarray,
+           as_of: dt.date) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each rule's figures and flag for the deals (team-and-stage codes, `DAY_COLUMNS` as ordinals; their history's
+    deals as places among them and earlier close dates), in order."""
     today = as_of.toordinal()
 
-    def since(first: np.ndarray) -> pd.Series:  # days from `first` (from the created date where it is missing)
-        return pd.Series(today - np.where(np.isnan(first), days["created"], first), index=deals.index, dtype=float)
+    def since(first: np.ndarray) -> np.ndarray:  # days from `first` (from the created date where it is missing)
+        return (today - np.where(np.isnan(first), days["created"], first)).astype(float)
 
-    out["days_quiet"] = since(days["last_activity"])
-    out["days_in_stage"] = since(days["stage_since"])
-    out["stall_limit"] = (
-        _limits(out["days_in_stage"], deals, STALL_QUANTILE) if not deals.empty else pd.Series(dtype=float)
-    )
-    out["pushes"] = _pushes(deals, days["close_date"], history_ids, history_close)
-    out["past_due"] = pd.Series(days["close_date"] < today, index=deals.index, dtype=bool)
-    out["no_activity"] = out["days_quiet"] >= QUIET_DAYS
-    out["stalled"] = out["days_in_stage"] > out["stall_limit"]
-    out["pushed"] = out["pushes"] > PUSH_LIMIT
-    out["any"] = out[list(RULES)].any(axis=1)
-    return out
+    found = {"days_quiet": since(days["last_activity"]), "days_in_stage": since(days["stage_since"])}
+    found["stall_limit"] = _group_quantiles(groups, found["days_in_stage"], STALL_QUANTILE)
+    found["pushes"] = _pushes(days["close_date"], history_at, history_close)
+    found["past_due"] = np.asarray(days["close_date"] < today, dtype=bool)
+    found["no_activity"] = found["days_quiet"] >= QUIET_DAYS
+    found["stalled"] = found["days_in_stage"] > found["stall_limit"]
+    found["pushed"] = found["pushes"] > PUSH_LIMIT
+    found["any"] = found["past_due"] | found["no_activity"] | found["stalled"] | found["pushed"]
+    return found
 
 
 def per_rep(flags: pd.DataFrame, rep_ids: Sequence[int]) -> pd.DataFrame:

@@ -128,28 +128,33 @@ def read(engine: Engine, start: dt.date, end: dt.date, order: Sequence[str]) -> 
     owner_ids, keys, key, day, n, p, c = zip(*rows)
     texts = [k.split(SEP) for k in keys]
     lookup = np.array([pairs[k] if k in pairs else _code(k, order, pairs, found) for ks in texts for k in ks])
-    local = np.frombuffer(b"".join(key), dtype=DAYS)
-    counts = [len(b) // DAYS.itemsize for b in key]
+    days = np.frombuffer(b"".join(day), dtype=DAYS)
+    rows_in = np.flatnonzero((days >= start.toordinal() - EPOCH) & (days <= end.toordinal() - EPOCH))
+    owner_at = np.searchsorted(np.cumsum([len(b) // DAYS.itemsize for b in key]), rows_in, side="right")
     first = np.cumsum([0, *(len(ks) for ks in texts)])[:-1]  # each owner's first key in `lookup`
-    codes = [lookup[local + np.repeat(first, counts)]]
-    owners = [np.repeat(np.array(owner_ids, dtype=np.int64), counts)]
-    days = [np.frombuffer(b"".join(day), dtype=DAYS)]
-    deals = [np.frombuffer(b"".join(n), dtype=COUNTS)]
-    priced = [np.frombuffer(b"".join(p), dtype=COUNTS)]
-    cents = [np.frombuffer(b"".join(c), dtype=CENTS)]
-    day_all = np.concatenate(days)
-    inside = (day_all >= start.toordinal() - EPOCH) & (day_all <= end.toordinal() - EPOCH)
+    codes = lookup[np.frombuffer(b"".join(key), dtype=DAYS)[rows_in] + first[owner_at]]
     # pairs in (currency, reached) order, so that each owner's rows come out in that order
     rank = np.empty(len(found), dtype=np.int64)
     rank[sorted(range(len(found)), key=lambda i: (str(found[i][0]), found[i][1]))] = np.arange(len(found))
-    group = np.concatenate(owners)[inside] * len(found) + rank[np.concatenate(codes)[inside]]
-    groups, where = np.unique(group, return_inverse=True)
-    total = lambda parts: np.bincount(where, weights=np.concatenate(parts)[inside], minlength=len(groups))  # noqa: E731
+    group = np.array(owner_ids, dtype=np.int64)[owner_at] * len(found) + rank[codes]
+    groups, total = _grouped(group, [np.frombuffer(b"".join(parts), dtype=kind)[rows_in]
+                                     for parts, kind in ((n, COUNTS), (p, COUNTS), (c, CENTS))])  # fmt: skip
     by_rank = sorted(found, key=lambda f: (str(f[0]), f[1]))
     chosen = [by_rank[g] for g in (groups % len(found)).tolist()]
-    with_amount = total(priced) > 0
-    return _frame(groups // len(found), [c for c, _ in chosen], [r for _, r in chosen], total(deals),
-                  np.where(with_amount, total(cents) / 100, np.nan))  # fmt: skip
+    with_amount = total[1] > 0
+    return _frame(groups // len(found), [c for c, _ in chosen], [r for _, r in chosen], total[0],
+                  np.where(with_amount, total[2] / 100, np.nan))  # fmt: skip
+
+
+def _grouped(group: np.ndarray, values: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct group codes (ascending) and each of `values` summed per group (as floats, row by row in order,
+    as `np.bincount` adds them): counted straight into a slot per code when the codes are few enough."""
+    top = int(group.max()) + 1 if len(group) else 0
+    if top > max(4 * len(group), 1 << 20):
+        groups, where = np.unique(group, return_inverse=True)
+        return groups, [np.bincount(where, weights=v, minlength=len(groups)) for v in values]
+    groups = np.flatnonzero(np.bincount(group, minlength=top))
+    return groups, [np.bincount(group, weights=v, minlength=top)[groups] for v in values]
 
 
 def _code(key_text: str, order: Sequence[str], pairs: dict[str, int], found: list) -> int:

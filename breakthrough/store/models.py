@@ -410,6 +410,21 @@ class TargetActivityDay(Base):
     on_target: Mapped[int] = mapped_column(Integer)
 
 
+class TargetRunning(Base):
+    """Rollup: each rep's `target_activity_day` counts *through* each day (kept by `rollups` with it).
+
+    Every rep with such activity has a row on every day of the table, so right prospects over any window [a, b]
+    are two look-ups per rep (as `activity_running`): the counts through b minus those through the day before a.
+    """
+
+    __tablename__ = "target_running"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows stored in key order: a look-up reads one page
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    with_account: Mapped[int] = mapped_column(Integer)
+    on_target: Mapped[int] = mapped_column(Integer)
+
+
 class OpportunityHistory(Base):
     """What an opportunity looked like before an import changed it."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -141,10 +142,15 @@ def ordinals(days: np.ndarray) -> np.ndarray:
     return np.where(days == MISSING, np.nan, days.astype(np.float64) + EPOCH)
 
 
-def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """`deals`, and its dates (created, close date, in stage since, last activity) as `ordinals` in its order."""
+def deal_days(
+    engine: Engine, as_of: dt.date, owner_ids: Sequence[int] | None = None
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """`deals` (of these owners' packs only, when given), and its dates (created, close date, in stage since, last
+    activity) as `ordinals` in its order."""
     p = OpenDealPack
-    rows = _fetch(engine, select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last))
+    owned = [] if owner_ids is None else [p.owner_id.in_([int(i) for i in owner_ids])]
+    stmt = select(p.owner_id, p.ids, p.refs, p.stages, p.stage, p.created, p.close, p.since, p.last).where(*owned)
+    rows = _fetch(engine, stmt)
     teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
     if not rows:
         empty = np.array([], dtype=np.float64)
@@ -171,6 +177,57 @@ def deal_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, dict[str, n
         columns=DEAL_COLUMNS,
     )  # fmt: skip
     return frame, {name: ordinals(c) for name, c in zip(DEAL_COLUMNS[5:], chosen)}
+
+
+@dataclass(frozen=True)
+class OpenDeals:
+    """The open deals of `deals` as arrays in the pack's order (by owner, then by id), without texts or dates: what
+    hygiene's rules read (`days`: `DEAL_COLUMNS[5:]` as `ordinals`; `groups`: a code per team and stage), with their
+    close-date history up to the as-of date (`history_at`: each change's deal, as its place among them, deal by
+    deal and oldest first; `history_close`: its earlier close date, as an ordinal)."""
+
+    ids: np.ndarray
+    reps: np.ndarray
+    groups: np.ndarray
+    days: dict[str, np.ndarray]
+    history_at: np.ndarray
+    history_close: np.ndarray
+
+
+def deal_arrays(engine: Engine, as_of: dt.date) -> OpenDeals:
+    """`deals`' ids, owners, team-and-stage codes and dates as `ordinals`, and `history`'s close dates, in the pack's
+    order (one read of the pack for both): no frame, no text."""
+    p = OpenDealPack
+    rows = _fetch(engine, select(p.owner_id, p.ids, p.stages, p.stage, p.created, p.close, p.since, p.last,
+                                 p.history_deal, p.history_at, p.history_close))  # fmt: skip
+    if not rows:
+        empty = np.array([], dtype=np.int64)
+        return OpenDeals(empty, empty, empty, {c: empty.astype(np.float64) for c in DEAL_COLUMNS[5:]}, empty,
+                         empty.astype(np.float64))  # fmt: skip
+    owner, ids, stages, stage, *days, h_deal, h_at, h_close = zip(*rows)
+    counts = [len(r) // IDS.itemsize for r in ids]
+    teams = dict(_fetch(engine, select(Person.id, Person.team_id)))
+    team = np.repeat(np.array([-1 if teams.get(o) is None else teams[o] for o in owner], dtype=np.int64), counts)
+    stage_codes, n_stages = _stage_codes(stages, unpack(stage, DAYS), counts)
+    columns = [unpack(d, DAYS) for d in days]
+    keep = (columns[0] != MISSING) & (columns[0] <= as_of.toordinal() - EPOCH)
+    first = np.cumsum([0, *counts])[:-1]  # each owner's first deal
+    at = unpack(h_deal, DAYS) + np.repeat(first, [len(d) // DAYS.itemsize for d in h_deal])
+    changed = (unpack(h_at, MICROS) < _micros_before(as_of)) & keep[at] if len(at) else np.zeros(0, dtype=bool)
+    return OpenDeals(
+        unpack(ids, IDS)[keep].astype(np.int64), np.repeat(np.array(owner, dtype=np.int64), counts)[keep],
+        (team * n_stages + stage_codes)[keep], {n: ordinals(c[keep]) for n, c in zip(DEAL_COLUMNS[5:], columns)},
+        (np.cumsum(keep) - 1)[at[changed]], ordinals(unpack(h_close, DAYS)[changed]),
+    )  # fmt: skip
+
+
+def _stage_codes(stages: Sequence[str], local: np.ndarray, counts: Sequence[int]) -> tuple[np.ndarray, int]:
+    """Each deal's stage as one code across owners (from each owner's stage names and its deals' places among
+    them), and how many stages there are."""
+    lists = [json.loads(s) for s in stages]
+    first = np.cumsum([0, *(len(n) for n in lists)])[:-1]  # each owner's first stage name in `every`
+    codes, names = pd.factorize(np.array([n for names in lists for n in names], dtype=object))
+    return codes.astype(np.int64)[local + np.repeat(first, counts)], max(len(names), 1)
 
 
 def unpack(parts: Sequence[bytes], kind: np.dtype) -> np.ndarray:
@@ -201,20 +258,30 @@ def history(engine: Engine, as_of: dt.date) -> pd.DataFrame:
 
 def history_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.ndarray]:
     """`history`, and its close dates as `ordinals` in its order."""
+    ids, at, close = _changes(engine)
+    if not len(at):
+        empty = pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
+        return empty, np.array([], dtype=np.float64)
+    order = np.argsort(ids, kind="stable")
+    order = order[at[order] < _micros_before(as_of)]
+    kept = close[order]
+    return pd.DataFrame({"id": ids[order], "changed_at": pd.to_datetime(at[order], unit="us"),
+                         "close_date": as_dates(kept)}), ordinals(kept)  # fmt: skip
+
+
+def _micros_before(as_of: dt.date) -> int:
+    """The first moment after `as_of`, in microseconds since 1970 (as the pack's times of change)."""
+    return (dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - START) // dt.timedelta(microseconds=1)
+
+
+def _changes(engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every change's deal id, time (microseconds since 1970) and packed close date, in the pack's order."""
     p = OpenDealPack
     rows = _fetch(engine, select(p.ids, p.history_deal, p.history_at, p.history_close))
     ids, deal, at, close = zip(*rows) if rows else ((), (), (), ())
     at_all = unpack(at, MICROS)
     if not len(at_all):
-        empty = pd.DataFrame({"id": np.array([], dtype=np.int64), "changed_at": [], "close_date": []})
-        return empty, np.array([], dtype=np.float64)
+        return np.array([], dtype=IDS), at_all, np.array([], dtype=DAYS)
     first = np.cumsum([0, *(len(i) // IDS.itemsize for i in ids)])[:-1]  # each owner's first deal in `ids`
     changes = [len(d) // DAYS.itemsize for d in deal]
-    ids_all = unpack(ids, IDS)[unpack(deal, DAYS) + np.repeat(first, changes)]
-    close_all = unpack(close, DAYS)
-    upto = (dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - START) // dt.timedelta(microseconds=1)
-    order = np.argsort(ids_all, kind="stable")
-    order = order[at_all[order] < upto]
-    kept = close_all[order]
-    return pd.DataFrame({"id": ids_all[order], "changed_at": pd.to_datetime(at_all[order], unit="us"),
-                         "close_date": as_dates(kept)}), ordinals(kept)  # fmt: skip
+    return unpack(ids, IDS)[unpack(deal, DAYS) + np.repeat(first, changes)], at_all, unpack(close, DAYS)

@@ -50,6 +50,7 @@ from breakthrough.store.models import (
     Person,
     Quota,
     Setting,
+    TargetRunning,
     Team,
     WonDealCycles,
 )
@@ -367,6 +368,12 @@ def activity_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np
     """Per rep (`rep_id`), each window's totals (`calls`, `meetings_held`, `emails`, `activities`) as
     columns `<window>_<total>`."""
     return read_columns(engine, *_window_totals(ActivityRunning, ("rep_id",), windows), joins_as_written=True)
+
+
+def target_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np.ndarray]:
+    """Per rep (`rep_id`), each window's activities on an account and on a target account (`with_account`,
+    `on_target`, from `target_running`) as columns `<window>_<total>`."""
+    return read_columns(engine, *_window_totals(TargetRunning, ("rep_id",), windows), joins_as_written=True)
 
 
 def deal_totals(engine: Bind, windows: Mapping[str, Window]) -> dict[str, np.ndarray]:

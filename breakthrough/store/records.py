@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, literal, select
 
-from breakthrough.store import cohort, open_pack
+from breakthrough.store import cohort, open_pack, queries
 from breakthrough.store.models import (
     Account,
     Activity,
@@ -22,7 +22,6 @@ from breakthrough.store.models import (
     Opportunity,
     OpportunityHistory,
     Person,
-    TargetActivityDay,
 )
 from breakthrough.store.queries import as_date, read_frame
 from breakthrough.store.rollups import MEETING_TYPES, NOT_HELD, is_target_account
@@ -147,6 +146,25 @@ def close_date_days(engine: Engine, as_of: dt.date) -> tuple[pd.DataFrame, np.nd
     return open_pack.history_days(engine, as_of)
 
 
+def open_deal_arrays(engine: Engine, as_of: dt.date) -> open_pack.OpenDeals:
+    """`open_deal_days`' deals and `close_date_days`' history as arrays in the rollup's order, without texts or
+    dates (`open_pack.deal_arrays`): the same last activity days up to `as_of`."""
+    deals = open_pack.deal_arrays(engine, as_of)
+    late = np.flatnonzero(deals.days["last_activity"] > as_of.toordinal())  # the rows `_last_up_to` looks up again
+    if len(late):
+        ids, last = deals.ids[late].tolist(), deals.days["last_activity"]
+        found = {i: np.nan if d is None else float(d.toordinal()) for i, d in _last_days(engine, ids, as_of).items()}
+        last[late] = [found.get(i, v) for i, v in zip(ids, last[late].tolist())]
+    return deals
+
+
+def open_deal_texts(engine: Engine, as_of: dt.date, rep_ids: Sequence[int]) -> pd.DataFrame:
+    """The CRM id, stage and close date of these reps' open deals (of `open_deals`), by id: what a listing of the
+    deals of `open_deal_arrays` shows, read for its reps only."""
+    found = open_pack.deal_days(engine, as_of, rep_ids)[0][["id", "crm_id", "stage", "close_date"]]
+    return found.astype({"id": np.int64}) if found.empty else found  # typed, so that it merges on `id`
+
+
 DETAIL_COLUMNS = ["id", "deal", "amount", "currency"]
 
 
@@ -189,12 +207,18 @@ def _last_up_to(engine: Engine, frame: pd.DataFrame, as_of: dt.date, rows: np.nd
     else:
         later = frame["id"].to_numpy()[rows].tolist()
     if later:
-        found: dict[int, dt.date] = {}
-        for part in (later[i : i + CHUNK] for i in range(0, len(later), CHUNK)):
-            days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
-            found.update(zip(days["id"].tolist(), days["day"].tolist()))
+        found = _last_days(engine, later, as_of)
         frame["last_activity"] = [found.get(i, d) for i, d in zip(frame["id"], frame["last_activity"])]
     return frame
+
+
+def _last_days(engine: Engine, ids: list[int], as_of: dt.date) -> dict[int, dt.date | None]:
+    """Each of these deals' last activity day up to `as_of` (None: none), from its own activity rows."""
+    found: dict[int, dt.date | None] = {}
+    for part in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        days = read_days(engine, _last_activity(part, as_of), ["id", "day"], ["day"])
+        found.update(zip(days["id"].tolist(), days["day"].tolist()))
+    return found
 
 
 def _last_activity(ids: list[int], as_of: dt.date):
@@ -277,20 +301,17 @@ def stage_order(engine: Engine) -> list[str]:
     """Open stages in sales order: by their average probability (a missing one as 0), then by name — read from
     the `open_stage` rollup (a row per stage: its open deals and their probabilities summed)."""
     rows = fetch(engine, select(OpenStage.stage, OpenStage.deals, OpenStage.probability))
-    frame = pd.DataFrame({"stage": [s for s, _, _ in rows], "p": [p / n for _, n, p in rows]}, columns=["stage", "p"])
-    return frame.sort_values(["p", "stage"])["stage"].tolist()
+    return [stage for _, stage in sorted((p / n, stage) for stage, n, p in rows)]  # a stage once: no ties
 
 
 def target_activity(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Per rep over [start, end]: activities with an account, and those on target accounts (`target_activity_day`)."""
-    t = TargetActivityDay
-    stmt = (
-        select(t.rep_id, func.sum(t.with_account), func.sum(t.on_target))
-        .where(t.day.between(start, end))
-        .group_by(t.rep_id)
-    )
-    frame = read_frame(engine, stmt, ["rep_id", "with_account", "on_target"])
-    return frame.set_index("rep_id").astype(float)
+    """Per rep over [start, end] (the reps with any, by id): activities with an account, and those on target
+    accounts (`target_activity_day` summed over the window: two look-ups per rep in its running totals,
+    `target_running`)."""
+    found = queries.target_totals(engine, {"w": (start, end, ("with_account", "on_target"))})
+    frame = pd.DataFrame({"rep_id": np.asarray(found["rep_id"], dtype=np.int64),
+                          **{c: np.asarray(found[f"w_{c}"], dtype=float) for c in ("with_account", "on_target")}})  # fmt: skip
+    return frame[frame["with_account"] > 0].sort_values("rep_id", kind="stable").set_index("rep_id")
 
 
 def has_targets(engine: Engine) -> bool:

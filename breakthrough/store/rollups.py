@@ -20,7 +20,8 @@ own transaction for the owners it touched.
 
 The Pipeline page's rollups: `target_activity_day` (per rep and day, activities on an
 account and on a target account; recounted with `activity_daily`, and for the reps
-concerned when an account's flag or tier changes; the importer adds its counts) and `deal_activity` (per open deal with activity, its last activity day and
+concerned when an account's flag or tier changes; the importer adds its counts) with its running totals
+`target_running` (rewritten with it for the same reps), and `deal_activity` (per open deal with activity, its last activity day and
 count; recounted deal by deal for the deals an activity or opportunity writer touched,
 or for all of a source's open deals after a big activity load).
 """
@@ -64,6 +65,7 @@ from breakthrough.store.models import (
     OpportunityRunning,
     RunningPacked,
     TargetActivityDay,
+    TargetRunning,
     WonDealCycles,
 )
 from breakthrough.store.packing import DAYS, EPOCH, TOTALS, day_number, key_rows
@@ -159,6 +161,7 @@ class Running:
     values: tuple[str, ...]
     daily: Callable[[list[int] | None], Select]
     days: Callable[[], Select]
+    packed: bool = True  # also packed per key (`running_packed`, `month_running`, `team_running`)
 
 
 def refresh_opportunity_rollups(conn: Connection, owner_ids: Iterable[int] | None = None) -> None:
@@ -204,7 +207,8 @@ def refresh_running(conn: Connection, spec: Running, ids: Iterable[int] | None =
         ids = None
     conn.execute(delete(table).where(*_people(table, spec, ids)))
     conn.execute(insert(table).from_select(["day", *spec.keys, *spec.values], _totals(spec, ids)))
-    refresh_packed(conn, spec, ids)
+    if spec.packed:
+        refresh_packed(conn, spec, ids)
 
 
 # --- running totals packed per key (`running_packed`) ---------------------------------------------
@@ -351,6 +355,18 @@ ACTIVITY_RUNNING = Running(
 OPPORTUNITY_RUNNING = Running(OpportunityRunning, ("owner_id", "currency"), DEAL_VALUES, _deal_days, _deal_event_days)
 
 
+def _target_days(ids: list[int] | None) -> Select:
+    """Per rep and day: activities on an account and on a target account (from `target_activity_day`)."""
+    t = TargetActivityDay
+    return select(t.rep_id, t.day, t.with_account, t.on_target).where(*([] if ids is None else [t.rep_id.in_(ids)]))
+
+
+TARGET_RUNNING = Running(
+    TargetRunning, ("rep_id",), ("with_account", "on_target"), _target_days, lambda: select(TargetActivityDay.day),
+    packed=False,  # right prospects read a window's two look-ups, never a rep's days one by one
+)  # fmt: skip
+
+
 # --- won-deal cycles, packed per owner ------------------------------------------------------------
 
 
@@ -407,7 +423,14 @@ def refresh_target_activity(
     day_from: dt.date | None = None,
     day_to: dt.date | None = None,
 ) -> None:
-    """Recount `target_activity_day` from `activity` and `account` for these reps and days (all if None)."""
+    """Recount `target_activity_day` from `activity` and `account` for these reps and days (all if None), and
+    rewrite their running totals (`target_running`)."""
+    _recount_targets(conn, rep_ids, day_from, day_to)
+    refresh_running(conn, TARGET_RUNNING, rep_ids)
+
+
+def _recount_targets(conn: Connection, rep_ids, day_from, day_to) -> None:
+    """`target_activity_day` for these reps and days (all if None), from `activity` and `account`."""
     conn.execute(delete(TargetActivityDay).where(*_conditions(TargetActivityDay, rep_ids, day_from, day_to)))
     counts = (
         select(Activity.rep_id, Activity.day, func.count(), func.sum(case((is_target_account(), 1), else_=0)))
@@ -419,8 +442,9 @@ def refresh_target_activity(
 
 
 def refresh_target_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
-    """Recount `target_activity_day` for the reps and days with activity on these accounts (a flag or tier changed)."""
-    ids = sorted(set(account_ids))
+    """Recount `target_activity_day` for the reps and days with activity on these accounts (a flag or tier changed),
+    and those reps' running totals (`target_running`) once."""
+    ids, reps = sorted(set(account_ids)), set()
     for part in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
         span = (
             select(Activity.rep_id, func.min(Activity.day), func.max(Activity.day))
@@ -429,7 +453,10 @@ def refresh_target_accounts(conn: Connection, account_ids: Iterable[int]) -> Non
         )
         for rep_id, first, last in conn.execute(span).all():
             assert rep_id is not None  # the span keeps rows with a rep
-            refresh_target_activity(conn, [rep_id], _day(first), _day(last))
+            _recount_targets(conn, [rep_id], _day(first), _day(last))
+            reps.add(int(rep_id))
+    if reps:
+        refresh_running(conn, TARGET_RUNNING, sorted(reps))
 
 
 def refresh_deal_activity(

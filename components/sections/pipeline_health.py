@@ -36,10 +36,17 @@ def _lookback_start(as_of: dt.date, data_version) -> dt.date:
 @st.cache_data(show_spinner="Checking pipeline hygiene…", max_entries=16)
 def flags(as_of: dt.date, data_version, scope: Scope) -> pd.DataFrame:
     """Every open deal of the reps inside `scope` with the hygiene rules it breaks (a stage's stall limit is
-    the team's, among everyone's open deals)."""
+    the team's, among everyone's open deals): its figures and flags only (`hygiene.read_rules`), no texts nor dates."""
     eng = cache.engine()
-    found = hygiene.read(eng, as_of)
+    found = hygiene.read_rules(eng, as_of)
     return access_people.keep_rows(found, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def deal_texts(as_of: dt.date, rep_id: int, data_version, scope: Scope) -> pd.DataFrame:
+    """CRM id, stage and close date of the rep's open deals, when the rep is inside `scope` (what a hygiene listing
+    shows beside the flags)."""
+    return records.open_deal_texts(cache.engine(), as_of, scope.keep([rep_id]))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -189,6 +196,7 @@ def hygiene_section(view: View) -> None:
         st.caption("Select a rep's row to list their deals.")
         return
     bad = all_flags[(all_flags["rep_id"] == rep_id) & all_flags["any"]]
+    bad = bad.merge(deal_texts(view.as_of, rep_id, version, current_scope()), on="id", how="left")
     bad = bad.merge(details(tuple(bad["id"].tolist()), version, current_scope()), on="id", how="left")
     listed = bad[list(HYGIENE_COLUMNS)].round({"stall_limit": 1}).rename(columns=HYGIENE_COLUMNS)
     listed = listed.astype({HYGIENE_COLUMNS[c]: int for c in ("days_quiet", "days_in_stage", "pushes")})

@@ -371,11 +371,11 @@ class ActivityRows:
                 ["with_account", "on_target"],
                 _dated(self.conn, targets),
             )
+            reps = sorted({r[0] for r in targets})
             if self.tally.taken:
                 table = m.TargetActivityDay
-                self.conn.execute(
-                    delete(table).where(table.with_account == 0, table.rep_id.in_(sorted({r[0] for r in targets})))
-                )
+                self.conn.execute(delete(table).where(table.with_account == 0, table.rep_id.in_(reps)))
+            rollups.refresh_running(self.conn, rollups.TARGET_RUNNING, reps)  # their running totals
 
 
 _PROCESSORS: dict = {}  # (column type, dialect) -> its bind processor or None
