@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from breakthrough.formatting import day, money, number, ratio, status
-from breakthrough.metrics import periods, tenure
+from breakthrough.metrics import periods, scorecard, tenure
 from components import cache, sharing
 from components.page_frame import current_view
 from components.sections import coaching_panel, diagnosis_panel, empty, rep_detail
@@ -88,7 +88,7 @@ table(
 )
 
 st.subheader("Pipeline")
-cov_label = "no quota" if not rep.quota else "quota met" if f.gap == 0 else f.coverage_status
+cov_label = scorecard.NO_QUOTA if not rep.quota else f.coverage_words
 cols = st.columns(4)
 cols[0].metric(
     "Open pipeline this period",

@@ -28,6 +28,7 @@ from breakthrough.metrics.funnel import (
     FunnelInputs,
     Requirement,
     compute_all,
+    coverage_words,
     projected_revenue,
     status,
     statuses,
@@ -123,6 +124,20 @@ def test_statuses_of_many_ratios_are_each_ones_status():
 
 def test_status_words():
     assert (ON_TRACK, AT_RISK, BEHIND) == ("on track", "at risk", "behind")
+
+
+@pytest.mark.parametrize(
+    ("gap", "coverage_status", "expected"),
+    [
+        (0.0, BEHIND, "quota met"),  # nothing left to cover: whatever the pipeline, the quota is met
+        (0.0, None, "quota met"),
+        (0.01, BEHIND, BEHIND),  # a cent short: the pipeline still has to cover it
+        (60_000.0, ON_TRACK, ON_TRACK),
+        (60_000.0, None, None),  # no coverage figure: no words either
+    ],
+)
+def test_coverage_in_words(gap, coverage_status, expected):
+    assert coverage_words(gap, coverage_status) == expected
 
 
 CASES = [

@@ -130,7 +130,7 @@ def coverage_rows(card: Scorecard, rep_ids: Sequence[int]) -> pd.DataFrame:
         rows.append({
             "rep_id": rep.rep_id, "Rep": rep.name, "Open pipeline": rep.open_pipeline, "Gap": f.gap,
             "Coverage": f.coverage, "Coverage needed": f.coverage_ratio, "Pipeline needed": f.required_pipeline,
-            "Coverage status": "quota met" if f.gap == 0 else f.coverage_status,
+            "Coverage status": f.coverage_words,
         })  # fmt: skip
     return pd.DataFrame(rows, columns=["rep_id", "Rep", "Open pipeline", "Gap", "Coverage", "Coverage needed",
                                        "Pipeline needed", "Coverage status"])  # fmt: skip

@@ -97,6 +97,19 @@ class Funnel(NamedTuple):
     cycle_warning: bool
     next_period_pipeline: float
 
+    @property
+    def coverage_words(self) -> str | None:
+        """This rep's coverage in words, as every page and export shows it (`coverage_words`)."""
+        return coverage_words(self.gap, self.coverage_status)
+
+
+QUOTA_MET = "quota met"
+
+
+def coverage_words(gap: float, coverage_status: str | None) -> str | None:
+    """Coverage in words: `QUOTA_MET` once no gap is left to cover, else its status (on track / at risk / behind)."""
+    return QUOTA_MET if gap == 0 else coverage_status
+
 
 # --- the pieces of the funnel, for every rep at once (arrays: one entry per rep) ------------------
 

@@ -99,7 +99,8 @@ def results_pace(attainment: float | None, elapsed_share: float) -> float | None
     return attainment / elapsed_share
 
 
-NO_QUOTA, QUOTA_MET, NOT_STARTED = "no quota", "quota met", "not started"
+NO_QUOTA, NOT_STARTED = "no quota", "not started"
+QUOTA_MET = funnel.QUOTA_MET
 
 
 def rep_status(rep: RepFigures, elapsed_share: float, settings: Settings) -> str:
@@ -405,7 +406,7 @@ def overview_rows(card: Scorecard, rep_ids) -> pd.DataFrame:
     columns["Coverage"] = number(funnels["coverage"])
     columns["Coverage needed"] = number(funnels["coverage_ratio"])
     columns["Coverage status"] = text(
-        ["quota met" if gap == 0 else status for gap, status in zip(funnels["gap"], funnels["coverage_status"])]
+        [funnel.coverage_words(gap, status) for gap, status in zip(funnels["gap"], funnels["coverage_status"])]
     )
     columns["Past-due pipeline"] = number(rep["past_due_pipeline"])
     return pd.DataFrame(columns)
