@@ -56,5 +56,10 @@ st.caption(
 )
 overview_table(rows, cur)
 sharing.chart(figures.pace_by_rep(view), key="pace_chart", private=True)
+if len(rows) > figures.PACE_REPS:
+    st.caption(
+        f"The chart shows the {figures.PACE_REPS} reps furthest behind on calls of the {len(rows):,} in view; "
+        "the table above lists them all. Choose a team in the sidebar to see its reps."
+    )
 diagnosis_panel.overview_section(view)
 peers.section(view, card, current_scope())  # a manager's or rep's peers, anonymised

@@ -126,3 +126,25 @@ def test_the_heatmap_draws_the_reps_with_most_at_stake_up_to_its_cap(demo_app, d
     else:
         assert title.startswith("Each rep's drivers against the team's top quartile")
         assert "with the most at stake of the" not in captions
+
+
+@pytest.mark.parametrize(("cap", "bars"), [(5, 5), (24, 24), (30, 24)])
+def test_the_pace_chart_draws_the_reps_furthest_behind_up_to_its_cap(demo_app, demo_engine, monkeypatch, cap, bars):
+    monkeypatch.setattr(figures, "PACE_REPS", cap)
+    figures._pace_by_rep.clear()
+    try:
+        at = demo_app()
+        pace = shown_figures(at)[0]
+    finally:
+        figures._pace_by_rep.clear()  # the next test draws the chart at its real cap
+    everyone = domain_figures(demo_engine)[0]["data"][0]["y"]  # bottom-up: the furthest behind on calls last
+    assert len(everyone) == 24
+    assert pace["data"][0]["y"] == everyone[-bars:]
+    title = pace["layout"]["title"]["text"]
+    captions = " ".join(c.value for c in at.caption)
+    if bars < 24:
+        assert title == f"Weekly pace against what quota needs: the {bars} of 24 reps furthest behind on calls"
+        assert f"shows the {bars} reps furthest behind on calls of the 24 in view" in captions
+    else:
+        assert title == "Weekly pace against what quota needs, by rep"
+        assert "furthest behind on calls of the" not in captions

@@ -29,6 +29,7 @@ from components.widgets import charts, diagnosis_charts
 
 Aliases = tuple[tuple[str, str], ...]  # (real name, "Rep X") pairs, empty unless privacy mode
 HEATMAP_REPS = 30  # rows of the driver heatmap at most (docs/diagnosis.md#the-heatmap)
+PACE_REPS = 30  # reps of the pace chart at most, those furthest behind (docs/pages.md#overview)
 
 
 def pace_by_rep(view: View) -> go.Figure:
@@ -74,7 +75,7 @@ def _pace_by_rep(
     period_key: str, as_of: dt.date, rep_ids: tuple[int, ...], aliases: Aliases, data_version, scope: Scope
 ) -> go.Figure:
     card = cache.card(period_key, as_of, data_version, scope)
-    return _hidden(charts.pace_by_rep(scorecard.overview_rows(card, rep_ids)), aliases)
+    return _hidden(charts.pace_by_rep(scorecard.overview_rows(card, rep_ids), most=PACE_REPS), aliases)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -10,10 +10,13 @@ STATUS_COLOURS = {"on track": "#2e7d32", "at risk": "#ef8f00", "behind": "#c6282
 STAGE_COLOURS = {"Calls": "#1f77b4", "Meetings": "#9467bd", "New opps": "#17becf"}
 
 
-def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
-    """Horizontal grouped bars: each rep's pace ratio (actual ÷ needed) for calls, meetings, new opps."""
+def pace_by_rep(rows: pd.DataFrame, most: int | None = None) -> go.Figure:
+    """Horizontal grouped bars: each rep's pace ratio (actual ÷ needed) for calls, meetings, new opps; with `most`,
+    only the `most` reps furthest behind on calls (the title says so)."""
     fig = go.Figure()
     order = rows.sort_values("Calls pace", ascending=False, na_position="first")  # plotly draws bottom-up: worst on top
+    if most is not None and len(order) > most:
+        order = order.tail(most)
     for stage, colour in STAGE_COLOURS.items():
         ratio = (order[f"{stage} pace"] * 100).clip(upper=300)  # "nothing needed" (∞) shows as the cap
         fig.add_bar(
@@ -27,7 +30,7 @@ def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
         )
     fig.add_vline(x=100, line_dash="dash", line_color="#444", annotation_text="100% = on pace to quota")
     fig.update_layout(
-        title="Weekly pace against what quota needs, by rep",
+        title=_pace_title(len(order), len(rows)),
         xaxis_title="Actual weekly pace as % of needed (capped at 300%)",
         yaxis_title=None,
         barmode="group",
@@ -36,6 +39,12 @@ def pace_by_rep(rows: pd.DataFrame) -> go.Figure:
         margin=dict(l=10, r=10, t=60, b=40),
     )
     return fig
+
+
+def _pace_title(shown: int, of: int) -> str:
+    if shown >= of:
+        return "Weekly pace against what quota needs, by rep"
+    return f"Weekly pace against what quota needs: the {shown} of {of:,} reps furthest behind on calls"
 
 
 def reverse_funnel(stages: pd.DataFrame) -> go.Figure:
