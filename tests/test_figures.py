@@ -105,46 +105,37 @@ def test_privacy_mode_charts_hide_names_and_leave_the_named_charts_alone(demo_ap
     assert shown_figures(demo_app()) == named  # hiding names worked on a copy: the shared charts keep them
 
 
-@pytest.mark.parametrize(("cap", "rows"), [(10, 10), (24, 24), (30, 24)])
-def test_the_heatmap_draws_the_reps_with_most_at_stake_up_to_its_cap(demo_app, demo_engine, monkeypatch, cap, rows):
-    monkeypatch.setattr(figures, "HEATMAP_REPS", cap)
-    figures._heatmap.clear()
-    try:
-        at = demo_app()
-        heatmap = shown_figures(at)[1]
-    finally:
-        figures._heatmap.clear()  # the next test draws the heatmap at its real cap
-    _, drawn_heatmap, _ = domain_figures(demo_engine)  # every rep of the view, the most at stake first
-    everyone = drawn_heatmap["data"][0]["y"]
-    assert len(everyone) == 24
-    assert heatmap["data"][0]["y"] == everyone[:rows]  # the first `rows` of the ranking, in its order
-    title = heatmap["layout"]["title"]["text"]
-    captions = " ".join(c.value for c in at.caption)
-    if rows < 24:
-        assert title.startswith(f"The {rows} of 24 reps with the most at stake against the team's top quartile")
-        assert f"shows the {rows} reps with the most at stake of the 24 in view" in captions
-    else:
-        assert title.startswith("Each rep's drivers against the team's top quartile")
-        assert "with the most at stake of the" not in captions
+# chart: (its cap in components/sections/figures.py, its cached builder, its place on the Overview, the reps it
+# keeps of the whole chart's, bottom-up; its title and the page's caption when capped; its title when not)
+CAPPED = {
+    "heatmap": ("HEATMAP_REPS", "_heatmap", 1, lambda reps, n: reps[:n],  # the most at stake first
+                "The {n} of 24 reps with the most at stake against the team's top quartile",
+                "shows the {n} reps with the most at stake of the 24 in view", "Each rep's drivers against the team's"),
+    "pace": ("PACE_REPS", "_pace_by_rep", 0, lambda reps, n: reps[-n:],  # drawn bottom-up: the furthest behind last
+             "Weekly pace against what quota needs: the {n} of 24 reps furthest behind on calls",
+             "shows the {n} reps furthest behind on calls of the 24 in view",
+             "Weekly pace against what quota needs, by rep"),
+}  # fmt: skip
 
 
-@pytest.mark.parametrize(("cap", "bars"), [(5, 5), (24, 24), (30, 24)])
-def test_the_pace_chart_draws_the_reps_furthest_behind_up_to_its_cap(demo_app, demo_engine, monkeypatch, cap, bars):
-    monkeypatch.setattr(figures, "PACE_REPS", cap)
-    figures._pace_by_rep.clear()
+@pytest.mark.parametrize(
+    ("chart", "cap", "drawn"), [(c, cap, n) for c in CAPPED for cap, n in ((5, 5), (24, 24), (30, 24))]
+)
+def test_a_tall_chart_draws_its_cap_of_reps_and_says_so(demo_app, demo_engine, monkeypatch, chart, cap, drawn):
+    setting, builder, place, kept, capped_title, caption, whole_title = CAPPED[chart]
+    monkeypatch.setattr(figures, setting, cap)
+    getattr(figures, builder).clear()
     try:
         at = demo_app()
-        pace = shown_figures(at)[0]
+        shown = shown_figures(at)[place]
     finally:
-        figures._pace_by_rep.clear()  # the next test draws the chart at its real cap
-    everyone = domain_figures(demo_engine)[0]["data"][0]["y"]  # bottom-up: the furthest behind on calls last
+        getattr(figures, builder).clear()  # the next test draws the chart at its real cap
+    everyone = domain_figures(demo_engine)[place]["data"][0]["y"]  # every rep of the view, in the chart's order
     assert len(everyone) == 24
-    assert pace["data"][0]["y"] == everyone[-bars:]
-    title = pace["layout"]["title"]["text"]
+    assert shown["data"][0]["y"] == kept(everyone, drawn)
+    title = shown["layout"]["title"]["text"]
     captions = " ".join(c.value for c in at.caption)
-    if bars < 24:
-        assert title == f"Weekly pace against what quota needs: the {bars} of 24 reps furthest behind on calls"
-        assert f"shows the {bars} reps furthest behind on calls of the 24 in view" in captions
+    if drawn < 24:
+        assert title.startswith(capped_title.format(n=drawn)) and caption.format(n=drawn) in captions
     else:
-        assert title == "Weekly pace against what quota needs, by rep"
-        assert "furthest behind on calls of the" not in captions
+        assert title.startswith(whole_title) and caption.format(n=cap) not in captions
