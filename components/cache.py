@@ -39,8 +39,8 @@ def engine():
 @st.cache_resource(show_spinner="Opening the database (a first start may load the demo data)…")
 def _engine(url: str):
     """The SQLAlchemy engine, migrated; an empty database gets the S demo unless the user chose to start
-    empty (`demo.open_app_database`)."""
-    return demo.open_app_database(url)
+    empty (`demo.app_engine`: the server's start may be opening it already, then this waits for it)."""
+    return demo.app_engine(url)
 
 
 def version() -> DataKey:

@@ -1,11 +1,11 @@
 """The server's start: what `streamlit run app.py` does before the first browser connects.
 
 `app.py` hands Streamlit an `st.App` whose `lifespan` (here) runs once per server process, as the server starts
-listening. It starts a helper thread that loads the app's modules and opens the database through the cached
-engine (`cache.engine`: migrated, and on a first start filled with the S demo by `demo.open_app_database`)
-while the browser is still loading Streamlit's own page. The first page asks for the same cached engine and
-waits for it (Streamlit computes a cached resource once, the other callers wait), so the demo is written once
-whoever asks first, and a warm-up that failed only leaves the work, and the message, to the first page.
+listening. It starts a helper thread that loads the app's modules and opens the database (`demo.app_engine`:
+migrated, and on a first start filled with the S demo) while the browser is still loading Streamlit's own page.
+The first page's `cache.engine` asks `demo.app_engine` for the same engine and waits while the warm-up is still
+opening it, so the demo is written once whoever asks first, and a warm-up that failed only leaves the work, and
+the message, to the first page. The warm-up calls no Streamlit function: it runs outside any page.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import streamlit as st
 
 THREAD = "breakthrough-start"
 BROWSER = "breakthrough-browser"  # the thread that opens the app in the desktop's browser
-SCRIPT_RUN_CONTEXT = "streamlit.runtime.scriptrunner_utils.script_run_context"  # the logger of its warning
 
 
 @asynccontextmanager
@@ -40,21 +39,14 @@ def local_url() -> str:
 
 
 def warm_up() -> None:
-    """Load the frame's modules, open the database (the cached engine), load the Overview's modules."""
-    logging.getLogger(SCRIPT_RUN_CONTEXT).addFilter(_NoPageHere())
+    """Load the frame's modules, open the database (the server's one engine), load the Overview's modules."""
     try:
-        from components import cache, page_frame  # noqa: F401 — every page's frame
+        from breakthrough import demo
+        from breakthrough.store import db
+        from components import page_frame  # noqa: F401 — every page's frame
 
-        cache.engine()
+        demo.app_engine(db.database_url())  # the engine the first page's `cache.engine` will get
         from components.sections import diagnosis_panel, figures, peers, talent  # noqa: F401 — the Overview's
         from components.widgets import kpis, tables  # noqa: F401
     except Exception:  # the first page opens the database itself and says what is wrong
         logging.getLogger("breakthrough").exception("warming up at the server's start failed")
-
-
-class _NoPageHere(logging.Filter):
-    """Streamlit warns that a thread runs no page when a cached function is called outside a page's run; the
-    warm-up thread does so on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return threading.current_thread().name != THREAD

@@ -5,6 +5,8 @@ Here rather than in `store.db` because it needs the demo generator, which needs 
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Engine
 
 from breakthrough.demo.generate import generate
@@ -19,3 +21,17 @@ def open_app_database(url: str) -> Engine:
         if is_empty(engine) and demo_wanted(engine):
             generate(engine, scale="S")
     return engine
+
+
+_OPENED: dict[str, Engine] = {}
+_OPENING = threading.Lock()
+
+
+def app_engine(url: str) -> Engine:
+    """The server's one engine for `url`, opened (`open_app_database`) by whoever asks first: the start's warm-up
+    thread or the first page. A second caller waits for the first and gets the same engine, so the demo is
+    written once."""
+    with _OPENING:
+        if url not in _OPENED:
+            _OPENED[url] = open_app_database(url)
+        return _OPENED[url]
