@@ -629,20 +629,3 @@ def test_summarise_with_its_exact_sd_worked_out_by_hand():
     """Mean 7/3; half-width 1.96 · √(7/3) / √3."""
     e = impact.summarise([1.0, 2.0, 4.0])
     assert (e.n, e.mean) == (3, 7 / 3) and e.high - e.mean == pytest.approx(1.96 * 1.5275252316519468 / 3**0.5)
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_collector_paused_puts_the_collector_back_as_it_was(enabled):
-    import gc
-
-    was = gc.isenabled()
-    try:
-        gc.enable() if enabled else gc.disable()
-        with sessions.collector_paused():
-            assert not gc.isenabled()
-        assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), sessions.collector_paused():
-            raise RuntimeError("a read that fails")
-        assert gc.isenabled() is enabled  # also after an error inside
-    finally:
-        gc.enable() if was else gc.disable()

@@ -8,8 +8,6 @@ session before anything is written; `log()` and `edit()` refuse one with problem
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -412,23 +410,8 @@ def _read(
     as from rows, in a fraction of the time; each distinct date is read once, text columns made by Arrow.
     `reps`: only the rows whose `rep_id` is one of these are kept (the window's rows read in one scan: for
     hundreds of reps, quicker than an index probe per rep and a sort; the frame is made of the kept rows).
-    Python's cycle collector waits meanwhile (`collector_paused`)."""
-    with collector_paused():
-        return _made(fetch(engine, stmt), columns, dates, reps)
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector off while a read makes its tens of thousands of row tuples and values (none of
-    them in a cycle), back as it was after: each collection it would start walks every object alive, so at L it
-    cost more than making the values (~100 ms of 37,000 sessions' read at L)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+    The cycle collector is left alone: it is the whole server's, and its sessions run in threads of one process."""
+    return _made(fetch(engine, stmt), columns, dates, reps)
 
 
 def _made(found: list, columns: list[str], dates: tuple[str, ...], reps: set[int] | None) -> pd.DataFrame:
